@@ -1,0 +1,2 @@
+/** The orch command: @orch orchestrating real models */
+export {}

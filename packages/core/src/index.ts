@@ -1,0 +1,2 @@
+/** @orch core: the ModelOrchestrator (complete, stream, ensemble, delegate) */
+export {}

@@ -1,0 +1,2 @@
+/** @orch cost tracker: prices, per-attempt costs, budgets and a durable ledger */
+export {}

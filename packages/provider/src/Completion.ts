@@ -1,0 +1,70 @@
+/**
+ * What a model returns: text, why it stopped, the tokens it used and how long it took.
+ */
+
+/** Token counts of one call. `estimated` is true when the service reported none and @orch counted them. */
+export interface Usage {
+  readonly inputTokens: number
+  readonly outputTokens: number
+  /** Input tokens served from the provider's prompt cache (priced lower), when reported. */
+  readonly cachedInputTokens?: number
+  /** Tokens spent on hidden reasoning, when reported (already included in outputTokens). */
+  readonly reasoningTokens?: number
+  readonly estimated: boolean
+}
+
+/** Why generation stopped, in the vocabulary the AI ecosystem shares. */
+export type FinishReason = "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other"
+
+/** When things happened, in milliseconds from the start of the call. */
+export interface Timings {
+  /** Time to the first text token (streams) or to the response (non-streaming). */
+  readonly firstTokenMs?: number
+  readonly totalMs: number
+}
+
+/** A finished completion. */
+export interface Completion {
+  readonly text: string
+  readonly finishReason: FinishReason
+  readonly usage: Usage
+  /** The backend that served it, e.g. "ollama", "openai". */
+  readonly provider: string
+  /** The model id at that backend, as the service reported it when it did. */
+  readonly model: string
+  readonly timings: Timings
+  /** Hidden reasoning text, for models that return it separately (vLLM reasoning_content, Ollama thinking). */
+  readonly reasoning?: string
+  /** Mean log-probability per output token, when the backend returned log-probabilities. */
+  readonly meanLogprob?: number
+  /** The service's response id, when it gave one. */
+  readonly responseId?: string
+}
+
+/** An empty usage record. */
+export const emptyUsage: Usage = { inputTokens: 0, outputTokens: 0, estimated: false }
+
+/** The sum of two usages; estimated if either was. */
+export const addUsage = (a: Usage, b: Usage): Usage => {
+  const cached = (a.cachedInputTokens ?? 0) + (b.cachedInputTokens ?? 0)
+  const reasoning = (a.reasoningTokens ?? 0) + (b.reasoningTokens ?? 0)
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    ...(cached > 0 ? { cachedInputTokens: cached } : {}),
+    ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
+    estimated: a.estimated || b.estimated
+  }
+}
+
+/**
+ * A rough token count for text with no tokenizer at hand: about four characters a token for English prose,
+ * never fewer than one token a word-ish unit. Stated as an approximation wherever it is used (`estimated: true`).
+ */
+export const approximateTokenCount = (text: string): number => {
+  if (text.length === 0) return 0
+  const byChars = Math.ceil(text.length / 4)
+  let pieces = 0
+  for (const _ of text.matchAll(/\S+/g)) pieces++
+  return Math.max(byChars, Math.ceil(pieces * 0.75))
+}

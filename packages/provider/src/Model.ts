@@ -1,0 +1,60 @@
+/**
+ * A model is a value: it carries its backend and model names, and generates and streams.
+ * Strategies, the cost tracker and traces read the names from the value instead of threading strings around.
+ */
+import type { Effect, Stream } from "effect"
+import type { Completion } from "./Completion.ts"
+import type { ProviderError } from "./ProviderError.ts"
+import type { CompletionRequest } from "./Request.ts"
+import type { StreamPart } from "./StreamPart.ts"
+
+/** Where a model runs. */
+export type ProviderKind = "local" | "cloud"
+
+/** Prices in USD per million tokens. */
+export interface ModelPricing {
+  readonly inputPerMillion: number
+  readonly outputPerMillion: number
+  readonly cachedInputPerMillion?: number
+}
+
+/** What is known of a model before calling it. */
+export interface ModelInfo {
+  /** The full id, backend first: `ollama/llama3.2`, `openai/gpt-4o-mini`, `llamacpp/stories260K`. */
+  readonly id: string
+  /** The model's name at its backend: `llama3.2`. */
+  readonly name: string
+  /** The backend: `ollama`, `vllm`, `llamacpp`, `openai`, `anthropic`, `lightning`, ... */
+  readonly provider: string
+  readonly kind: ProviderKind
+  readonly contextWindow?: number
+  /** For local servers: whether the model is in memory now (loading one can take many seconds). */
+  readonly loaded?: boolean
+  readonly pricing?: ModelPricing
+  /** Size on disk in bytes, when the backend says. */
+  readonly sizeBytes?: number
+}
+
+/** A model that can answer: a value with names, `generate` and `stream`. */
+export interface LanguageModel {
+  /** The full id, `backend/name`. */
+  readonly id: string
+  /** The backend's name (the ledger's provider column). */
+  readonly provider: string
+  /** The model's name at the backend. */
+  readonly name: string
+  readonly kind: ProviderKind
+  /** A complete answer. Interruption aborts the underlying request. */
+  readonly generate: (request: CompletionRequest) => Effect.Effect<Completion, ProviderError>
+  /** The answer as parts; ends with a `finish` part, or fails. Interruption aborts the underlying request. */
+  readonly stream: (request: CompletionRequest) => Stream.Stream<StreamPart, ProviderError>
+  /** What is known of it (context window, prices, loaded), when known. */
+  readonly info?: ModelInfo
+}
+
+/** Split `backend/name` into its parts; a bare name has no backend. */
+export const parseModelId = (id: string): { readonly backend?: string; readonly name: string } => {
+  const slash = id.indexOf("/")
+  if (slash <= 0) return { name: id }
+  return { backend: id.slice(0, slash), name: id.slice(slash + 1) }
+}

@@ -1,0 +1,139 @@
+/**
+ * The one error type of @orch: a `ProviderError` with a typed `reason`.
+ *
+ * Retry and fallback decisions read `reason._tag`, `isRetryable` and `retryAfterMs`, never the text of a message.
+ * No reason carries an API key, a request body or an unbounded upstream body: messages are short and redacted.
+ */
+import { Data } from "effect"
+import type { Usage } from "./Completion.ts"
+
+/** The service could not be reached (connection refused, DNS, socket reset before a response). */
+export interface Unavailable { readonly _tag: "Unavailable"; readonly cause?: string }
+/** A deadline passed: total, time to first token, or gap between chunks. */
+export interface Timeout { readonly _tag: "Timeout"; readonly phase: "total" | "first-token" | "between-chunks"; readonly afterMs: number }
+/** 429. `quotaExhausted` marks a spend or quota limit that waiting will not fix. */
+export interface RateLimited { readonly _tag: "RateLimited"; readonly retryAfterMs?: number; readonly quotaExhausted?: boolean }
+/** The service is up but shedding load (Anthropic 529, Ollama's 503 "server busy"). */
+export interface Overloaded { readonly _tag: "Overloaded"; readonly retryAfterMs?: number }
+/** 5xx. */
+export interface ServerError { readonly _tag: "ServerError"; readonly status: number }
+/** 401: the key is missing, wrong or revoked. */
+export interface Authentication { readonly _tag: "Authentication" }
+/** 403: the key may not use this model or endpoint. */
+export interface PermissionDenied { readonly _tag: "PermissionDenied" }
+/** The model does not exist at this provider (or is not pulled, for Ollama). */
+export interface ModelNotFound { readonly _tag: "ModelNotFound"; readonly modelId: string }
+/** The prompt plus `maxTokens` does not fit the model's context window. */
+export interface ContextLengthExceeded { readonly _tag: "ContextLengthExceeded"; readonly limit?: number }
+/** The service refused on content policy. */
+export interface ContentFiltered { readonly _tag: "ContentFiltered" }
+/** The request itself is wrong (validation, an unsupported parameter). */
+export interface InvalidRequest { readonly _tag: "InvalidRequest"; readonly issues: ReadonlyArray<string> }
+/** The response could not be parsed, or lacked required fields. */
+export interface MalformedResponse { readonly _tag: "MalformedResponse" }
+/** A stream ended without its terminator, or with an in-band error, after some text. */
+export interface StreamInterrupted { readonly _tag: "StreamInterrupted"; readonly partialText: string; readonly usage?: Usage; readonly upstreamType?: string }
+/** A hard budget would be exceeded by this call's worst case; nothing was sent. */
+export interface BudgetExceeded { readonly _tag: "BudgetExceeded"; readonly budget: string; readonly limitUsd: number; readonly spentUsd: number; readonly requestedUsd: number }
+/** The caller cancelled (AbortSignal or interruption). Never retried. */
+export interface Cancelled { readonly _tag: "Cancelled"; readonly usage?: Usage }
+/** Every attempt failed; `errors` holds each one in the order they ended. */
+export interface AllAttemptsFailed { readonly _tag: "AllAttemptsFailed"; readonly errors: ReadonlyArray<ProviderError> }
+
+/** Every reason a call can fail. */
+export type ErrorReason =
+  | Unavailable | Timeout | RateLimited | Overloaded | ServerError | Authentication | PermissionDenied
+  | ModelNotFound | ContextLengthExceeded | ContentFiltered | InvalidRequest | MalformedResponse
+  | StreamInterrupted | BudgetExceeded | Cancelled | AllAttemptsFailed
+
+/** The tag of every reason. */
+export type ErrorReasonTag = ErrorReason["_tag"]
+
+/** All reason tags, for validation and exhaustive tables. */
+export const errorReasonTags: ReadonlyArray<ErrorReasonTag> = [
+  "Unavailable", "Timeout", "RateLimited", "Overloaded", "ServerError", "Authentication", "PermissionDenied",
+  "ModelNotFound", "ContextLengthExceeded", "ContentFiltered", "InvalidRequest", "MalformedResponse",
+  "StreamInterrupted", "BudgetExceeded", "Cancelled", "AllAttemptsFailed"
+]
+
+/**
+ * Whether trying the same model again may succeed. Transport failures, timeouts, rate limits (not quota), overload,
+ * 5xx, malformed responses and interrupted streams are retryable; everything the caller must change is not.
+ */
+export const isRetryable = (reason: ErrorReason): boolean => {
+  switch (reason._tag) {
+    case "Unavailable":
+    case "Timeout":
+    case "Overloaded":
+    case "ServerError":
+    case "MalformedResponse":
+    case "StreamInterrupted":
+      return true
+    case "RateLimited":
+      return reason.quotaExhausted !== true
+    case "AllAttemptsFailed":
+      return reason.errors.length > 0 && reason.errors.every((e) => isRetryable(e.reason))
+    default:
+      return false
+  }
+}
+
+/** The error of every @orch call. `provider` and `model` say who failed, when known. */
+export class ProviderError extends Data.TaggedError("ProviderError")<{
+  readonly reason: ErrorReason
+  readonly message: string
+  readonly provider?: string
+  readonly model?: string
+  readonly status?: number
+}> {
+  /** Whether the same model may succeed when tried again. */
+  get isRetryable(): boolean {
+    return isRetryable(this.reason)
+  }
+  /** The delay the service asked for, in milliseconds, when it said one. */
+  get retryAfterMs(): number | undefined {
+    return this.reason._tag === "RateLimited" || this.reason._tag === "Overloaded" ? this.reason.retryAfterMs : undefined
+  }
+  override toString(): string {
+    const who = [this.provider, this.model].filter(Boolean).join("/")
+    return `ProviderError[${this.reason._tag}]${who ? ` ${who}` : ""}: ${this.message}`
+  }
+}
+
+/** Options shared by the error constructors. */
+export interface ErrorContext {
+  readonly provider?: string
+  readonly model?: string
+  readonly status?: number
+}
+
+/** Build a `ProviderError`, dropping undefined context fields (exactOptionalPropertyTypes). */
+export const providerError = (reason: ErrorReason, message: string, context: ErrorContext = {}): ProviderError =>
+  new ProviderError({
+    reason,
+    message,
+    ...(context.provider !== undefined ? { provider: context.provider } : {}),
+    ...(context.model !== undefined ? { model: context.model } : {}),
+    ...(context.status !== undefined ? { status: context.status } : {})
+  })
+
+/** An InvalidRequest error from one or more validation issues. */
+export const invalidRequest = (issues: ReadonlyArray<string>, context: ErrorContext = {}): ProviderError =>
+  providerError({ _tag: "InvalidRequest", issues }, `Invalid request: ${issues.join("; ")}`, context)
+
+/** A Cancelled error, with the usage produced before the cancel when known. */
+export const cancelled = (context: ErrorContext = {}, usage?: Usage): ProviderError =>
+  providerError(usage ? { _tag: "Cancelled", usage } : { _tag: "Cancelled" }, "The call was cancelled", context)
+
+/** Every attempt failed: the errors in the order they ended, summarised in one line. */
+export const allAttemptsFailed = (errors: ReadonlyArray<ProviderError>): ProviderError =>
+  providerError(
+    { _tag: "AllAttemptsFailed", errors },
+    errors.length === 0
+      ? "No attempt was made: no model was eligible"
+      : `All ${errors.length} attempts failed: ${errors.map((e) => `${e.provider ?? "?"}/${e.model ?? "?"} ${e.reason._tag}`).join(", ")}`
+  )
+
+/** Whether an unknown value is a `ProviderError`. */
+export const isProviderError = (u: unknown): u is ProviderError =>
+  typeof u === "object" && u !== null && (u as { _tag?: unknown })._tag === "ProviderError" && "reason" in u

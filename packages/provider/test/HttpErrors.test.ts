@@ -1,0 +1,108 @@
+import { describe, expect, it } from "@effect/vitest"
+import fs from "node:fs"
+import path from "node:path"
+import { errorFromHttp, maxRetryAfterMs, parseRetryAfter, reasonFromHttp } from "../src/index.ts"
+
+// The recorded bodies live in shared/ beside the checkout (or ORCH_SHARED_DIR). CI must have them.
+const sharedDir = process.env.ORCH_SHARED_DIR ?? path.resolve(import.meta.dirname, "../../../../shared")
+const wireDir = path.join(sharedDir, "fixtures/wire")
+const haveFixtures = fs.existsSync(wireDir)
+if (!haveFixtures && process.env.CI) throw new Error(`Recorded fixtures missing at ${wireDir} (set ORCH_SHARED_DIR)`)
+const describeFixtures = haveFixtures ? describe : describe.skip
+if (!haveFixtures) console.warn(`skipping recorded-body tests: ${wireDir} not found (set ORCH_SHARED_DIR)`)
+
+const recorded = (file: string) => {
+  const body = fs.readFileSync(path.join(wireDir, file), "utf8")
+  const meta = JSON.parse(fs.readFileSync(path.join(wireDir, file.replace(/\.(json|sse|ndjson)$/, ".meta.json")), "utf8"))
+  return { body, status: meta.status as number, headers: (meta.headers ?? undefined) as Record<string, string> | undefined }
+}
+
+describeFixtures("reasonFromHttp on recorded error bodies", () => {
+  const cases: ReadonlyArray<[string, string]> = [
+    ["openai/error_401_invalid_api_key.json", "Authentication"],
+    ["openai/error_404_model_not_found.json", "ModelNotFound"],
+    ["openai/error_404_model_not_found_2024.json", "ModelNotFound"],
+    ["openai/error_400_unsupported_parameter.json", "InvalidRequest"],
+    ["openai/handwritten/error_429_rate_limit_STUB.json", "RateLimited"],
+    ["openai/handwritten/error_500_STUB.json", "ServerError"],
+    ["anthropic/error_529_overloaded.json", "Overloaded"],
+    ["anthropic/error_404_not_found_model.json", "ModelNotFound"],
+    ["anthropic/error_400_invalid_request.json", "InvalidRequest"],
+    ["ollama/error_404_model_not_found.json", "ModelNotFound"],
+    ["openrouter/error_429_upstream_rate_limited.json", "RateLimited"],
+    ["azure-openai/error_401_invalid_subscription_key.json", "Authentication"]
+  ]
+  for (const [file, tag] of cases) {
+    it(`${file} → ${tag}`, () => {
+      const { body, status, headers } = recorded(file)
+      const reason = reasonFromHttp({ status, body, headers, model: "m", nowMs: 0 })
+      expect(reason._tag).toBe(tag)
+    })
+  }
+
+  it("keeps the key out of the message of a 401 that echoes it", () => {
+    const { body, status } = recorded("openai/error_401_invalid_api_key.json")
+    const planted = body.replace("sk-.", "sk-canary-1234567890abcdefXYZ.")
+    const error = errorFromHttp({ status, body: planted, nowMs: 0 }, { provider: "openai", model: "gpt-4o" }, ["sk-canary-1234567890abcdefXYZ"])
+    expect(error.message).not.toContain("canary")
+    expect(error.message).toContain("HTTP 401")
+    expect(error.reason._tag).toBe("Authentication")
+    expect(error.isRetryable).toBe(false)
+  })
+})
+
+describe("reasonFromHttp by status and body", () => {
+  const at = (status: number, body = "", headers?: Record<string, string>) => reasonFromHttp({ status, body, nowMs: 0, ...(headers ? { headers } : {}) })
+  it("maps the statuses", () => {
+    expect(at(403)._tag).toBe("PermissionDenied")
+    expect(at(408)._tag).toBe("Timeout")
+    expect(at(409)._tag).toBe("ServerError")
+    expect(at(502)._tag).toBe("ServerError")
+    expect(at(503)._tag).toBe("ServerError")
+    expect(at(503, '{"error":"server busy, please try again. maximum pending requests exceeded"}')._tag).toBe("Overloaded")
+    expect(at(529)._tag).toBe("Overloaded")
+    expect(at(413)._tag).toBe("ContextLengthExceeded")
+  })
+  it("reads a context-length 400 and a content-policy 400", () => {
+    expect(at(400, JSON.stringify({ error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", code: "context_length_exceeded" } }))._tag).toBe("ContextLengthExceeded")
+    expect(at(400, JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: "prompt is too long: 210000 tokens > 200000 maximum" } }))._tag).toBe("ContextLengthExceeded")
+    expect(at(400, JSON.stringify({ error: { message: "Your request was rejected as a result of our safety system.", code: "content_policy_violation" } }))._tag).toBe("ContentFiltered")
+  })
+  it("treats quota and spend-limit 429s as not retryable, rate limits as retryable with their delay", () => {
+    const quota = at(429, JSON.stringify({ error: { message: "You exceeded your current quota", type: "insufficient_quota" } }))
+    expect(quota).toEqual({ _tag: "RateLimited", quotaExhausted: true })
+    const spend = errorFromHttp({ status: 429, body: JSON.stringify({ type: "error", error: { type: "rate_limit_error", message: "You have reached your specified API usage limits (spend limit)." } }), nowMs: 0 })
+    expect(spend.isRetryable).toBe(false)
+    const limited = errorFromHttp({ status: 429, body: "{}", headers: { "retry-after-ms": "1500" }, nowMs: 0 })
+    expect(limited.isRetryable).toBe(true)
+    expect(limited.retryAfterMs).toBe(1500)
+  })
+  it("summarises an HTML error page in one line", () => {
+    const html = `<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>${"x".repeat(50_000)}</body></html>`
+    const error = errorFromHttp({ status: 502, body: html, nowMs: 0 })
+    expect(error.reason._tag).toBe("ServerError")
+    expect(error.message).toBe("HTTP 502: HTML page: 502 Bad Gateway")
+  })
+  it("bounds an unbounded body", () => {
+    const error = errorFromHttp({ status: 400, body: "y".repeat(100_000), nowMs: 0 })
+    expect(error.message.length).toBeLessThan(400)
+  })
+})
+
+describe("parseRetryAfter", () => {
+  it("reads retry-after-ms first, then seconds, then an HTTP date", () => {
+    expect(parseRetryAfter({ "retry-after-ms": "250", "retry-after": "9" }, 0)).toBe(250)
+    expect(parseRetryAfter({ "Retry-After": "2" }, 0)).toBe(2000)
+    expect(parseRetryAfter({ "retry-after": "1.5" }, 0)).toBe(1500)
+    const now = Date.parse("Wed, 25 Nov 2026 16:00:00 GMT")
+    expect(parseRetryAfter({ "retry-after": "Wed, 25 Nov 2026 16:00:30 GMT" }, now)).toBe(30_000)
+    expect(parseRetryAfter(new Headers({ "retry-after": "3" }), 0)).toBe(3000)
+  })
+  it("drops nonsense and caps absurd values", () => {
+    expect(parseRetryAfter({ "retry-after": "soon" }, 0)).toBeUndefined()
+    expect(parseRetryAfter({ "retry-after-ms": "-5" }, 0)).toBeUndefined()
+    expect(parseRetryAfter({ "retry-after": "99999999" }, 0)).toBe(maxRetryAfterMs)
+    expect(parseRetryAfter({ "retry-after": "Wed, 25 Nov 2020 16:00:30 GMT" }, Date.parse("Wed, 25 Nov 2026 16:00:00 GMT"))).toBe(0)
+    expect(parseRetryAfter(undefined, 0)).toBeUndefined()
+  })
+})

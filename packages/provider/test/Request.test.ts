@@ -1,0 +1,44 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Exit } from "effect"
+import { isProviderError, lastUserText, toMessages, validateRequest } from "../src/index.ts"
+
+const issuesOf = (input: unknown) =>
+  Effect.runSync(Effect.exit(validateRequest(input))).pipe((exit) => {
+    if (Exit.isSuccess(exit)) return undefined
+    const error = exit.cause.reasons[0]
+    const failure = error && "error" in error ? error.error : undefined
+    if (!isProviderError(failure) || failure.reason._tag !== "InvalidRequest") throw new Error("expected InvalidRequest")
+    return failure.reason.issues.join(" | ")
+  })
+
+describe("validateRequest", () => {
+  it("accepts a prompt, messages, and both", () => {
+    expect(issuesOf({ prompt: "hi" })).toBeUndefined()
+    expect(issuesOf({ messages: [{ role: "user", content: "hi" }], maxTokens: 5, temperature: 0 })).toBeUndefined()
+  })
+  it("rejects empty and whitespace prompts, empty message lists, no user turn", () => {
+    expect(issuesOf({ prompt: "" })).toContain("the prompt is empty")
+    expect(issuesOf({ prompt: "  \n\t" })).toContain("the prompt is empty")
+    expect(issuesOf({ messages: [] })).toContain("the message list is empty")
+    expect(issuesOf({})).toContain("give a prompt or a list of messages")
+    expect(issuesOf({ messages: [{ role: "system", content: "be brief" }] })).toContain("no user message")
+  })
+  it("rejects an unknown role, a negative or fractional maxTokens, an out-of-range temperature", () => {
+    expect(issuesOf({ messages: [{ role: "wizard", content: "hi" }] })).toMatch(/system|user|assistant/)
+    expect(issuesOf({ prompt: "hi", maxTokens: -1 })).toMatch(/greater than 0/)
+    expect(issuesOf({ prompt: "hi", maxTokens: 1.5 })).toBeDefined()
+    expect(issuesOf({ prompt: "hi", temperature: 7 })).toBeDefined()
+    expect(issuesOf({ prompt: "hi", temperature: Number.NaN })).toBeDefined()
+  })
+  it("rejects lone surrogates", () => {
+    expect(issuesOf({ prompt: "bad \ud800 text" })).toContain("not valid Unicode")
+  })
+})
+
+describe("message helpers", () => {
+  it("orders system, messages, then prompt; finds the last user turn", () => {
+    const request = { system: "s", messages: [{ role: "user" as const, content: "a" }, { role: "assistant" as const, content: "b" }], prompt: "c" }
+    expect(toMessages(request).map((m) => m.role)).toEqual(["system", "user", "assistant", "user"])
+    expect(lastUserText({ messages: [{ role: "user", content: "first" }, { role: "assistant", content: "x" }, { role: "user", content: "last" }] })).toBe("last")
+  })
+})

@@ -1,0 +1,2 @@
+/** @orch cloud providers: OpenAI, Anthropic and Lightning AI */
+export {}

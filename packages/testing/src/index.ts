@@ -1,0 +1,2 @@
+/** Private test substrate: loopback wire server with fault injection, and a scripted model */
+export {}
