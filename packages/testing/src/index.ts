@@ -1,2 +1,8 @@
-/** Private test substrate: loopback wire server with fault injection, and a scripted model */
-export {}
+/**
+ * @orch/testing (private): what makes tests real without a model service. A loopback HTTP server that replays the
+ * recorded traffic of the real services and synthesises their wire formats with faults on demand, and a scripted
+ * model for strategy tests driven by `TestClock`.
+ */
+export * from "./SharedData.ts"
+export * from "./ScriptedModel.ts"
+export * from "./WireServer.ts"
