@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint"
 import boundaries from "./tools/eslint/boundaries.mjs"
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/out-tsc/**", "**/node_modules/**", "**/.nx/**", "**/vitest.config.*.timestamp*"] },
+  { ignores: ["**/dist/**", "**/out-tsc/**", "**/node_modules/**", "**/.nx/**", "**/vitest.config.*.timestamp*", "**/test/fixtures/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,6 +15,10 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "no-console": "error"
     }
+  },
+  {
+    files: ["**/*.mjs", "**/*.cjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } }
   },
   {
     files: ["**/*.test.ts", "**/scripts/**", "**/bench/**", "apps/**", "tools/**", "**/*.mjs"],

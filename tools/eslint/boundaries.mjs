@@ -70,7 +70,7 @@ export function checkImport(file, source) {
   if (source.startsWith(".")) {
     const target = path.resolve(path.dirname(file), source)
     const targetPackage = owningPackage(path.join(target, "x"))
-    if (targetPackage && targetPackage.dir !== from.dir && !target.startsWith(from.dir + path.sep)) {
+    if (targetPackage && targetPackage.dir !== root && targetPackage.dir !== from.dir && !target.startsWith(from.dir + path.sep)) {
       return `relative import "${source}" leaves ${from.name}; import the package by its name`
     }
     return undefined
