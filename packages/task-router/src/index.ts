@@ -1,2 +1,6 @@
-/** @orch task router: classify a prompt by task type and route it */
-export {}
+/**
+ * @orch/task-router: classify a prompt by task type (code generation, review, reasoning, summarization, error
+ * diagnosis, data interpretation, workflow generation, general) and route it to the models and strategy that suit it.
+ */
+export * from "./TaskType.ts"
+export * from "./Classifier.ts"
