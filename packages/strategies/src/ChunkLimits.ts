@@ -1,0 +1,52 @@
+/**
+ * Time-to-first-token and gap-between-chunks limits: the references that carry them to every attempt in scope, and
+ * the stream guard that enforces them.
+ */
+import { providerError, type ProviderError, type StreamPart } from "@orch/provider"
+import { Clock, Context, Effect, Stream } from "effect"
+
+/** Per-attempt stream limits in milliseconds; an absent limit is no limit. */
+export interface ChunkLimitValues {
+  /** The longest wait from the attempt's start to its first text token. */
+  readonly firstTokenMs?: number
+  /** The longest wait between two chunks once text has started. */
+  readonly betweenChunksMs?: number
+}
+
+/** The chunk limits in scope, read by every attempt. Set with `timeout({ firstTokenMs, betweenChunksMs })`. */
+export const ChunkLimits = Context.Reference<ChunkLimitValues>("@orch/strategies/ChunkLimits", {
+  defaultValue: () => ({})
+})
+
+/** Whether any chunk limit is set. */
+export const hasChunkLimits = (limits: ChunkLimitValues): boolean =>
+  limits.firstTokenMs !== undefined || limits.betweenChunksMs !== undefined
+
+/**
+ * Enforce chunk limits on a stream: fail with `Timeout` (phase "first-token" or "between-chunks") when the first
+ * text token or the next chunk is late. Interrupting the pull aborts the underlying request.
+ */
+export const guardStream = <R>(
+  stream: Stream.Stream<StreamPart, ProviderError, R>,
+  limits: ChunkLimitValues,
+  context: { readonly provider: string; readonly model: string }
+): Stream.Stream<StreamPart, ProviderError, R> => {
+  if (!hasChunkLimits(limits)) return stream
+  return Stream.scoped(Stream.fromPull(Effect.gen(function*() {
+    const pull = yield* Stream.toPull(stream)
+    const startedAt = yield* Clock.currentTimeMillis
+    let seenText = false
+    return Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const phase = seenText ? "between-chunks" : "first-token"
+      const limit = seenText ? limits.betweenChunksMs : limits.firstTokenMs
+      const wait = limit === undefined ? undefined : seenText ? limit : Math.max(0, startedAt + limit - now)
+      const chunk = yield* (wait === undefined ? pull : Effect.timeoutOrElse(pull, {
+        duration: wait,
+        orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase, afterMs: limit ?? 0 }, `No ${phase === "first-token" ? "first token" : "chunk"} within ${limit} ms`, context))
+      }))
+      if (!seenText && chunk.some((part) => part.type === "text-delta")) seenText = true
+      return chunk
+    })
+  })))
+}

@@ -1,0 +1,56 @@
+/**
+ * The one total deadline of a call: an absolute time on the Effect clock, shared by every attempt, retry, fallback
+ * and race leg under it. An inner deadline can only shorten it.
+ */
+import { providerError, type ProviderError } from "@orch/provider"
+import { Clock, Context, Effect, Stream } from "effect"
+
+/** The absolute deadline in scope (epoch milliseconds on the Effect clock), or `undefined` for none. */
+export const Deadline = Context.Reference<number | undefined>("@orch/strategies/Deadline", {
+  defaultValue: () => undefined
+})
+
+/** Milliseconds left before the deadline in scope, or `undefined` when there is none. Never negative. */
+export const remainingMs: Effect.Effect<number | undefined> = Effect.gen(function*() {
+  const deadline = yield* Deadline
+  if (deadline === undefined) return undefined
+  const now = yield* Clock.currentTimeMillis
+  return Math.max(0, deadline - now)
+})
+
+/** The error of a passed total deadline. */
+export const deadlineError = (afterMs: number): ProviderError =>
+  providerError({ _tag: "Timeout", phase: "total", afterMs }, `The total deadline of ${afterMs} ms passed`)
+
+/**
+ * Run `self` under a total deadline `totalMs` from now, or the one already in scope if that is sooner. Every attempt
+ * under it sees the same deadline; when it passes, `self` is interrupted and fails with a `Timeout` (phase "total").
+ */
+export const withDeadline = <A, R>(
+  self: Effect.Effect<A, ProviderError, R>,
+  totalMs: number
+): Effect.Effect<A, ProviderError, R> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const outer = yield* Deadline
+    const deadline = outer === undefined ? now + totalMs : Math.min(outer, now + totalMs)
+    return yield* self.pipe(
+      Effect.timeoutOrElse({ duration: deadline - now, orElse: () => Effect.fail(deadlineError(totalMs)) }),
+      Effect.provideService(Deadline, deadline)
+    )
+  })
+
+/** Stream form of `withDeadline`: the stream fails with `Timeout` (phase "total") when the deadline passes. */
+export const withDeadlineStream = <A, R>(
+  self: Stream.Stream<A, ProviderError, R>,
+  totalMs: number
+): Stream.Stream<A, ProviderError, R> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const outer = yield* Deadline
+    const deadline = outer === undefined ? now + totalMs : Math.min(outer, now + totalMs)
+    return self.pipe(
+      Stream.interruptWhen(Effect.andThen(Effect.sleep(deadline - now), Effect.fail(deadlineError(totalMs)))),
+      Stream.provideService(Deadline, deadline)
+    )
+  }))

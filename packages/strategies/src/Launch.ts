@@ -1,0 +1,144 @@
+/**
+ * Staggered launch, the engine under fallback, race and hedge: start candidates over time (all at once, after a
+ * delay, or only when every started one has failed), take the first success, interrupt the rest and wait until
+ * they have ended (so their cancelled events are out before the answer is returned). The stream form picks the
+ * first candidate to deliver a text token; before that, failing over is free.
+ */
+import { allAttemptsFailed, providerError, type ProviderError, type StreamPart } from "@orch/provider"
+import { Cause, Clock, Deferred, Effect, Exit, Fiber, Queue, Scope, Stream } from "effect"
+
+/** What to do after a candidate failed: try the others, or end the whole launch with this error. */
+export type FailureDecision = "continue" | "stop"
+
+/** How to launch `count` candidates. */
+export interface LaunchOptions {
+  readonly count: number
+  /**
+   * When candidate `index` (≥ 1) starts by itself, in ms after the launch; `undefined` means only when every
+   * started candidate has failed (sequential fallback). Candidate 0 always starts at once.
+   */
+  readonly startAfterMs: (index: number) => number | undefined
+  /** What a failure means (default: continue). */
+  readonly onFailure?: (error: ProviderError, index: number) => FailureDecision
+  /** Whether to skip candidate `index` given the errors so far (e.g. a window no larger than one that overflowed). */
+  readonly skip?: (index: number, errors: ReadonlyArray<ProviderError>) => boolean
+}
+
+/** The winner of a launch. */
+export interface Winner<A> {
+  readonly value: A
+  readonly index: number
+}
+
+const failedAll = (errors: ReadonlyArray<ProviderError>, count: number): ProviderError =>
+  count === 1 && errors.length === 1 ? errors[0]! : allAttemptsFailed(errors)
+
+/**
+ * Launch candidates and return the first success. Failures are collected in the order they ended; when all fail the
+ * launch fails with `allAttemptsFailed(errors)` (a single candidate fails with its own error). Losers are
+ * interrupted, and a late winner is handed to `release`.
+ */
+export const launch = <A>(
+  options: LaunchOptions,
+  run: (index: number) => Effect.Effect<A, ProviderError>,
+  release: (value: A) => Effect.Effect<void> = () => Effect.void
+): Effect.Effect<Winner<A>, ProviderError> =>
+  Effect.gen(function*() {
+    const { count } = options
+    if (count === 0) return yield* Effect.fail(allAttemptsFailed([]))
+    const scope = yield* Scope.make("parallel")
+    const done = yield* Deferred.make<Winner<A>, ProviderError>()
+    const errors: Array<ProviderError> = []
+    let next = 0
+    let running = 0
+    const launchedAt = yield* Clock.currentTimeMillis
+
+    const handle = (index: number) => (exit: Exit.Exit<A, ProviderError>): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        running--
+        if (Exit.isSuccess(exit)) {
+          return Effect.flatMap(Deferred.succeed(done, { value: exit.value, index }), (won) => (won ? Effect.void : release(exit.value)))
+        }
+        const error = Cause.findErrorOption(exit.cause)
+        if (error._tag === "None") return Effect.void
+        errors.push(error.value)
+        if ((options.onFailure?.(error.value, index) ?? "continue") === "stop") return Effect.asVoid(Deferred.fail(done, error.value))
+        return running === 0 ? startNext : Effect.void
+      })
+
+    const startNext: Effect.Effect<void> = Effect.suspend(() => {
+      while (next < count && options.skip?.(next, errors) === true) next++
+      if (next >= count) return running === 0 ? Effect.asVoid(Deferred.fail(done, failedAll(errors, count))) : Effect.void
+      const index = next++
+      running++
+      return Effect.asVoid(Effect.forkIn(Effect.onExit(Effect.suspend(() => run(index)), handle(index)), scope))
+    })
+
+    const timer = Effect.gen(function*() {
+      for (let index = 1; index < count; index++) {
+        const at = options.startAfterMs(index)
+        if (at === undefined) return
+        const wait = launchedAt + at - (yield* Clock.currentTimeMillis)
+        if (wait > 0) yield* Effect.sleep(wait)
+        if (next <= index) yield* startNext
+      }
+    })
+
+    return yield* Effect.gen(function*() {
+      yield* startNext
+      yield* Effect.forkIn(timer, scope)
+      return yield* Deferred.await(done)
+    }).pipe(Effect.ensuring(Scope.close(scope, Exit.void)))
+  })
+
+/** A candidate stream that has delivered its first text (or finished): its parts so far and the rest, in a queue. */
+interface Started {
+  readonly queue: Queue.Queue<StreamPart, ProviderError | Cause.Done>
+  readonly fiber: Fiber.Fiber<void>
+}
+
+/** The error of a stream that failed after text reached the caller: StreamInterrupted with the partial text. */
+export const interruptedAfterText = (error: ProviderError, partialText: string): ProviderError =>
+  providerError(
+    { _tag: "StreamInterrupted", partialText, upstreamType: error.reason._tag, ...(error.reason._tag === "StreamInterrupted" && error.reason.usage ? { usage: error.reason.usage } : {}) },
+    `The stream failed after text was delivered: ${error.message}`,
+    { ...(error.provider !== undefined ? { provider: error.provider } : {}), ...(error.model !== undefined ? { model: error.model } : {}) }
+  )
+
+const startStream = (stream: Stream.Stream<StreamPart, ProviderError>, scope: Scope.Scope): Effect.Effect<Started, ProviderError> =>
+  Effect.gen(function*() {
+    const queue = yield* Queue.unbounded<StreamPart, ProviderError | Cause.Done>()
+    const firstText = yield* Deferred.make<void, ProviderError>()
+    const partial: Array<string> = []
+    const runner = Stream.runForEach(stream, (part) =>
+      Effect.andThen(
+        part.type === "text-delta" ? Effect.sync(() => partial.push(part.delta)).pipe(Effect.andThen(Deferred.succeed(firstText, undefined))) : Effect.void,
+        Queue.offer(queue, part)
+      )).pipe(
+        Effect.onExit((exit) => {
+          if (Exit.isSuccess(exit)) return Effect.andThen(Deferred.succeed(firstText, undefined), Queue.end(queue))
+          const error = Cause.findErrorOption(exit.cause)
+          if (error._tag === "None") return Queue.end(queue)
+          return Effect.flatMap(Deferred.fail(firstText, error.value), (beforeText) =>
+            beforeText ? Effect.void : Queue.fail(queue, interruptedAfterText(error.value, partial.join(""))))
+        })
+      )
+    const fiber = yield* Effect.forkIn(Effect.asVoid(Effect.ignore(runner)), scope)
+    yield* Deferred.await(firstText).pipe(Effect.onInterrupt(() => Fiber.interrupt(fiber)))
+    return { queue, fiber }
+  })
+
+/**
+ * The stream form of `launch`: the first candidate to deliver a text token (or to finish) wins and is streamed to
+ * the caller; the others are interrupted. A failure before the first token fails over freely; after it, the stream
+ * ends with `StreamInterrupted` carrying the partial text.
+ */
+export const launchStream = (
+  options: LaunchOptions,
+  stream: (index: number) => Stream.Stream<StreamPart, ProviderError>
+): Stream.Stream<StreamPart, ProviderError> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    const winner = yield* launch(options, (index) => startStream(stream(index), scope), (started) => Fiber.interrupt(started.fiber))
+    return Stream.fromQueue(winner.value.queue)
+  }))

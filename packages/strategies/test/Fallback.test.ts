@@ -1,0 +1,90 @@
+import { assert, describe, it } from "@effect/vitest"
+import { type AttemptEvent, collectStream } from "@orch/provider"
+import { scriptedModel } from "@orch/testing"
+import { Effect, Exit, Fiber } from "effect"
+import { TestClock } from "effect/testing"
+import { fallback, timeout } from "../src/index.ts"
+import { eventsComplete, recordEvents } from "./Events.ts"
+
+const request = { prompt: "hello" }
+
+describe("fallback", () => {
+  it.effect("returns the first success in order and reports every attempt", () =>
+    Effect.gen(function*() {
+      const a = scriptedModel({ id: "local/a", script: [{ fail: "Unavailable", latencyMs: 10 }] })
+      const b = scriptedModel({ id: "cloud/b", script: [{ text: "from b", latencyMs: 20 }] })
+      const c = scriptedModel({ id: "cloud/c", script: [{ text: "from c" }] })
+      const events: Array<AttemptEvent> = []
+      const fiber = yield* Effect.forkChild(recordEvents(fallback([a, b, c]).generate(request), events))
+      yield* TestClock.adjust(100)
+      const completion = yield* Fiber.join(fiber)
+      assert.strictEqual(completion.text, "from b")
+      assert.strictEqual(c.calls.length, 0)
+      assert.deepStrictEqual(events.map((e) => `${e._tag}:${e.model.id}:${e.role}`), [
+        "AttemptStart:local/a:primary", "AttemptFailure:local/a:primary",
+        "AttemptStart:cloud/b:fallback", "AttemptSuccess:cloud/b:fallback"
+      ])
+      assert.isTrue(eventsComplete(events))
+    }))
+
+  it.effect("does not fall over on Authentication unless asked", () =>
+    Effect.gen(function*() {
+      const a = scriptedModel({ id: "cloud/a", script: [{ fail: "Authentication" }] })
+      const b = scriptedModel({ id: "cloud/b", script: [{ text: "b" }] })
+      const exit = yield* Effect.exit(fallback([a, b]).generate(request))
+      assert.isTrue(Exit.isFailure(exit))
+      assert.strictEqual(b.calls.length, 0)
+      const asked = yield* fallback([a, b], { onAuthentication: true }).generate(request)
+      assert.strictEqual(asked.text, "b")
+    }))
+
+  it.effect("all failed is AllAttemptsFailed with every error in order", () =>
+    Effect.gen(function*() {
+      const a = scriptedModel({ id: "local/a", script: [{ fail: "Unavailable" }] })
+      const b = scriptedModel({ id: "cloud/b", script: [{ fail: "Overloaded" }] })
+      const error = yield* Effect.flip(fallback([a, b]).generate(request))
+      assert.strictEqual(error.reason._tag, "AllAttemptsFailed")
+      if (error.reason._tag === "AllAttemptsFailed") assert.deepStrictEqual(error.reason.errors.map((e) => e.reason._tag), ["Unavailable", "Overloaded"])
+    }))
+
+  it.effect("after a context overflow, skips models whose window is not larger", () =>
+    Effect.gen(function*() {
+      const small = scriptedModel({ id: "local/small", script: [{ fail: "ContextLengthExceeded" }], info: { contextWindow: 4096 } })
+      const same = scriptedModel({ id: "cloud/same", script: [{ text: "same" }], info: { contextWindow: 4096 } })
+      const large = scriptedModel({ id: "cloud/large", script: [{ text: "large" }], info: { contextWindow: 128_000 } })
+      const completion = yield* fallback([small, same, large]).generate(request)
+      assert.strictEqual(completion.text, "large")
+      assert.strictEqual(same.calls.length, 0)
+    }))
+
+  it.effect("a missed first-token deadline falls over to the next model", () =>
+    Effect.gen(function*() {
+      const slow = scriptedModel({ id: "local/slow", script: [{ text: "late", firstTokenMs: 5_000 }] })
+      const fast = scriptedModel({ id: "cloud/fast", script: [{ text: "fast", firstTokenMs: 50 }] })
+      const events: Array<AttemptEvent> = []
+      const fiber = yield* Effect.forkChild(recordEvents(fallback([timeout(slow, { firstTokenMs: 1_000 }), fast]).generate(request), events))
+      yield* TestClock.adjust(1_000)
+      yield* TestClock.adjust(50)
+      const completion = yield* Fiber.join(fiber)
+      assert.strictEqual(completion.text, "fast")
+      assert.strictEqual(slow.calls[0]?.outcome, "interrupted")
+      const failure = events.find((e) => e._tag === "AttemptFailure")
+      assert.strictEqual(failure?._tag === "AttemptFailure" ? failure.error.reason._tag : undefined, "Timeout")
+      assert.isTrue(eventsComplete(events))
+    }))
+
+  it.effect("streams fail over before the first token and end with StreamInterrupted after it", () =>
+    Effect.gen(function*() {
+      const down = scriptedModel({ id: "local/down", script: [{ fail: "Unavailable" }] })
+      const up = scriptedModel({ id: "cloud/up", script: [{ text: "one two three" }] })
+      const completion = yield* collectStream(fallback([down, up]).stream(request))
+      assert.strictEqual(completion.text, "one two three")
+
+      const breaks = scriptedModel({ id: "local/breaks", script: [{ text: "one two three", fail: "ServerError", failAfterTokens: 2 }] })
+      const spare = scriptedModel({ id: "cloud/spare", script: [{ text: "spare" }] })
+      const error = yield* Effect.flip(collectStream(fallback([breaks, spare]).stream(request)))
+      assert.strictEqual(error.reason._tag, "StreamInterrupted")
+      if (error.reason._tag === "StreamInterrupted") assert.strictEqual(error.reason.partialText, "one two ")
+      assert.strictEqual(spare.calls.length, 0)
+    }))
+})
