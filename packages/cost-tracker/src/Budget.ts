@@ -1,0 +1,87 @@
+/**
+ * Budgets: a spending limit in USD for a scope (everything, one user or tenant key, each key separately, one task
+ * type) over a period (all time, a UTC day, a UTC month), hard (calls that could exceed it are refused before they
+ * are sent) or soft (calls go through and the excess is reported). A budget's running total lives under a key
+ * naming the budget and its current window, e.g. `daily|day|2026-11-25`.
+ */
+import { invalidRequest, type ProviderError } from "@orch/provider"
+import { Effect } from "effect"
+import { usdToNanos } from "./Money.ts"
+
+/** The period a budget's limit applies to. */
+export type BudgetPeriod = "total" | "day" | "month"
+
+/** Which calls a budget counts. All given conditions must hold; none means every call. */
+export interface BudgetScope {
+  /** Only calls made for this user or tenant key. */
+  readonly key?: string
+  /** Every key separately: each user or tenant gets the limit for itself (calls without a key are not counted). */
+  readonly eachKey?: boolean
+  /** Only calls of this task type. */
+  readonly taskType?: string
+}
+
+/** A spending limit. */
+export interface Budget {
+  /** A unique name, used in errors and in the ledger's budget keys. */
+  readonly name: string
+  readonly limitUsd: number
+  readonly period: BudgetPeriod
+  /** Hard refuses calls whose worst case would exceed the limit; soft lets them through and reports it. */
+  readonly mode: "hard" | "soft"
+  readonly scope?: BudgetScope
+}
+
+/** What a call is, for deciding which budgets count it. */
+export interface BudgetSubject {
+  readonly scopeKey?: string
+  readonly taskType?: string
+}
+
+/** A budget's limit in its current window, as a store sees it. */
+export interface BudgetWindow {
+  /** The budget and its window, e.g. `per-tenant|key=acme|month|2026-11`. */
+  readonly key: string
+  readonly budget: string
+  readonly limitNanos: number
+  readonly hard: boolean
+}
+
+/** Check a list of budgets: unique names, finite non-negative limits, known periods and modes. */
+export const validateBudgets = (budgets: ReadonlyArray<Budget>): Effect.Effect<ReadonlyArray<Budget>, ProviderError> =>
+  Effect.suspend(() => {
+    const issues: Array<string> = []
+    const names = new Set<string>()
+    for (const budget of budgets) {
+      if (typeof budget.name !== "string" || budget.name.length === 0 || budget.name.includes("|")) issues.push(`a budget needs a non-empty name without "|" (got ${JSON.stringify(budget.name)})`)
+      else if (names.has(budget.name)) issues.push(`budget "${budget.name}" is defined twice`)
+      names.add(budget.name)
+      if (typeof budget.limitUsd !== "number" || !Number.isFinite(budget.limitUsd) || budget.limitUsd < 0) issues.push(`budget "${budget.name}": limitUsd must be a finite number >= 0`)
+      if (!["total", "day", "month"].includes(budget.period)) issues.push(`budget "${budget.name}": period must be "total", "day" or "month"`)
+      if (!["hard", "soft"].includes(budget.mode)) issues.push(`budget "${budget.name}": mode must be "hard" or "soft"`)
+    }
+    return issues.length > 0 ? Effect.fail(invalidRequest(issues)) : Effect.succeed(budgets)
+  })
+
+/** The window of a period that contains a time (UTC). */
+export const windowOf = (period: BudgetPeriod, timeMs: number): string => {
+  if (period === "total") return "total"
+  const iso = new Date(timeMs).toISOString()
+  return period === "day" ? `day|${iso.slice(0, 10)}` : `month|${iso.slice(0, 7)}`
+}
+
+/** The windows of the budgets that count a call made at `timeMs`. */
+export const windowsFor = (budgets: ReadonlyArray<Budget>, subject: BudgetSubject, timeMs: number): ReadonlyArray<BudgetWindow> =>
+  budgets.flatMap((budget) => {
+    const scope = budget.scope ?? {}
+    if (scope.key !== undefined && scope.key !== subject.scopeKey) return []
+    if (scope.taskType !== undefined && scope.taskType !== subject.taskType) return []
+    if (scope.eachKey === true && subject.scopeKey === undefined) return []
+    const keyPart = scope.eachKey === true ? `|key=${subject.scopeKey}` : ""
+    return [{
+      key: `${budget.name}${keyPart}|${windowOf(budget.period, timeMs)}`,
+      budget: budget.name,
+      limitNanos: usdToNanos(budget.limitUsd),
+      hard: budget.mode === "hard"
+    }]
+  })

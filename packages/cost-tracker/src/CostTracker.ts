@@ -1,0 +1,308 @@
+/**
+ * The cost tracker service the orchestrator calls around every attempt: the price of a model, the worst-case
+ * cost of a request, a reservation against the budgets before the call (refused with BudgetExceeded when a hard
+ * budget could be exceeded), settlement to the real cost after it, a ledger record for every attempt, summaries
+ * and exports. Time comes from `Clock`, so `TestClock` drives budget windows in tests.
+ */
+import {
+  type AttemptCancelled, type AttemptFailure, type AttemptModel, type AttemptSuccess, type CompletionRequest,
+  type ProviderError, providerError, requestText, type Usage
+} from "@orch/provider"
+import { Clock, Context, Effect, Layer } from "effect"
+import type { AttemptRecord } from "./AttemptRecord.ts"
+import { type Budget, type BudgetSubject, validateBudgets, windowsFor } from "./Budget.ts"
+import { type ExportFormat, toCsv, toJson } from "./LedgerExport.ts"
+import { type BudgetStanding, LedgerStore } from "./LedgerStore.ts"
+import { MemoryLedger } from "./MemoryLedger.ts"
+import { nanosToUsd } from "./Money.ts"
+import { costNanos, type ModelPrice, worstCaseNanos } from "./ModelPrice.ts"
+import { makePriceTable, type PricedModel, type PriceTable, type PriceTableOptions } from "./PriceTable.ts"
+import { RedisLedger, type RedisLedgerOptions } from "./RedisLedger.ts"
+import { SqliteLedger } from "./SqliteLedger.ts"
+import { type Summary, type SummaryQuery, inWindow, summarize } from "./Summary.ts"
+import { countRequestTokens, countTokens, type TokenSource } from "./TokenEstimate.ts"
+
+/** How the tracker prices, budgets and records. */
+export interface CostTrackerOptions {
+  /** A price table, or how to build one (built-in prices, files, overrides). */
+  readonly prices?: PriceTable | PriceTableOptions
+  readonly budgets?: ReadonlyArray<Budget>
+  /** The output tokens a worst case assumes when a request sets no `maxTokens` (default 4096). */
+  readonly defaultMaxOutputTokens?: number
+  /** Keep each attempt's prompt and completion text in its record. Off by default: records hold no text. */
+  readonly logPrompts?: boolean
+}
+
+/** A call about to be made, for a reservation. */
+export interface ReserveInput extends BudgetSubject {
+  readonly requestId: string
+  /** 1 for the first attempt of the request, then 2, 3, ... */
+  readonly attempt: number
+  readonly model: PricedModel
+  readonly request: CompletionRequest
+  readonly strategy?: string
+}
+
+/** The most a request can cost: its estimated input and `maxTokens` of output at the model's price. */
+export interface WorstCase {
+  readonly inputTokens: number
+  readonly outputTokens: number
+  readonly tokenSource: Exclude<TokenSource, "reported" | "none">
+  /** Null when the model has no known price. */
+  readonly costUsd: number | null
+  readonly costNanos: number | null
+}
+
+/** A reservation held for one attempt; settle or release it exactly once. */
+export interface Reservation {
+  readonly id: string
+  readonly input: ReserveInput
+  readonly worstCase: WorstCase
+  /** The budget windows it counts against. */
+  readonly budgetKeys: ReadonlyArray<string>
+  /** Soft budgets this reservation took past their limit. */
+  readonly softExceeded: ReadonlyArray<BudgetStanding>
+}
+
+/** An ended attempt to record without a reservation. */
+export interface AttemptReport extends BudgetSubject {
+  readonly requestId: string
+  readonly attempt: number
+  readonly strategy?: string
+  readonly event: AttemptSuccess | AttemptFailure | AttemptCancelled
+  /** The request, to estimate input tokens where the service reported none (and to log with `logPrompts`). */
+  readonly request?: CompletionRequest
+  /** The text produced (the completion, or a cancelled stream's partial text), to estimate output tokens. */
+  readonly outputText?: string
+}
+
+/** What `settle` may add to the attempt event. */
+export interface SettleOptions {
+  readonly outputText?: string
+}
+
+/** The cost tracker. */
+export interface CostTrackerShape {
+  /** The model's price, or undefined (a warning names an unpriced model once). */
+  readonly priceOf: (model: PricedModel) => Effect.Effect<ModelPrice | undefined>
+  /** The worst-case cost of a request on a model. */
+  readonly estimateWorstCase: (model: PricedModel, request: CompletionRequest) => Effect.Effect<WorstCase>
+  /** Reserve the worst case against every budget that counts the call; BudgetExceeded when a hard one would pass its limit. */
+  readonly reserve: (input: ReserveInput) => Effect.Effect<Reservation, ProviderError>
+  /** Record the attempt and replace its reservation by its real cost, atomically. */
+  readonly settle: (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, options?: SettleOptions) => Effect.Effect<AttemptRecord, ProviderError>
+  /** Free a reservation whose call was never sent. */
+  readonly release: (reservation: Reservation) => Effect.Effect<void, ProviderError>
+  /** Record an attempt that had no reservation (its cost still counts against the budgets). */
+  readonly record: (report: AttemptReport) => Effect.Effect<AttemptRecord, ProviderError>
+  /** Where the budgets that count a subject stand now, in USD. */
+  readonly budgetStatus: (subject?: BudgetSubject) => Effect.Effect<ReadonlyArray<BudgetStatus>, ProviderError>
+  readonly summary: (query?: SummaryQuery) => Effect.Effect<Summary, ProviderError>
+  /** The records of a time window as CSV or JSON. */
+  readonly export: (format: ExportFormat, window?: Pick<SummaryQuery, "from" | "to">) => Effect.Effect<string, ProviderError>
+  /** Close the ledger store. */
+  readonly close: Effect.Effect<void>
+}
+
+/** A budget window's standing in USD. */
+export interface BudgetStatus {
+  readonly key: string
+  readonly budget: string
+  readonly limitUsd: number
+  readonly spentUsd: number
+  readonly reservedUsd: number
+}
+
+const toStatus = (standing: BudgetStanding): BudgetStatus => ({
+  key: standing.key, budget: standing.budget, limitUsd: nanosToUsd(standing.limitNanos),
+  spentUsd: nanosToUsd(standing.spentNanos), reservedUsd: nanosToUsd(standing.reservedNanos)
+})
+
+const modelId = (model: { readonly provider: string; readonly name: string }): string => `${model.provider}/${model.name}`
+
+interface ResolvedUsage {
+  readonly inputTokens: number
+  readonly cachedInputTokens: number
+  readonly outputTokens: number
+  readonly estimated: boolean
+  readonly tokenSource: TokenSource
+}
+
+const fromUsage = (usage: Usage): ResolvedUsage => ({
+  inputTokens: usage.inputTokens,
+  cachedInputTokens: usage.cachedInputTokens ?? 0,
+  outputTokens: usage.outputTokens,
+  estimated: usage.estimated,
+  tokenSource: usage.estimated ? "approximate" : "reported"
+})
+
+/** The usage a failure or cancel carried in its reason, or the partial text it produced. */
+const usageInReason = (event: AttemptFailure | AttemptCancelled): { readonly usage?: Usage; readonly partialText?: string } => {
+  if (event._tag === "AttemptCancelled") return event.usage !== undefined ? { usage: event.usage } : {}
+  if (event.usage !== undefined) return { usage: event.usage }
+  const reason = event.error.reason
+  if (reason._tag === "StreamInterrupted") return { ...(reason.usage !== undefined ? { usage: reason.usage } : {}), partialText: reason.partialText }
+  if (reason._tag === "Cancelled" && reason.usage !== undefined) return { usage: reason.usage }
+  return {}
+}
+
+/** Build the tracker on a ledger store. */
+export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerOptions = {}) {
+  const store = yield* LedgerStore
+  const budgets = yield* validateBudgets(options.budgets ?? [])
+  const prices = options.prices !== undefined && "lookup" in options.prices ? options.prices : makePriceTable(options.prices ?? {})
+  const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 4096
+  const warned = new Set<string>()
+
+  const priceOf = Effect.fn("CostTracker.priceOf")(function*(model: PricedModel) {
+    const price = prices.lookup(model)
+    if (price === undefined && !warned.has(modelId(model))) {
+      warned.add(modelId(model))
+      yield* Effect.logWarning(`@orch/cost-tracker: no price for model ${modelId(model)}; its cost is recorded as unknown. Add it with a price override or a price file.`)
+    }
+    return price
+  })
+
+  const estimateWorstCase = Effect.fn("CostTracker.estimateWorstCase")(function*(model: PricedModel, request: CompletionRequest) {
+    const input = yield* countRequestTokens(model, request)
+    const outputTokens = request.maxTokens ?? defaultMaxOutputTokens
+    const price = yield* priceOf(model)
+    const nanos = price === undefined ? null : worstCaseNanos(price, input.tokens, outputTokens)
+    return { inputTokens: input.tokens, outputTokens, tokenSource: input.source, costNanos: nanos, costUsd: nanos === null ? null : nanosToUsd(nanos) } satisfies WorstCase
+  })
+
+  const reserve = Effect.fn("CostTracker.reserve")(function*(input: ReserveInput) {
+    const worstCase = yield* estimateWorstCase(input.model, input.request)
+    const now = yield* Clock.currentTimeMillis
+    const windows = windowsFor(budgets, input, now)
+    const context = { provider: input.model.provider, model: input.model.name }
+    if (worstCase.costNanos === null) {
+      const hard = windows.find((window) => window.hard)
+      if (hard !== undefined) {
+        return yield* providerError(
+          { _tag: "BudgetExceeded", budget: hard.budget, limitUsd: nanosToUsd(hard.limitNanos), spentUsd: 0, requestedUsd: Number.POSITIVE_INFINITY },
+          `Hard budget "${hard.budget}" cannot bound a call to ${modelId(input.model)}: the model has no known price. Add a price for it.`,
+          context)
+      }
+    }
+    const id = `${input.requestId}#${input.attempt}#${crypto.randomUUID()}`
+    const result = yield* store.reserve({ id, amountNanos: worstCase.costNanos ?? 0, budgets: windows })
+    if (result._tag === "Refused") {
+      const standing = result.standing
+      const usedUsd = nanosToUsd(standing.spentNanos + standing.reservedNanos)
+      return yield* providerError(
+        { _tag: "BudgetExceeded", budget: standing.budget, limitUsd: nanosToUsd(standing.limitNanos), spentUsd: usedUsd, requestedUsd: worstCase.costUsd ?? 0 },
+        `Hard budget "${standing.budget}" (${standing.key}) would be exceeded: $${usedUsd.toFixed(6)} spent or reserved of $${nanosToUsd(standing.limitNanos).toFixed(6)}, and this call may cost up to $${(worstCase.costUsd ?? 0).toFixed(6)}. Nothing was sent.`,
+        context)
+    }
+    for (const standing of result.softExceeded) {
+      yield* Effect.logWarning(`@orch/cost-tracker: soft budget "${standing.budget}" (${standing.key}) exceeded by request ${input.requestId}: limit $${nanosToUsd(standing.limitNanos)}, spent or reserved $${nanosToUsd(standing.spentNanos + standing.reservedNanos)}, this call up to $${worstCase.costUsd ?? 0}`)
+    }
+    return { id, input, worstCase, budgetKeys: windows.map((window) => window.key), softExceeded: result.softExceeded } satisfies Reservation
+  })
+
+  const resolveUsage = Effect.fnUntraced(function*(report: AttemptReport) {
+    const event = report.event
+    if (event._tag === "AttemptSuccess") return fromUsage(event.usage)
+    const carried = usageInReason(event)
+    if (carried.usage !== undefined) return fromUsage(carried.usage)
+    const produced = report.outputText ?? carried.partialText ?? ""
+    if (event._tag === "AttemptFailure" && produced.length === 0) {
+      // Failed before producing anything (refused, unreachable, rejected): nothing was generated or billed.
+      return { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, estimated: false, tokenSource: "none" } satisfies ResolvedUsage
+    }
+    const input = report.request !== undefined ? yield* countRequestTokens(event.model, report.request) : { tokens: 0, source: "approximate" as const }
+    const output = yield* countTokens(event.model, produced)
+    return {
+      inputTokens: input.tokens, cachedInputTokens: 0, outputTokens: output.tokens, estimated: true,
+      tokenSource: input.source === "tiktoken" && (output.source === "tiktoken" || produced.length === 0) ? "tiktoken" : "approximate"
+    } satisfies ResolvedUsage
+  })
+
+  const buildRecord = Effect.fnUntraced(function*(report: AttemptReport) {
+    const event = report.event
+    const model: AttemptModel = event.model
+    const usage = yield* resolveUsage(report)
+    const price = yield* priceOf(model)
+    const time = yield* Clock.currentTimeMillis
+    const record: AttemptRecord = {
+      time,
+      requestId: report.requestId,
+      attempt: report.attempt,
+      role: event.role,
+      provider: model.provider,
+      model: model.name,
+      ...(report.taskType !== undefined ? { taskType: report.taskType } : {}),
+      ...(report.strategy !== undefined ? { strategy: report.strategy } : {}),
+      ...(report.scopeKey !== undefined ? { scopeKey: report.scopeKey } : {}),
+      ...usage,
+      costNanos: price === undefined ? null : costNanos(price, usage, event.latencyMs),
+      latencyMs: event.latencyMs,
+      outcome: event._tag === "AttemptSuccess" ? "success" : event._tag === "AttemptFailure" ? "failure" : "cancelled",
+      ...(event._tag === "AttemptFailure" ? { errorReason: event.error.reason._tag } : event._tag === "AttemptCancelled" ? { errorReason: "Cancelled" as const } : {}),
+      ...(options.logPrompts === true && report.request !== undefined ? { prompt: requestText(report.request) } : {}),
+      ...(options.logPrompts === true && report.outputText !== undefined ? { completion: report.outputText } : {})
+    }
+    return record
+  })
+
+  const settle = Effect.fn("CostTracker.settle")(function*(reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions = {}) {
+    const { input } = reservation
+    const record = yield* buildRecord({
+      requestId: input.requestId, attempt: input.attempt, event, request: input.request,
+      ...(input.taskType !== undefined ? { taskType: input.taskType } : {}),
+      ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
+      ...(input.scopeKey !== undefined ? { scopeKey: input.scopeKey } : {}),
+      ...(settleOptions.outputText !== undefined ? { outputText: settleOptions.outputText } : {})
+    })
+    yield* store.commit({ record, budgetKeys: reservation.budgetKeys, reservationId: reservation.id })
+    return record
+  })
+
+  const release = Effect.fn("CostTracker.release")(function*(reservation: Reservation) {
+    yield* store.release(reservation.id)
+  })
+
+  const record = Effect.fn("CostTracker.record")(function*(report: AttemptReport) {
+    const entry = yield* buildRecord(report)
+    const windows = windowsFor(budgets, report, entry.time)
+    yield* store.commit({ record: entry, budgetKeys: windows.map((window) => window.key) })
+    return entry
+  })
+
+  const budgetStatus = Effect.fn("CostTracker.budgetStatus")(function*(subject: BudgetSubject = {}) {
+    const now = yield* Clock.currentTimeMillis
+    const standings = yield* store.standings(windowsFor(budgets, subject, now))
+    return standings.map(toStatus)
+  })
+
+  const summary = Effect.fn("CostTracker.summary")(function*(query: SummaryQuery = {}) {
+    return summarize(yield* store.records, query)
+  })
+
+  const exportRecords = Effect.fn("CostTracker.export")(function*(format: ExportFormat, window: Pick<SummaryQuery, "from" | "to"> = {}) {
+    const records = inWindow(yield* store.records, window)
+    return format === "csv" ? toCsv(records) : toJson(records)
+  })
+
+  return CostTracker.of({ priceOf, estimateWorstCase, reserve, settle, release, record, budgetStatus, summary, export: exportRecords, close: store.close })
+})
+
+/**
+ * The cost tracker service. Layers: `layer(options)` on a `LedgerStore` you provide, or `layerMemory`,
+ * `layerSqlite` and `layerRedis` with their store included.
+ */
+export class CostTracker extends Context.Service<CostTracker, CostTrackerShape>()("@orch/cost-tracker/CostTracker") {
+  /** The tracker on the `LedgerStore` in context. Fails with InvalidRequest on bad budgets. */
+  static readonly layer = (options: CostTrackerOptions = {}): Layer.Layer<CostTracker, ProviderError, LedgerStore> =>
+    Layer.effect(CostTracker, makeCostTracker(options))
+  /** The tracker with an in-memory ledger (the default). */
+  static readonly layerMemory = (options: CostTrackerOptions = {}): Layer.Layer<CostTracker, ProviderError> =>
+    CostTracker.layer(options).pipe(Layer.provide(MemoryLedger.layer))
+  /** The tracker with a SQLite ledger file (WAL, append-only, survives restarts). */
+  static readonly layerSqlite = (path: string, options: CostTrackerOptions = {}): Layer.Layer<CostTracker, ProviderError> =>
+    CostTracker.layer(options).pipe(Layer.provide(SqliteLedger.layer(path)))
+  /** The tracker with a Redis ledger shared by processes (needs the optional `ioredis` package). */
+  static readonly layerRedis = (redis: RedisLedgerOptions, options: CostTrackerOptions = {}): Layer.Layer<CostTracker, ProviderError> =>
+    CostTracker.layer(options).pipe(Layer.provide(RedisLedger.layer(redis)))
+}
