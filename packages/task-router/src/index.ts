@@ -4,3 +4,8 @@
  */
 export * from "./TaskType.ts"
 export * from "./Classifier.ts"
+export * from "./ClassifierTiers.ts"
+export * from "./ModelPattern.ts"
+export * from "./RoutingTable.ts"
+export * from "./Route.ts"
+export * from "./TaskRouter.ts"
