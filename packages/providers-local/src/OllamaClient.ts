@@ -1,0 +1,46 @@
+/**
+ * The Ollama client: the official `ollama` SDK with one AbortSignal per call. The SDK has no per-request signal,
+ * so each call gets its own SDK instance over a `fetch` that joins the call's signal to the SDK's own: cancelling
+ * one call aborts that call's HTTP request only.
+ */
+import { Ollama, type ChatRequest, type ChatResponse, type ListResponse } from "ollama"
+import { Effect, Stream } from "effect"
+import { defaultOllamaHost, type OllamaConfig } from "./OllamaConfig.ts"
+
+/** The calls the Ollama backend makes. Failures are the SDK's raw errors; callers map them. */
+export interface OllamaClient {
+  /** The server address. */
+  readonly host: string
+  /** `POST /api/chat` without streaming. */
+  readonly chat: (request: ChatRequest) => Effect.Effect<ChatResponse, unknown>
+  /** `POST /api/chat` streaming NDJSON; the request is aborted when the stream's scope closes. */
+  readonly chatStream: (request: ChatRequest) => Stream.Stream<ChatResponse, unknown>
+  /** `GET /api/tags`: the models pulled on the server. */
+  readonly list: Effect.Effect<ListResponse, unknown>
+  /** `GET /api/ps`: the models loaded in memory now. */
+  readonly ps: Effect.Effect<ListResponse, unknown>
+}
+
+/** A `fetch` that also aborts when `signal` does. */
+const fetchWithSignal = (base: typeof fetch, signal: AbortSignal): typeof fetch =>
+  (input, init) => base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
+
+/** Build the client for a config. Makes no call. */
+export const makeOllamaClient = (config: OllamaConfig): OllamaClient => {
+  const host = config.host ?? defaultOllamaHost
+  const base = config.fetch ?? globalThis.fetch
+  const sdk = (signal: AbortSignal): Ollama =>
+    new Ollama({ host, fetch: fetchWithSignal(base, signal), ...(config.headers ? { headers: { ...config.headers } } : {}) })
+  return {
+    host,
+    chat: (request) => Effect.tryPromise({ try: (signal) => sdk(signal).chat({ ...request, stream: false }), catch: (error) => error }),
+    chatStream: (request) =>
+      Stream.unwrap(Effect.gen(function*() {
+        const signal = yield* Effect.abortSignal
+        const iterator = yield* Effect.tryPromise({ try: () => sdk(signal).chat({ ...request, stream: true }), catch: (error) => error })
+        return Stream.fromAsyncIterable(iterator, (error) => error)
+      })),
+    list: Effect.tryPromise({ try: (signal) => sdk(signal).list(), catch: (error) => error }),
+    ps: Effect.tryPromise({ try: (signal) => sdk(signal).ps(), catch: (error) => error })
+  }
+}
