@@ -21,7 +21,7 @@ import { makeAnthropicClient } from "./AnthropicClient.ts"
 import { anthropicDefaultMaxTokens, anthropicNames, type AnthropicOptions } from "./AnthropicConfig.ts"
 import { resolveBackend, type BackendSettings } from "./internal/BackendSettings.ts"
 import { estimatedUsage } from "./internal/ChatCompletions.ts"
-import { fromSdkError, type FailureScope } from "./internal/errors.ts"
+import { fromInBandError, fromSdkError, type FailureScope } from "./internal/errors.ts"
 import { cancelledStream, incompleteStream, logFailure, unconfiguredModel, validated } from "./internal/ModelCalls.ts"
 
 type MessageBody = Anthropic.Messages.MessageCreateParamsNonStreaming
@@ -194,6 +194,9 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         catch: (error) => fromSdkError(error, scopeAt(clock.currentTimeMillisUnsafe(), false))
       })
       const totalMs = clock.currentTimeMillisUnsafe() - startMs
+      if ((message as { type?: unknown } | undefined)?.type === "error") {
+        return yield* Effect.fail(fromInBandError(JSON.stringify(message), undefined, scopeAt(clock.currentTimeMillisUnsafe(), false)))
+      }
       if (!Array.isArray(message?.content)) {
         return yield* Effect.fail(fromSdkError(new SyntaxError("no content"), scopeAt(clock.currentTimeMillisUnsafe(), false)))
       }

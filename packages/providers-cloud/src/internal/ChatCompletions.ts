@@ -20,7 +20,7 @@ import {
   type Usage
 } from "@orch/provider"
 import type { BackendSettings } from "./BackendSettings.ts"
-import { fromSdkError, type FailureScope } from "./errors.ts"
+import { fromInBandError, fromSdkError, type FailureScope } from "./errors.ts"
 import { cancelledStream, incompleteStream, logFailure, validated } from "./ModelCalls.ts"
 
 type ChatBody = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming
@@ -172,6 +172,10 @@ export const makeChatCompletionsModel = (model: ChatCompletionsModel): LanguageM
         catch: (error) => fromSdkError(error, scopeAt(clock.currentTimeMillisUnsafe(), false))
       })
       const totalMs = clock.currentTimeMillisUnsafe() - startMs
+      const inBand = (response as { error?: unknown } | undefined)?.error
+      if (inBand !== undefined && inBand !== null) {
+        return yield* Effect.fail(fromInBandError(JSON.stringify({ error: inBand }), undefined, scopeAt(clock.currentTimeMillisUnsafe(), false)))
+      }
       const choice = response?.choices?.[0]
       if (choice === undefined) {
         return yield* Effect.fail(fromSdkError(new SyntaxError("no choices"), scopeAt(clock.currentTimeMillisUnsafe(), false)))

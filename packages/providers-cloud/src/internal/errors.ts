@@ -131,11 +131,16 @@ const reasonFromErrorType = (type: string | undefined, scope: FailureScope): Err
   }
 }
 
-const fromInBandError = (error: SdkApiError, scope: FailureScope): ProviderError => {
-  const detail = errorBodyDetail(bodyText(error))
-  const type = detail.type ?? (typeof error.type === "string" ? error.type : undefined)
+/**
+ * An error the service reported inside a 200 response: an `event: error` or an `error` chunk in a stream, or an
+ * error object where a completion was expected. Before any text it is the reason its type names; after some text
+ * it is StreamInterrupted with the text so far and the upstream type.
+ */
+export const fromInBandError = (body: string, sdkType: string | undefined, scope: FailureScope): ProviderError => {
+  const detail = errorBodyDetail(body)
+  const type = detail.type ?? sdkType
   const summary = clean(detail.message ?? "", scope)
-  const message = `The stream reported an error${type ? ` (${type})` : ""}${summary ? `: ${summary}` : ""}`
+  const message = `The service reported an error in a 200 response${type ? ` (${type})` : ""}${summary ? `: ${summary}` : ""}`
   if (scope.partialText !== undefined && scope.partialText.length > 0) {
     return providerError(
       { _tag: "StreamInterrupted", partialText: scope.partialText, ...(scope.usage ? { usage: scope.usage } : {}), ...(type ? { upstreamType: type } : {}) },
@@ -178,7 +183,9 @@ export const fromSdkError = (error: unknown, scope: FailureScope): ProviderError
     return providerError(cause ? { _tag: "Unavailable", cause } : { _tag: "Unavailable" }, `Could not reach the service${cause ? ` (${cause})` : ""}`, contextOf(scope))
   }
   if (isApiError(error)) {
-    return error.status === undefined ? fromInBandError(error, scope) : fromHttpStatus(error, error.status, scope)
+    return error.status === undefined
+      ? fromInBandError(bodyText(error), typeof error.type === "string" ? error.type : undefined, scope)
+      : fromHttpStatus(error, error.status, scope)
   }
   if (error instanceof SyntaxError) {
     return streaming && (scope.partialText ?? "").length > 0
