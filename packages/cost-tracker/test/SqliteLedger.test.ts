@@ -1,0 +1,80 @@
+import { spawn } from "node:child_process"
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { CostTracker, openSqliteLedger } from "../src/index.ts"
+import { failureOf, gpt4oMini, success } from "./Support.ts"
+
+const tempFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "orch-ledger-")), "ledger.db")
+
+describe("SQLite ledger", () => {
+  it.effect("survives a restart: records and budget spend are read back", () =>
+    Effect.gen(function*() {
+      const file = tempFile()
+      const budgets = [{ name: "global", limitUsd: 0.001, period: "total" as const, mode: "hard" as const }]
+      const first = yield* Effect.provide(Effect.gen(function*() {
+        const costs = yield* CostTracker
+        const held = yield* costs.reserve({ requestId: "a", attempt: 1, model: gpt4oMini, request: { prompt: "hi", maxTokens: 1000 } })
+        return yield* costs.settle(held, success(gpt4oMini, { inputTokens: 9, outputTokens: 1000, estimated: false }))
+      }), CostTracker.layerSqlite(file, { budgets }))
+      yield* Effect.provide(Effect.gen(function*() {
+        const costs = yield* CostTracker
+        expect(yield* costs.summary()).toMatchObject({ totals: { attempts: 1, costUsd: first.costNanos! / 1e9 } })
+        expect((yield* costs.budgetStatus())[0]).toMatchObject({ spentUsd: first.costNanos! / 1e9, reservedUsd: 0 })
+        const error = yield* failureOf(costs.reserve({ requestId: "b", attempt: 1, model: gpt4oMini, request: { prompt: "hi", maxTokens: 1000 } }))
+        expect(error.reason._tag).toBe("BudgetExceeded")
+      }), CostTracker.layerSqlite(file, { budgets }))
+      fs.rmSync(path.dirname(file), { recursive: true })
+    }))
+
+  it.effect("is append-only: the file refuses updates and deletes of records", () =>
+    Effect.gen(function*() {
+      const file = tempFile()
+      const store = yield* openSqliteLedger(file)
+      yield* Effect.provide(Effect.flatMap(CostTracker, (costs) => costs.record({ requestId: "a", attempt: 1, event: success(gpt4oMini, { inputTokens: 1, outputTokens: 1, estimated: false }) })), CostTracker.layerSqlite(file))
+      const { DatabaseSync } = yield* Effect.promise(() => import("node:sqlite"))
+      const database = new DatabaseSync(file)
+      expect(() => database.exec("DELETE FROM records")).toThrow(/append-only/)
+      expect(() => database.exec("UPDATE records SET cost_nanos = 0")).toThrow(/append-only/)
+      database.close()
+      expect((yield* store.records)).toHaveLength(1)
+      yield* store.close
+      fs.rmSync(path.dirname(file), { recursive: true })
+    }))
+
+  it("loses no committed record when its writer is killed mid-write", async () => {
+    const file = tempFile()
+    const writer = spawn(process.execPath, ["--conditions=@orch/source", path.join(import.meta.dirname, "fixtures", "sqlite-writer.ts"), file], { stdio: ["ignore", "pipe", "pipe"] })
+    let stderr = ""
+    writer.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString() })
+    const reported = await new Promise<number>((resolve, reject) => {
+      let lines = 0
+      writer.stdout.on("data", (chunk: Buffer) => {
+        lines += chunk.toString().split("\n").length - 1
+        if (lines >= 100 && !writer.killed) {
+          writer.kill("SIGKILL")
+          resolve(lines)
+        }
+      })
+      writer.on("exit", (code) => { if (!writer.killed) reject(new Error(`writer exited early (${code}): ${stderr}`)) })
+    })
+    await new Promise((resolve) => writer.once("close", resolve))
+    const { count, costs, standing } = await Effect.runPromise(Effect.gen(function*() {
+      const store = yield* openSqliteLedger(file)
+      const records = yield* store.records
+      const [standing] = yield* store.standings([{ key: "crash|total", budget: "crash", limitNanos: 0, hard: true }])
+      yield* store.close
+      return { count: records.length, costs: records.map((record) => record.costNanos ?? 0), standing: standing! }
+    }))
+    // Every commit the writer reported is there; at most the one in flight when it died came through unreported.
+    expect(count).toBeGreaterThanOrEqual(reported)
+    expect(count).toBeLessThanOrEqual(reported + 1)
+    expect(costs).toEqual(Array.from({ length: count }, (_, index) => 1000 + index))
+    expect(standing.spentNanos).toBe(costs.reduce((sum, cost) => sum + cost, 0))
+    // A reservation made just before the kill may remain held: at most one.
+    expect([0, 5000]).toContain(standing.reservedNanos)
+    fs.rmSync(path.dirname(file), { recursive: true })
+  })
+})
