@@ -112,7 +112,7 @@ export const decide = (raw: Readonly<Record<TaskType, number>>): { readonly task
  */
 export const classifySync = (input: ClassifyInput, options: ClassifierOptions = {}): Classification => {
   const { task, context } = splitInput(input)
-  if (task.trim().length === 0) throw invalidRequest([emptyInputIssue(input)])
+  if (!/\S/.test(task)) throw invalidRequest([emptyInputIssue(input)])
   const windowChars = options.windowChars ?? defaultWindowChars
   const scores: Record<TaskType, number> = { ...baseScores }
   const fired: Array<FiredSignal> = []
@@ -129,6 +129,6 @@ export const classifySync = (input: ClassifyInput, options: ClassifierOptions = 
 export const classify: (input: ClassifyInput, options?: ClassifierOptions) => Effect.Effect<Classification, ProviderError> =
   Effect.fnUntraced(function*(input: ClassifyInput, options?: ClassifierOptions) {
     const { task } = splitInput(input)
-    if (task.trim().length === 0) return yield* Effect.fail(invalidRequest([emptyInputIssue(input)]))
+    if (!/\S/.test(task)) return yield* Effect.fail(invalidRequest([emptyInputIssue(input)]))
     return classifySync(input, options)
   })

@@ -144,7 +144,7 @@ export const signals: ReadonlyArray<Signal> = [
     name: "kinship puzzle", type: TaskType.REASONING, weight: 2,
     detect: (text) => text.includes("?") && (text.match(/\b(?:father|mother|sisters?|brothers?|sons?|daughters?|uncle|aunt|cousin|grandfather|grandmother)\b/gi)?.length ?? 0) >= 2
   },
-  has("symbolic equation", TaskType.REASONING, 2, /\b[a-z]\s*[-+*\/]\s*[a-z]\s*=|=\s*\?/),
+  has("symbolic equation", TaskType.REASONING, 2, /\b[a-z]\s*[-+*/]\s*[a-z]\s*=|=\s*\?/),
   has("step by step", TaskType.REASONING, 1.5, phrase("\\b(?:step[- ]by[- ]step|explain your reasoning|show your work|reason(?:ing)? (?:through|about)|think carefully)\\b")),
   has("math vocabulary", TaskType.REASONING, 2,
     phrase("\\b(?:solve|equation|probability|integer|prime|factorial|derivative|integral|polynomial|triangle|radius|area of|sum of|how many ways|divisible|remainder|expected value|odds)\\b|[a-z]\\s*\\^\\s*\\d|\\d\\s*[a-z]\\s*[+\\-=]")),

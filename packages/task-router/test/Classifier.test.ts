@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { isProviderError, type ProviderError } from "@orch/provider"
-import { boundedWindow, classify, classifySync, decide, parseTaskType, TaskType, taskTypes, type TaskType as TaskTypeValue } from "@orch/task-router"
+import { boundedWindow, classify, classifySync, decide, parseTaskType, TaskType, taskTypes, type TaskType as TaskTypeValue } from "../src/index.ts"
 
 const examples: ReadonlyArray<readonly [TaskTypeValue, string]> = [
   [TaskType.CODE_GENERATION, "Write a Python function that merges two sorted lists into one sorted list."],

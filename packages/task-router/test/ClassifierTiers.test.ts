@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { providerError, type CompletionRequest, type LanguageModel } from "@orch/provider"
-import { classifySync, classifyWithTiers, parseModelAnswer, TaskType, type EmbeddingTier } from "@orch/task-router"
+import { classifySync, classifyWithTiers, parseModelAnswer, TaskType, type EmbeddingTier } from "../src/index.ts"
 
 // "hmm, what about the second one" has no signal: the default answers general with low confidence.
 const unsure = "hmm, what about the second one"

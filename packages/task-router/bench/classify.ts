@@ -1,0 +1,30 @@
+/**
+ * Benchmark of the default classifier: median and p99 microseconds per classification over the held-out prompts
+ * (ordinary length), and over a 500 KB pasted log (bounded window).
+ * Run from the repo root: `node --conditions=@orch/source packages/task-router/bench/classify.ts`
+ */
+import { readFileSync } from "node:fs"
+import { performance } from "node:perf_hooks"
+import { classifySync } from "../src/index.ts"
+
+const prompts = readFileSync(new URL("../data/heldout.jsonl", import.meta.url), "utf8")
+  .split("\n").filter((line) => line.trim().length > 0).map((line) => (JSON.parse(line) as { prompt: string }).prompt)
+
+const measure = (label: string, inputs: ReadonlyArray<string>, rounds: number): void => {
+  for (const input of inputs) classifySync(input) // warm-up
+  const samples: Array<number> = []
+  for (let round = 0; round < rounds; round++) {
+    for (const input of inputs) {
+      const start = performance.now()
+      classifySync(input)
+      samples.push((performance.now() - start) * 1000)
+    }
+  }
+  samples.sort((a, b) => a - b)
+  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0
+  console.log(`${label}: n=${samples.length} median=${at(0.5).toFixed(1)}µs p99=${at(0.99).toFixed(1)}µs`)
+}
+
+measure("ordinary prompts", prompts, 50)
+const log = Array.from({ length: 12_000 }, (_, i) => `INFO worker-${i % 7} processed batch ${i} in 12ms`).join("\n")
+measure("500 KB log", [`Why does this job die?\n${log}\nFATAL: OutOfMemoryError`], 50)
