@@ -5,6 +5,7 @@
  */
 import { Ollama, type ChatRequest, type ChatResponse, type ListResponse } from "ollama"
 import { Effect, Stream } from "effect"
+import { RequestFailed } from "./internal/errors.ts"
 import { defaultOllamaHost, type OllamaConfig } from "./OllamaConfig.ts"
 
 /** The calls the Ollama backend makes. Failures are the SDK's raw errors; callers map them. */
@@ -21,26 +22,38 @@ export interface OllamaClient {
   readonly ps: Effect.Effect<ListResponse, unknown>
 }
 
-/** A `fetch` that also aborts when `signal` does. */
-const fetchWithSignal = (base: typeof fetch, signal: AbortSignal): typeof fetch =>
-  (input, init) => base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
+/** A `fetch` that also aborts when `signal` does, and keeps the last response's headers (for Retry-After). */
+const fetchWithSignal = (base: typeof fetch, signal: AbortSignal, seen: { headers?: Headers }): typeof fetch =>
+  (input, init) =>
+    base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }).then((response) => {
+      seen.headers = response.headers
+      return response
+    })
+
+/** One SDK call with its own signal; failures carry the response headers when a response came. */
+const callWith = <A>(sdk: (signal: AbortSignal, seen: { headers?: Headers }) => Promise<A>, signal?: AbortSignal): Effect.Effect<A, RequestFailed> => {
+  const seen: { headers?: Headers } = {}
+  return signal === undefined
+    ? Effect.tryPromise({ try: (own) => sdk(own, seen), catch: (error) => new RequestFailed(error, seen.headers) })
+    : Effect.tryPromise({ try: () => sdk(signal, seen), catch: (error) => new RequestFailed(error, seen.headers) })
+}
 
 /** Build the client for a config. Makes no call. */
 export const makeOllamaClient = (config: OllamaConfig): OllamaClient => {
   const host = config.host ?? defaultOllamaHost
   const base = config.fetch ?? globalThis.fetch
-  const sdk = (signal: AbortSignal): Ollama =>
-    new Ollama({ host, fetch: fetchWithSignal(base, signal), ...(config.headers ? { headers: { ...config.headers } } : {}) })
+  const sdk = (signal: AbortSignal, seen: { headers?: Headers }): Ollama =>
+    new Ollama({ host, fetch: fetchWithSignal(base, signal, seen), ...(config.headers ? { headers: { ...config.headers } } : {}) })
   return {
     host,
-    chat: (request) => Effect.tryPromise({ try: (signal) => sdk(signal).chat({ ...request, stream: false }), catch: (error) => error }),
+    chat: (request) => callWith((signal, seen) => sdk(signal, seen).chat({ ...request, stream: false })),
     chatStream: (request) =>
       Stream.unwrap(Effect.gen(function*() {
         const signal = yield* Effect.abortSignal
-        const iterator = yield* Effect.tryPromise({ try: () => sdk(signal).chat({ ...request, stream: true }), catch: (error) => error })
+        const iterator = yield* callWith((own, seen) => sdk(own, seen).chat({ ...request, stream: true }), signal)
         return Stream.fromAsyncIterable(iterator, (error) => error)
       })),
-    list: Effect.tryPromise({ try: (signal) => sdk(signal).list(), catch: (error) => error }),
-    ps: Effect.tryPromise({ try: (signal) => sdk(signal).ps(), catch: (error) => error })
+    list: callWith((signal, seen) => sdk(signal, seen).list()),
+    ps: callWith((signal, seen) => sdk(signal, seen).ps())
   }
 }

@@ -9,7 +9,7 @@ import {
 } from "@orch/provider"
 import type { ChatRequest, ChatResponse } from "ollama"
 import { Clock, Effect, Stream } from "effect"
-import { toProviderError, toStreamError } from "./internal/errors.ts"
+import { inBandError, toProviderError, toStreamError } from "./internal/errors.ts"
 import { assembleStream, usageOf, type BackendEvent } from "./internal/streamAssembly.ts"
 import type { OllamaClient } from "./OllamaClient.ts"
 
@@ -75,7 +75,10 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
     const request = yield* validateRequest(input)
     const startMs = yield* Clock.currentTimeMillis
     const response = yield* client.chat(ollamaChatRequest(name, request, setup.keepAlive)).pipe(Effect.catch(mapFailure))
-    const totalMs = (yield* Clock.currentTimeMillis) - startMs
+    const endMs = yield* Clock.currentTimeMillis
+    const totalMs = endMs - startMs
+    const upstream = inBandError(response, { ...context, nowMs: endMs })
+    if (upstream !== undefined) return yield* Effect.fail(upstream)
     if (typeof response !== "object" || response === null || typeof response.message?.content !== "string") {
       return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The Ollama response has no message content", context))
     }

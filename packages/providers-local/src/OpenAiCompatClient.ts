@@ -6,6 +6,7 @@ import OpenAI from "openai"
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
 import type { Model } from "openai/resources/models"
 import { Duration, Effect, Redacted, Stream } from "effect"
+import { RequestFailed } from "./internal/errors.ts"
 import { defaultVllmBaseUrl, type OpenAiCompatConfig } from "./OpenAiCompatConfig.ts"
 
 /** The calls an OpenAI-compatible backend makes. Failures are the SDK's raw errors; callers map them. */
@@ -40,7 +41,7 @@ export const makeOpenAiCompatClient = (config: OpenAiCompatConfig): OpenAiCompat
     chatStream: (body) =>
       Stream.unwrap(Effect.gen(function*() {
         const signal = yield* Effect.abortSignal
-        const chunks = yield* Effect.tryPromise({ try: () => sdk.chat.completions.create(body, { signal }), catch: (error) => error })
+        const chunks = yield* Effect.tryPromise({ try: () => sdk.chat.completions.create(body, { signal }), catch: (error) => new RequestFailed(error) })
         return Stream.fromAsyncIterable(chunks, (error) => error)
       })),
     models: Effect.tryPromise({

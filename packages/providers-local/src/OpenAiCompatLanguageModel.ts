@@ -10,7 +10,7 @@ import {
 } from "@orch/provider"
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions"
 import { Clock, Effect, Stream } from "effect"
-import { failWith, toStreamError } from "./internal/errors.ts"
+import { failWith, inBandError, toStreamError } from "./internal/errors.ts"
 import { assembleStream, usageOf, type BackendEvent, type ReportedUsage } from "./internal/streamAssembly.ts"
 import type { OpenAiCompatClient } from "./OpenAiCompatClient.ts"
 
@@ -90,7 +90,10 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, name: 
     const request = yield* validateRequest(input)
     const startMs = yield* Clock.currentTimeMillis
     const response = yield* client.chat(openAiChatBody(name, request, setup.backend)).pipe(Effect.catch(failWith(context)))
-    const totalMs = (yield* Clock.currentTimeMillis) - startMs
+    const endMs = yield* Clock.currentTimeMillis
+    const totalMs = endMs - startMs
+    const upstream = inBandError(response, { ...context, nowMs: endMs })
+    if (upstream !== undefined) return yield* Effect.fail(upstream)
     const choice = typeof response === "object" && response !== null && Array.isArray(response.choices) ? response.choices[0] : undefined
     if (choice === undefined || typeof choice.message !== "object" || choice.message === null) {
       return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The chat completion has no choices", context))

@@ -20,6 +20,19 @@ const networkCodes = new Set([
   "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CLOSED"
 ])
 
+/**
+ * A failure of a request before its response body was read, with the response headers when there was a response
+ * (the ollama SDK drops them; Retry-After lives there).
+ */
+export class RequestFailed {
+  readonly error: unknown
+  readonly headers: Headers | undefined
+  constructor(error: unknown, headers?: Headers) {
+    this.error = error
+    this.headers = headers
+  }
+}
+
 const record = (u: unknown): Record<string, unknown> | undefined =>
   typeof u === "object" && u !== null ? (u as Record<string, unknown>) : undefined
 
@@ -55,7 +68,8 @@ const messageOf = (error: unknown): string => {
  * the contract's `errorFromHttp`, transport failures as Unavailable, the SDK's backstop timeout as Timeout, bad JSON
  * as MalformedResponse, aborts as Cancelled.
  */
-export const toProviderError = (error: unknown, context: CallContext): ProviderError => {
+export const toProviderError = (error: unknown, context: CallContext, responseHeaders?: Headers): ProviderError => {
+  if (error instanceof RequestFailed) return toProviderError(error.error, context, error.headers)
   if (isProviderError(error)) return error
   const where = { provider: context.provider, ...(context.model !== undefined ? { model: context.model } : {}) }
   const secrets = context.secrets ?? []
@@ -73,7 +87,7 @@ export const toProviderError = (error: unknown, context: CallContext): ProviderE
   // ollama ResponseError: the body's `error` text (or the whole body) and the status
   if (name === "ResponseError" && typeof self.status_code === "number") {
     const text = typeof self.error === "string" ? self.error : messageOf(error)
-    const mapped = errorFromHttp({ status: self.status_code, body: JSON.stringify({ error: text }), nowMs: context.nowMs, ...(context.model !== undefined ? { model: context.model } : {}) }, where, secrets)
+    const mapped = errorFromHttp({ status: self.status_code, body: JSON.stringify({ error: text }), headers: responseHeaders, nowMs: context.nowMs, ...(context.model !== undefined ? { model: context.model } : {}) }, where, secrets)
     return mapped
   }
   if (name === "APIConnectionError" || networkCode(error) !== undefined || (name === "TypeError" && /fetch failed|terminated|network/i.test(messageOf(error)))) {
@@ -93,7 +107,7 @@ export const toProviderError = (error: unknown, context: CallContext): ProviderE
  * StreamInterrupted carrying the text received so far.
  */
 export const toStreamError = (error: unknown, context: CallContext, partialText: string): ProviderError => {
-  if (isProviderError(error)) return error
+  if (isProviderError(error) || error instanceof RequestFailed) return toProviderError(error, context)
   const mapped = toProviderError(error, context)
   const tag = mapped.reason._tag
   if (tag === "Cancelled") return mapped
@@ -112,3 +126,15 @@ export const toStreamError = (error: unknown, context: CallContext, partialText:
 /** Fail with the mapped `ProviderError` of whatever an SDK call threw, reading the time from `Clock`. */
 export const failWith = (context: Omit<CallContext, "nowMs">) => (error: unknown): Effect.Effect<never, ProviderError> =>
   Effect.flatMap(Clock.currentTimeMillis, (nowMs) => Effect.fail(toProviderError(error, { ...context, nowMs })))
+
+/**
+ * The error a service put in the body of a 200 reply (`{"error": ...}`), if any, mapped as a server-side failure of
+ * that kind (overloaded, rate limited, ...), else ServerError.
+ */
+export const inBandError = (body: unknown, context: CallContext): ProviderError | undefined => {
+  const error = record(body)?.error
+  if (error === undefined || error === null) return undefined
+  const text = JSON.stringify({ error })
+  const overloaded = /overload|busy|capacity/i.test(text)
+  return errorFromHttp({ status: overloaded ? 529 : 500, body: text, nowMs: context.nowMs }, { provider: context.provider, ...(context.model !== undefined ? { model: context.model } : {}) }, context.secrets ?? [])
+}
