@@ -1,0 +1,120 @@
+/**
+ * `vote`: k answers (several steps, or one step sampled k times), normalised, majority wins; stops early once a
+ * quorum agrees and cancels the rest; ties broken by weight. The result carries every member's answer and the
+ * agreement ratio.
+ */
+import { allAttemptsFailed, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
+import { Cause, Deferred, Effect, Exit, Scope } from "effect"
+import { toPlan, withRole } from "./Attempt.ts"
+import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
+
+/** How `vote` counts. */
+export interface VoteOptions {
+  /** With a single step: how many times to sample it (default 3). With several steps each answers once. */
+  readonly samples?: number
+  /** The key answers are compared by (default: `normalizeAnswer`). Use it to extract e.g. the final number. */
+  readonly normalize?: (text: string) => string
+  /** Votes that end the vote early (default: a strict majority of the members). */
+  readonly quorum?: number
+  /** One weight per member, to break ties (default 1 each); then the earliest answer wins. */
+  readonly weights?: ReadonlyArray<number>
+}
+
+/** One member's part in a vote. */
+export interface VoteMember {
+  readonly index: number
+  readonly step: string
+  readonly outcome: "answered" | "failed" | "cancelled"
+  readonly answer?: string
+  readonly key?: string
+  readonly completion?: Completion
+  readonly error?: ProviderError
+}
+
+/** The outcome of a vote. */
+export interface VoteResult {
+  /** The winning member's completion. */
+  readonly completion: Completion
+  /** The winning normalised answer. */
+  readonly key: string
+  readonly votes: number
+  /** Votes for the winner divided by the members that answered. */
+  readonly agreement: number
+  /** Whether a quorum ended the vote before every member answered. */
+  readonly stoppedEarly: boolean
+  readonly members: ReadonlyArray<VoteMember>
+}
+
+/** A vote as a plan, with its detailed form. */
+export interface VotePlan extends Plan {
+  readonly run: (request: CompletionRequest) => Effect.Effect<VoteResult, ProviderError>
+}
+
+/** Trim, lower-case, collapse white space and drop trailing punctuation. */
+export const normalizeAnswer = (text: string): string => text.trim().toLowerCase().replace(/\s+/g, " ").replace(/[.!。]+$/u, "")
+
+/** Count the answers: the winning key by votes, then by weight, then by who answered first. */
+const tally = (members: ReadonlyArray<VoteMember>, weights: ReadonlyArray<number>) => {
+  const counts = new Map<string, { votes: number; weight: number; first: number }>()
+  members.forEach((member, order) => {
+    if (member.key === undefined) return
+    const entry = counts.get(member.key) ?? { votes: 0, weight: 0, first: order }
+    entry.votes++
+    entry.weight += weights[member.index] ?? 1
+    counts.set(member.key, entry)
+  })
+  let best: { key: string; votes: number; weight: number; first: number } | undefined
+  for (const [key, entry] of counts) {
+    if (best === undefined || entry.votes > best.votes || (entry.votes === best.votes && (entry.weight > best.weight || (entry.weight === best.weight && entry.first < best.first)))) {
+      best = { key, ...entry }
+    }
+  }
+  return best
+}
+
+/**
+ * Vote among steps (each once) or one step sampled `samples` times. Members run at once with role "vote"; as soon
+ * as one answer has `quorum` votes the rest are cancelled. All failed: `allAttemptsFailed(errors)`.
+ */
+export const vote = (steps: ReadonlyArray<Step>, options: VoteOptions = {}): VotePlan => {
+  const plans = steps.map(toPlan)
+  const members = plans.length === 1 ? Array.from({ length: options.samples ?? 3 }, () => plans[0]!) : plans
+  const normalize = options.normalize ?? normalizeAnswer
+  const quorum = options.quorum ?? Math.floor(members.length / 2) + 1
+  const weights = options.weights ?? []
+  const run = (request: CompletionRequest): Effect.Effect<VoteResult, ProviderError> =>
+    Effect.gen(function*() {
+      const ended: Array<VoteMember> = []
+      const done = yield* Deferred.make<boolean>()
+      const scope = yield* Scope.make("parallel")
+      const onEnd = (index: number) => (exit: Exit.Exit<Completion, ProviderError>) =>
+        Effect.suspend(() => {
+          const step = members[index]!.name
+          if (Exit.isSuccess(exit)) {
+            ended.push({ index, step, outcome: "answered", answer: exit.value.text, key: normalize(exit.value.text), completion: exit.value })
+          } else {
+            const error = Cause.findErrorOption(exit.cause)
+            if (error._tag === "None") return Effect.void
+            ended.push({ index, step, outcome: "failed", error: error.value })
+          }
+          const best = tally(ended, weights)
+          if (best !== undefined && best.votes >= quorum && ended.length < members.length) return Deferred.succeed(done, true)
+          return ended.length === members.length ? Deferred.succeed(done, false) : Effect.void
+        })
+      const stoppedEarly = yield* Effect.gen(function*() {
+        for (let index = 0; index < members.length; index++) {
+          yield* Effect.forkIn(Effect.onExit(withRole(members[index]!.generate(request), "vote"), onEnd(index)), scope)
+        }
+        return yield* Deferred.await(done)
+      }).pipe(Effect.ensuring(Scope.close(scope, Exit.void)))
+      const all: Array<VoteMember> = members.map((plan, index) =>
+        ended.find((m) => m.index === index) ?? { index, step: plan.name, outcome: "cancelled" })
+      const best = tally(ended, weights)
+      if (best === undefined) return yield* Effect.fail(allAttemptsFailed(ended.flatMap((m) => (m.error ? [m.error] : []))))
+      const answered = ended.filter((m) => m.outcome === "answered")
+      const winner = answered.find((m) => m.key === best.key)!
+      return { completion: winner.completion!, key: best.key, votes: best.votes, agreement: best.votes / answered.length, stoppedEarly, members: all }
+    })
+  const generate = (request: CompletionRequest) => Effect.map(run(request), (result) => result.completion)
+  return { ...makePlan(`vote(${stepNames(steps)})`, generate, (request) => streamOfCompletion(generate(request))), run }
+}
