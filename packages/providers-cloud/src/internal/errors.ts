@@ -102,7 +102,10 @@ const fromHttpStatus = (error: SdkApiError, status: number, scope: FailureScope)
   const body = bodyText(error)
   const base = errorFromHttp({ status, body, headers: error.headers ?? null, model: scope.model, nowMs: scope.nowMs }, contextOf(scope), scope.secrets)
   const detail = errorBodyDetail(body)
-  const reason = refine(base.reason, status, `${detail.type ?? ""} ${detail.message ?? body.slice(0, 2000)}`)
+  const refined = refine(base.reason, status, `${detail.type ?? ""} ${detail.message ?? body.slice(0, 2000)}`)
+  // The contract's reasonFromHttp copies the upstream message into InvalidRequest issues without the known
+  // secrets to scrub (it redacts key-shaped text only): scrub them here.
+  const reason: ErrorReason = refined._tag === "InvalidRequest" ? { ...refined, issues: refined.issues.map((issue) => redact(issue, scope.secrets)) } : refined
   return reason === base.reason ? base : providerError(reason, base.message, { ...contextOf(scope), status })
 }
 
