@@ -4,6 +4,7 @@
  */
 import { errorFromHttp, isProviderError, providerError, redact, type ProviderError } from "@orch/provider"
 import { Clock, Effect } from "effect"
+import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from "openai"
 
 /** Who was called, for the error's context. */
 export interface CallContext {
@@ -75,8 +76,8 @@ export const toProviderError = (error: unknown, context: CallContext, responseHe
   const secrets = context.secrets ?? []
   const self = record(error) ?? {}
   const name = typeof self.name === "string" ? self.name : ""
-  if (isAbort(error)) return providerError({ _tag: "Cancelled" }, "The call was cancelled", where)
-  if (name === "APIConnectionTimeoutError") {
+  if (isAbort(error) || error instanceof APIUserAbortError) return providerError({ _tag: "Cancelled" }, "The call was cancelled", where)
+  if (error instanceof APIConnectionTimeoutError || name === "APIConnectionTimeoutError") {
     return providerError({ _tag: "Timeout", phase: "total", afterMs: 0 }, "The request timed out (client backstop timeout)", where)
   }
   // openai APIError with an HTTP status (BadRequestError, NotFoundError, RateLimitError, InternalServerError, ...)
@@ -90,7 +91,7 @@ export const toProviderError = (error: unknown, context: CallContext, responseHe
     const mapped = errorFromHttp({ status: self.status_code, body: JSON.stringify({ error: text }), headers: responseHeaders, nowMs: context.nowMs, ...(context.model !== undefined ? { model: context.model } : {}) }, where, secrets)
     return mapped
   }
-  if (name === "APIConnectionError" || networkCode(error) !== undefined || (name === "TypeError" && /fetch failed|terminated|network/i.test(messageOf(error)))) {
+  if (error instanceof APIConnectionError || networkCode(error) !== undefined || (name === "TypeError" && /fetch failed|terminated|network/i.test(messageOf(error)))) {
     const code = networkCode(error)
     const cause = redact(code ?? messageOf(error), secrets).slice(0, 200)
     return providerError({ _tag: "Unavailable", cause }, `The service could not be reached (${cause})`, where)
