@@ -64,7 +64,7 @@ export const errorBodyDetail = (body: string): { readonly message?: string; read
 
 const contextLengthPattern = /context[ _-]?(length|window)|maximum context|too many tokens|prompt is too long|token limit|exceeds? the (model'?s? )?(max|context)|input is too long|num_ctx/i
 const contentPolicyPattern = /content[ _-]?(policy|filter|management)|safety system|flagged|responsible ai|harmful/i
-const quotaPattern = /insufficient_quota|quota|billing|spend(ing)? limit|credit balance|exceeded your current/i
+const quotaPattern = /insufficient_quota|quota|billing|spend(ing)? limit|credit balance|exceeded your current|usage limits?/i
 const modelNotFoundPattern = /model.*(not found|does not exist|not_found)|no such model|unknown model|model_not_found|try pulling it/i
 
 /** The input a backend gives when an HTTP call failed with a status. */
@@ -75,6 +75,8 @@ export interface HttpFailure {
   /** The model the call was for, for ModelNotFound. */
   readonly model?: string
   readonly nowMs: number
+  /** Secrets the caller knows (API keys) that must not reach the reason, even when the body echoes them. */
+  readonly secrets?: ReadonlyArray<string>
 }
 
 /**
@@ -105,14 +107,14 @@ export const reasonFromHttp = (failure: HttpFailure): ErrorReason => {
   if (status === 413 || contextLengthPattern.test(text)) return { _tag: "ContextLengthExceeded" }
   if (contentPolicyPattern.test(text)) return { _tag: "ContentFiltered" }
   if (modelNotFoundPattern.test(text)) return { _tag: "ModelNotFound", modelId: failure.model ?? "unknown" }
-  return { _tag: "InvalidRequest", issues: [summarizeBody(detail.message ?? failure.body ?? `HTTP ${status}`)] }
+  return { _tag: "InvalidRequest", issues: [redact(summarizeBody(detail.message ?? failure.body ?? `HTTP ${status}`), failure.secrets ?? [])] }
 }
 
 /** A `ProviderError` for an HTTP failure, with a short redacted message naming the status. */
 export const errorFromHttp = (failure: HttpFailure, context: ErrorContext = {}, secrets: ReadonlyArray<string> = []): ProviderError => {
-  const reason = reasonFromHttp(failure)
+  const reason = reasonFromHttp({ ...failure, secrets: [...(failure.secrets ?? []), ...secrets] })
   const detail = errorBodyDetail(failure.body ?? "")
   const upstream = summarizeBody(detail.message ?? failure.body ?? "")
-  const message = redact(`HTTP ${failure.status}${upstream ? `: ${upstream}` : ""}`, secrets)
+  const message = redact(`HTTP ${failure.status}${upstream ? `: ${upstream}` : ""}`, [...(failure.secrets ?? []), ...secrets])
   return providerError(reason, message, { ...context, status: failure.status })
 }

@@ -83,6 +83,15 @@ describe("reasonFromHttp by status and body", () => {
     expect(error.reason._tag).toBe("ServerError")
     expect(error.message).toBe("HTTP 502: HTML page: 502 Bad Gateway")
   })
+  it("keeps a known secret out of an InvalidRequest reason whose body echoes it", () => {
+    const body = JSON.stringify({ error: { message: "Bad header value: my-own-format-key-77" } })
+    const error = errorFromHttp({ status: 400, body, nowMs: 0 }, {}, ["my-own-format-key-77"])
+    expect(JSON.stringify(error.reason)).not.toContain("my-own-format-key-77")
+    expect(error.message).not.toContain("my-own-format-key-77")
+  })
+  it("reads Anthropic's usage-limit and credit wording as quota", () => {
+    expect(at(429, JSON.stringify({ type: "error", error: { type: "rate_limit_error", message: "You have reached your specified API usage limits." } }))).toEqual({ _tag: "RateLimited", quotaExhausted: true })
+  })
   it("bounds an unbounded body", () => {
     const error = errorFromHttp({ status: 400, body: "y".repeat(100_000), nowMs: 0 })
     expect(error.message.length).toBeLessThan(400)
