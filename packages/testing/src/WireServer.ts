@@ -158,7 +158,7 @@ export const startWireServer = async (options: WireServerOptions = {}): Promise<
 
   const settleCloseWaiters = () => {
     if (sockets.size > 0) return
-    for (const waiter of closeWaiters) waiter()
+    for (const waiter of [...closeWaiters]) waiter()
   }
 
   const chooseBehavior = (
@@ -196,9 +196,11 @@ export const startWireServer = async (options: WireServerOptions = {}): Promise<
       response.writeHead(reply.head.status, headers)
       response.flushHeaders()
     }
+    // Each write is its own HTTP chunk, and clients see chunk boundaries even when TCP coalesces them, so pieces
+    // without a delay go out back to back.
     for (const piece of reply.pieces) {
-      if (!(await pause(piece.delayMs, signal))) return
-      if (response.destroyed) return
+      if (piece.delayMs > 0 && !(await pause(piece.delayMs, signal))) return
+      if (response.destroyed || signal.aborted) return
       response.write(piece.chunk)
     }
     // Give the last write a turn to leave before a reset or half-close.
@@ -351,16 +353,23 @@ export const startWireServer = async (options: WireServerOptions = {}): Promise<
         closeWaiters.add(waiter)
       }),
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         for (const controller of inFlight) controller.abort()
         inFlight.clear()
-        for (const socket of sockets) socket.destroy()
-        server.close(() => {
-          settleCloseWaiters()
-          resolve()
+        const socketsClosed = new Promise<void>((resolve) => {
+          if (sockets.size === 0) return resolve()
+          const waiter = () => {
+            closeWaiters.delete(waiter)
+            resolve()
+          }
+          closeWaiters.add(waiter)
         })
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))
+        for (const socket of sockets) socket.destroy()
         server.closeAllConnections()
-      })
+        // Resolves once every socket has emitted `close`, so openConnections() is 0 afterwards.
+        await Promise.all([serverClosed, socketsClosed])
+      })()
       return closing
     }
   }

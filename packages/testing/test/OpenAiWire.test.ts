@@ -213,9 +213,18 @@ describe("faults as the OpenAI SDK sees them", () => {
     expect(error.message).toContain("The server had an error")
   })
 
-  it("reset-mid-stream: the stream throws after some tokens", async () => {
-    const outcome = await failure({ kind: "fault", fault: "reset-mid-stream", text: "one two three four five", afterTokens: 3 }, true)
-    expect(outcome.ok).toBe(false)
+  it("reset-mid-stream: the stream throws a connection error after the first tokens", async () => {
+    server.enqueue({ kind: "fault", fault: "reset-mid-stream", text: "one two three four five", afterTokens: 3 })
+    const texts: Array<string> = []
+    const stream = await client.chat.completions.create({ model: "m", messages, stream: true })
+    const error = await (async () => {
+      for await (const chunk of stream) texts.push(chunk.choices[0]?.delta.content ?? "")
+    })().then(() => undefined, (caught: unknown) => caught)
+    expect(texts.join("")).toBe("one two three")
+    expect(error).toBeInstanceOf(Error)
+    expect(String(error)).toMatch(/terminated|reset|socket|aborted/i)
+    await server.waitForClosed()
+    expect(server.requests[0]).toMatchObject({ aborted: false })
   })
 
   it("truncated-stream: the stream ends without [DONE] and without an error", async () => {
