@@ -72,7 +72,7 @@ export interface FaultBehavior {
   readonly afterTokens?: number
   /** Mid-stream faults and slow-drip: the text whose tokens are sent. */
   readonly text?: string
-  /** slow-drip: delay between single bytes (default 2 ms). */
+  /** slow-drip: delay between single bytes (default 2 ms, at least 1 ms). */
   readonly delayMs?: number
 }
 

@@ -214,7 +214,8 @@ const faultReply = (context: ReplyContext, behavior: FaultBehavior): Reply => {
     case "stall":
       return exchange.stream ? { head: streamHead(exchange), pieces: [], ending: "stall" } : { head: undefined, pieces: [], ending: "stall" }
     case "slow-drip": {
-      const delayMs = behavior.delayMs ?? 2
+      // At least 1 ms, so every byte really leaves in its own write after a pause.
+      const delayMs = Math.max(1, behavior.delayMs ?? 2)
       const whole = normal.pieces.flatMap((piece) => Array.from(piece.chunk))
       return { ...normal, pieces: whole.map((byte) => ({ chunk: Uint8Array.of(byte), delayMs })) }
     }

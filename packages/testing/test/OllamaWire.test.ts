@@ -152,6 +152,24 @@ describe("faults as the Ollama SDK sees them", () => {
     expect(error).toBeInstanceOf(Error)
   })
 
+  it("stall without stream: nothing is sent until a client timeout (via the SDK's fetch option) aborts it", async () => {
+    const impatient = new Ollama({
+      host: server.url,
+      fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(100) })
+    })
+    server.enqueue({ kind: "fault", fault: "stall" })
+    await expect(impatient.chat({ model: "m", messages, stream: false })).rejects.toMatchObject({ name: "TimeoutError" })
+    await server.waitForClosed()
+    expect(server.requests[0]).toMatchObject({ behavior: "fault:stall", aborted: true })
+  })
+
+  it("slow-drip: a stream sent one byte at a time still reads whole", async () => {
+    const { text, last, error } = await streamChat({ kind: "fault", fault: "slow-drip", text: "drip drop", delayMs: 1 })
+    expect(error).toBeUndefined()
+    expect(text).toBe("drip drop")
+    expect(last).toMatchObject({ done: true, eval_count: 2 })
+  })
+
   it("model name `fault:<Fault>` selects the fault", async () => {
     await expect(client.chat({ model: "fault:server-503", messages, stream: false })).rejects.toMatchObject({ status_code: 503 })
     expect(server.requests[0]?.behavior).toBe("fault:server-503")

@@ -247,8 +247,9 @@ describe("faults as the OpenAI SDK sees them", () => {
   })
 
   it("slow-drip: the SDK still reads the whole answer", async () => {
-    server.enqueue({ kind: "fault", fault: "slow-drip", text: "drip", delayMs: 0 })
-    const completion = await client.chat.completions.create({ model: "m", messages })
+    server.enqueue({ kind: "fault", fault: "slow-drip", text: "drip", delayMs: 1 })
+    const { data: completion, response } = await client.chat.completions.create({ model: "m", messages }).withResponse()
     expect(completion.choices[0]?.message.content).toBe("drip")
+    expect(Number(response.headers.get("content-length"))).toBeGreaterThan(100)
   })
 })

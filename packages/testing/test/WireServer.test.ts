@@ -114,6 +114,15 @@ describe("raw wire bytes", () => {
     expect(names.filter((name) => name === "content_block_delta").length).toBe(6)
   })
 
+  it("slow-drip sends the answer one byte per write", async () => {
+    const response = await chat("m", { "x-orch-behavior": JSON.stringify({ kind: "fault", fault: "slow-drip", text: "ok", delayMs: 1 }) })
+    const reader = response.body!.getReader()
+    const sizes: Array<number> = []
+    for (let read = await reader.read(); !read.done; read = await reader.read()) sizes.push(read.value.length)
+    expect(sizes.length).toBe(Number(response.headers.get("content-length")))
+    expect(sizes.every((size) => size === 1)).toBe(true)
+  })
+
   it("truncated-stream ends the response cleanly without the terminal event, in each format", async () => {
     const openAi = await (await post("/v1/chat/completions", { model: "fault:truncated-stream", messages: [], stream: true })).text()
     expect(openAi).not.toContain("[DONE]")
