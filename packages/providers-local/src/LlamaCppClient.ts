@@ -5,6 +5,7 @@
  */
 import fs from "node:fs"
 import { providerError, redact, type Message, type ProviderError } from "@orch/provider"
+import type * as NodeLlamaCppModule from "node-llama-cpp"
 import type { ChatHistoryItem, LlamaChatSession, LlamaContext, LlamaContextSequence, LlamaModel, Llama } from "node-llama-cpp"
 import { Effect, Queue, Semaphore } from "effect"
 import { isModelUri, llamaModelName, type LlamaCppConfig } from "./LlamaCppConfig.ts"
@@ -73,7 +74,7 @@ interface Loaded {
   readonly info: LlamaLoadedInfo
 }
 
-type NodeLlamaCpp = typeof import("node-llama-cpp")
+type NodeLlamaCpp = typeof NodeLlamaCppModule
 
 const messageOf = (error: unknown): string => redact(error instanceof Error ? error.message : String(error)).slice(0, 300)
 
@@ -99,20 +100,30 @@ export const makeLlamaCppClient = Effect.fnUntraced(function*(config: LlamaCppCo
       "The embedded engine needs node-llama-cpp: install it with `npm install node-llama-cpp@3.21.1`", context)
   })
 
+  const download = (module: NodeLlamaCpp): Effect.Effect<string, ProviderError> => {
+    let progressed = false
+    const unreachable = (cause: string) => providerError({ _tag: "Unavailable", cause },
+      `Could not download the model ${config.model} (is the network reachable?): ${cause}`, context)
+    const fetching = Effect.tryPromise({
+      try: (signal) => module.resolveModelFile(config.model, {
+        cli: false,
+        signal,
+        ...(config.modelsDirectory !== undefined ? { directory: config.modelsDirectory } : {}),
+        onProgress: ({ downloadedSize, totalSize }) => {
+          progressed = true
+          config.onDownloadProgress?.({ downloadedBytes: downloadedSize, totalBytes: totalSize })
+        }
+      }),
+      catch: (error) => unreachable(messageOf(error))
+    })
+    const watchdog = Effect.sleep(config.downloadStallTimeout ?? "15 seconds").pipe(
+      Effect.flatMap(() => progressed ? Effect.never : Effect.fail(unreachable("no progress: the download did not start"))))
+    return Effect.raceFirst(fetching, watchdog)
+  }
+
   const resolvePath = (module: NodeLlamaCpp): Effect.Effect<string, ProviderError> =>
     isModelUri(config.model)
-      ? Effect.tryPromise({
-        try: (signal) => module.resolveModelFile(config.model, {
-          cli: false,
-          signal,
-          ...(config.modelsDirectory !== undefined ? { directory: config.modelsDirectory } : {}),
-          ...(config.onDownloadProgress !== undefined
-            ? { onProgress: ({ downloadedSize, totalSize }) => config.onDownloadProgress?.({ downloadedBytes: downloadedSize, totalBytes: totalSize }) }
-            : {})
-        }),
-        catch: (error) => providerError({ _tag: "Unavailable", cause: messageOf(error) },
-          `Could not download the model ${config.model} (is the network reachable?): ${messageOf(error)}`, context)
-      })
+      ? download(module)
       : Effect.suspend(() => {
         const stat = fs.statSync(config.model, { throwIfNoEntry: false })
         if (stat === undefined) {

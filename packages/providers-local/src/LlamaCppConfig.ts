@@ -2,6 +2,7 @@
  * Settings of the embedded llama.cpp engine (node-llama-cpp): which GGUF model, how many threads, how many
  * parallel sequences, and what it costs.
  */
+import type { Duration } from "effect"
 import type { LocalPricing } from "./LocalPricing.ts"
 
 /** Download progress of a model named by a Hugging Face URI. */
@@ -34,6 +35,11 @@ export interface LlamaCppConfig {
   readonly gpu?: false | "auto"
   /** Where downloaded models are kept; default node-llama-cpp's models directory. */
   readonly modelsDirectory?: string
+  /**
+   * How long a download may go without any progress before it fails as Unavailable (an unreachable network makes
+   * node-llama-cpp retry for minutes); default 15 seconds.
+   */
+  readonly downloadStallTimeout?: Duration.Input
   /** Called as a model named by URI downloads. */
   readonly onDownloadProgress?: (progress: DownloadProgress) => void
   /** What the machine's time or tokens cost; default free. */

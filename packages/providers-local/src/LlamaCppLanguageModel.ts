@@ -1,13 +1,13 @@
 /**
  * The embedded llama.cpp model as the contract's `LanguageModel` value: chat messages rendered with the model's own
  * chat template, streamed token by token, usage from the engine's real token counts, cancellation that stops the
- * generation at once. `generate` is the stream collected, so both paths behave alike.
+ * generation at once. `generate` skips the stream machinery (the same engine call, no per-token parts).
  */
 import {
-  collectStream, invalidRequest, requestText, toMessages, validateRequest,
-  type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type StreamPart
+  invalidRequest, requestText, toMessages, validateRequest,
+  type Completion, type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type StreamPart
 } from "@orch/provider"
-import { Cause, Effect, Queue, Stream } from "effect"
+import { Cause, Clock, Effect, Queue, Stream } from "effect"
 import { assembleStream, type BackendEvent } from "./internal/streamAssembly.ts"
 import type { LlamaCppClient, LlamaGeneration } from "./LlamaCppClient.ts"
 
@@ -85,8 +85,22 @@ export const makeLlamaCppLanguageModel = (client: LlamaCppClient, setup: LlamaCp
     provider: setup.backend,
     name,
     kind: "local",
-    generate: Effect.fn("LlamaCppLanguageModel.generate")(function*(request: CompletionRequest) {
-      return yield* collectStream(stream(request))
+    generate: Effect.fn("LlamaCppLanguageModel.generate")(function*(input: CompletionRequest): Effect.fn.Return<Completion, ProviderError> {
+      const request = yield* validateRequest(input)
+      const generation = yield* llamaGeneration(request)
+      const clock = yield* Clock.Clock
+      const startMs = clock.currentTimeMillisUnsafe()
+      let firstTextMs: number | undefined
+      const result = yield* client.generate(generation, () => { firstTextMs ??= clock.currentTimeMillisUnsafe() })
+      const totalMs = clock.currentTimeMillisUnsafe() - startMs
+      return {
+        text: result.text,
+        finishReason: llamaFinishReason(result.stopReason),
+        usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens, estimated: false },
+        provider: setup.backend,
+        model: name,
+        timings: { firstTokenMs: firstTextMs === undefined ? totalMs : firstTextMs - startMs, totalMs }
+      }
     }),
     stream,
     ...(setup.info !== undefined ? { info: setup.info } : {})

@@ -3,7 +3,8 @@
  * a TTL measured by `Clock` (so `TestClock` drives it), and which never fails.
  */
 import type { Availability } from "@orch/provider"
-import { Duration, Effect } from "effect"
+import type { Duration } from "effect"
+import { Effect } from "effect"
 
 /** Settings of a probe. */
 export interface ProbeSettings {

@@ -1,0 +1,40 @@
+import { requireShared, startWireServer, tinyChatModelPath, unusedPortUrl, type WireServer } from "@orch/testing"
+import { Effect } from "effect"
+import { afterAll, beforeAll, expect, it } from "vitest"
+import { makeLocalProvider, type LocalProvider } from "../src/index.ts"
+import { successOf, withDeadline } from "./wireCalls.ts"
+
+const hasModel = requireShared("models", "stories260K-chatml.gguf")
+let server: WireServer
+let local: LocalProvider
+
+beforeAll(async () => {
+  server = await startWireServer({ models: ["llama3.2:1b"] })
+  local = await Effect.runPromise(makeLocalProvider({
+    ollama: { host: server.url },
+    openAiCompatible: [{ baseURL: `${await unusedPortUrl()}/v1` }],
+    ...(hasModel ? { llamaCpp: { model: tinyChatModelPath(), contextSize: 256, pricing: { kind: "per-hour", usdPerHour: 0.5 } } } : {})
+  }))
+})
+afterAll(async () => {
+  await Effect.runPromise(local.close ?? Effect.void)
+  await server.close()
+})
+
+it.skipIf(!hasModel)("groups the available backends: merged models, routing by id prefix, per-backend availability", async () => {
+  const availability = await Effect.runPromise(local.isAvailable)
+  expect(availability.available).toBe(true)
+  expect(availability.backends?.map((b) => [b.name, b.available])).toEqual([["ollama", true], ["vllm", false], ["llamacpp", true]])
+  const models = successOf(await withDeadline(local.listModels, 20_000))
+  expect(models.map((m) => m.id)).toEqual(["ollama/llama3.2:1b", "llamacpp/stories260K-chatml"])
+  expect(models[1]?.pricing).toBeUndefined()
+  expect(local.pricing["llamacpp"]).toEqual({ kind: "per-hour", usdPerHour: 0.5 })
+  const ollama = await Effect.runPromise(local.model("ollama/llama3.2:1b"))
+  expect(successOf(await withDeadline(ollama.generate({ prompt: "hi" }))).provider).toBe("ollama")
+  const embedded = await Effect.runPromise(local.model("llamacpp/stories260K-chatml"))
+  expect(successOf(await withDeadline(embedded.generate({ prompt: "hi", maxTokens: 3 }), 20_000)).usage.outputTokens).toBe(3)
+  const unknown = await Effect.runPromise(Effect.result(local.model("nope/x")))
+  expect(unknown._tag === "Failure" && unknown.failure.reason._tag).toBe("ModelNotFound")
+  const bare = await Effect.runPromise(Effect.result(local.model("x")))
+  expect(bare._tag === "Failure" && bare.failure.reason._tag).toBe("InvalidRequest")
+})
