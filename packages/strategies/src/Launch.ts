@@ -71,7 +71,7 @@ export const launch = <A>(
       if (next >= count) return running === 0 ? Effect.asVoid(Deferred.fail(done, failedAll(errors, count))) : Effect.void
       const index = next++
       running++
-      return Effect.asVoid(Effect.forkIn(Effect.onExit(Effect.suspend(() => run(index)), handle(index)), scope))
+      return Effect.asVoid(Effect.forkIn(Effect.onExit(Effect.suspend(() => run(index)), handle(index)), scope, { startImmediately: true }))
     })
 
     const timer = Effect.gen(function*() {
@@ -86,7 +86,7 @@ export const launch = <A>(
 
     return yield* Effect.gen(function*() {
       yield* startNext
-      yield* Effect.forkIn(timer, scope)
+      yield* Effect.forkIn(timer, scope, { startImmediately: true })
       return yield* Deferred.await(done)
     }).pipe(Effect.ensuring(Scope.close(scope, Exit.void)))
   })
@@ -123,7 +123,7 @@ const startStream = (stream: Stream.Stream<StreamPart, ProviderError>, scope: Sc
             beforeText ? Effect.void : Queue.fail(queue, interruptedAfterText(error.value, partial.join(""))))
         })
       )
-    const fiber = yield* Effect.forkIn(Effect.asVoid(Effect.ignore(runner)), scope)
+    const fiber = yield* Effect.forkIn(Effect.asVoid(Effect.ignore(runner)), scope, { startImmediately: true })
     yield* Deferred.await(firstText).pipe(Effect.onInterrupt(() => Fiber.interrupt(fiber)))
     return { queue, fiber }
   })

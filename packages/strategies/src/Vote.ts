@@ -103,7 +103,7 @@ export const vote = (steps: ReadonlyArray<Step>, options: VoteOptions = {}): Vot
         })
       const stoppedEarly = yield* Effect.gen(function*() {
         for (let index = 0; index < members.length; index++) {
-          yield* Effect.forkIn(Effect.onExit(withRole(members[index]!.generate(request), "vote"), onEnd(index)), scope)
+          yield* Effect.forkIn(Effect.onExit(withRole(members[index]!.generate(request), "vote"), onEnd(index)), scope, { startImmediately: true })
         }
         return yield* Deferred.await(done)
       }).pipe(Effect.ensuring(Scope.close(scope, Exit.void)))
