@@ -3,7 +3,7 @@
  */
 import type { ProviderError } from "@orch/provider"
 import { toPlan, withRole, withRoleStream } from "./Attempt.ts"
-import { launch, launchStream, type LaunchOptions } from "./Launch.ts"
+import { launchSequential, launchStream, type LaunchOptions } from "./Launch.ts"
 import { makePlan, type Plan, type Step, stepNames } from "./Plan.ts"
 import { Effect } from "effect"
 
@@ -65,7 +65,7 @@ export const fallback = (steps: ReadonlyArray<Step>, options: FallbackOptions = 
   const role = <A, E, R>(index: number, effect: Effect.Effect<A, E, R>) => (index === 0 ? effect : withRole(effect, "fallback"))
   return makePlan(
     `fallback(${stepNames(steps)})`,
-    (request) => Effect.map(launch(fallbackLaunch(plans, options), (index) => role(index, plans[index]!.generate(request))), (winner) => winner.value),
+    (request) => Effect.map(launchSequential(fallbackLaunch(plans, options), (index) => role(index, plans[index]!.generate(request))), (winner) => winner.value),
     (request) => launchStream(fallbackLaunch(plans, options), (index) => index === 0 ? plans[0]!.stream(request) : withRoleStream(plans[index]!.stream(request), "fallback"))
   )
 }

@@ -91,6 +91,32 @@ export const launch = <A>(
     }).pipe(Effect.ensuring(Scope.close(scope, Exit.void)))
   })
 
+/**
+ * `launch` for candidates that only start when the previous one failed (a fallback): the same decisions, run in the
+ * caller's fiber one after another, with no fork, so a fallback costs little more than a direct call.
+ */
+export const launchSequential = <A>(
+  options: Omit<LaunchOptions, "startAfterMs">,
+  run: (index: number) => Effect.Effect<A, ProviderError>
+): Effect.Effect<Winner<A>, ProviderError> => {
+  const { count } = options
+  const errors: Array<ProviderError> = []
+  const step = (index: number): Effect.Effect<Winner<A>, ProviderError> => {
+    while (index < count && options.skip?.(index, errors) === true) index++
+    if (index >= count) return Effect.fail(failedAll(errors, count))
+    const current = index
+    return Effect.matchEffect(run(current), {
+      onSuccess: (value) => Effect.succeed({ value, index: current }),
+      onFailure: (error) => {
+        errors.push(error)
+        if ((options.onFailure?.(error, current) ?? "continue") === "stop") return Effect.fail(error)
+        return step(current + 1)
+      }
+    })
+  }
+  return Effect.suspend(() => step(0))
+}
+
 /** A candidate stream that has delivered its first text (or finished): its parts so far and the rest, in a queue. */
 interface Started {
   readonly queue: Queue.Queue<StreamPart, ProviderError | Cause.Done>
