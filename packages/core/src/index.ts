@@ -1,2 +1,13 @@
-/** @orch core: the ModelOrchestrator (complete, stream, ensemble, delegate) */
-export {}
+/**
+ * @orch/core: the ModelOrchestrator (`complete`, `stream`, `ensemble`, `delegate`) over the providers an
+ * application hands in, with the strategies, the task router and the cost tracker. An Effect API (services and
+ * layers) and a Promise API (`createOrchestrator`, `getOrchestrator`).
+ */
+export * from "./MeteredModel.ts"
+export * from "./ModelCatalog.ts"
+export * from "./ModelOrchestrator.ts"
+export * from "./OrchestratedResponse.ts"
+export * from "./OrchestratorOptions.ts"
+export * from "./EnvironmentConfig.ts"
+export * from "./PromiseOrchestrator.ts"
+export { ProviderError } from "@orch/provider"

@@ -1,0 +1,118 @@
+/**
+ * The orchestrator from the environment: `getOrchestrator()` reads the variables of DESIGN.md at the layer edge
+ * (`ORCH_STRATEGY`, `ORCH_BUDGET_USD`, `ORCH_COST_DB`, `ORCH_DEADLINE_MS`; the providers read theirs: `OLLAMA_HOST`,
+ * `VLLM_BASE_URL`, `ORCH_LLAMA_MODEL`, `OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `LIGHTNING_API_KEY`, ...), and uses
+ * the provider packages that are installed. It never throws at import time and calls no network until used.
+ */
+import { invalidRequest, type Provider, type ProviderError } from "@orch/provider"
+import { parseStrategy } from "@orch/strategies"
+import { Config, ConfigProvider, Effect, Layer, Option } from "effect"
+import { ModelOrchestrator } from "./ModelOrchestrator.ts"
+import type { OrchestratorOptions } from "./OrchestratorOptions.ts"
+import { type Orchestrator, orchestratorFromLayer } from "./PromiseOrchestrator.ts"
+
+/** What `getOrchestrator` may be given instead of, or on top of, the environment. */
+export interface EnvironmentOptions extends Partial<OrchestratorOptions> {
+  /** Variables to read instead of `process.env` (tests, config files). */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Extra providers, added after the ones found from the environment. */
+  readonly extraProviders?: ReadonlyArray<Provider>
+}
+
+/** The provider packages `getOrchestrator` looks for, and the factory each exports. */
+const providerPackages = [
+  { name: "@orch/providers-local", factory: "localProviderFromEnv", kind: "local" },
+  { name: "@orch/providers-cloud", factory: "cloudProviderFromConfig", kind: "cloud" }
+] as const
+
+/** A provider package, if installed (a dynamic import by name, so installing the core pulls in no SDK). */
+const importOptional = (name: string): Effect.Effect<Record<string, unknown> | undefined> =>
+  Effect.tryPromise({
+    try: () => import(/* @vite-ignore */ name) as Promise<Record<string, unknown>>,
+    catch: (cause) => cause
+  }).pipe(
+    Effect.catch((cause) => {
+      const code = (cause as { code?: string }).code
+      const missing = (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && String((cause as Error).message).includes(name)
+      return missing ? Effect.succeed(undefined) : Effect.die(cause)
+    })
+  )
+
+const cloudKeys = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LIGHTNING_API_KEY"] as const
+const localVariables = ["OLLAMA_HOST", "VLLM_BASE_URL", "ORCH_LLAMA_MODEL"] as const
+
+const EnvironmentSettings = Config.all({
+  strategy: Config.option(Config.String("ORCH_STRATEGY")),
+  budgetUsd: Config.option(Config.String("ORCH_BUDGET_USD")),
+  costDb: Config.option(Config.String("ORCH_COST_DB")),
+  deadlineMs: Config.option(Config.String("ORCH_DEADLINE_MS"))
+})
+
+const positiveNumber = (name: string, text: string): Effect.Effect<number, ProviderError> => {
+  const value = Number(text)
+  return Number.isFinite(value) && value > 0 && text.trim() !== ""
+    ? Effect.succeed(value)
+    : Effect.fail(invalidRequest([`${name} must be a positive number, not "${text.slice(0, 40)}"`]))
+}
+
+/**
+ * The orchestrator options from the environment and the installed provider packages, validated: an unknown
+ * strategy, a bad budget, or a strategy that needs a kind of provider that cannot be configured is an
+ * InvalidRequest that names the fix.
+ */
+export const optionsFromEnvironment = (options: EnvironmentOptions = {}): Effect.Effect<OrchestratorOptions, ProviderError> =>
+  Effect.gen(function*() {
+    const env = options.env ?? process.env
+    const configProvider = ConfigProvider.fromUnknown(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)))
+    const withEnv = <A, E>(self: Effect.Effect<A, E>) => Effect.provide(self, ConfigProvider.layer(configProvider))
+    const settings = yield* withEnv(EnvironmentSettings).pipe(
+      Effect.mapError((error) => invalidRequest([`environment: ${String(error.message ?? error)}`]))
+    )
+    const providers: Array<Provider> = []
+    const notes: Array<string> = []
+    for (const pkg of providerPackages) {
+      const module = yield* importOptional(pkg.name)
+      if (module === undefined) { notes.push(`${pkg.name} is not installed`); continue }
+      const factory = module[pkg.factory]
+      const make = (typeof factory === "function" ? (factory as () => unknown)() : factory) as Effect.Effect<Provider, unknown>
+      const provider = yield* withEnv(make).pipe(
+        Effect.mapError((error) => invalidRequest([`${pkg.name}: ${String((error as { message?: string }).message ?? error)}`]))
+      )
+      providers.push(provider)
+    }
+    providers.push(...(options.extraProviders ?? []))
+    const strategy = options.strategy ?? Option.getOrUndefined(settings.strategy) ?? "auto"
+    const parsed = yield* parseStrategy(strategy)
+    const hasLocalPackage = providers.some((p) => p.kind === "local")
+    const hasCloudKey = cloudKeys.some((k) => (env[k] ?? "").trim() !== "")
+    if (parsed === "local_only" && !hasLocalPackage) {
+      return yield* Effect.fail(invalidRequest([`LOCAL_ONLY needs a local provider; none is configured: install @orch/providers-local and set ${localVariables.join(", ")}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`]))
+    }
+    if (parsed === "cloud_only" && (!hasCloudKey || !providers.some((p) => p.kind === "cloud"))) {
+      return yield* Effect.fail(invalidRequest([`CLOUD_ONLY needs a cloud provider; none is configured: install @orch/providers-cloud and set ${cloudKeys.join(", ")}`]))
+    }
+    const budget = Option.isSome(settings.budgetUsd) ? yield* positiveNumber("ORCH_BUDGET_USD", settings.budgetUsd.value) : undefined
+    const deadline = Option.isSome(settings.deadlineMs) ? yield* positiveNumber("ORCH_DEADLINE_MS", settings.deadlineMs.value) : undefined
+    const { env: _env, extraProviders: _extra, ...explicit } = options
+    return {
+      strategy,
+      ...(budget !== undefined ? { budgetUsd: budget } : {}),
+      ...(deadline !== undefined ? { deadlineMs: deadline } : {}),
+      ...(Option.isSome(settings.costDb) && settings.costDb.value.trim() !== "" ? { ledger: { type: "sqlite" as const, path: settings.costDb.value } } : {}),
+      ...explicit,
+      providers: [...(explicit.providers ?? []), ...providers]
+    }
+  })
+
+/** The orchestrator layer from the environment (see `optionsFromEnvironment`). */
+export const layerFromEnvironment = (options: EnvironmentOptions = {}): Layer.Layer<ModelOrchestrator, ProviderError> =>
+  Layer.unwrap(Effect.map(optionsFromEnvironment(options), ModelOrchestrator.layer))
+
+/**
+ * An orchestrator for Promise users, from explicit options, the environment, and the provider packages that are
+ * installed. Rejects with an InvalidRequest that names the fix when the configuration cannot work.
+ */
+export const getOrchestrator = async (options: EnvironmentOptions = {}): Promise<Orchestrator> => {
+  const resolved = await Effect.runPromise(optionsFromEnvironment(options))
+  return orchestratorFromLayer(ModelOrchestrator.layer(resolved))
+}

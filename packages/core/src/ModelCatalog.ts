@@ -1,0 +1,83 @@
+/**
+ * The models the orchestrator can call: the providers it was given, which of them are available, their models
+ * (cached for a few seconds, so a request does not probe every server), and the resolution of a model id to a
+ * `LanguageModel` value.
+ */
+import { type LanguageModel, type ModelInfo, providerError, type Provider, type ProviderError, type Availability } from "@orch/provider"
+import { Duration, Effect } from "effect"
+
+/** One provider's state, for `orch providers` and for errors that name the fix. */
+export interface ProviderStatus {
+  readonly name: string
+  readonly kind: Provider["kind"]
+  readonly availability: Availability
+  readonly models: ReadonlyArray<ModelInfo>
+  /** Why listing the models failed, when it did. */
+  readonly listError?: string
+}
+
+/** The catalog of models over a set of providers. */
+export interface ModelCatalog {
+  readonly providers: ReadonlyArray<Provider>
+  /** Every provider's availability and models (cached). */
+  readonly status: Effect.Effect<ReadonlyArray<ProviderStatus>>
+  /** The models of the available providers (cached). */
+  readonly available: Effect.Effect<ReadonlyArray<ModelInfo>>
+  /** The model for an id (`backend/name`); ModelNotFound, naming the models there are, when no provider has it. */
+  readonly resolve: (id: string) => Effect.Effect<LanguageModel, ProviderError>
+  /** Forget the cached status (after a provider came up or went down). */
+  readonly refresh: Effect.Effect<void>
+}
+
+/** How long a provider's availability and model list are reused. */
+export const defaultCatalogTtl = Duration.seconds(5)
+
+const statusOf = (provider: Provider): Effect.Effect<ProviderStatus> =>
+  Effect.gen(function*() {
+    const availability = yield* provider.isAvailable
+    if (!availability.available) return { name: provider.name, kind: provider.kind, availability, models: [] }
+    const listed = yield* Effect.result(provider.listModels)
+    return listed._tag === "Success"
+      ? { name: provider.name, kind: provider.kind, availability, models: listed.success }
+      : { name: provider.name, kind: provider.kind, availability, models: [], listError: listed.failure.message }
+  })
+
+/** A catalog over the providers, caching their status for `ttl`. */
+export const makeModelCatalog = (
+  providers: ReadonlyArray<Provider>,
+  ttl: Duration.Input = defaultCatalogTtl
+): Effect.Effect<ModelCatalog> =>
+  Effect.gen(function*() {
+    const [cachedStatus, invalidate] = yield* Effect.cachedInvalidateWithTTL(
+      Effect.forEach(providers, statusOf, { concurrency: "unbounded" }),
+      ttl
+    )
+    const available = Effect.map(cachedStatus, (all) => all.flatMap((s) => s.models))
+
+    const resolve = (id: string): Effect.Effect<LanguageModel, ProviderError> =>
+      Effect.gen(function*() {
+        const statuses = yield* cachedStatus
+        const owner = statuses.findIndex((s) => s.models.some((m) => m.id === id))
+        const order = owner >= 0 ? [providers[owner]!, ...providers.filter((_, i) => i !== owner)] : providers
+        const errors: Array<ProviderError> = []
+        for (const provider of order) {
+          const found = yield* Effect.result(provider.model(id))
+          if (found._tag === "Success") {
+            const info = statuses.flatMap((s) => s.models).find((m) => m.id === id)
+            return info !== undefined && found.success.info === undefined ? { ...found.success, info } : found.success
+          }
+          errors.push(found.failure)
+        }
+        const known = statuses.flatMap((s) => s.models.map((m) => m.id))
+        const authError = errors.find((e) => e.reason._tag === "Authentication" || e.reason._tag === "Unavailable")
+        if (authError !== undefined) return yield* Effect.fail(authError)
+        return yield* Effect.fail(providerError(
+          { _tag: "ModelNotFound", modelId: id },
+          providers.length === 0
+            ? `No provider is configured, so model "${id}" cannot be called`
+            : `No provider serves model "${id}"${known.length > 0 ? `; available: ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", ..." : ""}` : ""}`
+        ))
+      })
+
+    return { providers, status: cachedStatus, available, resolve, refresh: invalidate }
+  })

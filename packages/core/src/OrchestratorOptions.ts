@@ -1,0 +1,93 @@
+/**
+ * How an orchestrator is built (providers, default strategy, routes, costs, deadlines) and what each call may ask
+ * (strategy, task type, model, request options).
+ */
+import type { Budget, CostTrackerOptions } from "@orch/cost-tracker"
+import type { CompletionRequest, Message, Provider } from "@orch/provider"
+import type { Scorer } from "@orch/strategies"
+import type { TieredClassifierOptions } from "@orch/task-router"
+
+/** Where the ledger lives. */
+export type LedgerOption =
+  | { readonly type: "memory" }
+  | { readonly type: "sqlite"; readonly path: string }
+  | { readonly type: "redis"; readonly url: string; readonly prefix?: string }
+
+/** Options of an orchestrator. */
+export interface OrchestratorOptions {
+  /** The providers to call (e.g. `LocalProvider`, `CloudProvider`); the core imports none itself. */
+  readonly providers: ReadonlyArray<Provider>
+  /** The strategy when a call names none (default `auto`). */
+  readonly strategy?: string
+  /** Routing table overrides, merged over the defaults (validated). */
+  readonly routes?: unknown
+  /** Optional classifier tiers (embedding, LLM) and the confidence threshold that triggers them. */
+  readonly classifier?: TieredClassifierOptions
+  /** Prices, budgets and prompt logging for the cost tracker. */
+  readonly costs?: CostTrackerOptions
+  /** Shorthand for a hard, total, global budget in USD (added to `costs.budgets`). */
+  readonly budgetUsd?: number
+  /** The ledger store (default in memory). */
+  readonly ledger?: LedgerOption
+  /** One total deadline per call, shared by every attempt under it (default 120 s). */
+  readonly deadlineMs?: number
+  /** LOCAL_FIRST: the longest wait for a local model's first token before cloud is tried (default 10 s). */
+  readonly localFirstTokenMs?: number
+  /** LOCAL_FIRST: extra wait for a local model that is listed but not loaded (default 30 s). */
+  readonly loadTimeMs?: number
+  /** Retries of one cloud model on retryable errors before moving on (default 1; local models: 0). */
+  readonly cloudRetries?: number
+  /** At most this many models of each kind take part in one call (default 3). */
+  readonly maxModelsPerKind?: number
+  /** The user or tenant key budgets are counted against, when calls do not name one. */
+  readonly scopeKey?: string
+}
+
+/** What one call may ask besides the prompt. */
+export interface CallOptions extends Omit<CompletionRequest, "prompt" | "messages"> {
+  /** A named strategy in any case (`LOCAL_FIRST`, `local_first`); default the orchestrator's. */
+  readonly strategy?: string
+  /** The task type, when the caller knows it (skips classification). */
+  readonly taskType?: string
+  /** Call this model (`backend/name`) and no other: retries, no routing. */
+  readonly model?: string
+  /** Use these models (in order) instead of the route's. */
+  readonly models?: ReadonlyArray<string>
+  /** This call's total deadline (default the orchestrator's). */
+  readonly deadlineMs?: number
+  /** The user or tenant key for budgets. */
+  readonly scopeKey?: string
+  /** CASCADE: what makes an answer weak enough to escalate (default: empty or a refusal). */
+  readonly scorers?: ReadonlyArray<Scorer>
+}
+
+/** Options of `ensemble`. */
+export interface EnsembleOptions extends CallOptions {
+  /** VOTE (default), CHAIN or PARALLEL, in any case. */
+  readonly mode?: string
+  /** VOTE with a single model: how many samples (default 3). */
+  readonly samples?: number
+  /** VOTE: how answers are compared (default: trimmed, lower-cased, white space collapsed). */
+  readonly normalize?: (text: string) => string
+}
+
+/** A prompt: a string, chat messages, or a whole request. */
+export type PromptInput = string | ReadonlyArray<Message> | CompletionRequest
+
+/** The request of a call: its prompt and its request options. */
+export const toRequest = (input: PromptInput, options: CallOptions = {}): CompletionRequest => {
+  const {
+    strategy: _strategy, taskType: _taskType, model: _model, models: _models, deadlineMs: _deadline, scopeKey: _scope,
+    scorers: _scorers, ...requestOptions
+  } = options as CallOptions & { mode?: unknown; samples?: unknown; normalize?: unknown }
+  const { mode: _mode, samples: _samples, normalize: _normalize, ...rest } = requestOptions as typeof requestOptions & { mode?: unknown; samples?: unknown; normalize?: unknown }
+  if (typeof input === "string") return { ...rest, prompt: input }
+  if (Array.isArray(input)) return { ...rest, messages: input as ReadonlyArray<Message> }
+  return { ...rest, ...(input as CompletionRequest) }
+}
+
+/** The budgets of the options: `costs.budgets` plus the `budgetUsd` shorthand. */
+export const budgetsOf = (options: OrchestratorOptions): ReadonlyArray<Budget> => [
+  ...(options.costs?.budgets ?? []),
+  ...(options.budgetUsd !== undefined ? [{ name: "global", limitUsd: options.budgetUsd, period: "total" as const, mode: "hard" as const }] : [])
+]

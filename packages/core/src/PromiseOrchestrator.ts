@@ -1,0 +1,144 @@
+/**
+ * The Promise API, for applications that do not use Effect: `createOrchestrator(options)` gives an object whose
+ * methods return promises (and an async iterator for streams), take an `AbortSignal`, and reject with the one error
+ * class, `ProviderError`, whose `reason` is typed. `dispose()` cancels calls in flight, closes the ledger and
+ * releases the providers.
+ */
+import type { BudgetStatus, Summary, SummaryQuery } from "@orch/cost-tracker"
+import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
+import { Cause, Effect, Exit, type Layer, ManagedRuntime, Stream } from "effect"
+import type { ProviderStatus } from "./ModelCatalog.ts"
+import { ModelOrchestrator, type ModelOrchestratorShape } from "./ModelOrchestrator.ts"
+import type { EnsembleResponse, OrchestratedResponse } from "./OrchestratedResponse.ts"
+import type { CallOptions, EnsembleOptions, OrchestratorOptions, PromptInput } from "./OrchestratorOptions.ts"
+
+/** Per-call options of the Promise API: the call's options and an `AbortSignal`. */
+export type WithSignal<O> = O & { readonly signal?: AbortSignal }
+
+/** A streamed answer: iterate it for the text as it comes; `response` settles with the metadata at the end. */
+export interface OrchestratedStream extends AsyncIterable<string> {
+  /** The whole response once the stream ended; rejects with the stream's error. */
+  readonly response: Promise<OrchestratedResponse>
+  /** Stop the stream (the same as breaking out of the loop). */
+  readonly cancel: () => void
+}
+
+/** The orchestrator for Promise users. */
+export interface Orchestrator {
+  readonly complete: (input: PromptInput, options?: WithSignal<CallOptions>) => Promise<OrchestratedResponse>
+  readonly stream: (input: PromptInput, options?: WithSignal<CallOptions>) => OrchestratedStream
+  readonly ensemble: (input: PromptInput, options?: WithSignal<EnsembleOptions>) => Promise<EnsembleResponse>
+  readonly delegate: (task: PromptInput, options?: WithSignal<Omit<CallOptions, "strategy">>) => Promise<OrchestratedResponse>
+  readonly providers: () => Promise<ReadonlyArray<ProviderStatus>>
+  readonly models: () => Promise<ReadonlyArray<ModelInfo>>
+  readonly costs: {
+    readonly summary: (query?: SummaryQuery) => Promise<Summary>
+    readonly export: (format: "csv" | "json") => Promise<string>
+    readonly budgetStatus: () => Promise<ReadonlyArray<BudgetStatus>>
+  }
+  /** Cancel calls in flight, close the ledger, release the providers. Safe to call twice. */
+  readonly dispose: () => Promise<void>
+}
+
+/** The error a failed exit carries: its ProviderError, Cancelled for an interruption, else the defect itself. */
+const errorOf = (cause: Cause.Cause<ProviderError>): unknown => {
+  const failure = Cause.findErrorOption(cause)
+  if (failure._tag === "Some") return failure.value
+  if (Cause.hasInterruptsOnly(cause)) return cancelled()
+  return Cause.squash(cause)
+}
+
+/** The Promise API over an Effect layer of the orchestrator. */
+export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, ProviderError>): Orchestrator => {
+  const runtime = ManagedRuntime.make(layer)
+  const inFlight = new Set<AbortController>()
+  let disposed = false
+
+  const run = <A>(use: (orchestrator: ModelOrchestratorShape) => Effect.Effect<A, ProviderError>, signal?: AbortSignal): Promise<A> => {
+    if (disposed) return Promise.reject(cancelled())
+    const controller = new AbortController()
+    const onAbort = () => controller.abort()
+    if (signal?.aborted) controller.abort()
+    signal?.addEventListener("abort", onAbort, { once: true })
+    inFlight.add(controller)
+    return runtime.runPromiseExit(Effect.flatMap(ModelOrchestrator, use), { signal: controller.signal }).then((exit) => {
+      inFlight.delete(controller)
+      signal?.removeEventListener("abort", onAbort)
+      if (Exit.isSuccess(exit)) return exit.value
+      throw errorOf(exit.cause)
+    })
+  }
+
+  const stream = (input: PromptInput, options: WithSignal<CallOptions> = {}): OrchestratedStream => {
+    const { signal, ...callOptions } = options
+    const buffered: Array<string> = []
+    let finished = false
+    let failure: unknown
+    let wake: (() => void) | undefined
+    const notify = () => { const w = wake; wake = undefined; w?.() }
+    const controller = new AbortController()
+    const onAbort = () => controller.abort()
+    if (signal?.aborted) controller.abort()
+    signal?.addEventListener("abort", onAbort, { once: true })
+    let resolveResponse!: (response: OrchestratedResponse) => void
+    let rejectResponse!: (error: unknown) => void
+    const response = new Promise<OrchestratedResponse>((resolve, reject) => { resolveResponse = resolve; rejectResponse = reject })
+    response.catch(() => {}) // a caller who only iterates must not get an unhandled rejection
+    run((orchestrator) =>
+      Stream.runForEach(orchestrator.stream(input, callOptions), (part) =>
+        Effect.sync(() => {
+          if (part.type === "text-delta") buffered.push(part.delta)
+          else resolveResponse(part.response)
+          notify()
+        })), controller.signal
+    ).then(
+      () => { finished = true; notify() },
+      (error: unknown) => { failure = error; finished = true; rejectResponse(error); notify() }
+    ).finally(() => signal?.removeEventListener("abort", onAbort))
+
+    const iterator: AsyncIterator<string> = {
+      next: async () => {
+        for (;;) {
+          const next = buffered.shift()
+          if (next !== undefined) return { value: next, done: false }
+          if (finished) {
+            if (failure !== undefined) throw failure
+            return { value: undefined, done: true }
+          }
+          await new Promise<void>((resolve) => { wake = resolve })
+        }
+      },
+      return: async () => {
+        controller.abort()
+        return { value: undefined, done: true }
+      }
+    }
+    return { [Symbol.asyncIterator]: () => iterator, response, cancel: () => controller.abort() }
+  }
+
+  return {
+    complete: (input, options = {}) => { const { signal, ...rest } = options; return run((o) => o.complete(input, rest), signal) },
+    stream,
+    ensemble: (input, options = {}) => { const { signal, ...rest } = options; return run((o) => o.ensemble(input, rest), signal) },
+    delegate: (task, options = {}) => { const { signal, ...rest } = options; return run((o) => o.delegate(task, rest), signal) },
+    providers: () => run((o) => o.providers),
+    models: () => run((o) => o.models),
+    costs: {
+      summary: (query) => run((o) => o.costs.summary(query)),
+      export: (format) => run((o) => o.costs.export(format)),
+      budgetStatus: () => run((o) => o.costs.budgetStatus())
+    },
+    dispose: async () => {
+      if (disposed) return
+      disposed = true
+      for (const controller of inFlight) controller.abort()
+      await runtime.dispose()
+    }
+  }
+}
+
+/** An orchestrator over the given providers and options, for Promise users. Nothing is called until it is used. */
+export const createOrchestrator = (options: OrchestratorOptions): Orchestrator => orchestratorFromLayer(ModelOrchestrator.layer(options))
+
+/** Whether a value thrown by the Promise API is the typed error (it always is, but for a defect in @orch). */
+export const isOrchestratorError = (u: unknown): u is ProviderError => isProviderError(u)

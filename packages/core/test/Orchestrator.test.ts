@@ -1,0 +1,233 @@
+// End to end: the real orchestrator over the real provider packages, against loopback servers that answer as
+// Ollama and OpenAI do, with faults. Each named strategy does what its documentation says.
+import { afterEach, describe, expect, it } from "vitest"
+import { validator } from "@orch/strategies"
+import { isProviderError, type ProviderError } from "@orch/provider"
+import { canaryKey, startSubstrate, type Substrate } from "./substrate.ts"
+
+let substrate: Substrate | undefined
+afterEach(async () => {
+  await substrate?.close()
+  substrate = undefined
+})
+
+const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
+  try {
+    await promise
+  } catch (error) {
+    if (isProviderError(error)) return error
+    throw error
+  }
+  throw new Error("expected the call to fail")
+}
+
+describe("LOCAL_FIRST", () => {
+  it("answers locally when the local server is up", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "synth", text: "local answer" })
+    const response = await substrate.make().complete("Say hello", { strategy: "LOCAL_FIRST" })
+    expect(response.text).toBe("local answer")
+    expect(response.provider).toBe("ollama")
+    expect(response.strategy).toBe("local_first")
+    expect(response.attempts).toHaveLength(1)
+    expect(response.attempts[0]).toMatchObject({ provider: "ollama", outcome: "success", costUsd: 0 })
+    expect(substrate.calls()).toEqual({ local: 1, cloud: 0 })
+  })
+
+  it("falls to cloud when the local server is down", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    substrate.cloud.enqueue({ kind: "synth", text: "cloud answer" })
+    const response = await substrate.make().complete("Say hello", { strategy: "local_first" })
+    expect(response.text).toBe("cloud answer")
+    expect(response.provider).toBe("openai")
+    expect(response.costUsd).toBeGreaterThan(0)
+  })
+
+  it("falls to cloud when the local server returns 503, and records both attempts", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "fault", fault: "server-503" })
+    substrate.cloud.enqueue({ kind: "synth", text: "cloud answer" })
+    const orchestrator = substrate.make()
+    const response = await orchestrator.complete("Say hello", { strategy: "local_first" })
+    expect(response.text).toBe("cloud answer")
+    expect(response.attempts.map((a) => [a.provider, a.outcome, a.error])).toEqual([
+      ["ollama", "failure", "Overloaded"],
+      ["openai", "success", undefined]
+    ])
+    const summary = await orchestrator.costs.summary()
+    expect(summary.totals.attempts).toBe(2)
+  })
+
+  it("falls to cloud when local is slow to its first token", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "synth", text: "too late", firstTokenDelayMs: 3_000 })
+    substrate.cloud.enqueue({ kind: "synth", text: "cloud answer" })
+    const response = await substrate.make({ localFirstTokenMs: 150 }).complete("Say hello", { strategy: "local_first" })
+    expect(response.text).toBe("cloud answer")
+    // The first-token limit cut the local attempt: the ledger sees it cancelled (the strategy reports the Timeout).
+    expect(response.attempts[0]).toMatchObject({ provider: "ollama", outcome: "cancelled" })
+    await substrate.local.waitForClosed(2_000)
+  })
+})
+
+describe("PARALLEL", () => {
+  it("returns the faster answer and aborts the slower request", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "synth", text: "slow local", firstTokenDelayMs: 2_000 })
+    substrate.cloud.enqueue({ kind: "synth", text: "fast cloud" })
+    const response = await substrate.make().complete("Say hello", { strategy: "parallel" })
+    expect(response.text).toBe("fast cloud")
+    await substrate.local.waitForClosed(2_000)
+    expect(substrate.local.requests.find((r) => r.path === "/api/chat")?.aborted).toBe(true)
+    expect(response.attempts.map((a) => a.outcome).sort()).toEqual(["cancelled", "success"])
+  })
+})
+
+describe("CASCADE", () => {
+  it("escalates on an empty answer", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "synth", text: "" })
+    substrate.cloud.enqueue({ kind: "synth", text: "a real answer" })
+    const response = await substrate.make().complete("Say hello", { strategy: "cascade" })
+    expect(response.text).toBe("a real answer")
+    expect(response.attempts.map((a) => a.provider)).toEqual(["ollama", "openai"])
+  })
+
+  it("escalates on a failed validator", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "synth", text: "not json at all" })
+    substrate.cloud.enqueue({ kind: "synth", text: '{"answer": 42}' })
+    const isJson = validator((text) => { try { JSON.parse(text); return true } catch { return false } }, "json")
+    const response = await substrate.make().complete("Give JSON", { strategy: "cascade", scorers: [isJson] })
+    expect(response.text).toBe('{"answer": 42}')
+  })
+})
+
+describe("ENSEMBLE", () => {
+  it("VOTE returns the majority and stops early", async () => {
+    substrate = await startSubstrate()
+    substrate.local.setModels(["llama3.2:1b", "qwen2.5:0.5b", "phi3:mini"], ["llama3.2:1b", "qwen2.5:0.5b", "phi3:mini"])
+    substrate.local.enqueue(
+      { kind: "synth", text: "Paris" },
+      { kind: "synth", text: "paris." },
+      { kind: "synth", text: "London", firstTokenDelayMs: 3_000 }
+    )
+    const response = await substrate.make().ensemble("Capital of France?", { mode: "vote", strategy: "local_only" })
+    expect(response.text.toLowerCase()).toContain("paris")
+    expect(response.mode).toBe("vote")
+    expect(response.members).toHaveLength(3)
+    expect(response.agreement).toBe(1)
+    expect(response.members.filter((m) => m.outcome === "cancelled")).toHaveLength(1)
+  })
+})
+
+describe("AUTO", () => {
+  it("routes code to the code route and a summary to the summary route", async () => {
+    substrate = await startSubstrate()
+    const orchestrator = substrate.make()
+    const code = await orchestrator.complete("Write a Python function that parses an ISO 8601 date and returns a datetime. Include type hints.")
+    expect(code.taskType).toBe("code_generation")
+    expect(code.strategy).toBe("cloud_first")
+    expect(code.provider).toBe("openai")
+    const summary = await orchestrator.complete("Summarize the following article in three bullet points:\n\nThe city council met on Tuesday to discuss the new budget. After a long debate, members agreed to raise funding for parks and libraries while cutting administrative costs.")
+    expect(summary.taskType).toBe("summarization")
+    expect(summary.strategy).toBe("local_first")
+    expect(summary.provider).toBe("ollama")
+    expect(summary.taskTypeSource).toBe("classified")
+  })
+
+  it("takes a given task type without classifying", async () => {
+    substrate = await startSubstrate()
+    const response = await substrate.make().delegate("hello there", { taskType: "CODE_REVIEW" })
+    expect(response.taskType).toBe("code_review")
+    expect(response.taskTypeSource).toBe("given")
+    expect(response.taskConfidence).toBe(1)
+  })
+})
+
+describe("budgets and costs", () => {
+  it("a hard budget stops a request before any HTTP request is made", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    const error = await failure(substrate.make({ budgetUsd: 0.000001 }).complete("Explain quantum computing in depth", { strategy: "cloud_only", maxTokens: 4000 }))
+    expect(["BudgetExceeded", "AllAttemptsFailed"]).toContain(error.reason._tag)
+    const reasons = error.reason._tag === "AllAttemptsFailed" ? error.reason.errors.map((e) => e.reason._tag) : [error.reason._tag]
+    expect(reasons.every((r) => r === "BudgetExceeded")).toBe(true)
+    expect(substrate.calls().cloud).toBe(0)
+  })
+
+  it("costs add up: the response, the attempts and the ledger agree", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "fault", fault: "server-500" })
+    substrate.cloud.enqueue({ kind: "synth", text: "one two three four", usage: { inputTokens: 1000, outputTokens: 500 } })
+    const orchestrator = substrate.make()
+    const response = await orchestrator.complete("Say hello", { strategy: "local_first" })
+    const sum = response.attempts.reduce((s, a) => s + (a.costUsd ?? 0), 0)
+    expect(response.costUsd).toBeCloseTo(sum, 12)
+    // gpt-4o-mini: 1000 input and 500 output tokens at the table's price
+    expect(response.costUsd).toBeGreaterThan(0)
+    const summary = await orchestrator.costs.summary()
+    expect(summary.totals.costUsd).toBeCloseTo(response.costUsd, 9)
+    expect(response.usage).toMatchObject({ inputTokens: 1000, outputTokens: 500, estimated: false })
+  })
+})
+
+describe("cancellation and secrets", () => {
+  it("an AbortSignal cancels the call, closes its connection and records the attempt", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "fault", fault: "stall" })
+    const orchestrator = substrate.make()
+    const controller = new AbortController()
+    const pending = orchestrator.complete("Say hello", { strategy: "local_only", signal: controller.signal })
+    setTimeout(() => controller.abort(), 150)
+    const error = await failure(pending)
+    expect(error.reason._tag).toBe("Cancelled")
+    await substrate.local.waitForClosed(2_000)
+    expect(substrate.local.requests.find((r) => r.path === "/api/chat")?.aborted).toBe(true)
+    const summary = await orchestrator.costs.summary()
+    expect(summary.totals.attempts).toBe(1)
+    expect(substrate.calls().cloud).toBe(0)
+  })
+
+  it("a canary key appears in no error, and a wrong key does not fall back silently", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    substrate.cloud.enqueue({ kind: "json", status: 401, body: { error: { message: `Incorrect API key provided: ${canaryKey}.`, type: "invalid_request_error", code: "invalid_api_key" } } })
+    const orchestrator = substrate.make()
+    const error = await failure(orchestrator.complete("Say hello", { strategy: "cloud_only" }))
+    const seen = JSON.stringify({ message: error.message, text: String(error), reason: error.reason, ledger: await orchestrator.costs.export("json") })
+    expect(seen).not.toContain(canaryKey)
+    expect(seen).toContain("Authentication")
+  })
+})
+
+describe("streaming and the Promise API", () => {
+  it("streams deltas that join to the response text, failing over before the first token", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "fault", fault: "reset-before-headers" })
+    substrate.cloud.enqueue({ kind: "synth", text: "streamed from the cloud" })
+    const stream = substrate.make().stream("Say hello", { strategy: "local_first" })
+    const deltas: Array<string> = []
+    for await (const delta of stream) deltas.push(delta)
+    const response = await stream.response
+    expect(deltas.length).toBeGreaterThan(1)
+    expect(deltas.join("")).toBe("streamed from the cloud")
+    expect(response.text).toBe("streamed from the cloud")
+    expect(response.provider).toBe("openai")
+    expect(response.attempts.map((a) => a.outcome)).toEqual(["failure", "success"])
+  })
+
+  it("invalid input is a typed InvalidRequest and writes nothing to the ledger", async () => {
+    substrate = await startSubstrate()
+    const orchestrator = substrate.make()
+    for (const bad of ["", "   ", "\ud800 lone"]) {
+      const error = await failure(orchestrator.complete(bad))
+      expect(error.reason._tag).toBe("InvalidRequest")
+    }
+    expect((await failure(orchestrator.complete("hi", { strategy: "fastest" }))).message).toContain("unknown strategy")
+    expect((await failure(orchestrator.complete("hi", { maxTokens: -5 }))).reason._tag).toBe("InvalidRequest")
+    expect((await orchestrator.costs.summary()).totals.attempts).toBe(0)
+    substrate.local.enqueue({ kind: "replay", fixture: "ollama/error_404_model_not_found.json" })
+    const missing = await failure(orchestrator.complete("hi", { model: "ollama/not-pulled" }))
+    expect(missing.reason._tag).toBe("ModelNotFound")
+    expect(missing.message).toContain("ollama pull")
+  })
+})
