@@ -19,7 +19,7 @@ import {
 } from "@orch/provider"
 import { Cause, Clock, Context, Effect, Exit, Stream } from "effect"
 import { ChunkLimits, guardStream, hasChunkLimits } from "./ChunkLimits.ts"
-import { Deadline, deadlineError, remainingMs } from "./Deadline.ts"
+import { deadlineError, remainingMs } from "./Deadline.ts"
 import { isPlan, makePlan, type Step, type Plan } from "./Plan.ts"
 
 /** What the attempts in scope are for ("primary", "fallback", "race", "hedge", "vote", "judge", ...). */
@@ -107,10 +107,8 @@ export const attempt = (model: LanguageModel): Plan => {
         const started = yield* begin
         const tracker: Tracker = { partial: [] }
         const call = hasChunkLimits(started.limits) ? collectStream(guarded(request, started.limits, tracker, started.startedAt)) : model.generate(request)
-        const bounded = started.remaining === undefined ? call : Effect.timeoutOrElse(call, {
-          duration: started.remaining,
-          orElse: () => Effect.flatMap(Deadline, (d) => Effect.fail(deadlineError(d === undefined ? 0 : started.remaining ?? 0)))
-        })
+        const remaining = started.remaining
+        const bounded = remaining === undefined ? call : Effect.timeoutOrElse(call, { duration: remaining, orElse: () => Effect.fail(deadlineError(remaining)) })
         return yield* restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started.ids, started.startedAt, request, tracker)))
       }))
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>

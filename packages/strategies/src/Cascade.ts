@@ -154,7 +154,8 @@ const isStageWithScorers = (stage: CascadeStage): stage is { readonly step: Step
 /**
  * Try stages cheapest first (later stages with role "escalation"). An answer that fails a scorer, or a failed
  * stage, escalates; a cancel ends the cascade. The last stage's answer is returned even when weak (`accepted:
- * false`). All stages failed: `allAttemptsFailed(errors)`.
+ * false`); when the later stages fail, the first weak answer is returned (`accepted: false`). No answer at all:
+ * `allAttemptsFailed(errors)`.
  */
 export const cascade = (stages: ReadonlyArray<CascadeStage>, options: { readonly scorers?: ReadonlyArray<Scorer> } = {}): CascadePlan => {
   const resolved = stages.map((stage) => isStageWithScorers(stage)
@@ -164,6 +165,7 @@ export const cascade = (stages: ReadonlyArray<CascadeStage>, options: { readonly
     Effect.gen(function*() {
       const rejections: Array<Rejection> = []
       const errors: Array<ProviderError> = []
+      let weakest: CascadeResult | undefined
       for (let stage = 0; stage < resolved.length; stage++) {
         const { plan, scorers } = resolved[stage]!
         const last = stage === resolved.length - 1
@@ -186,7 +188,9 @@ export const cascade = (stages: ReadonlyArray<CascadeStage>, options: { readonly
           return { completion: answer.success, stage, stageName: plan.name, accepted: rejected === undefined, rejections }
         }
         rejections.push(rejected)
+        weakest ??= { completion: answer.success, stage, stageName: plan.name, accepted: false, rejections }
       }
+      if (weakest !== undefined) return { ...weakest, rejections }
       return yield* Effect.fail(allAttemptsFailed(errors))
     })
   const generate = (request: CompletionRequest) => Effect.map(run(request), (result) => result.completion)

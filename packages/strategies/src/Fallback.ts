@@ -1,11 +1,11 @@
 /**
  * `fallback`: the steps in order, moving to the next when a failure says "try elsewhere"; configurable by reason.
  */
-import type { ProviderError } from "@orch/provider"
+import { type CompletionRequest, type Finish, type ProviderError, type StreamPart, toMessages } from "@orch/provider"
+import { Cause, Effect, Stream } from "effect"
 import { toPlan, withRole, withRoleStream } from "./Attempt.ts"
 import { launchSequential, launchStream, type LaunchOptions } from "./Launch.ts"
 import { makePlan, type Plan, type Step, stepNames } from "./Plan.ts"
-import { Effect } from "effect"
 
 /** When `fallback` moves on. */
 export interface FallbackOptions {
@@ -13,6 +13,27 @@ export interface FallbackOptions {
   readonly onAuthentication?: boolean
   /** Decide yourself which errors move to the next step (overrides the defaults). */
   readonly while?: (error: ProviderError) => boolean
+  /**
+   * Streams only: when a step fails after text reached the caller, continue on the next step with the text so far as
+   * the assistant's prefix (role "continuation"), instead of ending with StreamInterrupted. The final `finish` part is
+   * then a `ContinuedFinish` (see `isContinued`). Default false.
+   */
+  readonly continueAfterText?: boolean
+}
+
+/** A `finish` part of a stream that was continued on another step after a failure mid-text. */
+export interface ContinuedFinish extends Finish {
+  /** The steps whose partial text was kept, in order, with the text each contributed. */
+  readonly continuedFrom: ReadonlyArray<{ readonly step: string; readonly partialText: string; readonly error: ProviderError }>
+}
+
+/** Whether a stream part is the `finish` of a continued stream. */
+export const isContinued = (part: StreamPart): part is ContinuedFinish => part.type === "finish" && "continuedFrom" in part
+
+/** The request to continue from `prefix`: the conversation so far, then the prefix as the assistant's turn. */
+export const continuationRequest = (request: CompletionRequest, prefix: string): CompletionRequest => {
+  const { prompt: _prompt, messages: _messages, system: _system, ...options } = request
+  return { ...options, messages: [...toMessages(request), { role: "assistant", content: prefix }] }
 }
 
 /**
@@ -66,6 +87,41 @@ export const fallback = (steps: ReadonlyArray<Step>, options: FallbackOptions = 
   return makePlan(
     `fallback(${stepNames(steps)})`,
     (request) => Effect.map(launchSequential(fallbackLaunch(plans, options), (index) => role(index, plans[index]!.generate(request))), (winner) => winner.value),
-    (request) => launchStream(fallbackLaunch(plans, options), (index) => index === 0 ? plans[0]!.stream(request) : withRoleStream(plans[index]!.stream(request), "fallback"))
+    (request) => fallbackStream(plans, options, request)
   )
+}
+
+type Continued = ContinuedFinish["continuedFrom"]
+
+const fallbackStream = (plans: ReadonlyArray<Plan>, options: FallbackOptions, request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> => {
+  const from = (first: number, current: CompletionRequest, continued: Continued): Stream.Stream<StreamPart, ProviderError> =>
+    Stream.suspend(() => {
+      const rest = plans.slice(first)
+      let lastStarted = first
+      const role = (index: number) => (continued.length > 0 ? "continuation" : first + index === 0 ? undefined : "fallback")
+      const parts = launchStream(fallbackLaunch(rest, options), (index) => {
+        lastStarted = first + index
+        const stream = rest[index]!.stream(current)
+        const r = role(index)
+        return r === undefined ? stream : withRoleStream(stream, r)
+      })
+      const marked = continued.length === 0 ? parts : parts.pipe(
+        Stream.filter((part) => part.type !== "text-start"),
+        Stream.map((part): StreamPart => {
+          if (part.type !== "finish") return part
+          const finish: ContinuedFinish = { ...part, continuedFrom: continued }
+          return finish
+        })
+      )
+      if (options.continueAfterText !== true) return marked
+      return Stream.catchCause(marked, (cause) => {
+        const error = Cause.findErrorOption(cause)
+        const next = lastStarted + 1
+        if (error._tag === "None" || error.value.reason._tag !== "StreamInterrupted" || next >= plans.length) return Stream.failCause(cause)
+        const partial = error.value.reason.partialText
+        const prefix = continued.map((c) => c.partialText).join("") + partial
+        return from(next, continuationRequest(request, prefix), [...continued, { step: plans[lastStarted]!.name, partialText: partial, error: error.value }])
+      })
+    })
+  return from(0, request, [])
 }

@@ -80,3 +80,17 @@ describe("cascade", () => {
       assert.isTrue(result.accepted)
     }))
 })
+
+describe("cascade when later stages fail", () => {
+  it.effect("returns the weak earlier answer, marked not accepted", () =>
+    Effect.gen(function*() {
+      const weak = scriptedModel({ id: "local/weak", script: [{ text: "" }] })
+      const down = scriptedModel({ id: "cloud/down", script: [{ fail: "Unavailable" }] })
+      const result = yield* cascade([weak, down]).run(request)
+      assert.strictEqual(result.stage, 0)
+      assert.isFalse(result.accepted)
+      assert.deepStrictEqual(result.rejections.map((r) => r.reason), ["the answer is empty", "failed: Unavailable"])
+      const error = yield* Effect.flip(cascade([down, down]).run(request))
+      assert.strictEqual(error.reason._tag, "AllAttemptsFailed")
+    }))
+})

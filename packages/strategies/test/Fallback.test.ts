@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type AttemptEvent, collectStream } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
-import { Effect, Exit, Fiber } from "effect"
+import { Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { fallback, timeout } from "../src/index.ts"
+import { fallback, isContinued, timeout } from "../src/index.ts"
 import { eventsComplete, recordEvents } from "./Events.ts"
 
 const request = { prompt: "hello" }
@@ -86,5 +86,25 @@ describe("fallback", () => {
       assert.strictEqual(error.reason._tag, "StreamInterrupted")
       if (error.reason._tag === "StreamInterrupted") assert.strictEqual(error.reason.partialText, "one two ")
       assert.strictEqual(spare.calls.length, 0)
+    }))
+})
+
+describe("fallback streams, continued", () => {
+  it.effect("opt-in: continues on the next model from the partial text and says so", () =>
+    Effect.gen(function*() {
+      const breaks = scriptedModel({ id: "local/breaks", script: [{ text: "one two three", fail: "ServerError", failAfterTokens: 2 }] })
+      const spare = scriptedModel({ id: "cloud/spare", script: [{ text: "three four" }] })
+      const events: Array<AttemptEvent> = []
+      const parts = yield* recordEvents(Stream.runCollect(fallback([breaks, spare], { continueAfterText: true }).stream(request)), events)
+      const text = parts.flatMap((p) => (p.type === "text-delta" ? [p.delta] : [])).join("")
+      assert.strictEqual(text, "one two three four")
+      assert.strictEqual(parts.filter((p) => p.type === "text-start").length, 1)
+      const finish = parts.at(-1)!
+      assert.isTrue(isContinued(finish))
+      if (isContinued(finish)) assert.deepStrictEqual(finish.continuedFrom.map((c) => [c.step, c.partialText]), [["local/breaks", "one two "]])
+      const sent = spare.calls[0]?.request.messages ?? []
+      assert.deepStrictEqual(sent.at(-1), { role: "assistant", content: "one two " })
+      assert.deepStrictEqual(events.filter((e) => e._tag === "AttemptStart").map((e) => e.role), ["primary", "continuation"])
+      assert.isTrue(eventsComplete(events))
     }))
 })
