@@ -9,8 +9,9 @@ import { makePlan, type Plan, type Step } from "./Plan.ts"
 
 /**
  * Record each call's latency under `key` (default the step's name): the time to the answer, or to the first text
- * token of a stream. A call cut short (interrupted, e.g. a hedged primary that lost) is recorded as a censored
- * sample (Infinity): it did not answer in time, which keeps the percentile honest instead of drifting down.
+ * token of a stream. A call cut short (interrupted, e.g. a hedged primary that lost) is recorded at the time it was
+ * cut: a lower bound of its latency. A hedged call is cut only after the hedge delay plus the hedge's own answer, so
+ * the bound lies above the delay and the percentile does not drift down.
  */
 export const observeLatency = (step: Step, key?: string): Effect.Effect<Plan, never, ModelHealth> =>
   Effect.map(ModelHealth, (health) => {
@@ -22,14 +23,14 @@ export const observeLatency = (step: Step, key?: string): Effect.Effect<Plan, ne
         Effect.flatMap(Clock.currentTimeMillis, (start) =>
           Effect.onExit(inner.generate(request), (exit) =>
             Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              Exit.isSuccess(exit) ? health.recordLatency(name, now - start) : Exit.hasInterrupts(exit) ? health.recordLatency(name, Infinity) : Effect.void))),
+              Exit.isSuccess(exit) || Exit.hasInterrupts(exit) ? health.recordLatency(name, now - start) : Effect.void))),
       (request) =>
         Stream.unwrap(Effect.map(Clock.currentTimeMillis, (start) => {
           let recorded = false
           const record = (ms: number) => Effect.suspend(() => recorded ? Effect.void : Effect.andThen(Effect.sync(() => { recorded = true }), health.recordLatency(name, ms)))
           return inner.stream(request).pipe(
             Stream.tap((part) => part.type === "text-delta" ? Effect.flatMap(Clock.currentTimeMillis, (now) => record(now - start)) : Effect.void),
-            Stream.onExit((exit) => Exit.hasInterrupts(exit) ? record(Infinity) : Effect.void)
+            Stream.onExit((exit) => Exit.hasInterrupts(exit) ? Effect.flatMap(Clock.currentTimeMillis, (now) => record(now - start)) : Effect.void)
           )
         })),
       inner.contextWindow

@@ -51,7 +51,7 @@ const sampleWindow = 256
 export class ModelHealth extends Context.Service<ModelHealth, {
   /** The breaker for a key, created with `options` on first use. */
   readonly breaker: (key: string, options?: BreakerOptions) => Breaker
-  /** Record a latency sample (ms); `Infinity` records a censored sample (a call cut before it answered). */
+  /** Record a latency sample (ms); `alpha` is the EWMA's weight of it (default 0.2). */
   readonly recordLatency: (key: string, latencyMs: number, alpha?: number) => Effect.Effect<void>
   /** The `p` quantile (0..1) of the recent samples, or undefined with fewer than `minimumSamples`. */
   readonly percentile: (key: string, p: number, minimumSamples?: number) => Effect.Effect<number | undefined>
