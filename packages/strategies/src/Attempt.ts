@@ -48,14 +48,13 @@ interface Tracker {
 }
 
 /** Report the end of an attempt from its exit: exactly one of success, failure, cancelled. */
-const reportEnd = (
+const reportEnd = Effect.fnUntraced(function*(
   exit: Exit.Exit<Completion | void, ProviderError>,
   base: { readonly attemptId: number; readonly model: AttemptModel; readonly role: string },
   startedAt: number,
   request: CompletionRequest,
   tracker: Tracker
-): Effect.Effect<void> =>
-  Effect.gen(function*() {
+) {
     const listener = yield* AttemptEvents
     const latencyMs = (yield* Clock.currentTimeMillis) - startedAt
     if (Exit.isSuccess(exit)) {

@@ -29,8 +29,8 @@ export interface RetryOptions {
  * The wait before retry number `retry` (0-based) after `error`, or `undefined` to stop: the error is not to be
  * retried, the retries are spent, or the wait would not end before the shared deadline (go elsewhere now).
  */
-export const retryDelay = (error: ProviderError, retry: number, options: RetryOptions): Effect.Effect<number | undefined> =>
-  Effect.gen(function*() {
+export const retryDelay: (error: ProviderError, retry: number, options: RetryOptions) => Effect.Effect<number | undefined> =
+  Effect.fnUntraced(function*(error: ProviderError, retry: number, options: RetryOptions) {
     if (error.reason._tag === "Cancelled") return undefined
     if (!(options.while ?? ((e: ProviderError) => e.isRetryable))(error)) return undefined
     if (retry >= (options.times ?? 2)) return undefined
