@@ -1,0 +1,69 @@
+/**
+ * The `orch` command: dispatches to `providers`, `run`, `ensemble`, `classify` and `costs`, and turns every
+ * failure into a message a person understands (with the fix) and an exit code a script can use (see ExitCode.ts).
+ */
+import { isProviderError } from "@orch/provider"
+import { classifyCommand, classifyUsage } from "./ClassifyCommand.ts"
+import { costsCommand, costsUsage } from "./CostsCommand.ts"
+import { ensembleCommand, ensembleUsage } from "./EnsembleCommand.ts"
+import { explainError } from "./ErrorAdvice.ts"
+import { ExitCode, exitCodeOf } from "./ExitCode.ts"
+import { providersCommand, providersUsage } from "./ProvidersCommand.ts"
+import { runCommand, runUsage } from "./RunCommand.ts"
+import type { Terminal } from "./Terminal.ts"
+import { isUsageError } from "./UsageError.ts"
+
+const commands: Readonly<Record<string, { readonly run: (args: ReadonlyArray<string>, terminal: Terminal) => Promise<number>; readonly usage: string }>> = {
+  providers: { run: providersCommand, usage: providersUsage },
+  run: { run: runCommand, usage: runUsage },
+  ensemble: { run: ensembleCommand, usage: ensembleUsage },
+  classify: { run: classifyCommand, usage: classifyUsage },
+  costs: { run: costsCommand, usage: costsUsage }
+}
+
+/** The usage of the whole command, with the exit codes. */
+export const usage = `orch: @orch orchestrating local and cloud models
+
+Usage:
+  ${[providersUsage, runUsage, ensembleUsage, classifyUsage, costsUsage].map((text) => text.split("\n")[0]).join("\n  ")}
+  orch <command> --help
+
+Configuration: the environment (OLLAMA_HOST, VLLM_BASE_URL, ORCH_LLAMA_MODEL, OPENAI_API_KEY / OPENAI_BASE_URL,
+ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL, LIGHTNING_API_KEY / LIGHTNING_BASE_URL, ORCH_STRATEGY, ORCH_BUDGET_USD,
+ORCH_DEADLINE_MS, ORCH_COST_DB) or --config file.json. With nothing configured, run uses the embedded engine with a
+small model downloaded on first use (or ORCH_LLAMA_MODEL=path/to/model.gguf).
+
+Exit codes: 0 ok, 1 a model or service failed, 2 usage or configuration error, 3 budget exceeded,
+4 no provider or model can answer (nothing configured, key missing, server down, model not pulled), 130 interrupted.`
+
+/** Run the command line; resolves with the exit code, never rejects. */
+export const main = async (argv: ReadonlyArray<string>, terminal: Terminal): Promise<number> => {
+  const [name, ...args] = argv
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    terminal.stdout.write(`${usage}\n`)
+    return name === undefined ? ExitCode.Usage : ExitCode.Ok
+  }
+  const command = commands[name]
+  const json = args.includes("--json")
+  const fail = (reason: string, message: string, lines: ReadonlyArray<string>, code: number): number => {
+    if (json) terminal.stdout.write(`${JSON.stringify({ error: { reason, message } })}\n`)
+    terminal.stderr.write(`${lines.join("\n")}\n`)
+    return code
+  }
+  if (command === undefined) {
+    return fail("Usage", `unknown command "${name.slice(0, 40)}"`, [`orch: unknown command "${name.slice(0, 40)}"`, "", usage], ExitCode.Usage)
+  }
+  try {
+    return await command.run(args, terminal)
+  } catch (error) {
+    if (isUsageError(error)) {
+      return fail("Usage", error.message, [`orch ${name}: ${error.message}`, "", `usage: ${command.usage}`], ExitCode.Usage)
+    }
+    if (isProviderError(error)) {
+      if (terminal.signal.aborted) return fail("Cancelled", "interrupted", ["orch: interrupted"], ExitCode.Interrupted)
+      return fail(error.reason._tag, error.message, explainError(error), exitCodeOf(error))
+    }
+    const message = error instanceof Error ? error.message : String(error)
+    return fail("Defect", message, [`orch: unexpected failure (a bug in orch, please report it): ${message}`], ExitCode.Failure)
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The `--config file.json` of the `orch` command: the same settings as the environment variables, as JSON keys,
+ * validated with errors that name the key and the fix. Values from the file win over the environment.
+ *
+ * ```json
+ * { "strategy": "local_first", "budgetUsd": 0.5, "ollamaHost": "http://127.0.0.1:11434",
+ *   "llamaModel": "../shared/models/stories260K-chatml.gguf", "costDb": "./ledger.sqlite" }
+ * ```
+ */
+import fs from "node:fs"
+import type { Environment } from "./DataDirectories.ts"
+import { UsageError } from "./UsageError.ts"
+
+/** Each config-file key, the environment variable it sets, and its JSON type. */
+export const configKeys = {
+  strategy: { variable: "ORCH_STRATEGY", type: "string" },
+  budgetUsd: { variable: "ORCH_BUDGET_USD", type: "number" },
+  deadlineMs: { variable: "ORCH_DEADLINE_MS", type: "number" },
+  costDb: { variable: "ORCH_COST_DB", type: "string" },
+  ollamaHost: { variable: "OLLAMA_HOST", type: "string" },
+  vllmBaseUrl: { variable: "VLLM_BASE_URL", type: "string" },
+  llamaModel: { variable: "ORCH_LLAMA_MODEL", type: "string" },
+  llamaThreads: { variable: "ORCH_LLAMA_THREADS", type: "number" },
+  openaiBaseUrl: { variable: "OPENAI_BASE_URL", type: "string" },
+  anthropicBaseUrl: { variable: "ANTHROPIC_BASE_URL", type: "string" },
+  lightningBaseUrl: { variable: "LIGHTNING_BASE_URL", type: "string" }
+} as const satisfies Record<string, { readonly variable: string; readonly type: "string" | "number" }>
+
+const keyHint = "API keys are read from the environment only (OPENAI_API_KEY, ANTHROPIC_API_KEY, LIGHTNING_API_KEY), never from a file"
+
+/** Read and validate a config file; the environment with the file's settings applied over it. */
+export const applyConfigFile = (file: string, env: Environment): Environment => {
+  if (!fs.existsSync(file)) throw new UsageError(`--config: no such file: ${file}`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"))
+  } catch (error) {
+    throw new UsageError(`--config: ${file} is not valid JSON (${(error as Error).message})`)
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`--config: ${file} must hold a JSON object such as {"strategy": "local_first"}`)
+  }
+  const problems: Array<string> = []
+  const settings: Record<string, string> = {}
+  for (const [key, value] of Object.entries(parsed)) {
+    if (/apikey|api_key|token|secret/i.test(key)) { problems.push(`"${key}": ${keyHint}`); continue }
+    const known = (configKeys as Record<string, { readonly variable: string; readonly type: string }>)[key]
+    if (known === undefined) { problems.push(`"${key}" is not a setting; use one of ${Object.keys(configKeys).join(", ")}`); continue }
+    if (typeof value !== known.type || (known.type === "number" && !Number.isFinite(value))) {
+      problems.push(`"${key}" must be a ${known.type}, not ${JSON.stringify(value)?.slice(0, 40)}`)
+      continue
+    }
+    settings[known.variable] = String(value)
+  }
+  if (problems.length > 0) throw new UsageError(`--config: ${file} is invalid:\n  ${problems.join("\n  ")}`)
+  return { ...env, ...settings }
+}

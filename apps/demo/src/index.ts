@@ -1,2 +1,0 @@
-/** The orch command: @orch orchestrating real models */
-export {}
