@@ -164,7 +164,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   })
 
   const estimateWorstCase = Effect.fn("CostTracker.estimateWorstCase")(function*(model: PricedModel, request: CompletionRequest) {
-    const input = yield* countRequestTokens(model, request)
+    const input = yield* countRequestTokens(model, request, true)
     const outputTokens = request.maxTokens ?? defaultMaxOutputTokens
     const price = yield* priceOf(model)
     const nanos = price === undefined ? null : worstCaseNanos(price, input.tokens, outputTokens)

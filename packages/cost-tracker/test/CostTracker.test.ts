@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type { CompletionRequest } from "@orch/provider"
 import { Effect, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
-import { type Budget, CostTracker, type CostTrackerOptions, nanosToUsd, roundToCent } from "../src/index.ts"
+import { type Budget, conservativeTokenCount, CostTracker, type CostTrackerOptions, countTokens, nanosToUsd, preloadTokenizers, roundToCent } from "../src/index.ts"
 import { collectingWarnings, failure, failureOf, gpt4oMini, haiku, llama, mystery, success } from "./Support.ts"
 
 const tracker = (options: CostTrackerOptions = {}) => CostTracker.layerMemory(options)
@@ -41,6 +41,7 @@ describe("cost of every attempt", () => {
 
   it.effect("estimates tokens a failed stream produced: OpenAI's BPE for OpenAI, the approximation elsewhere", () =>
     Effect.gen(function*() {
+      yield* preloadTokenizers
       const costs = yield* CostTracker
       const partialText = "The variant rs429358 is associated with"
       const openAi = yield* costs.record({ requestId: "r1", attempt: 1, request, event: failure(gpt4oMini, { _tag: "StreamInterrupted", partialText }) })
@@ -87,11 +88,26 @@ describe("cost of every attempt", () => {
     }))
 })
 
+describe("token estimates before the BPE tables load", () => {
+  it("a conservative count errs high, for English and for dense scripts", () => {
+    const english = "The variant rs429358 is associated with late-onset Alzheimer's disease."
+    expect(conservativeTokenCount(english)).toBeGreaterThanOrEqual(Math.ceil(english.length / 4))
+    // CJK: about one token a character; three UTF-8 bytes a character.
+    expect(conservativeTokenCount("基因变异与疾病风险相关")).toBeGreaterThanOrEqual(11)
+  })
+  it.effect("a non-OpenAI model never waits for a tokenizer", () =>
+    Effect.gen(function*() {
+      const counted = yield* countTokens({ provider: "anthropic", name: "claude-3-5-haiku" }, "hello world")
+      expect(counted.source).toBe("approximate")
+    }))
+})
+
 describe("budgets", () => {
   const hard: Budget = { name: "global", limitUsd: 0.01, period: "total", mode: "hard" }
 
   it.effect("reserves the worst case: estimated input plus maxTokens of output", () =>
     Effect.gen(function*() {
+      yield* preloadTokenizers
       const costs = yield* CostTracker
       const worst = yield* costs.estimateWorstCase(gpt4oMini, request)
       expect(worst).toMatchObject({ inputTokens: 17, outputTokens: 1000, tokenSource: "tiktoken", costNanos: 17 * 150 + 1000 * 600 })

@@ -49,18 +49,16 @@ describe("SQLite ledger", () => {
     const writer = spawn(process.execPath, ["--conditions=@orch/source", path.join(import.meta.dirname, "fixtures", "sqlite-writer.ts"), file], { stdio: ["ignore", "pipe", "pipe"] })
     let stderr = ""
     writer.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString() })
-    const reported = await new Promise<number>((resolve, reject) => {
-      let lines = 0
+    // Count every commit the writer reported, including lines still in the pipe when it was killed.
+    let reported = 0
+    await new Promise<void>((resolve, reject) => {
       writer.stdout.on("data", (chunk: Buffer) => {
-        lines += chunk.toString().split("\n").length - 1
-        if (lines >= 100 && !writer.killed) {
-          writer.kill("SIGKILL")
-          resolve(lines)
-        }
+        reported += chunk.toString().split("\n").length - 1
+        if (reported >= 100 && !writer.killed) writer.kill("SIGKILL")
       })
       writer.on("exit", (code) => { if (!writer.killed) reject(new Error(`writer exited early (${code}): ${stderr}`)) })
+      writer.once("close", () => resolve())
     })
-    await new Promise((resolve) => writer.once("close", resolve))
     const { count, costs, standing } = await Effect.runPromise(Effect.gen(function*() {
       const store = yield* openSqliteLedger(file)
       const records = yield* store.records
