@@ -1,0 +1,30 @@
+// A deterministic sample of the fault matrix (every 29th cell, so every fault, format and strategy turns up):
+// each cell must pass all five checks of FaultMatrix.ts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { cellName, cells, runCell } from "../src/FaultMatrix.ts"
+import { type ProcessWatch, watchProcess } from "../src/Observation.ts"
+import { closeBackends, orchestratorOver, startBackend } from "../src/Substrate.ts"
+
+let watch: ProcessWatch
+beforeAll(async () => {
+  // Pay the tokenizer's one-off build before timing any cell (see test/findings.test.ts).
+  const warm = await startBackend("openai")
+  const orchestrator = orchestratorOver([warm], { deadlineMs: 60_000 })
+  await orchestrator.complete("warm up", { strategy: "cloud_only" })
+  await orchestrator.dispose()
+  await closeBackends([warm])
+  watch = watchProcess()
+}, 60_000)
+afterAll(() => watch.stop())
+
+const knownBad = (name: string) => name.startsWith("connection refused × anthropic × cloud_only")
+
+describe("fault matrix sample", () => {
+  for (const cell of cells({ every: 29 })) {
+    const test = knownBad(cellName(cell)) ? it.fails : it
+    test(cellName(cell), async () => {
+      const result = await runCell(cell, watch)
+      expect(result.failures).toEqual({})
+    })
+  }
+})
