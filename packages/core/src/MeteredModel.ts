@@ -41,6 +41,24 @@ const attemptCost = Metric.counter("orch_cost_usd_total", { description: "Known 
 
 type EndEvent = AttemptSuccess | AttemptFailure | AttemptCancelled
 
+/** The metrics of one provider, model and outcome, made once (building attributed metrics costs per call). */
+const seriesCache = new Map<string, { calls: typeof attemptCalls; errors: typeof attemptErrors; latency: typeof attemptLatency; cost: typeof attemptCost }>()
+const seriesOf = (provider: string, model: string, outcome: string) => {
+  const key = `${provider}\u0000${model}\u0000${outcome}`
+  let series = seriesCache.get(key)
+  if (series === undefined) {
+    const attributes = { provider, model, outcome }
+    series = {
+      calls: Metric.withAttributes(attemptCalls, attributes),
+      errors: Metric.withAttributes(attemptErrors, attributes),
+      latency: Metric.withAttributes(attemptLatency, attributes),
+      cost: Metric.withAttributes(attemptCost, attributes)
+    }
+    if (seriesCache.size < 10_000) seriesCache.set(key, series)
+  }
+  return series
+}
+
 interface Progress {
   readonly text: Array<string>
   finish?: Extract<StreamPart, { type: "finish" }>
@@ -93,11 +111,11 @@ const settleAttempt = (
       estimated: record.estimated,
       costUsd
     })
-    const attributes = { provider: event.model.provider, model: event.model.name, outcome: record.outcome }
-    yield* Metric.update(Metric.withAttributes(attemptCalls, attributes), 1)
-    yield* Metric.update(Metric.withAttributes(attemptLatency, attributes), event.latencyMs)
-    if (record.outcome === "failure") yield* Metric.update(Metric.withAttributes(attemptErrors, attributes), 1)
-    if (costUsd !== null) yield* Metric.update(Metric.withAttributes(attemptCost, attributes), costUsd)
+    const series = seriesOf(event.model.provider, event.model.name, record.outcome)
+    yield* Metric.update(series.calls, 1)
+    yield* Metric.update(series.latency, event.latencyMs)
+    if (record.outcome === "failure") yield* Metric.update(series.errors, 1)
+    if (costUsd !== null) yield* Metric.update(series.cost, costUsd)
     yield* Effect.annotateCurrentSpan({
       "gen_ai.usage.input_tokens": record.inputTokens,
       "gen_ai.usage.output_tokens": record.outputTokens,
@@ -151,7 +169,7 @@ export const meterModel = (model: LanguageModel, tracker: CostTrackerShape, ledg
         const event = endEvent(exit, started.base, latencyMs, completion, { text: [] })
         yield* settleAttempt(tracker, ledger, started.reservation, started.attempt, event, completion?.text)
         return yield* exit
-      }).pipe(Effect.withSpan(`orch.attempt ${model.id}`, { kind: "client" }))
+      }).pipe(Effect.withSpan(`orch.attempt ${model.id}`, { kind: "client", captureStackTrace: false }))
     )
 
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
@@ -171,7 +189,7 @@ export const meterModel = (model: LanguageModel, tracker: CostTrackerShape, ledg
             }))
         )
       })
-    ).pipe(Stream.withSpan(`orch.attempt ${model.id}`, { kind: "client" }))
+    ).pipe(Stream.withSpan(`orch.attempt ${model.id}`, { kind: "client", captureStackTrace: false }))
 
   return { ...model, generate, stream }
 }

@@ -154,7 +154,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 4096
   const warned = new Set<string>()
 
-  const priceOf = Effect.fn("CostTracker.priceOf")(function*(model: PricedModel) {
+  const priceOf = Effect.fnUntraced(function*(model: PricedModel) {
     const price = prices.lookup(model)
     if (price === undefined && !warned.has(modelId(model))) {
       warned.add(modelId(model))
@@ -163,7 +163,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     return price
   })
 
-  const estimateWorstCase = Effect.fn("CostTracker.estimateWorstCase")(function*(model: PricedModel, request: CompletionRequest) {
+  const estimateWorstCase = Effect.fnUntraced(function*(model: PricedModel, request: CompletionRequest) {
     const input = yield* countRequestTokens(model, request, true)
     const outputTokens = request.maxTokens ?? defaultMaxOutputTokens
     const price = yield* priceOf(model)
@@ -171,7 +171,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     return { inputTokens: input.tokens, outputTokens, tokenSource: input.source, costNanos: nanos, costUsd: nanos === null ? null : nanosToUsd(nanos) } satisfies WorstCase
   })
 
-  const reserve = Effect.fn("CostTracker.reserve")(function*(input: ReserveInput) {
+  const reserve = Effect.fnUntraced(function*(input: ReserveInput) {
     const worstCase = yield* estimateWorstCase(input.model, input.request)
     const now = yield* Clock.currentTimeMillis
     const windows = windowsFor(budgets, input, now)
@@ -246,7 +246,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     return record
   })
 
-  const settle = Effect.fn("CostTracker.settle")(function*(reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions = {}) {
+  const settle = Effect.fnUntraced(function*(reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions = {}) {
     const { input } = reservation
     const record = yield* buildRecord({
       requestId: input.requestId, attempt: input.attempt, event, request: input.request,
@@ -259,11 +259,11 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     return record
   })
 
-  const release = Effect.fn("CostTracker.release")(function*(reservation: Reservation) {
+  const release = Effect.fnUntraced(function*(reservation: Reservation) {
     yield* store.release(reservation.id)
   })
 
-  const record = Effect.fn("CostTracker.record")(function*(report: AttemptReport) {
+  const record = Effect.fnUntraced(function*(report: AttemptReport) {
     const entry = yield* buildRecord(report)
     const windows = windowsFor(budgets, report, entry.time)
     yield* store.commit({ record: entry, budgetKeys: windows.map((window) => window.key) })

@@ -63,8 +63,13 @@ export const addUsage = (a: Usage, b: Usage): Usage => {
  */
 export const approximateTokenCount = (text: string): number => {
   if (text.length === 0) return 0
-  const byChars = Math.ceil(text.length / 4)
   let pieces = 0
-  for (const _ of text.matchAll(/\S+/g)) pieces++
-  return Math.max(byChars, Math.ceil(pieces * 0.75))
+  let inPiece = false
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    const space = code === 32 || (code >= 9 && code <= 13) || code === 160 || code === 0x2028 || code === 0x2029 || code === 0x3000
+    if (!space && !inPiece) pieces++
+    inPiece = !space
+  }
+  return Math.max(Math.ceil(text.length / 4), Math.ceil(pieces * 0.75))
 }

@@ -142,7 +142,7 @@ const describeFailure = (error: unknown): string =>
  * tier and then the LLM tier (each optional). A tier's answer is blended with the default's probabilities.
  */
 export const classifyWithTiers: (input: ClassifyInput, options?: TieredClassifierOptions) => Effect.Effect<Classification, ProviderError> =
-  Effect.fn("TaskRouter.classify")(function*(input: ClassifyInput, options?: TieredClassifierOptions) {
+  Effect.fnUntraced(function*(input: ClassifyInput, options?: TieredClassifierOptions) {
     let result = yield* classify(input, options)
     const threshold = options?.threshold ?? defaultConfidenceThreshold
     const text = taskText(input)

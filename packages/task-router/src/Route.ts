@@ -119,7 +119,7 @@ const classifyInputOf = (request: CompletionRequest) => (request.prompt !== unde
  * models. An empty request fails with `InvalidRequest`; an unroutable one with `ModelNotFound` or `ContextLengthExceeded`.
  */
 export const route: (request: CompletionRequest, options: RouteOptions) => Effect.Effect<RoutingDecision, ProviderError> =
-  Effect.fn("TaskRouter.route")(function*(request: CompletionRequest, options: RouteOptions) {
+  Effect.fnUntraced(function*(request: CompletionRequest, options: RouteOptions) {
     if (lastUserText(request).trim().length === 0) return yield* Effect.fail(invalidRequest(["the request has no prompt or user message to route"]))
     const classification = yield* classifyWithTiers(classifyInputOf(request), options)
     const decision = decideRoute(classification, request, options.available, options.table)
