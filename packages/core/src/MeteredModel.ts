@@ -169,7 +169,7 @@ export const meterModel = (model: LanguageModel, tracker: CostTrackerShape, ledg
         const event = endEvent(exit, started.base, latencyMs, completion, { text: [] })
         yield* settleAttempt(tracker, ledger, started.reservation, started.attempt, event, completion?.text)
         return yield* exit
-      }).pipe(Effect.withSpan(`orch.attempt ${model.id}`, { kind: "client", captureStackTrace: false }))
+      }).pipe(Effect.withSpan(`orch.attempt ${model.id}`, { kind: "client" }, { captureStackTrace: false }))
     )
 
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>

@@ -102,7 +102,7 @@ const classifyRequest = (router: TaskRouterShape, request: CompletionRequest, ta
       : request.prompt ?? ""
     const classification = yield* router.classify(input)
     return { classification, source: "classified" as TaskTypeSource }
-  }).pipe(Effect.withSpan("orch.classify", { captureStackTrace: false }))
+  }).pipe(Effect.withSpan("orch.classify", {}, { captureStackTrace: false }))
 
 /** Everything decided before the first model is called. */
 interface Prepared {
@@ -236,7 +236,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         yield* Metric.update(requestLatency, latency)
         if (exit._tag === "Failure") yield* Metric.update(requestErrors, 1)
         return yield* exit
-      }).pipe(Effect.withSpan(name, { captureStackTrace: false }))
+      }).pipe(Effect.withSpan(name, {}, { captureStackTrace: false }))
 
     const complete = (input: PromptInput, callOptions: CallOptions = {}, forced?: { readonly strategy: string }) =>
       observe(
