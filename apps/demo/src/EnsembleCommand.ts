@@ -35,14 +35,15 @@ export const ensembleCommand = async (args: ReadonlyArray<string>, terminal: Ter
   const strategy = stringFlag(parsed, "strategy")
   const config = stringFlag(parsed, "config")
   const env = config !== undefined ? applyConfigFile(config, terminal.env) : terminal.env
-  const { orchestrator } = await setupOrchestrator({ env, progress: terminal.stderr, embeddedDefault: true })
+  const named = strategy !== undefined ? strategyFromArgument(strategy) : undefined
+  const { orchestrator } = await setupOrchestrator({ env, progress: terminal.stderr, embeddedDefault: true, ...(named !== undefined ? { strategy: named } : {}) })
   try {
     const response = await orchestrator.ensemble(prompt, {
       mode,
       ...(models !== undefined && models.length > 0 ? { models } : {}),
       ...(samples !== undefined ? { samples } : {}),
       ...(maxTokens !== undefined ? { maxTokens } : {}),
-      ...(strategy !== undefined ? { strategy: strategyFromArgument(strategy) } : {}),
+      ...(named !== undefined ? { strategy: named } : {}),
       signal: terminal.signal
     })
     if (parsed.values["json"] === true) {

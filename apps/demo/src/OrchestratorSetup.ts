@@ -26,6 +26,8 @@ export interface SetupOptions {
   readonly progress: ProgressOutput
   /** Add the embedded default when no other model is reachable (`run`, `ensemble`); `providers` only reports it. */
   readonly embeddedDefault: boolean
+  /** The call's strategy, when the command line names one (CLOUD_ONLY never uses the embedded default). */
+  readonly strategy?: string
 }
 
 /** The built orchestrator and what the setup decided. */
@@ -72,7 +74,8 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
   const others = fromEnvironment.providers.filter((provider) => provider.kind !== "local")
   let usesEmbeddedDefault = false
   let llamaCpp = localConfig.llamaCpp !== undefined ? { ...localConfig.llamaCpp, ...downloads } : undefined
-  if (llamaCpp === undefined && setup.embeddedDefault) {
+  const cloudOnly = (setup.strategy ?? env["ORCH_STRATEGY"]) === "cloud_only"
+  if (llamaCpp === undefined && setup.embeddedDefault && !cloudOnly) {
     const { llamaCpp: _none, ...serversOnly } = localConfig
     const servers = await Effect.runPromise(makeLocalProvider(serversOnly))
     const reachable = await anyAvailable([servers, ...others])
@@ -85,6 +88,15 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
     }
   }
   const local = await Effect.runPromise(makeLocalProvider({ ...localConfig, ...(llamaCpp !== undefined ? { llamaCpp } : {}) }))
+  if (usesEmbeddedDefault) {
+    // Load (download on first use) now, so a machine without network hears why, and what to set instead.
+    const engine = local.backends.find((backend) => backend.name === "llamacpp")
+    const loaded = await Effect.runPromise(Effect.result(engine?.listModels ?? Effect.succeed([])))
+    if (loaded._tag === "Failure") {
+      await Effect.runPromise(local.close ?? Effect.void)
+      throw loaded.failure
+    }
+  }
   const ledger = ledgerPath(env)
   fs.mkdirSync(path.dirname(ledger), { recursive: true })
   const options: OrchestratorOptions = { ...fromEnvironment, providers: [local, ...others], ledger: { type: "sqlite", path: ledger } }
