@@ -59,7 +59,7 @@ export const requestLoad = async (requests = 10_000, concurrency = 200): Promise
     while (next < requests) {
       next++
       try {
-        await orchestrator.complete("Say hello", { strategy: "cloud_only" })
+        await orchestrator.complete("Say hello", { strategy: "cloud_only", maxTokens: 16 })
         ok++
       } catch (error) {
         if (!isProviderError(error)) untyped++

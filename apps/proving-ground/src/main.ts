@@ -9,7 +9,7 @@ import { promisify } from "node:util"
 import { badInputCases, runBadInputs } from "./BadInput.ts"
 import { fallbackTiming, httpOverhead, inProcessOverhead, localVersusCloud, type Table } from "./Benchmarks.ts"
 import { cellName, cells, checks, runMatrix } from "./FaultMatrix.ts"
-import { findings } from "./Findings.ts"
+import { benchNotes, findings } from "./Findings.ts"
 import { requestLoad, streamLoad } from "./Load.ts"
 import { watchProcess } from "./Observation.ts"
 import { markdownTable, type Part, parts, repoRoot, saveSection, writeReports } from "./Reports.ts"
@@ -90,7 +90,8 @@ const benchPart = async (): Promise<string> => {
   const sections: Array<string> = []
   sections.push(tableMarkdown(await inProcessOverhead(5, 2_000)))
   say("  bench: in-process done")
-  for (const table of await httpOverhead(3, 400)) sections.push(tableMarkdown(table))
+  const [http, firstToken] = await httpOverhead(3, 400)
+  for (const table of [http!, firstToken!]) sections.push(tableMarkdown(table))
   say("  bench: http done")
   sections.push(tableMarkdown(await fallbackTiming(15)))
   sections.push(tableMarkdown(await localVersusCloud(5)))
@@ -100,6 +101,28 @@ const benchPart = async (): Promise<string> => {
   const raceClose = await script("packages/strategies/bench/race-close.ts", [], { BENCH_CALLS: "100" })
   say("  bench: hedging and race done")
   const embedded = await script("packages/providers-local/bench/embedded.ts", ["3"], {})
+  const verdict = (ok: boolean) => (ok ? "met" : "**MISSED**")
+  const minRatio = Math.min(...http!.rows.map((row) => Number(row[1])))
+  const p99At64 = Number(http!.rows[2]?.[3])
+  const firstTokenAdded = Math.max(...firstToken!.rows.map((row) => Number(row[1])))
+  const hedgeCut = Number(/p99 cut: ([\d.]+)x/.exec(hedging)?.[1])
+  const hedgeExtra = Number(/extra requests: ([\d.]+)%/.exec(hedging)?.[1])
+  const embeddedRatio = Number(/ratio ([\d.]+)/.exec(embedded)?.[1])
+  sections.unshift(
+    "## Targets of issue #10 against this run",
+    "",
+    markdownTable(["target", "this run", "verdict"], [
+      ["HTTP throughput ratio ≥ 0.95 at concurrency 1, 16, 64", `lowest ${minRatio.toFixed(3)}`, verdict(minRatio >= 0.95)],
+      ["added p99 < 0.5 ms at concurrency 64", `${p99At64.toFixed(3)} ms`, verdict(p99At64 < 0.5)],
+      ["streaming first-token overhead < 0.5 ms (p50, worst concurrency)", `${firstTokenAdded.toFixed(3)} ms`, verdict(firstTokenAdded < 0.5)],
+      ["hedging p99 cut ≥ 5x for ≤ 6% extra requests (real time)", `${hedgeCut}x for ${hedgeExtra}%`, verdict(hedgeCut >= 5 && hedgeExtra <= 6)],
+      ["embedded tokens/s ratio ≥ 0.95", `${embeddedRatio}`, verdict(embeddedRatio >= 0.95)]
+    ]),
+    "",
+    "Why the misses: see \"Notes on the misses\" at the end.",
+    ""
+  )
+  sections.push(benchNotes)
   sections.push(
     "### Hedging and race (the strategies package's bench scripts, run by the proving ground)",
     "", "`BENCH_CALLS=1500 node --conditions=@orch/source packages/strategies/bench/hedging.ts` (real time):", "", "```", hedging, "```",
