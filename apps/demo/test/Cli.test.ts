@@ -1,0 +1,219 @@
+// The orch command end to end, as a subprocess on Node 24 (process.execPath) with an explicit environment: a temp
+// HOME / XDG directories, no real keys, Ollama and vLLM at unused ports unless a test points them at a loopback
+// wire server acting as Ollama or OpenAI; the embedded engine on the tiny stories260K model from shared/.
+import { spawn } from "node:child_process"
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { requireShared, startWireServer, tinyChatModelPath, unusedPortUrl, type WireServer } from "@orch/testing"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
+const haveModel = requireShared("models", "stories260K-chatml.gguf")
+
+interface Result { readonly code: number | null; readonly stdout: string; readonly stderr: string }
+
+/** Run a file with Node 24 from the repository root; resolves when it exits. */
+const runNode = (file: string, args: ReadonlyArray<string>, env: Record<string, string>): Promise<Result> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=@orch/source", file, ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString() })
+    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString() })
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
+let home: string
+let deadPort: string
+const baseEnv = (): Record<string, string> => ({
+  PATH: process.env["PATH"] ?? "",
+  HOME: home,
+  XDG_DATA_HOME: path.join(home, "data"),
+  XDG_CACHE_HOME: path.join(home, "cache"),
+  OLLAMA_HOST: deadPort,
+  VLLM_BASE_URL: `${deadPort}/v1`,
+  ORCH_DOWNLOAD_STALL_MS: "2000"
+})
+const orch = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runNode("apps/demo/src/bin.ts", args, { ...baseEnv(), ...env })
+
+beforeAll(async () => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), "orch-demo-"))
+  deadPort = await unusedPortUrl()
+})
+afterAll(() => fs.rmSync(home, { recursive: true, force: true }))
+
+describe("orch providers", () => {
+  it("lists every backend with its state and the fix, and the embedded default", async () => {
+    const result = await orch(["providers"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/ollama\s+local\s+no\s+Ollama at http:\/\/127\.0\.0\.1:\d+ is not reachable/)
+    expect(result.stdout).toMatch(/openai\s+cloud\s+no\s+set OPENAI_API_KEY/)
+    expect(result.stdout).toContain("llamacpp (default)")
+  })
+
+  it("shows Ollama's models and which are loaded when it runs", async () => {
+    const server = await startWireServer({ models: ["llama3.2:1b", "qwen2.5:0.5b"], loadedModels: ["qwen2.5:0.5b"] })
+    try {
+      const result = await orch(["providers"], { OLLAMA_HOST: server.url })
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/ollama\s+local\s+yes.*llama3\.2:1b, qwen2\.5:0\.5b\*/)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("orch run --json", () => {
+  let ollama: WireServer
+  let openai: WireServer
+  beforeAll(async () => {
+    ollama = await startWireServer({ models: ["llama3.2:1b"] })
+    openai = await startWireServer({ models: ["gpt-4o-mini"] })
+  })
+  afterAll(async () => {
+    await ollama.close()
+    await openai.close()
+  })
+
+  it("answers from the loopback server acting as Ollama, with one JSON object and the attempts", async () => {
+    ollama.setDefault({ kind: "synth", text: "Local hello there" })
+    const result = await orch(["run", "Say hello", "--json", "--strategy", "LOCAL"], { OLLAMA_HOST: ollama.url })
+    expect(result.code).toBe(0)
+    const json = JSON.parse(result.stdout) as Record<string, unknown>
+    expect(json).toMatchObject({ text: "Local hello there", provider: "ollama", model: "llama3.2:1b", strategy: "local_only", taskType: "general", costUsd: 0 })
+    expect(json["usage"]).toMatchObject({ outputTokens: 3 })
+    expect(json["attempts"]).toEqual([expect.objectContaining({ provider: "ollama", model: "llama3.2:1b", outcome: "success", error: null })])
+  })
+
+  it("answers from the loopback server acting as OpenAI, priced, and never prints the key", async () => {
+    openai.setDefault({ kind: "synth", text: "Cloud hello", usage: { inputTokens: 1000, outputTokens: 2000 } })
+    const key = "sk-canary-demo-5f1e2d3c4b5a"
+    const result = await orch(["run", "Say hello", "--json", "--strategy", "cloud"], { OPENAI_API_KEY: key, OPENAI_BASE_URL: `${openai.url}/v1` })
+    expect(result.code).toBe(0)
+    const json = JSON.parse(result.stdout) as { provider: string; model: string; costUsd: number; usage: { inputTokens: number }; text: string }
+    expect(json).toMatchObject({ provider: "openai", text: "Cloud hello", usage: { inputTokens: 1000, outputTokens: 2000 } })
+    expect(json.costUsd).toBeGreaterThan(0)
+    expect(result.stdout + result.stderr).not.toContain(key)
+  })
+
+  it.skipIf(!haveModel)("answers from the embedded model and streams it without --json", async () => {
+    const result = await orch(["run", "Once upon a time", "--json", "--max-tokens", "16"], { ORCH_LLAMA_MODEL: tinyChatModelPath() })
+    expect(result.code).toBe(0)
+    const json = JSON.parse(result.stdout) as { provider: string; model: string; text: string; usage: { outputTokens: number } }
+    expect(json.provider).toBe("llamacpp")
+    expect(json.model).toBe("stories260K-chatml")
+    expect(json.text.length).toBeGreaterThan(0)
+    expect(json.usage.outputTokens).toBeLessThanOrEqual(16)
+    const streamed = await orch(["run", "Once upon a time", "--max-tokens", "16", "--strategy", "local_first"], { ORCH_LLAMA_MODEL: tinyChatModelPath() })
+    expect(streamed.code).toBe(0)
+    expect(streamed.stdout).toMatch(/route: task general .* strategy local_first/)
+    expect(streamed.stdout).toMatch(/1\s+llamacpp\s+stories260K-chatml\s+primary\s+success/)
+  })
+})
+
+describe("errors and exit codes", () => {
+  it("a missing provider: CLOUD_ONLY without a key is exit 4 with the variable to set, as JSON", async () => {
+    const result = await orch(["run", "hi", "--strategy", "cloud_only", "--json"])
+    expect(result.code).toBe(4)
+    const json = JSON.parse(result.stdout) as { error: { reason: string; message: string } }
+    expect(json.error.reason).toBe("ModelNotFound")
+    expect(json.error.message).toContain("OPENAI_API_KEY")
+  })
+
+  it("nothing configured and no network: the embedded default says so and names ORCH_LLAMA_MODEL", async () => {
+    const result = await orch(["run", "hi"])
+    expect(result.code).toBe(4)
+    expect(result.stderr).toContain("embedded default")
+    expect(result.stderr).toContain("ORCH_LLAMA_MODEL")
+  })
+
+  it("a model not pulled in Ollama: exit 4 and the ollama pull command", async () => {
+    const server = await startWireServer({ models: ["llama3.2:1b"] })
+    server.setDefault({ kind: "json", status: 404, body: { error: "model \"mistral\" not found, try pulling it first" } })
+    try {
+      const result = await orch(["run", "hi", "--model", "ollama/mistral"], { OLLAMA_HOST: server.url })
+      expect(result.stderr).toContain("ollama pull mistral")
+      expect(result.code).toBe(4)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("a bad flag, an unknown strategy or a bad config file is a usage error (exit 2)", async () => {
+    const badFlag = await orch(["run", "hi", "--bogus"])
+    expect(badFlag.code).toBe(2)
+    expect(badFlag.stderr).toContain("Unknown option '--bogus'")
+    expect(badFlag.stderr).toContain("usage: orch run")
+    const badStrategy = await orch(["run", "hi", "--strategy", "fastest"])
+    expect(badStrategy.code).toBe(2)
+    expect(badStrategy.stderr).toContain("unknown strategy \"fastest\"")
+    const config = path.join(home, "bad-config.json")
+    fs.writeFileSync(config, JSON.stringify({ strategy: "local_first", budgetUsd: "a lot", openaiApiKey: "sk-x" }))
+    const badConfig = await orch(["run", "hi", "--config", config])
+    expect(badConfig.code).toBe(2)
+    expect(badConfig.stderr).toContain("\"budgetUsd\" must be a number")
+    expect(badConfig.stderr).toContain("API keys are read from the environment only")
+  })
+})
+
+describe("orch costs", () => {
+  it("shows the ledger persisted across two runs, grouped and as CSV", async () => {
+    const server = await startWireServer({ models: ["gpt-4o-mini"] })
+    server.setDefault({ kind: "synth", text: "ok", usage: { inputTokens: 100, outputTokens: 50 } })
+    const env = { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${server.url}/v1`, ORCH_COST_DB: path.join(home, "costs.sqlite") }
+    try {
+      for (const prompt of ["first", "second"]) expect((await orch(["run", prompt, "--json", "--model", "openai/gpt-4o-mini"], env)).code).toBe(0)
+    } finally {
+      await server.close()
+    }
+    const table = await orch(["costs", "--by", "provider"], env)
+    expect(table.code).toBe(0)
+    expect(table.stdout).toMatch(/openai\s+2\s+2\s+0\s+0\s+200\s+100/)
+    const csv = await orch(["costs", "--csv", "--since", "1h"], env)
+    expect(csv.stdout.trim().split("\n")).toHaveLength(3)
+    const badBy = await orch(["costs", "--by", "color"], env)
+    expect(badBy.code).toBe(2)
+  })
+})
+
+describe("orch classify", () => {
+  it("classifies a prompt and evaluates a labelled file", async () => {
+    const one = await orch(["classify", "Write a python function that reverses a list", "--json"])
+    expect(JSON.parse(one.stdout)).toMatchObject({ taskType: "code_generation" })
+    const file = path.join(home, "labelled.jsonl")
+    fs.writeFileSync(file, [
+      { prompt: "Write a python function that reverses a list", label: "code_generation" },
+      { prompt: "Summarize this article in three sentences: the council met and agreed.", label: "summarization" }
+    ].map((row) => JSON.stringify(row)).join("\n"))
+    const evaluation = await orch(["classify", "--file", file])
+    expect(evaluation.code).toBe(0)
+    expect(evaluation.stdout).toContain("accuracy=1.000 correct=2 total=2")
+  })
+})
+
+describe("scenarios", () => {
+  const scenarios: ReadonlyArray<readonly [string, RegExp]> = [
+    ["local-first", /answer from openai\/gpt-4o-mini/],
+    ["race", /winner: ollama\/qwen2\.5:0\.5b/],
+    ["cascade", /accepted answer from openai\/gpt-4o-mini: \{"capital":"Paris"\}/],
+    ["vote", /vote: Paris/],
+    ["budget", /4 answered, 6 stopped by the budget/],
+    ["custom-strategy", /answer from openai\/.*blue whale/i],
+    ["auto-routing", /task code_generation[\s\S]*answered by openai\/[\s\S]*task summarization[\s\S]*answered by ollama\//]
+  ]
+  it.each(scenarios)("%s runs to completion on the loopback stand-ins", async (name, expected) => {
+    const result = await runNode(`apps/demo/src/scenarios/${name}.ts`, [], baseEnv())
+    expect(result.stderr).toBe("")
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("loopback stand-ins")
+    expect(result.stdout).toMatch(expected)
+  })
+
+  it("every scenario file is covered", () => {
+    const files = fs.readdirSync(path.join(repoRoot, "apps/demo/src/scenarios")).map((f) => f.replace(/\.ts$/, "")).sort()
+    expect(files).toEqual(scenarios.map(([name]) => name).sort())
+  })
+})
