@@ -5,7 +5,7 @@
  */
 import { approximateTokenCount, type CompletionRequest, toMessages } from "@orch/provider"
 import { Effect } from "effect"
-import type { Tiktoken } from "js-tiktoken/lite"
+import { Worker } from "node:worker_threads"
 
 /**
  * How a token count was obtained: reported by the service, counted with a BPE tokenizer, approximated, or none
@@ -29,26 +29,65 @@ export const openAiEncodingOf = (provider: string, name: string): EncodingName |
     : "o200k_base"
 }
 
-const encoders = new Map<EncodingName, Promise<Tiktoken>>()
-const loadedEncoders = new Map<EncodingName, Tiktoken>()
-
-/** The encoder for an encoding, imported on first use (the rank tables are large) and kept for the process. */
-const encoder = (name: EncodingName): Promise<Tiktoken> => {
-  let loading = encoders.get(name)
-  if (loading === undefined) {
-    loading = Promise.all([
-      import("js-tiktoken/lite"),
-      name === "o200k_base" ? import("js-tiktoken/ranks/o200k_base") : import("js-tiktoken/ranks/cl100k_base")
-    ]).then(([lite, ranks]) => {
-      const tiktoken = new lite.Tiktoken(ranks.default)
-      loadedEncoders.set(name, tiktoken)
-      return tiktoken
-    })
-    loading.catch(() => {}) // a failed load falls back to the approximation; never an unhandled rejection
-    encoders.set(name, loading)
-  }
-  return loading
+interface Pending {
+  readonly resolve: (tokens: number | undefined) => void
 }
+
+/**
+ * The BPE counter: a worker thread started on the first OpenAI count and kept (unreferenced, so it never holds the
+ * process open). Building an encoder takes seconds of CPU, which must not freeze the application's event loop.
+ */
+class BpeWorker {
+  private worker: Worker | undefined
+  private nextId = 1
+  private readonly pending = new Map<number, Pending>()
+  private broken = false
+
+  private start(): Worker | undefined {
+    if (this.broken) return undefined
+    if (this.worker !== undefined) return this.worker
+    try {
+      const source = import.meta.url.endsWith(".ts") ? "./TokenizerWorker.ts" : "./TokenizerWorker.js"
+      const worker = new Worker(new URL(source, import.meta.url))
+      worker.unref()
+      worker.on("message", (reply: { readonly id: number; readonly tokens?: number }) => {
+        const waiting = this.pending.get(reply.id)
+        this.pending.delete(reply.id)
+        waiting?.resolve(reply.tokens)
+      })
+      worker.on("error", () => this.fail())
+      worker.on("exit", () => this.fail())
+      this.worker = worker
+      return worker
+    } catch {
+      this.broken = true
+      return undefined
+    }
+  }
+
+  private fail(): void {
+    this.broken = true
+    this.worker = undefined
+    for (const waiting of this.pending.values()) waiting.resolve(undefined)
+    this.pending.clear()
+  }
+
+  /** The BPE count, or undefined when the worker cannot count (the caller approximates). */
+  count(encoding: EncodingName, text: string): Promise<number | undefined> {
+    const worker = this.start()
+    if (worker === undefined) return Promise.resolve(undefined)
+    const id = this.nextId++
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve })
+      worker.postMessage({ id, encoding, text })
+    })
+  }
+}
+
+const bpe = new BpeWorker()
+
+/** How long a count may wait for the worker (it loads the tables on first use) before the approximation is used. */
+const bpeWaitMs = 10_000
 
 /**
  * A count that is at least the BPE count for almost any text: the larger of the approximation and a third of the
@@ -58,27 +97,24 @@ export const conservativeTokenCount = (text: string): number =>
   Math.max(approximateTokenCount(text), Math.ceil(Buffer.byteLength(text, "utf8") / 3))
 
 /**
- * Count the tokens of a text for a model: BPE for OpenAI models, the approximation elsewhere. The BPE tables take
- * a second or two to load, so no call waits for them: until they are loaded (in the background, from the first
- * OpenAI count on) the count is the approximation, or with `conservative` a bound that errs high.
+ * Count the tokens of a text for a model: OpenAI's BPE for OpenAI models (in a worker thread, so loading the tables
+ * never freezes the event loop), the approximation elsewhere or when the worker cannot answer. With `conservative`
+ * (worst-case reservations, on every call's path) it never uses the worker: a bound that errs high, at once.
  */
 export const countTokens = Effect.fnUntraced(function*(model: { readonly provider: string; readonly name: string }, text: string, conservative = false) {
-  const encoding = openAiEncodingOf(model.provider, model.name)
   const approximate = (): TokenCount => ({ tokens: conservative ? conservativeTokenCount(text) : approximateTokenCount(text), source: "approximate" })
-  if (encoding === undefined || text.length === 0) {
-    return encoding === undefined ? approximate() : { tokens: 0, source: "tiktoken" } satisfies TokenCount
-  }
-  const loaded = loadedEncoders.get(encoding)
-  if (loaded === undefined) {
-    yield* Effect.sync(() => void encoder(encoding))
-    return approximate()
-  }
-  return { tokens: loaded.encode(text, [], []).length, source: "tiktoken" } satisfies TokenCount
+  const encoding = openAiEncodingOf(model.provider, model.name)
+  if (conservative || encoding === undefined) return approximate()
+  if (text.length === 0) return { tokens: 0, source: "tiktoken" } satisfies TokenCount
+  const counted = yield* Effect.promise(() => bpe.count(encoding, text)).pipe(
+    Effect.timeoutOrElse({ duration: bpeWaitMs, orElse: () => Effect.succeed(undefined) })
+  )
+  return counted === undefined ? approximate() : { tokens: counted, source: "tiktoken" } satisfies TokenCount
 })
 
-/** Load the BPE tables of OpenAI's encodings now (tests and benchmarks that want exact counts from the start). */
+/** Start the BPE worker and load OpenAI's encodings now (so the first estimate does not wait for them). */
 export const preloadTokenizers: Effect.Effect<void> = Effect.promise(() =>
-  Promise.all([encoder("o200k_base"), encoder("cl100k_base")]).then(() => undefined, () => undefined))
+  Promise.all([bpe.count("o200k_base", "warm"), bpe.count("cl100k_base", "warm")]).then(() => undefined))
 
 /** Tokens a chat format adds per message (role markers) and to prime the answer, as in OpenAI's counting guide. */
 const perMessageTokens = 3

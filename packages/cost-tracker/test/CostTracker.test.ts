@@ -107,10 +107,12 @@ describe("budgets", () => {
 
   it.effect("reserves the worst case: estimated input plus maxTokens of output", () =>
     Effect.gen(function*() {
-      yield* preloadTokenizers
       const costs = yield* CostTracker
       const worst = yield* costs.estimateWorstCase(gpt4oMini, request)
-      expect(worst).toMatchObject({ inputTokens: 17, outputTokens: 1000, tokenSource: "tiktoken", costNanos: 17 * 150 + 1000 * 600 })
+      // The worst case never waits for the BPE worker: a bound that errs high (the BPE count of this request is 17).
+      expect(worst).toMatchObject({ outputTokens: 1000, tokenSource: "approximate" })
+      expect(worst.inputTokens).toBeGreaterThanOrEqual(17)
+      expect(worst.costNanos).toBe(worst.inputTokens * 150 + 1000 * 600)
       const noMax = yield* costs.estimateWorstCase(haiku, { prompt: "hi" })
       expect(noMax).toMatchObject({ outputTokens: 4096, tokenSource: "approximate" })
     }).pipe(Effect.provide(tracker())))
