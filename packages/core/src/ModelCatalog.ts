@@ -3,7 +3,7 @@
  * (cached for a few seconds, so a request does not probe every server), and the resolution of a model id to a
  * `LanguageModel` value.
  */
-import { type LanguageModel, type ModelInfo, providerError, type Provider, type ProviderError, type Availability } from "@orch/provider"
+import { type Availability, type LanguageModel, type ModelInfo, parseModelId, providerError, type Provider, type ProviderError } from "@orch/provider"
 import { Duration, Effect } from "effect"
 
 /** One provider's state, for `orch providers` and for errors that name the fix. */
@@ -57,6 +57,29 @@ export const makeModelCatalog = (
     const resolve = (id: string): Effect.Effect<LanguageModel, ProviderError> =>
       Effect.gen(function*() {
         const statuses = yield* cachedStatus
+        const listed = statuses.flatMap((s) => s.models)
+        const notListed = (backend: string) => {
+          const ofBackend = listed.filter((m) => m.provider === backend).map((m) => m.id)
+          return providerError(
+            { _tag: "ModelNotFound", modelId: id },
+            `${backend} has no model "${id.slice(backend.length + 1)}"${backend === "ollama" ? ` (pull it: ollama pull ${id.slice(backend.length + 1)})` : ""}${ofBackend.length > 0 ? `; it lists: ${ofBackend.slice(0, 12).join(", ")}${ofBackend.length > 12 ? ", ..." : ""}` : ""}`,
+            { provider: backend, model: id.slice(backend.length + 1) }
+          )
+        }
+        const { backend } = parseModelId(id)
+        if (backend === undefined) {
+          // A bare name: the one listed model of that name, wherever it is.
+          const matches = listed.filter((m) => m.name === id)
+          if (matches.length === 1) return yield* resolve(matches[0]!.id)
+          return yield* Effect.fail(providerError(
+            { _tag: "ModelNotFound", modelId: id },
+            matches.length > 1
+              ? `"${id}" is served by several backends: name one of ${matches.map((m) => m.id).join(", ")}`
+              : `No listed model is named "${id}": give it as backend/name (e.g. ollama/${id} or openai/${id})${listed.length > 0 ? `; available: ${listed.slice(0, 12).map((m) => m.id).join(", ")}` : ""}`
+          ))
+        }
+        // A backend that listed its models and does not list this one would answer 404: say so without sending.
+        if (listed.some((m) => m.provider === backend) && !listed.some((m) => m.id === id)) return yield* Effect.fail(notListed(backend))
         const owner = statuses.findIndex((s) => s.models.some((m) => m.id === id))
         const order = owner >= 0 ? [providers[owner]!, ...providers.filter((_, i) => i !== owner)] : providers
         const errors: Array<ProviderError> = []

@@ -79,6 +79,21 @@ const requestLatency = Metric.histogram("orch_request_latency_ms", {
 const defaultDeadlineMs = 120_000
 const defaultMaxModelsPerKind = 3
 
+/**
+ * The error when no model can take a call: Unavailable with each provider's reason when providers of the kind
+ * needed are configured but down, else ModelNotFound with the configuration that would add one.
+ */
+const noModels = (strategy: Strategy | "model", statuses: ReadonlyArray<ProviderStatus>): ProviderError => {
+  const kind = strategy === "local_only" ? "local" : strategy === "cloud_only" ? "cloud" : undefined
+  const relevant = statuses.filter((s) => kind === undefined || s.kind === kind)
+  const down = relevant.filter((s) => !s.availability.available || s.listError !== undefined)
+  if (down.length > 0) {
+    const why = down.map((s) => `${s.name}: ${s.listError ?? s.availability.reason ?? "not available"}`).join("; ")
+    return providerError({ _tag: "Unavailable", cause: why }, `${noModelsHint(strategy)}. ${why}`)
+  }
+  return providerError({ _tag: "ModelNotFound", modelId: "any" }, noModelsHint(strategy))
+}
+
 const noModelsHint = (strategy: Strategy | "model"): string => {
   if (strategy === "local_only") return "LOCAL_ONLY needs a local provider; none is available: set OLLAMA_HOST, VLLM_BASE_URL or ORCH_LLAMA_MODEL (and check the server is running)"
   if (strategy === "cloud_only") return "CLOUD_ONLY needs a cloud provider; none is available: set OPENAI_API_KEY, ANTHROPIC_API_KEY or LIGHTNING_API_KEY"
@@ -163,7 +178,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         } else {
           const decided = decideRoute(classification, request, available, router.table)
           if (isProviderError(decided)) {
-            return yield* Effect.fail(decided.reason._tag === "ModelNotFound" ? providerError({ _tag: "ModelNotFound", modelId: "any" }, noModelsHint(strategyName)) : decided)
+            return yield* Effect.fail(decided.reason._tag === "ModelNotFound" ? noModels(strategyName, yield* catalog.status) : decided)
           }
           const decision: RoutingDecision = decided
           prepared = decision.request
@@ -176,7 +191,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind).map((m) => meterModel(m, tracker, ledger))
         const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind).map((m) => meterModel(m, tracker, ledger))
         const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
-        if (usable.length === 0) return yield* Effect.fail(providerError({ _tag: "ModelNotFound", modelId: "any" }, noModelsHint(strategy)))
+        if (usable.length === 0) return yield* Effect.fail(noModels(strategy, yield* catalog.status))
         yield* Effect.annotateCurrentSpan({ "orch.request.id": requestId, "orch.strategy": strategy, "orch.task.type": routing.taskType, "orch.task.confidence": routing.confidence })
         return { requestId, request: prepared, strategyRequested, strategy, routing, ledger, local, cloud, deadlineMs, startedAt, ...(callOptions.scorers !== undefined ? { scorers: callOptions.scorers } : {}) } satisfies Prepared
       })
@@ -282,7 +297,10 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           const only = callOptions.strategy === undefined ? "ensemble" : yield* parseStrategy(callOptions.strategy)
           const prepared = yield* prepare(input, { ...callOptions, strategy: "ensemble" })
           const members = only === "local_only" ? prepared.local : only === "cloud_only" ? prepared.cloud : [...prepared.local, ...prepared.cloud]
-          if (members.length === 0) return yield* Effect.fail(providerError({ _tag: "ModelNotFound", modelId: "any" }, noModelsHint(only)))
+          if (members.length === 0) return yield* Effect.fail(noModels(only, yield* catalog.status))
+          if (callOptions.samples !== undefined && (!Number.isInteger(callOptions.samples) || callOptions.samples < 1 || callOptions.samples > 32)) {
+            return yield* Effect.fail(invalidRequest([`samples must be a whole number from 1 to 32, not ${callOptions.samples}`]))
+          }
           const finish = (completion: Completion, detail: { readonly members: ReadonlyArray<EnsembleMember>; readonly agreement: number }) =>
             Effect.map(respond({ ...prepared, strategy: "ensemble" }, completion), (response): EnsembleResponse => ({ ...response, mode, ...detail }))
           const costOf = (provider: string, model: string) => {

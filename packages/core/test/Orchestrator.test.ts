@@ -146,6 +146,21 @@ describe("AUTO", () => {
 })
 
 describe("budgets and costs", () => {
+  it("a server that refuses connections is Unavailable, with the reason, not ModelNotFound", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    const error = await failure(substrate.make().complete("Say hello", { strategy: "local_only" }))
+    expect(error.reason._tag).toBe("Unavailable")
+    expect(error.message).toContain("not reachable")
+  })
+
+  it("the service's own 404 for a listed model is ModelNotFound with the pull hint", async () => {
+    substrate = await startSubstrate()
+    substrate.local.enqueue({ kind: "replay", fixture: "ollama/error_404_model_not_found.json" })
+    const error = await failure(substrate.make().complete("hi", { model: "ollama/llama3.2:1b" }))
+    expect(error.reason._tag).toBe("ModelNotFound")
+    expect(error.message).toContain("ollama pull")
+  })
+
   it("a hard budget stops a request before any HTTP request is made", async () => {
     substrate = await startSubstrate({ localDown: true })
     const error = await failure(substrate.make({ budgetUsd: 0.000001 }).complete("Explain quantum computing in depth", { strategy: "cloud_only", maxTokens: 4000 }))
@@ -225,9 +240,12 @@ describe("streaming and the Promise API", () => {
     expect((await failure(orchestrator.complete("hi", { strategy: "fastest" }))).message).toContain("unknown strategy")
     expect((await failure(orchestrator.complete("hi", { maxTokens: -5 }))).reason._tag).toBe("InvalidRequest")
     expect((await orchestrator.costs.summary()).totals.attempts).toBe(0)
-    substrate.local.enqueue({ kind: "replay", fixture: "ollama/error_404_model_not_found.json" })
+    // A model the backend does not list is refused before anything is sent, with the fix.
     const missing = await failure(orchestrator.complete("hi", { model: "ollama/not-pulled" }))
     expect(missing.reason._tag).toBe("ModelNotFound")
-    expect(missing.message).toContain("ollama pull")
+    expect(missing.message).toContain("ollama pull not-pulled")
+    expect((await failure(orchestrator.complete("hi", { model: "nonsense" }))).reason._tag).toBe("ModelNotFound")
+    expect((await failure(orchestrator.ensemble("hi", { samples: 0 }))).reason._tag).toBe("InvalidRequest")
+    expect(substrate.calls()).toEqual({ local: 0, cloud: 0 })
   })
 })
