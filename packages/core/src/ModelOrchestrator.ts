@@ -9,7 +9,7 @@ import {
   providerError, type ProviderError, type StreamPart, validateRequest
 } from "@orch/provider"
 import {
-  chain, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote, withDeadline,
+  chain, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, timeout, vote, withDeadline,
   withDeadlineStream
 } from "@orch/strategies"
 import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
@@ -203,14 +203,39 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       return { ...model, generate: plan.generate, stream: plan.stream }
     }
 
+    /**
+     * In the strategies that try models one after another, every model but the last gets a first-token limit (default
+     * half the call's deadline), so a stalled server cannot use up the whole deadline before the next is tried.
+     */
+    const withStallLimits = (prepared: Prepared): { readonly local: ReadonlyArray<LanguageModel>; readonly cloud: ReadonlyArray<LanguageModel> } => {
+      const local = prepared.local.map(retried)
+      const cloud = prepared.cloud.map(retried)
+      const order: ReadonlyArray<LanguageModel> | undefined =
+        prepared.strategy === "local_first" || prepared.strategy === "cascade" ? [...local, ...cloud]
+          : prepared.strategy === "cloud_first" ? [...cloud, ...local]
+            : prepared.strategy === "local_only" ? local
+              : prepared.strategy === "cloud_only" ? cloud
+                : undefined
+      if (order === undefined || order.length < 2) return { local, cloud }
+      const firstTokenMs = options.attemptFirstTokenMs ?? Math.max(1, Math.floor(prepared.deadlineMs / 2))
+      const last = order[order.length - 1]
+      const limit = (model: LanguageModel): LanguageModel => {
+        if (model === last) return model
+        const plan = timeout(model, { firstTokenMs })
+        return { ...model, generate: plan.generate, stream: plan.stream }
+      }
+      return { local: local.map(limit), cloud: cloud.map(limit) }
+    }
+
     const planOf = (prepared: Prepared): Plan => {
       if (prepared.strategy === "model") {
         const [only] = [...prepared.local, ...prepared.cloud]
         return retry(only!, { times: options.cloudRetries ?? 1 })
       }
+      const limited = withStallLimits(prepared)
       return namedStrategy(prepared.strategy, {
-        local: prepared.local.map(retried),
-        cloud: prepared.cloud.map(retried),
+        local: limited.local,
+        cloud: limited.cloud,
         ...(options.localFirstTokenMs !== undefined ? { localFirstTokenMs: options.localFirstTokenMs } : {}),
         ...(options.loadTimeMs !== undefined ? { loadTimeMs: options.loadTimeMs } : {}),
         ...(prepared.scorers !== undefined ? { scorers: prepared.scorers } : {})

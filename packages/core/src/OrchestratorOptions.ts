@@ -35,6 +35,11 @@ export interface OrchestratorOptions {
   readonly localFirstTokenMs?: number
   /** LOCAL_FIRST: extra wait for a local model that is listed but not loaded (default 30 s). */
   readonly loadTimeMs?: number
+  /**
+   * When models are tried one after another, the longest wait for each one's first token before the next is tried
+   * (all but the last; default half the call's deadline), so a stalled server cannot use up the deadline.
+   */
+  readonly attemptFirstTokenMs?: number
   /** Retries of one cloud model on retryable errors before moving on (default 1; local models: 0). */
   readonly cloudRetries?: number
   /** At most this many models of each kind take part in one call (default 3). */

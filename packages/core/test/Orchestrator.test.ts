@@ -70,6 +70,18 @@ describe("LOCAL_FIRST", () => {
   })
 })
 
+describe("CLOUD_FIRST", () => {
+  it("a stalled cloud server does not use up the deadline: local answers after the first-token limit", async () => {
+    substrate = await startSubstrate()
+    substrate.cloud.enqueue({ kind: "fault", fault: "stall" })
+    substrate.local.enqueue({ kind: "synth", text: "local after the stall" })
+    const response = await substrate.make({ deadlineMs: 3_000, attemptFirstTokenMs: 300 }).complete("Say hello", { strategy: "cloud_first" })
+    expect(response.text).toBe("local after the stall")
+    expect(response.attempts.map((a) => [a.provider, a.outcome])).toEqual([["openai", "cancelled"], ["ollama", "success"]])
+    await substrate.cloud.waitForClosed(2_000)
+  })
+})
+
 describe("PARALLEL", () => {
   it("returns the faster answer and aborts the slower request", async () => {
     substrate = await startSubstrate()
