@@ -119,7 +119,7 @@ describe("errors and exit codes", () => {
     const result = await orch(["run", "hi", "--strategy", "cloud_only", "--json"])
     expect(result.code).toBe(4)
     const json = JSON.parse(result.stdout) as { error: { reason: string; message: string } }
-    expect(json.error.reason).toBe("ModelNotFound")
+    expect(json.error.reason).toBe("Unavailable")
     expect(json.error.message).toContain("OPENAI_API_KEY")
   })
 

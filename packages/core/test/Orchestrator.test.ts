@@ -75,7 +75,7 @@ describe("CLOUD_FIRST", () => {
     substrate = await startSubstrate()
     substrate.cloud.enqueue({ kind: "fault", fault: "stall" })
     substrate.local.enqueue({ kind: "synth", text: "local after the stall" })
-    const response = await substrate.make({ deadlineMs: 3_000, attemptFirstTokenMs: 300 }).complete("Say hello", { strategy: "cloud_first" })
+    const response = await substrate.make({ deadlineMs: 10_000, attemptFirstTokenMs: 300 }).complete("Say hello", { strategy: "cloud_first" })
     expect(response.text).toBe("local after the stall")
     expect(response.attempts.map((a) => [a.provider, a.outcome])).toEqual([["openai", "cancelled"], ["ollama", "success"]])
     await substrate.cloud.waitForClosed(2_000)

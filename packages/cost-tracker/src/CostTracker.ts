@@ -20,7 +20,7 @@ import { makePriceTable, type PricedModel, type PriceTable, type PriceTableOptio
 import { RedisLedger, type RedisLedgerOptions } from "./RedisLedger.ts"
 import { SqliteLedger } from "./SqliteLedger.ts"
 import { type Summary, type SummaryQuery, inWindow, summarize } from "./Summary.ts"
-import { countRequestTokens, countTokens, type TokenSource } from "./TokenEstimate.ts"
+import { countRequestTokens, countTokens, releaseTokenizer, retainTokenizer, type TokenSource } from "./TokenEstimate.ts"
 
 /** How the tracker prices, budgets and records. */
 export interface CostTrackerOptions {
@@ -285,6 +285,8 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     return format === "csv" ? toCsv(records) : toJson(records)
   })
 
+  // The BPE worker (OpenAI token estimates) is kept while a tracker is open, and stopped with the last one.
+  yield* Effect.acquireRelease(retainTokenizer, () => releaseTokenizer)
   return CostTracker.of({ priceOf, estimateWorstCase, reserve, settle, release, record, budgetStatus, summary, export: exportRecords, close: store.close })
 })
 

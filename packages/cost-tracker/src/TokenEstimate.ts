@@ -29,19 +29,19 @@ export const openAiEncodingOf = (provider: string, name: string): EncodingName |
     : "o200k_base"
 }
 
-interface Pending {
-  readonly resolve: (tokens: number | undefined) => void
-}
-
 /**
- * The BPE counter: a worker thread started on the first OpenAI count and kept (unreferenced, so it never holds the
- * process open). Building an encoder takes seconds of CPU, which must not freeze the application's event loop.
+ * The BPE counter: a worker thread, started by the first OpenAI estimate, that loads the tables (seconds of CPU,
+ * which must not freeze the application's event loop) and counts. No count waits for the tables: until an encoding
+ * is loaded the caller gets `undefined` and approximates. Trackers retain it; the last to close stops the thread.
  */
 class BpeWorker {
   private worker: Worker | undefined
   private nextId = 1
-  private readonly pending = new Map<number, Pending>()
+  private readonly pending = new Map<number, (tokens: number | undefined) => void>()
+  private readonly ready = new Set<EncodingName>()
+  private readonly warming = new Set<EncodingName>()
   private broken = false
+  private users = 0
 
   private start(): Worker | undefined {
     if (this.broken) return undefined
@@ -53,10 +53,9 @@ class BpeWorker {
       worker.on("message", (reply: { readonly id: number; readonly tokens?: number }) => {
         const waiting = this.pending.get(reply.id)
         this.pending.delete(reply.id)
-        waiting?.resolve(reply.tokens)
+        waiting?.(reply.tokens)
       })
-      worker.on("error", () => this.fail())
-      worker.on("exit", () => this.fail())
+      worker.on("error", () => this.reset(true))
       this.worker = worker
       return worker
     } catch {
@@ -65,29 +64,62 @@ class BpeWorker {
     }
   }
 
-  private fail(): void {
-    this.broken = true
+  private reset(broken: boolean): void {
+    this.broken = broken
+    const worker = this.worker
     this.worker = undefined
-    for (const waiting of this.pending.values()) waiting.resolve(undefined)
+    this.ready.clear()
+    this.warming.clear()
+    for (const waiting of this.pending.values()) waiting(undefined)
     this.pending.clear()
+    void worker?.terminate()
   }
 
-  /** The BPE count, or undefined when the worker cannot count (the caller approximates). */
-  count(encoding: EncodingName, text: string): Promise<number | undefined> {
+  private post(encoding: EncodingName, text: string): Promise<number | undefined> {
     const worker = this.start()
     if (worker === undefined) return Promise.resolve(undefined)
     const id = this.nextId++
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve })
+      this.pending.set(id, resolve)
       worker.postMessage({ id, encoding, text })
     })
+  }
+
+  /** Load an encoding in the worker; resolves once it is ready (or could not be loaded). */
+  warm(encoding: EncodingName): Promise<void> {
+    if (this.ready.has(encoding)) return Promise.resolve()
+    this.warming.add(encoding)
+    return this.post(encoding, "").then((tokens) => {
+      this.warming.delete(encoding)
+      if (tokens !== undefined) this.ready.add(encoding)
+    })
+  }
+
+  /** The BPE count, or undefined at once when the encoding is not loaded yet (loading then starts). */
+  count(encoding: EncodingName, text: string): Promise<number | undefined> {
+    if (!this.ready.has(encoding)) {
+      if (!this.warming.has(encoding)) void this.warm(encoding)
+      return Promise.resolve(undefined)
+    }
+    return this.post(encoding, text)
+  }
+
+  retain(): void {
+    this.users++
+  }
+
+  release(): void {
+    this.users = Math.max(0, this.users - 1)
+    if (this.users === 0) this.reset(false)
   }
 }
 
 const bpe = new BpeWorker()
 
-/** How long a count may wait for the worker (it loads the tables on first use) before the approximation is used. */
-const bpeWaitMs = 10_000
+/** A cost tracker keeps the BPE worker while it is open; the last one to close stops it. */
+export const retainTokenizer: Effect.Effect<void> = Effect.sync(() => bpe.retain())
+/** See `retainTokenizer`. */
+export const releaseTokenizer: Effect.Effect<void> = Effect.sync(() => bpe.release())
 
 /**
  * A count that is at least the BPE count for almost any text: the larger of the approximation and a third of the
@@ -98,7 +130,8 @@ export const conservativeTokenCount = (text: string): number =>
 
 /**
  * Count the tokens of a text for a model: OpenAI's BPE for OpenAI models (in a worker thread, so loading the tables
- * never freezes the event loop), the approximation elsewhere or when the worker cannot answer. With `conservative`
+ * never freezes the event loop, and never waited for: until they are loaded the count is approximate), the
+ * approximation elsewhere. With `conservative`
  * (worst-case reservations, on every call's path) it never uses the worker: a bound that errs high, at once.
  */
 export const countTokens = Effect.fnUntraced(function*(model: { readonly provider: string; readonly name: string }, text: string, conservative = false) {
@@ -106,15 +139,13 @@ export const countTokens = Effect.fnUntraced(function*(model: { readonly provide
   const encoding = openAiEncodingOf(model.provider, model.name)
   if (conservative || encoding === undefined) return approximate()
   if (text.length === 0) return { tokens: 0, source: "tiktoken" } satisfies TokenCount
-  const counted = yield* Effect.promise(() => bpe.count(encoding, text)).pipe(
-    Effect.timeoutOrElse({ duration: bpeWaitMs, orElse: () => Effect.succeed(undefined) })
-  )
+  const counted = yield* Effect.promise(() => bpe.count(encoding, text))
   return counted === undefined ? approximate() : { tokens: counted, source: "tiktoken" } satisfies TokenCount
 })
 
-/** Start the BPE worker and load OpenAI's encodings now (so the first estimate does not wait for them). */
+/** Start the BPE worker and load OpenAI's encodings now, so estimates are exact from the first one. */
 export const preloadTokenizers: Effect.Effect<void> = Effect.promise(() =>
-  Promise.all([bpe.count("o200k_base", "warm"), bpe.count("cl100k_base", "warm")]).then(() => undefined))
+  Promise.all([bpe.warm("o200k_base"), bpe.warm("cl100k_base")]).then(() => undefined))
 
 /** Tokens a chat format adds per message (role markers) and to prime the answer, as in OpenAI's counting guide. */
 const perMessageTokens = 3
