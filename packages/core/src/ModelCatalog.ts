@@ -53,10 +53,23 @@ export const makeModelCatalog = (
       ttl
     )
     const available = Effect.map(cachedStatus, (all) => all.flatMap((s) => s.models))
+    // Resolved models, reused while the status they were resolved against is the cached one.
+    let resolvedFor: ReadonlyArray<ProviderStatus> | undefined
+    const resolved = new Map<string, LanguageModel>()
 
     const resolve = (id: string): Effect.Effect<LanguageModel, ProviderError> =>
+      Effect.flatMap(cachedStatus, (statuses) => {
+        if (resolvedFor !== statuses) {
+          resolvedFor = statuses
+          resolved.clear()
+        }
+        const known = resolved.get(id)
+        if (known !== undefined) return Effect.succeed(known)
+        return Effect.tap(resolveUncached(id, statuses), (model) => Effect.sync(() => resolved.set(id, model)))
+      })
+
+    const resolveUncached = (id: string, statuses: ReadonlyArray<ProviderStatus>): Effect.Effect<LanguageModel, ProviderError> =>
       Effect.gen(function*() {
-        const statuses = yield* cachedStatus
         const listed = statuses.flatMap((s) => s.models)
         const notListed = (backend: string) => {
           const ofBackend = listed.filter((m) => m.provider === backend).map((m) => m.id)
@@ -102,5 +115,5 @@ export const makeModelCatalog = (
         ))
       })
 
-    return { providers, status: cachedStatus, available, resolve, refresh: invalidate }
+    return { providers, status: cachedStatus, available, resolve, refresh: Effect.andThen(invalidate, Effect.sync(() => resolved.clear())) }
   })
