@@ -2,38 +2,34 @@
 
 /** Markdown for RELIABILITY.md: each finding with its file, symptom and repro. */
 export const findings = `
-1. **First OpenAI-priced call blocks the event loop for seconds** — \`packages/cost-tracker/src/TokenEstimate.ts\`
-   (\`encoder()\`): \`new Tiktoken(o200k_base ranks)\` is synchronous and took 5,718 ms here in plain Node. The
-   budget pre-check of the first call to an \`openai/*\` model runs it, so that call (and every other call in flight,
-   every timer) stalls: with \`deadlineMs: 2000\` the first \`cloud_only\` call failed with \`Timeout\` after 5.3 s
-   instead of answering. Repro (in apps/proving-ground): \`node -e 'import("js-tiktoken/lite").then(async (l) => {
-   const r = await import("js-tiktoken/ranks/o200k_base"); const t = performance.now(); new l.Tiktoken(r.default);
-   console.log(performance.now() - t) })'\`. Under vitest's transform it took ~1.9 s, so it is not pinned as a test
-   (it would be a timed assertion). The proving ground pays it once before the matrix.
-2. **\`ensemble(…, { samples: 0 })\` is accepted** (core \`ModelOrchestrator.ts\`, ensemble options): it calls the
-   models instead of failing with InvalidRequest (bad-input table; \`it.fails\` in test/bad-input.test.ts).
-3. **An explicit unknown model is sent to the service** (\`complete(p, { model: "openai/gpt-9-ultra" })\`, even
-   \`{ model: "nonsense" }\`): the id is not checked against the catalog, so a real service's 404 is the only guard
-   (the cost is then recorded as unknown, with a warning on the log).
-4. **No context-window pre-check**: a 1,000,000-character prompt to \`cloud_only\` is sent (the substrate accepts it;
-   OpenAI would answer 400 \`context_length_exceeded\`, which the provider maps to ContextLengthExceeded).
-5. **A refused server under an \`*_only\` strategy gives ModelNotFound**, not Unavailable (every format): the catalog
-   cannot list the model, so the route finds none and reports the model missing; the user needs "start the server",
-   not "pull the model" (core \`ModelCatalog.ts\` / route resolution). \`it.fails\` in test/faults.test.ts.
-6. **A stalled cloud model eats the whole deadline under CLOUD_FIRST, and a stalled local model under CASCADE**:
-   only LOCAL_FIRST has a first-token limit, so \`cloud_first\` with a cloud server that sends headers and then
-   nothing never reaches the healthy local model (Timeout at the 1.5 s deadline; fault table, "stall"). A
-   first-token limit on the first stage of every fallback strategy would fix it (strategies \`NamedStrategy.ts\`).
-7. **The hard budget under concurrency reserves the worst case**: calls without \`maxTokens\` reserve the model's
-   maximum output, so 200 concurrent reservations stopped almost every call while the ledger showed under 2% of the
-   budget spent (first run: 116 answered, 9,884 BudgetExceeded, 0.00046 of 0.025 USD). The load part now sends
-   \`maxTokens: 16\`. The budget never overshoots; it undershoots badly.
-8. **1,000 concurrent streams**: time to first token through @orch was seconds above the SDK's at the same load
-   (see Load); the per-call CPU cost (BENCHMARKS.md, in-process overhead) multiplied by queueing on 2 cores.
+Found by the first full run of this suite, and what became of each:
 
-9. **Heap after the 10,000-request load did not return within 10%** (+18.6% after dispose and forced GC, second
-   run; +4.8% in a run where the budget stopped most calls early): growth scales with calls answered, so something
-   per call outlives \`dispose()\` (not located in the time box).
+1. **Fixed — the first OpenAI-priced call froze the event loop for seconds.** Building the o200k BPE encoder
+   (\`new Tiktoken(ranks)\`, synchronous) took 5.7 s here and ran on the first budget reservation for an \`openai/*\`
+   model. Now (\`packages/cost-tracker/src/TokenEstimate.ts\`, \`TokenizerWorker.ts\`) reservations use a bound that
+   errs high and never touch the tokenizer; BPE counts (for attempts whose usage the service did not report) run in a
+   worker thread, and no call waits for the tables: until they are loaded the estimate is approximate.
+2. **Fixed — \`ensemble(…, { samples: 0 })\` was accepted**: now InvalidRequest (samples must be 1 to 32).
+3. **Fixed — an explicit unknown model was sent to the service**: a model that its backend's list does not hold, or
+   a bare name no backend lists, is ModelNotFound before anything is sent (with \`ollama pull\` for Ollama). A backend
+   that could not list its models still gets the call (its own 404 is then the guard).
+4. **Open — no context-window pre-check without a known window**: a 1,000,000-character prompt is sent when the
+   backend reports no context window (the router skips models whose \`contextWindow\` is known to be too small; the
+   service's 400 maps to ContextLengthExceeded). \`it.fails\` in test/bad-input.test.ts.
+5. **Fixed — a refused server under an \`*_only\` strategy gave ModelNotFound**: now Unavailable, with each
+   provider's reason ("Ollama at … is not reachable (start it with \`ollama serve\` or set OLLAMA_HOST)").
+6. **Fixed — a stalled first stage used up the whole deadline under CLOUD_FIRST and CASCADE**: every model but the
+   last in a sequential strategy now has a first-token limit (\`attemptFirstTokenMs\`, default half the deadline).
+7. **By design — a hard budget reserves the worst case**: a call without \`maxTokens\` reserves the model's default
+   output limit (the route's request defaults, else 4096 tokens), so near the limit concurrent calls are refused
+   while the spend is far below it. The budget never overshoots. Set \`maxTokens\` to reserve less.
+8. **Measured — streams at high concurrency**: @orch spends about 1 ms more CPU than the SDK to open each stream
+   (routing, reservation, strategy, metering), which queues on 2 cores; the first-token gap grows with the number
+   of streams opened at once (about 2x the SDK's at 10 to 300 streams in \`packages/core/bench\`-style runs). In
+   this suite the @orch pass also runs first, on a cold JIT.
+9. **Explained — heap after the 10,000-request load**: the default in-memory ledger keeps every attempt record (that
+   is its job: summaries and exports read them), so the heap grows with calls answered; use the SQLite or Redis
+   ledger for long-running processes.
 
 Not bugs: slow-drip cells that end in Timeout are streams whose SSE body (about 1.4 KB at 1 ms per byte) is longer
 than the cells' 1.5 s deadline, so Timeout is the right end; the matrix counts them as failed because slow drip is
