@@ -29,6 +29,11 @@ export interface CostTrackerOptions {
   readonly budgets?: ReadonlyArray<Budget>
   /** The output tokens a worst case assumes when a request sets no `maxTokens` (default 4096). */
   readonly defaultMaxOutputTokens?: number
+  /**
+   * How long an unsettled reservation holds its budget before a durable ledger (SQLite, Redis) reclaims it, for a
+   * process that died mid-call (default 1 hour; longer than any call's deadline).
+   */
+  readonly reservationTtlMs?: number
   /** Keep each attempt's prompt and completion text in its record. Off by default: records hold no text. */
   readonly logPrompts?: boolean
 }
@@ -152,6 +157,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   const budgets = yield* validateBudgets(options.budgets ?? [])
   const prices = options.prices !== undefined && "lookup" in options.prices ? options.prices : makePriceTable(options.prices ?? {})
   const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 4096
+  const reservationTtlMs = options.reservationTtlMs ?? 60 * 60 * 1000
   const warned = new Set<string>()
 
   const priceOf = Effect.fnUntraced(function*(model: PricedModel) {
@@ -186,7 +192,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       }
     }
     const id = `${input.requestId}#${input.attempt}#${crypto.randomUUID()}`
-    const result = yield* store.reserve({ id, amountNanos: worstCase.costNanos ?? 0, budgets: windows })
+    const result = yield* store.reserve({ id, amountNanos: worstCase.costNanos ?? 0, budgets: windows, nowMs: now, expiresAtMs: now + reservationTtlMs })
     if (result._tag === "Refused") {
       const standing = result.standing
       const usedUsd = nanosToUsd(standing.spentNanos + standing.reservedNanos)

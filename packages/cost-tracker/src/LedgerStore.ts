@@ -29,6 +29,13 @@ export interface ReservationRequest {
   readonly id: string
   readonly amountNanos: number
   readonly budgets: ReadonlyArray<BudgetWindow>
+  /** Now, on the tracker's clock (epoch ms): durable stores first reclaim reservations that expired before it. */
+  readonly nowMs?: number
+  /**
+   * When this reservation may be reclaimed (epoch ms) if it was never settled or released, because the process
+   * that made it died. Durable stores honour it; the in-memory store dies with its process anyway.
+   */
+  readonly expiresAtMs?: number
 }
 
 /** A record to append, the budget windows its cost counts against, and the reservation it settles, if any. */
@@ -40,7 +47,10 @@ export interface LedgerEntry {
 
 /** What every ledger store does. Operations that fail do so with ProviderError (reason Unavailable). */
 export interface LedgerStoreShape {
-  /** Atomically: refuse if any hard budget would pass its limit (spent + reserved + amount), else reserve on all. */
+  /**
+   * Atomically: reclaim expired reservations, then refuse if any hard budget would pass its limit (spent + reserved +
+   * amount), else reserve on all.
+   */
   readonly reserve: (request: ReservationRequest) => Effect.Effect<ReserveResult, ProviderError>
   /** Atomically: append the record, add its cost to the budgets, free the reservation. */
   readonly commit: (entry: LedgerEntry) => Effect.Effect<void, ProviderError>

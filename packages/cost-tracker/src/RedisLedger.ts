@@ -18,29 +18,8 @@ export interface RedisLedgerOptions {
   readonly prefix?: string
 }
 
-// KEYS: reservation hash, then one budget hash per window. ARGV: amount, reservation keys (JSON), then limit and
-// hard flag per window. Refuses on the first hard budget the amount would take past its limit.
-const reserveScript = `
-local amount = tonumber(ARGV[1])
-local soft = {}
-for i = 2, #KEYS do
-  local spent = tonumber(redis.call('HGET', KEYS[i], 'spent') or '0')
-  local reserved = tonumber(redis.call('HGET', KEYS[i], 'reserved') or '0')
-  local limit = tonumber(ARGV[1 + (i - 1) * 2])
-  local hard = ARGV[2 + (i - 1) * 2] == '1'
-  if spent + reserved + amount > limit then
-    if hard then return {'refused', i - 1, spent, reserved} end
-    table.insert(soft, i - 1); table.insert(soft, spent); table.insert(soft, reserved)
-  end
-end
-for i = 2, #KEYS do redis.call('HINCRBY', KEYS[i], 'reserved', ARGV[1]) end
-redis.call('HSET', KEYS[1], 'amount', ARGV[1], 'keys', ARGV[2])
-local reply = {'reserved'}
-for _, value in ipairs(soft) do table.insert(reply, value) end
-return reply
-`
-
-// Frees the reservation whose hash key is in the Lua variable \`reservation\`, if it is still held.
+// Frees the reservation whose hash key is in the Lua variable \`reservation\`, if it is still held, and forgets its
+// expiry (the sorted set of held reservations is in the Lua variable \`expiries\`).
 const freeReservation = `
 local amount = redis.call('HGET', reservation, 'amount')
 if amount then
@@ -49,18 +28,49 @@ if amount then
   end
   redis.call('DEL', reservation)
 end
+redis.call('ZREM', expiries, reservation)
 `
 
-// KEYS: records list, reservation hash, then budget hashes. ARGV: record JSON, cost in nano-dollars.
+// KEYS: reservation hash, the expiry sorted set, then one budget hash per window. ARGV: amount, reservation keys
+// (JSON), now (ms), expires at (ms), then limit and hard flag per window. First reclaims reservations that expired
+// (their process died before settling), then refuses on the first hard budget the amount would take past its limit.
+const reserveScript = `
+local expiries = KEYS[2]
+for _, reservation in ipairs(redis.call('ZRANGEBYSCORE', expiries, '-inf', '(' .. ARGV[3])) do
+${freeReservation}
+end
+local amount = tonumber(ARGV[1])
+local soft = {}
+for i = 3, #KEYS do
+  local spent = tonumber(redis.call('HGET', KEYS[i], 'spent') or '0')
+  local reserved = tonumber(redis.call('HGET', KEYS[i], 'reserved') or '0')
+  local limit = tonumber(ARGV[5 + (i - 3) * 2])
+  local hard = ARGV[6 + (i - 3) * 2] == '1'
+  if spent + reserved + amount > limit then
+    if hard then return {'refused', i - 2, spent, reserved} end
+    table.insert(soft, i - 2); table.insert(soft, spent); table.insert(soft, reserved)
+  end
+end
+for i = 3, #KEYS do redis.call('HINCRBY', KEYS[i], 'reserved', ARGV[1]) end
+redis.call('HSET', KEYS[1], 'amount', ARGV[1], 'keys', ARGV[2])
+if ARGV[4] ~= '' then redis.call('ZADD', expiries, ARGV[4], KEYS[1]) end
+local reply = {'reserved'}
+for _, value in ipairs(soft) do table.insert(reply, value) end
+return reply
+`
+
+// KEYS: records list, reservation hash, the expiry sorted set, then budget hashes. ARGV: record JSON, cost in nano-dollars.
 const commitScript = `
 redis.call('RPUSH', KEYS[1], ARGV[1])
 local reservation = KEYS[2]
+local expiries = KEYS[3]
 ${freeReservation}
-for i = 3, #KEYS do redis.call('HINCRBY', KEYS[i], 'spent', ARGV[2]) end
+for i = 4, #KEYS do redis.call('HINCRBY', KEYS[i], 'spent', ARGV[2]) end
 return 1
 `
 
-const releaseScript = `local reservation = KEYS[1]\n${freeReservation}\nreturn 1`
+// KEYS: reservation hash, the expiry sorted set.
+const releaseScript = `local reservation = KEYS[1]\nlocal expiries = KEYS[2]\n${freeReservation}\nreturn 1`
 
 const decodeRecord = Schema.decodeUnknownResult(Schema.fromJsonString(AttemptRecordSchema))
 
@@ -89,6 +99,7 @@ const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
   const recordsKey = `${prefix}records`
   const budgetKey = (key: string): string => `${prefix}budget:${key}`
   const reservationKey = (id: string): string => `${prefix}reservation:${id}`
+  const expiriesKey = `${prefix}reservation-expiries`
   const call = <A>(run: () => Promise<A>): Effect.Effect<A, ProviderError> =>
     Effect.tryPromise({ try: run, catch: (cause) => ledgerUnavailable("Redis", cause) })
   let open = true
@@ -97,9 +108,10 @@ const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
     reserve: (request) =>
       Effect.map(
         call(() => client.eval(
-          reserveScript, 1 + request.budgets.length,
-          reservationKey(request.id), ...request.budgets.map((window) => budgetKey(window.key)),
+          reserveScript, 2 + request.budgets.length,
+          reservationKey(request.id), expiriesKey, ...request.budgets.map((window) => budgetKey(window.key)),
           String(request.amountNanos), JSON.stringify(request.budgets.map((window) => budgetKey(window.key))),
+          String(request.nowMs ?? 0), request.expiresAtMs === undefined ? "" : String(request.expiresAtMs),
           ...request.budgets.flatMap((window) => [String(window.limitNanos), window.hard ? "1" : "0"])
         ) as Promise<Array<string | number>>),
         (reply) => {
@@ -116,11 +128,11 @@ const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
         }),
     commit: (entry) =>
       Effect.asVoid(call(() => client.eval(
-        commitScript, 2 + entry.budgetKeys.length,
-        recordsKey, reservationKey(entry.reservationId ?? "none"), ...entry.budgetKeys.map(budgetKey),
+        commitScript, 3 + entry.budgetKeys.length,
+        recordsKey, reservationKey(entry.reservationId ?? "none"), expiriesKey, ...entry.budgetKeys.map(budgetKey),
         JSON.stringify(entry.record), String(entry.record.costNanos ?? 0)
       ))),
-    release: (reservationId) => Effect.asVoid(call(() => client.eval(releaseScript, 1, reservationKey(reservationId)))),
+    release: (reservationId) => Effect.asVoid(call(() => client.eval(releaseScript, 2, reservationKey(reservationId), expiriesKey))),
     standings: (windows) =>
       Effect.forEach(windows, (window) =>
         Effect.map(call(() => client.hmget(budgetKey(window.key), "spent", "reserved")), ([spent, reserved]) => ({

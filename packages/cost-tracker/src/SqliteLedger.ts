@@ -31,6 +31,13 @@ CREATE TABLE IF NOT EXISTS reservations (
 );
 `
 
+/** Ledgers written before reservations expired have no expiry column: add it (reservations without one never expire). */
+const migrate = (database: DatabaseSync): void => {
+  const columns = database.prepare("PRAGMA table_info(reservations)").all() as Array<{ name: string }>
+  if (!columns.some((column) => column.name === "expires_at")) database.exec("ALTER TABLE reservations ADD COLUMN expires_at INTEGER")
+  database.exec("CREATE INDEX IF NOT EXISTS reservations_expiry ON reservations (expires_at)")
+}
+
 /** Run a function in one immediate (write-locking) transaction, rolling back if it throws. */
 const transaction = <A>(database: DatabaseSync, body: () => A): A => {
   database.exec("BEGIN IMMEDIATE")
@@ -56,6 +63,7 @@ export const openSqliteLedger = (path: string, options: { readonly busyTimeoutMs
       database.exec("PRAGMA journal_mode = WAL")
       database.exec("PRAGMA synchronous = FULL")
       database.exec(schema)
+      migrate(database)
       return makeStore(database)
     },
     catch: (cause) => ledgerUnavailable("SQLite", cause)
@@ -67,7 +75,8 @@ const makeStore = (database: DatabaseSync): LedgerStoreShape => {
     "INSERT INTO budget_totals (key, reserved_nanos) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET reserved_nanos = reserved_nanos + excluded.reserved_nanos")
   const addSpent = database.prepare(
     "INSERT INTO budget_totals (key, spent_nanos) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET spent_nanos = spent_nanos + excluded.spent_nanos")
-  const insertReservation = database.prepare("INSERT INTO reservations (id, amount_nanos, keys) VALUES (?, ?, ?)")
+  const insertReservation = database.prepare("INSERT INTO reservations (id, amount_nanos, keys, expires_at) VALUES (?, ?, ?, ?)")
+  const expiredReservations = database.prepare("SELECT id FROM reservations WHERE expires_at IS NOT NULL AND expires_at < ?")
   const findReservation = database.prepare("SELECT amount_nanos AS amount, keys FROM reservations WHERE id = ?")
   const deleteReservation = database.prepare("DELETE FROM reservations WHERE id = ?")
   const insertRecord = database.prepare("INSERT INTO records (time, cost_nanos, body) VALUES (?, ?, ?)")
@@ -95,6 +104,9 @@ const makeStore = (database: DatabaseSync): LedgerStoreShape => {
 
   return {
     reserve: (request) => run((): ReserveResult => {
+      if (request.nowMs !== undefined) {
+        for (const row of expiredReservations.all(request.nowMs) as Array<{ id: string }>) free(row.id)
+      }
       const softExceeded: Array<BudgetStanding> = []
       for (const window of request.budgets) {
         const standing = { key: window.key, budget: window.budget, limitNanos: window.limitNanos, ...totalsOf(window.key) }
@@ -104,7 +116,7 @@ const makeStore = (database: DatabaseSync): LedgerStoreShape => {
         }
       }
       for (const window of request.budgets) addReserved.run(window.key, request.amountNanos)
-      insertReservation.run(request.id, request.amountNanos, JSON.stringify(request.budgets.map((window) => window.key)))
+      insertReservation.run(request.id, request.amountNanos, JSON.stringify(request.budgets.map((window) => window.key)), request.expiresAtMs ?? null)
       return { _tag: "Reserved", softExceeded }
     }),
     commit: (entry) => run(() => {
