@@ -31,6 +31,8 @@ export const fixFor = (error: ProviderError): string | undefined => {
       if (provider === "llamacpp") return "point ORCH_LLAMA_MODEL at an existing GGUF file"
       return "run `orch providers` to see the models you can call, then pass one with --model"
     case "Unavailable":
+      // No provider could take the call: the message already names each one's problem and the variable to set.
+      if (provider === undefined && /needs a (local|cloud) provider|No model is available/.test(error.message)) return noModelFix
       if (/download/i.test(error.message)) return "there is no network to download the embedded default model: set ORCH_LLAMA_MODEL=path/to/model.gguf (offline example: ORCH_LLAMA_MODEL=../shared/models/stories260K-chatml.gguf)"
       if (provider === "ollama") return "Ollama is not running: start it with `ollama serve` (or set OLLAMA_HOST to where it runs)"
       if (provider === "vllm") return "the vLLM server is not reachable: start it or set VLLM_BASE_URL"
