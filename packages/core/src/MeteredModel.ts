@@ -7,9 +7,9 @@
 import type { CostTrackerShape, Reservation } from "@orch/cost-tracker"
 import {
   type AttemptCancelled, type AttemptFailure, type AttemptModel, type AttemptSuccess, type Completion,
-  type CompletionRequest, isProviderError, type LanguageModel, newAttemptId, type ProviderError, type StreamPart
+  type CompletionRequest, isProviderError, type LanguageModel, newAttemptId, providerError, type ProviderError, type StreamPart
 } from "@orch/provider"
-import { AttemptRole } from "@orch/strategies"
+import { AttemptRole, ChunkLimits, Deadline } from "@orch/strategies"
 import { Cause, Clock, Effect, Exit, Metric, Stream } from "effect"
 import type { AttemptSummary } from "./OrchestratedResponse.ts"
 
@@ -64,20 +64,45 @@ interface Progress {
   finish?: Extract<StreamPart, { type: "finish" }>
 }
 
+/** How close to a limit an interruption must come to count as that limit firing (clocks tick in milliseconds). */
+const limitToleranceMs = 25
+
+/**
+ * Why an interrupted call was cut, when a limit above it did it: the strategies' first-token limit (no text yet, at
+ * the limit) or the call's total deadline. Then the ledger says Timeout, as the strategy's own event does;
+ * otherwise (a race lost, a quorum reached, the caller's cancel) the attempt was cancelled.
+ */
+const interruptionTimeout = (latencyMs: number, progress: Progress): Effect.Effect<ProviderError | undefined> =>
+  Effect.gen(function*() {
+    const limits = yield* ChunkLimits
+    if (progress.text.length === 0 && limits.firstTokenMs !== undefined && latencyMs >= limits.firstTokenMs - limitToleranceMs) {
+      return providerError({ _tag: "Timeout", phase: "first-token", afterMs: limits.firstTokenMs }, `No first token within ${limits.firstTokenMs} ms`)
+    }
+    const deadline = yield* Deadline
+    const now = yield* Clock.currentTimeMillis
+    if (deadline !== undefined && now >= deadline - limitToleranceMs) {
+      return providerError({ _tag: "Timeout", phase: "total", afterMs: latencyMs }, "The total deadline passed")
+    }
+    return undefined
+  })
+
 const endEvent = <A>(
   exit: Exit.Exit<A, ProviderError>,
   base: { readonly attemptId: number; readonly model: AttemptModel; readonly role: string },
   latencyMs: number,
   completion: Completion | undefined,
   progress: Progress
-): EndEvent => {
+): Effect.Effect<EndEvent> => {
   if (Exit.isSuccess(exit)) {
     const usage = completion?.usage ?? progress.finish?.usage ?? { inputTokens: 0, outputTokens: 0, estimated: true }
-    return { _tag: "AttemptSuccess", ...base, latencyMs, usage }
+    return Effect.succeed({ _tag: "AttemptSuccess", ...base, latencyMs, usage })
   }
   const error = Cause.findErrorOption(exit.cause)
-  if (error._tag === "Some" && isProviderError(error.value)) return { _tag: "AttemptFailure", ...base, latencyMs, error: error.value }
-  return { _tag: "AttemptCancelled", ...base, latencyMs }
+  if (error._tag === "Some" && isProviderError(error.value)) return Effect.succeed({ _tag: "AttemptFailure", ...base, latencyMs, error: error.value })
+  return Effect.map(interruptionTimeout(latencyMs, progress), (timeout): EndEvent =>
+    timeout === undefined
+      ? { _tag: "AttemptCancelled", ...base, latencyMs }
+      : { _tag: "AttemptFailure", ...base, latencyMs, error: timeout })
 }
 
 /**
@@ -166,7 +191,7 @@ export const meterModel = (model: LanguageModel, tracker: CostTrackerShape, ledg
         const exit = yield* Effect.exit(restore(model.generate(request)))
         const latencyMs = (yield* Clock.currentTimeMillis) - started.startedAt
         const completion = Exit.isSuccess(exit) ? exit.value : undefined
-        const event = endEvent(exit, started.base, latencyMs, completion, { text: [] })
+        const event = yield* endEvent(exit, started.base, latencyMs, completion, { text: [] })
         yield* settleAttempt(tracker, ledger, started.reservation, started.attempt, event, completion?.text)
         return yield* exit
       }).pipe(Effect.withSpan(`orch.attempt ${model.id}`, { kind: "client" }, { captureStackTrace: false }))
@@ -183,10 +208,9 @@ export const meterModel = (model: LanguageModel, tracker: CostTrackerShape, ledg
               else if (part.type === "finish") progress.finish = part
             })),
           Stream.onExit((exit) =>
-            Effect.flatMap(Clock.currentTimeMillis, (now) => {
-              const event = endEvent(exit, started.base, now - started.startedAt, undefined, progress)
-              return settleAttempt(tracker, ledger, started.reservation, started.attempt, event, progress.text.join(""))
-            }))
+            Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              Effect.flatMap(endEvent(exit, started.base, now - started.startedAt, undefined, progress), (event) =>
+                settleAttempt(tracker, ledger, started.reservation, started.attempt, event, progress.text.join("")))))
         )
       })
     ).pipe(Stream.withSpan(`orch.attempt ${model.id}`, { kind: "client", captureStackTrace: false }))

@@ -220,7 +220,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       const firstTokenMs = options.attemptFirstTokenMs ?? Math.max(1, Math.floor(prepared.deadlineMs / 2))
       const last = order[order.length - 1]
       const limit = (model: LanguageModel): LanguageModel => {
-        if (model === last) return model
+        // LOCAL_FIRST gives its local models their own first-token limit; an inner one would override it.
+        if (model === last || (prepared.strategy === "local_first" && model.kind === "local")) return model
         const plan = timeout(model, { firstTokenMs })
         return { ...model, generate: plan.generate, stream: plan.stream }
       }

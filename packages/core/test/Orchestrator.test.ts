@@ -64,8 +64,8 @@ describe("LOCAL_FIRST", () => {
     substrate.cloud.enqueue({ kind: "synth", text: "cloud answer" })
     const response = await substrate.make({ localFirstTokenMs: 150 }).complete("Say hello", { strategy: "local_first" })
     expect(response.text).toBe("cloud answer")
-    // The first-token limit cut the local attempt: the ledger sees it cancelled (the strategy reports the Timeout).
-    expect(response.attempts[0]).toMatchObject({ provider: "ollama", outcome: "cancelled" })
+    // The first-token limit cut the local attempt: the ledger records it as a Timeout, as the strategy reports it.
+    expect(response.attempts[0]).toMatchObject({ provider: "ollama", outcome: "failure", error: "Timeout" })
     await substrate.local.waitForClosed(2_000)
   })
 })
@@ -77,7 +77,7 @@ describe("CLOUD_FIRST", () => {
     substrate.local.enqueue({ kind: "synth", text: "local after the stall" })
     const response = await substrate.make({ deadlineMs: 10_000, attemptFirstTokenMs: 300 }).complete("Say hello", { strategy: "cloud_first" })
     expect(response.text).toBe("local after the stall")
-    expect(response.attempts.map((a) => [a.provider, a.outcome])).toEqual([["openai", "cancelled"], ["ollama", "success"]])
+    expect(response.attempts.map((a) => [a.provider, a.outcome, a.error])).toEqual([["openai", "failure", "Timeout"], ["ollama", "success", undefined]])
     await substrate.cloud.waitForClosed(2_000)
   })
 })
