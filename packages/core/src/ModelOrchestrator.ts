@@ -5,11 +5,11 @@
  */
 import { CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
 import {
-  addUsage, type Completion, type CompletionRequest, emptyUsage, invalidRequest, isProviderError, type LanguageModel, type ModelInfo,
+  addUsage, collectStream, type Completion, type CompletionRequest, emptyUsage, invalidRequest, isProviderError, type LanguageModel, type ModelInfo,
   providerError, type ProviderError, type StreamPart, validateRequest
 } from "@orch/provider"
 import {
-  chain, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, timeout, vote, withDeadline,
+  chain, ChunkLimits, guardStream, makePlan, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote, withDeadline,
   withDeadlineStream
 } from "@orch/strategies"
 import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
@@ -199,7 +199,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const retried = (model: LanguageModel): LanguageModel => {
       const times = model.kind === "cloud" ? options.cloudRetries ?? 1 : 0
       if (times === 0) return model
-      const plan = retry(model, { times })
+      // Over the model as a bare plan: the named strategy's own attempt reports the call, so events are not doubled.
+      const plan = retry(makePlan(model.id, model.generate, model.stream, model.info?.contextWindow), { times })
       return { ...model, generate: plan.generate, stream: plan.stream }
     }
 
@@ -222,8 +223,12 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       const limit = (model: LanguageModel): LanguageModel => {
         // LOCAL_FIRST gives its local models their own first-token limit; an inner one would override it.
         if (model === last || (prepared.strategy === "local_first" && model.kind === "local")) return model
-        const plan = timeout(model, { firstTokenMs })
-        return { ...model, generate: plan.generate, stream: plan.stream }
+        // The guard itself, not `timeout(model)`: that would wrap the model in a second reported attempt. The limit is
+        // also put in scope, so the metering below records a cut as the Timeout it is.
+        const limits = { firstTokenMs }
+        const context = { provider: model.provider, model: model.name }
+        const stream = (request: CompletionRequest) => Stream.provideService(guardStream(model.stream(request), limits, context), ChunkLimits, limits)
+        return { ...model, stream, generate: (request) => collectStream(stream(request)) }
       }
       return { local: local.map(limit), cloud: cloud.map(limit) }
     }

@@ -2,7 +2,9 @@
 // Ollama and OpenAI do, with faults. Each named strategy does what its documentation says.
 import { afterEach, describe, expect, it } from "vitest"
 import { validator } from "@orch/strategies"
-import { isProviderError, type ProviderError } from "@orch/provider"
+import { isProviderError, type ProviderError, withAttemptListener } from "@orch/provider"
+import { Effect } from "effect"
+import { ModelOrchestrator } from "../src/index.ts"
 import { canaryKey, startSubstrate, type Substrate } from "./substrate.ts"
 
 let substrate: Substrate | undefined
@@ -79,6 +81,24 @@ describe("CLOUD_FIRST", () => {
     expect(response.text).toBe("local after the stall")
     expect(response.attempts.map((a) => [a.provider, a.outcome, a.error])).toEqual([["openai", "failure", "Timeout"], ["ollama", "success", undefined]])
     await substrate.cloud.waitForClosed(2_000)
+  })
+})
+
+describe("attempt events", () => {
+  it("one model call is one reported attempt: the retry and stall wrappers add none of their own", async () => {
+    substrate = await startSubstrate()
+    substrate.cloud.enqueue({ kind: "fault", fault: "server-500" }, { kind: "synth", text: "after a retry" })
+    const events: Array<string> = []
+    const response = await Effect.runPromise(
+      Effect.flatMap(ModelOrchestrator, (o) => o.complete("Say hello", { strategy: "cloud_first" })).pipe(
+        withAttemptListener((event) => Effect.sync(() => { events.push(`${event._tag} ${event.model.provider}`) })),
+        Effect.provide(ModelOrchestrator.layer({ providers: substrate.providers, deadlineMs: 10_000 }))
+      )
+    )
+    expect(response.text).toBe("after a retry")
+    // The ledger sees both HTTP calls (the 500 and the retry); the named strategy reports the cloud model once.
+    expect(response.attempts.map((a) => [a.provider, a.role, a.outcome])).toEqual([["openai", "primary", "failure"], ["openai", "retry", "success"]])
+    expect(events).toEqual(["AttemptStart openai", "AttemptSuccess openai"])
   })
 })
 
