@@ -5,7 +5,7 @@
  */
 import { CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
 import {
-  addUsage, collectStream, type Completion, type CompletionRequest, emptyUsage, invalidRequest, isProviderError, type LanguageModel, type ModelInfo,
+  collectStream, type Completion, type CompletionRequest, invalidRequest, isProviderError, type LanguageModel, type ModelInfo,
   providerError, type ProviderError, type StreamPart, validateRequest
 } from "@orch/provider"
 import {
@@ -341,16 +341,19 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           if (mode === "vote") {
             const plan = vote(members, { ...(callOptions.samples !== undefined ? { samples: callOptions.samples } : {}), ...(callOptions.normalize !== undefined ? { normalize: callOptions.normalize } : {}) })
             const result = yield* withDeadline(plan.run(prepared.request), prepared.deadlineMs)
+            // Members start in order, so the ledger's attempts by start number line up with them (one model sampled k
+            // times has one attempt a sample).
+            const byStart = [...prepared.ledger.attempts].sort((a, b) => a.attempt - b.attempt)
             const memberAnswers: ReadonlyArray<EnsembleMember> = result.members.map((m, i) => {
               const model = members[members.length === 1 ? 0 : i]
-              const attempt = prepared.ledger.attempts.find((a) => a.model === (model?.name ?? "") && a.provider === (model?.provider ?? ""))
+              const attempt = members.length === 1 ? byStart[i] : byStart.find((a) => a.model === (model?.name ?? "") && a.provider === (model?.provider ?? ""))
               return {
                 provider: model?.provider ?? "?", model: model?.name ?? m.step,
                 ...(m.answer !== undefined ? { text: m.answer } : {}),
                 outcome: m.outcome === "answered" ? "success" : m.outcome === "failed" ? "failure" : "cancelled",
                 ...(m.error !== undefined ? { error: m.error.reason._tag } : {}),
-                costUsd: members.length === 1 ? (prepared.ledger.attempts[i]?.costUsd ?? null) : costOf(model?.provider ?? "", model?.name ?? ""),
-                latencyMs: attempt?.latencyMs ?? 0
+                costUsd: members.length === 1 ? (attempt?.costUsd ?? null) : costOf(model?.provider ?? "", model?.name ?? ""),
+                latencyMs: m.completion?.timings.totalMs ?? attempt?.latencyMs ?? 0
               }
             })
             return yield* finish(result.completion, { members: memberAnswers, agreement: result.agreement })
@@ -381,6 +384,3 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       costs: tracker
     })
   })
-
-/** The total usage of a list of attempts' completions (for reports). */
-export const totalUsage = (usages: ReadonlyArray<Completion["usage"]>) => usages.reduce(addUsage, emptyUsage)

@@ -81,11 +81,11 @@ export type PromptInput = string | ReadonlyArray<Message> | CompletionRequest
 
 /** The request of a call: its prompt and its request options. */
 export const toRequest = (input: PromptInput, options: CallOptions = {}): CompletionRequest => {
+  // Everything that is not a request option (call options, and ensemble options when called from `ensemble`).
   const {
     strategy: _strategy, taskType: _taskType, model: _model, models: _models, deadlineMs: _deadline, scopeKey: _scope,
-    scorers: _scorers, ...requestOptions
-  } = options as CallOptions & { mode?: unknown; samples?: unknown; normalize?: unknown }
-  const { mode: _mode, samples: _samples, normalize: _normalize, ...rest } = requestOptions as typeof requestOptions & { mode?: unknown; samples?: unknown; normalize?: unknown }
+    scorers: _scorers, mode: _mode, samples: _samples, normalize: _normalize, ...rest
+  } = options as EnsembleOptions
   if (typeof input === "string") return { ...rest, prompt: input }
   if (Array.isArray(input)) return { ...rest, messages: input as ReadonlyArray<Message> }
   return { ...rest, ...(input as CompletionRequest) }
