@@ -33,7 +33,8 @@ export interface Orchestrator {
   readonly models: () => Promise<ReadonlyArray<ModelInfo>>
   readonly costs: {
     readonly summary: (query?: SummaryQuery) => Promise<Summary>
-    readonly export: (format: "csv" | "json") => Promise<string>
+    /** The ledger's records as CSV or JSON, optionally of a time window (epoch ms, `from` inclusive, `to` exclusive). */
+    readonly export: (format: "csv" | "json", window?: Pick<SummaryQuery, "from" | "to">) => Promise<string>
     readonly budgetStatus: () => Promise<ReadonlyArray<BudgetStatus>>
   }
   /** Cancel calls in flight, close the ledger, release the providers. Safe to call twice. */
@@ -125,7 +126,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     models: () => run((o) => o.models),
     costs: {
       summary: (query) => run((o) => o.costs.summary(query)),
-      export: (format) => run((o) => o.costs.export(format)),
+      export: (format, window) => run((o) => o.costs.export(format, window)),
       budgetStatus: () => run((o) => o.costs.budgetStatus())
     },
     dispose: async () => {
