@@ -8,6 +8,13 @@ export interface Usage {
   readonly outputTokens: number
   /** Input tokens served from the provider's prompt cache (priced lower), when reported. */
   readonly cachedInputTokens?: number
+  /**
+   * Input tokens written to the provider's prompt cache, when reported (included in `inputTokens`). Services bill
+   * them above the input price: Anthropic 1.25x for a 5-minute entry, OpenAI's `cache_write_tokens` likewise.
+   */
+  readonly cacheWriteInputTokens?: number
+  /** Of `cacheWriteInputTokens`, those written with a one-hour lifetime (Anthropic bills them at 2x the input price). */
+  readonly cacheWriteLongInputTokens?: number
   /** Tokens spent on hidden reasoning, when reported (already included in outputTokens). */
   readonly reasoningTokens?: number
   readonly estimated: boolean
@@ -48,11 +55,15 @@ export const emptyUsage: Usage = { inputTokens: 0, outputTokens: 0, estimated: f
 export const addUsage = (a: Usage, b: Usage): Usage => {
   const cached = (a.cachedInputTokens ?? 0) + (b.cachedInputTokens ?? 0)
   const reasoning = (a.reasoningTokens ?? 0) + (b.reasoningTokens ?? 0)
+  const cacheWrite = (a.cacheWriteInputTokens ?? 0) + (b.cacheWriteInputTokens ?? 0)
+  const cacheWriteLong = (a.cacheWriteLongInputTokens ?? 0) + (b.cacheWriteLongInputTokens ?? 0)
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     ...(cached > 0 ? { cachedInputTokens: cached } : {}),
     ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
+    ...(cacheWrite > 0 ? { cacheWriteInputTokens: cacheWrite } : {}),
+    ...(cacheWriteLong > 0 ? { cacheWriteLongInputTokens: cacheWriteLong } : {}),
     estimated: a.estimated || b.estimated
   }
 }

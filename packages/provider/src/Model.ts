@@ -16,6 +16,10 @@ export interface ModelPricing {
   readonly inputPerMillion: number
   readonly outputPerMillion: number
   readonly cachedInputPerMillion?: number
+  /** Price of input tokens written to the prompt cache (5-minute entries), when it differs from the input price. */
+  readonly cacheWriteInputPerMillion?: number
+  /** Price of input tokens written to the prompt cache with a one-hour lifetime. */
+  readonly cacheWriteLongInputPerMillion?: number
 }
 
 /** What is known of a model before calling it. */
