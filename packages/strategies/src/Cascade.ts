@@ -4,7 +4,7 @@
  * disagreement among k samples, a judge model. The result says which stage answered and why each earlier one was
  * rejected.
  */
-import { allAttemptsFailed, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
+import { allAttemptsFailed, type Completion, type CompletionRequest, messageText, type ProviderError } from "@orch/provider"
 import { Effect, Result, Schema } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
 import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
@@ -108,7 +108,7 @@ export const judge = (step: Step, options: JudgeOptions = {}): Scorer => {
   const plan = toPlan(step)
   const prompt = options.prompt ?? ((request: CompletionRequest, completion: Completion): CompletionRequest => ({
     system: "You grade answers. Reply with PASS if the answer is correct and complete, otherwise FAIL and one short reason.",
-    prompt: `Question:\n${request.prompt ?? request.messages?.map((m) => `${m.role}: ${m.content}`).join("\n") ?? ""}\n\nAnswer:\n${completion.text}`
+    prompt: `Question:\n${request.prompt ?? request.messages?.map((m) => `${m.role}: ${messageText(m.content)}`).join("\n") ?? ""}\n\nAnswer:\n${completion.text}`
   }))
   const accepts = options.accepts ?? ((reply: string) => /^\s*(pass|yes)\b/i.test(reply))
   return {
