@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { collectStream, type CompletionRequest } from "@orch/provider"
+import { collectStream, type CompletionRequest, type LanguageModel, type StreamPart } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
 import { Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
@@ -98,6 +98,28 @@ describe("tool calls and structured answers through the strategies", () => {
       const done = yield* Fiber.join(fiber)
       assert.deepStrictEqual(done.toolCalls?.map((c) => c.id), ["1"])
       assert.strictEqual(slow.calls[0]?.outcome, "interrupted")
+    }))
+
+  it.effect("a complete tool call reaches the caller as text does: it wins a streamed race before its stream finishes", () =>
+    Effect.gen(function*() {
+      // A model at the service seam whose call is complete at 10 ms but whose stream only finishes at 50 ms.
+      const parts: ReadonlyArray<readonly [number, StreamPart]> = [
+        [10, { type: "tool-call-delta", index: 0, id: "c1", name: "get_weather", argumentsDelta: "{\"city\":\"Oslo\"}" }],
+        [0, { type: "tool-call", id: "c1", name: "get_weather", arguments: { city: "Oslo" } }],
+        [40, { type: "finish", finishReason: "tool-calls", usage: { inputTokens: 1, outputTokens: 1, estimated: false }, provider: "local", model: "slow-finish", timings: { totalMs: 50 } }]
+      ]
+      const slowFinish: LanguageModel = {
+        id: "local/slow-finish", provider: "local", name: "slow-finish", kind: "local",
+        stream: () => Stream.fromIterable(parts).pipe(Stream.mapEffect(([wait, part]) => Effect.as(Effect.sleep(wait), part))),
+        generate: (request) => collectStream(slowFinish.stream(request))
+      }
+      const text = scriptedModel({ id: "cloud/text", script: [{ text: "sunny", firstTokenMs: 30 }] })
+      const fiber = yield* Effect.forkChild(collectStream(race([slowFinish, text]).stream(toolRequest)))
+      yield* TestClock.adjust(10)
+      assert.strictEqual(text.calls[0]?.outcome, "interrupted")
+      yield* TestClock.adjust(40)
+      const done = yield* Fiber.join(fiber)
+      assert.deepStrictEqual(done.toolCalls?.map((c) => c.name), ["get_weather"])
     }))
 
   it.effect("vote and cascade stream their tool calls", () =>
