@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { collectStream, type CompletionRequest, type LanguageModel, type StreamPart } from "@orch/provider"
+import { collectStream, type CompletionRequest, type LanguageModel, providerError, type StreamPart } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
-import { Effect, Fiber, Stream } from "effect"
+import { Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { answerKey, cascade, fallback, jsonMatchesSchema, race, toolArgumentsMatchParameters, vote } from "../src/index.ts"
 
@@ -120,6 +120,23 @@ describe("tool calls and structured answers through the strategies", () => {
       yield* TestClock.adjust(40)
       const done = yield* Fiber.join(fiber)
       assert.deepStrictEqual(done.toolCalls?.map((c) => c.name), ["get_weather"])
+    }))
+
+  it.effect("a stream continued after text is not continued after a tool call reached the caller (the call would be made twice)", () =>
+    Effect.gen(function*() {
+      const breaks: LanguageModel = {
+        id: "local/breaks", provider: "local", name: "breaks", kind: "local",
+        stream: () => Stream.concat(
+          Stream.fromIterable<StreamPart>([{ type: "tool-call", id: "c1", name: "get_weather", arguments: { city: "Oslo" } }]),
+          Stream.fail(providerError({ _tag: "ServerError", status: 500 }, "broke after the call", { provider: "local", model: "breaks" }))
+        ),
+        generate: (request) => collectStream(breaks.stream(request))
+      }
+      const next = scriptedModel({ id: "cloud/next", script: [{ toolCalls: [callOslo("c2")] }] })
+      const exit = yield* Effect.exit(Stream.runCollect(fallback([breaks, next], { continueAfterText: true }).stream(toolRequest)))
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) assert.include(String(exit.cause), "StreamInterrupted")
+      assert.strictEqual(next.calls.length, 0)
     }))
 
   it.effect("vote and cascade stream their tool calls", () =>
