@@ -124,16 +124,24 @@ describe("orch run --schema, --tools and --image", () => {
   })
   const cloudEnv = () => ({ OPENAI_API_KEY: "sk-test-schema", OPENAI_BASE_URL: `${openai.url}/v1` })
 
-  it("--schema sends the schema and prints the parsed object (human and --json)", async () => {
+  const writeAnswerSchema = () => {
     const schema = path.join(home, "answer.schema.json")
     fs.writeFileSync(schema, JSON.stringify({ type: "object", properties: { capital: { type: "string" } }, required: ["capital"] }))
+    return schema
+  }
+
+  it("--schema --json sends the schema and prints the parsed object", async () => {
     openai.setDefault({ kind: "synth", text: `{"capital": "Paris"}` })
-    const json = await orch(["run", "Capital of France?", "--json", "--model", "openai/gpt-4o-mini", "--schema", schema], cloudEnv())
+    const json = await orch(["run", "Capital of France?", "--json", "--model", "openai/gpt-4o-mini", "--schema", writeAnswerSchema()], cloudEnv())
     expect(json.code).toBe(0)
     expect((JSON.parse(json.stdout) as { object: unknown }).object).toEqual({ capital: "Paris" })
     const sent = openai.requests.filter((r) => r.path === "/v1/chat/completions").at(-1)?.body as { response_format?: unknown }
     expect(JSON.stringify(sent.response_format)).toContain("capital")
-    const human = await orch(["run", "Capital of France?", "--model", "openai/gpt-4o-mini", "--schema", schema], cloudEnv())
+  })
+
+  it("--schema without --json prints the object, then the route and the attempts", async () => {
+    openai.setDefault({ kind: "synth", text: `{"capital": "Paris"}` })
+    const human = await orch(["run", "Capital of France?", "--model", "openai/gpt-4o-mini", "--schema", writeAnswerSchema()], cloudEnv())
     expect(human.code).toBe(0)
     expect(human.stdout).toContain(`"capital": "Paris"`)
   })
@@ -147,7 +155,7 @@ describe("orch run --schema, --tools and --image", () => {
     expect((JSON.parse(result.stdout) as { error: { reason: string } }).error.reason).toBe("MalformedResponse")
   })
 
-  it("bad --image, --schema and --tools files are usage errors naming the file", async () => {
+  it("a file that is not an image, and a missing schema file, are usage errors naming the file", async () => {
     const text = path.join(home, "not-an-image.png")
     fs.writeFileSync(text, "hello")
     const image = await orch(["run", "what is this?", "--image", text])
@@ -156,6 +164,9 @@ describe("orch run --schema, --tools and --image", () => {
     const missing = await orch(["run", "hi", "--schema", path.join(home, "nope.json")])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain("no such file")
+  })
+
+  it("a tool without a name is a usage error; a schema with an unknown type is a typed InvalidRequest", async () => {
     const tools = path.join(home, "tools.json")
     fs.writeFileSync(tools, JSON.stringify([{ description: "no name" }]))
     const badTools = await orch(["run", "hi", "--tools", tools])
