@@ -35,7 +35,9 @@ export const collectStream = <R>(stream: Stream.Stream<StreamPart, ProviderError
           model: done.model,
           timings: done.timings,
           ...(reasoning.length > 0 ? { reasoning: reasoning.join("") } : {}),
-          ...(done.responseId !== undefined ? { responseId: done.responseId } : {})
+          ...(done.responseId !== undefined ? { responseId: done.responseId } : {}),
+          ...(done.meanLogprob !== undefined ? { meanLogprob: done.meanLogprob } : {}),
+          ...(done.logprobs !== undefined ? { logprobs: done.logprobs } : {})
         }
         return Effect.succeed(completion)
       })

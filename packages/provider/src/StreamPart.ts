@@ -2,7 +2,7 @@
  * The parts of a streamed completion, in the vocabulary the AI ecosystem shares (`text-start`, `text-delta`,
  * `text-end`, `finish`). Errors travel in the stream's error channel as `ProviderError`, not as parts.
  */
-import type { FinishReason, Timings, Usage } from "./Completion.ts"
+import type { FinishReason, Timings, TokenLogprob, Usage } from "./Completion.ts"
 
 /** Text is about to arrive. */
 export interface TextStart { readonly type: "text-start" }
@@ -21,6 +21,10 @@ export interface Finish {
   readonly model: string
   readonly timings: Timings
   readonly responseId?: string
+  /** Mean log-probability per output token, when the backend returned log-probabilities. */
+  readonly meanLogprob?: number
+  /** Each output token's log-probability, when the request asked for them and the backend gave them. */
+  readonly logprobs?: ReadonlyArray<TokenLogprob>
 }
 
 /** One part of a stream. */
