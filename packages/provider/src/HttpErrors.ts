@@ -252,5 +252,9 @@ export const errorFromInBand = (failure: InBandFailure, context: ErrorContext = 
   const reason = reasonOf(status, detail, { body, headers: failure.headers, ...(failure.model !== undefined ? { model: failure.model } : {}), nowMs: failure.nowMs, secrets })
   const upstream = cleanLine(detail.message ?? body, secrets)
   const label = detail.type ?? detail.code
-  return providerError(reason, `The service reported an error in its answer${label ? ` (${cleanLine(label, secrets)})` : ""}${upstream ? `: ${upstream}` : ""}`, context)
+  const upstreamType = label === undefined ? undefined : cleanLine(label, secrets).slice(0, 80)
+  return providerError(reason, `The service reported an error in its answer${upstreamType ? ` (${upstreamType})` : ""}${upstream ? `: ${upstream}` : ""}`, {
+    ...context,
+    ...(upstreamType ? { upstreamType } : {})
+  })
 }

@@ -178,7 +178,7 @@ const afterText = (error: ProviderError, state: AnswerState, usage: Usage | unde
       _tag: "StreamInterrupted",
       partialText: state.text.join(""),
       ...(usage !== undefined ? { usage } : {}),
-      upstreamType: tag === "StreamInterrupted" ? (error.reason.upstreamType ?? tag) : tag
+      upstreamType: error.upstreamType ?? (tag === "StreamInterrupted" ? (error.reason.upstreamType ?? tag) : tag)
     },
     `The answer broke off after some text: ${error.message}`,
     { ...(error.provider !== undefined ? { provider: error.provider } : {}), ...(error.model !== undefined ? { model: error.model } : {}), ...(error.status !== undefined ? { status: error.status } : {}) }
@@ -256,8 +256,9 @@ const assemble = (model: WireModel, request: CompletionRequest, events: Stream.S
     const ending = Stream.suspend((): Stream.Stream<StreamPart, ProviderError> => {
       const held = flushSplitter()
       if (!state.finished) {
+        const text = state.text.join("")
         return Stream.fail(providerError(
-          { _tag: "StreamInterrupted", partialText: state.text.join("") },
+          { _tag: "StreamInterrupted", partialText: text, ...(state.usage !== undefined ? { usage: usageOf(state.usage, prompt, text) } : {}) },
           "The answer ended without its terminator (no finish reason)",
           context
         ))

@@ -5,7 +5,7 @@
  */
 import { Config, Context, Effect, Layer } from "effect"
 import type Anthropic from "@anthropic-ai/sdk"
-import type OpenAI from "openai"
+import type { OpenAiCompatClient } from "@orch/openai-compat"
 import {
   invalidRequest,
   parseModelId,
@@ -48,13 +48,13 @@ interface LiveBackend {
 }
 
 const openAiBackend = (settings: BackendSettings): LiveBackend => {
-  const client: OpenAI = makeOpenAiClient(settings)
-  return { settings, model: (name) => makeOpenAiLanguageModel(client, settings, name), listModels: listChatCompletionsModels(client, settings) }
+  const client: OpenAiCompatClient = makeOpenAiClient(settings)
+  return { settings, model: (name) => makeOpenAiLanguageModel(client, name), listModels: listChatCompletionsModels(client) }
 }
 
 const lightningBackend = (settings: BackendSettings): LiveBackend => {
-  const client: OpenAI = makeLightningClient(settings)
-  return { settings, model: (name) => makeLightningLanguageModel(client, settings, name), listModels: listChatCompletionsModels(client, settings) }
+  const client: OpenAiCompatClient = makeLightningClient(settings)
+  return { settings, model: (name) => makeLightningLanguageModel(client, name), listModels: listChatCompletionsModels(client) }
 }
 
 const anthropicBackend = (settings: BackendSettings, defaultMaxTokens: number): LiveBackend => {
