@@ -7,7 +7,7 @@
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
 import { Clock, Effect, Redacted, Stream } from "effect"
-import type { ProviderError } from "@orch/provider"
+import { providerError, type ProviderError } from "@orch/provider"
 import { errorFromSdk, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
 
@@ -54,7 +54,13 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
         try: () => sdk.chat.completions.create(body, { signal }),
         catch: (error) => errorFromSdk(error, scopeFor(model, nowMs))
       })
-      return Stream.fromAsyncIterable(events as AsyncIterable<unknown>, (error) => errorFromSdk(error, scopeFor(model, nowMs)))
+      return Stream.fromAsyncIterable(events as AsyncIterable<unknown>, (error) => errorFromSdk(error, scopeFor(model, nowMs))).pipe(
+        // The SDK's timeout ends at the response head; a body that stalls is cut by the same backstop per event.
+        Stream.timeoutOrElse({
+          duration: settings.timeoutMs,
+          orElse: () => Stream.fail(providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider: settings.backend, model }))
+        })
+      )
     }))
 
   const getJson = (path: string): Effect.Effect<unknown, ProviderError> =>

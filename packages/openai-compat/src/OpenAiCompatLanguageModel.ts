@@ -15,8 +15,8 @@ import { chunkEvents, completionEvents } from "./OpenAiCompatResponse.ts"
 export interface OpenAiCompatModelOptions {
   /** The model's name in ids (`vllm/<name>`). */
   readonly name: string
-  /** The name sent on the wire, when it differs (a llama.cpp server's model path behind a short name). */
-  readonly wireName?: string
+  /** The name sent on the wire, when it differs (a llama.cpp server's model path behind a short name), read per call. */
+  readonly wireName?: string | (() => string | undefined)
   readonly kind: ProviderKind
   /** Default `max_tokens`; OpenAI wants `max_completion_tokens`. */
   readonly maxTokensField?: "max_completion_tokens" | "max_tokens"
@@ -36,14 +36,14 @@ export interface OpenAiCompatModelOptions {
 /** A `LanguageModel` for one model of an endpoint. Makes no call. */
 export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, options: OpenAiCompatModelOptions): LanguageModel => {
   const settings = client.settings
-  const wireName = options.wireName ?? options.name
+  const wireNameOf = (): string => (typeof options.wireName === "function" ? options.wireName() : options.wireName) ?? options.name
   const dialect = { backend: settings.backend, maxTokensField: options.maxTokensField ?? "max_tokens" } as const
   const scopeAt = (nowMs: number): FailureScope => ({ provider: settings.backend, model: options.name, secrets: settings.secrets, timeoutMs: settings.timeoutMs, nowMs })
 
   const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
     Stream.unwrap(Effect.map(Clock.currentTimeMillis, (nowMs) => {
       const body = {
-        ...chatBody(wireName, request, dialect),
+        ...chatBody(wireNameOf(), request, dialect),
         stream: true as const,
         ...(options.streamUsage === false ? {} : { stream_options: { include_usage: true } })
       }
@@ -54,7 +54,7 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
     }))
 
   const generate = (request: CompletionRequest) =>
-    Effect.flatMap(client.chat(chatBody(wireName, request, dialect), options.name), (body) =>
+    Effect.flatMap(client.chat(chatBody(wireNameOf(), request, dialect), options.name), (body) =>
       Effect.flatMap(Clock.currentTimeMillis, (nowMs) => Result.match(completionEvents(body, scopeAt(nowMs)), { onSuccess: Effect.succeed, onFailure: Effect.fail })))
 
   const streamOnWire = options.streamOnWire ?? options.kind === "local"

@@ -16,7 +16,7 @@ import { makeOpenAiCompatProvider } from "./OpenAiCompatProvider.ts"
 /** Which local backends to use. Leave one out to not use it. */
 export interface LocalProviderConfig {
   readonly ollama?: OllamaConfig
-  /** OpenAI-compatible servers; each needs a distinct `name` (the first defaults to `vllm`). */
+  /** OpenAI-compatible servers (vLLM, llama.cpp server, LM Studio, Ollama's `/v1`, ...); each needs a distinct `name`. */
   readonly openAiCompatible?: ReadonlyArray<OpenAiCompatConfig>
   readonly llamaCpp?: LlamaCppConfig
 }
@@ -81,7 +81,7 @@ export const makeLocalProvider = Effect.fnUntraced(function*(config: LocalProvid
   if (config.llamaCpp !== undefined) backends.push(yield* makeLlamaCppProvider(config.llamaCpp))
   const seen = new Set<string>()
   for (const b of backends) {
-    if (seen.has(b.name)) return yield* Effect.fail(invalidRequest([`two local backends are named '${b.name}': give each OpenAI-compatible server its own name`], { provider: "local" }))
+    if (seen.has(b.name)) return yield* Effect.fail(invalidRequest([`two local backends are named '${b.name}': give each OpenAI-compatible server its own name (ORCH_SERVERS=name=url,...)`], { provider: "local" }))
     seen.add(b.name)
   }
   return groupLocalBackends(backends)
