@@ -174,6 +174,12 @@ const mergedWithEnvironment = (overrides: CloudProviderOptions): Effect.Effect<C
 export const cloudProviderFromConfig = (overrides: CloudProviderOptions = {}): Effect.Effect<Provider, Config.ConfigError> =>
   Effect.map(mergedWithEnvironment(overrides), makeCloudProvider)
 
+/**
+ * The package's one `fromEnvironment`: the cloud provider configured from `OPENAI_*`, `ANTHROPIC_*`, `LIGHTNING_*`.
+ * A backend without its key is unavailable, and `isAvailable`'s reason names the variable to set.
+ */
+export const cloudProviderFromEnvironment: Effect.Effect<Provider, Config.ConfigError> = Effect.suspend(() => cloudProviderFromConfig())
+
 /** The cloud provider as a service, for apps that wire providers with layers. */
 export class CloudProvider extends Context.Service<CloudProvider, Provider>()("@orch/providers-cloud/CloudProvider") {
   /** Configured from the environment at the layer edge; explicit options win over the environment. */
