@@ -4,7 +4,7 @@
  * server's `n_probs`); the token limit under the field the endpoint knows.
  */
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions"
-import { optionsFor, toMessages, type CompletionRequest } from "@orch/provider"
+import { optionsFor, textMessages, type CompletionRequest } from "@orch/provider"
 
 /** How an endpoint wants a few fields. */
 export interface RequestDialect {
@@ -26,7 +26,7 @@ export const chatBody = (model: string, request: CompletionRequest, dialect: Req
   const responseFormat = responseFormatOf(request)
   const body = {
     model,
-    messages: toMessages(request).map((m) => ({ role: m.role, content: m.content })),
+    messages: textMessages(request).map((m) => ({ role: m.role, content: m.content })),
     ...(request.maxTokens !== undefined ? { [dialect.maxTokensField]: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.topP !== undefined ? { top_p: request.topP } : {}),

@@ -9,7 +9,7 @@ import {
   makeLanguageModel,
   optionsFor,
   providerError,
-  toMessages,
+  textMessages,
   type CompletionRequest,
   type FinishReason,
   type LanguageModel,
@@ -88,7 +88,7 @@ const reportedOf = (counts: TokenCounts): ReportedUsage => ({
 
 /** The request body: system prompt from the system messages, alternating turns, `max_tokens` always set. */
 const messageBody = (name: string, request: CompletionRequest, defaultMaxTokens: number): MessageBody => {
-  const all = toMessages(request)
+  const all = textMessages(request)
   const system = all.filter((m) => m.role === "system").map((m) => m.content).join("\n\n")
   const turns: Array<{ role: "user" | "assistant"; content: string }> = []
   for (const message of all) {

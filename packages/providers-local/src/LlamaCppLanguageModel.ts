@@ -4,7 +4,7 @@
  * generation at once. `generate` skips the stream machinery (the same engine call, no per-token parts).
  */
 import {
-  invalidRequest, makeLanguageModel, toMessages,
+  invalidRequest, makeLanguageModel, textMessages,
   type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type WireEvent
 } from "@orch/provider"
 import { Cause, Effect, Queue, Stream } from "effect"
@@ -28,7 +28,7 @@ export const llamaFinishReason = (stopReason: string): FinishReason => {
 
 /** The generation for a request: every message but the last user message is history. */
 export const llamaGeneration = (request: CompletionRequest): Effect.Effect<LlamaGeneration, ProviderError> => {
-  const messages = toMessages(request)
+  const messages = textMessages(request)
   const last = messages[messages.length - 1]
   if (last === undefined || last.role !== "user") {
     return Effect.fail(invalidRequest(["the embedded engine answers a user message: the last message must be from the user"]))

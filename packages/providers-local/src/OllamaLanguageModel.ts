@@ -9,7 +9,7 @@ import {
   errorFromInBand,
   makeLanguageModel,
   providerError,
-  toMessages,
+  textMessages,
   type CompletionRequest,
   type FinishReason,
   type LanguageModel,
@@ -52,7 +52,7 @@ export const ollamaChatRequest = (model: string, request: CompletionRequest, kee
   const { options: _ignored, ...rest } = own
   return {
     model,
-    messages: toMessages(request).map((m) => ({ role: m.role, content: m.content })),
+    messages: textMessages(request).map((m) => ({ role: m.role, content: m.content })),
     ...(Object.keys(options).length > 0 ? { options } : {}),
     ...(format !== undefined ? { format } : {}),
     ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {}),
