@@ -78,7 +78,10 @@ describe("optional tiers", () => {
 
   it.effect("an embedding tier picks the nearest labelled example", () =>
     Effect.gen(function*() {
-      const result = yield* classifyWithTiers("and the quarterly invoice?", { embedding: { embed: workingEmbed, examples } })
+      // The default answers this fragment general with confidence about 0.9; a threshold above that consults the tier.
+      const prompt = "and the quarterly invoice?"
+      expect(classifySync(prompt).confidence).toBeLessThan(0.95)
+      const result = yield* classifyWithTiers(prompt, { threshold: 0.95, embedding: { embed: workingEmbed, examples } })
       expect(result.taskType).toBe(TaskType.DATA_INTERPRETATION)
       expect(result.classifiedBy).toBe("embedding")
     }))
@@ -87,10 +90,10 @@ describe("optional tiers", () => {
     Effect.gen(function*() {
       const failing: EmbeddingTier["embed"] = () => Effect.fail(providerError({ _tag: "ServerError", status: 500 }, "boom"))
       const prompt = "and the quarterly invoice?"
-      const failed = yield* classifyWithTiers(prompt, { embedding: { embed: failing, examples } })
+      const failed = yield* classifyWithTiers(prompt, { threshold: 0.95, embedding: { embed: failing, examples } })
       expect(failed).toEqual(classifySync(prompt))
       const slow: EmbeddingTier["embed"] = (texts) => Effect.as(Effect.sleep("10 seconds"), texts.map(vector))
-      const fiber = yield* Effect.forkChild(classifyWithTiers(prompt, { embedding: { embed: slow, examples, timeout: "1 second" } }))
+      const fiber = yield* Effect.forkChild(classifyWithTiers(prompt, { threshold: 0.95, embedding: { embed: slow, examples, timeout: "1 second" } }))
       yield* TestClock.adjust("2 seconds")
       expect(yield* Fiber.join(fiber)).toEqual(classifySync(prompt))
     }))
