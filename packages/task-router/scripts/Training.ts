@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { boundedWindow, promptFeatures } from "../src/Features.ts"
+import { boundedWindow, hashName, promptFeatures } from "../src/Features.ts"
 import { calibrationError } from "../src/Evaluation.ts"
 import { logitsOf, softmax, type LinearModel } from "../src/LinearModel.ts"
 import { parseTaskType, taskTypes, type TaskType } from "../src/TaskType.ts"
@@ -17,6 +17,8 @@ export interface CorpusRow {
   readonly text: string
   readonly label: TaskType
   readonly domain: string
+  /** The hand-written phrasing the prompt comes from; prompts of one source are held out together. */
+  readonly source: string
 }
 
 /** Settings of a training run. */
@@ -29,7 +31,7 @@ export interface TrainSettings {
 }
 
 /** The settings used for the committed weights. */
-export const defaultSettings: TrainSettings = { hashBits: 16, epochs: 12, learningRate: 0.4, l2: 1e-5, seed: 20261130 }
+export const defaultSettings: TrainSettings = { hashBits: 15, epochs: 16, learningRate: 0.05, l2: 1e-4, seed: 20261130 }
 
 /** Read every `*.jsonl` of a corpus directory (sorted by name), failing loudly on a bad line. */
 export const loadCorpus = (directory: string): { readonly rows: ReadonlyArray<CorpusRow>; readonly sha256: string } => {
@@ -40,12 +42,12 @@ export const loadCorpus = (directory: string): { readonly rows: ReadonlyArray<Co
     hash.update(file).update("\0").update(text)
     text.split("\n").forEach((line, index) => {
       if (line.trim() === "") return
-      const row = JSON.parse(line) as { text?: unknown; label?: unknown; domain?: unknown }
+      const row = JSON.parse(line) as { text?: unknown; label?: unknown; domain?: unknown; source?: unknown }
       const label = typeof row.label === "string" ? parseTaskType(row.label) : undefined
       if (typeof row.text !== "string" || label === undefined || typeof row.domain !== "string") {
         throw new Error(`${file}:${index + 1}: a corpus line needs text, a known label and a domain`)
       }
-      rows.push({ text: row.text, label, domain: row.domain })
+      rows.push({ text: row.text, label, domain: row.domain, source: typeof row.source === "string" ? row.source : `${file}:${index + 1}` })
     })
   }
   return { rows, sha256: hash.digest("hex") }
@@ -141,22 +143,36 @@ export const quantise = (model: LinearModel): { readonly bytes: Uint8Array; read
   return { bytes, scale, model: { ...model, bias, weights: restored } }
 }
 
+/** Out-of-fold logits over the given folds: each fold is scored by a model trained on the others. */
+const outOfFold = (
+  examples: ReadonlyArray<Example>, foldOf: ReadonlyArray<string>, settings: TrainSettings
+): { readonly logits: Array<Float64Array>; readonly folds: ReadonlyArray<string> } => {
+  const folds = [...new Set(foldOf)].sort()
+  const logits = new Array<Float64Array>(examples.length)
+  for (const fold of folds) {
+    const model = quantise(trainModel(examples.filter((_, i) => foldOf[i] !== fold), settings)).model
+    examples.forEach((example, i) => {
+      if (foldOf[i] !== fold) return
+      logits[i] = logitsOf(model, Array.from(example.buckets, (bucket, k) => ({ name: "", bucket, value: example.values[k] ?? 0 })))
+    })
+  }
+  return { logits, folds }
+}
+
+/** The phrasing folds: every source (hand-written phrasing) falls wholly into one of `count` folds, by its hash. */
+export const phrasingFolds = (rows: ReadonlyArray<CorpusRow>, count = 5): Array<string> =>
+  rows.map((row) => `fold ${hashName(row.source) % count}`)
+
+/** Out-of-fold logits with whole phrasings held out: how the model does on ways of asking it has not seen. */
+export const leavePhrasingsOut = (rows: ReadonlyArray<CorpusRow>, examples: ReadonlyArray<Example>, settings: TrainSettings): Array<Float64Array> =>
+  outOfFold(examples, phrasingFolds(rows), settings).logits
+
 /** Out-of-fold logits: for each domain, a model trained on the others scores that domain's rows. */
 export const leaveOneDomainOut = (
   rows: ReadonlyArray<CorpusRow>, examples: ReadonlyArray<Example>, settings: TrainSettings
 ): { readonly logits: Array<Float64Array>; readonly domains: ReadonlyArray<string> } => {
-  const domains = [...new Set(rows.map((row) => row.domain))].sort()
-  const logits = new Array<Float64Array>(rows.length)
-  for (const domain of domains) {
-    const train = examples.filter((_, i) => rows[i]?.domain !== domain)
-    const model = quantise(trainModel(train, settings)).model
-    rows.forEach((row, i) => {
-      const example = examples[i]
-      if (row.domain !== domain || example === undefined) return
-      logits[i] = logitsOf(model, Array.from(example.buckets, (bucket, k) => ({ name: "", bucket, value: example.values[k] ?? 0 })))
-    })
-  }
-  return { logits, domains }
+  const { logits, folds } = outOfFold(examples, rows.map((row) => row.domain), settings)
+  return { logits, domains: folds }
 }
 
 /** Mean negative log-likelihood of the labels at a temperature. */
@@ -195,11 +211,14 @@ const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("bas
 export const trainFinal = (rows: ReadonlyArray<CorpusRow>, settings: TrainSettings = defaultSettings): ReturnType<typeof quantise> =>
   quantise(trainModel(featurise(rows, settings.hashBits), settings))
 
-/** The temperature fitted on leave-one-domain-out predictions (one model per domain, so slower than `trainFinal`). */
+/**
+ * The temperature fitted on held-out predictions with whole phrasings held out (five models, so slower than
+ * `trainFinal`). Phrasing folds are harder than domain folds, so the confidence is not tuned to ways of asking the
+ * model has already seen.
+ */
 export const heldOutTemperature = (rows: ReadonlyArray<CorpusRow>, settings: TrainSettings = defaultSettings): number => {
   const examples = featurise(rows, settings.hashBits)
-  const folds = leaveOneDomainOut(rows, examples, settings)
-  return fitTemperature(folds.logits, examples.map((e) => e.label))
+  return fitTemperature(leavePhrasingsOut(rows, examples, settings), examples.map((e) => e.label))
 }
 
 /** The source text of src/ModelWeights.ts for a trained model and its temperature. */

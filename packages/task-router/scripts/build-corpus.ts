@@ -2,7 +2,8 @@
  * Compose the training corpus from the hand-written pieces in `scripts/corpus/`: standalone prompts, framed
  * prompts, and requests put around pasted payloads (before, after or around them, fenced or not), in several
  * tones. Deterministic (fixed seed); writes one `corpus/<type>.jsonl` per task type, each line
- * `{ "text", "label", "domain" }`. The dev set in ../shared/eval is never read here.
+ * `{ "text", "label", "domain", "source" }` (source: the hand-written phrasing it comes from, for grouped
+ * cross-validation). The dev set in ../shared/eval is never read here.
  *
  * Run from the repo root: `node --conditions=@orch/source packages/task-router/scripts/build-corpus.ts [--check]`
  */
@@ -18,7 +19,7 @@ import {
 } from "./corpus/RequestsCode.ts"
 import {
   dataStandalone, dataWithPayload, generalStandalone, generalWithPayload, reasoningStandalone, reasoningWithPayload,
-  codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
+  codeReviewMore, errorCodeMore, generalExtra, summarizationMore, codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
   workflowHowTo, workflowStandalone, workflowWithPayload
 } from "./corpus/RequestsText.ts"
 import { codeGenerationTemplated, dataTemplated, errorTemplated, generalTemplated, reasoningTemplated, workflowTemplated } from "./corpus/Templates.ts"
@@ -29,6 +30,8 @@ interface Row {
   readonly text: string
   readonly label: TaskType
   readonly domain: string
+  /** The hand-written phrasing the prompt comes from (tone variants and payload pairings share it). */
+  readonly source: string
 }
 
 const random = seededRandom(16)
@@ -102,89 +105,94 @@ const compose = (request: PayloadRequest, index: number): { readonly text: strin
 }
 
 const rows: Array<Row> = []
-const addStandalone = (label: TaskType, items: ReadonlyArray<Standalone>, variants: number): void => {
-  for (const [domain, text] of items) {
-    rows.push({ text, label, domain })
+const addStandalone = (label: TaskType, items: ReadonlyArray<Standalone>, variants: number, list: string): void => {
+  items.forEach(([domain, text, frame], i) => {
+    const source = `${list} ${frame ?? i}`
+    rows.push({ text, label, domain, source })
     for (let v = 0; v < variants; v++) {
       const varied = tone(text)
-      if (varied !== text) rows.push({ text: varied, label, domain })
+      if (varied !== text) rows.push({ text: varied, label, domain, source })
     }
-  }
+  })
 }
-const addComposed = (label: TaskType, requests: ReadonlyArray<PayloadRequest>, count: number): void => {
+const addComposed = (label: TaskType, requests: ReadonlyArray<PayloadRequest>, count: number, list: string): void => {
   for (let i = 0; i < count; i++) {
     const request = requests[i % requests.length]
     const composed = request === undefined ? undefined : compose(request, i)
-    if (composed !== undefined) rows.push({ text: composed.text, label, domain: composed.domain })
+    if (composed !== undefined) rows.push({ text: composed.text, label, domain: composed.domain, source: `${list} ${i % requests.length}` })
   }
 }
 
-addStandalone("code_generation", codeGenerationStandalone, 1)
-addStandalone("code_generation", codeGenerationTemplated(140), 0)
-addComposed("code_generation", codeGenerationWithPayload, 150)
-for (const stub of stubs) rows.push({ text: stub.text, label: "code_generation", domain: stub.domain })
+addStandalone("code_generation", codeGenerationStandalone, 1, "codeGenerationStandalone")
+addStandalone("code_generation", codeGenerationTemplated(140), 0, "codeGenerationTemplated")
+addComposed("code_generation", codeGenerationWithPayload, 150, "codeGenerationWithPayload")
+stubs.forEach((stub, i) => rows.push({ text: stub.text, label: "code_generation", domain: stub.domain, source: `bare stub ${i}` }))
 
-addStandalone("code_review", codeReviewStandalone, 2)
-addComposed("code_review", codeReviewWithPayload, 360)
+addStandalone("code_review", codeReviewStandalone, 2, "codeReviewStandalone")
+addComposed("code_review", codeReviewWithPayload, 360, "codeReviewWithPayload")
 
-addStandalone("error_diagnosis", errorStandalone, 1)
-addStandalone("error_diagnosis", errorTemplated(100), 0)
-addComposed("error_diagnosis", errorWithPayload, 260)
-for (const trace of [...tracebacks, ...errorLogs]) rows.push({ text: trace.text, label: "error_diagnosis", domain: trace.domain })
+addStandalone("error_diagnosis", errorStandalone, 1, "errorStandalone")
+addStandalone("error_diagnosis", errorTemplated(100), 0, "errorTemplated")
+addComposed("error_diagnosis", errorWithPayload, 260, "errorWithPayload")
+;[...tracebacks, ...errorLogs].forEach((trace, i) => rows.push({ text: trace.text, label: "error_diagnosis", domain: trace.domain, source: `bare trace ${i}` }))
 
-addStandalone("reasoning", reasoningStandalone, 2)
-addStandalone("reasoning", reasoningTemplated(180), 0)
-addComposed("reasoning", reasoningWithPayload, 60)
+addStandalone("reasoning", reasoningStandalone, 2, "reasoningStandalone")
+addStandalone("reasoning", reasoningTemplated(180), 0, "reasoningTemplated")
+addComposed("reasoning", reasoningWithPayload, 60, "reasoningWithPayload")
 
-addStandalone("summarization", summarizationStandalone, 2)
-addComposed("summarization", summarizationWithPayload, 330)
+addStandalone("summarization", summarizationStandalone, 2, "summarizationStandalone")
+addComposed("summarization", summarizationWithPayload, 330, "summarizationWithPayload")
 
-addStandalone("data_interpretation", dataStandalone, 2)
-addStandalone("data_interpretation", dataTemplated(60), 0)
-addComposed("data_interpretation", dataWithPayload, 280)
+addStandalone("data_interpretation", dataStandalone, 2, "dataStandalone")
+addStandalone("data_interpretation", dataTemplated(60), 0, "dataTemplated")
+addComposed("data_interpretation", dataWithPayload, 280, "dataWithPayload")
 
-addStandalone("workflow_generation", workflowStandalone, 2)
-addStandalone("workflow_generation", workflowTemplated(84), 0)
-addComposed("workflow_generation", workflowWithPayload, 200)
+addStandalone("workflow_generation", workflowStandalone, 2, "workflowStandalone")
+addStandalone("workflow_generation", workflowTemplated(84), 0, "workflowTemplated")
+addComposed("workflow_generation", workflowWithPayload, 200, "workflowWithPayload")
 
-addStandalone("general", generalStandalone, 2)
-addStandalone("general", generalTemplated(160), 0)
-addComposed("general", generalWithPayload, 50)
+addStandalone("general", generalStandalone, 2, "generalStandalone")
+addStandalone("general", generalTemplated(160), 0, "generalTemplated")
+addComposed("general", generalWithPayload, 50, "generalWithPayload")
 
-addStandalone("workflow_generation", workflowHowTo, 2)
-addStandalone("reasoning", reasoningDomains, 2)
-addStandalone("code_generation", codeHowTo, 2)
-addStandalone("data_interpretation", dataAnalysisQuestions, 2)
-addStandalone("general", generalMore, 2)
-addStandalone("error_diagnosis", errorReports, 2)
-addStandalone("data_interpretation", dataNamed, 2)
-for (const [label, domain, text] of rolePrompts) {
+addStandalone("workflow_generation", workflowHowTo, 2, "workflowHowTo")
+addStandalone("reasoning", reasoningDomains, 2, "reasoningDomains")
+addStandalone("code_generation", codeHowTo, 2, "codeHowTo")
+addStandalone("data_interpretation", dataAnalysisQuestions, 2, "dataAnalysisQuestions")
+addStandalone("general", generalMore, 2, "generalMore")
+addStandalone("error_diagnosis", errorReports, 2, "errorReports")
+addStandalone("data_interpretation", dataNamed, 2, "dataNamed")
+addComposed("summarization", summarizationMore, 100, "summarizationMore")
+addStandalone("general", generalExtra, 1, "generalExtra")
+addComposed("code_review", codeReviewMore, 80, "codeReviewMore")
+addComposed("error_diagnosis", errorCodeMore, 48, "errorCodeMore")
+rolePrompts.forEach(([label, domain, text], i) => {
   const type = taskTypes.find((t) => t === label) ?? "general"
-  rows.push({ text, label: type, domain })
-  rows.push({ text: tone(text), label: type, domain })
-}
+  rows.push({ text, label: type, domain, source: `rolePrompts ${i}` })
+  rows.push({ text: tone(text), label: type, domain, source: `rolePrompts ${i}` })
+})
 for (let i = 0; i < 40; i++) {
   const [domain, table] = jsonTables[i % jsonTables.length] ?? ["datasci", ""]
   const question = tone(jsonTableQuestions[(i * 3) % jsonTableQuestions.length] ?? "")
-  rows.push({ text: i % 2 === 0 ? `${question}\n${table}` : `${table}\n\nQuestion: ${question}`, label: "data_interpretation", domain })
+  rows.push({ text: i % 2 === 0 ? `${question}\n${table}` : `${table}\n\nQuestion: ${question}`, label: "data_interpretation", domain, source: `jsonTableQuestions ${(i * 3) % jsonTableQuestions.length}` })
 }
 for (let i = 0; i < documentRequests.length * 6; i++) {
   const [label, request, source] = documentRequests[i % documentRequests.length] ?? ["general", "", "document"]
   const payload = pick(source === "spec" ? specs : source === "process" ? processes : documents)
   const ask = tone(request)
   const type = taskTypes.find((t) => t === label) ?? "general"
-  rows.push({ text: random() < 0.6 ? `${ask}\n\n${payload.text}` : `${payload.text}\n\n${ask}`, label: type, domain: payload.domain })
+  rows.push({ text: random() < 0.6 ? `${ask}\n\n${payload.text}` : `${payload.text}\n\n${ask}`, label: type, domain: payload.domain, source: `documentRequests ${i % documentRequests.length}` })
 }
 for (let i = 0; i < 50; i++) {
   const question = formattedTableQuestions[i % formattedTableQuestions.length] ?? ""
   const json = i % 2 === 0
   const [domain, table] = json ? jsonTables[i % jsonTables.length] ?? ["datasci", ""] : [tables[i % tables.length]?.domain ?? "datasci", tables[i % tables.length]?.text ?? ""]
-  rows.push({ text: i % 3 === 0 ? `${question}\n\n${table}` : `${question.split("\n")[0] ?? ""}\n${table}\n${question.split("\n").slice(1).join("\n")}`, label: "data_interpretation", domain })
+  rows.push({ text: i % 3 === 0 ? `${question}\n\n${table}` : `${question.split("\n")[0] ?? ""}\n${table}\n${question.split("\n").slice(1).join("\n")}`, label: "data_interpretation", domain, source: `formattedTableQuestions ${i % formattedTableQuestions.length}` })
 }
 for (let i = 0; i < 60; i++) {
   const payload = pick(workflows)
   const ask = tone(workflowEditQuestions[i % workflowEditQuestions.length] ?? "")
-  rows.push({ text: random() < 0.5 ? `${ask}\n\n${pasted(payload)}` : `${pasted(payload)}\n\n${ask}`, label: "workflow_generation", domain: payload.domain })
+  rows.push({ text: random() < 0.5 ? `${ask}\n\n${pasted(payload)}` : `${pasted(payload)}\n\n${ask}`, label: "workflow_generation", domain: payload.domain, source: `workflowEditQuestions ${i % workflowEditQuestions.length}` })
 }
 
 const check = process.argv.includes("--check")

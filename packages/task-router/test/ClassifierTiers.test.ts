@@ -4,8 +4,8 @@ import { TestClock } from "effect/testing"
 import { providerError, type CompletionRequest, type LanguageModel } from "@orch/provider"
 import { classifySync, classifyWithTiers, parseModelAnswer, TaskType, type EmbeddingTier } from "../src/index.ts"
 
-// "hmm, what about the second one" has no signal: the default answers general with low confidence.
-const unsure = "hmm, what about the second one"
+// "hmm" says nothing about the task: the default answers with low confidence.
+const unsure = "hmm"
 
 /** A model value whose answer, delay and failure are scripted per test (the contract's service seam). */
 const scriptedModel = (answer: Effect.Effect<string, ReturnType<typeof providerError>>, calls: Array<CompletionRequest>): LanguageModel => ({
@@ -78,7 +78,7 @@ describe("optional tiers", () => {
 
   it.effect("an embedding tier picks the nearest labelled example", () =>
     Effect.gen(function*() {
-      // The default answers this fragment general with confidence about 0.9; a threshold above that consults the tier.
+      // The default answers this fragment general with some confidence; a threshold above it consults the tier.
       const prompt = "and the quarterly invoice?"
       expect(classifySync(prompt).confidence).toBeLessThan(0.95)
       const result = yield* classifyWithTiers(prompt, { threshold: 0.95, embedding: { embed: workingEmbed, examples } })

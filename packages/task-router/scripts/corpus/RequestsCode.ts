@@ -5,8 +5,8 @@
  */
 import type { Payload } from "./Payload.ts"
 
-/** A standalone prompt: [domain, text]. */
-export type Standalone = readonly [string, string]
+/** A standalone prompt: [domain, text], and for framed prompts the frame they come from (their phrasing group). */
+export type Standalone = readonly [string, string, string?]
 
 /** A request to compose with a payload of one of the given kinds. */
 export interface PayloadRequest {

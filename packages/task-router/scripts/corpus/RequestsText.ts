@@ -564,3 +564,104 @@ export const workflowEditQuestions: ReadonlyArray<string> = [
   "How can I make this workflow skip samples that were already processed?",
   "How do I split this into a reusable module I can call from other pipelines?"
 ]
+
+/** More ways of asking for a summary of pasted text. */
+export const summarizationMore: ReadonlyArray<PayloadRequest> = [
+  { text: "Could you condense this into a short paragraph?", kinds: ["document"] },
+  { text: "What's the short version?", kinds: ["document", "dialogue"] },
+  { text: "Explain in a few sentences what this text is saying.", kinds: ["document"] },
+  { text: "Write a brief synopsis of the following.", kinds: ["document"] },
+  { text: "Give me the highlights.", kinds: ["document", "dialogue"] },
+  { text: "Please provide a concise overview of this article, no more than 60 words.", kinds: ["document"] },
+  { text: "Sum this up for the team channel.", kinds: ["document", "dialogue"] },
+  { text: "I need a summary I can paste into my notes: who decided what, and when.", kinds: ["document", "dialogue"] },
+  { text: "Distil the key message of this passage into one sentence.", kinds: ["document"] },
+  { text: "Can you outline the main ideas here as bullet points?", kinds: ["document"] },
+  { text: "Summarise for a busy executive: the problem, the decision, the next step.", kinds: ["document", "dialogue"] },
+  { text: "Generate an abstract for this text.", kinds: ["document"] },
+  { text: "Make this shorter but keep every number.", kinds: ["document"] },
+  { text: "What did they agree on in this chat? Keep it brief.", kinds: ["dialogue"] },
+  { text: "Write the minutes of this conversation in three lines.", kinds: ["dialogue"] },
+  { text: "Reduce this to its essentials.", kinds: ["document"] },
+  { text: "tldr pls", kinds: ["document", "dialogue"] },
+  { text: "Give a 2-sentence recap of the passage below, suitable for a newsletter.", kinds: ["document"] },
+  { text: "Can you break down the main points of this for me?", kinds: ["document"] },
+  { text: "Write a summary of this dialogue from Ben's point of view.", kinds: ["dialogue"] },
+  { text: "Here's a long email from my boss. What is she actually asking for?", kinds: ["document"] },
+  { text: "Produce a bullet-point digest of these notes.", kinds: ["document", "dialogue"] },
+  { text: "Summarize the paper section below for my literature review, with the main finding first.", kinds: ["document"] },
+  { text: "Capture the essence of this in under 50 words.", kinds: ["document"] },
+  { text: "What's this article about? Two or three sentences is enough.", kinds: ["document"] }
+]
+
+/** More everyday, writing and explanation requests. */
+export const generalExtra: ReadonlyArray<Standalone> = [
+  ["writing", "Come up with a slogan for a community garden."],
+  ["writing", "Write an apology email to a customer whose order arrived late."],
+  ["writing", "Help me write a bio for my conference talk; I'm a bioinformatician working on cancer genomics."],
+  ["writing", "Write a sonnet about the sea."],
+  ["writing", "Suggest a title for my thesis on microbial communities in soil."],
+  ["writing", "Write a short, funny out-of-office message."],
+  ["everyday", "What's the best way to learn a new language as an adult?"],
+  ["everyday", "Can you recommend a good laptop for programming under $1000?"],
+  ["everyday", "How long should I boil an egg for a runny yolk?"],
+  ["everyday", "Tell me an interesting fact about octopuses."],
+  ["everyday", "What are the pros and cons of electric cars?"],
+  ["everyday", "How do I ask my boss for a raise?"],
+  ["everyday", "Who was Ada Lovelace?"],
+  ["everyday", "What should I name my new puppy? She's a golden retriever."],
+  ["everyday", "Give me a fun fact about space to share with my kids."],
+  ["everyday", "Which is healthier, rice or pasta?"],
+  ["bioinfo", "What conferences are worth attending for computational biology?"],
+  ["bioinfo", "Explain the central dogma of molecular biology in simple terms."],
+  ["bioinfo", "Why is reproducibility such a big topic in bioinformatics?"],
+  ["devops", "What does a site reliability engineer do all day?"],
+  ["devops", "Why do people say 'cattle, not pets' about servers?"],
+  ["web", "What is the difference between UX and UI design?"],
+  ["backend", "Explain what an API gateway is, without code."],
+  ["datasci", "What's the difference between correlation and causation? Give everyday examples."],
+  ["writing", "Roleplay as a medieval innkeeper greeting a tired traveller."],
+  ["everyday", "Pretend you're my personal trainer and motivate me to go for a run."],
+  ["writing", "Write a short speech a captain might give before a big match."],
+  ["everyday", "What is the history of the Olympic Games?"]
+]
+
+/** More ways of asking for code review, no failure mentioned. */
+export const codeReviewMore: ReadonlyArray<PayloadRequest> = [
+  { text: "Is this good code?", kinds: ["code"] },
+  { text: "Could this be written better?", kinds: ["code", "workflow"] },
+  { text: "What are the weaknesses of this implementation?", kinds: ["code"] },
+  { text: "Please do a quick code review before I open the PR.", kinds: ["code", "workflow"] },
+  { text: "Point out anything unpythonic here.", kinds: ["code"] },
+  { text: "How maintainable is this? Our team will have to live with it for years.", kinds: ["code", "workflow"] },
+  { text: "I'd appreciate a second pair of eyes on this.", kinds: ["code", "workflow"] },
+  { text: "Suggest how to restructure this so it's easier to test.", kinds: ["code"] },
+  { text: "Are there any race conditions or subtle bugs lurking here?", kinds: ["code"] },
+  { text: "Does this look right to you? Nothing's broken, I just want to be sure before merging.", kinds: ["code", "workflow"] },
+  { text: "Comment on the naming and structure, line by line if needed.", kinds: ["code"] },
+  { text: "How would you improve the readability of this snippet?", kinds: ["code"] },
+  { text: "Is this the right abstraction, or am I overcomplicating it?", kinds: ["code"] },
+  { text: "Check my code for bad habits. I'm self-taught.", kinds: ["code"] },
+  { text: "Would this pass a code review at a big tech company?", kinds: ["code"] },
+  { text: "Any performance concerns with this approach?", kinds: ["code", "workflow"] },
+  { text: "What would you flag in this diff?", kinds: ["code", "workflow"] },
+  { text: "Is it safe to run this with user input?", kinds: ["code"] },
+  { text: "Could you audit this for security problems?", kinds: ["code", "workflow"] },
+  { text: "I refactored this function; is the new version actually better?", kinds: ["code"] }
+]
+
+/** More code that misbehaves, described without error text. */
+export const errorCodeMore: ReadonlyArray<PayloadRequest> = [
+  { text: "This should return the sum but I get the wrong number. What's wrong?", kinds: ["code"] },
+  { text: "Why isn't this working?", kinds: ["code", "workflow"] },
+  { text: "This loop never ends. Why?", kinds: ["code"] },
+  { text: "The second request always fails, the first works. Here's the code.", kinds: ["code"] },
+  { text: "fix this pls, it doesnt work", kinds: ["code", "workflow"] },
+  { text: "I expected three rows and got none. What am I doing wrong?", kinds: ["code"] },
+  { text: "My function returns None instead of the list. Why?", kinds: ["code"] },
+  { text: "The page renders the old data after I update the state. What's the bug?", kinds: ["code"] },
+  { text: "This used to work before we upgraded. What broke?", kinds: ["code", "workflow"] },
+  { text: "Running this on the cluster gives no output files at all. Where's my mistake?", kinds: ["code", "workflow"] },
+  { text: "It compiles, but crashes at runtime. Can you see why?", kinds: ["code"] },
+  { text: "Debug this for me.", kinds: ["code", "traceback", "error_log"] }
+]

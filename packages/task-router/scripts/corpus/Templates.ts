@@ -51,7 +51,7 @@ export const codeGenerationTemplated = (count: number): Array<Standalone> => {
     const [domain, task] = codeTasks[(i * 7) % codeTasks.length] ?? ["backend", ""]
     const frame = codeFrames[i % codeFrames.length] ?? ""
     const lang = domain === "bioinfo" && i % 3 !== 0 ? (i % 2 === 0 ? "Python" : "R") : languages[(i * 5) % languages.length] ?? "Python"
-    out.push([domain, frame.replace("{lang}", lang).replace("{task}", task)])
+    out.push([domain, frame.replace("{lang}", lang).replace("{task}", task), `code frame ${i % codeFrames.length}`])
   }
   return out
 }
@@ -86,7 +86,7 @@ export const reasoningTemplated = (count: number): Array<Standalone> => {
     const a = 3 + ((i * 7) % 11)
     const b = 2 + ((i * 5) % 9)
     const c = 2 + ((i * 3) % 5)
-    if (frame !== undefined) out.push(["everyday", frame(a, b, c)])
+    if (frame !== undefined) out.push(["everyday", frame(a, b, c), `problem frame ${i % problemFrames.length}`])
   }
   return out
 }
@@ -123,7 +123,7 @@ export const generalTemplated = (count: number): Array<Standalone> => {
   for (let i = 0; i < count; i++) {
     const [domain, concept] = concepts[(i * 3) % concepts.length] ?? ["everyday", ""]
     const frame = conceptFrames[i % conceptFrames.length] ?? ""
-    out.push([domain, frame.replace("{c}", concept)])
+    out.push([domain, frame.replace("{c}", concept), `concept frame ${i % conceptFrames.length}`])
   }
   return out
 }
@@ -164,7 +164,7 @@ export const errorTemplated = (count: number): Array<Standalone> => {
     const [domain, thing, symptom] = symptoms[(i * 3) % symptoms.length] ?? ["everyday", "", ""]
     const frame = symptomFrames[i % symptomFrames.length] ?? ""
     const text = frame.replace("{thing}", thing).replace("{symptom}", symptom)
-    out.push([domain, text.charAt(0).toUpperCase() + text.slice(1)])
+    out.push([domain, text.charAt(0).toUpperCase() + text.slice(1), `symptom frame ${i % symptomFrames.length}`])
   }
   return out
 }
@@ -202,7 +202,7 @@ export const workflowTemplated = (count: number): Array<Standalone> => {
   for (let i = 0; i < count; i++) {
     const [domain, tool, job] = workflowJobs[(i * 5) % workflowJobs.length] ?? ["devops", "", ""]
     const frame = workflowFrames[i % workflowFrames.length] ?? ""
-    out.push([domain, frame.replace("{tool}", tool).replace("{job}", job)])
+    out.push([domain, frame.replace("{tool}", tool).replace("{job}", job), `workflow frame ${i % workflowFrames.length}`])
   }
   return out
 }
@@ -236,7 +236,7 @@ export const dataTemplated = (count: number): Array<Standalone> => {
   for (let i = 0; i < count; i++) {
     const [domain, m] = measurements[(i * 3) % measurements.length] ?? ["datasci", ""]
     const frame = measurementFrames[i % measurementFrames.length] ?? ""
-    out.push([domain, frame.replace("{m}", m)])
+    out.push([domain, frame.replace("{m}", m), `measurement frame ${i % measurementFrames.length}`])
   }
   return out
 }
