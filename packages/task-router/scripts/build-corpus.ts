@@ -19,7 +19,7 @@ import {
 } from "./corpus/RequestsCode.ts"
 import {
   dataStandalone, dataWithPayload, generalStandalone, generalWithPayload, reasoningStandalone, reasoningWithPayload,
-  codeReviewMore, errorCodeMore, generalExtra, summarizationMore, codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
+  codeSpecs, fermiQuestions, whatIfQuestions, workflowNarrative, codeReviewMore, errorCodeMore, generalExtra, summarizationMore, codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
   workflowHowTo, workflowStandalone, workflowWithPayload
 } from "./corpus/RequestsText.ts"
 import { codeGenerationTemplated, dataTemplated, errorTemplated, generalTemplated, reasoningTemplated, workflowTemplated } from "./corpus/Templates.ts"
@@ -166,6 +166,14 @@ addComposed("summarization", summarizationMore, 100, "summarizationMore")
 addStandalone("general", generalExtra, 1, "generalExtra")
 addComposed("code_review", codeReviewMore, 80, "codeReviewMore")
 addComposed("error_diagnosis", errorCodeMore, 48, "errorCodeMore")
+addStandalone("reasoning", fermiQuestions, 2, "fermiQuestions")
+addStandalone("general", whatIfQuestions, 2, "whatIfQuestions")
+addStandalone("code_generation", codeSpecs, 2, "codeSpecs")
+for (let i = 0; i < 48; i++) {
+  const payload = pick(workflows)
+  const ask = tone(workflowNarrative[i % workflowNarrative.length] ?? "")
+  rows.push({ text: random() < 0.7 ? `${ask}\n\n${pasted(payload)}` : `${pasted(payload)}\n\n${ask}`, label: "workflow_generation", domain: payload.domain, source: `workflowNarrative ${i % workflowNarrative.length}` })
+}
 rolePrompts.forEach(([label, domain, text], i) => {
   const type = taskTypes.find((t) => t === label) ?? "general"
   rows.push({ text, label: type, domain, source: `rolePrompts ${i}` })

@@ -172,30 +172,28 @@ const sentenceSplit = /(?<=[.?!])\s+(?=[A-Z"'(\d])/
 const wordsOf = (text: string): number => text.split(/\s+/).filter((word) => word.length > 0).length
 
 /**
- * Long prose: the first and last paragraphs are the request when short; long paragraphs between them (or after a
- * short first one) are a quoted document. A single long paragraph keeps its first three and last two sentences.
+ * Long prose: paragraphs of more than 40 words after the first are a quoted document, and so is a first paragraph
+ * of more than 80 words (its first sentence stays, in case it asks); short paragraphs are the request. A single long
+ * paragraph keeps its first three and last two sentences.
  */
 const trimProse = (prose: string, payloads: Array<PayloadBlock>): string => {
-  if (wordsOf(prose) <= 80) return prose
   const paragraphs = prose.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 0)
   if (paragraphs.length >= 2) {
     const kept: Array<string> = []
     let documentParagraphs = 0
     paragraphs.forEach((paragraph, i) => {
       const words = wordsOf(paragraph)
-      const first = i === 0
-      const last = i === paragraphs.length - 1
-      if ((first || last) && words <= 80) kept.push(paragraph)
-      else if (words > 40) {
+      if (i === 0 ? words <= 80 : words <= 40) kept.push(paragraph)
+      else {
         documentParagraphs++
-        if (first) kept.push(headTail(paragraph, 2, 1))
-        else if (last) kept.push(headTail(paragraph, 0, 1))
-      } else kept.push(paragraph)
+        if (i === 0) kept.push(headTail(paragraph, 1, 0))
+      }
     })
-    if (documentParagraphs > 0) payloads.push({ kind: "document", lines: documentParagraphs })
+    if (documentParagraphs === 0) return prose
+    payloads.push({ kind: "document", lines: documentParagraphs })
     return kept.join("\n")
   }
-  return headTail(prose, 3, 2)
+  return wordsOf(prose) <= 120 ? prose : headTail(prose, 3, 2)
 }
 
 const headTail = (text: string, head: number, tail: number): string => {
@@ -271,7 +269,7 @@ export const splitPrompt = (text: string): SplitPrompt => {
   const inPayload = new Array<boolean>(lines.length).fill(false)
   for (const segment of segments) {
     const body = lines.slice(segment.kind === "fence" ? segment.start + 1 : segment.start, segment.kind === "fence" ? segment.end - 1 : segment.end)
-    const bodyKinds = body.map(lineKind)
+    const bodyKinds = segment.kind === "fence" ? body.map(lineKind) : kinds.slice(segment.start, segment.end)
     payloads.push({ kind: blockKind(bodyKinds, body.join("\n"), segment.fenceTag, segment.kind === "fence"), lines: body.length })
     for (let i = segment.start; i < segment.end; i++) inPayload[i] = true
   }

@@ -665,3 +665,63 @@ export const errorCodeMore: ReadonlyArray<PayloadRequest> = [
   { text: "It compiles, but crashes at runtime. Can you see why?", kinds: ["code"] },
   { text: "Debug this for me.", kinds: ["code", "traceback", "error_log"] }
 ]
+
+/** Estimation questions: reasoning with no numbers given. */
+export const fermiQuestions: ReadonlyArray<Standalone> = [
+  ["everyday", "How many piano tuners are there in a city of two million people? Walk me through your estimate."],
+  ["everyday", "How many times does the average human blink in a lifetime? Explain your reasoning step by step."],
+  ["everyday", "Estimate how many golf balls fit in a school bus, showing each assumption."],
+  ["everyday", "How many words does a typical person speak in a year? Reason it out."],
+  ["devops", "Roughly how many requests per second does a service with ten million daily users need to handle at peak? Show the estimate."],
+  ["bioinfo", "About how many cells are in a human body, and how would you estimate it from first principles?"],
+  ["bioinfo", "Estimate how much disk space a 1000-genome WGS project needs for FASTQ, BAM and VCF files. Show your assumptions."],
+  ["datasci", "How many data points would I need to detect a 1% lift in conversion with reasonable power? Reason through the order of magnitude."],
+  ["everyday", "How many litres of water does a city of 500,000 people use per day? Estimate step by step."],
+  ["web", "How much bandwidth does serving a 2 MB page to a million visitors a day take per month? Work it out."],
+  ["writing", "How many books could a person read in a lifetime if they read an hour a day? Show the calculation."],
+  ["everyday", "How many snowflakes fall in a typical winter on a small town? Explain your reasoning."]
+]
+
+/** What-if and opinion questions: general. */
+export const whatIfQuestions: ReadonlyArray<Standalone> = [
+  ["everyday", "What if the internet had been invented in the 1800s?"],
+  ["everyday", "How would the world be different if the Roman Empire had never fallen?"],
+  ["writing", "What if Shakespeare had been born in the 20th century? What might he write about?"],
+  ["everyday", "What would happen if humans could photosynthesise?"],
+  ["bioinfo", "How might medicine look different if DNA sequencing had been cheap since the 1950s?"],
+  ["devops", "What if every company had to open-source its infrastructure code? Discuss the consequences."],
+  ["everyday", "If you could have dinner with any historical figure, who should I pick and why?"],
+  ["everyday", "Should I learn to play the guitar or the piano first?"],
+  ["web", "Will AI replace front-end developers? Give a balanced view."],
+  ["datasci", "Is it ethical to use public social media posts for research without consent?"]
+]
+
+/** Detailed programming tasks with input and output described (the way contest and benchmark tasks read). */
+export const codeSpecs: ReadonlyArray<Standalone> = [
+  ["backend", "Develop a Python program that reads all the text files under a directory and returns the five words that occur most often."],
+  ["backend", "Given a list of meeting intervals, write code that returns the minimum number of rooms needed. Input: a list of [start, end] pairs. Output: an integer."],
+  ["everyday", "You are given a string of parentheses. Write a program that prints the length of the longest valid substring. Example: '(()' gives 2."],
+  ["backend", "Implement a program to find the common elements in two arrays without using any extra data structures."],
+  ["backend", "Write a C program that reads integers from standard input until EOF and prints their median."],
+  ["web", "Create a web page with a button that fetches a random joke from an API and shows it, with a loading state and error message."],
+  ["datasci", "Write a script that takes a CSV path and a column name as arguments and prints a histogram of that column in the terminal."],
+  ["bioinfo", "Write a program that reads a FASTA file of protein sequences and outputs, for each, its molecular weight and isoelectric point."],
+  ["everyday", "Implement Conway's Game of Life on a 20x20 grid that prints each generation; the initial state is random."],
+  ["backend", "Write a function that, given a binary tree, returns its zigzag level order traversal."],
+  ["everyday", "Write a program to solve a Sudoku puzzle given as a 9x9 list of lists, with 0 for empty cells."],
+  ["backend", "Design and implement a simple in-memory key-value store with transactions: BEGIN, SET, GET, ROLLBACK, COMMIT."],
+  ["devops", "Write a CLI tool that tails a log file and prints a summary line every minute with counts per log level."],
+  ["web", "Using JavaScript, write a function that deep-compares two objects, including nested arrays, and returns true if they are equal."]
+]
+
+/** Workflow questions with context, the way people ask on Q&A sites, paired with their workflow definition. */
+export const workflowNarrative: ReadonlyArray<string> = [
+  "I have the DAG below. I want the load task to run only after all of the extract tasks finish, but the number of extract tasks depends on a config file. How can I achieve this?",
+  "We're moving from cron to a proper scheduler. This is the current setup. How would I express the same dependencies so a failed step stops the rest?",
+  "I'm new to Snakemake. Below is what I have so far; I now want to add a step that aggregates per-sample results into one table. How do I write that rule?",
+  "Our GitHub workflow is below. I'd like the deploy job to run only for tags, and the tests on every push. What should the triggers look like?",
+  "This Nextflow pipeline works for one sample. How do I change it so it takes a sample sheet and runs every sample in parallel?",
+  "Given this setup, how can I parameterise the pipeline so the genome version can be chosen at launch?",
+  "I'd like to add a manual approval step before production in the pipeline below. Where does it go and what does it look like?",
+  "How can I restructure this so that the expensive step is cached and only rerun when its inputs change?"
+]
