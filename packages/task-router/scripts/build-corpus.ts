@@ -19,7 +19,7 @@ import {
 } from "./corpus/RequestsCode.ts"
 import {
   dataStandalone, dataWithPayload, generalStandalone, generalWithPayload, reasoningStandalone, reasoningWithPayload,
-  codeSpecs, fermiQuestions, whatIfQuestions, workflowNarrative, codeReviewMore, errorCodeMore, generalExtra, summarizationMore, codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
+  codeReviewLast, errorLast, generalOverDocument, summarizationLast, codeSpecs, fermiQuestions, whatIfQuestions, workflowNarrative, codeReviewMore, errorCodeMore, generalExtra, summarizationMore, codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
   workflowHowTo, workflowStandalone, workflowWithPayload
 } from "./corpus/RequestsText.ts"
 import { codeGenerationTemplated, dataTemplated, errorTemplated, generalTemplated, reasoningTemplated, workflowTemplated } from "./corpus/Templates.ts"
@@ -167,6 +167,10 @@ addStandalone("general", generalExtra, 1, "generalExtra")
 addComposed("code_review", codeReviewMore, 80, "codeReviewMore")
 addComposed("error_diagnosis", errorCodeMore, 48, "errorCodeMore")
 addStandalone("reasoning", fermiQuestions, 2, "fermiQuestions")
+addComposed("code_review", codeReviewLast, 40, "codeReviewLast")
+addComposed("error_diagnosis", errorLast, 40, "errorLast")
+addComposed("general", generalOverDocument, 50, "generalOverDocument")
+addStandalone("summarization", summarizationLast, 2, "summarizationLast")
 addStandalone("general", whatIfQuestions, 2, "whatIfQuestions")
 addStandalone("code_generation", codeSpecs, 2, "codeSpecs")
 for (let i = 0; i < 48; i++) {

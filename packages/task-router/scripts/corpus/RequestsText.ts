@@ -725,3 +725,54 @@ export const workflowNarrative: ReadonlyArray<string> = [
   "I'd like to add a manual approval step before production in the pipeline below. Where does it go and what does it look like?",
   "How can I restructure this so that the expensive step is cached and only rerun when its inputs change?"
 ]
+
+/** Last batch: more review, diagnosis, general-over-a-document and summary phrasings, written to widen each type. */
+export const codeReviewLast: ReadonlyArray<PayloadRequest> = [
+  { text: "It does the job. Is it clean enough to show in a job interview?", kinds: ["code"] },
+  { text: "Before I hand this over to the other team, what should I fix stylistically?", kinds: ["code", "workflow"] },
+  { text: "Which parts of this would confuse a new contributor?", kinds: ["code", "workflow"] },
+  { text: "Evaluate the quality of this code on a scale of correctness, clarity and efficiency.", kinds: ["code"] },
+  { text: "Look for code smells please.", kinds: ["code"] },
+  { text: "Is the structure of this pipeline definition sound, or would you split it up?", kinds: ["workflow"] },
+  { text: "How would you make this more robust for production use? It works in testing.", kinds: ["code", "workflow"] },
+  { text: "Give me a review checklist result for this: naming, tests, errors, docs.", kinds: ["code"] },
+  { text: "My colleague says this is too clever. Do you agree?", kinds: ["code"] },
+  { text: "Any bad practices here that I should unlearn?", kinds: ["code", "workflow"] }
+]
+
+export const errorLast: ReadonlyArray<PayloadRequest> = [
+  { text: "This gives me the wrong answer for negative numbers. Where's the mistake?", kinds: ["code"] },
+  { text: "Why do I get an empty dataframe after this?", kinds: ["code"] },
+  { text: "Nothing happens when I click the button. What did I miss?", kinds: ["code"] },
+  { text: "Works locally, breaks in the container. Logs:", kinds: ["error_log", "traceback"] },
+  { text: "After the upgrade the job exits right away. Output below.", kinds: ["error_log"] },
+  { text: "Can you tell me why this keeps failing?", kinds: ["error_log", "traceback", "code"] },
+  { text: "The counts come out doubled. Bug in my code?", kinds: ["code"] },
+  { text: "Where does this go wrong? The last step never produces its file.", kinds: ["workflow", "code"] },
+  { text: "I think there's a problem with how I open the files here, because the script dies halfway.", kinds: ["code"] },
+  { text: "Something is off: the loop processes only the first sample.", kinds: ["code", "workflow"] }
+]
+
+export const generalOverDocument: ReadonlyArray<PayloadRequest> = [
+  { text: "Correct any mistakes in this text and keep my style.", kinds: ["document"] },
+  { text: "Write a catchy title and a first line for this piece.", kinds: ["document"] },
+  { text: "Continue this story for another two paragraphs.", kinds: ["document"] },
+  { text: "Answer this email politely and say no.", kinds: ["document"] },
+  { text: "Turn this into a song chorus.", kinds: ["document"] },
+  { text: "What tone does this text have, and who is it written for?", kinds: ["document"] },
+  { text: "Translate the following into Spanish, keeping the formatting.", kinds: ["document", "dialogue"] },
+  { text: "Rewrite this for a ten-year-old without cutting anything.", kinds: ["document"] },
+  { text: "Continue the conversation: what would Ben say next?", kinds: ["dialogue"] },
+  { text: "Suggest three hashtags for this post.", kinds: ["document"] }
+]
+
+export const summarizationLast: ReadonlyArray<Standalone> = [
+  ["writing", "Summarize the story of Romeo and Juliet in three sentences."],
+  ["everyday", "Give me a short summary of the history of the bicycle."],
+  ["bioinfo", "Summarise what the Human Genome Project achieved, in one paragraph."],
+  ["datasci", "Summarize the key ideas of 'Thinking, Fast and Slow' in five bullets."],
+  ["devops", "Can you summarize the main points of the Google SRE book?"],
+  ["writing", "Recap the first season of a typical detective series plot for someone who hasn't seen it? Just kidding: recap the plot of Pride and Prejudice briefly."],
+  ["web", "Summarize the main changes between HTTP/1.1, HTTP/2 and HTTP/3 in a few lines."],
+  ["everyday", "In a nutshell, what was the Industrial Revolution?"]
+]
