@@ -138,6 +138,11 @@ describe("context windows where each server states them", () => {
     expect(server.requests.length).toBe(sent)
     const plain = await Effect.runPromise(makeOllamaProvider({ host: server.url }))
     expect(successOf(await withDeadline(plain.listModels))[0]?.contextWindow).toBe(131072)
+    server.enqueueFor("/api/show", { kind: "json", status: 200, body: { parameters: "", model_info: { "general.architecture": "qwen3", "qwen3.context_length": 40960 }, capabilities: ["completion", "tools", "thinking"] } })
+    const capable = await Effect.runPromise(makeOllamaProvider({ host: server.url }))
+    const listed = successOf(await withDeadline(capable.listModels))[0]
+    expect(listed).toMatchObject({ contextWindow: 40960, capabilities: { tools: true, images: false, files: false, jsonSchema: true, reasoning: true } })
+    expect((await Effect.runPromise(capable.model("ollama/llama3"))).info?.capabilities?.tools).toBe(true)
   })
   it("vLLM: max_model_len from /v1/models", async () => {
     server.enqueueFor("/v1/models", { kind: "json", status: 200, body: { object: "list", data: [{ id: "Qwen/Qwen2.5-7B-Instruct", object: "model", created: 1, owned_by: "vllm", root: "Qwen/Qwen2.5-7B-Instruct", parent: null, max_model_len: 32768, permission: [] }] } })
