@@ -4,7 +4,7 @@
  * whole (`keepRecords`, default 10,000) and adds older ones into one bucket per UTC hour, provider, model, task type
  * and strategy. Budgets are running totals, never recomputed from records, so they stay exact; the totals of day and
  * month windows that ended more than a day ago (and hold no reservation) are forgotten, since no budget is checked
- * against them again. Summaries stay exact for all time and for windows on hour boundaries; `records` and exports
+ * against them again; a reservation never settled nor released is freed once its time to live has passed. Summaries stay exact for all time and for windows on hour boundaries; `records` and exports
  * return the recent records kept. Nothing survives a restart: use SqliteLedger for that, or for every record.
  */
 import { Effect, Layer } from "effect"
@@ -19,7 +19,7 @@ export interface MemoryLedgerOptions {
 }
 
 interface Totals { spentNanos: number; reservedNanos: number }
-interface Held { readonly amountNanos: number; readonly keys: ReadonlyArray<string> }
+interface Held { readonly amountNanos: number; readonly keys: ReadonlyArray<string>; readonly expiresAtMs: number }
 
 const hourMs = 3_600_000
 const dayMs = 24 * hourMs
@@ -44,6 +44,18 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
   const totals = new Map<string, Totals>()
   const held = new Map<string, Held>()
   let sweepAt = 1_024
+  // The earliest expiry of a held reservation, on the tracker's clock (one process: one clock).
+  let nextExpiry = Number.POSITIVE_INFINITY
+
+  /** Free reservations never settled (a caller that lost one) once their time to live has passed. */
+  const reclaim = (nowMs: number | undefined): void => {
+    if (nowMs === undefined || nowMs < nextExpiry) return
+    nextExpiry = Number.POSITIVE_INFINITY
+    for (const [id, reservation] of held) {
+      if (reservation.expiresAtMs <= nowMs) free(id)
+      else nextExpiry = Math.min(nextExpiry, reservation.expiresAtMs)
+    }
+  }
 
   /** Forget the totals of windows that ended over a day before `nowMs`; amortised over the windows added since. */
   const sweep = (nowMs: number): void => {
@@ -105,6 +117,7 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
   }
   return {
     reserve: (request) => Effect.sync(() => {
+      reclaim(request.nowMs)
       const softExceeded: Array<BudgetStanding> = []
       if (request.amountNanos > 0) {
         for (const window of request.budgets) {
@@ -116,7 +129,10 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
           }
         }
         for (const window of request.budgets) totalsOf(window.key).reservedNanos += request.amountNanos
-        held.set(request.id, { amountNanos: request.amountNanos, keys: request.budgets.map((window) => window.key) })
+        const ttl = request.ttlMs ?? (request.expiresAtMs !== undefined && request.nowMs !== undefined ? request.expiresAtMs - request.nowMs : undefined)
+        const expiresAtMs = ttl !== undefined && request.nowMs !== undefined ? request.nowMs + ttl : Number.POSITIVE_INFINITY
+        nextExpiry = Math.min(nextExpiry, expiresAtMs)
+        held.set(request.id, { amountNanos: request.amountNanos, keys: request.budgets.map((window) => window.key), expiresAtMs })
       }
       return { _tag: "Reserved" as const, softExceeded }
     }),

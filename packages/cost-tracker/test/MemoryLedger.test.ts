@@ -75,6 +75,17 @@ describe("in-memory ledger", () => {
       expect(old!.spentNanos).toBe(0)
     }))
 
+  it.effect("a reservation a caller lost is freed once its time to live has passed", () =>
+    Effect.gen(function*() {
+      const store = makeMemoryLedger()
+      const window = { key: "b|total", budget: "b", limitNanos: 100, hard: true }
+      expect((yield* store.reserve({ id: "lost", amountNanos: 100, budgets: [window], nowMs: 0, ttlMs: 3_600_000 }))._tag).toBe("Reserved")
+      expect((yield* store.reserve({ id: "early", amountNanos: 100, budgets: [window], nowMs: 3_599_999, ttlMs: 3_600_000 }))._tag).toBe("Refused")
+      expect((yield* store.reserve({ id: "later", amountNanos: 100, budgets: [window], nowMs: 3_600_000, ttlMs: 3_600_000 }))._tag).toBe("Reserved")
+      const [standing] = yield* store.standings([window])
+      expect(standing!.reservedNanos).toBe(100)
+    }))
+
   it.effect("a reservation and its commit leave nothing held", () =>
     Effect.gen(function*() {
       const store = makeMemoryLedger({ keepRecords: 1 })
