@@ -300,7 +300,10 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       ...(flags.length > 0 ? { usageFlags: flags } : {})
     }
     if (flags.length > 0) {
-      yield* Effect.logWarning(`@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`)
+      // Counts that could not be priced as given are a warning; usage merely above the request's limits was billed
+      // as reported (a service may bill past `maxTokens`), so it is on the record and logged at debug level only.
+      const message = `@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`
+      yield* checkedFlags.length > 0 ? Effect.logWarning(message) : Effect.logDebug(message)
     }
     return record
   })
