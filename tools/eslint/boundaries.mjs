@@ -12,7 +12,8 @@ export const allowedImports = {
   "type:router": { lib: ["type:contract"], test: ["type:testing"] },
   "type:cost": { lib: ["type:contract"], test: ["type:testing"] },
   "type:core": { lib: ["type:contract", "type:strategy", "type:router", "type:cost"], test: ["type:testing", "type:provider"] },
-  "type:app": { lib: ["type:contract", "type:strategy", "type:router", "type:cost", "type:core", "type:provider", "type:testing"], test: [] }
+  "type:gateway": { lib: ["type:contract", "type:core"], test: ["type:testing", "type:provider", "type:cost", "type:strategy", "type:router"] },
+  "type:app": { lib: ["type:contract", "type:strategy", "type:router", "type:cost", "type:core", "type:gateway", "type:provider", "type:testing"], test: [] }
 }
 
 const packageCache = new Map()
