@@ -6,7 +6,13 @@
 import { main } from "./Cli.ts"
 
 const interrupt = new AbortController()
-process.once("SIGINT", () => interrupt.abort())
-process.once("SIGTERM", () => interrupt.abort())
+// Persistent listeners, not `once`: node-llama-cpp's signal-exit re-raises a signal that finds no other listener, which
+// would kill the process before the command could stop cleanly. A second signal exits at once.
+const stop = () => {
+  if (interrupt.signal.aborted) process.exit(130)
+  interrupt.abort()
+}
+process.on("SIGINT", stop)
+process.on("SIGTERM", stop)
 const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: interrupt.signal })
 process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
