@@ -3,7 +3,7 @@
  * (o200k_base for the GPT-4o, GPT-4.1, GPT-5 and o-series families, cl100k_base for older ones), loaded lazily on
  * first use; every other model uses the contract's stated approximation. Either way the count is an estimate.
  */
-import { approximateTokenCount, type CompletionRequest, toMessages } from "@orch/provider"
+import { approximateTokenCount, type CompletionRequest, requestText, toMessages } from "@orch/provider"
 import { Effect } from "effect"
 import { Worker } from "node:worker_threads"
 
@@ -154,6 +154,6 @@ const primingTokens = 3
 /** Estimate the input tokens of a request: its messages' text plus the chat format's overhead per message. */
 export const countRequestTokens = Effect.fnUntraced(function*(model: { readonly provider: string; readonly name: string }, request: CompletionRequest, conservative = false) {
   const messages = toMessages(request)
-  const counted = yield* countTokens(model, messages.map((message) => message.content).join("\n"), conservative)
+  const counted = yield* countTokens(model, requestText(request), conservative)
   return { tokens: counted.tokens + messages.length * perMessageTokens + primingTokens, source: counted.source } satisfies TokenCount
 })
