@@ -4,8 +4,9 @@
  * one `chat.completion` or as `chat.completion.chunk` server-sent events ending in `data: [DONE]`.
  */
 import type { OrchestratedResponse } from "@orch/core"
-import type { CompletionRequest, FinishReason, Message, ResponseFormat, Usage } from "@orch/provider"
+import type { CompletionRequest, FilePart, FinishReason, ImagePart, Message, ResponseFormat, TextPart, ToolCall, Usage, UserMessage } from "@orch/provider"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
+import { fileFrom, imageFrom, isRecord, toolCallFrom, toolChoiceFrom, toolsFrom } from "./WireParts.ts"
 
 /** A chat request, read. */
 export interface ChatRequest {
@@ -17,25 +18,42 @@ export interface ChatRequest {
   readonly includeUsage: boolean
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
-
-/** Text of a message's `content`: a string, or text parts (other parts are refused until the contract has them). */
-const contentText = (content: unknown, where: string): string | GatewayError => {
+/** A user message's content: a string, or text, image and file parts. */
+const userContent = (content: unknown, where: string): UserMessage["content"] | GatewayError => {
   if (typeof content === "string") return content
-  if (content === null || content === undefined) return ""
   if (!Array.isArray(content)) return invalidRequestError(`${where}.content must be a string or a list of content parts`, "messages")
-  let text = ""
+  const parts: Array<TextPart | ImagePart | FilePart> = []
   for (const part of content) {
     if (!isRecord(part)) return invalidRequestError(`${where}.content has a part that is not an object`, "messages")
-    if (part.type === "text" && typeof part.text === "string") text += text === "" ? part.text : `\n${part.text}`
-    else if (part.type === "image_url" || part.type === "input_audio" || part.type === "file") {
-      return invalidRequestError(`${where}: "${String(part.type)}" content parts are not supported by this gateway yet; send text parts`, "messages")
-    } else return invalidRequestError(`${where}.content has an unknown part type ${JSON.stringify(part.type)?.slice(0, 40)}`, "messages")
+    if (part.type === "text" && typeof part.text === "string") parts.push({ type: "text", text: part.text })
+    else if (part.type === "image_url") {
+      const image = imageFrom(isRecord(part.image_url) ? part.image_url.url : part.image_url, "messages")
+      if (isGatewayError(image)) return image
+      parts.push(image)
+    } else if (part.type === "file" && isRecord(part.file)) {
+      const file = fileFrom(part.file.file_data, part.file.filename, part.file.file_id, "messages")
+      if (isGatewayError(file)) return file
+      parts.push(file)
+    } else return invalidRequestError(`${where}.content: "${String(part.type).slice(0, 40)}" parts are not supported; send text, image_url or file parts`, "messages")
   }
-  return text
+  return parts
 }
 
-/** The messages of a chat request; `developer` messages are system messages. */
+/** The text of a system, assistant or tool message's content: a string or text parts (an assistant's refusal is text). */
+const textContent = (content: unknown, where: string): string | GatewayError => {
+  if (typeof content === "string") return content
+  if (content === null || content === undefined) return ""
+  if (!Array.isArray(content)) return invalidRequestError(`${where}.content must be a string or a list of text parts`, "messages")
+  const texts: Array<string> = []
+  for (const part of content) {
+    if (isRecord(part) && part.type === "text" && typeof part.text === "string") texts.push(part.text)
+    else if (isRecord(part) && part.type === "refusal" && typeof part.refusal === "string") texts.push(part.refusal)
+    else return invalidRequestError(`${where}.content may hold text parts only`, "messages")
+  }
+  return texts.join("\n")
+}
+
+/** The messages of a chat request in the contract's shapes; `developer` messages are system messages. */
 export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayError => {
   if (!Array.isArray(value) || value.length === 0) return invalidRequestError("messages must be a non-empty list of messages", "messages")
   const messages: Array<Message> = []
@@ -43,16 +61,46 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
     const raw: unknown = value[i]
     const where = `messages[${i}]`
     if (!isRecord(raw)) return invalidRequestError(`${where} must be an object with a role and content`, "messages")
-    const role = raw.role === "developer" ? "system" : raw.role
-    if (role === "tool" || role === "function" || raw.tool_calls !== undefined || raw.function_call !== undefined) {
-      return invalidRequestError(`${where}: tool calls and tool results are not supported by this gateway yet`, "messages")
+    switch (raw.role) {
+      case "system":
+      case "developer": {
+        const text = textContent(raw.content, where)
+        if (isGatewayError(text)) return text
+        messages.push({ role: "system", content: text })
+        break
+      }
+      case "user": {
+        const content = userContent(raw.content, where)
+        if (isGatewayError(content)) return content
+        messages.push({ role: "user", content })
+        break
+      }
+      case "assistant": {
+        const text = textContent(raw.content, where)
+        if (isGatewayError(text)) return text
+        const toolCalls: Array<ToolCall> = []
+        if (raw.tool_calls !== undefined && raw.tool_calls !== null) {
+          if (!Array.isArray(raw.tool_calls)) return invalidRequestError(`${where}.tool_calls must be a list`, "messages")
+          for (const call of raw.tool_calls) {
+            const fn = isRecord(call) && isRecord(call.function) ? call.function : {}
+            const parsed = toolCallFrom(isRecord(call) ? call.id : undefined, fn.name, fn.arguments, "messages")
+            if (isGatewayError(parsed)) return parsed
+            toolCalls.push(parsed)
+          }
+        }
+        messages.push({ role: "assistant", ...(text !== "" || toolCalls.length === 0 ? { content: text } : {}), ...(toolCalls.length > 0 ? { toolCalls } : {}) })
+        break
+      }
+      case "tool": {
+        if (typeof raw.tool_call_id !== "string") return invalidRequestError(`${where}: a tool message needs tool_call_id`, "messages")
+        const text = textContent(raw.content, where)
+        if (isGatewayError(text)) return text
+        messages.push({ role: "tool", toolCallId: raw.tool_call_id, content: text })
+        break
+      }
+      default:
+        return invalidRequestError(`${where}.role must be system, developer, user, assistant or tool, not ${JSON.stringify(raw.role)?.slice(0, 40)}`, "messages")
     }
-    if (role !== "system" && role !== "user" && role !== "assistant") {
-      return invalidRequestError(`${where}.role must be system, developer, user or assistant, not ${JSON.stringify(raw.role)?.slice(0, 40)}`, "messages")
-    }
-    const content = contentText(raw.content, where)
-    if (typeof content !== "string") return content
-    messages.push({ role, content })
   }
   return messages
 }
@@ -107,13 +155,16 @@ export const readSharedOptions = (body: Record<string, unknown>, maxTokensField:
   }
 }
 
-/** Refuse tools until the request contract carries them (a `tool_choice` of "none" with no tools is fine). */
-export const refuseTools = (body: Record<string, unknown>): GatewayError | undefined => {
-  if (Array.isArray(body.tools) && body.tools.length > 0) return invalidRequestError("tools are not supported by this gateway yet", "tools")
-  if (body.tool_choice !== undefined && body.tool_choice !== null && body.tool_choice !== "none" && body.tool_choice !== "auto") {
-    return invalidRequestError("tool_choice needs tools, which this gateway does not support yet", "tool_choice")
+/** `tools` and `tool_choice` as the contract's (a `tool_choice` without tools is refused). */
+export const readTools = (body: Record<string, unknown>): Pick<CompletionRequest, "tools" | "toolChoice"> | GatewayError => {
+  const tools = toolsFrom(body.tools)
+  if (isGatewayError(tools)) return tools
+  const toolChoice = toolChoiceFrom(body.tool_choice)
+  if (isGatewayError(toolChoice)) return toolChoice
+  if (tools === undefined && toolChoice !== undefined && toolChoice !== "none" && toolChoice !== "auto") {
+    return invalidRequestError("tool_choice names a tool, but the request has no tools", "tool_choice")
   }
-  return undefined
+  return { ...(tools !== undefined ? { tools } : {}), ...(tools !== undefined && toolChoice !== undefined ? { toolChoice } : {}) }
 }
 
 /** Read a chat completions body. */
@@ -123,8 +174,8 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   const messages = readMessages(body.messages)
   if (!Array.isArray(messages)) return messages as GatewayError
   if (body.n !== undefined && body.n !== null && body.n !== 1) return invalidRequestError("n must be 1: this gateway returns one choice", "n")
-  const tools = refuseTools(body)
-  if (tools !== undefined) return tools
+  const tools = readTools(body)
+  if (isGatewayError(tools)) return tools
   const shared = readSharedOptions(body, ["max_completion_tokens", "max_tokens"])
   if (isGatewayError(shared)) return shared
   const format = readResponseFormat(body.response_format, "response_format")
@@ -134,7 +185,7 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   return {
     model: body.model,
     messages,
-    options: { ...shared, ...(format !== undefined ? { responseFormat: format as ResponseFormat } : {}) },
+    options: { ...shared, ...tools, ...(format !== undefined ? { responseFormat: format as ResponseFormat } : {}) },
     stream: body.stream === true,
     includeUsage: body.stream === true && streamOptions?.include_usage === true
   }
@@ -172,30 +223,44 @@ export const orchObject = (response: OrchestratedResponse) => ({
   usage_estimated: response.usage.estimated
 })
 
+/** OpenAI's tool call: the arguments as a JSON string. */
+export const wireToolCall = (call: ToolCall) => ({ id: call.id, type: "function" as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } })
+
 /** A whole `chat.completion`. */
-export const chatCompletionBody = (id: string, created: number, model: string, response: OrchestratedResponse): string =>
-  JSON.stringify({
+export const chatCompletionBody = (id: string, created: number, model: string, response: OrchestratedResponse): string => {
+  const toolCalls = response.toolCalls ?? []
+  const message = {
+    role: "assistant",
+    content: toolCalls.length > 0 && response.text === "" ? null : response.text,
+    refusal: null,
+    annotations: [],
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map(wireToolCall) } : {})
+  }
+  return JSON.stringify({
     id,
     object: "chat.completion",
     created,
     model,
-    choices: [{ index: 0, message: { role: "assistant", content: response.text, refusal: null, annotations: [] }, logprobs: null, finish_reason: finishReasonOf(response.finishReason) }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonOf(response.finishReason) }],
     usage: usageOf(response.usage),
     system_fingerprint: null,
     orch: orchObject(response)
   })
+}
 
 /**
  * The writer of one streamed chat completion's events. The fixed part of every chunk is serialised once; a delta
- * costs one `JSON.stringify` of its text.
+ * costs one `JSON.stringify` of its text. A tool call goes out whole, in one chunk, once its arguments are complete.
  */
 export const chatChunks = (id: string, created: number, model: string, includeUsage: boolean) => {
   const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`
   const tail = includeUsage ? `,"logprobs":null,"finish_reason":null}],"usage":null}\n\n` : `,"logprobs":null,"finish_reason":null}]}\n\n`
+  let toolIndex = 0
   return {
     /** The first chunk: the assistant role. */
     role: `${head}{"role":"assistant","content":"","refusal":null}${tail}`,
     delta: (text: string) => `${head}{"content":${JSON.stringify(text)}}${tail}`,
+    toolCall: (call: ToolCall) => `${head}${JSON.stringify({ tool_calls: [{ index: toolIndex++, ...wireToolCall(call) }] })}${tail}`,
     /** The finish chunk (with the `orch` object), the usage chunk when asked, and `[DONE]`. */
     end: (response: OrchestratedResponse): string => {
       const base = { id, object: "chat.completion.chunk", created, model, system_fingerprint: null }

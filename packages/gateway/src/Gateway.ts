@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto"
 import type http from "node:http"
-import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, type OrchestratedResponse, type OrchestratorOptions } from "@orch/core"
+import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, type OrchestratedResponse, type OrchestratedStreamPart, type OrchestratorOptions } from "@orch/core"
 import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
 import { Cause, Effect, Exit, ManagedRuntime, Stream } from "effect"
 import { type ApiKeyEntry, makeKeyRing, parseKeys } from "./ApiKeys.ts"
@@ -281,13 +281,16 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       response.on("drain", done)
       response.on("close", done)
     })
-    const onPart = (part: { readonly type: "text-delta"; readonly delta: string } | { readonly type: "response"; readonly response: OrchestratedResponse }) => {
+    const onPart = (part: OrchestratedStreamPart) => {
       if (part.type === "response") {
         answer = part.response
         return Effect.void
       }
       if (!response.headersSent) open()
-      return response.write(chat !== undefined ? chat.delta(part.delta) : events!.delta(part.delta)) ? Effect.void : drained
+      const text = part.type === "text-delta"
+        ? chat !== undefined ? chat.delta(part.delta) : events!.delta(part.delta)
+        : chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
+      return response.write(text) ? Effect.void : drained
     }
     const exit = await runtime.runPromiseExit(Stream.runForEach(orchestrator.stream(parsed.messages, callOptions), onPart), { signal: controller.signal })
     if (controller.signal.aborted || response.destroyed) return observeAnswer(route, started, 499)
