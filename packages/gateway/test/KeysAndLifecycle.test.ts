@@ -3,7 +3,7 @@
 import http from "node:http"
 import OpenAI from "openai"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createGateway, GatewayConfigError, makeKeyRing, parseKeys, serve } from "../src/index.ts"
+import { createGateway, GatewayConfigError, makeKeyRing, parseAliases, parseKeys, serve } from "../src/index.ts"
 import { clientOf, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
 
 const teamKey = "sk-gw-team-alpha-7c1d2e3f4a5b"
@@ -69,6 +69,14 @@ describe("API keys", () => {
     await expect(createGateway({ orchestrator: { providers: [] }, keys: [{ key: teamKey, name: "alpha" }], aliases: { cheap: { budgetUsd: 1 } } }))
       .rejects.toBeInstanceOf(GatewayConfigError)
     await expect(createGateway({ orchestrator: { providers: [] }, aliases: { "orch/mine": {} } })).rejects.toThrow(/virtual strategy models/)
+    const checked = parseAliases({ fast: { strategy: "fastest", models: ["llama3"], budgetUsd: -1, colour: "red" } })
+    expect("problems" in checked ? checked.problems : []).toEqual([
+      expect.stringContaining('"colour" is not a field'),
+      expect.stringContaining('"strategy" must be one of'),
+      expect.stringContaining('"models" must be a non-empty list of backend/name ids'),
+      expect.stringContaining('"budgetUsd" must be a number >= 0')
+    ])
+    expect(parseAliases({ fast: { strategy: "Local-First", models: ["ollama/llama3.2"] } })).toEqual({ aliases: { fast: { strategy: "local_first", models: ["ollama/llama3.2"] } } })
   })
 })
 
