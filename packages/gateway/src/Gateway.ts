@@ -281,18 +281,19 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       response.on("drain", done)
       response.on("close", done)
     })
-    const onPart = (part: OrchestratedStreamPart) => {
-      if (part.type === "response") {
-        answer = part.response
-        return Effect.void
+    // One callback and one socket write per batch of parts the stream hands over, not per part.
+    const onParts = (parts: ReadonlyArray<OrchestratedStreamPart>) => {
+      let out = ""
+      for (const part of parts) {
+        if (part.type === "response") answer = part.response
+        else if (part.type === "text-delta") out += chat !== undefined ? chat.delta(part.delta) : events!.delta(part.delta)
+        else out += chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
       }
+      if (out === "") return Effect.void
       if (!response.headersSent) open()
-      const text = part.type === "text-delta"
-        ? chat !== undefined ? chat.delta(part.delta) : events!.delta(part.delta)
-        : chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
-      return response.write(text) ? Effect.void : drained
+      return response.write(out) ? Effect.void : drained
     }
-    const exit = await runtime.runPromiseExit(Stream.runForEach(orchestrator.stream(parsed.messages, callOptions), onPart), { signal: controller.signal })
+    const exit = await runtime.runPromiseExit(Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts), { signal: controller.signal })
     if (controller.signal.aborted || response.destroyed) return observeAnswer(route, started, 499)
     if (Exit.isFailure(exit) || answer === undefined) {
       const failure = Exit.isFailure(exit) ? failureOf(exit.cause) : undefined
