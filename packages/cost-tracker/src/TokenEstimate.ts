@@ -122,11 +122,47 @@ export const retainTokenizer: Effect.Effect<void> = Effect.sync(() => bpe.retain
 export const releaseTokenizer: Effect.Effect<void> = Effect.sync(() => bpe.release())
 
 /**
- * A count that is at least the BPE count for almost any text: the larger of the approximation and a third of the
- * UTF-8 bytes (dense scripts such as CJK take more than one token a character). For worst-case reservations.
+ * A count that is at least the token count of any text under any byte-level BPE (OpenAI's gpt2, p50k_base,
+ * cl100k_base and o200k_base, and the Llama 3, Qwen and Anthropic families built the same way) and any SentencePiece
+ * vocabulary with byte fallback (Llama 2, Mistral, Gemma): its UTF-8 bytes. In those tokenizers every token stands
+ * for at least one byte of the text (the base vocabulary is the 256 bytes, and merges only join them), so no text
+ * can take more tokens than it has bytes. Dense text comes close: random bytes, hex and punctuation take 0.3 to 0.9
+ * tokens a byte (about 2.5x the "four characters a token" of English prose). For worst-case reservations.
  */
-export const conservativeTokenCount = (text: string): number =>
-  Math.max(approximateTokenCount(text), Math.ceil(Buffer.byteLength(text, "utf8") / 3))
+export const conservativeTokenCount = (text: string): number => Buffer.byteLength(text, "utf8")
+
+/**
+ * Tokens a chat template adds that the text does not show, for the bound: per message (OpenAI: 3 plus the role's
+ * token; Llama 3 and ChatML templates: 5) and once to prime the answer (OpenAI 3, Llama 3 5 with its BOS). The bound
+ * allows 8 for each, above all of them.
+ */
+const conservativePerMessageTokens = 8
+const conservativePrimingTokens = 8
+
+/** A value as the JSON a provider would send, or "" when it has none (a cycle, a BigInt: it cannot be sent). */
+const jsonText = (value: unknown): string => {
+  try {
+    return JSON.stringify(value ?? null) ?? ""
+  } catch {
+    return ""
+  }
+}
+
+/**
+ * The most input tokens a request can be billed for under the tokenizers above: the UTF-8 bytes of every text the
+ * request sends (messages, system prompt, the JSON schema of a structured answer) and the chat template's overhead.
+ * Synchronous and cheap (a byte count), so it runs on every call's path.
+ */
+export const conservativeRequestTokens = (request: CompletionRequest): number => {
+  const messages = toMessages(request)
+  let bytes = 0
+  for (const message of messages) bytes += conservativeTokenCount(message.content) + 1
+  const format = request.responseFormat
+  if (format !== undefined && format.type === "json") {
+    bytes += conservativeTokenCount(jsonText(format.schema)) + conservativeTokenCount(format.name ?? "")
+  }
+  return bytes + messages.length * conservativePerMessageTokens + conservativePrimingTokens
+}
 
 /**
  * Count the tokens of a text for a model: OpenAI's BPE for OpenAI models (in a worker thread, so loading the tables
@@ -151,8 +187,12 @@ export const preloadTokenizers: Effect.Effect<void> = Effect.promise(() =>
 const perMessageTokens = 3
 const primingTokens = 3
 
-/** Estimate the input tokens of a request: its messages' text plus the chat format's overhead per message. */
+/**
+ * Estimate the input tokens of a request: its messages' text plus the chat format's overhead per message. With
+ * `conservative`, the bound of `conservativeRequestTokens` instead.
+ */
 export const countRequestTokens = Effect.fnUntraced(function*(model: { readonly provider: string; readonly name: string }, request: CompletionRequest, conservative = false) {
+  if (conservative) return { tokens: conservativeRequestTokens(request), source: "approximate" } satisfies TokenCount
   const messages = toMessages(request)
   const counted = yield* countTokens(model, requestText(request), conservative)
   return { tokens: counted.tokens + messages.length * perMessageTokens + primingTokens, source: counted.source } satisfies TokenCount
