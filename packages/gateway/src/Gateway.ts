@@ -366,7 +366,12 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         if (method !== "GET") return refuse("/v1/models", gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path.slice(0, 200)}`))
         const models = await listModels()
         if (path === "/v1/models") return simple("/v1/models", 200, JSON.stringify({ object: "list", data: models }))
-        const id = decodeURIComponent(path.slice("/v1/models/".length))
+        let id: string
+        try {
+          id = decodeURIComponent(path.slice("/v1/models/".length))
+        } catch {
+          return refuse("/v1/models", gatewayError(400, "invalid_request_error", "invalid_model_id", "The model id in the URL is not valid percent-encoding", "model"))
+        }
         const found = models.find((m) => m.id === id)
         return found !== undefined
           ? simple("/v1/models", 200, JSON.stringify(found))

@@ -228,6 +228,8 @@ describe("models, responses, health and metrics", () => {
       "orch/local-only", "orch/cloud-only", "orch/parallel", "orch/cascade", "orch/ensemble", "fast"]))
     expect((await client.models.retrieve("orch/cascade")).owned_by).toBe("orch")
     await expect(client.models.retrieve("nope/none")).rejects.toBeInstanceOf(OpenAI.NotFoundError)
+    expect((await client.models.retrieve("openai/gpt-4o-mini")).owned_by).toBe("openai")
+    expect((await fetch(`${gateway.url}/v1/models/%E0%A4%A`)).status).toBe(400)
   })
 
   it("answers the Responses API, whole and as its stream of events", async () => {
