@@ -182,6 +182,18 @@ describe("cancellation and load", () => {
     expect(upstream?.finishedAtMs).toBeUndefined()
   })
 
+  it("a stream that breaks off after its first text ends with an error event the SDK raises", async () => {
+    upstreams.cloud.enqueue({ kind: "fault", fault: "reset-mid-stream", afterTokens: 2, text: "one two three four" })
+    const stream = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "count" }], stream: true })
+    let text = ""
+    const failure = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ""
+    })().then(() => undefined, (e: unknown) => e)
+    expect(text).toBe("one two")
+    expect(failure).toBeInstanceOf(OpenAI.APIError)
+    expect((failure as InstanceType<typeof OpenAI.APIError>).code).toBe("upstream_interrupted")
+  })
+
   it("a client that disconnects from a whole (non-streamed) call cancels it too", async () => {
     upstreams.cloud.enqueue({ kind: "fault", fault: "stall" })
     const controller = new AbortController()
