@@ -193,7 +193,8 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const answerHeaders = (requestId: string, answer: OrchestratedResponse): Record<string, string> => ({
     "x-orch-request-id": requestId,
     "x-orch-cost-usd": String(answer.costUsd),
-    "x-orch-model": `${answer.provider}/${answer.model}`,
+    // The model name is the upstream's word: only printable ASCII may go in a header.
+    "x-orch-model": `${answer.provider}/${answer.model}`.replace(/[^\x20-\x7e]/g, "?").slice(0, 200),
     "x-orch-strategy": answer.strategy
   })
 

@@ -93,6 +93,14 @@ describe("chat completions", () => {
     expect(orchOf(headers)).toMatchObject({ strategy: "cloud_only", task_type: "code_review", task_type_source: "given" })
   })
 
+  it("answers even when the upstream names its model with characters a header cannot carry", async () => {
+    upstreams.cloud.enqueue({ kind: "synth", text: "fine", model: "gpt-4o-mini\r\nx-injected: 1 ✓" })
+    const { data, response } = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }).withResponse()
+    expect(data.choices[0]?.message.content).toBe("fine")
+    expect(response.headers.get("x-injected")).toBeNull()
+    expect(response.headers.get("x-orch-model")).toMatch(/^openai\/gpt-4o-mini\?\?x-injected: 1 \?$/)
+  })
+
   it("maps response_format to the upstream's JSON mode", async () => {
     upstreams.cloud.enqueue({ kind: "synth", text: "{\"answer\": 4}" })
     const schema = { type: "object", properties: { answer: { type: "number" } }, required: ["answer"] }
