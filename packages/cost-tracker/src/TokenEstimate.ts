@@ -3,7 +3,7 @@
  * (o200k_base for the GPT-4o, GPT-4.1, GPT-5 and o-series families, cl100k_base for older ones), loaded lazily on
  * first use; every other model uses the contract's stated approximation. Either way the count is an estimate.
  */
-import { approximateTokenCount, type CompletionRequest, type MessageContent, requestText, toMessages } from "@orch/provider"
+import { approximateTokenCount, type CompletionRequest, requestText, toMessages } from "@orch/provider"
 import { Effect } from "effect"
 import { Worker } from "node:worker_threads"
 
@@ -140,59 +140,40 @@ const conservativePerMessageTokens = 8
 const conservativePrimingTokens = 8
 
 /**
- * The most tokens one image is billed for: OpenAI's gpt-4o-mini at high detail (2,833 + 8 tiles x 5,667 = 48,169;
- * its token counts are multiplied so that it costs what gpt-4o's 1,445 do). Anthropic bills at most about 1,600, so
- * for other models the bound errs high. A file (a PDF) is bounded by its decoded bytes (its text) plus one image
- * for its pages: an approximation, since services render pages differently.
- */
-const imageTokenCeiling = 48_169
-
-/** The bound for a message's content: the bytes of its text and reasoning, the ceiling for each image and file. */
-const contentTokens = (content: MessageContent | undefined): number => {
-  if (content === undefined) return 0
-  if (typeof content === "string") return conservativeTokenCount(content)
-  let tokens = 0
-  for (const part of content) {
-    if (part.type === "text" || part.type === "reasoning") tokens += conservativeTokenCount(part.text) + 1
-    else if (part.type === "image") tokens += imageTokenCeiling
-    else tokens += Math.ceil((part.data.length * 3) / 4) + imageTokenCeiling
-  }
-  return tokens
-}
-
-/** A value as the JSON a provider would send, or "" when it has none (a cycle, a BigInt: it cannot be sent). */
-const jsonText = (value: unknown): string => {
-  try {
-    return JSON.stringify(value ?? null) ?? ""
-  } catch {
-    return ""
-  }
-}
-
-/**
  * The most input tokens a request can be billed for under the tokenizers above: the UTF-8 bytes of every text the
- * request sends (messages, system prompt, the JSON schema of a structured answer) and the chat template's overhead.
- * Synchronous and cheap (a byte count), so it runs on every call's path.
+ * request sends (messages, tool calls and tool definitions, the JSON schema of a structured answer), the chat
+ * template's overhead, and an allowance for each image and file. Synchronous and cheap (a byte count), so it runs on
+ * every call's path.
  */
 export const conservativeRequestTokens = (request: CompletionRequest): number => {
   const messages = toMessages(request)
-  let bytes = 0
-  for (const message of messages) {
-    bytes += contentTokens(message.content) + 1
-    if (message.role === "assistant") {
-      for (const call of message.toolCalls ?? []) bytes += conservativeTokenCount(call.id) + conservativeTokenCount(call.name) + conservativeTokenCount(jsonText(call.arguments)) + conservativePerMessageTokens
-    }
-    if (message.role === "tool") bytes += conservativeTokenCount(message.toolCallId) + conservativeTokenCount(message.name ?? "")
-  }
-  for (const tool of request.tools ?? []) {
-    bytes += conservativeTokenCount(tool.name) + conservativeTokenCount(tool.description ?? "") + conservativeTokenCount(jsonText(tool.parameters)) + conservativePerMessageTokens
-  }
   const format = request.responseFormat
-  if (format !== undefined && format.type === "json") {
-    bytes += conservativeTokenCount(jsonText(format.schema)) + conservativeTokenCount(format.name ?? "")
+  let tokens = conservativeTokenCount(requestText(request)) + (format?.type === "json" ? conservativeTokenCount(format.name ?? "") : 0)
+  for (const message of messages) {
+    tokens += 1 + conservativePerMessageTokens
+    if (typeof message.content === "string" || message.content === undefined) continue
+    for (const part of message.content) {
+      if (part.type === "image") tokens += conservativeImageTokens
+      else if (part.type === "file") tokens += conservativeFileTokens(part.data)
+    }
   }
-  return bytes + messages.length * conservativePerMessageTokens + conservativePrimingTokens
+  return tokens + conservativePrimingTokens
 }
+
+/**
+ * An image costs at most this many input tokens at the services that take them: OpenAI bills a high-detail image by
+ * 512-pixel tiles after scaling it into 2048x768 (at most 8 tiles: 1,445 tokens) or by 32-pixel patches capped at
+ * 1,536 (about 2,490 tokens with the mini models' multiplier); Anthropic resizes to about 1.15 megapixels (about
+ * 1,600 tokens). 3,000 lies above all of them.
+ */
+const conservativeImageTokens = 3_000
+
+/**
+ * A file (a PDF, a text document) as its service bills it: the text inside (a PDF's text streams are usually
+ * deflated, so eight times the decoded bytes) plus a page image. An allowance, not a proof: a file can in principle
+ * unpack to more.
+ */
+const conservativeFileTokens = (base64: string): number => Math.ceil((base64.length * 3) / 4) * 8 + conservativeImageTokens
 
 /**
  * Count the tokens of a text for a model: OpenAI's BPE for OpenAI models (in a worker thread, so loading the tables

@@ -70,12 +70,25 @@ describe("the worst-case input bound holds for any text under every shipped toke
     }), { numRuns: 100 })
   })
 
-  it("counts the JSON schema of a structured answer, and a schema that cannot be sent counts nothing", () => {
+  it("counts the JSON schema of a structured answer, and a cyclic schema still gives a finite bound", () => {
     const schema = { type: "object", properties: { answer: { type: "string", description: "0f3a9c".repeat(100) } } }
     const plain = conservativeRequestTokens({ prompt: "x" })
     expect(conservativeRequestTokens({ prompt: "x", responseFormat: { type: "json", schema } })).toBeGreaterThanOrEqual(plain + count(encoders.o200k_base, JSON.stringify(schema)))
     const cyclic: Record<string, unknown> = {}
     cyclic.self = cyclic
-    expect(conservativeRequestTokens({ prompt: "x", responseFormat: { type: "json", schema: cyclic } })).toBe(plain)
+    const cyclicBound = conservativeRequestTokens({ prompt: "x", responseFormat: { type: "json", schema: cyclic } })
+    expect(Number.isFinite(cyclicBound) && cyclicBound >= plain).toBe(true)
+  })
+
+  it("allows for images, files and tool definitions, which cost input tokens too", () => {
+    const text = conservativeRequestTokens({ messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }] }] })
+    const withImage = conservativeRequestTokens({ messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, { type: "image", url: "https://example.com/a.png", mediaType: "image/png" }] }] })
+    expect(withImage - text).toBeGreaterThanOrEqual(3_000)
+    const pdf = "JVBERi0xLjQK".repeat(100)
+    const withFile = conservativeRequestTokens({ messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, { type: "file", data: pdf, mediaType: "application/pdf" }] }] })
+    expect(withFile - text).toBeGreaterThanOrEqual(pdf.length)
+    const tool = { name: "lookup", description: "find a gene by symbol", parameters: { type: "object", properties: { symbol: { type: "string" } } } }
+    const withTool = conservativeRequestTokens({ prompt: "x", tools: [tool] })
+    expect(withTool - conservativeRequestTokens({ prompt: "x" })).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(tool.parameters)))
   })
 })
