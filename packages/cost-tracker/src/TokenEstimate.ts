@@ -3,7 +3,7 @@
  * (o200k_base for the GPT-4o, GPT-4.1, GPT-5 and o-series families, cl100k_base for older ones), loaded lazily on
  * first use; every other model uses the contract's stated approximation. Either way the count is an estimate.
  */
-import { approximateTokenCount, type CompletionRequest, requestText, toMessages } from "@orch/provider"
+import { approximateTokenCount, canonicalJson, type CompletionRequest, requestText, toMessages } from "@orch/provider"
 import { Effect } from "effect"
 import { Worker } from "node:worker_threads"
 
@@ -140,21 +140,41 @@ const conservativePerMessageTokens = 8
 const conservativePrimingTokens = 8
 
 /**
+ * Tools cost input tokens beyond their text. Anthropic adds a tool-use system prompt to every request that carries
+ * tools (346 tokens with `auto`/`none` and 313 with `any`/a named tool on current models, up to 530 on Claude 3 Opus),
+ * and a JSON schema is sent to it as a forced tool; OpenAI wraps the tools in a namespace block. The bound allows 600
+ * once for a request with tools or a schema.
+ */
+const conservativeToolPromptTokens = 600
+
+/**
  * The most input tokens a request can be billed for under the tokenizers above: the UTF-8 bytes of every text the
- * request sends (messages, tool calls and tool definitions, the JSON schema of a structured answer), the chat
- * template's overhead, and an allowance for each image and file. Synchronous and cheap (a byte count), so it runs on
- * every call's path.
+ * request sends (messages and reasoning, tool calls with their ids and arguments, tool results' ids and names, tool
+ * definitions, the JSON schema of a structured answer and its name, file names, and every string in
+ * `providerOptions`, which the adapters merge into the body last), the chat template's overhead for each message,
+ * tool definition and tool call, the tool-use system prompt, and an allowance for each image and file. Synchronous
+ * and cheap (a byte count), so it runs on every call's path.
  */
 export const conservativeRequestTokens = (request: CompletionRequest): number => {
   const messages = toMessages(request)
   const format = request.responseFormat
   let tokens = conservativeTokenCount(requestText(request)) + (format?.type === "json" ? conservativeTokenCount(format.name ?? "") : 0)
+  const tools = request.tools ?? []
+  tokens += tools.length * conservativePerMessageTokens
+  if (tools.length > 0 || (format?.type === "json" && format.schema !== undefined)) tokens += conservativeToolPromptTokens
+  if (request.providerOptions !== undefined) tokens += conservativeTokenCount(canonicalJson(request.providerOptions))
   for (const message of messages) {
     tokens += 1 + conservativePerMessageTokens
+    if (message.role === "assistant") {
+      for (const call of message.toolCalls ?? []) tokens += conservativePerMessageTokens + conservativeTokenCount(call.id)
+    } else if (message.role === "tool") {
+      tokens += conservativeTokenCount(message.toolCallId) + conservativeTokenCount(message.name ?? "")
+    }
     if (typeof message.content === "string" || message.content === undefined) continue
     for (const part of message.content) {
       if (part.type === "image") tokens += conservativeImageTokens
-      else if (part.type === "file") tokens += conservativeFileTokens(part.data)
+      else if (part.type === "file") tokens += conservativeFileTokens(part.data) + conservativeTokenCount(part.filename ?? "")
+      else if (part.type === "reasoning") tokens += conservativeTokenCount(part.text) + conservativeTokenCount(part.redactedData ?? "")
     }
   }
   return tokens + conservativePrimingTokens

@@ -91,4 +91,35 @@ describe("the worst-case input bound holds for any text under every shipped toke
     const withTool = conservativeRequestTokens({ prompt: "x", tools: [tool] })
     expect(withTool - conservativeRequestTokens({ prompt: "x" })).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(tool.parameters)))
   })
+
+  it("counts everything else a request sends: the tool-use prompt, providerOptions, ids, names, reasoning and each tool's framing", () => {
+    const plain = conservativeRequestTokens({ prompt: "x" })
+    // Anthropic bills a tool-use system prompt with any tool (346 tokens on current models, 530 on Claude 3 Opus),
+    // and a JSON schema goes to it as a forced tool (313 to 340).
+    expect(conservativeRequestTokens({ prompt: "x", tools: [{ name: "a", parameters: {} }] }) - plain).toBeGreaterThanOrEqual(530)
+    expect(conservativeRequestTokens({ prompt: "x", responseFormat: { type: "json", schema: { type: "object" } } }) - plain).toBeGreaterThanOrEqual(340)
+    // providerOptions are merged into the body last: text there (tools, instructions) is billed like any other.
+    const dense = "0f3a9c!?".repeat(400)
+    const options = { openai: { tools: [{ type: "function", function: { name: "f", description: dense, parameters: {} } }] } }
+    expect(conservativeRequestTokens({ prompt: "x", providerOptions: options }) - plain).toBeGreaterThanOrEqual(count(encoders.o200k_base, JSON.stringify(options)))
+    // Reasoning sent back to the backend that made it (Anthropic bills the thinking of a tool-use turn).
+    const reasoning: CompletionRequest = { messages: [{ role: "user", content: "x" }, { role: "assistant", content: [{ type: "reasoning", text: dense, provider: "anthropic" }, { type: "text", text: "y" }] }] }
+    expect(conservativeRequestTokens(reasoning)).toBeGreaterThanOrEqual(count(encoders.o200k_base, dense))
+    // Many tools and calls with tiny names and empty arguments: each still costs its framing (OpenAI renders a tool
+    // as `type name = () => any;` inside a namespace; a call and its result carry their ids).
+    const names = Array.from({ length: 300 }, (_, i) => `t${i}`)
+    const tools = names.map((name) => ({ name, parameters: {} }))
+    const rendered = `# Tools\n\n## functions\n\nnamespace functions {\n\n${names.map((n) => `type ${n} = () => any;\n\n`).join("")}} // namespace functions`
+    expect(conservativeRequestTokens({ prompt: "x", tools }) - plain).toBeGreaterThanOrEqual(count(encoders.o200k_base, rendered))
+    const ids = names.map((_, i) => `call_${i.toString(16).padStart(2, "0")}${"Zq9".repeat(8)}`)
+    const conversation: CompletionRequest = {
+      messages: [
+        { role: "user", content: "x" },
+        { role: "assistant", toolCalls: ids.map((id) => ({ id, name: "t", arguments: {} })) },
+        ...ids.map((id) => ({ role: "tool" as const, toolCallId: id, name: "t", content: "" }))
+      ]
+    }
+    const wire = ids.map((id) => `${id} t {}` + `${id} t`).join("")
+    expect(conservativeRequestTokens(conversation)).toBeGreaterThanOrEqual(count(encoders.o200k_base, wire) + ids.length * 2 * 3)
+  })
 })
