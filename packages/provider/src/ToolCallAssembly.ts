@@ -3,7 +3,9 @@
  * `tool_calls[].function.arguments`, Anthropic `input_json_delta`), several calls interleaved by index. An adapter
  * emits them as `tool-call-delta` parts and pipes its stream through `assembleToolCalls`, which adds one complete
  * `tool-call` part per call (arguments parsed) before `finish`. A call whose arguments are not a JSON object fails
- * the stream with `MalformedResponse` carrying the text; a call without an id gets a fresh one.
+ * the stream with `MalformedResponse` carrying the text; a call without an id gets a fresh one. A delta that brings a
+ * different id at an index already in use starts a new call there (Ollama's and Grok's OpenAI-compatible streams
+ * label every call of a turn `index: 0`), instead of gluing two calls' arguments into one.
  */
 import { Effect, Stream } from "effect"
 import { providerError, type ProviderError } from "./ProviderError.ts"
@@ -14,6 +16,7 @@ import { readToolArguments } from "./StructuredOutput.ts"
 export const newToolCallId = (): string => `call_${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`
 
 interface PendingCall {
+  readonly index: number
   id?: string
   name?: string
   readonly text: Array<string>
@@ -29,13 +32,16 @@ export const assembleToolCalls = <E, R>(
   makeId: () => string = newToolCallId
 ): Stream.Stream<StreamPart, E | ProviderError, R> =>
   Stream.suspend(() => {
-    const pending = new Map<number, PendingCall>()
+    // The call each index is filling now, and every call in arrival order (a reused index adds a call).
+    const current = new Map<number, PendingCall>()
+    const pending: Array<PendingCall> = []
     const emitted = new Set<string>()
     const complete = (): Effect.Effect<ReadonlyArray<StreamPart>, ProviderError> =>
       Effect.suspend(() => {
         const parts: Array<ToolCallPart> = []
-        for (const index of [...pending.keys()].sort((a, b) => a - b)) {
-          const call = pending.get(index) as PendingCall
+        // Index order; calls that share an index keep their arrival order (the sort is stable).
+        for (const call of [...pending].sort((a, b) => a.index - b.index)) {
+          const index = call.index
           if (call.id !== undefined && emitted.has(call.id)) continue
           const text = call.text.join("")
           if (call.name === undefined || call.name.length === 0) {
@@ -45,18 +51,25 @@ export const assembleToolCalls = <E, R>(
           if (!args.ok) return Effect.fail(providerError({ _tag: "MalformedResponse", text, issues: [args.issue] }, `The tool call ${call.name}: ${args.issue}`))
           parts.push({ type: "tool-call", id: call.id ?? makeId(), name: call.name, arguments: args.value })
         }
-        pending.clear()
+        pending.length = 0
+        current.clear()
         return Effect.succeed(parts)
       })
     return stream.pipe(
       Stream.mapEffect((part): Effect.Effect<ReadonlyArray<StreamPart>, ProviderError> => {
         if (part.type === "tool-call-delta") {
-          const call = pending.get(part.index) ?? { text: [] }
-          // The first id and name a call gets are its own (some servers repeat them on every delta).
-          if (call.id === undefined && part.id !== undefined && part.id.length > 0) call.id = part.id
+          const known = current.get(part.index)
+          const hasId = part.id !== undefined && part.id.length > 0
+          // The first id and name a call gets are its own (some servers repeat them on every delta); another id at
+          // the same index is another call.
+          const call: PendingCall = known !== undefined && !(hasId && known.id !== undefined && known.id !== part.id) ? known : { index: part.index, text: [] }
+          if (call !== known) {
+            current.set(part.index, call)
+            pending.push(call)
+          }
+          if (call.id === undefined && hasId) call.id = part.id
           if (call.name === undefined && part.name !== undefined && part.name.length > 0) call.name = part.name
           call.text.push(part.argumentsDelta)
-          pending.set(part.index, call)
           return Effect.succeed([part])
         }
         if (part.type === "tool-call") {

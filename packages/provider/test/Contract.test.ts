@@ -254,6 +254,19 @@ describe("tool calls assembled from a stream", () => {
       { id: "call_fresh", name: "now", arguments: {} }
     ])
   })
+  it("two calls that share an index but not an id stay two calls (Ollama's and Grok's OpenAI-compatible streams label every call index 0)", () => {
+    const exit = run([
+      { type: "tool-call-delta", index: 0, id: "call_a", name: "read_file", argumentsDelta: "" },
+      { type: "tool-call-delta", index: 0, argumentsDelta: "{\"path\":\"a\"}" },
+      { type: "tool-call-delta", index: 0, id: "call_b", name: "read_file", argumentsDelta: "{\"path\":" },
+      { type: "tool-call-delta", index: 0, id: "call_b", argumentsDelta: "\"b\"}" },
+      finish
+    ])
+    expect(Exit.isSuccess(exit) && exit.value.toolCalls).toEqual([
+      { id: "call_a", name: "read_file", arguments: { path: "a" } },
+      { id: "call_b", name: "read_file", arguments: { path: "b" } }
+    ])
+  })
   it("arguments that are not a JSON object fail MalformedResponse with the text; a call the adapter emitted whole is kept once", () => {
     const bad = run([{ type: "tool-call-delta", index: 0, id: "c", name: "f", argumentsDelta: "{\"a\": 1" }, finish])
     expect(Exit.isFailure(bad)).toBe(true)
