@@ -8,7 +8,7 @@
  * `type` (a name or a list, `integer` included), `properties`, `required`, `additionalProperties` (boolean or schema),
  * `patternProperties`, `minProperties`, `maxProperties`, `items` (schema), `prefixItems`, `minItems`, `maxItems`,
  * `uniqueItems`, `enum`, `const`, `anyOf`, `oneOf`, `allOf`, `not`, `minimum`, `maximum`, `exclusiveMinimum`,
- * `exclusiveMaximum`, `multipleOf`, `minLength`, `maxLength` (in code points), `pattern` (JavaScript `u` regex),
+ * `exclusiveMaximum`, `multipleOf`, `minLength`, `maxLength` (in code points), `pattern` (JavaScript regex, `u` if it can),
  * `nullable` (OpenAPI), and `$ref` to a local pointer (`#`, `#/$defs/...`, `#/definitions/...`).
  * Annotations (`title`, `description`, `default`, `examples`, `format`, `$schema`, `$id`, `$comment`) are accepted
  * and not enforced; any other keyword is accepted and ignored.
@@ -28,15 +28,22 @@ const isFiniteNumber = (u: unknown): boolean => typeof u === "number" && Number.
 
 const patternCache = new Map<string, RegExp | undefined>()
 
-/** A schema's pattern as a `u` regex, or undefined when it does not compile (plain code, not an effect). */
+const tryRegExp = (pattern: string, flags: string): RegExp | undefined => {
+  try {
+    return new RegExp(pattern, flags)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A schema's pattern as a `u` regex (so `\p{L}` and astral characters work), or as a plain ECMA-262 regex when it
+ * only compiles that way (`^\d{3}\-\d{4}$`: identity escapes such as `\-` and `\#` outside a class are legal
+ * JavaScript, and common in schemas, but refused with `u`); undefined when neither compiles. Plain code, not an effect.
+ */
 const compilePattern = (pattern: string): RegExp | undefined => {
   if (patternCache.has(pattern)) return patternCache.get(pattern)
-  let compiled: RegExp | undefined
-  try {
-    compiled = new RegExp(pattern, "u")
-  } catch {
-    compiled = undefined
-  }
+  const compiled = tryRegExp(pattern, "u") ?? tryRegExp(pattern, "")
   if (patternCache.size < 256) patternCache.set(pattern, compiled)
   return compiled
 }

@@ -145,6 +145,14 @@ describe("JSON Schema subset", () => {
     expect(validateJson({ const: { a: [1, 2] } }, { a: [1, 2] })).toEqual([])
     expect(validateJson({ type: "string", pattern: "^[a-z]+$" }, "abc1")).toHaveLength(1)
   })
+  it("takes patterns that are valid JavaScript but not under the u flag (an escaped hyphen), and still refuses broken ones", () => {
+    const phone = { type: "object", properties: { phone: { type: "string", pattern: "^\\d{3}\\-\\d{4}$" }, tag: { type: "string", pattern: "^\\#[0-9a-f]{6}$" } } }
+    expect(schemaIssues(phone)).toEqual([])
+    expect(validateJson(phone, { phone: "555-1234", tag: "#00ff00" })).toEqual([])
+    expect(validateJson(phone, { phone: "5551234", tag: "00ff00" })).toHaveLength(2)
+    expect(validateJson({ type: "string", pattern: "^\\p{Lu}" }, "Élan")).toEqual([])
+    expect(schemaIssues({ type: "string", pattern: "([a-z" })).toHaveLength(1)
+  })
   it("canonical JSON ignores key order", () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }))
     expect(canonicalJson({ b: 1, a: 2 })).toBe(`{"a":2,"b":1}`)
