@@ -62,9 +62,55 @@ const resolveRef = (root: JsonSchema, ref: string): JsonSchema | undefined => {
   return typeof node === "boolean" || isRecord(node) ? node : undefined
 }
 
+/** The subschemas checked against the same value as `node` (no property or item in between), `$ref` followed. */
+const inPlaceSubschemas = (root: JsonSchema, node: Readonly<Record<string, unknown>>): ReadonlyArray<Readonly<Record<string, unknown>>> => {
+  const out: Array<unknown> = []
+  const ref = node["$ref"]
+  if (typeof ref === "string") out.push(resolveRef(root, ref))
+  for (const key of ["allOf", "anyOf", "oneOf"] as const) {
+    const list = node[key]
+    if (Array.isArray(list)) out.push(...list)
+  }
+  out.push(node["not"])
+  return out.filter(isRecord)
+}
+
+/**
+ * Whether following `$ref`, `allOf`, `anyOf`, `oneOf` and `not` from one of `starts` can come back to a schema
+ * without consuming any of the value (`{ "$ref": "#" }`, `{ "anyOf": [{ "$ref": "#" }, ...] }`): checking a value
+ * against such a schema never ends, or ends only at the depth limit after exponential work. Only `$ref` can close
+ * such a loop (a cyclic object is refused as too deep), so only schemas with one are walked. Iterative.
+ */
+const hasReferenceLoop = (root: JsonSchema, starts: ReadonlyArray<Readonly<Record<string, unknown>>>): boolean => {
+  const done = new Set<object>()
+  for (const start of starts) {
+    if (done.has(start)) continue
+    const onPath = new Set<object>([start])
+    const stack: Array<{ readonly node: object; readonly next: ReadonlyArray<Readonly<Record<string, unknown>>>; i: number }> = [
+      { node: start, next: inPlaceSubschemas(root, start), i: 0 }
+    ]
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as (typeof stack)[number]
+      const child = frame.next[frame.i++]
+      if (child === undefined) {
+        stack.pop()
+        onPath.delete(frame.node)
+        done.add(frame.node)
+        continue
+      }
+      if (onPath.has(child)) return true
+      if (done.has(child)) continue
+      onPath.add(child)
+      stack.push({ node: child, next: inPlaceSubschemas(root, child), i: 0 })
+    }
+  }
+  return false
+}
+
 /**
  * What is wrong with a schema itself: not an object, an unknown `type`, `properties` that is not an object,
- * `required` that is not a list of names, a `pattern` that does not compile, a `$ref` that points nowhere.
+ * `required` that is not a list of names, a `pattern` that does not compile, a `$ref` that points nowhere or loops
+ * back without consuming the value.
  * An empty list means the schema is usable.
  */
 export const schemaIssues = (schema: unknown, where = "the schema"): ReadonlyArray<string> => {
@@ -82,6 +128,7 @@ export const schemaIssues = (schema: unknown, where = "the schema"): ReadonlyArr
       issues.push(`${where} is nested too deeply`)
       return
     }
+    if (node["$ref"] !== undefined) referring.push(node)
     const type = node["type"]
     if (type !== undefined) {
       const names = Array.isArray(type) ? type : [type]
@@ -157,7 +204,11 @@ export const schemaIssues = (schema: unknown, where = "the schema"): ReadonlyArr
       issues.push(`${where} at ${path}: "$ref" ${JSON.stringify(ref)} does not point into this schema (only local "#/..." references are followed)`)
     }
   }
+  const referring: Array<Readonly<Record<string, unknown>>> = []
   visit(schema, "$", 0)
+  if (issues.length === 0 && referring.length > 0 && hasReferenceLoop(root, referring)) {
+    issues.push(`${where} refers to itself through "$ref" without going into a property or an item, so no value can be checked against it`)
+  }
   return issues
 }
 

@@ -153,6 +153,19 @@ describe("JSON Schema subset", () => {
     expect(validateJson({ type: "string", pattern: "^\\p{Lu}" }, "Élan")).toEqual([])
     expect(schemaIssues({ type: "string", pattern: "([a-z" })).toHaveLength(1)
   })
+  it("refuses a $ref that loops back without consuming the value (checking against it never ended), and keeps recursive schemas", () => {
+    expect(schemaIssues({ $ref: "#" })).toHaveLength(1)
+    expect(schemaIssues({ anyOf: [{ $ref: "#" }, { $ref: "#" }] })).toHaveLength(1)
+    const mutual = { $defs: { a: { anyOf: [{ $ref: "#/$defs/b" }, { type: "null" }] }, b: { allOf: [{ $ref: "#/$defs/a" }] } }, properties: { x: { $ref: "#/$defs/a" } } }
+    expect(schemaIssues(mutual)).toHaveLength(1)
+    const tree = { $defs: { node: { type: "object", properties: { children: { type: "array", items: { $ref: "#/$defs/node" } } } } }, $ref: "#/$defs/node" }
+    expect(schemaIssues(tree)).toEqual([])
+    expect(validateJson(tree, { children: [{ children: [] }, { children: [{}] }] })).toEqual([])
+    const shared = { $defs: { id: { type: "string" } }, properties: { a: { $ref: "#/$defs/id" }, b: { anyOf: [{ $ref: "#/$defs/id" }, { type: "null" }] } } }
+    expect(schemaIssues(shared)).toEqual([])
+    const exit = Effect.runSync(Effect.exit(validateRequest({ prompt: "x", tools: [{ name: "f", parameters: { type: "object", anyOf: [{ $ref: "#" }, { $ref: "#" }] } }] })))
+    expect(Exit.isFailure(exit)).toBe(true)
+  })
   it("canonical JSON ignores key order", () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }))
     expect(canonicalJson({ b: 1, a: 2 })).toBe(`{"a":2,"b":1}`)
