@@ -4,7 +4,7 @@
  * canonical arguments, structured answers by their parsed value, text by its normalised form. The result carries
  * every member's answer and the agreement ratio.
  */
-import { allAttemptsFailed, canonicalJson, readJson, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
+import { allAttemptsFailed, canonicalJson, invalidRequest, readJson, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
 import { Cause, Deferred, Effect, Exit, Scope } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
 import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
@@ -95,7 +95,8 @@ const tally = (members: ReadonlyArray<VoteMember>, weights: ReadonlyArray<number
 
 /**
  * Vote among steps (each once) or one step sampled `samples` times. Members run at once with role "vote"; as soon
- * as one answer has `quorum` votes the rest are cancelled. All failed: `allAttemptsFailed(errors)`.
+ * as one answer has `quorum` votes the rest are cancelled. All failed: `allAttemptsFailed(errors)`. A `normalize`
+ * that throws, no steps, or a `samples` / `quorum` that is not a whole number of 1 or more fail with `InvalidRequest`.
  */
 export const vote = (steps: ReadonlyArray<Step>, options: VoteOptions = {}): VotePlan => {
   const plans = steps.map(toPlan)
@@ -103,24 +104,46 @@ export const vote = (steps: ReadonlyArray<Step>, options: VoteOptions = {}): Vot
   const normalize = options.normalize ?? normalizeAnswer
   const quorum = options.quorum ?? Math.floor(members.length / 2) + 1
   const weights = options.weights ?? []
+  const isCount = (value: number | undefined) => value === undefined || (Number.isInteger(value) && value >= 1)
+  const optionIssues = [
+    ...(isCount(options.samples) ? [] : ["vote: samples must be a whole number of 1 or more"]),
+    ...(isCount(options.quorum) ? [] : ["vote: quorum must be a whole number of 1 or more"]),
+    ...(members.length > 0 ? [] : ["vote: give at least one step"])
+  ]
+  // A key the caller's `normalize` could not make ends the vote at once (it would otherwise wait out the deadline).
+  const keyOf = (completion: Completion, request: CompletionRequest) =>
+    Effect.try({
+      try: () => answerKey(completion, normalize, request),
+      catch: (error) => invalidRequest([`vote: the normalize function threw: ${error instanceof Error ? error.message.slice(0, 200) : "a non-Error value"}`])
+    })
   const run = (request: CompletionRequest): Effect.Effect<VoteResult, ProviderError> =>
     Effect.gen(function*() {
+      if (optionIssues.length > 0) return yield* Effect.fail(invalidRequest(optionIssues))
       const ended: Array<VoteMember> = []
-      const done = yield* Deferred.make<boolean>()
+      const done = yield* Deferred.make<boolean, ProviderError>()
       const scope = yield* Scope.make("parallel")
+      const decide = () => {
+        const best = tally(ended, weights)
+        if (best !== undefined && best.votes >= quorum && ended.length < members.length) return Deferred.succeed(done, true)
+        return ended.length === members.length ? Deferred.succeed(done, false) : Effect.void
+      }
       const onEnd = (index: number) => (exit: Exit.Exit<Completion, ProviderError>) =>
         Effect.suspend(() => {
           const step = members[index]!.name
           if (Exit.isSuccess(exit)) {
-            ended.push({ index, step, outcome: "answered", answer: exit.value.text, key: answerKey(exit.value, normalize, request), completion: exit.value })
-          } else {
-            const error = Cause.findErrorOption(exit.cause)
-            if (error._tag === "None") return Effect.void
-            ended.push({ index, step, outcome: "failed", error: error.value })
+            const completion = exit.value
+            return keyOf(completion, request).pipe(Effect.matchEffect({
+              onFailure: (error) => Deferred.fail(done, error),
+              onSuccess: (key) => {
+                ended.push({ index, step, outcome: "answered", answer: completion.text, key, completion })
+                return decide()
+              }
+            }))
           }
-          const best = tally(ended, weights)
-          if (best !== undefined && best.votes >= quorum && ended.length < members.length) return Deferred.succeed(done, true)
-          return ended.length === members.length ? Deferred.succeed(done, false) : Effect.void
+          const error = Cause.findErrorOption(exit.cause)
+          if (error._tag === "None") return Effect.void
+          ended.push({ index, step, outcome: "failed", error: error.value })
+          return decide()
         })
       const stoppedEarly = yield* Effect.gen(function*() {
         for (let index = 0; index < members.length; index++) {

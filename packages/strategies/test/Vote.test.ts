@@ -52,6 +52,26 @@ describe("vote", () => {
       assert.strictEqual(flipped.key, "41")
     }))
 
+  it.effect("a normalize that throws fails the vote at once with InvalidRequest; samples 0 and quorum 0 are refused", () =>
+    Effect.gen(function*() {
+      const a = scriptedModel({ id: "local/a", script: [{ text: "4" }] })
+      const b = scriptedModel({ id: "cloud/b", script: [{ text: "4", latencyMs: 60_000 }] })
+      const throwing = () => {
+        throw new Error("no number in the answer")
+      }
+      // No clock advance: the vote must end on the first answer, not wait for the slow member or a deadline.
+      const fiber = yield* Effect.forkChild(Effect.flip(vote([a, b], { normalize: throwing }).run(request)))
+      yield* Effect.yieldNow
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error.reason._tag, "InvalidRequest")
+      assert.include(error.message, "normalize")
+      assert.strictEqual(b.calls[0]?.outcome, "interrupted")
+      const noSamples = yield* Effect.flip(vote([a], { samples: 0 }).run(request))
+      assert.strictEqual(noSamples.reason._tag, "InvalidRequest")
+      const noQuorum = yield* Effect.flip(vote([a, b], { quorum: 0 }).run(request))
+      assert.strictEqual(noQuorum.reason._tag, "InvalidRequest")
+    }))
+
   it.effect("members that fail are listed; all failed is AllAttemptsFailed", () =>
     Effect.gen(function*() {
       const a = scriptedModel({ id: "local/a", script: [{ fail: "Unavailable" }] })
