@@ -6,8 +6,8 @@
  * rejected.
  */
 import {
-  allAttemptsFailed, type Completion, type CompletionRequest, messageText, type ProviderError, readJson, structuredOutputIssues,
-  toolCallIssues
+  allAttemptsFailed, type Completion, type CompletionRequest, invalidRequest, messageText, type ProviderError, readJson,
+  structuredOutputIssues, toolCallIssues
 } from "@orch/provider"
 import { Effect, Result, Schema } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
@@ -217,7 +217,11 @@ export const cascade = (stages: ReadonlyArray<CascadeStage>, options: { readonly
         }
         let rejected: Rejection | undefined
         for (const scorer of scorers) {
-          const verdict = yield* scorer.score(answer.success, { request, stage: plan })
+          // A caller's scorer (or a `validator` predicate) that throws fails the call with a typed error, not a defect.
+          const verdict = yield* Effect.try({
+            try: () => scorer.score(answer.success, { request, stage: plan }),
+            catch: (error) => invalidRequest([`cascade: the scorer "${scorer.name}" threw: ${error instanceof Error ? error.message.slice(0, 200) : "a non-Error value"}`])
+          }).pipe(Effect.flatten)
           if (!verdict.accept) {
             rejected = { stage, stageName: plan.name, scorer: scorer.name, reason: verdict.reason }
             break

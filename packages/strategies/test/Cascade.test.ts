@@ -48,6 +48,19 @@ describe("cascade", () => {
       assert.strictEqual(digits.stage, 1)
     }))
 
+  it.effect("a scorer that throws fails the call with InvalidRequest naming it (not a defect)", () =>
+    Effect.gen(function*() {
+      const cheap = scriptedModel({ id: "local/a", script: [{ text: "7" }] })
+      const strong = scriptedModel({ id: "cloud/b", script: [{ text: "7" }] })
+      const throwing = validator(() => {
+        throw new Error("the checker crashed")
+      }, "crashy")
+      const error = yield* Effect.flip(cascade([cheap, strong], { scorers: [throwing] }).run(request))
+      assert.strictEqual(error.reason._tag, "InvalidRequest")
+      assert.include(error.message, "crashy")
+      assert.strictEqual(strong.calls.length, 0)
+    }))
+
   it.effect("disagreement among k samples escalates", () =>
     Effect.gen(function*() {
       const flaky = scriptedModel({ id: "local/a", script: [{ text: "A" }, { text: "B" }, { text: "C" }] })
