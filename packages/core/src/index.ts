@@ -3,7 +3,7 @@
  * application hands in, with the strategies, the task router and the cost tracker. An Effect API (services and
  * layers) and a Promise API (`createOrchestrator`, `getOrchestrator`).
  */
-export * from "./MeteredModel.ts"
+export * from "./AttemptLedger.ts"
 export * from "./ModelCatalog.ts"
 export * from "./ModelOrchestrator.ts"
 export * from "./OrchestratedResponse.ts"

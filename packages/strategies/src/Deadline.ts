@@ -54,3 +54,39 @@ export const withDeadlineStream = <A, R>(
       Stream.provideService(Deadline, deadline)
     )
   }))
+
+/**
+ * Run `self` under an absolute deadline `at` (epoch ms on the Effect clock) fixed when the call was made, or the one
+ * in scope if sooner; `totalMs` names the deadline in the Timeout error. Fails at once when it has passed.
+ */
+export const withDeadlineAt = <A, R>(
+  self: Effect.Effect<A, ProviderError, R>,
+  at: number,
+  totalMs: number
+): Effect.Effect<A, ProviderError, R> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const outer = yield* Deadline
+    const deadline = outer === undefined ? at : Math.min(outer, at)
+    if (deadline - now <= 0) return yield* Effect.fail(deadlineError(totalMs))
+    return yield* self.pipe(
+      Effect.timeoutOrElse({ duration: deadline - now, orElse: () => Effect.fail(deadlineError(totalMs)) }),
+      Effect.provideService(Deadline, deadline)
+    )
+  })
+
+/** Stream form of `withDeadlineAt`. */
+export const withDeadlineAtStream = <A, R>(
+  self: Stream.Stream<A, ProviderError, R>,
+  at: number,
+  totalMs: number
+): Stream.Stream<A, ProviderError, R> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const outer = yield* Deadline
+    const deadline = outer === undefined ? at : Math.min(outer, at)
+    return self.pipe(
+      Stream.interruptWhen(Effect.andThen(Effect.sleep(Math.max(0, deadline - now)), Effect.fail(deadlineError(totalMs)))),
+      Stream.provideService(Deadline, deadline)
+    )
+  }))
