@@ -8,7 +8,7 @@
  */
 import type { CostTrackerShape, Reservation } from "@orch/cost-tracker"
 import type { ProviderError } from "@orch/provider"
-import type { AttemptEnd, AttemptHook, AttemptOutcome, AttemptStartInfo } from "@orch/strategies"
+import { type AttemptEnd, type AttemptHook, type AttemptOutcome, type AttemptStartInfo, deadlineError, remainingMs } from "@orch/strategies"
 import { Clock, Effect, Exit, Fiber, Metric, Tracer } from "effect"
 import type { AttemptSummary } from "./OrchestratedResponse.ts"
 
@@ -66,16 +66,22 @@ const makeSeries = () => {
 }
 
 /**
- * Reserve so that an interruption while the reservation is in flight does not leak it: the reservation runs in its
- * own fiber (finishing at once for an in-memory ledger); an interrupted caller leaves it to finish and release.
+ * Reserve so that neither the deadline nor an interruption while the reservation is in flight leaks it: the
+ * reservation runs in its own fiber (finishing at once for an in-memory ledger); a caller that stops waiting (the
+ * deadline in scope passed, or it was interrupted) leaves it to finish and be released.
  */
 const reserveReleasingLate = (tracker: CostTrackerShape, reserve: Effect.Effect<Reservation, ProviderError>): Effect.Effect<Reservation, ProviderError> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(Effect.forkDetach(reserve, { startImmediately: true }), (fiber) => {
       const done = fiber.pollUnsafe()
       if (done !== undefined) return done
-      return restore(Fiber.join(fiber)).pipe(Effect.onInterrupt(() =>
-        Effect.forkDetach(Effect.flatMap(Fiber.await(fiber), (exit) => (Exit.isSuccess(exit) ? Effect.ignore(tracker.release(exit.value)) : Effect.void)))))
+      const releaseLate = Effect.forkDetach(Effect.flatMap(Fiber.await(fiber), (exit) => (Exit.isSuccess(exit) ? Effect.ignore(tracker.release(exit.value)) : Effect.void)))
+      const waited = Effect.flatMap(remainingMs, (remaining) =>
+        remaining === undefined ? Fiber.join(fiber) : Effect.timeoutOrElse(Fiber.join(fiber), {
+          duration: remaining,
+          orElse: () => Effect.andThen(releaseLate, Effect.fail(deadlineError(remaining)))
+        }))
+      return restore(waited).pipe(Effect.onInterrupt(() => releaseLate))
     }))
 
 /** The owner of the ledger hooks of an orchestrator: its metric series, and a hook per request. */

@@ -34,8 +34,8 @@ export interface ModelCatalog {
 /** How long a provider's availability and model list are reused. */
 export const defaultCatalogTtl = Duration.seconds(5)
 
-/** The longest wait for one provider's availability probe and model listing together. */
-export const defaultProbeLimit = Duration.seconds(5)
+/** The longest wait for one provider's availability probe and model listing together, by default. */
+export const defaultProbeLimit = Duration.seconds(120)
 
 const statusOf = (provider: Provider, limitMs: number): Effect.Effect<ProviderStatus> => {
   const probe = Effect.gen(function*() {

@@ -12,7 +12,7 @@ import {
 } from "@orch/provider"
 import {
   attempt, chain, chainPair, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote,
-  withAttemptHook, withAttemptHookStream, withDeadlineAt, withDeadlineAtStream
+  underDeadline, underDeadlineStream, withAttemptHook, withAttemptHookStream, withDeadlineAt
 } from "@orch/strategies"
 import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
 import { Clock, Context, Effect, Layer, Metric, type Scope, Stream, Tracer } from "effect"
@@ -80,7 +80,6 @@ const requestLatency = Metric.histogram("orch_request_latency_ms", {
 const defaultDeadlineMs = 120_000
 const defaultMaxModelsPerKind = 3
 const defaultCloudRetries = 1
-const defaultProbeLimitMs = 5_000
 
 /**
  * The error when no model can take a call: Unavailable with each provider's reason when providers of the kind
@@ -163,7 +162,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
   Effect.gen(function*() {
     const tracker = yield* CostTracker
     const router = yield* TaskRouter
-    const catalog: ModelCatalog = yield* makeModelCatalog(options.providers, defaultCatalogTtl, Math.min(defaultProbeLimitMs, Number.isFinite(options.deadlineMs) && (options.deadlineMs ?? 0) > 0 ? options.deadlineMs ?? defaultDeadlineMs : defaultDeadlineMs))
+    // A provider's probe and listing may take as long as a call (an embedded model loads); the call's deadline bounds each call.
+    const catalog: ModelCatalog = yield* makeModelCatalog(options.providers, defaultCatalogTtl, Number.isFinite(options.deadlineMs) && (options.deadlineMs ?? 0) > 0 ? options.deadlineMs ?? defaultDeadlineMs : defaultDeadlineMs)
     const ledgers = makeAttemptLedger(tracker)
     const maxPerKind = options.maxModelsPerKind ?? defaultMaxModelsPerKind
     const defaultStrategy = options.strategy ?? "auto"
@@ -302,11 +302,12 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const complete = (input: PromptInput, callOptions: CallOptions = {}, forced?: { readonly strategy: string }) =>
       observe(
         Effect.flatMap(validate(input, callOptions, forced), (call) =>
-          withDeadlineAt(Effect.gen(function*() {
-            const prepared = yield* prepare(call, callOptions)
-            const completion = yield* withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger))
+          Effect.gen(function*() {
+            const prepared = yield* withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs)
+            // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
+            const completion = yield* underDeadline(withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger)), call.deadlineAt)
             return respond(prepared, prepared.strategy, completion, yield* Clock.currentTimeMillis, completion.timings.firstTokenMs)
-          }), call.deadlineAt, call.deadlineMs)),
+          })),
         forced?.strategy === "auto" ? "orch.delegate" : "orch.complete"
       )
 
@@ -318,7 +319,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           let firstTokenMs: number | undefined
           const planned = withAttemptHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), ledgers.hookFor(prepared.ledger))
           // A plain loop over each array of parts: no effect per chunk, whatever the strategy's depth.
-          const parts = withDeadlineAtStream(planned, call.deadlineAt, call.deadlineMs).pipe(
+          const parts = underDeadlineStream(planned, call.deadlineAt).pipe(
             Stream.mapArray((array) => {
               for (const part of array) {
                 if (part.type === "text-delta") {

@@ -201,7 +201,7 @@ export const attempt = (model: LanguageModel): Plan => {
           ? parts
           : Stream.interruptWhen(parts, Effect.flatMap(Clock.currentTimeMillis, (now) => {
             const remaining = Math.max(0, (started.deadline as number) - now)
-            return Effect.andThen(Effect.sleep(remaining), Effect.fail(deadlineError(remaining)))
+            return Effect.andThen(Effect.sleep(remaining), Effect.suspend(() => Effect.fail(deadlineError(remaining))))
           }))
         return Stream.onExit(bounded, (exit) => reportEnd(exit as Exit.Exit<void, ProviderError>, started, request, progress))
       })))
