@@ -8,7 +8,7 @@
 import { CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
 import {
   type Completion, type CompletionRequest, invalidRequest, isProviderError, type LanguageModel, type ModelInfo, providerError,
-  type ProviderError, type StreamPart, validateRequest
+  type ProviderError, type StreamPart, type ToolCall, validateRequest, withStructuredOutput
 } from "@orch/provider"
 import {
   attempt, chain, chainPair, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote,
@@ -16,13 +16,15 @@ import {
 } from "@orch/strategies"
 import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
 import { Clock, Context, Effect, Layer, Metric, type Scope, Stream, Tracer } from "effect"
+import { capableModels } from "./Capabilities.ts"
 import { makeAttemptLedger, makeRequestLedger, type RequestLedger } from "./AttemptLedger.ts"
 import { defaultCatalogTtl, makeModelCatalog, type ModelCatalog, type ProviderStatus } from "./ModelCatalog.ts"
 import type { AttemptSummary, EnsembleMember, EnsembleResponse, OrchestratedResponse, RoutingSummary, TaskTypeSource } from "./OrchestratedResponse.ts"
 import { budgetsOf, type CallOptions, type EnsembleOptions, type OrchestratorOptions, type PromptInput, toRequest } from "./OrchestratorOptions.ts"
-/** A part of an orchestrated stream: text as it comes, then the whole response. */
+/** A part of an orchestrated stream: text as it comes, each tool call once complete, then the whole response. */
 export type OrchestratedStreamPart =
   | { readonly type: "text-delta"; readonly delta: string }
+  | { readonly type: "tool-call"; readonly id: string; readonly name: string; readonly arguments: Readonly<Record<string, unknown>> }
   | { readonly type: "response"; readonly response: OrchestratedResponse }
 
 /** What the orchestrator offers. Every method's errors are `ProviderError`s with a typed reason. */
@@ -227,7 +229,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           if (strategy === "auto") strategy = decision.strategy === "auto" ? "local_first" : decision.strategy
           routing = { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
         }
-        const models = yield* resolveAll(ids, caller !== undefined)
+        const models = yield* capableModels(yield* resolveAll(ids, caller !== undefined), request)
         const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind)
         const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind)
         const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
@@ -283,7 +285,9 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         costUsd,
         costKnown: known === attempts.length,
         latencyMs: now - prepared.startedAt,
-        ...(firstTokenMs !== undefined ? { firstTokenMs } : {})
+        ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
+        ...(completion.toolCalls !== undefined && completion.toolCalls.length > 0 ? { toolCalls: completion.toolCalls } : {}),
+        ...(completion.object !== undefined ? { object: completion.object } : {})
       }
     }
 
@@ -305,7 +309,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           Effect.gen(function*() {
             const prepared = yield* withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs)
             // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
-            const completion = yield* underDeadline(withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger)), call.deadlineAt)
+            const raw = yield* underDeadline(withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger)), call.deadlineAt)
+            const completion = yield* withStructuredOutput(prepared.request, raw)
             return respond(prepared, prepared.strategy, completion, yield* Clock.currentTimeMillis, completion.timings.firstTokenMs)
           })),
         forced?.strategy === "auto" ? "orch.delegate" : "orch.complete"
@@ -315,6 +320,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       Stream.unwrap(Effect.flatMap(validate(input, callOptions), (call) =>
         Effect.map(Effect.zip(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), Clock.Clock), ([prepared, clock]) => {
           const text: Array<string> = []
+          const toolCalls: Array<ToolCall> = []
           let finish: Extract<StreamPart, { type: "finish" }> | undefined
           let firstTokenMs: number | undefined
           const planned = withAttemptHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), ledgers.hookFor(prepared.ledger))
@@ -325,18 +331,23 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
                 if (part.type === "text-delta") {
                   if (firstTokenMs === undefined) firstTokenMs = clock.currentTimeMillisUnsafe() - prepared.startedAt
                   text.push(part.delta)
-                } else if (part.type === "finish") finish = part
+                } else if (part.type === "tool-call") toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
+                else if (part.type === "finish") finish = part
               }
               return array
             }),
-            Stream.filter((part): part is Extract<StreamPart, { type: "text-delta" }> => part.type === "text-delta"),
-            Stream.map((part): OrchestratedStreamPart => ({ type: "text-delta", delta: part.delta }))
+            Stream.filter((part): part is Extract<StreamPart, { type: "text-delta" | "tool-call" }> => part.type === "text-delta" || part.type === "tool-call"),
+            Stream.map((part): OrchestratedStreamPart => (part.type === "text-delta" ? { type: "text-delta", delta: part.delta } : part))
           )
           const final = Stream.fromEffect(Effect.suspend(() => {
             const done = finish
             if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
-            const completion: Completion = { text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings }
-            return Effect.succeed<OrchestratedStreamPart>({ type: "response", response: respond(prepared, prepared.strategy, completion, clock.currentTimeMillisUnsafe(), firstTokenMs) })
+            const completion: Completion = {
+              text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
+              ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
+            }
+            return Effect.map(withStructuredOutput(prepared.request, completion), (checked): OrchestratedStreamPart =>
+              ({ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }))
           }))
           return Stream.concat(parts, final)
         })))
@@ -362,7 +373,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
             }
             const hook = ledgers.hookFor(prepared.ledger)
             const finish = (completion: Completion, detail: { readonly members: ReadonlyArray<EnsembleMember>; readonly agreement: number }) =>
-              Effect.map(Clock.currentTimeMillis, (now): EnsembleResponse => ({ ...respond(prepared, "ensemble", completion, now), mode, ...detail }))
+              Effect.flatMap(withStructuredOutput(prepared.request, completion), (checked) =>
+                Effect.map(Clock.currentTimeMillis, (now): EnsembleResponse => ({ ...respond(prepared, "ensemble", checked, now), mode, ...detail })))
             const costOf = (provider: string, model: string) => {
               const attempts = prepared.ledger.attempts.filter((a) => a.provider === provider && a.model === model)
               return attempts.some((a) => a.costUsd === null) ? null : attempts.reduce((s, a) => s + (a.costUsd ?? 0), 0)

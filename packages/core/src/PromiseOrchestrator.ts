@@ -108,7 +108,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
         Effect.sync(() => {
           for (const part of parts) {
             if (part.type === "text-delta") buffered.push(part.delta)
-            else resolveResponse(part.response)
+            else if (part.type === "response") resolveResponse(part.response)
           }
           notify()
         })), controller.signal

@@ -4,10 +4,12 @@
  * layers) and a Promise API (`createOrchestrator`, `getOrchestrator`).
  */
 export * from "./AttemptLedger.ts"
+export * from "./Capabilities.ts"
 export * from "./ModelCatalog.ts"
 export * from "./ModelOrchestrator.ts"
 export * from "./OrchestratedResponse.ts"
 export * from "./OrchestratorOptions.ts"
 export * from "./EnvironmentConfig.ts"
 export * from "./PromiseOrchestrator.ts"
+export * from "./SchemaOutput.ts"
 export { ProviderError } from "@orch/provider"

@@ -1,6 +1,8 @@
 /**
- * What a model returns: text, why it stopped, the tokens it used and how long it took.
+ * What a model returns: text, the tool calls it made, the structured object it produced, why it stopped, the tokens
+ * it used and how long it took.
  */
+import type { ToolCall } from "./Request.ts"
 
 /** Token counts of one call. `estimated` is true when the service reported none and @orch counted them. */
 export interface Usage {
@@ -46,6 +48,15 @@ export interface Completion {
   readonly meanLogprob?: number
   /** The service's response id, when it gave one. */
   readonly responseId?: string
+  /** The tool calls the model made, arguments parsed; with them the finish reason is `tool-calls`. */
+  readonly toolCalls?: ReadonlyArray<ToolCall>
+  /**
+   * For `responseFormat: { type: "json" }`: the parsed answer, checked against the schema when one was given
+   * (see `StructuredOutput`). Absent for text answers.
+   */
+  readonly object?: unknown
+  /** The signature of the reasoning (Anthropic thinking), to send back to the same backend with the history. */
+  readonly reasoningSignature?: string
 }
 
 /** An empty usage record. */

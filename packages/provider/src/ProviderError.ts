@@ -27,10 +27,16 @@ export interface ModelNotFound { readonly _tag: "ModelNotFound"; readonly modelI
 export interface ContextLengthExceeded { readonly _tag: "ContextLengthExceeded"; readonly limit?: number }
 /** The service refused on content policy. */
 export interface ContentFiltered { readonly _tag: "ContentFiltered" }
-/** The request itself is wrong (validation, an unsupported parameter). */
-export interface InvalidRequest { readonly _tag: "InvalidRequest"; readonly issues: ReadonlyArray<string> }
-/** The response could not be parsed, or lacked required fields. */
-export interface MalformedResponse { readonly _tag: "MalformedResponse" }
+/**
+ * The request itself is wrong (validation, an unsupported parameter). `missingCapabilities` is set when no model
+ * that could be asked can take what the request needs (`tools`, `images`, `files`, `jsonSchema`).
+ */
+export interface InvalidRequest { readonly _tag: "InvalidRequest"; readonly issues: ReadonlyArray<string>; readonly missingCapabilities?: ReadonlyArray<string> }
+/**
+ * The response could not be parsed, or lacked required fields. For a structured answer (`responseFormat: json`) that
+ * was not JSON or did not match its schema, `text` is the model's answer and `issues` says where it failed.
+ */
+export interface MalformedResponse { readonly _tag: "MalformedResponse"; readonly text?: string; readonly issues?: ReadonlyArray<string> }
 /** A stream ended without its terminator, or with an in-band error, after some text. */
 export interface StreamInterrupted { readonly _tag: "StreamInterrupted"; readonly partialText: string; readonly usage?: Usage; readonly upstreamType?: string }
 /** A hard budget would be exceeded by this call's worst case; nothing was sent. */

@@ -7,7 +7,7 @@ import type Anthropic from "@anthropic-ai/sdk"
 import { Clock, Effect, Redacted, Stream } from "effect"
 import {
   optionsFor,
-  toMessages,
+  textMessages,
   type Completion,
   type CompletionRequest,
   type FinishReason,
@@ -96,7 +96,7 @@ const countsOf = (tokens: AnthropicTokens | null | undefined): TokenCounts => {
 
 /** The request body: system prompt from the system messages, alternating turns, `max_tokens` always set. */
 const messageBody = (name: string, request: CompletionRequest, defaultMaxTokens: number): MessageBody => {
-  const all = toMessages(request)
+  const all = textMessages(request)
   const system = all.filter((m) => m.role === "system").map((m) => m.content).join("\n\n")
   const turns: Array<{ role: "user" | "assistant"; content: string }> = []
   for (const message of all) {

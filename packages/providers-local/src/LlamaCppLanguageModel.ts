@@ -4,7 +4,7 @@
  * generation at once. `generate` skips the stream machinery (the same engine call, no per-token parts).
  */
 import {
-  invalidRequest, requestText, toMessages, validateRequest,
+  invalidRequest, requestText, textMessages, validateRequest,
   type Completion, type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type StreamPart
 } from "@orch/provider"
 import { Cause, Clock, Effect, Queue, Stream } from "effect"
@@ -29,7 +29,7 @@ export const llamaFinishReason = (stopReason: string): FinishReason => {
 
 /** The generation for a request: every message but the last user message is history. */
 export const llamaGeneration = (request: CompletionRequest): Effect.Effect<LlamaGeneration, ProviderError> => {
-  const messages = toMessages(request)
+  const messages = textMessages(request)
   const last = messages[messages.length - 1]
   if (last === undefined || last.role !== "user") {
     return Effect.fail(invalidRequest(["the embedded engine answers a user message: the last message must be from the user"]))

@@ -4,7 +4,7 @@
  * an `{"error": ...}` line inside a stream or a stream without `done: true` fails the stream.
  */
 import {
-  providerError, requestText, toMessages, validateRequest,
+  providerError, requestText, textMessages, validateRequest,
   type Completion, type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError
 } from "@orch/provider"
 import type { ChatRequest, ChatResponse } from "ollama"
@@ -43,7 +43,7 @@ export const ollamaChatRequest = (model: string, request: CompletionRequest, kee
   const { options: _ignored, ...rest } = own
   return {
     model,
-    messages: toMessages(request).map((m) => ({ role: m.role, content: m.content })),
+    messages: textMessages(request).map((m) => ({ role: m.role, content: m.content })),
     ...(Object.keys(options).length > 0 ? { options } : {}),
     ...(format !== undefined ? { format: format as string | object } : {}),
     ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {}),

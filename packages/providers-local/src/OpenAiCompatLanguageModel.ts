@@ -5,7 +5,7 @@
  * iterator can end silently on a truncated stream, so a stream counts as finished only once a finish reason arrived.
  */
 import {
-  providerError, requestText, toMessages, validateRequest,
+  providerError, requestText, textMessages, validateRequest,
   type Completion, type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError
 } from "@orch/provider"
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions"
@@ -36,7 +36,7 @@ export const openAiChatBody = (model: string, request: CompletionRequest, backen
   const format = request.responseFormat
   return {
     model,
-    messages: toMessages(request).map((m) => ({ role: m.role, content: m.content })),
+    messages: textMessages(request).map((m) => ({ role: m.role, content: m.content })),
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.topP !== undefined ? { top_p: request.topP } : {}),

@@ -9,7 +9,7 @@ import {
   approximateTokenCount,
   optionsFor,
   requestText,
-  toMessages,
+  textMessages,
   type Completion,
   type CompletionRequest,
   type FinishReason,
@@ -94,7 +94,7 @@ export const chatBody = (model: ChatCompletionsModel, request: CompletionRequest
   const responseFormat = responseFormatOf(request)
   const body = {
     model: model.name,
-    messages: toMessages(request).map((m) => ({ role: m.role, content: m.content })),
+    messages: textMessages(request).map((m) => ({ role: m.role, content: m.content })),
     ...(request.maxTokens !== undefined ? { [model.maxTokensField]: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.topP !== undefined ? { top_p: request.topP } : {}),
