@@ -4,7 +4,8 @@
  * interleaved rounds; then the in-process figures over an in-memory model (added time, per-chunk overhead, heap over
  * 100,000 calls) and the event-loop block of a 1,000-call burst.
  *
- * Run: `node --expose-gc --conditions=@orch/source apps/proving-ground/src/PeerBench.ts [--quick]`. It prints
+ * Run: `node --expose-gc --conditions=@orch/source apps/proving-ground/src/PeerBench.ts [--quick] [--peers |
+ * --in-process]` (`PEER_CALLS` and `PEER_ROUNDS` set the calls per client per round and the rounds). It prints
  * markdown tables; every figure is a ratio to the raw SDK or a difference from the model called directly.
  */
 import { createOpenAI } from "@ai-sdk/openai"
@@ -294,10 +295,13 @@ const inProcess = async (rounds: number, calls: number): Promise<void> => {
 }
 
 const main = async () => {
-  say(`Node ${process.version}, ${process.platform}/${process.arch}; command: \`node --expose-gc --conditions=@orch/source apps/proving-ground/src/PeerBench.ts${quick ? " --quick" : ""}\``)
+  const knobs = ["PEER_CALLS", "PEER_ROUNDS"].flatMap((k) => (process.env[k] !== undefined ? [`${k}=${process.env[k]} `] : [])).join("")
+  say(`Node ${process.version}, ${process.platform}/${process.arch}; command: \`${knobs}node --expose-gc --conditions=@orch/source apps/proving-ground/src/PeerBench.ts${process.argv.slice(2).map((a) => ` ${a}`).join("")}\``)
   say("")
   const only = process.argv.find((a) => a === "--peers" || a === "--in-process")
-  if (only !== "--in-process") await peers(quick ? 2 : 3, quick ? 300 : 1000)
+  const rounds = Number(process.env["PEER_ROUNDS"] ?? (quick ? 2 : 3))
+  const calls = Number(process.env["PEER_CALLS"] ?? (quick ? 300 : 1000))
+  if (only !== "--in-process") await peers(rounds, calls)
   if (only !== "--peers") await inProcess(quick ? 3 : 5, quick ? 2000 : 5000)
 }
 
