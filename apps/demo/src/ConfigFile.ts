@@ -19,6 +19,7 @@ export const configKeys = {
   costDb: { variable: "ORCH_COST_DB", type: "string" },
   ollamaHost: { variable: "OLLAMA_HOST", type: "string" },
   vllmBaseUrl: { variable: "VLLM_BASE_URL", type: "string" },
+  servers: { variable: "ORCH_SERVERS", type: "string" },
   llamaModel: { variable: "ORCH_LLAMA_MODEL", type: "string" },
   llamaThreads: { variable: "ORCH_LLAMA_THREADS", type: "number" },
   openaiBaseUrl: { variable: "OPENAI_BASE_URL", type: "string" },
@@ -28,8 +29,11 @@ export const configKeys = {
 
 const keyHint = "API keys are read from the environment only (OPENAI_API_KEY, ANTHROPIC_API_KEY, LIGHTNING_API_KEY), never from a file"
 
-/** Read and validate a config file; the environment with the file's settings applied over it. */
-export const applyConfigFile = (file: string, env: Environment): Environment => {
+/**
+ * Read and validate a config file; the environment with the file's settings applied over it. `commandKeys` are keys
+ * one command reads itself (e.g. `orch serve`'s `aliases`): allowed, and left to it.
+ */
+export const applyConfigFile = (file: string, env: Environment, commandKeys: ReadonlyArray<string> = []): Environment => {
   if (!fs.existsSync(file)) throw new UsageError(`--config: no such file: ${file}`)
   let parsed: unknown
   try {
@@ -44,6 +48,7 @@ export const applyConfigFile = (file: string, env: Environment): Environment => 
   const settings: Record<string, string> = {}
   for (const [key, value] of Object.entries(parsed)) {
     if (/apikey|api_key|token|secret/i.test(key)) { problems.push(`"${key}": ${keyHint}`); continue }
+    if (commandKeys.includes(key)) continue
     const known = (configKeys as Record<string, { readonly variable: string; readonly type: string }>)[key]
     if (known === undefined) { problems.push(`"${key}" is not a setting; use one of ${Object.keys(configKeys).join(", ")}`); continue }
     if (typeof value !== known.type || (known.type === "number" && !Number.isFinite(value))) {

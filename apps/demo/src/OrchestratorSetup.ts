@@ -6,10 +6,10 @@
  */
 import fs from "node:fs"
 import path from "node:path"
-import { createOrchestrator, optionsFromEnvironment, type Orchestrator, type OrchestratorOptions } from "@orch/core"
+import { ModelOrchestrator, optionsFromEnvironment, type Orchestrator, orchestratorFromLayer, type OrchestratorOptions } from "@orch/core"
 import type { Provider } from "@orch/provider"
 import { localProviderConfig, makeLocalProvider, type LocalProviderConfig } from "@orch/providers-local"
-import { ConfigProvider, Effect } from "effect"
+import { ConfigProvider, Effect, Layer, Logger } from "effect"
 import { type Environment, ledgerPath, modelCacheDirectory } from "./DataDirectories.ts"
 import { makeProgressBar, type ProgressOutput } from "./ProgressBar.ts"
 import { strategyFromArgument } from "./StrategyAliases.ts"
@@ -100,5 +100,7 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
   const ledger = ledgerPath(env)
   fs.mkdirSync(path.dirname(ledger), { recursive: true })
   const options: OrchestratorOptions = { ...fromEnvironment, providers: [local, ...others], ledger: { type: "sqlite", path: ledger } }
-  return { orchestrator: createOrchestrator(options), options, ledgerPath: ledger, usesEmbeddedDefault }
+  // Log lines (e.g. the cost tracker's usage warnings) go to stderr: stdout carries the answer (`--json`: one object).
+  const orchestrator = orchestratorFromLayer(Layer.merge(ModelOrchestrator.layer(options), Layer.succeed(Logger.LogToStderr, true)))
+  return { orchestrator, options, ledgerPath: ledger, usesEmbeddedDefault }
 }

@@ -9,6 +9,7 @@ import { promisify } from "node:util"
 import { badInputCases, runBadInputs } from "./BadInput.ts"
 import { fallbackTiming, httpOverhead, inProcessOverhead, localVersusCloud, type Table } from "./Benchmarks.ts"
 import { cellName, cells, checks, runMatrix } from "./FaultMatrix.ts"
+import { hasRedisServer, moneySection, runMoneyFamilies } from "./Money.ts"
 import { benchNotes, findings } from "./Findings.ts"
 import { requestLoad, streamLoad } from "./Load.ts"
 import { watchProcess } from "./Observation.ts"
@@ -134,7 +135,10 @@ const benchPart = async (): Promise<string> => {
   return sections.join("\n")
 }
 
-const runners: Record<Part, () => Promise<string>> = { faults: faultsPart, "bad-input": badInputPart, load: loadPart, bench: benchPart }
+const runners: Record<Part, () => Promise<string>> = {
+  faults: faultsPart, "bad-input": badInputPart, load: loadPart, bench: benchPart,
+  money: async () => moneySection(await runMoneyFamilies(say), hasRedisServer())
+}
 
 const requested = process.argv[2]
 if (requested !== undefined && !(parts as ReadonlyArray<string>).includes(requested)) {

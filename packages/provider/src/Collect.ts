@@ -40,6 +40,8 @@ export const collectStream = <R>(stream: Stream.Stream<StreamPart, ProviderError
           timings: done.timings,
           ...(reasoning.length > 0 ? { reasoning: reasoning.join("") } : {}),
           ...(done.responseId !== undefined ? { responseId: done.responseId } : {}),
+          ...(done.meanLogprob !== undefined ? { meanLogprob: done.meanLogprob } : {}),
+          ...(done.logprobs !== undefined ? { logprobs: done.logprobs } : {}),
           ...(toolCalls.length > 0 ? { toolCalls } : {}),
           ...(done.object !== undefined ? { object: done.object } : {}),
           ...(done.reasoningSignature !== undefined ? { reasoningSignature: done.reasoningSignature } : {})

@@ -91,6 +91,8 @@ export class ProviderError extends Data.TaggedError("ProviderError")<{
   readonly provider?: string
   readonly model?: string
   readonly status?: number
+  /** The service's own error type, for errors a service reported in its body (`overloaded_error`, `insufficient_quota`). */
+  readonly upstreamType?: string
 }> {
   /** Whether the same model may succeed when tried again. */
   get isRetryable(): boolean {
@@ -111,6 +113,7 @@ export interface ErrorContext {
   readonly provider?: string
   readonly model?: string
   readonly status?: number
+  readonly upstreamType?: string
 }
 
 /** Build a `ProviderError`, dropping undefined context fields (exactOptionalPropertyTypes). */
@@ -120,7 +123,8 @@ export const providerError = (reason: ErrorReason, message: string, context: Err
     message,
     ...(context.provider !== undefined ? { provider: context.provider } : {}),
     ...(context.model !== undefined ? { model: context.model } : {}),
-    ...(context.status !== undefined ? { status: context.status } : {})
+    ...(context.status !== undefined ? { status: context.status } : {}),
+    ...(context.upstreamType !== undefined ? { upstreamType: context.upstreamType } : {})
   })
 
 /** An InvalidRequest error from one or more validation issues. */

@@ -2,7 +2,7 @@
  * The parts of a streamed completion, in the vocabulary the AI ecosystem shares (`text-start`, `text-delta`,
  * `text-end`, `tool-call-delta`, `tool-call`, `finish`). Errors travel in the stream's error channel as `ProviderError`, not as parts.
  */
-import type { FinishReason, Timings, Usage } from "./Completion.ts"
+import type { FinishReason, Timings, TokenLogprob, Usage } from "./Completion.ts"
 
 /** Text is about to arrive. */
 export interface TextStart { readonly type: "text-start" }
@@ -40,6 +40,10 @@ export interface Finish {
   readonly model: string
   readonly timings: Timings
   readonly responseId?: string
+  /** Mean log-probability per output token, when the backend returned log-probabilities. */
+  readonly meanLogprob?: number
+  /** Each output token's log-probability, when the request asked for them and the backend gave them. */
+  readonly logprobs?: ReadonlyArray<TokenLogprob>
   /** For JSON answers: the parsed object, checked against the request's schema (see `Completion.object`). */
   readonly object?: unknown
   /** The signature of the streamed reasoning, when the backend signs it (Anthropic). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import {
-  canonicalJson, collectStream, historyFor, isProviderError, lastUserText, requestText, schemaIssues, textMessages,
+  assembleToolCalls, canonicalJson, collectStream, historyFor, isProviderError, lastUserText, requestText, schemaIssues, textMessages,
   validateJson, validateRequest, withStructuredOutput, type Completion, type Message, type StreamPart
 } from "../src/index.ts"
 import { Stream } from "effect"
@@ -232,5 +232,41 @@ describe("history across providers", () => {
   it("keeps an orphan tool result as a user message instead of losing it", () => {
     const out = historyFor("ollama", [{ role: "user", content: "hi" }, { role: "tool", toolCallId: "gone", name: "lookup", content: "42" }])
     expect(out[1]).toEqual({ role: "user", content: "Result of the tool call lookup:\n42" })
+  })
+})
+
+describe("tool calls assembled from a stream", () => {
+  const finish: StreamPart = { type: "finish", finishReason: "tool-calls", usage: { inputTokens: 1, outputTokens: 1, estimated: false }, provider: "openai", model: "m", timings: { totalMs: 1 } }
+  const run = (parts: ReadonlyArray<StreamPart>) => Effect.runSync(Effect.exit(collectStream(assembleToolCalls(Stream.fromIterable(parts), () => "call_fresh"))))
+  it("joins arguments split anywhere, several calls interleaved, in index order, before finish", () => {
+    const exit = run([
+      { type: "tool-call-delta", index: 1, id: "call_b", name: "get_weather", argumentsDelta: "" },
+      { type: "tool-call-delta", index: 0, id: "call_a", name: "get_weather", argumentsDelta: "{\"ci" },
+      { type: "tool-call-delta", index: 1, argumentsDelta: "{\"city\":\"Ro" },
+      { type: "tool-call-delta", index: 0, argumentsDelta: "ty\":\"Oslo\"}" },
+      { type: "tool-call-delta", index: 1, argumentsDelta: "me\"}" },
+      { type: "tool-call-delta", index: 2, name: "now", argumentsDelta: "" },
+      finish
+    ])
+    expect(Exit.isSuccess(exit) && exit.value.toolCalls).toEqual([
+      { id: "call_a", name: "get_weather", arguments: { city: "Oslo" } },
+      { id: "call_b", name: "get_weather", arguments: { city: "Rome" } },
+      { id: "call_fresh", name: "now", arguments: {} }
+    ])
+  })
+  it("arguments that are not a JSON object fail MalformedResponse with the text; a call the adapter emitted whole is kept once", () => {
+    const bad = run([{ type: "tool-call-delta", index: 0, id: "c", name: "f", argumentsDelta: "{\"a\": 1" }, finish])
+    expect(Exit.isFailure(bad)).toBe(true)
+    if (Exit.isFailure(bad)) {
+      const reason = bad.cause.reasons[0]
+      const error = reason && "error" in reason ? reason.error : undefined
+      expect(isProviderError(error) && error.reason._tag === "MalformedResponse" && error.reason.text).toBe("{\"a\": 1")
+    }
+    const whole = run([
+      { type: "tool-call-delta", index: 0, id: "c", name: "f", argumentsDelta: "{}" },
+      { type: "tool-call", id: "c", name: "f", arguments: {} },
+      finish
+    ])
+    expect(Exit.isSuccess(whole) && whole.value.toolCalls?.length).toBe(1)
   })
 })

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { collectStream, type CompletionRequest } from "@orch/provider"
+import { collectStream, type CompletionRequest, type LanguageModel, providerError, type StreamPart } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
-import { Effect, Fiber, Stream } from "effect"
+import { Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { answerKey, cascade, fallback, jsonMatchesSchema, race, toolArgumentsMatchParameters, vote } from "../src/index.ts"
 
@@ -98,6 +98,45 @@ describe("tool calls and structured answers through the strategies", () => {
       const done = yield* Fiber.join(fiber)
       assert.deepStrictEqual(done.toolCalls?.map((c) => c.id), ["1"])
       assert.strictEqual(slow.calls[0]?.outcome, "interrupted")
+    }))
+
+  it.effect("a complete tool call reaches the caller as text does: it wins a streamed race before its stream finishes", () =>
+    Effect.gen(function*() {
+      // A model at the service seam whose call is complete at 10 ms but whose stream only finishes at 50 ms.
+      const parts: ReadonlyArray<readonly [number, StreamPart]> = [
+        [10, { type: "tool-call-delta", index: 0, id: "c1", name: "get_weather", argumentsDelta: "{\"city\":\"Oslo\"}" }],
+        [0, { type: "tool-call", id: "c1", name: "get_weather", arguments: { city: "Oslo" } }],
+        [40, { type: "finish", finishReason: "tool-calls", usage: { inputTokens: 1, outputTokens: 1, estimated: false }, provider: "local", model: "slow-finish", timings: { totalMs: 50 } }]
+      ]
+      const slowFinish: LanguageModel = {
+        id: "local/slow-finish", provider: "local", name: "slow-finish", kind: "local",
+        stream: () => Stream.fromIterable(parts).pipe(Stream.mapEffect(([wait, part]) => Effect.as(Effect.sleep(wait), part))),
+        generate: (request) => collectStream(slowFinish.stream(request))
+      }
+      const text = scriptedModel({ id: "cloud/text", script: [{ text: "sunny", firstTokenMs: 30 }] })
+      const fiber = yield* Effect.forkChild(collectStream(race([slowFinish, text]).stream(toolRequest)))
+      yield* TestClock.adjust(10)
+      assert.strictEqual(text.calls[0]?.outcome, "interrupted")
+      yield* TestClock.adjust(40)
+      const done = yield* Fiber.join(fiber)
+      assert.deepStrictEqual(done.toolCalls?.map((c) => c.name), ["get_weather"])
+    }))
+
+  it.effect("a stream continued after text is not continued after a tool call reached the caller (the call would be made twice)", () =>
+    Effect.gen(function*() {
+      const breaks: LanguageModel = {
+        id: "local/breaks", provider: "local", name: "breaks", kind: "local",
+        stream: () => Stream.concat(
+          Stream.fromIterable<StreamPart>([{ type: "tool-call", id: "c1", name: "get_weather", arguments: { city: "Oslo" } }]),
+          Stream.fail(providerError({ _tag: "ServerError", status: 500 }, "broke after the call", { provider: "local", model: "breaks" }))
+        ),
+        generate: (request) => collectStream(breaks.stream(request))
+      }
+      const next = scriptedModel({ id: "cloud/next", script: [{ toolCalls: [callOslo("c2")] }] })
+      const exit = yield* Effect.exit(Stream.runCollect(fallback([breaks, next], { continueAfterText: true }).stream(toolRequest)))
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) assert.include(String(exit.cause), "StreamInterrupted")
+      assert.strictEqual(next.calls.length, 0)
     }))
 
   it.effect("vote and cascade stream their tool calls", () =>
