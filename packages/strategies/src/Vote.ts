@@ -141,9 +141,12 @@ export const vote = (steps: ReadonlyArray<Step>, options: VoteOptions = {}): Vot
             }))
           }
           const error = Cause.findErrorOption(exit.cause)
-          if (error._tag === "None") return Effect.void
-          ended.push({ index, step, outcome: "failed", error: error.value })
-          return decide()
+          if (error._tag === "Some") {
+            ended.push({ index, step, outcome: "failed", error: error.value })
+            return decide()
+          }
+          // A member that died (a defect) ends the vote with it at once; waiting would last until the deadline.
+          return Cause.hasInterruptsOnly(exit.cause) ? Effect.void : Deferred.failCause(done, exit.cause as Cause.Cause<never>)
         })
       const stoppedEarly = yield* Effect.gen(function*() {
         for (let index = 0; index < members.length; index++) {

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type AttemptEvent } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
-import { Effect, Fiber } from "effect"
+import { Cause, Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { chain, vote } from "../src/index.ts"
+import { chain, makePlan, vote } from "../src/index.ts"
 import { eventsComplete, recordEvents } from "./Events.ts"
 
 const request = { prompt: "2+2?" }
@@ -70,6 +70,17 @@ describe("vote", () => {
       assert.strictEqual(noSamples.reason._tag, "InvalidRequest")
       const noQuorum = yield* Effect.flip(vote([a, b], { quorum: 0 }).run(request))
       assert.strictEqual(noQuorum.reason._tag, "InvalidRequest")
+    }))
+
+  it.effect("a member that dies ends the vote at once with the defect instead of waiting for the slow members", () =>
+    Effect.gen(function*() {
+      const broken = makePlan("broken", () => Effect.die(new Error("a bug in a custom step")), () => Stream.die(new Error("a bug")))
+      const slow = scriptedModel({ id: "cloud/b", script: [{ text: "4", latencyMs: 60_000 }] })
+      const fiber = yield* Effect.forkChild(Effect.exit(vote([broken, slow]).run(request)))
+      yield* Effect.yieldNow
+      const exit = yield* Fiber.join(fiber)
+      assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+      assert.strictEqual(slow.calls[0]?.outcome, "interrupted")
     }))
 
   it.effect("members that fail are listed; all failed is AllAttemptsFailed", () =>
