@@ -4,7 +4,7 @@
 import { defaultText } from "@orch/testing"
 import OpenAI from "openai"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import type { RunningGateway } from "../src/index.ts"
+import { type RunningGateway, virtualModels } from "../src/index.ts"
 import { canaryKey, clientOf, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
 
 interface OrchObject {
@@ -91,6 +91,14 @@ describe("chat completions", () => {
       { headers: { "x-orch-strategy": "CLOUD_ONLY", "x-orch-task-type": "code_review" } }
     )
     expect(orchOf(headers)).toMatchObject({ strategy: "cloud_only", task_type: "code_review", task_type_source: "given" })
+  })
+
+  it("answers through every virtual strategy model", async () => {
+    for (const [model, strategy] of Object.entries(virtualModels)) {
+      const answer = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Say hello" }] })
+      expect(answer.choices[0]?.message.content, model).toBeTruthy()
+      expect((answer as unknown as { orch: { strategy_requested: string } }).orch.strategy_requested, model).toBe(strategy)
+    }
   })
 
   it("answers even when the upstream names its model with characters a header cannot carry", async () => {
