@@ -275,11 +275,11 @@ describe("scenarios", () => {
     expect(result.stdout).toMatch(expected)
   })
 
-  // The agent loop needs the adapters to map tool calls (the provider kit's work): it runs once they do.
+  // The agent loop runs on the adapters' tool mapping (Ollama's tool call, then the OpenAI wire's).
   const awaitingToolMapping: ReadonlyArray<readonly [string, RegExp]> = [
     ["agent-loop", /tool call get_current_weather\(\{"city":"Paris"\}\) -> 18 °C, light rain[\s\S]*turn 2: openai\/gpt-4o-mini answered after ollama\/[^ ]+ \(Overloaded\) failed[\s\S]*final answer from openai\/gpt-4o-mini: In Paris[\s\S]*received the conversation as user -> assistant -> tool/]
   ]
-  it.skip.each(awaitingToolMapping)("%s runs to completion on the loopback stand-ins (awaits the adapters' tool mapping)", async (name, expected) => {
+  it.each(awaitingToolMapping)("%s runs to completion on the loopback stand-ins", async (name, expected) => {
     const result = await runNode(`apps/demo/src/scenarios/${name}.ts`, [], baseEnv())
     expect(result.stderr).toBe("")
     expect(result.code).toBe(0)
