@@ -109,6 +109,16 @@ describe("chat completions", () => {
     expect(response.headers.get("x-orch-model")).toMatch(/^openai\/gpt-4o-mini\?\?x-injected: 1 \?$/)
   })
 
+  it("sends tools upstream on OpenAI's wire and returns the recorded tool call", async () => {
+    upstreams.cloud.enqueue({ kind: "replay", fixture: "openai/chat_completion_tool_calls.json" })
+    const weather = { type: "function" as const, function: { name: "get_current_weather", parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] } } }
+    const answer = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Weather in San Francisco?" }], tools: [weather] })
+    expect(answer.choices[0]?.finish_reason).toBe("tool_calls")
+    expect(answer.choices[0]?.message.tool_calls).toEqual([{ id: "call_NnblzAO7oa78mQTzjUYLcouN", type: "function", function: { name: "get_current_weather", arguments: "{\"location\":\"San Francisco\"}" } }])
+    const [sent] = generations(upstreams.cloud)
+    expect((sent?.body as { tools?: Array<{ function: { name: string } }> }).tools?.[0]?.function.name).toBe("get_current_weather")
+  })
+
   it("maps response_format to the upstream's JSON mode", async () => {
     upstreams.cloud.enqueue({ kind: "synth", text: "{\"answer\": 4}" })
     const schema = { type: "object", properties: { answer: { type: "number" } }, required: ["answer"] }
