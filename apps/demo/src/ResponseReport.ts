@@ -63,7 +63,7 @@ export const responseJson = (response: OrchestratedResponse): ResponseJson => ({
 /** The routing decision: task type, confidence, how it was decided, the strategy and the route's models. */
 export const describeRouting = (response: OrchestratedResponse): string => {
   const routing = response.routing
-  const decided = routing.source === "given" ? "given with --task" : `classified by ${routing.classifiedBy ?? "signals"}`
+  const decided = routing.source === "given" ? "given with --task" : routing.source === "unclassified" ? "not classified: the model was named" : `classified by ${routing.classifiedBy ?? "signals"}`
   const asked = response.strategyRequested !== response.strategy ? ` (asked: ${response.strategyRequested})` : ""
   return [
     `route: task ${routing.taskType} (confidence ${routing.confidence.toFixed(2)}, ${decided}); strategy ${response.strategy}${asked}`,

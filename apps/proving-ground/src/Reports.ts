@@ -60,6 +60,8 @@ export const writeReports = async (findings: string): Promise<void> => {
     "measured in the same run, on the same server; figures are medians over rounds.",
     `Machine: ${machine}.`,
     "",
+    // The peer benchmark (issue #18) runs on its own (`src/PeerBench.ts`); its figures and notes are kept in results/peers.md.
+    await fs.readFile(path.join(resultsDirectory, "peers.md"), "utf8").catch(() => ""),
     await readSection("bench")
   ].join("\n")
   await fs.writeFile(path.join(repoRoot, "RELIABILITY.md"), reliability)

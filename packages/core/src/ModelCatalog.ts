@@ -1,10 +1,12 @@
 /**
  * The models the orchestrator can call: the providers it was given, which of them are available, their models
  * (cached for a few seconds, so a request does not probe every server), and the resolution of a model id to a
- * `LanguageModel` value.
+ * `LanguageModel` value. Each provider's probe and listing is bounded (a server that accepts the connection and
+ * never answers is reported as such), and a refresh runs in the catalog's own fiber: a caller whose deadline passes
+ * stops waiting, while the refresh goes on and its result serves the next calls.
  */
 import { type Availability, type LanguageModel, type ModelInfo, parseModelId, providerError, type Provider, type ProviderError } from "@orch/provider"
-import { Duration, Effect } from "effect"
+import { Clock, Deferred, Duration, Effect, type Scope } from "effect"
 
 /** One provider's state, for `orch providers` and for errors that name the fix. */
 export interface ProviderStatus {
@@ -32,8 +34,11 @@ export interface ModelCatalog {
 /** How long a provider's availability and model list are reused. */
 export const defaultCatalogTtl = Duration.seconds(5)
 
-const statusOf = (provider: Provider): Effect.Effect<ProviderStatus> =>
-  Effect.gen(function*() {
+/** The longest wait for one provider's availability probe and model listing together, by default. */
+export const defaultProbeLimit = Duration.seconds(120)
+
+const statusOf = (provider: Provider, limitMs: number): Effect.Effect<ProviderStatus> => {
+  const probe = Effect.gen(function*() {
     const availability = yield* provider.isAvailable
     if (!availability.available) return { name: provider.name, kind: provider.kind, availability, models: [] }
     const listed = yield* Effect.result(provider.listModels)
@@ -41,17 +46,56 @@ const statusOf = (provider: Provider): Effect.Effect<ProviderStatus> =>
       ? { name: provider.name, kind: provider.kind, availability, models: listed.success }
       : { name: provider.name, kind: provider.kind, availability, models: [], listError: listed.failure.message }
   })
+  return Effect.timeoutOrElse(probe, {
+    duration: limitMs,
+    orElse: () => {
+      const reason = `${provider.name} did not answer its availability probe or model listing within ${limitMs} ms (the server accepted the connection or is slow; check it is healthy)`
+      return Effect.succeed<ProviderStatus>({ name: provider.name, kind: provider.kind, availability: { available: false, reason }, models: [], listError: reason })
+    }
+  })
+}
 
-/** A catalog over the providers, caching their status for `ttl`. */
+/**
+ * A value refreshed in the background fiber of `scope` and reused for `ttlMs`: callers wait (interruptibly) for the
+ * refresh in flight, and one that stops waiting does not stop it.
+ */
+const backgroundCache = <A>(refresh: Effect.Effect<A>, ttlMs: number, scope: Scope.Scope) => {
+  let current: { readonly value: A; readonly at: number } | undefined
+  let inFlight: Deferred.Deferred<A> | undefined
+  const get: Effect.Effect<A> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    if (current !== undefined && now - current.at < ttlMs) return Effect.succeed(current.value)
+    if (inFlight !== undefined) return Deferred.await(inFlight)
+    const done = Deferred.makeUnsafe<A>()
+    inFlight = done
+    const run = Effect.flatMap(refresh, (value) =>
+      Effect.flatMap(Clock.currentTimeMillis, (at) => {
+        if (inFlight === done) {
+          current = { value, at }
+          inFlight = undefined
+        }
+        return Deferred.succeed(done, value)
+      }))
+    return Effect.andThen(Effect.forkIn(run, scope, { startImmediately: true }), Deferred.await(done))
+  })
+  const invalidate = Effect.sync(() => {
+    current = undefined
+    inFlight = undefined
+  })
+  return { get, invalidate, peek: () => current?.value }
+}
+
+/** A catalog over the providers, caching their status for `ttl`, each provider's probe bounded by `probeLimit`. */
 export const makeModelCatalog = (
   providers: ReadonlyArray<Provider>,
-  ttl: Duration.Input = defaultCatalogTtl
-): Effect.Effect<ModelCatalog> =>
+  ttl: Duration.Input = defaultCatalogTtl,
+  probeLimit: Duration.Input = defaultProbeLimit
+): Effect.Effect<ModelCatalog, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const [cachedStatus, invalidate] = yield* Effect.cachedInvalidateWithTTL(
-      Effect.forEach(providers, statusOf, { concurrency: "unbounded" }),
-      ttl
-    )
+    const limitMs = Duration.toMillis(Duration.fromInputUnsafe(probeLimit))
+    const scope = yield* Effect.scope
+    const cache = backgroundCache(Effect.forEach(providers, (p) => statusOf(p, limitMs), { concurrency: "unbounded" }), Duration.toMillis(Duration.fromInputUnsafe(ttl)), scope)
+    const cachedStatus = cache.get
+    const invalidate = cache.invalidate
     const available = Effect.map(cachedStatus, (all) => all.flatMap((s) => s.models))
     // Resolved models, reused while the status they were resolved against is the cached one.
     let resolvedFor: ReadonlyArray<ProviderStatus> | undefined

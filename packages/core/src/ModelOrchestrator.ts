@@ -1,25 +1,26 @@
 /**
- * The ModelOrchestrator: the one service an application talks to. Every call is validated, classified and routed
- * (or given a task type or model), planned as a named strategy over metered models, run under one total deadline,
- * and answered with the text, the decision, and every attempt with its cost.
+ * The ModelOrchestrator: the one service an application talks to. A call, read top to bottom in this file:
+ * validate (once) → route (the router; classification only when the route depends on it) → resolve (the catalog)
+ * → plan (the named strategy: order, retries, stall limits) → run (under the attempt hook that meters every attempt)
+ * → respond (the text, the decision and every attempt with its cost). One deadline, fixed when the call is made,
+ * covers all of it: catalog listing and probes, classification, reservations and the model calls.
  */
 import { CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
 import {
-  collectStream, type Completion, type CompletionRequest, invalidRequest, isProviderError, type LanguageModel, type ModelInfo,
-  providerError, type ProviderError, type StreamPart, type ToolCall, validateRequest, withStructuredOutput
+  type Completion, type CompletionRequest, invalidRequest, isProviderError, type LanguageModel, type ModelInfo, providerError,
+  type ProviderError, type StreamPart, type ToolCall, validateRequest, withStructuredOutput
 } from "@orch/provider"
 import {
-  chain, ChunkLimits, guardStream, makePlan, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote, withDeadline,
-  withDeadlineStream
+  attempt, chain, chainPair, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote,
+  underDeadline, underDeadlineStream, withAttemptHook, withAttemptHookStream, withDeadlineAt
 } from "@orch/strategies"
 import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
-import { Clock, Context, Effect, Layer, Metric, type Scope, Stream } from "effect"
+import { Clock, Context, Effect, Layer, Metric, type Scope, Stream, Tracer } from "effect"
 import { capableModels } from "./Capabilities.ts"
-import { makeModelCatalog, type ModelCatalog, type ProviderStatus } from "./ModelCatalog.ts"
-import { makeRequestLedger, meterModel, type RequestLedger } from "./MeteredModel.ts"
+import { makeAttemptLedger, makeRequestLedger, type RequestLedger } from "./AttemptLedger.ts"
+import { defaultCatalogTtl, makeModelCatalog, type ModelCatalog, type ProviderStatus } from "./ModelCatalog.ts"
 import type { AttemptSummary, EnsembleMember, EnsembleResponse, OrchestratedResponse, RoutingSummary, TaskTypeSource } from "./OrchestratedResponse.ts"
 import { budgetsOf, type CallOptions, type EnsembleOptions, type OrchestratorOptions, type PromptInput, toRequest } from "./OrchestratorOptions.ts"
-
 /** A part of an orchestrated stream: text as it comes, each tool call once complete, then the whole response. */
 export type OrchestratedStreamPart =
   | { readonly type: "text-delta"; readonly delta: string }
@@ -80,6 +81,7 @@ const requestLatency = Metric.histogram("orch_request_latency_ms", {
 
 const defaultDeadlineMs = 120_000
 const defaultMaxModelsPerKind = 3
+const defaultCloudRetries = 1
 
 /**
  * The error when no model can take a call: Unavailable with each provider's reason when providers of the kind
@@ -102,38 +104,59 @@ const noModelsHint = (strategy: Strategy | "model"): string => {
   return "No model is available: configure a local provider (OLLAMA_HOST, VLLM_BASE_URL, ORCH_LLAMA_MODEL) or a cloud key (OPENAI_API_KEY, ANTHROPIC_API_KEY, LIGHTNING_API_KEY)"
 }
 
-/** The classification of a request, or the given task type as a certain one. */
-const classifyRequest = (router: TaskRouterShape, request: CompletionRequest, taskType: string | undefined) =>
-  Effect.gen(function*() {
-    if (taskType !== undefined) {
-      const parsed = parseTaskType(taskType)
-      if (parsed === undefined) {
-        return yield* Effect.fail(invalidRequest([`unknown task type "${taskType.slice(0, 40)}": use one of code_generation, code_review, reasoning, summarization, error_diagnosis, data_interpretation, workflow_generation, general`]))
-      }
-      const scores = Object.fromEntries(Object.keys(router.table).map((t) => [t, t === parsed ? 1 : 0])) as Record<TaskType, number>
-      const given: Classification = { taskType: parsed, confidence: 1, scores, signals: [], classifiedBy: "signals" }
-      return { classification: given, source: "given" as TaskTypeSource }
-    }
-    const input = request.messages !== undefined && request.messages.length > 0
-      ? [...request.messages, ...(request.prompt !== undefined ? [{ role: "user" as const, content: request.prompt }] : [])]
-      : request.prompt ?? ""
-    const classification = yield* router.classify(input)
-    return { classification, source: "classified" as TaskTypeSource }
-  }).pipe(Effect.withSpan("orch.classify", {}, { captureStackTrace: false }))
+const taskTypeHint = "use one of code_generation, code_review, reasoning, summarization, error_diagnosis, data_interpretation, workflow_generation, general"
 
-/** Everything decided before the first model is called. */
-interface Prepared {
+/** A task type the caller gave, as a certain classification; InvalidRequest when it is not one. */
+const givenClassification = (router: TaskRouterShape, taskType: string): Effect.Effect<Classification, ProviderError> => {
+  const parsed = parseTaskType(taskType)
+  if (parsed === undefined) return Effect.fail(invalidRequest([`unknown task type "${taskType.slice(0, 40)}": ${taskTypeHint}`]))
+  const scores = Object.fromEntries(Object.keys(router.table).map((t) => [t, t === parsed ? 1 : 0])) as Record<TaskType, number>
+  return Effect.succeed({ taskType: parsed, confidence: 1, scores, signals: [], classifiedBy: "signals" })
+}
+
+/** The classification routing needs: the given task type, else the router's classification of the prompt. */
+const classifyRequest = (router: TaskRouterShape, request: CompletionRequest, taskType: string | undefined) => {
+  if (taskType !== undefined) return Effect.map(givenClassification(router, taskType), (classification) => ({ classification, source: "given" as TaskTypeSource }))
+  const input = request.messages !== undefined && request.messages.length > 0
+    ? [...request.messages, ...(request.prompt !== undefined ? [{ role: "user" as const, content: request.prompt }] : [])]
+    : request.prompt ?? ""
+  return Effect.map(router.classify(input), (classification) => ({ classification, source: "classified" as TaskTypeSource }))
+}
+
+/** Wrap in a span only when a tracer is installed: with the native one nobody reads spans, and they cost per call. */
+const traced = <A, E, R>(self: Effect.Effect<A, E, R>, name: string): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Tracer.Tracer, (tracer) => (tracer === Tracer.nativeTracer ? self : self.pipe(Effect.withSpan(name, {}, { captureStackTrace: false }))))
+
+/** A call validated: its request, strategy and deadline, fixed when it was made. */
+interface Call {
   readonly requestId: string
+  readonly startedAt: number
+  readonly deadlineMs: number
+  readonly deadlineAt: number
   readonly request: CompletionRequest
   readonly strategyRequested: string
+  readonly strategyName: Strategy
+}
+
+/** A call routed and resolved: everything decided before the first model is called. */
+interface Prepared extends Call {
   readonly strategy: Strategy | "model"
   readonly routing: RoutingSummary
   readonly ledger: RequestLedger
   readonly local: ReadonlyArray<LanguageModel>
   readonly cloud: ReadonlyArray<LanguageModel>
-  readonly deadlineMs: number
-  readonly startedAt: number
-  readonly scorers?: CallOptions["scorers"]
+  /** How many distinct models the caller named (`models`), when they did. */
+  readonly named?: number
+}
+
+/** The error for ids that did not resolve: the one error for one id, else ModelNotFound naming them all. */
+const unresolved = (failures: ReadonlyArray<{ readonly id: string; readonly error: ProviderError }>): ProviderError => {
+  const [first] = failures
+  if (failures.length === 1 && first !== undefined) return first.error
+  const other = failures.find((f) => f.error.reason._tag !== "ModelNotFound")
+  if (other !== undefined) return other.error
+  return providerError({ _tag: "ModelNotFound", modelId: failures.map((f) => f.id).join(", ") },
+    `Unknown models: ${failures.map((f) => f.id).join(", ")}. ${failures.map((f) => f.error.message).join("; ")}`)
 }
 
 /** Build an orchestrator over the cost tracker and router in context. */
@@ -141,145 +164,135 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
   Effect.gen(function*() {
     const tracker = yield* CostTracker
     const router = yield* TaskRouter
-    const catalog: ModelCatalog = yield* makeModelCatalog(options.providers)
+    // A provider's probe and listing may take as long as a call (an embedded model loads); the call's deadline bounds each call.
+    const catalog: ModelCatalog = yield* makeModelCatalog(options.providers, defaultCatalogTtl, Number.isFinite(options.deadlineMs) && (options.deadlineMs ?? 0) > 0 ? options.deadlineMs ?? defaultDeadlineMs : defaultDeadlineMs)
+    const ledgers = makeAttemptLedger(tracker)
     const maxPerKind = options.maxModelsPerKind ?? defaultMaxModelsPerKind
     const defaultStrategy = options.strategy ?? "auto"
 
     yield* Effect.addFinalizer(() =>
       Effect.forEach(options.providers, (p) => p.close ?? Effect.void, { discard: true }))
 
-    const resolveAll = (ids: ReadonlyArray<string>) =>
-      Effect.forEach(ids, (id) => Effect.result(catalog.resolve(id)), { concurrency: "unbounded" }).pipe(
-        Effect.map((results) => results.flatMap((r) => (r._tag === "Success" ? [r.success] : [])))
-      )
-
-    const prepare = (input: PromptInput, callOptions: CallOptions, forced?: { readonly strategy: string }) =>
+    // 1. Validate, once per call: the request, the strategy name, the deadline (from now).
+    const validate = (input: PromptInput, callOptions: CallOptions, forced?: { readonly strategy: string }): Effect.Effect<Call, ProviderError> =>
       Effect.gen(function*() {
         const startedAt = yield* Clock.currentTimeMillis
-        const requestId = crypto.randomUUID()
+        const deadlineMs = callOptions.deadlineMs ?? options.deadlineMs ?? defaultDeadlineMs
+        if (!(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return yield* Effect.fail(invalidRequest([`deadlineMs must be a positive number of milliseconds, not ${deadlineMs}`]))
         const request = yield* validateRequest(toRequest(input, callOptions))
         const strategyRequested = forced?.strategy ?? callOptions.strategy ?? defaultStrategy
         const strategyName = yield* parseStrategy(strategyRequested)
-        const deadlineMs = callOptions.deadlineMs ?? options.deadlineMs ?? defaultDeadlineMs
-        if (!(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return yield* Effect.fail(invalidRequest([`deadlineMs must be a positive number of milliseconds, not ${deadlineMs}`]))
-        const { classification, source } = yield* classifyRequest(router, request, callOptions.taskType)
-        const available = yield* catalog.available
+        return { requestId: crypto.randomUUID(), startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName }
+      })
 
-        let models: ReadonlyArray<LanguageModel>
+    // 3. Resolve ids to models. Ids the caller named must all resolve; the route's come from the available ones.
+    const resolveAll = (ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
+      Effect.flatMap(Effect.forEach(ids, (id) => Effect.result(catalog.resolve(id)), { concurrency: "unbounded" }), (results) => {
+        const failures = results.flatMap((r, i) => (r._tag === "Failure" ? [{ id: ids[i]!, error: r.failure }] : []))
+        if (named && failures.length > 0) return Effect.fail(unresolved(failures))
+        return Effect.succeed(results.flatMap((r) => (r._tag === "Success" ? [r.success] : [])))
+      })
+
+    // 2 and 3. Route (classifying only when the route depends on it) and resolve.
+    const prepare = (call: Call, callOptions: CallOptions): Effect.Effect<Prepared, ProviderError> =>
+      Effect.gen(function*() {
+        let ids: ReadonlyArray<string>
         let routing: RoutingSummary
-        let prepared: CompletionRequest = request
-        let strategy: Strategy | "model" = strategyName
-        if (callOptions.model !== undefined) {
-          models = [yield* catalog.resolve(callOptions.model)]
-          strategy = "model"
-          routing = { taskType: classification.taskType, confidence: classification.confidence, source, models: [callOptions.model], routeStrategy: "model", reason: `The caller asked for ${callOptions.model}.`, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
-        } else if (callOptions.models !== undefined && callOptions.models.length > 0) {
-          models = yield* resolveAll(callOptions.models)
-          routing = { taskType: classification.taskType, confidence: classification.confidence, source, models: callOptions.models, routeStrategy: strategyName, reason: `The caller named the models: ${callOptions.models.join(", ")}.`, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
-          if (strategyName === "auto") strategy = "local_first"
+        let request = call.request
+        let strategy: Strategy | "model" = call.strategyName
+        let named: number | undefined
+        const caller = callOptions.model !== undefined ? [callOptions.model] : callOptions.models !== undefined && callOptions.models.length > 0 ? [...new Set(callOptions.models)] : undefined
+        if (caller !== undefined) {
+          const given = callOptions.taskType !== undefined ? yield* givenClassification(router, callOptions.taskType) : undefined
+          const task = given !== undefined
+            ? { taskType: given.taskType, confidence: 1, source: "given" as const }
+            : { taskType: "general", confidence: 0, source: "unclassified" as const }
+          ids = caller
+          if (callOptions.model !== undefined) {
+            strategy = "model"
+            routing = { ...task, models: caller, routeStrategy: "model", reason: `The caller asked for ${callOptions.model}.` }
+          } else {
+            named = caller.length
+            if (strategy === "auto") strategy = "local_first"
+            routing = { ...task, models: caller, routeStrategy: call.strategyName, reason: `The caller named the models: ${caller.join(", ")}.` }
+          }
         } else {
-          const decided = decideRoute(classification, request, available, router.table)
+          const { classification, source } = yield* traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify")
+          const available = yield* catalog.available
+          const decided = decideRoute(classification, call.request, available, router.table)
           if (isProviderError(decided)) {
-            return yield* Effect.fail(decided.reason._tag === "ModelNotFound" ? noModels(strategyName, yield* catalog.status) : decided)
+            return yield* Effect.fail(decided.reason._tag === "ModelNotFound" ? noModels(call.strategyName, yield* catalog.status) : decided)
           }
           const decision: RoutingDecision = decided
-          prepared = decision.request
-          models = yield* resolveAll(decision.models)
-          if (strategyName === "auto") strategy = decision.strategy === "auto" ? "local_first" : decision.strategy
+          request = decision.request
+          ids = decision.models
+          if (strategy === "auto") strategy = decision.strategy === "auto" ? "local_first" : decision.strategy
           routing = { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
         }
-        models = yield* capableModels(models, prepared)
-        const scopeKey = callOptions.scopeKey ?? options.scopeKey
-        const ledger = makeRequestLedger({ requestId, strategy: strategy === "model" ? "model" : strategy, taskType: routing.taskType, ...(scopeKey !== undefined ? { scopeKey } : {}) })
-        const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind).map((m) => meterModel(m, tracker, ledger))
-        const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind).map((m) => meterModel(m, tracker, ledger))
+        const models = yield* capableModels(yield* resolveAll(ids, caller !== undefined), request)
+        const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind)
+        const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind)
         const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
         if (usable.length === 0) return yield* Effect.fail(noModels(strategy, yield* catalog.status))
-        yield* Effect.annotateCurrentSpan({ "orch.request.id": requestId, "orch.strategy": strategy, "orch.task.type": routing.taskType, "orch.task.confidence": routing.confidence })
-        return { requestId, request: prepared, strategyRequested, strategy, routing, ledger, local, cloud, deadlineMs, startedAt, ...(callOptions.scorers !== undefined ? { scorers: callOptions.scorers } : {}) } satisfies Prepared
+        const scopeKey = callOptions.scopeKey ?? options.scopeKey
+        const ledger = makeRequestLedger({ requestId: call.requestId, strategy, taskType: routing.taskType, ...(scopeKey !== undefined ? { scopeKey } : {}) })
+        return { ...call, request, strategy, routing, ledger, local, cloud, ...(named !== undefined ? { named } : {}) }
       })
 
-    const retried = (model: LanguageModel): LanguageModel => {
-      const times = model.kind === "cloud" ? options.cloudRetries ?? 1 : 0
-      if (times === 0) return model
-      // Over the model as a bare plan: the named strategy's own attempt reports the call, so events are not doubled.
-      const plan = retry(makePlan(model.id, model.generate, model.stream, model.info?.contextWindow), { times })
-      return { ...model, generate: plan.generate, stream: plan.stream }
-    }
-
-    /**
-     * In the strategies that try models one after another, every model but the last gets a first-token limit (default
-     * half the call's deadline), so a stalled server cannot use up the whole deadline before the next is tried.
-     */
-    const withStallLimits = (prepared: Prepared): { readonly local: ReadonlyArray<LanguageModel>; readonly cloud: ReadonlyArray<LanguageModel> } => {
-      const local = prepared.local.map(retried)
-      const cloud = prepared.cloud.map(retried)
-      const order: ReadonlyArray<LanguageModel> | undefined =
-        prepared.strategy === "local_first" || prepared.strategy === "cascade" ? [...local, ...cloud]
-          : prepared.strategy === "cloud_first" ? [...cloud, ...local]
-            : prepared.strategy === "local_only" ? local
-              : prepared.strategy === "cloud_only" ? cloud
-                : undefined
-      if (order === undefined || order.length < 2) return { local, cloud }
-      const firstTokenMs = options.attemptFirstTokenMs ?? Math.max(1, Math.floor(prepared.deadlineMs / 2))
-      const last = order[order.length - 1]
-      const limit = (model: LanguageModel): LanguageModel => {
-        // LOCAL_FIRST gives its local models their own first-token limit; an inner one would override it.
-        if (model === last || (prepared.strategy === "local_first" && model.kind === "local")) return model
-        // The guard itself, not `timeout(model)`: that would wrap the model in a second reported attempt. The limit is
-        // also put in scope, so the metering below records a cut as the Timeout it is.
-        const limits = { firstTokenMs }
-        const context = { provider: model.provider, model: model.name }
-        const stream = (request: CompletionRequest) => Stream.provideService(guardStream(model.stream(request), limits, context), ChunkLimits, limits)
-        return { ...model, stream, generate: (request) => collectStream(stream(request)) }
-      }
-      return { local: local.map(limit), cloud: cloud.map(limit) }
-    }
-
-    const planOf = (prepared: Prepared): Plan => {
+    // 4. Plan: the named strategy decides the order, the retries and the stall limits.
+    const planOf = (prepared: Prepared, scorers: CallOptions["scorers"]): Plan => {
+      const cloudRetries = options.cloudRetries ?? defaultCloudRetries
       if (prepared.strategy === "model") {
         const [only] = [...prepared.local, ...prepared.cloud]
-        return retry(only!, { times: options.cloudRetries ?? 1 })
+        return cloudRetries > 0 ? retry(only!, { times: cloudRetries }) : attempt(only!)
       }
-      const limited = withStallLimits(prepared)
       return namedStrategy(prepared.strategy, {
-        local: limited.local,
-        cloud: limited.cloud,
+        local: prepared.local,
+        cloud: prepared.cloud,
+        cloudRetries,
+        attemptFirstTokenMs: options.attemptFirstTokenMs ?? Math.max(1, Math.floor(prepared.deadlineMs / 2)),
         ...(options.localFirstTokenMs !== undefined ? { localFirstTokenMs: options.localFirstTokenMs } : {}),
         ...(options.loadTimeMs !== undefined ? { loadTimeMs: options.loadTimeMs } : {}),
-        ...(prepared.scorers !== undefined ? { scorers: prepared.scorers } : {})
+        ...(scorers !== undefined ? { scorers } : {})
       })
     }
 
-    const respond = (prepared: Prepared, completion: Completion, firstTokenMs?: number) =>
-      Effect.map(Clock.currentTimeMillis, (now): OrchestratedResponse => {
-        const attempts: ReadonlyArray<AttemptSummary> = [...prepared.ledger.attempts].sort((a, b) => a.attempt - b.attempt)
-        const known = attempts.filter((a) => a.costUsd !== null)
-        return {
-          requestId: prepared.requestId,
-          text: completion.text,
-          finishReason: completion.finishReason,
-          provider: completion.provider,
-          model: completion.model,
-          strategy: prepared.strategy,
-          strategyRequested: prepared.strategyRequested,
-          taskType: prepared.routing.taskType,
-          taskConfidence: prepared.routing.confidence,
-          taskTypeSource: prepared.routing.source,
-          routing: prepared.routing,
-          attempts,
-          usage: completion.usage,
-          costUsd: known.reduce((sum, a) => sum + (a.costUsd ?? 0), 0),
-          costKnown: known.length === attempts.length,
-          latencyMs: now - prepared.startedAt,
-          ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
-          ...(completion.toolCalls !== undefined && completion.toolCalls.length > 0 ? { toolCalls: completion.toolCalls } : {}),
-          ...(completion.object !== undefined ? { object: completion.object } : {})
+    // 6. Respond: the answer, the decision and every attempt with its cost.
+    const respond = (prepared: Prepared, strategy: string, completion: Completion, now: number, firstTokenMs?: number): OrchestratedResponse => {
+      const attempts: ReadonlyArray<AttemptSummary> = prepared.ledger.attempts.length > 1 ? [...prepared.ledger.attempts].sort((a, b) => a.attempt - b.attempt) : prepared.ledger.attempts
+      let costUsd = 0
+      let known = 0
+      for (const a of attempts) {
+        if (a.costUsd !== null) {
+          costUsd += a.costUsd
+          known++
         }
-      })
+      }
+      return {
+        requestId: prepared.requestId,
+        text: completion.text,
+        finishReason: completion.finishReason,
+        provider: completion.provider,
+        model: completion.model,
+        strategy,
+        strategyRequested: prepared.strategyRequested,
+        taskType: prepared.routing.taskType,
+        taskConfidence: prepared.routing.confidence,
+        taskTypeSource: prepared.routing.source,
+        routing: prepared.routing,
+        attempts,
+        usage: completion.usage,
+        costUsd,
+        costKnown: known === attempts.length,
+        latencyMs: now - prepared.startedAt,
+        ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
+        ...(completion.toolCalls !== undefined && completion.toolCalls.length > 0 ? { toolCalls: completion.toolCalls } : {}),
+        ...(completion.object !== undefined ? { object: completion.object } : {})
+      }
+    }
 
     const observe = <A>(self: Effect.Effect<A, ProviderError>, name: string) =>
-      Effect.gen(function*() {
+      traced(Effect.gen(function*() {
         const started = yield* Clock.currentTimeMillis
         const exit = yield* Effect.exit(self)
         const latency = (yield* Clock.currentTimeMillis) - started
@@ -287,105 +300,118 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         yield* Metric.update(requestLatency, latency)
         if (exit._tag === "Failure") yield* Metric.update(requestErrors, 1)
         return yield* exit
-      }).pipe(Effect.withSpan(name, {}, { captureStackTrace: false }))
+      }), name)
 
+    // 5. Run: the whole call, preparation included, under the deadline fixed when it was made.
     const complete = (input: PromptInput, callOptions: CallOptions = {}, forced?: { readonly strategy: string }) =>
       observe(
-        Effect.gen(function*() {
-          const prepared = yield* prepare(input, callOptions, forced)
-          const completion = yield* withDeadline(planOf(prepared).generate(prepared.request), prepared.deadlineMs).pipe(Effect.flatMap((c) => withStructuredOutput(prepared.request, c)))
-          return yield* respond(prepared, completion, completion.timings.firstTokenMs)
-        }),
+        Effect.flatMap(validate(input, callOptions, forced), (call) =>
+          Effect.gen(function*() {
+            const prepared = yield* withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs)
+            // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
+            const raw = yield* underDeadline(withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger)), call.deadlineAt)
+            const completion = yield* withStructuredOutput(prepared.request, raw)
+            return respond(prepared, prepared.strategy, completion, yield* Clock.currentTimeMillis, completion.timings.firstTokenMs)
+          })),
         forced?.strategy === "auto" ? "orch.delegate" : "orch.complete"
       )
 
     const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
-      Stream.unwrap(Effect.map(prepare(input, callOptions), (prepared) => {
-        const text: Array<string> = []
-        const toolCalls: Array<ToolCall> = []
-        let finish: Extract<StreamPart, { type: "finish" }> | undefined
-        let firstTokenMs: number | undefined
-        const parts = withDeadlineStream(planOf(prepared).stream(prepared.request), prepared.deadlineMs).pipe(
-          Stream.mapEffect((part) =>
-            Effect.map(Clock.currentTimeMillis, (now): ReadonlyArray<OrchestratedStreamPart> => {
-              if (part.type === "text-delta") {
-                if (firstTokenMs === undefined) firstTokenMs = now - prepared.startedAt
-                text.push(part.delta)
-                return [{ type: "text-delta", delta: part.delta }]
+      Stream.unwrap(Effect.flatMap(validate(input, callOptions), (call) =>
+        Effect.map(Effect.zip(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), Clock.Clock), ([prepared, clock]) => {
+          const text: Array<string> = []
+          const toolCalls: Array<ToolCall> = []
+          let finish: Extract<StreamPart, { type: "finish" }> | undefined
+          let firstTokenMs: number | undefined
+          const planned = withAttemptHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), ledgers.hookFor(prepared.ledger))
+          // A plain loop over each array of parts: no effect per chunk, whatever the strategy's depth.
+          const parts = underDeadlineStream(planned, call.deadlineAt).pipe(
+            Stream.mapArray((array) => {
+              for (const part of array) {
+                if (part.type === "text-delta") {
+                  if (firstTokenMs === undefined) firstTokenMs = clock.currentTimeMillisUnsafe() - prepared.startedAt
+                  text.push(part.delta)
+                } else if (part.type === "tool-call") toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
+                else if (part.type === "finish") finish = part
               }
-              if (part.type === "tool-call") {
-                toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
-                return [part]
-              }
-              if (part.type === "finish") finish = part
-              return []
-            })),
-          Stream.flatMap((items) => Stream.fromIterable(items))
-        )
-        const final = Stream.fromEffect(Effect.suspend(() => {
-          const done = finish
-          if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
-          const completion: Completion = {
-            text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
-            ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
-          }
-          return withStructuredOutput(prepared.request, completion).pipe(
-            Effect.flatMap((checked) => respond(prepared, checked, firstTokenMs)),
-            Effect.map((response): OrchestratedStreamPart => ({ type: "response", response }))
+              return array
+            }),
+            Stream.filter((part): part is Extract<StreamPart, { type: "text-delta" | "tool-call" }> => part.type === "text-delta" || part.type === "tool-call"),
+            Stream.map((part): OrchestratedStreamPart => (part.type === "text-delta" ? { type: "text-delta", delta: part.delta } : part))
           )
-        }))
-        return Stream.concat(parts, final)
-      })).pipe(Stream.withSpan("orch.stream", { captureStackTrace: false }))
+          const final = Stream.fromEffect(Effect.suspend(() => {
+            const done = finish
+            if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
+            const completion: Completion = {
+              text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
+              ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
+            }
+            return Effect.map(withStructuredOutput(prepared.request, completion), (checked): OrchestratedStreamPart =>
+              ({ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }))
+          }))
+          return Stream.concat(parts, final)
+        })))
 
     const ensemble = (input: PromptInput, callOptions: EnsembleOptions = {}) =>
       observe(
         Effect.gen(function*() {
           const mode = yield* parseEnsembleMode(callOptions.mode ?? "vote")
           const only = callOptions.strategy === undefined ? "ensemble" : yield* parseStrategy(callOptions.strategy)
-          const prepared = yield* prepare(input, { ...callOptions, strategy: "ensemble" })
-          const members = only === "local_only" ? prepared.local : only === "cloud_only" ? prepared.cloud : [...prepared.local, ...prepared.cloud]
-          if (members.length === 0) return yield* Effect.fail(noModels(only, yield* catalog.status))
           if (callOptions.samples !== undefined && (!Number.isInteger(callOptions.samples) || callOptions.samples < 1 || callOptions.samples > 32)) {
             return yield* Effect.fail(invalidRequest([`samples must be a whole number from 1 to 32, not ${callOptions.samples}`]))
           }
-          const finish = (completion: Completion, detail: { readonly members: ReadonlyArray<EnsembleMember>; readonly agreement: number }) =>
-            Effect.map(Effect.flatMap(withStructuredOutput(prepared.request, completion), (checked) => respond({ ...prepared, strategy: "ensemble" }, checked)), (response): EnsembleResponse => ({ ...response, mode, ...detail }))
-          const costOf = (provider: string, model: string) => {
-            const attempts = prepared.ledger.attempts.filter((a) => a.provider === provider && a.model === model)
-            return attempts.some((a) => a.costUsd === null) ? null : attempts.reduce((s, a) => s + (a.costUsd ?? 0), 0)
-          }
-          if (mode === "vote") {
-            const plan = vote(members, { ...(callOptions.samples !== undefined ? { samples: callOptions.samples } : {}), ...(callOptions.normalize !== undefined ? { normalize: callOptions.normalize } : {}) })
-            const result = yield* withDeadline(plan.run(prepared.request), prepared.deadlineMs)
-            // Members start in order, so the ledger's attempts by start number line up with them (one model sampled k
-            // times has one attempt a sample).
-            const byStart = [...prepared.ledger.attempts].sort((a, b) => a.attempt - b.attempt)
-            const memberAnswers: ReadonlyArray<EnsembleMember> = result.members.map((m, i) => {
-              const model = members[members.length === 1 ? 0 : i]
-              const attempt = members.length === 1 ? byStart[i] : byStart.find((a) => a.model === (model?.name ?? "") && a.provider === (model?.provider ?? ""))
-              return {
-                provider: model?.provider ?? "?", model: model?.name ?? m.step,
-                ...(m.answer !== undefined ? { text: m.answer } : {}),
-                outcome: m.outcome === "answered" ? "success" : m.outcome === "failed" ? "failure" : "cancelled",
-                ...(m.error !== undefined ? { error: m.error.reason._tag } : {}),
-                costUsd: members.length === 1 ? (attempt?.costUsd ?? null) : costOf(model?.provider ?? "", model?.name ?? ""),
-                latencyMs: m.completion?.timings.totalMs ?? attempt?.latencyMs ?? 0
-              }
-            })
-            return yield* finish(result.completion, { members: memberAnswers, agreement: result.agreement })
-          }
-          if (mode === "chain") {
-            const [drafter, reviewer] = prepared.local.length > 0 && prepared.cloud.length > 0 ? [prepared.local[0]!, prepared.cloud[0]!] : [members[0]!, members[1] ?? members[0]!]
-            const result = yield* withDeadline(chain(drafter, reviewer).run(prepared.request), prepared.deadlineMs)
-            const asMember = (m: LanguageModel, c: Completion): EnsembleMember => ({ provider: m.provider, model: m.name, text: c.text, outcome: "success", costUsd: costOf(m.provider, m.name), latencyMs: c.timings.totalMs })
-            return yield* finish(result.final, { members: [asMember(drafter, result.draft), asMember(reviewer, result.final)], agreement: 1 })
-          }
-          const completion = yield* withDeadline(race(members).generate(prepared.request), prepared.deadlineMs)
-          const raced: ReadonlyArray<EnsembleMember> = prepared.ledger.attempts.map((a) => ({
-            provider: a.provider, model: a.model, outcome: a.outcome, ...(a.error !== undefined ? { error: a.error } : {}),
-            ...(a.outcome === "success" && a.model === completion.model ? { text: completion.text } : {}), costUsd: a.costUsd, latencyMs: a.latencyMs
-          }))
-          return yield* finish(completion, { members: raced, agreement: members.length > 0 ? 1 / members.length : 0 })
+          const call = yield* validate(input, { ...callOptions, strategy: "ensemble" })
+          return yield* withDeadlineAt(Effect.gen(function*() {
+            const prepared = yield* prepare(call, callOptions)
+            const members = only === "local_only" ? prepared.local : only === "cloud_only" ? prepared.cloud : [...prepared.local, ...prepared.cloud]
+            if (members.length === 0) return yield* Effect.fail(noModels(only, yield* catalog.status))
+            if (prepared.named !== undefined && prepared.named > members.length) {
+              // Never quietly less than was asked: a two-model vote must not become samples of one model.
+              const kept = new Set(members.map((m) => m.id))
+              const dropped = (callOptions.models ?? []).filter((id) => !kept.has(id))
+              return yield* Effect.fail(invalidRequest([`the ensemble was given ${prepared.named} models but ${members.length} can take part${dropped.length > 0 ? ` (left out: ${dropped.join(", ")}` : " ("}${only !== "ensemble" ? `, by ${only.toUpperCase()}` : ""}; at most ${maxPerKind} of each kind)`]))
+            }
+            const hook = ledgers.hookFor(prepared.ledger)
+            const finish = (completion: Completion, detail: { readonly members: ReadonlyArray<EnsembleMember>; readonly agreement: number }) =>
+              Effect.flatMap(withStructuredOutput(prepared.request, completion), (checked) =>
+                Effect.map(Clock.currentTimeMillis, (now): EnsembleResponse => ({ ...respond(prepared, "ensemble", checked, now), mode, ...detail })))
+            const costOf = (provider: string, model: string) => {
+              const attempts = prepared.ledger.attempts.filter((a) => a.provider === provider && a.model === model)
+              return attempts.some((a) => a.costUsd === null) ? null : attempts.reduce((s, a) => s + (a.costUsd ?? 0), 0)
+            }
+            if (mode === "vote") {
+              const plan = vote(members, { ...(callOptions.samples !== undefined ? { samples: callOptions.samples } : {}), ...(callOptions.normalize !== undefined ? { normalize: callOptions.normalize } : {}) })
+              const result = yield* withAttemptHook(plan.run(prepared.request), hook)
+              // Members start in order, so the ledger's attempts by start number line up with them (one model sampled k
+              // times has one attempt a sample).
+              const byStart = [...prepared.ledger.attempts].sort((a, b) => a.attempt - b.attempt)
+              const memberAnswers: ReadonlyArray<EnsembleMember> = result.members.map((m, i) => {
+                const model = members[members.length === 1 ? 0 : i]
+                const attempt = members.length === 1 ? byStart[i] : byStart.find((a) => a.model === (model?.name ?? "") && a.provider === (model?.provider ?? ""))
+                return {
+                  provider: model?.provider ?? "?", model: model?.name ?? m.step,
+                  ...(m.answer !== undefined ? { text: m.answer } : {}),
+                  outcome: m.outcome === "answered" ? "success" : m.outcome === "failed" ? "failure" : "cancelled",
+                  ...(m.error !== undefined ? { error: m.error.reason._tag } : {}),
+                  costUsd: members.length === 1 ? (attempt?.costUsd ?? null) : costOf(model?.provider ?? "", model?.name ?? ""),
+                  latencyMs: m.completion?.timings.totalMs ?? attempt?.latencyMs ?? 0
+                }
+              })
+              return yield* finish(result.completion, { members: memberAnswers, agreement: result.agreement })
+            }
+            if (mode === "chain") {
+              const [drafter, reviewer] = chainPair(only === "cloud_only" ? [] : prepared.local, only === "local_only" ? [] : prepared.cloud) ?? [members[0]!, members[0]!]
+              const result = yield* withAttemptHook(chain(drafter, reviewer).run(prepared.request), hook)
+              const asMember = (m: LanguageModel, c: Completion): EnsembleMember => ({ provider: m.provider, model: m.name, text: c.text, outcome: "success", costUsd: costOf(m.provider, m.name), latencyMs: c.timings.totalMs })
+              return yield* finish(result.final, { members: [asMember(drafter, result.draft), asMember(reviewer, result.final)], agreement: 1 })
+            }
+            const completion = yield* withAttemptHook(race(members).generate(prepared.request), hook)
+            const raced: ReadonlyArray<EnsembleMember> = prepared.ledger.attempts.map((a) => ({
+              provider: a.provider, model: a.model, outcome: a.outcome, ...(a.error !== undefined ? { error: a.error } : {}),
+              ...(a.outcome === "success" && a.model === completion.model ? { text: completion.text } : {}), costUsd: a.costUsd, latencyMs: a.latencyMs
+            }))
+            return yield* finish(completion, { members: raced, agreement: members.length > 0 ? 1 / members.length : 0 })
+          }), call.deadlineAt, call.deadlineMs)
         }),
         "orch.ensemble"
       )

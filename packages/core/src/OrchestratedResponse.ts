@@ -24,8 +24,8 @@ export interface AttemptSummary {
   readonly costUsd: number | null
 }
 
-/** How the task type was decided. */
-export type TaskTypeSource = "given" | "classified"
+/** How the task type was decided: given by the caller, classified, or neither (the caller named the model). */
+export type TaskTypeSource = "given" | "classified" | "unclassified"
 
 /** The routing decision behind a response. */
 export interface RoutingSummary {

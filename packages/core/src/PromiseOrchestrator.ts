@@ -6,7 +6,7 @@
  */
 import type { BudgetStatus, Summary, SummaryQuery } from "@orch/cost-tracker"
 import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
-import { Cause, Effect, Exit, type Layer, ManagedRuntime, Stream } from "effect"
+import { Cause, Effect, Exit, Fiber, type Layer, ManagedRuntime, Stream } from "effect"
 import type { ProviderStatus } from "./ModelCatalog.ts"
 import { ModelOrchestrator, type ModelOrchestratorShape } from "./ModelOrchestrator.ts"
 import type { EnsembleResponse, OrchestratedResponse } from "./OrchestratedResponse.ts"
@@ -52,22 +52,38 @@ const errorOf = (cause: Cause.Cause<ProviderError>): unknown => {
 /** The Promise API over an Effect layer of the orchestrator. */
 export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, ProviderError>): Orchestrator => {
   const runtime = ManagedRuntime.make(layer)
-  const inFlight = new Set<AbortController>()
+  const inFlight = new Set<Fiber.Fiber<unknown, unknown>>()
   let disposed = false
+  // The orchestrator, built on first use; then every call is forked on it directly (no runtime hop per call).
+  let built: ModelOrchestratorShape | undefined
+  let building: Promise<ModelOrchestratorShape> | undefined
+  const orchestrator = (): Promise<ModelOrchestratorShape> => {
+    building ??= runtime.runPromise(ModelOrchestrator).then(
+      (shape) => { built = shape; return shape },
+      (error: unknown) => { building = undefined; throw error }
+    )
+    return building
+  }
+
+  const fork = <A>(effect: Effect.Effect<A, ProviderError>, signal: AbortSignal | undefined): Promise<A> =>
+    new Promise<A>((resolve, reject) => {
+      if (disposed || signal?.aborted === true) return reject(cancelled())
+      const fiber = Effect.runFork(effect)
+      inFlight.add(fiber)
+      const onAbort = () => fiber.interruptUnsafe()
+      signal?.addEventListener("abort", onAbort, { once: true })
+      fiber.addObserver((exit) => {
+        inFlight.delete(fiber)
+        signal?.removeEventListener("abort", onAbort)
+        if (Exit.isSuccess(exit)) resolve(exit.value)
+        else reject(errorOf(exit.cause))
+      })
+    })
 
   const run = <A>(use: (orchestrator: ModelOrchestratorShape) => Effect.Effect<A, ProviderError>, signal?: AbortSignal): Promise<A> => {
     if (disposed) return Promise.reject(cancelled())
-    const controller = new AbortController()
-    const onAbort = () => controller.abort()
-    if (signal?.aborted) controller.abort()
-    signal?.addEventListener("abort", onAbort, { once: true })
-    inFlight.add(controller)
-    return runtime.runPromiseExit(Effect.flatMap(ModelOrchestrator, use), { signal: controller.signal }).then((exit) => {
-      inFlight.delete(controller)
-      signal?.removeEventListener("abort", onAbort)
-      if (Exit.isSuccess(exit)) return exit.value
-      throw errorOf(exit.cause)
-    })
+    if (built !== undefined) return fork(use(built), signal)
+    return orchestrator().then((shape) => fork(use(shape), signal))
   }
 
   const stream = (input: PromptInput, options: WithSignal<CallOptions> = {}): OrchestratedStream => {
@@ -76,6 +92,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     let finished = false
     let failure: unknown
     let wake: (() => void) | undefined
+    let read = 0
     const notify = () => { const w = wake; wake = undefined; w?.() }
     const controller = new AbortController()
     const onAbort = () => controller.abort()
@@ -86,10 +103,13 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     const response = new Promise<OrchestratedResponse>((resolve, reject) => { resolveResponse = resolve; rejectResponse = reject })
     response.catch(() => {}) // a caller who only iterates must not get an unhandled rejection
     run((orchestrator) =>
-      Stream.runForEach(orchestrator.stream(input, callOptions), (part) =>
+      // One step per array of parts, not per part.
+      Stream.runForEachArray(orchestrator.stream(input, callOptions), (parts) =>
         Effect.sync(() => {
-          if (part.type === "text-delta") buffered.push(part.delta)
-          else if (part.type === "response") resolveResponse(part.response)
+          for (const part of parts) {
+            if (part.type === "text-delta") buffered.push(part.delta)
+            else if (part.type === "response") resolveResponse(part.response)
+          }
           notify()
         })), controller.signal
     ).then(
@@ -100,8 +120,14 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     const iterator: AsyncIterator<string> = {
       next: async () => {
         for (;;) {
-          const next = buffered.shift()
-          if (next !== undefined) return { value: next, done: false }
+          if (read < buffered.length) {
+            const next = buffered[read++]!
+            if (read === buffered.length) {
+              buffered.length = 0
+              read = 0
+            }
+            return { value: next, done: false }
+          }
           if (finished) {
             if (failure !== undefined) throw failure
             return { value: undefined, done: true }
@@ -132,7 +158,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     dispose: async () => {
       if (disposed) return
       disposed = true
-      for (const controller of inFlight) controller.abort()
+      await Promise.all([...inFlight].map((fiber) => Effect.runPromise(Fiber.interrupt(fiber))))
       await runtime.dispose()
     }
   }

@@ -3,8 +3,8 @@
  * application hands in, with the strategies, the task router and the cost tracker. An Effect API (services and
  * layers) and a Promise API (`createOrchestrator`, `getOrchestrator`).
  */
+export * from "./AttemptLedger.ts"
 export * from "./Capabilities.ts"
-export * from "./MeteredModel.ts"
 export * from "./ModelCatalog.ts"
 export * from "./ModelOrchestrator.ts"
 export * from "./OrchestratedResponse.ts"

@@ -85,7 +85,7 @@ describe("CLOUD_FIRST", () => {
 })
 
 describe("attempt events", () => {
-  it("one model call is one reported attempt: the retry and stall wrappers add none of their own", async () => {
+  it("one model call is one attempt everywhere: the listener's events and the ledger agree", async () => {
     substrate = await startSubstrate()
     substrate.cloud.enqueue({ kind: "fault", fault: "server-500" }, { kind: "synth", text: "after a retry" })
     const events: Array<string> = []
@@ -96,9 +96,9 @@ describe("attempt events", () => {
       )
     )
     expect(response.text).toBe("after a retry")
-    // The ledger sees both HTTP calls (the 500 and the retry); the named strategy reports the cloud model once.
+    // Both HTTP calls (the 500 and the retry) are attempts, in the ledger and to the listener alike.
     expect(response.attempts.map((a) => [a.provider, a.role, a.outcome])).toEqual([["openai", "primary", "failure"], ["openai", "retry", "success"]])
-    expect(events).toEqual(["AttemptStart openai", "AttemptSuccess openai"])
+    expect(events).toEqual(["AttemptStart openai", "AttemptFailure openai", "AttemptStart openai", "AttemptSuccess openai"])
   })
 })
 

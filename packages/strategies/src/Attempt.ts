@@ -1,13 +1,18 @@
 /**
- * One attempt: a model called once, reported through the contract's `AttemptEvents` (a start and exactly one end:
- * success with usage, failure with the error, or cancelled with the usage so far), under the deadline and chunk
- * limits in scope. Every primitive reaches models through it.
+ * One attempt: a model called once. It is reported through the contract's `AttemptEvents` (a start and exactly one
+ * end: success with usage, failure with the error, or cancelled with the usage so far) and through the `AttemptHook`
+ * in scope, which may refuse the attempt before it is sent (a budget) and is told how it ended, as this attempt
+ * decided it: the role, the usage, the text so far, the first-token time and the limit that cut it. The attempt
+ * runs under the deadline and chunk limits in scope. Every primitive reaches models through it.
  */
 import {
   approximateTokenCount,
   AttemptEvents,
-  type AttemptModel,
   collectStream,
+  type AttemptCancelled,
+  type AttemptFailure,
+  type AttemptModel,
+  type AttemptSuccess,
   type Completion,
   type CompletionRequest,
   type LanguageModel,
@@ -19,8 +24,8 @@ import {
 } from "@orch/provider"
 import { Cause, Clock, Context, Effect, Exit, Stream } from "effect"
 import { ChunkLimits, guardStream, hasChunkLimits } from "./ChunkLimits.ts"
-import { deadlineError, remainingMs } from "./Deadline.ts"
-import { isPlan, makePlan, type Step, type Plan } from "./Plan.ts"
+import { Deadline, deadlineError } from "./Deadline.ts"
+import { isPlan, makePlan, type Plan, type Step } from "./Plan.ts"
 
 /** What the attempts in scope are for ("primary", "fallback", "race", "hedge", "vote", "judge", ...). */
 export const AttemptRole = Context.Reference<string>("@orch/strategies/AttemptRole", { defaultValue: () => "primary" })
@@ -33,6 +38,45 @@ export const withRole = <A, E, R>(self: Effect.Effect<A, E, R>, role: string): E
 export const withRoleStream = <A, E, R>(self: Stream.Stream<A, E, R>, role: string): Stream.Stream<A, E, R> =>
   Stream.provideService(self, AttemptRole, role)
 
+/** What the attempt hook is told when an attempt is about to be sent. */
+export interface AttemptStartInfo {
+  readonly attemptId: number
+  readonly model: AttemptModel
+  readonly role: string
+  readonly request: CompletionRequest
+  readonly startedAtMs: number
+}
+
+/**
+ * How an attempt ended, as the attempt decided it: the contract's end event (a cut by a first-token, gap or total
+ * limit is an `AttemptFailure` whose error is that `Timeout`), with the text it produced (all of it on success) and
+ * its first-token time.
+ */
+export type AttemptOutcome = (AttemptSuccess | AttemptFailure | AttemptCancelled) & {
+  readonly text: string
+}
+
+/** Called once at the end of an attempt the hook let start. Must not fail. */
+export type AttemptEnd = (outcome: AttemptOutcome) => Effect.Effect<void>
+
+/**
+ * Called before each attempt is sent. Fail (e.g. `BudgetExceeded`) to refuse it: nothing is sent and the attempt
+ * fails with that error. Otherwise return what to call when it ends. Interruption may reach the hook while it runs;
+ * a hook that holds something (a reservation) must then free it itself.
+ */
+export type AttemptHook = (info: AttemptStartInfo) => Effect.Effect<AttemptEnd, ProviderError>
+
+/** The attempt hook in scope (none by default). The core sets one that reserves, settles and records each attempt. */
+export const AttemptHookRef = Context.Reference<AttemptHook | undefined>("@orch/strategies/AttemptHook", { defaultValue: () => undefined })
+
+/** Run `self` with `hook` called around every attempt under it. */
+export const withAttemptHook = <A, E, R>(self: Effect.Effect<A, E, R>, hook: AttemptHook): Effect.Effect<A, E, R> =>
+  Effect.provideService(self, AttemptHookRef, hook)
+
+/** Stream form of `withAttemptHook`. */
+export const withAttemptHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, hook: AttemptHook): Stream.Stream<A, E, R> =>
+  Stream.provideService(self, AttemptHookRef, hook)
+
 const attemptModel = (model: LanguageModel): AttemptModel => ({ id: model.id, provider: model.provider, name: model.name, kind: model.kind })
 
 const estimatedUsage = (request: CompletionRequest, partialText: string): Usage => ({
@@ -41,83 +85,126 @@ const estimatedUsage = (request: CompletionRequest, partialText: string): Usage 
   estimated: true
 })
 
-interface Tracker {
+/** What an attempt saw of its stream, kept by a plain loop over each array of parts (no effect per part). */
+interface Progress {
   readonly partial: Array<string>
   firstTokenMs?: number
   finish?: Extract<StreamPart, { type: "finish" }>
 }
 
-/** Report the end of an attempt from its exit: exactly one of success, failure, cancelled. */
-const reportEnd = Effect.fnUntraced(function*(
+/** An attempt that was let start: its ids, start time, deadline and chunk limits, and its ends. */
+interface Started {
+  readonly ids: { readonly attemptId: number; readonly model: AttemptModel; readonly role: string }
+  readonly startedAt: number
+  readonly deadline: number | undefined
+  readonly limits: typeof ChunkLimits.Service
+  readonly end: AttemptEnd | undefined
+  readonly clock: Clock.Clock
+}
+
+/** The end of an attempt from its exit: exactly one of success, failure, cancelled, to the listener and the hook. */
+const reportEnd = (
   exit: Exit.Exit<Completion | void, ProviderError>,
-  base: { readonly attemptId: number; readonly model: AttemptModel; readonly role: string },
-  startedAt: number,
+  started: Started,
   request: CompletionRequest,
-  tracker: Tracker
-) {
-    const listener = yield* AttemptEvents
-    const latencyMs = (yield* Clock.currentTimeMillis) - startedAt
+  progress: Progress
+): Effect.Effect<void> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const latencyMs = now - started.startedAt
+    const base = started.ids
+    let outcome: AttemptOutcome
     if (Exit.isSuccess(exit)) {
       const completion = exit.value
-      const usage = completion ? completion.usage : tracker.finish?.usage ?? estimatedUsage(request, tracker.partial.join(""))
-      const firstTokenMs = completion ? completion.timings.firstTokenMs : tracker.firstTokenMs
-      return yield* listener({ _tag: "AttemptSuccess", ...base, latencyMs, usage, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) })
+      const usage = completion ? completion.usage : progress.finish?.usage ?? estimatedUsage(request, progress.partial.join(""))
+      const firstTokenMs = completion ? completion.timings.firstTokenMs : progress.firstTokenMs
+      outcome = { _tag: "AttemptSuccess", ...base, latencyMs, usage, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), text: completion ? completion.text : progress.partial.join("") }
+    } else {
+      const text = progress.partial.join("")
+      const error = Cause.findErrorOption(exit.cause)
+      outcome = error._tag === "Some"
+        ? { _tag: "AttemptFailure", ...base, latencyMs, error: error.value, usage: estimatedUsage(request, text), text }
+        : { _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, text), text }
     }
-    const error = Cause.findErrorOption(exit.cause)
-    if (error._tag === "Some") {
-      return yield* listener({ _tag: "AttemptFailure", ...base, latencyMs, error: error.value, usage: estimatedUsage(request, tracker.partial.join("")) })
+    const { text: _text, ...event } = outcome
+    return Effect.flatMap(AttemptEvents, (listener) => {
+      const heard = listener(event)
+      return started.end === undefined ? heard : Effect.andThen(heard, started.end(outcome))
+    })
+  })
+
+/**
+ * Begin an attempt: refuse at once when the deadline has passed, report the start, and ask the hook (which may
+ * refuse; interruption may reach it). A refused attempt is reported as failed.
+ */
+const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>): Effect.Effect<Started, ProviderError> =>
+  Effect.gen(function*() {
+    const deadline = yield* Deadline
+    const startedAt = yield* Clock.currentTimeMillis
+    if (deadline !== undefined && deadline - startedAt <= 0) return yield* Effect.fail(deadlineError(0))
+    const role = yield* AttemptRole
+    const limits = yield* ChunkLimits
+    const listener = yield* AttemptEvents
+    const hook = yield* AttemptHookRef
+    const clock = yield* Clock.Clock
+    const attemptId = newAttemptId()
+    const ids = { attemptId, model, role }
+    yield* listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
+    if (hook === undefined) return { ids, startedAt, deadline, limits, end: undefined, clock }
+    const allowed = yield* Effect.exit(restore(hook({ attemptId, model, role, request, startedAtMs: startedAt })))
+    const started: Started = { ids, startedAt, deadline, limits, clock, end: Exit.isSuccess(allowed) ? allowed.value : undefined }
+    if (Exit.isFailure(allowed)) {
+      yield* reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] })
+      return yield* Effect.failCause(allowed.cause)
     }
-    return yield* listener({ _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, tracker.partial.join("")) })
+    return started
+  })
+
+/** Keep what a stream delivers (text, first-token time, finish) with a plain loop over each array of parts. */
+const tracked = (parts: Stream.Stream<StreamPart, ProviderError>, progress: Progress, started: Started): Stream.Stream<StreamPart, ProviderError> =>
+  Stream.mapArray(parts, (array) => {
+    for (const part of array) {
+      if (part.type === "text-delta") {
+        if (progress.firstTokenMs === undefined) progress.firstTokenMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
+        progress.partial.push(part.delta)
+      } else if (part.type === "finish") progress.finish = part
+    }
+    return array
   })
 
 /**
  * A model as a strategy of one attempt. The attempt fails at once with `Timeout` when the shared deadline has
- * passed (no call is made), is cut at the deadline, and, when chunk limits are in scope, runs over the stream so the
- * first-token and gap limits apply (its `generate` then collects the stream).
+ * passed (no call is made), is cut at the deadline (one timer), and, when chunk limits are in scope, runs over the
+ * stream so the first-token and gap limits apply (its `generate` then collects the stream).
  */
 export const attempt = (model: LanguageModel): Plan => {
   const base = attemptModel(model)
   const context = { provider: model.provider, model: model.name }
-  const begin = Effect.gen(function*() {
-    const remaining = yield* remainingMs
-    if (remaining !== undefined && remaining <= 0) return yield* Effect.fail(deadlineError(0))
-    const role = yield* AttemptRole
-    const limits = yield* ChunkLimits
-    const listener = yield* AttemptEvents
-    const attemptId = newAttemptId()
-    const startedAt = yield* Clock.currentTimeMillis
-    yield* listener({ _tag: "AttemptStart", attemptId, model: base, role, startedAtMs: startedAt })
-    return { ids: { attemptId, model: base, role }, startedAt, limits, remaining }
-  })
-  const guarded = (request: CompletionRequest, limits: typeof ChunkLimits.Service, tracker: Tracker, startedAt: number) =>
-    guardStream(model.stream(request), limits, context).pipe(
-      Stream.tap((part) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.sync(() => {
-            if (part.type === "text-delta") {
-              if (tracker.firstTokenMs === undefined) tracker.firstTokenMs = now - startedAt
-              tracker.partial.push(part.delta)
-            } else if (part.type === "finish") tracker.finish = part
-          })))
-    )
   const generate = (request: CompletionRequest): Effect.Effect<Completion, ProviderError> =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.gen(function*() {
-        const started = yield* begin
-        const tracker: Tracker = { partial: [] }
-        const call = hasChunkLimits(started.limits) ? collectStream(guarded(request, started.limits, tracker, started.startedAt)) : model.generate(request)
-        const remaining = started.remaining
-        const bounded = remaining === undefined ? call : Effect.timeoutOrElse(call, { duration: remaining, orElse: () => Effect.fail(deadlineError(remaining)) })
-        return yield* restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started.ids, started.startedAt, request, tracker)))
+      Effect.flatMap(begin(base, request, restore), (started) => {
+        const progress: Progress = { partial: [] }
+        const call = hasChunkLimits(started.limits)
+          ? collectStream(tracked(guardStream(model.stream(request), started.limits, context), progress, started))
+          : model.generate(request)
+        const bounded = started.deadline === undefined ? call : Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const remaining = Math.max(0, (started.deadline as number) - now)
+          return Effect.timeoutOrElse(call, { duration: remaining, orElse: () => Effect.fail(deadlineError(remaining)) })
+        })
+        return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       }))
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
-    Stream.unwrap(Effect.gen(function*() {
-      const started = yield* begin
-      const tracker: Tracker = { partial: [] }
-      const parts = guarded(request, started.limits, tracker, started.startedAt)
-      const bounded = started.remaining === undefined ? parts : Stream.interruptWhen(parts, Effect.andThen(Effect.sleep(started.remaining), Effect.fail(deadlineError(started.remaining))))
-      return Stream.onExit(bounded, (exit) => reportEnd(exit as Exit.Exit<void, ProviderError>, started.ids, started.startedAt, request, tracker))
-    }))
+    Stream.unwrap(Effect.uninterruptibleMask((restore) =>
+      Effect.map(begin(base, request, restore), (started) => {
+        const progress: Progress = { partial: [] }
+        const parts = tracked(guardStream(model.stream(request), started.limits, context), progress, started)
+        const bounded = started.deadline === undefined
+          ? parts
+          : Stream.interruptWhen(parts, Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const remaining = Math.max(0, (started.deadline as number) - now)
+            return Effect.andThen(Effect.sleep(remaining), Effect.suspend(() => Effect.fail(deadlineError(remaining))))
+          }))
+        return Stream.onExit(bounded, (exit) => reportEnd(exit as Exit.Exit<void, ProviderError>, started, request, progress))
+      })))
   return makePlan(model.id, generate, stream, model.info?.contextWindow)
 }
 

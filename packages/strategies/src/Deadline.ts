@@ -50,7 +50,55 @@ export const withDeadlineStream = <A, R>(
     const outer = yield* Deadline
     const deadline = outer === undefined ? now + totalMs : Math.min(outer, now + totalMs)
     return self.pipe(
-      Stream.interruptWhen(Effect.andThen(Effect.sleep(deadline - now), Effect.fail(deadlineError(totalMs)))),
+      Stream.interruptWhen(Effect.andThen(Effect.sleep(deadline - now), Effect.suspend(() => Effect.fail(deadlineError(totalMs))))),
       Stream.provideService(Deadline, deadline)
     )
   }))
+
+/**
+ * Run `self` under an absolute deadline `at` (epoch ms on the Effect clock) fixed when the call was made, or the one
+ * in scope if sooner; `totalMs` names the deadline in the Timeout error. Fails at once when it has passed.
+ */
+export const withDeadlineAt = <A, R>(
+  self: Effect.Effect<A, ProviderError, R>,
+  at: number,
+  totalMs: number
+): Effect.Effect<A, ProviderError, R> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const outer = yield* Deadline
+    const deadline = outer === undefined ? at : Math.min(outer, at)
+    if (deadline - now <= 0) return yield* Effect.fail(deadlineError(totalMs))
+    return yield* self.pipe(
+      Effect.timeoutOrElse({ duration: deadline - now, orElse: () => Effect.fail(deadlineError(totalMs)) }),
+      Effect.provideService(Deadline, deadline)
+    )
+  })
+
+/** Stream form of `withDeadlineAt`. */
+export const withDeadlineAtStream = <A, R>(
+  self: Stream.Stream<A, ProviderError, R>,
+  at: number,
+  totalMs: number
+): Stream.Stream<A, ProviderError, R> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const outer = yield* Deadline
+    const deadline = outer === undefined ? at : Math.min(outer, at)
+    return self.pipe(
+      Stream.interruptWhen(Effect.andThen(Effect.sleep(Math.max(0, deadline - now)), Effect.suspend(() => Effect.fail(deadlineError(totalMs))))),
+      Stream.provideService(Deadline, deadline)
+    )
+  }))
+
+/**
+ * Put the absolute deadline `at` in scope (or the one already there if sooner) without a timer of its own: for a
+ * plan whose every wait is an attempt, a retry or launch delay, which all enforce the deadline in scope themselves.
+ * One timer per attempt, none per layer.
+ */
+export const underDeadline = <A, E, R>(self: Effect.Effect<A, E, R>, at: number): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Deadline, (outer) => Effect.provideService(self, Deadline, outer === undefined ? at : Math.min(outer, at)))
+
+/** Stream form of `underDeadline`. */
+export const underDeadlineStream = <A, E, R>(self: Stream.Stream<A, E, R>, at: number): Stream.Stream<A, E, R> =>
+  Stream.unwrap(Effect.map(Deadline, (outer) => Stream.provideService(self, Deadline, outer === undefined ? at : Math.min(outer, at))))

@@ -136,11 +136,19 @@ const startStream = (stream: Stream.Stream<StreamPart, ProviderError>, scope: Sc
     const queue = yield* Queue.unbounded<StreamPart, ProviderError | Cause.Done>()
     const firstText = yield* Deferred.make<void, ProviderError>()
     const partial: Array<string> = []
-    const runner = Stream.runForEach(stream, (part) =>
-      Effect.andThen(
-        part.type === "text-delta" ? Effect.sync(() => partial.push(part.delta)).pipe(Effect.andThen(Deferred.succeed(firstText, undefined))) : part.type === "tool-call" ? Deferred.succeed(firstText, undefined) : Effect.void,
-        Queue.offer(queue, part)
-      )).pipe(
+    // One step per array of parts (a plain loop inside), not one per part.
+    const runner = Stream.runForEachArray(stream, (parts) =>
+      Effect.suspend(() => {
+        let started = false
+        for (const part of parts) {
+          if (part.type === "text-delta") {
+            partial.push(part.delta)
+            started = true
+          } else if (part.type === "tool-call") started = true
+        }
+        const offered = Queue.offerAll(queue, parts)
+        return started ? Effect.andThen(Deferred.succeed(firstText, undefined), offered) : offered
+      })).pipe(
         Effect.onExit((exit) => {
           if (Exit.isSuccess(exit)) return Effect.andThen(Deferred.succeed(firstText, undefined), Queue.end(queue))
           const error = Cause.findErrorOption(exit.cause)

@@ -8,8 +8,9 @@ import { Effect } from "effect"
 import { cascade, type Scorer } from "./Cascade.ts"
 import { chain, type ChainOptions } from "./Chain.ts"
 import { fallback, type FallbackOptions } from "./Fallback.ts"
-import type { Plan } from "./Plan.ts"
+import type { Plan, Step } from "./Plan.ts"
 import { race } from "./Race.ts"
+import { retry } from "./Retry.ts"
 import { timeout } from "./Timeout.ts"
 import { vote, type VoteOptions } from "./Vote.ts"
 
@@ -71,10 +72,50 @@ export interface NamedStrategyOptions {
   /** CASCADE: the scorers (default: not empty or a refusal). */
   readonly scorers?: ReadonlyArray<Scorer>
   readonly fallback?: FallbackOptions
+  /** Retries of each cloud model on retryable errors before moving on (default 0; local models are not retried). */
+  readonly cloudRetries?: number
+  /**
+   * In the strategies that try models one after another (LOCAL_FIRST, CLOUD_FIRST, LOCAL_ONLY, CLOUD_ONLY, CASCADE),
+   * the longest wait for each model's first token before the next is tried: every model but the last (LOCAL_FIRST's
+   * local models keep their own limit). Default none.
+   */
+  readonly attemptFirstTokenMs?: number
+}
+
+/** The drafter and reviewer of CHAIN: draft locally and review in the cloud when both exist, else the first two. */
+export const chainPair = (local: ReadonlyArray<LanguageModel>, cloud: ReadonlyArray<LanguageModel>): readonly [LanguageModel, LanguageModel] | undefined => {
+  const all = [...local, ...cloud]
+  const drafter = local[0] ?? cloud[0]
+  const reviewer = cloud[0] !== undefined && local.length > 0 ? cloud[0] : all[1] ?? drafter
+  return drafter === undefined || reviewer === undefined ? undefined : [drafter, reviewer]
+}
+
+/** Retryable errors but a missed first token: a stalled model is left for the next one, not tried again. */
+const retryable = (error: ProviderError): boolean =>
+  error.isRetryable && !(error.reason._tag === "Timeout" && error.reason.phase === "first-token")
+
+/** A model with its cloud retries: each retry is an attempt of its own, with role "retry". */
+const retried = (model: LanguageModel, options: NamedStrategyOptions): Step => {
+  const times = model.kind === "cloud" ? options.cloudRetries ?? 0 : 0
+  return times > 0 ? retry(model, { times, while: retryable }) : model
 }
 
 /**
+ * Models tried one after another, in order: each with its retries, and every one but the last under the stall limit
+ * (`attemptFirstTokenMs`) unless `keepOwn` says it has a first-token limit of its own.
+ */
+const sequence = (models: ReadonlyArray<LanguageModel>, options: NamedStrategyOptions, keepOwn: (model: LanguageModel) => boolean = () => false): ReadonlyArray<Step> =>
+  models.map((model, index) => {
+    const step = retried(model, options)
+    const limit = options.attemptFirstTokenMs
+    if (limit === undefined || index === models.length - 1 || keepOwn(model)) return step
+    return timeout(step, { firstTokenMs: limit })
+  })
+
+/**
  * The plan of a named strategy:
+ * In the sequential ones, cloud models are retried `cloudRetries` times and every model but the last gets the stall
+ * limit `attemptFirstTokenMs`.
  * - LOCAL_ONLY: `fallback(local)`; CLOUD_ONLY: `fallback(cloud)`.
  * - LOCAL_FIRST: `fallback([...local each under timeout({ firstTokenMs }), ...cloud])`: cloud answers when local is
  *   unavailable, fails, or misses its first-token deadline (plus `loadTimeMs` for a model not loaded).
@@ -101,26 +142,28 @@ export const namedStrategy = (name: Strategy, options: NamedStrategyOptions): Pl
       })
     }
     case "local_only":
-      return fallback(local, options.fallback)
+      return fallback(sequence(local, options), options.fallback)
     case "cloud_only":
-      return fallback(cloud, options.fallback)
+      return fallback(sequence(cloud, options), options.fallback)
     case "local_first": {
       const firstTokenMs = options.localFirstTokenMs ?? 10_000
       const loadTimeMs = options.loadTimeMs ?? 30_000
-      const guarded = local.map((model) => timeout(model, { firstTokenMs: firstTokenMs + (model.info?.loaded === false ? loadTimeMs : 0) }))
-      return fallback([...guarded, ...cloud], options.fallback)
+      const ordered = sequence([...local, ...cloud], options, (model) => model.kind === "local")
+      const steps = ordered.map((step, index) => {
+        const model = index < local.length ? local[index] : undefined
+        return model === undefined ? step : timeout(step, { firstTokenMs: firstTokenMs + (model.info?.loaded === false ? loadTimeMs : 0) })
+      })
+      return fallback(steps, options.fallback)
     }
     case "cloud_first":
-      return fallback([...cloud, ...local], options.fallback)
+      return fallback(sequence([...cloud, ...local], options), options.fallback)
     case "ensemble":
       switch (options.ensembleMode ?? "vote") {
         case "vote":
           return vote(all, options.vote)
         case "chain": {
-          const drafter = local[0] ?? cloud[0]
-          const reviewer = cloud[0] !== undefined && local.length > 0 ? cloud[0] : all[1] ?? drafter
-          if (drafter === undefined || reviewer === undefined) return fallback([])
-          return chain(drafter, reviewer, options.chain)
+          const pair = chainPair(local, cloud)
+          return pair === undefined ? fallback([]) : chain(pair[0], pair[1], options.chain)
         }
         case "parallel":
           return race(all)
@@ -129,6 +172,6 @@ export const namedStrategy = (name: Strategy, options: NamedStrategyOptions): Pl
     case "parallel":
       return race(all)
     case "cascade":
-      return cascade(all, options.scorers !== undefined ? { scorers: options.scorers } : {})
+      return cascade(sequence(all, options), options.scorers !== undefined ? { scorers: options.scorers } : {})
   }
 }

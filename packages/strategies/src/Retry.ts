@@ -73,7 +73,10 @@ export const retry: {
         let delivered = false
         const call = n === 0 ? inner.stream(request) : withRoleStream(inner.stream(request), "retry")
         return call.pipe(
-          Stream.tap((part) => Effect.sync(() => { if (part.type === "text-delta") delivered = true })),
+          Stream.mapArray((parts) => {
+            if (!delivered && parts.some((part) => part.type === "text-delta")) delivered = true
+            return parts
+          }),
           Stream.catchCause((cause) => {
             const error = Cause.findErrorOption(cause)
             if (error._tag === "None" || delivered) return Stream.failCause(cause)

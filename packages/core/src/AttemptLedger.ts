@@ -1,0 +1,177 @@
+/**
+ * The core's attempt hook: before each attempt a strategy sends, reserve its worst-case cost against the budgets
+ * (a hard budget refuses it, and nothing is sent); when the attempt ends, settle the reservation to its real cost
+ * with the outcome the strategy decided (success, failure with the limit that cut it, or cancelled, with the text so
+ * far), list it in the request's attempts and count it in the metrics. A reservation is released whatever ends the
+ * attempt, including an interruption while the reservation itself is in flight. Attempt spans (with the
+ * OpenTelemetry GenAI attribute names) are made only when a tracer is installed.
+ */
+import type { CostTrackerShape, Reservation } from "@orch/cost-tracker"
+import type { ProviderError } from "@orch/provider"
+import { type AttemptEnd, type AttemptHook, type AttemptOutcome, type AttemptStartInfo, deadlineError, remainingMs } from "@orch/strategies"
+import { Clock, Effect, Exit, Fiber, Metric, Tracer } from "effect"
+import type { AttemptSummary } from "./OrchestratedResponse.ts"
+
+/** The request an attempt belongs to, and where its attempts are listed. */
+export interface RequestLedger {
+  readonly requestId: string
+  readonly strategy: string
+  readonly taskType?: string
+  readonly scopeKey?: string
+  /** Attempts in the order they ended. */
+  readonly attempts: Array<AttemptSummary>
+  /** The next attempt number (1, 2, ...). */
+  readonly nextAttempt: () => number
+}
+
+/** A fresh ledger for one request. */
+export const makeRequestLedger = (fields: Omit<RequestLedger, "attempts" | "nextAttempt">): RequestLedger => {
+  let count = 0
+  return { ...fields, attempts: [], nextAttempt: () => ++count }
+}
+
+const attemptCalls = Metric.counter("orch_attempts_total", { description: "Model calls made by @orch, by outcome" })
+const attemptErrors = Metric.counter("orch_attempt_errors_total", { description: "Model calls that failed" })
+const attemptLatency = Metric.histogram("orch_attempt_latency_ms", {
+  description: "Latency of model calls in milliseconds",
+  boundaries: Metric.exponentialBoundaries({ start: 1, factor: 2, count: 18 })
+})
+const attemptCost = Metric.counter("orch_cost_usd_total", { description: "Known cost of model calls in USD" })
+
+interface Series {
+  readonly calls: typeof attemptCalls
+  readonly errors: typeof attemptErrors
+  readonly latency: typeof attemptLatency
+  readonly cost: typeof attemptCost
+}
+
+/** The metric series of one provider, model and outcome, made once per hook owner (attributed metrics cost to build). */
+const makeSeries = () => {
+  const cache = new Map<string, Series>()
+  return (provider: string, model: string, outcome: string): Series => {
+    const key = `${provider}\u0000${model}\u0000${outcome}`
+    let series = cache.get(key)
+    if (series === undefined) {
+      const attributes = { provider, model, outcome }
+      series = {
+        calls: Metric.withAttributes(attemptCalls, attributes),
+        errors: Metric.withAttributes(attemptErrors, attributes),
+        latency: Metric.withAttributes(attemptLatency, attributes),
+        cost: Metric.withAttributes(attemptCost, attributes)
+      }
+      if (cache.size < 10_000) cache.set(key, series)
+    }
+    return series
+  }
+}
+
+/**
+ * Reserve so that neither the deadline nor an interruption while the reservation is in flight leaks it: the
+ * reservation runs in its own fiber (finishing at once for an in-memory ledger); a caller that stops waiting (the
+ * deadline in scope passed, or it was interrupted) leaves it to finish and be released.
+ */
+const reserveReleasingLate = (tracker: CostTrackerShape, reserve: Effect.Effect<Reservation, ProviderError>): Effect.Effect<Reservation, ProviderError> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(Effect.forkDetach(reserve, { startImmediately: true }), (fiber) => {
+      const done = fiber.pollUnsafe()
+      if (done !== undefined) return done
+      const releaseLate = Effect.forkDetach(Effect.flatMap(Fiber.await(fiber), (exit) => (Exit.isSuccess(exit) ? Effect.ignore(tracker.release(exit.value)) : Effect.void)))
+      const waited = Effect.flatMap(remainingMs, (remaining) =>
+        remaining === undefined ? Fiber.join(fiber) : Effect.timeoutOrElse(Fiber.join(fiber), {
+          duration: remaining,
+          orElse: () => Effect.andThen(releaseLate, Effect.fail(deadlineError(remaining)))
+        }))
+      return restore(waited).pipe(Effect.onInterrupt(() => releaseLate))
+    }))
+
+/** The owner of the ledger hooks of an orchestrator: its metric series, and a hook per request. */
+export const makeAttemptLedger = (tracker: CostTrackerShape) => {
+  const seriesOf = makeSeries()
+
+  const settle = (ledger: RequestLedger, reservation: Reservation, attempt: number, outcome: AttemptOutcome): Effect.Effect<void> =>
+    Effect.gen(function*() {
+      const { text, ...event } = outcome
+      const record = yield* tracker.settle(reservation, event, { outputText: text })
+      const costUsd = record.costNanos === null ? null : record.costNanos / 1_000_000_000
+      const error = event._tag === "AttemptFailure" ? event.error : undefined
+      ledger.attempts.push({
+        attempt,
+        provider: event.model.provider,
+        model: event.model.name,
+        kind: event.model.kind,
+        role: event.role,
+        outcome: record.outcome,
+        ...(record.errorReason !== undefined ? { error: record.errorReason } : {}),
+        ...(error !== undefined ? { errorMessage: error.message } : {}),
+        latencyMs: event.latencyMs,
+        inputTokens: record.inputTokens,
+        outputTokens: record.outputTokens,
+        estimated: record.estimated,
+        costUsd
+      })
+      const series = seriesOf(event.model.provider, event.model.name, record.outcome)
+      yield* Metric.update(series.calls, 1)
+      yield* Metric.update(series.latency, event.latencyMs)
+      if (record.outcome === "failure") yield* Metric.update(series.errors, 1)
+      if (costUsd !== null) yield* Metric.update(series.cost, costUsd)
+    }).pipe(Effect.catchCause((cause) => Effect.logError("@orch/core: could not record an attempt in the ledger", cause)))
+
+  /** The span of an attempt, when a tracer is installed (the native one records nothing anyone reads). */
+  const spanOf = (ledger: RequestLedger, info: AttemptStartInfo, attempt: number) =>
+    Effect.flatMap(Tracer.Tracer, (tracer) => {
+      if (tracer === Tracer.nativeTracer) return Effect.succeed(undefined)
+      const request = info.request
+      return Effect.makeSpan(`orch.attempt ${info.model.id}`, {
+        kind: "client",
+        attributes: {
+          "gen_ai.operation.name": "chat",
+          "gen_ai.system": info.model.provider,
+          "gen_ai.request.model": info.model.name,
+          ...(request.maxTokens !== undefined ? { "gen_ai.request.max_tokens": request.maxTokens } : {}),
+          ...(request.temperature !== undefined ? { "gen_ai.request.temperature": request.temperature } : {}),
+          "orch.request.id": ledger.requestId,
+          "orch.attempt.number": attempt,
+          "orch.attempt.role": info.role,
+          "orch.strategy": ledger.strategy,
+          ...(ledger.taskType !== undefined ? { "orch.task.type": ledger.taskType } : {})
+        }
+      })
+    })
+
+  /** The hook of one request: every attempt under it reserved, settled and listed in `ledger`. */
+  const hookFor = (ledger: RequestLedger): AttemptHook => (info) =>
+    Effect.gen(function*() {
+      const attempt = ledger.nextAttempt()
+      const span = yield* spanOf(ledger, info, attempt)
+      const reserved = yield* Effect.exit(reserveReleasingLate(tracker, tracker.reserve({
+        requestId: ledger.requestId,
+        attempt,
+        model: info.model,
+        request: info.request,
+        strategy: ledger.strategy,
+        ...(ledger.taskType !== undefined ? { taskType: ledger.taskType } : {}),
+        ...(ledger.scopeKey !== undefined ? { scopeKey: ledger.scopeKey } : {})
+      })))
+      if (Exit.isFailure(reserved)) {
+        if (span !== undefined) span.end(yield* Clock.currentTimeNanos, reserved)
+        return yield* Effect.failCause(reserved.cause)
+      }
+      const reservation = reserved.value
+      const end: AttemptEnd = (outcome) =>
+        Effect.andThen(settle(ledger, reservation, attempt, outcome), Effect.sync(() => {
+          if (span === undefined) return
+          const last = ledger.attempts[ledger.attempts.length - 1]
+          if (last !== undefined && last.attempt === attempt) {
+            span.attribute("gen_ai.usage.input_tokens", last.inputTokens)
+            span.attribute("gen_ai.usage.output_tokens", last.outputTokens)
+            span.attribute("orch.attempt.outcome", last.outcome)
+            span.attribute("orch.attempt.cost_usd", last.costUsd ?? -1)
+            if (last.error !== undefined) span.attribute("error.type", last.error)
+          }
+          span.end(BigInt(info.startedAtMs + outcome.latencyMs) * 1_000_000n, outcome._tag === "AttemptFailure" ? Exit.fail(outcome.error) : Exit.void)
+        }))
+      return end
+    })
+
+  return { hookFor }
+}
