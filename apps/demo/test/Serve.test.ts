@@ -56,7 +56,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), "orch-serve-"))
   deadPort = await unusedPortUrl()
-  cloud = await startWireServer({ models: ["gpt-4o-mini"] })
+  cloud = await startWireServer({ models: ["gpt-4o-mini", "gpt-unpriced-test"] })
 })
 afterAll(async () => {
   await cloud?.close()
@@ -71,10 +71,9 @@ describe.skipIf(!haveModel)("orch serve", () => {
     expect(local.status).toBe(200)
     expect(((await local.json()) as { orch: { provider: string } }).orch.provider).toBe("llamacpp")
 
-    // Usage far above the call's limit: the cost tracker logs a warning, which must not reach stdout.
-    cloud.enqueue({ kind: "synth", text: "flagged", usage: { inputTokens: 10, outputTokens: 50_000 } })
-    const flagged = await post(served.url, { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5 })
-    expect(flagged.status).toBe(200)
+    // A model with no known price: the cost tracker logs a warning, which must not reach stdout.
+    const unpriced = await post(served.url, { model: "openai/gpt-unpriced-test", messages: [{ role: "user", content: "hi" }], max_tokens: 5 })
+    expect(unpriced.status).toBe(200)
     cloud.enqueue({ kind: "synth", text: "one two three four", perTokenDelayMs: 150 })
     const streamed = await post(served.url, { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "count" }], stream: true })
     expect(streamed.status).toBe(200)
@@ -85,7 +84,7 @@ describe.skipIf(!haveModel)("orch serve", () => {
     expect(await served.exited).toBe(0)
     expect(served.stdout()).toBe(`listening ${served.url}\n`)
     expect(served.stderr()).not.toContain(upstreamKey)
-    expect(served.stderr()).toMatch(/flagged/)
+    expect(served.stderr()).toMatch(/no price for model openai\/gpt-unpriced-test/)
     await expect(fetch(`${served.url}/health`)).rejects.toThrow()
   })
 

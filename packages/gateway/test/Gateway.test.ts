@@ -4,7 +4,7 @@
 import { defaultText } from "@orch/testing"
 import OpenAI from "openai"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import type { RunningGateway } from "../src/index.ts"
+import { type RunningGateway, virtualModels } from "../src/index.ts"
 import { canaryKey, clientOf, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
 
 interface OrchObject {
@@ -93,12 +93,30 @@ describe("chat completions", () => {
     expect(orchOf(headers)).toMatchObject({ strategy: "cloud_only", task_type: "code_review", task_type_source: "given" })
   })
 
+  it("answers through every virtual strategy model", async () => {
+    for (const [model, strategy] of Object.entries(virtualModels)) {
+      const answer = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Say hello" }] })
+      expect(answer.choices[0]?.message.content, model).toBeTruthy()
+      expect((answer as unknown as { orch: { strategy_requested: string } }).orch.strategy_requested, model).toBe(strategy)
+    }
+  })
+
   it("answers even when the upstream names its model with characters a header cannot carry", async () => {
     upstreams.cloud.enqueue({ kind: "synth", text: "fine", model: "gpt-4o-mini\r\nx-injected: 1 ✓" })
     const { data, response } = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }).withResponse()
     expect(data.choices[0]?.message.content).toBe("fine")
     expect(response.headers.get("x-injected")).toBeNull()
     expect(response.headers.get("x-orch-model")).toMatch(/^openai\/gpt-4o-mini\?\?x-injected: 1 \?$/)
+  })
+
+  it("sends tools upstream on OpenAI's wire and returns the recorded tool call", async () => {
+    upstreams.cloud.enqueue({ kind: "replay", fixture: "openai/chat_completion_tool_calls.json" })
+    const weather = { type: "function" as const, function: { name: "get_current_weather", parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] } } }
+    const answer = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Weather in San Francisco?" }], tools: [weather] })
+    expect(answer.choices[0]?.finish_reason).toBe("tool_calls")
+    expect(answer.choices[0]?.message.tool_calls).toEqual([{ id: "call_NnblzAO7oa78mQTzjUYLcouN", type: "function", function: { name: "get_current_weather", arguments: "{\"location\":\"San Francisco\"}" } }])
+    const [sent] = generations(upstreams.cloud)
+    expect((sent?.body as { tools?: Array<{ function: { name: string } }> }).tools?.[0]?.function.name).toBe("get_current_weather")
   })
 
   it("maps response_format to the upstream's JSON mode", async () => {

@@ -6,9 +6,10 @@
 import fs from "node:fs"
 import { providerError, redact, type ProviderError, type TextMessage } from "@orch/provider"
 import type * as NodeLlamaCppModule from "node-llama-cpp"
-import type { ChatHistoryItem, LlamaChatSession, LlamaContext, LlamaContextSequence, LlamaModel, Llama } from "node-llama-cpp"
+import type { ChatHistoryItem, LlamaChatSession, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Llama } from "node-llama-cpp"
 import { Effect, Queue, Semaphore } from "effect"
 import { isModelUri, llamaModelName, type LlamaCppConfig } from "./LlamaCppConfig.ts"
+import { llamaGrammarSchema } from "./LlamaCppGrammar.ts"
 
 /** One generation: the chat so far, the user's last message, and the sampling settings. */
 export interface LlamaGeneration {
@@ -22,7 +23,15 @@ export interface LlamaGeneration {
   readonly topP?: number
   readonly seed?: number
   readonly stop?: ReadonlyArray<string>
+  /**
+   * Constrain the answer to JSON: to the schema through node-llama-cpp's JSON-schema grammar when the grammar can
+   * express it, else (or without a schema) to any JSON through its generic JSON grammar.
+   */
+  readonly json?: { readonly schema?: Readonly<Record<string, unknown>> }
 }
+
+/** The grammar a generation ran under: none, the schema's own, or the generic JSON grammar. */
+export type LlamaGrammarKind = "none" | "json-schema" | "json"
 
 /** What a generation produced, with token counts from the engine's own meter. */
 export interface LlamaGenerationResult {
@@ -30,6 +39,7 @@ export interface LlamaGenerationResult {
   readonly stopReason: string
   readonly inputTokens: number
   readonly outputTokens: number
+  readonly grammar: LlamaGrammarKind
 }
 
 /** Facts about the loaded model. */
@@ -93,6 +103,9 @@ export const makeLlamaCppClient = Effect.fnUntraced(function*(config: LlamaCppCo
   let loaded: Loaded | undefined
   let closed = false
   let produced = 0
+  // Grammars by schema text (building one parses the schema and compiles GBNF); bounded, oldest dropped first.
+  const grammars = new Map<string, Promise<{ readonly grammar: LlamaGrammar; readonly kind: LlamaGrammarKind }>>()
+  const maxGrammars = 32
 
   const importModule = Effect.tryPromise({
     try: (): Promise<NodeLlamaCpp> => import("node-llama-cpp"),
@@ -164,9 +177,28 @@ export const makeLlamaCppClient = Effect.fnUntraced(function*(config: LlamaCppCo
     return Effect.tap(loadOnce, (result) => Effect.sync(() => { loaded = result }))
   }))
 
+  const genericJson = (engine: Loaded) => engine.llama.getGrammarFor("json").then((grammar) => ({ grammar, kind: "json" as const }))
+
+  /** The grammar for a JSON answer: the schema's when node-llama-cpp can express it, else the generic JSON grammar. */
+  const grammarFor = (engine: Loaded, json: NonNullable<LlamaGeneration["json"]>): Promise<{ readonly grammar: LlamaGrammar; readonly kind: LlamaGrammarKind }> => {
+    const schema = json.schema === undefined ? undefined : llamaGrammarSchema(json.schema)
+    const key = schema === undefined ? "" : JSON.stringify(schema)
+    const cached = grammars.get(key)
+    if (cached !== undefined) return cached
+    const made = schema === undefined
+      ? genericJson(engine)
+      // A schema it still cannot compile (too deep, circular) gets the generic grammar too.
+      : engine.llama.createGrammarForJsonSchema(schema as never).then((grammar) => ({ grammar, kind: "json-schema" as const }), () => genericJson(engine))
+    if (grammars.size >= maxGrammars) grammars.delete(grammars.keys().next().value as string)
+    grammars.set(key, made)
+    made.catch(() => grammars.delete(key))
+    return made
+  }
+
   const run = (engine: Loaded, slot: Slot, generation: LlamaGeneration, onText: (text: string) => void, signal: AbortSignal): Promise<LlamaGenerationResult> => {
     const sequence = slot.sequence
-    const work = sequence.clearHistory().then(() => {
+    const grammar = generation.json === undefined ? Promise.resolve(undefined) : grammarFor(engine, generation.json)
+    const work = Promise.all([grammar, sequence.clearHistory()]).then(([constraint]) => {
       const session = new engine.sessionClass({ contextSequence: sequence, autoDisposeSequence: false })
       session.setChatHistory(toHistory(generation.history))
       const before = sequence.tokenMeter.getState()
@@ -179,6 +211,7 @@ export const makeLlamaCppClient = Effect.fnUntraced(function*(config: LlamaCppCo
         ...(generation.topP !== undefined && temperature > 0 ? { topP: generation.topP } : {}),
         ...(generation.seed !== undefined ? { seed: generation.seed } : {}),
         ...(generation.stop !== undefined && generation.stop.length > 0 ? { customStopTriggers: [...generation.stop] } : {}),
+        ...(constraint !== undefined ? { grammar: constraint.grammar } : {}),
         onToken: (tokens) => { produced += tokens.length },
         onTextChunk: onText
       }).then((response) => {
@@ -187,7 +220,8 @@ export const makeLlamaCppClient = Effect.fnUntraced(function*(config: LlamaCppCo
           text: response.responseText,
           stopReason: response.stopReason,
           inputTokens: after.usedInputTokens - before.usedInputTokens,
-          outputTokens: after.usedOutputTokens - before.usedOutputTokens
+          outputTokens: after.usedOutputTokens - before.usedOutputTokens,
+          grammar: constraint?.kind ?? "none"
         }
       }).finally(() => session.dispose({ disposeSequence: false }))
     })
@@ -212,6 +246,7 @@ export const makeLlamaCppClient = Effect.fnUntraced(function*(config: LlamaCppCo
     const engine = loaded
     closed = true
     loaded = undefined
+    grammars.clear()
     if (engine === undefined) return Effect.void
     return Effect.promise(() => engine.context.dispose().then(() => engine.model.dispose()).then(() => engine.llama.dispose()))
   }))

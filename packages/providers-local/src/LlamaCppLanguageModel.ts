@@ -4,8 +4,8 @@
  * generation at once. `generate` skips the stream machinery (the same engine call, no per-token parts).
  */
 import {
-  invalidRequest, makeLanguageModel, textMessages,
-  type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type WireEvent
+  hasFiles, hasImages, invalidRequest, makeLanguageModel, textMessages,
+  type CompletionRequest, type ModelCapabilities, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type WireEvent
 } from "@orch/provider"
 import { Cause, Effect, Queue, Stream } from "effect"
 import type { LlamaCppClient, LlamaGeneration } from "./LlamaCppClient.ts"
@@ -26,8 +26,24 @@ export const llamaFinishReason = (stopReason: string): FinishReason => {
   }
 }
 
-/** The generation for a request: every message but the last user message is history. */
+/**
+ * What the embedded engine takes: text, and JSON constrained by a schema (node-llama-cpp's JSON-schema grammar).
+ * Tools, images and files it does not take. Reasoning depends on the GGUF model, so it is left unknown.
+ */
+export const llamaCapabilities: ModelCapabilities = { tools: false, images: false, files: false, jsonSchema: true }
+
+/**
+ * The generation for a request: every message but the last user message is history; a JSON `responseFormat`
+ * becomes a grammar. A request that needs tools, images or files is refused before the engine runs (it would
+ * otherwise answer as if they were not there).
+ */
 export const llamaGeneration = (request: CompletionRequest): Effect.Effect<LlamaGeneration, ProviderError> => {
+  const unsupported = [
+    ...((request.tools?.length ?? 0) > 0 && request.toolChoice !== "none" ? ["tools (the embedded engine cannot call tools)"] : []),
+    ...(hasImages(request) ? ["images (the embedded engine reads text only)"] : []),
+    ...(hasFiles(request) ? ["files (the embedded engine reads text only)"] : [])
+  ]
+  if (unsupported.length > 0) return Effect.fail(invalidRequest(unsupported.map((what) => `unsupported: ${what}`)))
   const messages = textMessages(request)
   const last = messages[messages.length - 1]
   if (last === undefined || last.role !== "user") {
@@ -40,7 +56,10 @@ export const llamaGeneration = (request: CompletionRequest): Effect.Effect<Llama
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.topP !== undefined ? { topP: request.topP } : {}),
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
-    ...(request.stop !== undefined ? { stop: request.stop } : {})
+    ...(request.stop !== undefined ? { stop: request.stop } : {}),
+    ...(request.responseFormat?.type === "json"
+      ? { json: request.responseFormat.schema !== undefined ? { schema: request.responseFormat.schema } : {} }
+      : {})
   })
 }
 

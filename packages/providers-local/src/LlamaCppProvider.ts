@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import { cachedAvailability } from "./internal/availability.ts"
 import { makeLlamaCppClient, type LlamaCppClient } from "./LlamaCppClient.ts"
 import type { LlamaCppConfig } from "./LlamaCppConfig.ts"
-import { makeLlamaCppLanguageModel } from "./LlamaCppLanguageModel.ts"
+import { llamaCapabilities, makeLlamaCppLanguageModel } from "./LlamaCppLanguageModel.ts"
 import { freePricing, modelPricingOf, type Priced } from "./LocalPricing.ts"
 
 /** The embedded backend: a `Provider` of kind `local` that also says what it costs. */
@@ -26,6 +26,7 @@ export const makeLlamaCppProvider = Effect.fnUntraced(function*(config: LlamaCpp
     name: client.modelName,
     provider: name,
     kind: "local",
+    capabilities: llamaCapabilities,
     ...(perToken !== undefined ? { pricing: perToken } : {})
   }
   const isAvailable = yield* cachedAvailability(client.load, { ttl: "30 seconds", timeout: "10 minutes" }, (error) =>
