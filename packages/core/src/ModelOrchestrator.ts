@@ -5,7 +5,7 @@
  * → respond (the text, the decision and every attempt with its cost). One deadline, fixed when the call is made,
  * covers all of it: catalog listing and probes, classification, reservations and the model calls.
  */
-import { CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
+import { assumedMaxOutputTokens as trackerMaxOutputTokens, CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
 import {
   type Completion, type CompletionRequest, invalidRequest, isProviderError, type LanguageModel, type ModelInfo, providerError,
   type ProviderError, type StreamPart, type ToolCall, validateRequest, withStructuredOutput
@@ -169,6 +169,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const ledgers = makeAttemptLedger(tracker)
     const maxPerKind = options.maxModelsPerKind ?? defaultMaxModelsPerKind
     const defaultStrategy = options.strategy ?? "auto"
+    const hardBudgets = budgetsOf(options).some((budget) => budget.mode === "hard")
+    const assumedMaxOutputTokens = options.costs?.defaultMaxOutputTokens ?? trackerMaxOutputTokens
 
     yield* Effect.addFinalizer(() =>
       Effect.forEach(options.providers, (p) => p.close ?? Effect.void, { discard: true }))
@@ -229,6 +231,9 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           if (strategy === "auto") strategy = decision.strategy === "auto" ? "local_first" : decision.strategy
           routing = { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
         }
+        // Under a hard budget the reservation assumes an output limit when none is set (the route's default or the
+        // tracker's); send that limit, so a model cannot bill past what was reserved.
+        if (request.maxTokens === undefined && hardBudgets) request = { ...request, maxTokens: assumedMaxOutputTokens }
         const models = yield* capableModels(yield* resolveAll(ids, caller !== undefined), request)
         const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind)
         const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind)

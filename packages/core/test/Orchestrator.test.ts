@@ -202,6 +202,27 @@ describe("budgets and costs", () => {
     expect(substrate.calls().cloud).toBe(0)
   })
 
+  it("under a hard budget a request without maxTokens is sent the output limit its reservation assumed", async () => {
+    const started = await startSubstrate({ localDown: true })
+    substrate = started
+    const sentLimit = () => {
+      const body = started.cloud.requests.filter((r) => r.path === "/v1/chat/completions").at(-1)?.body as Record<string, unknown> | undefined
+      return body?.["max_completion_tokens"] ?? body?.["max_tokens"]
+    }
+    await started.make({ budgetUsd: 5 }).complete("Say hello", { model: "openai/gpt-4o-mini" })
+    expect(sentLimit()).toBe(4096)
+    await started.make({ budgetUsd: 5, costs: { defaultMaxOutputTokens: 300 } }).complete("Say hello", { model: "openai/gpt-4o-mini" })
+    expect(sentLimit()).toBe(300)
+    await started.make({ budgetUsd: 5 }).complete("Say hello", { model: "openai/gpt-4o-mini", maxTokens: 50 })
+    expect(sentLimit()).toBe(50)
+    // A routed call keeps its route's default limit, which its reservation assumed.
+    await started.make({ budgetUsd: 5 }).complete("Say hello", { strategy: "cloud_only" })
+    expect(sentLimit()).toBe(1024)
+    // No budget, no reservation to keep: the service's own limit applies.
+    await started.make().complete("Say hello", { model: "openai/gpt-4o-mini" })
+    expect(sentLimit()).toBeUndefined()
+  })
+
   it("costs add up: the response, the attempts and the ledger agree", async () => {
     substrate = await startSubstrate()
     substrate.local.enqueue({ kind: "fault", fault: "server-500" })

@@ -25,6 +25,12 @@ import {
 } from "./TokenEstimate.ts"
 import { type CheckedUsage, checkUsage, type UsageFallback, type UsageFlag } from "./UsageCheck.ts"
 
+/**
+ * The output tokens a worst case assumes when a request sets no `maxTokens` and `defaultMaxOutputTokens` is not
+ * given. Under a hard budget the core sends this limit with the request, so the reservation stays a ceiling.
+ */
+export const assumedMaxOutputTokens = 4096
+
 /** How the tracker prices, budgets and records. */
 export interface CostTrackerOptions {
   /** A price table, or how to build one (built-in prices, files, overrides). */
@@ -163,7 +169,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   const store = yield* LedgerStore
   const budgets = yield* validateBudgets(options.budgets ?? [])
   const prices = options.prices !== undefined && "lookup" in options.prices ? options.prices : makePriceTable(options.prices ?? {})
-  const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 4096
+  const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? assumedMaxOutputTokens
   const reservationTtlMs = options.reservationTtlMs ?? 60 * 60 * 1000
   const warned = new Set<string>()
   // Reservations of $0 (free models, unpriced models under soft budgets only): nothing was written to hold them.
