@@ -107,14 +107,15 @@ export const reasonFromHttp = (failure: HttpFailure): ErrorReason => {
   if (status === 413 || contextLengthPattern.test(text)) return { _tag: "ContextLengthExceeded" }
   if (contentPolicyPattern.test(text)) return { _tag: "ContentFiltered" }
   if (modelNotFoundPattern.test(text)) return { _tag: "ModelNotFound", modelId: failure.model ?? "unknown" }
-  return { _tag: "InvalidRequest", issues: [redact(summarizeBody(detail.message ?? failure.body ?? `HTTP ${status}`), failure.secrets ?? [])] }
+  return { _tag: "InvalidRequest", issues: [summarizeBody(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])] }
 }
 
 /** A `ProviderError` for an HTTP failure, with a short redacted message naming the status. */
 export const errorFromHttp = (failure: HttpFailure, context: ErrorContext = {}, secrets: ReadonlyArray<string> = []): ProviderError => {
   const reason = reasonFromHttp({ ...failure, secrets: [...(failure.secrets ?? []), ...secrets] })
   const detail = errorBodyDetail(failure.body ?? "")
-  const upstream = summarizeBody(detail.message ?? failure.body ?? "")
-  const message = redact(`HTTP ${failure.status}${upstream ? `: ${upstream}` : ""}`, [...(failure.secrets ?? []), ...secrets])
+  const known = [...(failure.secrets ?? []), ...secrets]
+  const upstream = summarizeBody(detail.message ?? failure.body ?? "", known)
+  const message = redact(`HTTP ${failure.status}${upstream ? `: ${upstream}` : ""}`, known)
   return providerError(reason, message, { ...context, status: failure.status })
 }

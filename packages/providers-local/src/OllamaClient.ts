@@ -3,6 +3,7 @@
  * so each call gets its own SDK instance over a `fetch` that joins the call's signal to the SDK's own: cancelling
  * one call aborts that call's HTTP request only.
  */
+import { registerSecrets, secretsOfHeaders, secretsOfUrl } from "@orch/provider"
 import { Ollama, type ChatRequest, type ChatResponse, type ListResponse } from "ollama"
 import { Effect, Stream } from "effect"
 import { RequestFailed } from "./internal/errors.ts"
@@ -41,6 +42,8 @@ const callWith = <A>(sdk: (signal: AbortSignal, seen: { headers?: Headers }) => 
 /** Build the client for a config. Makes no call. */
 export const makeOllamaClient = (config: OllamaConfig): OllamaClient => {
   const host = config.host ?? defaultOllamaHost
+  // The credentials of the address and the custom headers' values (a proxy token) are secrets from here on.
+  registerSecrets([...secretsOfUrl(host), ...secretsOfHeaders(config.headers)])
   const base = config.fetch ?? globalThis.fetch
   const sdk = (signal: AbortSignal, seen: { headers?: Headers }): Ollama =>
     new Ollama({ host, fetch: fetchWithSignal(base, signal, seen), ...(config.headers ? { headers: { ...config.headers } } : {}) })

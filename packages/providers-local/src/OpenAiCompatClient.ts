@@ -2,6 +2,7 @@
  * The client of an OpenAI-compatible server: the official `openai` SDK pointed at a base URL, with its retries off
  * (the strategies own retries), a long backstop timeout, its logger silenced, and one AbortSignal per call.
  */
+import { registerSecrets, secretsOfUrl } from "@orch/provider"
 import OpenAI from "openai"
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
 import type { Model } from "openai/resources/models"
@@ -26,6 +27,8 @@ export interface OpenAiCompatClient {
 export const makeOpenAiCompatClient = (config: OpenAiCompatConfig): OpenAiCompatClient => {
   const baseURL = config.baseURL ?? defaultVllmBaseUrl
   const apiKey = config.apiKey !== undefined ? Redacted.value(config.apiKey) : "not-needed"
+  const secrets = [...(config.apiKey !== undefined ? [apiKey] : []), ...secretsOfUrl(baseURL)]
+  registerSecrets(secrets)
   const sdk = new OpenAI({
     baseURL,
     apiKey,
@@ -36,7 +39,7 @@ export const makeOpenAiCompatClient = (config: OpenAiCompatConfig): OpenAiCompat
   })
   return {
     baseURL,
-    secrets: config.apiKey !== undefined ? [apiKey] : [],
+    secrets,
     chat: (body) => Effect.tryPromise({ try: (signal) => sdk.chat.completions.create(body, { signal }), catch: (error) => error }),
     chatStream: (body) =>
       Stream.unwrap(Effect.gen(function*() {

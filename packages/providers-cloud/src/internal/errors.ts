@@ -57,7 +57,7 @@ const isConnectionError = (error: unknown): boolean =>
 const contextOf = (scope: FailureScope): ErrorContext => ({ provider: scope.provider, model: scope.model })
 
 /** One short, redacted line for a message. */
-const clean = (text: string, scope: FailureScope): string => redact(summarizeBody(text), scope.secrets)
+const clean = (text: string, scope: FailureScope): string => summarizeBody(text, scope.secrets)
 
 /** The network cause of a connection error, e.g. `ECONNREFUSED`, without addresses or long text. */
 const connectionCause = (error: unknown): string | undefined => {
