@@ -4,10 +4,11 @@
  * disagreement among k samples, a judge model. The result says which stage answered and why each earlier one was
  * rejected.
  */
-import { allAttemptsFailed, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
+import { allAttemptsFailed, type Completion, invalidRequest, type CompletionRequest, type ProviderError } from "@orch/provider"
 import { Effect, Result, Schema } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
 import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
+import { runUserEffect } from "./UserCallback.ts"
 import { normalizeAnswer } from "./Vote.ts"
 
 /** A scorer's verdict on an answer. */
@@ -178,7 +179,9 @@ export const cascade = (stages: ReadonlyArray<CascadeStage>, options: { readonly
         }
         let rejected: Rejection | undefined
         for (const scorer of scorers) {
-          const verdict = yield* scorer.score(answer.success, { request, stage: plan })
+          const scorerName = `the cascade scorer "${String(scorer.name)}"`
+          const verdict = yield* runUserEffect(scorerName, () => scorer.score(answer.success, { request, stage: plan }))
+          if (typeof verdict !== "object" || verdict === null || typeof verdict.accept !== "boolean") return yield* Effect.fail(invalidRequest([`${scorerName} must give { accept: boolean }`]))
           if (!verdict.accept) {
             rejected = { stage, stageName: plan.name, scorer: scorer.name, reason: verdict.reason }
             break

@@ -4,9 +4,10 @@
  * agreement ratio.
  */
 import { allAttemptsFailed, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
-import { Cause, Deferred, Effect, Exit, Scope } from "effect"
+import { Cause, Deferred, Effect, Exit, Result, Scope } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
 import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
+import { callUser } from "./UserCallback.ts"
 
 /** How `vote` counts. */
 export interface VoteOptions {
@@ -85,13 +86,16 @@ export const vote = (steps: ReadonlyArray<Step>, options: VoteOptions = {}): Vot
   const run = (request: CompletionRequest): Effect.Effect<VoteResult, ProviderError> =>
     Effect.gen(function*() {
       const ended: Array<VoteMember> = []
-      const done = yield* Deferred.make<boolean>()
+      const done = yield* Deferred.make<boolean, ProviderError>()
       const scope = yield* Scope.make("parallel")
       const onEnd = (index: number) => (exit: Exit.Exit<Completion, ProviderError>) =>
         Effect.suspend(() => {
           const step = members[index]!.name
           if (Exit.isSuccess(exit)) {
-            ended.push({ index, step, outcome: "answered", answer: exit.value.text, key: normalize(exit.value.text), completion: exit.value })
+            // A user's normalize that throws fails the vote at once, typed (it would otherwise die unseen here).
+            const key = callUser("the vote's normalize", () => normalize(exit.value.text), "string")
+            if (Result.isFailure(key)) return Deferred.fail(done, key.failure)
+            ended.push({ index, step, outcome: "answered", answer: exit.value.text, key: key.success, completion: exit.value })
           } else {
             const error = Cause.findErrorOption(exit.cause)
             if (error._tag === "None") return Effect.void
