@@ -225,7 +225,9 @@ describe("cancellation and secrets", () => {
     const orchestrator = substrate.make()
     const controller = new AbortController()
     const pending = orchestrator.complete("Say hello", { strategy: "local_only", signal: controller.signal })
-    setTimeout(() => controller.abort(), 150)
+    // Abort once the server holds the request (an event, not a guess of how long getting there takes on a busy machine).
+    while (!substrate.local.requests.some((r) => r.path === "/api/chat")) await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
     const error = await failure(pending)
     expect(error.reason._tag).toBe("Cancelled")
     await substrate.local.waitForClosed(2_000)

@@ -102,7 +102,8 @@ const describeSchemaIssues = (lines: ReadonlyArray<string>): ReadonlyArray<strin
 export const toMessages = (request: CompletionRequest): ReadonlyArray<Message> => {
   const out: Array<Message> = []
   if (request.system !== undefined && request.system.length > 0) out.push({ role: "system", content: request.system })
-  if (request.messages) out.push(...request.messages)
+  // One by one: spreading 130,000 messages into push() overflows the stack.
+  if (request.messages) for (const message of request.messages) out.push(message)
   if (request.prompt !== undefined) out.push({ role: "user", content: request.prompt })
   return out
 }
