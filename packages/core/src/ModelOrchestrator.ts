@@ -153,6 +153,18 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         Effect.map((results) => results.flatMap((r) => (r._tag === "Success" ? [r.success] : [])))
       )
 
+    // Models the caller named must all exist: an unknown id is an error naming it, never quietly dropped (a two-model
+    // vote would become samples of the one model left).
+    const resolveNamed = (ids: ReadonlyArray<string>) =>
+      Effect.forEach(ids, (id) => Effect.result(catalog.resolve(id)), { concurrency: "unbounded" }).pipe(
+        Effect.flatMap((results) => {
+          const failed = results.flatMap((r, i) => (r._tag === "Failure" ? [{ id: ids[i]!, error: r.failure }] : []))
+          if (failed.length === 0) return Effect.succeed(results.flatMap((r) => (r._tag === "Success" ? [r.success] : [])))
+          if (failed.length === 1) return Effect.fail(failed[0]!.error)
+          return Effect.fail(providerError({ _tag: "ModelNotFound", modelId: failed[0]!.id }, `${failed.length} of the models named cannot be called: ${failed.map((f) => `${f.id} (${f.error.message})`).join("; ")}`))
+        })
+      )
+
     const prepare = (input: PromptInput, callOptions: CallOptions, forced?: { readonly strategy: string }) =>
       Effect.gen(function*() {
         const startedAt = yield* Clock.currentTimeMillis
@@ -174,7 +186,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           strategy = "model"
           routing = { taskType: classification.taskType, confidence: classification.confidence, source, models: [callOptions.model], routeStrategy: "model", reason: `The caller asked for ${callOptions.model}.`, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
         } else if (callOptions.models !== undefined && callOptions.models.length > 0) {
-          models = yield* resolveAll(callOptions.models)
+          models = yield* resolveNamed(callOptions.models)
           routing = { taskType: classification.taskType, confidence: classification.confidence, source, models: callOptions.models, routeStrategy: strategyName, reason: `The caller named the models: ${callOptions.models.join(", ")}.`, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
           if (strategyName === "auto") strategy = "local_first"
         } else {

@@ -140,3 +140,17 @@ describe("orchestrator options", () => {
     await expectTypedRejection(() => orchestrator!.complete("hi"), /must be an object/)
   })
 })
+
+describe("models the caller names", () => {
+  it("an unknown id is an error naming it, not a quiet vote of the one model left", async () => {
+    const orchestrator = createOrchestrator(options())
+    const before = callsMade()
+    const error = await orchestrator.ensemble("hi", { models: ["local/a", "local/nope"] }).then(() => undefined, (e: unknown) => e)
+    expect(isProviderError(error) && error.reason._tag).toBe("ModelNotFound")
+    expect(isProviderError(error) && error.message).toContain("nope")
+    const two = await orchestrator.complete("hi", { models: ["local/zzz", "cloud/yyy"] }).then(() => undefined, (e: unknown) => e)
+    expect(isProviderError(two) && two.message).toMatch(/2 of the models named cannot be called: local\/zzz .*cloud\/yyy/)
+    expect(callsMade()).toBe(before)
+    await orchestrator.dispose()
+  })
+})
