@@ -7,12 +7,15 @@ import path from "node:path"
 export const allowedImports = {
   "type:contract": { lib: [], test: [] },
   "type:testing": { lib: ["type:contract"], test: [] },
-  "type:provider": { lib: ["type:contract"], test: ["type:testing"] },
+  // A kit (the OpenAI chat wire) is what provider packages share: it depends on the contract only. A provider may
+  // import a kit, never another provider.
+  "type:kit": { lib: ["type:contract"], test: ["type:testing"] },
+  "type:provider": { lib: ["type:contract", "type:kit"], test: ["type:testing"] },
   "type:strategy": { lib: ["type:contract"], test: ["type:testing"] },
   "type:router": { lib: ["type:contract"], test: ["type:testing"] },
   "type:cost": { lib: ["type:contract"], test: ["type:testing"] },
-  "type:core": { lib: ["type:contract", "type:strategy", "type:router", "type:cost"], test: ["type:testing", "type:provider"] },
-  "type:app": { lib: ["type:contract", "type:strategy", "type:router", "type:cost", "type:core", "type:provider", "type:testing"], test: [] }
+  "type:core": { lib: ["type:contract", "type:strategy", "type:router", "type:cost"], test: ["type:testing", "type:provider", "type:kit"] },
+  "type:app": { lib: ["type:contract", "type:strategy", "type:router", "type:cost", "type:core", "type:provider", "type:kit", "type:testing"], test: [] }
 }
 
 const packageCache = new Map()

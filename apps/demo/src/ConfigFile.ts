@@ -19,6 +19,7 @@ export const configKeys = {
   costDb: { variable: "ORCH_COST_DB", type: "string" },
   ollamaHost: { variable: "OLLAMA_HOST", type: "string" },
   vllmBaseUrl: { variable: "VLLM_BASE_URL", type: "string" },
+  servers: { variable: "ORCH_SERVERS", type: "string" },
   llamaModel: { variable: "ORCH_LLAMA_MODEL", type: "string" },
   llamaThreads: { variable: "ORCH_LLAMA_THREADS", type: "number" },
   openaiBaseUrl: { variable: "OPENAI_BASE_URL", type: "string" },

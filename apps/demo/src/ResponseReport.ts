@@ -29,6 +29,10 @@ export interface ResponseJson {
   readonly costKnown: boolean
   readonly latencyMs: number
   readonly attempts: ReadonlyArray<AttemptJson>
+  /** The tool calls the model made, when it made any. */
+  readonly toolCalls?: OrchestratedResponse["toolCalls"]
+  /** The structured answer, when a schema was given. */
+  readonly object?: unknown
 }
 
 /** The JSON object for a response. */
@@ -51,7 +55,9 @@ export const responseJson = (response: OrchestratedResponse): ResponseJson => ({
     error: attempt.error ?? null,
     latencyMs: attempt.latencyMs,
     costUsd: attempt.costUsd
-  }))
+  })),
+  ...(response.toolCalls !== undefined ? { toolCalls: response.toolCalls } : {}),
+  ...(response.object !== undefined ? { object: response.object } : {})
 })
 
 /** The routing decision: task type, confidence, how it was decided, the strategy and the route's models. */

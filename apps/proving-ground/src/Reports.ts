@@ -8,7 +8,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 /** The parts of the proving ground, in the order `main.ts` runs them. */
-export const parts = ["faults", "bad-input", "load", "bench", "secrets", "hostile-callers", "terminal-escapes"] as const
+export const parts = ["faults", "bad-input", "load", "bench", "money", "secrets", "hostile-callers", "terminal-escapes"] as const
 /** One part. */
 export type Part = (typeof parts)[number]
 
@@ -48,6 +48,8 @@ export const writeReports = async (findings: string): Promise<void> => {
     await readSection("bad-input"),
     "## Load",
     await readSection("load"),
+    "## Money",
+    await readSection("money"),
     "## Secrets in URLs, headers and echoes",
     await readSection("secrets"),
     "## Hostile JavaScript callers",

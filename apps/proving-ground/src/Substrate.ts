@@ -61,7 +61,7 @@ export const providerFor = async (format: WireFormat, url: string): Promise<Prov
     case "ollama":
       return Effect.runPromise(makeLocalProvider({ ollama: { host: url } }))
     case "vllm":
-      return Effect.runPromise(makeLocalProvider({ openAiCompatible: [{ baseURL: `${url}/v1`, name: "vllm", apiKey: Redacted.make(canaryKey) }] }))
+      return Effect.runPromise(makeLocalProvider({ openAiCompatible: [{ baseUrl: `${url}/v1`, name: "vllm", apiKey: Redacted.make(canaryKey) }] }))
   }
 }
 

@@ -9,6 +9,7 @@ import { promisify } from "node:util"
 import { badInputCases, runBadInputs } from "./BadInput.ts"
 import { fallbackTiming, httpOverhead, inProcessOverhead, localVersusCloud, type Table } from "./Benchmarks.ts"
 import { cellName, cells, checks, runMatrix } from "./FaultMatrix.ts"
+import { hasRedisServer, moneySection, runMoneyFamilies } from "./Money.ts"
 import { benchNotes, findings } from "./Findings.ts"
 import { requestLoad, streamLoad } from "./Load.ts"
 import { watchProcess } from "./Observation.ts"
@@ -160,6 +161,7 @@ const escapesPart = async (): Promise<string> => verdictTable(
 
 const runners: Record<Part, () => Promise<string>> = {
   faults: faultsPart, "bad-input": badInputPart, load: loadPart, bench: benchPart,
+  money: async () => moneySection(await runMoneyFamilies(say), hasRedisServer()),
   secrets: secretsPart, "hostile-callers": hostilePart, "terminal-escapes": escapesPart
 }
 

@@ -1,8 +1,8 @@
 /**
  * The orchestrator from the environment: `getOrchestrator()` reads the variables of DESIGN.md at the layer edge
- * (`ORCH_STRATEGY`, `ORCH_BUDGET_USD`, `ORCH_COST_DB`, `ORCH_DEADLINE_MS`; the providers read theirs: `OLLAMA_HOST`,
- * `VLLM_BASE_URL`, `ORCH_LLAMA_MODEL`, `OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `LIGHTNING_API_KEY`, ...), and uses
- * the provider packages that are installed. It never throws at import time and calls no network until used.
+ * (`ORCH_STRATEGY`, `ORCH_BUDGET_USD`, `ORCH_COST_DB`, `ORCH_DEADLINE_MS`), and uses the provider packages that are
+ * installed, each configured by its own `fromEnvironment` (the providers read their own variables, and say what
+ * to set in `Availability.reason`). It never throws at import time and calls no network until used.
  */
 import { invalidRequest, type Provider, type ProviderError } from "@orch/provider"
 import { parseStrategy } from "@orch/strategies"
@@ -19,10 +19,10 @@ export interface EnvironmentOptions extends Partial<OrchestratorOptions> {
   readonly extraProviders?: ReadonlyArray<Provider>
 }
 
-/** The provider packages `getOrchestrator` looks for, and the factory each exports. */
+/** The provider packages `getOrchestrator` looks for, and the `fromEnvironment` each exports. */
 const providerPackages = [
-  { name: "@orch/providers-local", factory: "localProviderFromEnv", kind: "local" },
-  { name: "@orch/providers-cloud", factory: "cloudProviderFromConfig", kind: "cloud" }
+  { name: "@orch/providers-local", factory: "localProviderFromEnvironment", kind: "local" },
+  { name: "@orch/providers-cloud", factory: "cloudProviderFromEnvironment", kind: "cloud" }
 ] as const
 
 /** A provider package, if installed (a dynamic import by name, so installing the core pulls in no SDK). */
@@ -37,9 +37,6 @@ const importOptional = (name: string): Effect.Effect<Record<string, unknown> | u
       return missing ? Effect.succeed(undefined) : Effect.die(cause)
     })
   )
-
-const cloudKeys = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LIGHTNING_API_KEY"] as const
-const localVariables = ["OLLAMA_HOST", "VLLM_BASE_URL", "ORCH_LLAMA_MODEL"] as const
 
 const EnvironmentSettings = Config.all({
   strategy: Config.option(Config.String("ORCH_STRATEGY")),
@@ -87,12 +84,17 @@ export const optionsFromEnvironment = (options: EnvironmentOptions = {}): Effect
     const strategy = options.strategy ?? Option.getOrUndefined(settings.strategy) ?? "auto"
     const parsed = yield* parseStrategy(strategy)
     const hasLocalPackage = providers.some((p) => p.kind === "local")
-    const hasCloudKey = cloudKeys.some((k) => (env[k] ?? "").trim() !== "")
     if (parsed === "local_only" && !hasLocalPackage) {
-      return yield* Effect.fail(invalidRequest([`LOCAL_ONLY needs a local provider; none is configured: install @orch/providers-local and set ${localVariables.join(", ")}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`]))
+      return yield* Effect.fail(invalidRequest([`LOCAL_ONLY needs a local provider; none is configured: install @orch/providers-local${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`]))
     }
-    if (parsed === "cloud_only" && (!hasCloudKey || !providers.some((p) => p.kind === "cloud"))) {
-      return yield* Effect.fail(invalidRequest([`CLOUD_ONLY needs a cloud provider; none is configured: install @orch/providers-cloud and set ${cloudKeys.join(", ")}`]))
+    if (parsed === "cloud_only") {
+      // A cloud provider's availability makes no call; its reason names what to set.
+      const cloud = providers.filter((p) => p.kind === "cloud")
+      const states = yield* Effect.forEach(cloud, (p) => p.isAvailable)
+      if (!states.some((state) => state.available)) {
+        const reasons = states.flatMap((state) => (state.reason !== undefined ? [state.reason] : []))
+        return yield* Effect.fail(invalidRequest([`CLOUD_ONLY needs a cloud provider; none is configured: ${cloud.length === 0 ? "install @orch/providers-cloud" : reasons.join("; ") || "no cloud backend is available"}`]))
+      }
     }
     const budget = Option.isSome(settings.budgetUsd) ? yield* positiveNumber("ORCH_BUDGET_USD", settings.budgetUsd.value) : undefined
     const deadline = Option.isSome(settings.deadlineMs) ? yield* positiveNumber("ORCH_DEADLINE_MS", settings.deadlineMs.value) : undefined

@@ -6,7 +6,7 @@
 import { CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
 import {
   collectStream, type Completion, type CompletionRequest, invalidRequest, isProviderError, type LanguageModel, type ModelInfo,
-  providerError, type ProviderError, type StreamPart, validateRequest
+  providerError, type ProviderError, type StreamPart, type ToolCall, validateRequest, withStructuredOutput
 } from "@orch/provider"
 import {
   chain, ChunkLimits, guardStream, makePlan, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote, withDeadline,
@@ -14,14 +14,16 @@ import {
 } from "@orch/strategies"
 import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
 import { Clock, Context, Effect, Layer, Metric, type Scope, Stream } from "effect"
+import { capableModels } from "./Capabilities.ts"
 import { makeModelCatalog, type ModelCatalog, type ProviderStatus } from "./ModelCatalog.ts"
 import { makeRequestLedger, meterModel, type RequestLedger } from "./MeteredModel.ts"
 import type { AttemptSummary, EnsembleMember, EnsembleResponse, OrchestratedResponse, RoutingSummary, TaskTypeSource } from "./OrchestratedResponse.ts"
 import { budgetsOf, type CallOptions, type EnsembleOptions, orchestratorOptionIssues, type OrchestratorOptions, type PromptInput, toRequest } from "./OrchestratorOptions.ts"
 
-/** A part of an orchestrated stream: text as it comes, then the whole response. */
+/** A part of an orchestrated stream: text as it comes, each tool call once complete, then the whole response. */
 export type OrchestratedStreamPart =
   | { readonly type: "text-delta"; readonly delta: string }
+  | { readonly type: "tool-call"; readonly id: string; readonly name: string; readonly arguments: Readonly<Record<string, unknown>> }
   | { readonly type: "response"; readonly response: OrchestratedResponse }
 
 /** What the orchestrator offers. Every method's errors are `ProviderError`s with a typed reason. */
@@ -200,6 +202,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           if (strategyName === "auto") strategy = decision.strategy === "auto" ? "local_first" : decision.strategy
           routing = { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
         }
+        models = yield* capableModels(models, prepared)
         const scopeKey = callOptions.scopeKey ?? options.scopeKey
         const ledger = makeRequestLedger({ requestId, strategy: strategy === "model" ? "model" : strategy, taskType: routing.taskType, ...(scopeKey !== undefined ? { scopeKey } : {}) })
         const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind).map((m) => meterModel(m, tracker, ledger))
@@ -283,7 +286,9 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           costUsd: known.reduce((sum, a) => sum + (a.costUsd ?? 0), 0),
           costKnown: known.length === attempts.length,
           latencyMs: now - prepared.startedAt,
-          ...(firstTokenMs !== undefined ? { firstTokenMs } : {})
+          ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
+          ...(completion.toolCalls !== undefined && completion.toolCalls.length > 0 ? { toolCalls: completion.toolCalls } : {}),
+          ...(completion.object !== undefined ? { object: completion.object } : {})
         }
       })
 
@@ -302,7 +307,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       observe(
         Effect.gen(function*() {
           const prepared = yield* prepare(input, callOptions, forced)
-          const completion = yield* withDeadline(planOf(prepared).generate(prepared.request), prepared.deadlineMs)
+          const completion = yield* withDeadline(planOf(prepared).generate(prepared.request), prepared.deadlineMs).pipe(Effect.flatMap((c) => withStructuredOutput(prepared.request, c)))
           return yield* respond(prepared, completion, completion.timings.firstTokenMs)
         }),
         forced?.strategy === "auto" ? "orch.delegate" : "orch.complete"
@@ -311,6 +316,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
       Stream.unwrap(Effect.map(prepare(input, callOptions), (prepared) => {
         const text: Array<string> = []
+        const toolCalls: Array<ToolCall> = []
         let finish: Extract<StreamPart, { type: "finish" }> | undefined
         let firstTokenMs: number | undefined
         const parts = withDeadlineStream(planOf(prepared).stream(prepared.request), prepared.deadlineMs).pipe(
@@ -321,6 +327,10 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
                 text.push(part.delta)
                 return [{ type: "text-delta", delta: part.delta }]
               }
+              if (part.type === "tool-call") {
+                toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
+                return [part]
+              }
               if (part.type === "finish") finish = part
               return []
             })),
@@ -329,8 +339,14 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         const final = Stream.fromEffect(Effect.suspend(() => {
           const done = finish
           if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
-          const completion: Completion = { text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings }
-          return Effect.map(respond(prepared, completion, firstTokenMs), (response): OrchestratedStreamPart => ({ type: "response", response }))
+          const completion: Completion = {
+            text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
+            ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
+          }
+          return withStructuredOutput(prepared.request, completion).pipe(
+            Effect.flatMap((checked) => respond(prepared, checked, firstTokenMs)),
+            Effect.map((response): OrchestratedStreamPart => ({ type: "response", response }))
+          )
         }))
         return Stream.concat(parts, final)
       })).pipe(Stream.withSpan("orch.stream", { captureStackTrace: false }))
@@ -347,7 +363,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
             return yield* Effect.fail(invalidRequest([`samples must be a whole number from 1 to 32, not ${callOptions.samples}`]))
           }
           const finish = (completion: Completion, detail: { readonly members: ReadonlyArray<EnsembleMember>; readonly agreement: number }) =>
-            Effect.map(respond({ ...prepared, strategy: "ensemble" }, completion), (response): EnsembleResponse => ({ ...response, mode, ...detail }))
+            Effect.map(Effect.flatMap(withStructuredOutput(prepared.request, completion), (checked) => respond({ ...prepared, strategy: "ensemble" }, checked)), (response): EnsembleResponse => ({ ...response, mode, ...detail }))
           const costOf = (provider: string, model: string) => {
             const attempts = prepared.ledger.attempts.filter((a) => a.provider === provider && a.model === model)
             return attempts.some((a) => a.costUsd === null) ? null : attempts.reduce((s, a) => s + (a.costUsd ?? 0), 0)

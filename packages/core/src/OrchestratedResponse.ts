@@ -1,7 +1,7 @@
 /**
  * What the orchestrator returns: the answer, who gave it, how it was decided, and every attempt with its cost.
  */
-import type { ErrorReasonTag, FinishReason, ProviderKind, Usage } from "@orch/provider"
+import type { ErrorReasonTag, FinishReason, ProviderKind, ToolCall, Usage } from "@orch/provider"
 
 /** One attempt of a request, as the ledger recorded it. */
 export interface AttemptSummary {
@@ -69,6 +69,10 @@ export interface OrchestratedResponse {
   readonly firstTokenMs?: number
   /** True when a stream was continued on another model after the first one broke off. */
   readonly continued?: boolean
+  /** The tool calls the model made (finish reason `tool-calls`): run them, append the results, call again. */
+  readonly toolCalls?: ReadonlyArray<ToolCall>
+  /** For `responseFormat: { type: "json", schema }`: the parsed answer, checked against the schema. */
+  readonly object?: unknown
 }
 
 /** One member's answer in an ensemble. */

@@ -91,7 +91,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
       Stream.runForEach(orchestrator.stream(input, callOptions), (part) =>
         Effect.sync(() => {
           if (part.type === "text-delta") buffered.push(part.delta)
-          else resolveResponse(part.response)
+          else if (part.type === "response") resolveResponse(part.response)
           notify()
         })), controller.signal
     ).then(

@@ -225,7 +225,7 @@ describe("cancellation and secrets", () => {
     const orchestrator = substrate.make()
     const controller = new AbortController()
     const pending = orchestrator.complete("Say hello", { strategy: "local_only", signal: controller.signal })
-    // Abort once the server holds the request (an event, not a guess of how long getting there takes on a busy machine).
+    // Abort once the call has reached the server (an event, not a guess at how long setup takes on a loaded machine).
     while (!substrate.local.requests.some((r) => r.path === "/api/chat")) await new Promise((resolve) => setTimeout(resolve, 5))
     controller.abort()
     const error = await failure(pending)

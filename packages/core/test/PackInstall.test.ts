@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, "../../..")
-const packed = ["provider", "strategies", "task-router", "cost-tracker", "core", "providers-local"]
+const packed = ["provider", "openai-compat", "strategies", "task-router", "cost-tracker", "core", "providers-local"]
 // npm itself runs on whatever node is first on PATH; node_modules/.bin holds the workspace's Node 24.
 const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" }
 

@@ -33,5 +33,5 @@ const program = Effect.gen(function*() {
 })
 
 Effect.runPromise(program.pipe(Effect.provide(CostTracker.layerMemory({
-  budgets: [{ name: "burst", limitUsd: 0.0603, period: "total", mode: "hard" }]
+  budgets: [{ name: "burst", limitUsd: 0.061, period: "total", mode: "hard" }]
 }))))

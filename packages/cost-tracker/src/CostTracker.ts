@@ -8,19 +8,22 @@ import {
   type AttemptCancelled, type AttemptFailure, type AttemptModel, type AttemptSuccess, type CompletionRequest,
   type ProviderError, providerError, requestText, type Usage
 } from "@orch/provider"
-import { Clock, Context, Effect, Layer } from "effect"
+import { Clock, Context, Effect, Exit, Layer } from "effect"
 import type { AttemptRecord } from "./AttemptRecord.ts"
-import { type Budget, type BudgetSubject, validateBudgets, windowsFor } from "./Budget.ts"
+import { type Budget, type BudgetSubject, type BudgetWindow, validateBudgets, windowsFor } from "./Budget.ts"
 import { type ExportFormat, toCsv, toJson } from "./LedgerExport.ts"
 import { type BudgetStanding, LedgerStore } from "./LedgerStore.ts"
-import { MemoryLedger } from "./MemoryLedger.ts"
+import { MemoryLedger, type MemoryLedgerOptions } from "./MemoryLedger.ts"
 import { nanosToUsd } from "./Money.ts"
 import { costNanos, type ModelPrice, worstCaseNanos } from "./ModelPrice.ts"
 import { makePriceTable, type PricedModel, type PriceTable, type PriceTableOptions } from "./PriceTable.ts"
 import { RedisLedger, type RedisLedgerOptions } from "./RedisLedger.ts"
-import { SqliteLedger } from "./SqliteLedger.ts"
+import { SqliteLedger, type SqliteLedgerOptions } from "./SqliteLedger.ts"
 import { type Summary, type SummaryQuery, inWindow, summarize } from "./Summary.ts"
-import { countRequestTokens, countTokens, releaseTokenizer, retainTokenizer, type TokenSource } from "./TokenEstimate.ts"
+import {
+  conservativeRequestTokens, countRequestTokens, countTokens, releaseTokenizer, retainTokenizer, type TokenSource
+} from "./TokenEstimate.ts"
+import { type CheckedUsage, checkUsage, type UsageFallback, type UsageFlag } from "./UsageCheck.ts"
 
 /** How the tracker prices, budgets and records. */
 export interface CostTrackerOptions {
@@ -125,21 +128,20 @@ const toStatus = (standing: BudgetStanding): BudgetStatus => ({
 
 const modelId = (model: { readonly provider: string; readonly name: string }): string => `${model.provider}/${model.name}`
 
-interface ResolvedUsage {
-  readonly inputTokens: number
-  readonly cachedInputTokens: number
-  readonly outputTokens: number
-  readonly estimated: boolean
+interface ResolvedUsage extends CheckedUsage {
   readonly tokenSource: TokenSource
 }
 
-const fromUsage = (usage: Usage): ResolvedUsage => ({
-  inputTokens: usage.inputTokens,
-  cachedInputTokens: usage.cachedInputTokens ?? 0,
-  outputTokens: usage.outputTokens,
-  estimated: usage.estimated,
-  tokenSource: usage.estimated ? "approximate" : "reported"
-})
+const fromUsage = (usage: Usage, fallback: () => UsageFallback): ResolvedUsage => {
+  const checked = checkUsage(usage, fallback)
+  return { ...checked, tokenSource: checked.estimated ? "approximate" : "reported" }
+}
+
+/** The usage of an attempt that produced nothing and was billed nothing. */
+const nothingUsed: ResolvedUsage = {
+  inputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: 0, cacheWriteLongInputTokens: 0, outputTokens: 0,
+  estimated: false, flags: [], tokenSource: "none"
+}
 
 /** The usage a failure or cancel carried in its reason, or the partial text it produced. */
 const usageInReason = (event: AttemptFailure | AttemptCancelled): { readonly usage?: Usage; readonly partialText?: string } => {
@@ -159,6 +161,8 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 4096
   const reservationTtlMs = options.reservationTtlMs ?? 60 * 60 * 1000
   const warned = new Set<string>()
+  // Reservations of $0 (free models, unpriced models under soft budgets only): nothing was written to hold them.
+  const unheld = new WeakSet<Reservation>()
 
   const priceOf = Effect.fnUntraced(function*(model: PricedModel) {
     const price = prices.lookup(model)
@@ -177,60 +181,92 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     return { inputTokens: input.tokens, outputTokens, tokenSource: input.source, costNanos: nanos, costUsd: nanos === null ? null : nanosToUsd(nanos) } satisfies WorstCase
   })
 
-  const reserve = Effect.fnUntraced(function*(input: ReserveInput) {
-    const worstCase = yield* estimateWorstCase(input.model, input.request)
-    const now = yield* Clock.currentTimeMillis
-    const windows = windowsFor(budgets, input, now)
-    const context = { provider: input.model.provider, model: input.model.name }
-    if (worstCase.costNanos === null) {
-      const hard = windows.find((window) => window.hard)
-      if (hard !== undefined) {
-        return yield* providerError(
-          { _tag: "BudgetExceeded", budget: hard.budget, limitUsd: nanosToUsd(hard.limitNanos), spentUsd: 0, requestedUsd: Number.POSITIVE_INFINITY },
-          `Hard budget "${hard.budget}" cannot bound a call to ${modelId(input.model)}: the model has no known price. Add a price for it.`,
-          context)
-      }
-    }
-    const id = `${input.requestId}#${input.attempt}#${crypto.randomUUID()}`
-    const result = yield* store.reserve({ id, amountNanos: worstCase.costNanos ?? 0, budgets: windows, nowMs: now, expiresAtMs: now + reservationTtlMs })
-    if (result._tag === "Refused") {
-      const standing = result.standing
-      const usedUsd = nanosToUsd(standing.spentNanos + standing.reservedNanos)
-      return yield* providerError(
-        { _tag: "BudgetExceeded", budget: standing.budget, limitUsd: nanosToUsd(standing.limitNanos), spentUsd: usedUsd, requestedUsd: worstCase.costUsd ?? 0 },
-        `Hard budget "${standing.budget}" (${standing.key}) would be exceeded: $${usedUsd.toFixed(6)} spent or reserved of $${nanosToUsd(standing.limitNanos).toFixed(6)}, and this call may cost up to $${(worstCase.costUsd ?? 0).toFixed(6)}. Nothing was sent.`,
-        context)
-    }
-    for (const standing of result.softExceeded) {
-      yield* Effect.logWarning(`@orch/cost-tracker: soft budget "${standing.budget}" (${standing.key}) exceeded by request ${input.requestId}: limit $${nanosToUsd(standing.limitNanos)}, spent or reserved $${nanosToUsd(standing.spentNanos + standing.reservedNanos)}, this call up to $${worstCase.costUsd ?? 0}`)
-    }
-    return { id, input, worstCase, budgetKeys: windows.map((window) => window.key), softExceeded: result.softExceeded } satisfies Reservation
-  })
+  const refuseUnpriced = (input: ReserveInput, hard: BudgetWindow) =>
+    providerError(
+      { _tag: "BudgetExceeded", budget: hard.budget, limitUsd: nanosToUsd(hard.limitNanos), spentUsd: 0, requestedUsd: Number.POSITIVE_INFINITY },
+      `Hard budget "${hard.budget}" cannot bound a call to ${modelId(input.model)}: the model has no known price. Add a price for it.`,
+      { provider: input.model.provider, model: input.model.name })
 
-  const resolveUsage = Effect.fnUntraced(function*(report: AttemptReport) {
+  const reserve = (input: ReserveInput): Effect.Effect<Reservation, ProviderError> =>
+    Effect.uninterruptibleMask((restore) => Effect.gen(function*() {
+      const worstCase = yield* restore(estimateWorstCase(input.model, input.request))
+      const now = yield* Clock.currentTimeMillis
+      const windows = windowsFor(budgets, input, now)
+      const id = `${input.requestId}#${input.attempt}#${crypto.randomUUID()}`
+      const budgetKeys = windows.map((window) => window.key)
+      if (worstCase.costNanos === null) {
+        const hard = windows.find((window) => window.hard)
+        if (hard !== undefined) return yield* refuseUnpriced(input, hard)
+      }
+      if (worstCase.costNanos === null || worstCase.costNanos === 0) {
+        // Nothing to hold: a call that cannot cost anything is never refused by a money budget, and never touches
+        // a shared ledger before it ends.
+        const reservation: Reservation = { id, input, worstCase, budgetKeys, softExceeded: [] }
+        unheld.add(reservation)
+        return reservation
+      }
+      // The write may be cut by the deadline or a cancel while in flight, or fail after it landed: then the
+      // reservation is freed by id (a no-op if it never landed; on Redis it runs after the write on the same
+      // connection), so a cut call never holds its budget until expiry.
+      const result = yield* restore(store.reserve({ id, amountNanos: worstCase.costNanos, budgets: windows, nowMs: now, expiresAtMs: now + reservationTtlMs, ttlMs: reservationTtlMs })).pipe(
+        // Detached, so a cut call ends at once: the release queues behind the write it undoes.
+        Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Effect.asVoid(Effect.forkDetach(Effect.ignore(store.release(id)))))
+      )
+      if (result._tag === "Refused") {
+        const standing = result.standing
+        const usedUsd = nanosToUsd(standing.spentNanos + standing.reservedNanos)
+        return yield* providerError(
+          { _tag: "BudgetExceeded", budget: standing.budget, limitUsd: nanosToUsd(standing.limitNanos), spentUsd: usedUsd, requestedUsd: worstCase.costUsd ?? 0 },
+          `Hard budget "${standing.budget}" (${standing.key}) would be exceeded: $${usedUsd.toFixed(6)} spent or reserved of $${nanosToUsd(standing.limitNanos).toFixed(6)}, and this call may cost up to $${(worstCase.costUsd ?? 0).toFixed(6)}. Nothing was sent.`,
+          { provider: input.model.provider, model: input.model.name })
+      }
+      for (const standing of result.softExceeded) {
+        yield* Effect.logWarning(`@orch/cost-tracker: soft budget "${standing.budget}" (${standing.key}) exceeded by request ${input.requestId}: limit $${nanosToUsd(standing.limitNanos)}, spent or reserved $${nanosToUsd(standing.spentNanos + standing.reservedNanos)}, this call up to $${worstCase.costUsd ?? 0}`)
+      }
+      return { id, input, worstCase, budgetKeys, softExceeded: result.softExceeded } satisfies Reservation
+    }))
+
+  /** What replaces an invalid reported count: the reservation's bound, or the bound of the request. */
+  const fallbackFor = (report: AttemptReport, reservation: Reservation | undefined) => (): UsageFallback =>
+    reservation !== undefined
+      ? reservation.worstCase
+      : {
+        inputTokens: report.request !== undefined ? conservativeRequestTokens(report.request) : 0,
+        outputTokens: report.request?.maxTokens ?? defaultMaxOutputTokens
+      }
+
+  const resolveUsage = Effect.fnUntraced(function*(report: AttemptReport, reservation: Reservation | undefined) {
     const event = report.event
-    if (event._tag === "AttemptSuccess") return fromUsage(event.usage)
+    const fallback = fallbackFor(report, reservation)
+    if (event._tag === "AttemptSuccess") return fromUsage(event.usage, fallback)
     const carried = usageInReason(event)
-    if (carried.usage !== undefined) return fromUsage(carried.usage)
+    if (carried.usage !== undefined) return fromUsage(carried.usage, fallback)
     const produced = report.outputText ?? carried.partialText ?? ""
     if (event._tag === "AttemptFailure" && produced.length === 0) {
       // Failed before producing anything (refused, unreachable, rejected): nothing was generated or billed.
-      return { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, estimated: false, tokenSource: "none" } satisfies ResolvedUsage
+      return nothingUsed
     }
     const input = report.request !== undefined ? yield* countRequestTokens(event.model, report.request) : { tokens: 0, source: "approximate" as const }
     const output = yield* countTokens(event.model, produced)
     return {
-      inputTokens: input.tokens, cachedInputTokens: 0, outputTokens: output.tokens, estimated: true,
+      ...nothingUsed,
+      inputTokens: input.tokens, outputTokens: output.tokens, estimated: true,
       tokenSource: input.source === "tiktoken" && (output.source === "tiktoken" || produced.length === 0) ? "tiktoken" : "approximate"
     } satisfies ResolvedUsage
   })
 
-  const buildRecord = Effect.fnUntraced(function*(report: AttemptReport) {
+  const buildRecord = Effect.fnUntraced(function*(report: AttemptReport, reservation?: Reservation) {
     const event = report.event
     const model: AttemptModel = event.model
-    const usage = yield* resolveUsage(report)
+    const { flags: checkedFlags, tokenSource, estimated, ...usage } = yield* resolveUsage(report, reservation)
     const price = yield* priceOf(model)
     const time = yield* Clock.currentTimeMillis
+    const cost = price === undefined ? null : costNanos(price, usage, event.latencyMs)
+    const flags: Array<UsageFlag> = [...checkedFlags]
+    const maxTokens = report.request?.maxTokens
+    if (maxTokens !== undefined && usage.outputTokens > maxTokens) flags.push("above-max-tokens")
+    const reserved = reservation?.worstCase.costNanos
+    if (cost !== null && reserved !== undefined && reserved !== null && cost > reserved) flags.push("above-reservation")
     const record: AttemptRecord = {
       time,
       requestId: report.requestId,
@@ -241,13 +277,23 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       ...(report.taskType !== undefined ? { taskType: report.taskType } : {}),
       ...(report.strategy !== undefined ? { strategy: report.strategy } : {}),
       ...(report.scopeKey !== undefined ? { scopeKey: report.scopeKey } : {}),
-      ...usage,
-      costNanos: price === undefined ? null : costNanos(price, usage, event.latencyMs),
-      latencyMs: event.latencyMs,
+      inputTokens: usage.inputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      ...(usage.cacheWriteInputTokens > 0 ? { cacheWriteInputTokens: usage.cacheWriteInputTokens } : {}),
+      ...(usage.cacheWriteLongInputTokens > 0 ? { cacheWriteLongInputTokens: usage.cacheWriteLongInputTokens } : {}),
+      outputTokens: usage.outputTokens,
+      estimated,
+      tokenSource,
+      costNanos: cost,
+      latencyMs: Number.isFinite(event.latencyMs) && event.latencyMs >= 0 ? event.latencyMs : 0,
       outcome: event._tag === "AttemptSuccess" ? "success" : event._tag === "AttemptFailure" ? "failure" : "cancelled",
       ...(event._tag === "AttemptFailure" ? { errorReason: event.error.reason._tag } : event._tag === "AttemptCancelled" ? { errorReason: "Cancelled" as const } : {}),
       ...(options.logPrompts === true && report.request !== undefined ? { prompt: requestText(report.request) } : {}),
-      ...(options.logPrompts === true && report.outputText !== undefined ? { completion: report.outputText } : {})
+      ...(options.logPrompts === true && report.outputText !== undefined ? { completion: report.outputText } : {}),
+      ...(flags.length > 0 ? { usageFlags: flags } : {})
+    }
+    if (flags.length > 0) {
+      yield* Effect.logWarning(`@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`)
     }
     return record
   })
@@ -260,13 +306,13 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
       ...(input.scopeKey !== undefined ? { scopeKey: input.scopeKey } : {}),
       ...(settleOptions.outputText !== undefined ? { outputText: settleOptions.outputText } : {})
-    })
-    yield* store.commit({ record, budgetKeys: reservation.budgetKeys, reservationId: reservation.id })
+    }, reservation)
+    yield* store.commit({ record, budgetKeys: reservation.budgetKeys, ...(unheld.has(reservation) ? {} : { reservationId: reservation.id }) })
     return record
   })
 
   const release = Effect.fnUntraced(function*(reservation: Reservation) {
-    yield* store.release(reservation.id)
+    if (!unheld.has(reservation)) yield* store.release(reservation.id)
   })
 
   const record = Effect.fnUntraced(function*(report: AttemptReport) {
@@ -283,7 +329,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   })
 
   const summary = Effect.fn("CostTracker.summary")(function*(query: SummaryQuery = {}) {
-    return summarize(yield* store.records, query)
+    return store.summary !== undefined ? yield* store.summary(query) : summarize(yield* store.records, query)
   })
 
   const exportRecords = Effect.fn("CostTracker.export")(function*(format: ExportFormat, window: Pick<SummaryQuery, "from" | "to"> = {}) {
@@ -304,12 +350,12 @@ export class CostTracker extends Context.Service<CostTracker, CostTrackerShape>(
   /** The tracker on the `LedgerStore` in context. Fails with InvalidRequest on bad budgets. */
   static readonly layer = (options: CostTrackerOptions = {}): Layer.Layer<CostTracker, ProviderError, LedgerStore> =>
     Layer.effect(CostTracker, makeCostTracker(options))
-  /** The tracker with an in-memory ledger (the default). */
-  static readonly layerMemory = (options: CostTrackerOptions = {}): Layer.Layer<CostTracker, ProviderError> =>
-    CostTracker.layer(options).pipe(Layer.provide(MemoryLedger.layer))
-  /** The tracker with a SQLite ledger file (WAL, append-only, survives restarts). */
-  static readonly layerSqlite = (path: string, options: CostTrackerOptions = {}): Layer.Layer<CostTracker, ProviderError> =>
-    CostTracker.layer(options).pipe(Layer.provide(SqliteLedger.layer(path)))
+  /** The tracker with an in-memory ledger (the default), bounded in memory (see `MemoryLedger`). */
+  static readonly layerMemory = (options: CostTrackerOptions = {}, memory: MemoryLedgerOptions = {}): Layer.Layer<CostTracker, ProviderError> =>
+    CostTracker.layer(options).pipe(Layer.provide(MemoryLedger.layerWith(memory)))
+  /** The tracker with a SQLite ledger file (WAL, append-only, survives restarts, written off the event loop). */
+  static readonly layerSqlite = (path: string, options: CostTrackerOptions = {}, sqlite: SqliteLedgerOptions = {}): Layer.Layer<CostTracker, ProviderError> =>
+    CostTracker.layer(options).pipe(Layer.provide(SqliteLedger.layer(path, sqlite)))
   /** The tracker with a Redis ledger shared by processes (needs the optional `ioredis` package). */
   static readonly layerRedis = (redis: RedisLedgerOptions, options: CostTrackerOptions = {}): Layer.Layer<CostTracker, ProviderError> =>
     CostTracker.layer(options).pipe(Layer.provide(RedisLedger.layer(redis)))

@@ -5,10 +5,11 @@
  * concurrent calls can never together reserve past a hard limit. Committing a record adds its cost to the
  * budgets and frees its reservation in the same step, so spend always equals the sum of the records.
  */
-import { type ProviderError, providerError } from "@orch/provider"
+import { invalidRequest, type ProviderError, providerError } from "@orch/provider"
 import { Context, type Effect } from "effect"
 import type { AttemptRecord } from "./AttemptRecord.ts"
 import type { BudgetWindow } from "./Budget.ts"
+import type { Summary, SummaryQuery } from "./Summary.ts"
 
 /** Where a budget window stands, in nano-dollars. */
 export interface BudgetStanding {
@@ -29,13 +30,20 @@ export interface ReservationRequest {
   readonly id: string
   readonly amountNanos: number
   readonly budgets: ReadonlyArray<BudgetWindow>
-  /** Now, on the tracker's clock (epoch ms): durable stores first reclaim reservations that expired before it. */
-  readonly nowMs?: number
   /**
-   * When this reservation may be reclaimed (epoch ms) if it was never settled or released, because the process
-   * that made it died. Durable stores honour it; the in-memory store dies with its process anyway.
+   * Now, on the tracker's clock (epoch ms). The built-in stores never judge expiry by it (a process whose clock
+   * runs ahead would free other processes' live reservations); it is kept for stores that have no clock of their own.
    */
+  readonly nowMs?: number
+  /** `nowMs` plus the time to live, on the tracker's clock; see `nowMs`. */
   readonly expiresAtMs?: number
+  /**
+   * How long the reservation may be held (ms) if it is never settled or released, because the process that made it
+   * died. Durable stores measure it on a clock every process sharing the ledger agrees on (Redis: the server's
+   * `TIME`; SQLite: the host's monotonic clock, and whether the owning process is alive); the in-memory store dies
+   * with its process anyway.
+   */
+  readonly ttlMs?: number
 }
 
 /** A record to append, the budget windows its cost counts against, and the reservation it settles, if any. */
@@ -58,8 +66,16 @@ export interface LedgerStoreShape {
   readonly release: (reservationId: string) => Effect.Effect<void, ProviderError>
   /** The spent and reserved amounts of budget windows. */
   readonly standings: (windows: ReadonlyArray<BudgetWindow>) => Effect.Effect<ReadonlyArray<BudgetStanding>, ProviderError>
-  /** Every record, oldest first. */
+  /**
+   * Every record the store keeps, oldest first. Rows an older version wrote badly are read safely (see `readRecord`);
+   * a store that keeps a window of recent records (the in-memory one) returns that window.
+   */
   readonly records: Effect.Effect<ReadonlyArray<AttemptRecord>, ProviderError>
+  /**
+   * A summary computed by the store itself, for a store that does not keep every record (the in-memory store rolls
+   * old records up). When absent, summaries are computed from `records`.
+   */
+  readonly summary?: (query: SummaryQuery) => Effect.Effect<Summary, ProviderError>
   /** Release connections and files. */
   readonly close: Effect.Effect<void>
 }
@@ -71,3 +87,11 @@ export class LedgerStore extends Context.Service<LedgerStore, LedgerStoreShape>(
 export const ledgerUnavailable = (store: string, cause: unknown): ProviderError =>
   providerError({ _tag: "Unavailable", cause: `${store} ledger: ${cause instanceof Error ? cause.message : String(cause)}` },
     `The ${store} cost ledger failed: ${cause instanceof Error ? cause.message : String(cause)}`)
+
+/** An amount a ledger can add: a whole number of nano-dollars from 0 to 2^53 - 1. Stores refuse anything else. */
+export const isLedgerAmount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0
+
+/** The error of a write refused for its amount (not whole, negative, not finite, or too large to add exactly). */
+export const badAmount = (what: string, value: unknown): ProviderError =>
+  invalidRequest([`the cost ledger refuses ${what} of ${String(value)} nano-dollars: amounts are whole numbers from 0 to 2^53 - 1`])

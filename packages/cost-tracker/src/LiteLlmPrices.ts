@@ -1,11 +1,13 @@
 /**
  * Reads the LiteLLM community price map (`model_prices_and_context_window.json`) as is: `input_cost_per_token`,
- * `output_cost_per_token`, `cache_read_input_token_cost` and `litellm_provider` per model, other fields ignored.
+ * `output_cost_per_token`, `cache_read_input_token_cost`, `cache_creation_input_token_cost` (5-minute cache writes),
+ * `cache_creation_input_token_cost_above_1hr` (1-hour writes), the long-prompt tier (`input_cost_per_token_above_200k_tokens`
+ * and its siblings, any threshold) and `litellm_provider` per model, other fields ignored.
  * Entries priced otherwise (per image, per second, ...) are skipped; malformed ones fail with every bad entry named.
  */
 import { invalidRequest, type ProviderError } from "@orch/provider"
 import { Effect, Result, Schema } from "effect"
-import type { PerTokenPrice } from "./ModelPrice.ts"
+import type { LongContextTier, PerTokenPrice, TokenRates } from "./ModelPrice.ts"
 
 const price = Schema.Number.pipe(Schema.check(Schema.isFinite(), Schema.isGreaterThanOrEqualTo(0)))
 
@@ -14,8 +16,39 @@ export const LiteLlmEntry = Schema.Struct({
   input_cost_per_token: Schema.optional(price),
   output_cost_per_token: Schema.optional(price),
   cache_read_input_token_cost: Schema.optional(price),
+  cache_creation_input_token_cost: Schema.optional(price),
+  cache_creation_input_token_cost_above_1hr: Schema.optional(price),
   litellm_provider: Schema.optional(Schema.String)
 })
+
+/** A long-prompt rate: `<kind>_above_<N>k_tokens`, e.g. `input_cost_per_token_above_200k_tokens`. */
+const tierKey = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost|cache_creation_input_token_cost_above_1hr)_above_(\d+)k_tokens$/
+
+/** The long-prompt tier of an entry (the lowest threshold it lists), or undefined; a bad rate is an issue. */
+const longContextOf = (value: object, issues: Array<string>, key: string): LongContextTier | undefined => {
+  const byThreshold = new Map<number, Record<string, number>>()
+  for (const [field, rate] of Object.entries(value)) {
+    const match = tierKey.exec(field)
+    if (match === null) continue
+    if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0) {
+      issues.push(`entry "${key}": ${field} must be a finite number >= 0`)
+      continue
+    }
+    const threshold = Number(match[2]) * 1000
+    byThreshold.set(threshold, { ...byThreshold.get(threshold), [match[1]!]: rate * 1_000_000 })
+  }
+  const threshold = Math.min(...byThreshold.keys())
+  const rates = byThreshold.get(threshold)
+  if (rates === undefined || rates.input_cost_per_token === undefined || rates.output_cost_per_token === undefined) return undefined
+  return {
+    aboveInputTokens: threshold,
+    inputPerMillion: rates.input_cost_per_token,
+    outputPerMillion: rates.output_cost_per_token,
+    ...(rates.cache_read_input_token_cost !== undefined ? { cachedInputPerMillion: rates.cache_read_input_token_cost } : {}),
+    ...(rates.cache_creation_input_token_cost !== undefined ? { cacheWriteInputPerMillion: rates.cache_creation_input_token_cost } : {}),
+    ...(rates.cache_creation_input_token_cost_above_1hr !== undefined ? { cacheWriteLongInputPerMillion: rates.cache_creation_input_token_cost_above_1hr } : {})
+  }
+}
 
 /** What a LiteLLM price map gave: prices by `provider/model`, and the keys skipped because they had no token price. */
 export interface LiteLlmPrices {
@@ -53,11 +86,18 @@ export const decodeLiteLlmPrices = (json: unknown, source = "litellm price map")
         skipped.push(key)
         continue
       }
-      prices[modelId(key, entry.litellm_provider)] = {
-        _tag: "PerToken",
+      const rates: TokenRates = {
         inputPerMillion: entry.input_cost_per_token * 1_000_000,
         outputPerMillion: entry.output_cost_per_token * 1_000_000,
         ...(entry.cache_read_input_token_cost !== undefined ? { cachedInputPerMillion: entry.cache_read_input_token_cost * 1_000_000 } : {}),
+        ...(entry.cache_creation_input_token_cost !== undefined ? { cacheWriteInputPerMillion: entry.cache_creation_input_token_cost * 1_000_000 } : {}),
+        ...(entry.cache_creation_input_token_cost_above_1hr !== undefined ? { cacheWriteLongInputPerMillion: entry.cache_creation_input_token_cost_above_1hr * 1_000_000 } : {})
+      }
+      const longContext = longContextOf(value as object, issues, key)
+      prices[modelId(key, entry.litellm_provider)] = {
+        _tag: "PerToken",
+        ...rates,
+        ...(longContext !== undefined ? { longContext } : {}),
         currency: "USD",
         source,
         readOn: ""

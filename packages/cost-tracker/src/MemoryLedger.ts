@@ -1,19 +1,71 @@
 /**
  * The in-memory ledger store, the default when nothing is configured. Each operation runs synchronously in one
- * step, so reservations are atomic within the process. Nothing survives a restart: use SqliteLedger for that.
+ * step, so reservations are atomic within the process. Its memory is bounded: it keeps the most recent records
+ * whole (`keepRecords`, default 10,000) and adds older ones into one bucket per UTC hour, provider, model, task type
+ * and strategy. Budgets are running totals, never recomputed from records, so they stay exact; summaries stay exact
+ * for all time and for windows on hour boundaries; `records` and exports return the recent records kept. Nothing
+ * survives a restart: use SqliteLedger for that, or for an export of every record.
  */
 import { Effect, Layer } from "effect"
 import type { AttemptRecord } from "./AttemptRecord.ts"
 import { type BudgetStanding, LedgerStore, type LedgerStoreShape } from "./LedgerStore.ts"
+import { emptyTally, type RolledUp, summarizeParts, tallyRecord } from "./Summary.ts"
+
+/** How much the in-memory store keeps. */
+export interface MemoryLedgerOptions {
+  /** Records kept whole (default 10,000; about 7 MB); older ones are added into hourly buckets. */
+  readonly keepRecords?: number
+}
 
 interface Totals { spentNanos: number; reservedNanos: number }
 interface Held { readonly amountNanos: number; readonly keys: ReadonlyArray<string> }
 
+const hourMs = 3_600_000
+
 /** A fresh in-memory store. */
-export const makeMemoryLedger = (): LedgerStoreShape => {
-  const records: Array<AttemptRecord> = []
+export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStoreShape => {
+  const keep = Math.max(1, Math.floor(options.keepRecords ?? 10_000))
+  // The recent records, a ring: `recent[(start + i) % keep]` is the i-th oldest of `count`.
+  const recent: Array<AttemptRecord | undefined> = []
+  let start = 0
+  let count = 0
+  const buckets = new Map<string, { time: number; lastTime: number; provider: string; model: string; taskType?: string; strategy?: string; tally: ReturnType<typeof emptyTally> }>()
   const totals = new Map<string, Totals>()
   const held = new Map<string, Held>()
+
+  const rollUp = (record: AttemptRecord): void => {
+    const hour = Math.floor(record.time / hourMs)
+    const id = `${hour}\u0000${record.provider}\u0000${record.model}\u0000${record.taskType ?? "\u0001"}\u0000${record.strategy ?? "\u0001"}`
+    let bucket = buckets.get(id)
+    if (bucket === undefined) {
+      bucket = {
+        time: record.time, lastTime: record.time, provider: record.provider, model: record.model,
+        ...(record.taskType !== undefined ? { taskType: record.taskType } : {}),
+        ...(record.strategy !== undefined ? { strategy: record.strategy } : {}),
+        tally: emptyTally()
+      }
+      buckets.set(id, bucket)
+    }
+    bucket.time = Math.min(bucket.time, record.time)
+    bucket.lastTime = Math.max(bucket.lastTime, record.time)
+    tallyRecord(bucket.tally, record)
+  }
+  const append = (record: AttemptRecord): void => {
+    if (count < keep) {
+      recent[(start + count) % keep] = record
+      count++
+      return
+    }
+    rollUp(recent[start]!)
+    recent[start] = record
+    start = (start + 1) % keep
+  }
+  const kept = (): Array<AttemptRecord> => {
+    const out: Array<AttemptRecord> = []
+    for (let i = 0; i < count; i++) out.push(recent[(start + i) % keep]!)
+    return out
+  }
+
   const totalsOf = (key: string): Totals => {
     let found = totals.get(key)
     if (found === undefined) {
@@ -32,32 +84,37 @@ export const makeMemoryLedger = (): LedgerStoreShape => {
   return {
     reserve: (request) => Effect.sync(() => {
       const softExceeded: Array<BudgetStanding> = []
-      for (const window of request.budgets) {
-        const current = totalsOf(window.key)
-        const standing = { key: window.key, budget: window.budget, limitNanos: window.limitNanos, ...current }
-        if (current.spentNanos + current.reservedNanos + request.amountNanos > window.limitNanos) {
-          if (window.hard) return { _tag: "Refused" as const, standing }
-          softExceeded.push(standing)
+      if (request.amountNanos > 0) {
+        for (const window of request.budgets) {
+          const current = totalsOf(window.key)
+          const standing = { key: window.key, budget: window.budget, limitNanos: window.limitNanos, ...current }
+          if (current.spentNanos + current.reservedNanos + request.amountNanos > window.limitNanos) {
+            if (window.hard) return { _tag: "Refused" as const, standing }
+            softExceeded.push(standing)
+          }
         }
+        for (const window of request.budgets) totalsOf(window.key).reservedNanos += request.amountNanos
+        held.set(request.id, { amountNanos: request.amountNanos, keys: request.budgets.map((window) => window.key) })
       }
-      for (const window of request.budgets) totalsOf(window.key).reservedNanos += request.amountNanos
-      held.set(request.id, { amountNanos: request.amountNanos, keys: request.budgets.map((window) => window.key) })
       return { _tag: "Reserved" as const, softExceeded }
     }),
     commit: (entry) => Effect.sync(() => {
-      records.push(entry.record)
+      append(entry.record)
       free(entry.reservationId)
       for (const key of entry.budgetKeys) totalsOf(key).spentNanos += entry.record.costNanos ?? 0
     }),
     release: (reservationId) => Effect.sync(() => free(reservationId)),
     standings: (windows) => Effect.sync(() =>
       windows.map((window) => ({ key: window.key, budget: window.budget, limitNanos: window.limitNanos, ...totalsOf(window.key) }))),
-    records: Effect.sync(() => records.slice()),
+    records: Effect.sync(kept),
+    summary: (query) => Effect.sync(() => summarizeParts(kept(), buckets.values() as Iterable<RolledUp>, query)),
     close: Effect.void
   }
 }
 
 /** The in-memory ledger store as a layer. */
 export const MemoryLedger = {
-  layer: Layer.sync(LedgerStore, makeMemoryLedger)
+  layer: Layer.sync(LedgerStore, () => makeMemoryLedger()),
+  /** The in-memory store keeping `options.keepRecords` records whole. */
+  layerWith: (options: MemoryLedgerOptions): Layer.Layer<LedgerStore> => Layer.sync(LedgerStore, () => makeMemoryLedger(options))
 }

@@ -7,7 +7,7 @@ import fs from "node:fs/promises"
 import { invalidRequest, type ProviderError, type ProviderKind } from "@orch/provider"
 import { Effect, Result, Schema } from "effect"
 import { decodeLiteLlmPrices } from "./LiteLlmPrices.ts"
-import { localDefaultPrice, type ModelPrice } from "./ModelPrice.ts"
+import { localDefaultPrice, type ModelPrice, type PerTokenPrice } from "./ModelPrice.ts"
 import { builtInPrices } from "./PriceData.ts"
 
 /** The model a price is asked for: its backend, its name there and where it runs. */
@@ -59,10 +59,23 @@ const provenance = {
   readOn: Schema.optional(Schema.String),
   note: Schema.optional(Schema.String)
 }
+const rates = {
+  inputPerMillion: amount,
+  outputPerMillion: amount,
+  cachedInputPerMillion: Schema.optional(amount),
+  cacheWriteInputPerMillion: Schema.optional(amount),
+  cacheWriteLongInputPerMillion: Schema.optional(amount)
+}
 const OrchPriceEntry = Schema.Union([
-  Schema.Struct({ inputPerMillion: amount, outputPerMillion: amount, cachedInputPerMillion: Schema.optional(amount), ...provenance }),
+  Schema.Struct({ ...rates, longContext: Schema.optional(Schema.Struct({ aboveInputTokens: amount, ...rates })), ...provenance }),
   Schema.Struct({ usdPerHour: amount, worstCaseSeconds: Schema.optional(amount), ...provenance })
 ])
+
+/** The rates of a decoded entry, without its provenance fields. */
+const withoutProvenance = <A extends { readonly source?: string | undefined; readonly readOn?: string | undefined; readonly note?: string | undefined }>(entry: A): Omit<A, "source" | "readOn" | "note"> => {
+  const { source: _source, readOn: _readOn, note: _note, ...rest } = entry
+  return rest
+}
 
 const isLiteLlmMap = (json: object): boolean =>
   Object.values(json).some((value) =>
@@ -72,6 +85,7 @@ const isLiteLlmMap = (json: object): boolean =>
 /**
  * Decode prices from parsed JSON: the LiteLLM map as is, or @orch's format
  * (`{ "openai/gpt-4o": { "inputPerMillion": 2.5, "outputPerMillion": 10, "source": "...", "readOn": "..." },
+ * "anthropic/x": { ..., "cacheWriteInputPerMillion": 3.75, "longContext": { "aboveInputTokens": 200000, ... } },
  * "ollama": { "usdPerHour": 1.2, "worstCaseSeconds": 300 } }`). Bad entries fail with InvalidRequest naming them.
  */
 export const decodePrices = (json: unknown, source: string): Effect.Effect<Readonly<Record<string, ModelPrice>>, ProviderError> =>
@@ -92,10 +106,8 @@ export const decodePrices = (json: unknown, source: string): Effect.Effect<Reado
       const common = { currency: "USD" as const, source: entry.source ?? source, readOn: entry.readOn ?? "", ...(entry.note !== undefined ? { note: entry.note } : {}) }
       prices[key] = "usdPerHour" in entry
         ? { _tag: "PerHour", usdPerHour: entry.usdPerHour, worstCaseSeconds: entry.worstCaseSeconds ?? 600, ...common }
-        : {
-          _tag: "PerToken", inputPerMillion: entry.inputPerMillion, outputPerMillion: entry.outputPerMillion,
-          ...(entry.cachedInputPerMillion !== undefined ? { cachedInputPerMillion: entry.cachedInputPerMillion } : {}), ...common
-        }
+        // JSON has no `undefined`: the optional rates the schema decoded are absent or numbers.
+        : { _tag: "PerToken", ...withoutProvenance(entry), ...common } as PerTokenPrice
     }
     return issues.length > 0
       ? Effect.fail(invalidRequest([`${source}: ${issues.length} malformed price entries`, ...issues.slice(0, 10)]))

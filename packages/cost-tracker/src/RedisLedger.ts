@@ -5,10 +5,12 @@
  * imported only when this store is opened.
  */
 import { type ProviderError, providerError } from "@orch/provider"
-import { Effect, Layer, Result, Schema } from "effect"
+import { Effect, Layer } from "effect"
 import type { Redis as RedisClient } from "ioredis"
-import { type AttemptRecord, AttemptRecordSchema } from "./AttemptRecord.ts"
-import { type BudgetStanding, LedgerStore, type LedgerStoreShape, ledgerUnavailable } from "./LedgerStore.ts"
+import { readRecord } from "./AttemptRecord.ts"
+import {
+  badAmount, type BudgetStanding, isLedgerAmount, LedgerStore, type LedgerStoreShape, ledgerUnavailable, type ReservationRequest
+} from "./LedgerStore.ts"
 
 /** Where the Redis ledger lives. */
 export interface RedisLedgerOptions {
@@ -18,25 +20,35 @@ export interface RedisLedgerOptions {
   readonly prefix?: string
 }
 
+// The server's clock in milliseconds, in the Lua variable \`now\`. Expiry is judged by it alone: every process sharing
+// the ledger sees the same clock, so a process whose own clock runs ahead cannot free others' live reservations.
+const serverNow = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`
+
 // Frees the reservation whose hash key is in the Lua variable \`reservation\`, if it is still held, and forgets its
-// expiry (the sorted set of held reservations is in the Lua variable \`expiries\`).
+// expiry (the sorted set of held reservations is in the Lua variable \`expiries\`). Amounts are integers; a zero
+// amount writes nothing (Redis refuses the increment "-0").
 const freeReservation = `
-local amount = redis.call('HGET', reservation, 'amount')
-if amount then
+local amount = tonumber(redis.call('HGET', reservation, 'amount') or '0') or 0
+if amount ~= 0 then
   for _, key in ipairs(cjson.decode(redis.call('HGET', reservation, 'keys'))) do
-    redis.call('HINCRBY', key, 'reserved', '-' .. amount)
+    redis.call('HINCRBY', key, 'reserved', string.format('%d', 0 - amount))
   end
-  redis.call('DEL', reservation)
 end
+redis.call('DEL', reservation)
 redis.call('ZREM', expiries, reservation)
 `
 
 // KEYS: reservation hash, the expiry sorted set, then one budget hash per window. ARGV: amount, reservation keys
-// (JSON), now (ms), expires at (ms), then limit and hard flag per window. First reclaims reservations that expired
-// (their process died before settling), then refuses on the first hard budget the amount would take past its limit.
+// (JSON), time to live (ms, '' for none), then limit and hard flag per window. First reclaims reservations that
+// expired on the server's clock (their process died before settling), then refuses on the first hard budget the
+// amount would take past its limit. An amount of 0 is never refused.
 const reserveScript = `
 local expiries = KEYS[2]
-for _, reservation in ipairs(redis.call('ZRANGEBYSCORE', expiries, '-inf', '(' .. ARGV[3])) do
+${serverNow}
+for _, reservation in ipairs(redis.call('ZRANGEBYSCORE', expiries, '-inf', '(' .. now)) do
 ${freeReservation}
 end
 local amount = tonumber(ARGV[1])
@@ -44,35 +56,38 @@ local soft = {}
 for i = 3, #KEYS do
   local spent = tonumber(redis.call('HGET', KEYS[i], 'spent') or '0')
   local reserved = tonumber(redis.call('HGET', KEYS[i], 'reserved') or '0')
-  local limit = tonumber(ARGV[5 + (i - 3) * 2])
-  local hard = ARGV[6 + (i - 3) * 2] == '1'
-  if spent + reserved + amount > limit then
+  local limit = tonumber(ARGV[4 + (i - 3) * 2])
+  local hard = ARGV[5 + (i - 3) * 2] == '1'
+  if amount > 0 and spent + reserved + amount > limit then
     if hard then return {'refused', i - 2, spent, reserved} end
     table.insert(soft, i - 2); table.insert(soft, spent); table.insert(soft, reserved)
   end
 end
-for i = 3, #KEYS do redis.call('HINCRBY', KEYS[i], 'reserved', ARGV[1]) end
+if amount > 0 then
+  for i = 3, #KEYS do redis.call('HINCRBY', KEYS[i], 'reserved', ARGV[1]) end
+end
 redis.call('HSET', KEYS[1], 'amount', ARGV[1], 'keys', ARGV[2])
-if ARGV[4] ~= '' then redis.call('ZADD', expiries, ARGV[4], KEYS[1]) end
+if ARGV[3] ~= '' then redis.call('ZADD', expiries, now + tonumber(ARGV[3]), KEYS[1]) end
 local reply = {'reserved'}
 for _, value in ipairs(soft) do table.insert(reply, value) end
 return reply
 `
 
-// KEYS: records list, reservation hash, the expiry sorted set, then budget hashes. ARGV: record JSON, cost in nano-dollars.
+// KEYS: records list, reservation hash, the expiry sorted set, then budget hashes. ARGV: record JSON, cost in
+// nano-dollars (a whole number >= 0, checked before the script runs).
 const commitScript = `
 redis.call('RPUSH', KEYS[1], ARGV[1])
 local reservation = KEYS[2]
 local expiries = KEYS[3]
 ${freeReservation}
-for i = 4, #KEYS do redis.call('HINCRBY', KEYS[i], 'spent', ARGV[2]) end
+if ARGV[2] ~= '0' then
+  for i = 4, #KEYS do redis.call('HINCRBY', KEYS[i], 'spent', ARGV[2]) end
+end
 return 1
 `
 
 // KEYS: reservation hash, the expiry sorted set.
 const releaseScript = `local reservation = KEYS[1]\nlocal expiries = KEYS[2]\n${freeReservation}\nreturn 1`
-
-const decodeRecord = Schema.decodeUnknownResult(Schema.fromJsonString(AttemptRecordSchema))
 
 type RedisConstructor = new (url: string, options: Record<string, unknown>) => RedisClient
 
@@ -95,6 +110,15 @@ export const openRedisLedger = Effect.fnUntraced(function*(options: RedisLedgerO
   return makeStore(client, options.prefix ?? "orch:cost:")
 })
 
+/**
+ * The time to live of a reservation in ms, for the script: `ttlMs`, or (from a caller that predates it) the span
+ * between `nowMs` and `expiresAtMs`; '' when it never expires.
+ */
+const ttlOf = (request: ReservationRequest): string => {
+  const ttl = request.ttlMs ?? (request.expiresAtMs !== undefined ? request.expiresAtMs - (request.nowMs ?? 0) : undefined)
+  return ttl === undefined || !Number.isFinite(ttl) ? "" : String(Math.max(0, Math.ceil(ttl)))
+}
+
 const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
   const recordsKey = `${prefix}records`
   const budgetKey = (key: string): string => `${prefix}budget:${key}`
@@ -106,12 +130,12 @@ const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
 
   return {
     reserve: (request) =>
-      Effect.map(
+      !isLedgerAmount(request.amountNanos) ? Effect.fail(badAmount("a reservation", request.amountNanos)) : Effect.map(
         call(() => client.eval(
           reserveScript, 2 + request.budgets.length,
           reservationKey(request.id), expiriesKey, ...request.budgets.map((window) => budgetKey(window.key)),
           String(request.amountNanos), JSON.stringify(request.budgets.map((window) => budgetKey(window.key))),
-          String(request.nowMs ?? 0), request.expiresAtMs === undefined ? "" : String(request.expiresAtMs),
+          ttlOf(request),
           ...request.budgets.flatMap((window) => [String(window.limitNanos), window.hard ? "1" : "0"])
         ) as Promise<Array<string | number>>),
         (reply) => {
@@ -127,7 +151,7 @@ const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
           return { _tag: "Reserved" as const, softExceeded }
         }),
     commit: (entry) =>
-      Effect.asVoid(call(() => client.eval(
+      !isLedgerAmount(entry.record.costNanos ?? 0) ? Effect.fail(badAmount("a cost", entry.record.costNanos)) : Effect.asVoid(call(() => client.eval(
         commitScript, 3 + entry.budgetKeys.length,
         recordsKey, reservationKey(entry.reservationId ?? "none"), expiriesKey, ...entry.budgetKeys.map(budgetKey),
         JSON.stringify(entry.record), String(entry.record.costNanos ?? 0)
@@ -139,15 +163,7 @@ const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
           key: window.key, budget: window.budget, limitNanos: window.limitNanos,
           spentNanos: Number(spent ?? 0), reservedNanos: Number(reserved ?? 0)
         }))),
-    records: Effect.flatMap(call(() => client.lrange(recordsKey, 0, -1)), (rows) => {
-      const records: Array<AttemptRecord> = []
-      for (const [index, row] of rows.entries()) {
-        const decoded = decodeRecord(row)
-        if (Result.isFailure(decoded)) return Effect.fail(ledgerUnavailable("Redis", `record ${index} is unreadable: ${decoded.failure.message}`))
-        records.push(decoded.success)
-      }
-      return Effect.succeed(records)
-    }),
+    records: Effect.map(call(() => client.lrange(recordsKey, 0, -1)), (rows) => rows.map((row, index) => readRecord(row, `Redis record ${index}`))),
     close: Effect.suspend(() => {
       if (!open) return Effect.void
       open = false

@@ -1,152 +1,136 @@
 /**
  * The SQLite ledger store, on Node's built-in `node:sqlite` (no native build). The file uses WAL with full
- * synchronisation; every operation is one `BEGIN IMMEDIATE` transaction, so reservations are atomic across the
- * processes that share the file and a crash mid-write loses nothing that was committed. Records are append-only:
- * triggers refuse updates and deletes; corrections are new records.
+ * synchronisation and is written by a worker thread (`SqliteLedgerWorker.ts`), so the application's event loop
+ * never waits for an fsync: operations that arrive together share one `BEGIN IMMEDIATE` transaction and one fsync
+ * (group commit). Reservations stay atomic across the processes that share the file, and an operation's effect
+ * resolves only once its transaction is on disk.
+ *
+ * What a crash keeps (a killed process, or the machine losing power): every operation whose effect completed; of
+ * the operations in flight, each transaction is kept whole or not at all, and none of them had been reported done.
+ * A reservation whose process died is reclaimed by the next reservation in any process sharing the file (see the
+ * worker's header for how, without trusting any process's clock). Records are append-only: triggers refuse
+ * updates and deletes; corrections are new records.
  */
-import { DatabaseSync } from "node:sqlite"
+import { Worker } from "node:worker_threads"
 import type { ProviderError } from "@orch/provider"
-import { Effect, Layer, Result, Schema } from "effect"
-import { type AttemptRecord, AttemptRecordSchema } from "./AttemptRecord.ts"
-import { type BudgetStanding, LedgerStore, type LedgerStoreShape, ledgerUnavailable, type ReserveResult } from "./LedgerStore.ts"
+import { Deferred, Effect, Layer } from "effect"
+import { type AttemptRecord, readRecord } from "./AttemptRecord.ts"
+import {
+  badAmount, type BudgetStanding, isLedgerAmount, LedgerStore, type LedgerStoreShape, ledgerUnavailable, type ReserveResult
+} from "./LedgerStore.ts"
 
-const schema = `
-CREATE TABLE IF NOT EXISTS records (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  time INTEGER NOT NULL,
-  cost_nanos INTEGER,
-  body TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'the cost ledger is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records BEGIN SELECT RAISE(ABORT, 'the cost ledger is append-only'); END;
-CREATE TABLE IF NOT EXISTS budget_totals (
-  key TEXT PRIMARY KEY,
-  spent_nanos INTEGER NOT NULL DEFAULT 0,
-  reserved_nanos INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS reservations (
-  id TEXT PRIMARY KEY,
-  amount_nanos INTEGER NOT NULL,
-  keys TEXT NOT NULL
-);
-`
-
-/** Ledgers written before reservations expired have no expiry column: add it (reservations without one never expire). */
-const migrate = (database: DatabaseSync): void => {
-  const columns = database.prepare("PRAGMA table_info(reservations)").all() as Array<{ name: string }>
-  if (!columns.some((column) => column.name === "expires_at")) database.exec("ALTER TABLE reservations ADD COLUMN expires_at INTEGER")
-  database.exec("CREATE INDEX IF NOT EXISTS reservations_expiry ON reservations (expires_at)")
+/** How a SQLite ledger is opened. */
+export interface SqliteLedgerOptions {
+  /** How long to wait for another process's write lock, in ms (default 10 s). */
+  readonly busyTimeoutMs?: number
 }
 
-/** Run a function in one immediate (write-locking) transaction, rolling back if it throws. */
-const transaction = <A>(database: DatabaseSync, body: () => A): A => {
-  database.exec("BEGIN IMMEDIATE")
-  let committed = false
-  try {
-    const result = body()
-    database.exec("COMMIT")
-    committed = true
-    return result
-  } finally {
-    if (!committed && database.isTransaction) database.exec("ROLLBACK")
+type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly message: string }
+
+/** The worker connection: one request in flight per id, the thread kept alive only while some are. */
+class LedgerThread {
+  private nextId = 1
+  private readonly pending = new Map<number, (reply: Reply) => void>()
+  private failure: string | undefined
+  private readonly worker: Worker
+
+  constructor(worker: Worker) {
+    this.worker = worker
+    worker.unref()
+    worker.on("message", (reply: Reply) => {
+      const waiting = this.pending.get(reply.id)
+      this.pending.delete(reply.id)
+      if (this.pending.size === 0) worker.unref()
+      waiting?.(reply)
+    })
+    const stop = (message: string) => {
+      this.failure ??= message
+      for (const waiting of this.pending.values()) waiting({ id: 0, ok: false, message })
+      this.pending.clear()
+    }
+    worker.on("error", (error) => stop(`the ledger thread failed: ${error.message}`))
+    worker.on("exit", () => stop("the ledger is closed"))
+  }
+
+  send(message: Record<string, unknown>): Promise<unknown> {
+    if (this.failure !== undefined) return Promise.reject(new Error(this.failure))
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (reply) => (reply.ok ? resolve(reply.value) : reject(new Error(reply.message))))
+      this.worker.ref()
+      this.worker.postMessage({ ...message, id })
+    })
   }
 }
 
-const decodeRecord = Schema.decodeUnknownResult(Schema.fromJsonString(AttemptRecordSchema))
+const workerUrl = (): URL => new URL(import.meta.url.endsWith(".ts") ? "./SqliteLedgerWorker.ts" : "./SqliteLedgerWorker.js", import.meta.url)
 
-/** Open (creating if needed) a SQLite ledger file. `busyTimeoutMs` is how long to wait for another writer. */
-export const openSqliteLedger = (path: string, options: { readonly busyTimeoutMs?: number } = {}): Effect.Effect<LedgerStoreShape, ProviderError> =>
-  Effect.try({
-    try: () => {
-      const database = new DatabaseSync(path)
-      database.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`)
-      database.exec("PRAGMA journal_mode = WAL")
-      database.exec("PRAGMA synchronous = FULL")
-      database.exec(schema)
-      migrate(database)
-      return makeStore(database)
-    },
-    catch: (cause) => ledgerUnavailable("SQLite", cause)
+/** Open (creating if needed) a SQLite ledger file. Fails with Unavailable when the file cannot be opened. */
+export const openSqliteLedger = (path: string, options: SqliteLedgerOptions = {}): Effect.Effect<LedgerStoreShape, ProviderError> =>
+  Effect.gen(function*() {
+    const started = yield* Effect.try({
+      try: () => new Worker(workerUrl(), { workerData: { path, busyTimeoutMs: options.busyTimeoutMs ?? 10_000 } }),
+      catch: (cause) => ledgerUnavailable("SQLite", cause)
+    })
+    const ready = yield* Deferred.make<void, ProviderError>()
+    const onFirst = (reply: Reply) => {
+      Deferred.doneUnsafe(ready, reply.ok ? Effect.void : Effect.fail(ledgerUnavailable("SQLite", reply.message)))
+    }
+    const onError = (error: Error) => Deferred.doneUnsafe(ready, Effect.fail(ledgerUnavailable("SQLite", error)))
+    started.once("message", onFirst)
+    started.once("error", onError)
+    yield* Deferred.await(ready).pipe(
+      Effect.onExit(() => Effect.sync(() => {
+        started.off("message", onFirst)
+        started.off("error", onError)
+      })),
+      Effect.tapError(() => Effect.promise(() => started.terminate()))
+    )
+    return makeStore(new LedgerThread(started), started)
   })
 
-const makeStore = (database: DatabaseSync): LedgerStoreShape => {
-  const totalsQuery = database.prepare("SELECT spent_nanos AS spent, reserved_nanos AS reserved FROM budget_totals WHERE key = ?")
-  const addReserved = database.prepare(
-    "INSERT INTO budget_totals (key, reserved_nanos) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET reserved_nanos = reserved_nanos + excluded.reserved_nanos")
-  const addSpent = database.prepare(
-    "INSERT INTO budget_totals (key, spent_nanos) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET spent_nanos = spent_nanos + excluded.spent_nanos")
-  const insertReservation = database.prepare("INSERT INTO reservations (id, amount_nanos, keys, expires_at) VALUES (?, ?, ?, ?)")
-  const expiredReservations = database.prepare("SELECT id FROM reservations WHERE expires_at IS NOT NULL AND expires_at < ?")
-  const findReservation = database.prepare("SELECT amount_nanos AS amount, keys FROM reservations WHERE id = ?")
-  const deleteReservation = database.prepare("DELETE FROM reservations WHERE id = ?")
-  const insertRecord = database.prepare("INSERT INTO records (time, cost_nanos, body) VALUES (?, ?, ?)")
-  const allRecords = database.prepare("SELECT seq, body FROM records ORDER BY seq")
+const makeStore = (thread: LedgerThread, worker: Worker): LedgerStoreShape => {
   let open = true
-
-  const totalsOf = (key: string): { readonly spentNanos: number; readonly reservedNanos: number } => {
-    const row = totalsQuery.get(key) as { spent: number; reserved: number } | undefined
-    return { spentNanos: row?.spent ?? 0, reservedNanos: row?.reserved ?? 0 }
-  }
-  const free = (reservationId: string): void => {
-    const row = findReservation.get(reservationId) as { amount: number; keys: string } | undefined
-    if (row === undefined) return
-    for (const key of JSON.parse(row.keys) as ReadonlyArray<string>) addReserved.run(key, -row.amount)
-    deleteReservation.run(reservationId)
-  }
-  const run = <A>(body: () => A): Effect.Effect<A, ProviderError> =>
-    Effect.try({
-      try: () => {
-        if (!open) throw new Error("the ledger is closed")
-        return transaction(database, body)
-      },
+  const call = <A>(message: Record<string, unknown>): Effect.Effect<A, ProviderError> =>
+    Effect.tryPromise({
+      try: () => open ? thread.send(message) as Promise<A> : Promise.reject(new Error("the ledger is closed")),
       catch: (cause) => ledgerUnavailable("SQLite", cause)
     })
 
   return {
-    reserve: (request) => run((): ReserveResult => {
-      if (request.nowMs !== undefined) {
-        for (const row of expiredReservations.all(request.nowMs) as Array<{ id: string }>) free(row.id)
-      }
-      const softExceeded: Array<BudgetStanding> = []
-      for (const window of request.budgets) {
-        const standing = { key: window.key, budget: window.budget, limitNanos: window.limitNanos, ...totalsOf(window.key) }
-        if (standing.spentNanos + standing.reservedNanos + request.amountNanos > window.limitNanos) {
-          if (window.hard) return { _tag: "Refused", standing }
-          softExceeded.push(standing)
-        }
-      }
-      for (const window of request.budgets) addReserved.run(window.key, request.amountNanos)
-      insertReservation.run(request.id, request.amountNanos, JSON.stringify(request.budgets.map((window) => window.key)), request.expiresAtMs ?? null)
-      return { _tag: "Reserved", softExceeded }
-    }),
-    commit: (entry) => run(() => {
-      insertRecord.run(entry.record.time, entry.record.costNanos, JSON.stringify(entry.record))
-      if (entry.reservationId !== undefined) free(entry.reservationId)
-      for (const key of entry.budgetKeys) addSpent.run(key, entry.record.costNanos ?? 0)
-    }),
-    release: (reservationId) => run(() => free(reservationId)),
-    standings: (windows) => run(() => windows.map((window) => ({ key: window.key, budget: window.budget, limitNanos: window.limitNanos, ...totalsOf(window.key) }))),
-    records: Effect.flatMap(
-      Effect.try({ try: () => allRecords.all() as Array<{ seq: number; body: string }>, catch: (cause) => ledgerUnavailable("SQLite", cause) }),
-      (rows) => {
-        const records: Array<AttemptRecord> = []
-        for (const row of rows) {
-          const decoded = decodeRecord(row.body)
-          if (Result.isFailure(decoded)) return Effect.fail(ledgerUnavailable("SQLite", `record ${row.seq} is unreadable: ${decoded.failure.message}`))
-          records.push(decoded.success)
-        }
-        return Effect.succeed(records)
-      }),
-    close: Effect.sync(() => {
-      if (!open) return
+    reserve: (request) =>
+      !isLedgerAmount(request.amountNanos)
+        ? Effect.fail(badAmount("a reservation", request.amountNanos))
+        : call<ReserveResult>({
+          op: "reserve",
+          request: {
+            id: request.id, amountNanos: request.amountNanos, budgets: request.budgets,
+            ...(request.nowMs !== undefined ? { nowMs: request.nowMs } : {}),
+            ...(request.ttlMs !== undefined ? { ttlMs: request.ttlMs } : request.expiresAtMs !== undefined ? { ttlMs: request.expiresAtMs - (request.nowMs ?? 0) } : {})
+          }
+        }),
+    commit: (entry) =>
+      !isLedgerAmount(entry.record.costNanos ?? 0)
+        ? Effect.fail(badAmount("a cost", entry.record.costNanos))
+        : Effect.asVoid(call({
+          op: "commit", time: entry.record.time, costNanos: entry.record.costNanos, body: JSON.stringify(entry.record), budgetKeys: entry.budgetKeys,
+          ...(entry.reservationId !== undefined ? { reservationId: entry.reservationId } : {})
+        })),
+    release: (reservationId) => Effect.asVoid(call({ op: "release", reservationId })),
+    standings: (windows) => call<ReadonlyArray<BudgetStanding>>({ op: "standings", windows }),
+    records: Effect.map(call<ReadonlyArray<{ seq: number; body: string }>>({ op: "records" }), (rows): ReadonlyArray<AttemptRecord> =>
+      rows.map((row) => readRecord(row.body, `SQLite record ${row.seq}`))),
+    close: Effect.suspend(() => {
+      if (!open) return Effect.void
+      const closing = thread.send({ op: "close" })
       open = false
-      database.close()
+      return Effect.promise(() => closing.then(() => undefined, () => undefined).then(() => worker.terminate()).then(() => undefined))
     })
   }
 }
 
 /** The SQLite ledger store as a layer; the file is closed when the layer's scope ends. */
 export const SqliteLedger = {
-  layer: (path: string, options: { readonly busyTimeoutMs?: number } = {}): Layer.Layer<LedgerStore, ProviderError> =>
+  layer: (path: string, options: SqliteLedgerOptions = {}): Layer.Layer<LedgerStore, ProviderError> =>
     Layer.effect(LedgerStore, Effect.acquireRelease(openSqliteLedger(path, options), (store) => store.close))
 }

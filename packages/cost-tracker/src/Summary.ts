@@ -49,7 +49,16 @@ export interface Summary {
 export const inWindow = (records: ReadonlyArray<AttemptRecord>, query: Pick<SummaryQuery, "from" | "to">): ReadonlyArray<AttemptRecord> =>
   records.filter((record) => (query.from === undefined || record.time >= query.from) && (query.to === undefined || record.time < query.to))
 
-const valueOf = (record: AttemptRecord, dimension: SummaryDimension): string => {
+/** The fields of a record a group can be keyed by (a rolled-up bucket keeps exactly these). */
+export interface GroupFields {
+  readonly time: number
+  readonly provider: string
+  readonly model: string
+  readonly taskType?: string | undefined
+  readonly strategy?: string | undefined
+}
+
+const valueOf = (record: GroupFields, dimension: SummaryDimension): string => {
   switch (dimension) {
     case "provider": return record.provider
     case "model": return `${record.provider}/${record.model}`
@@ -61,38 +70,89 @@ const valueOf = (record: AttemptRecord, dimension: SummaryDimension): string => 
   }
 }
 
-const totalsOf = (records: ReadonlyArray<AttemptRecord>): SummaryTotals => {
-  let costNanos = 0
-  const totals = { attempts: 0, successes: 0, failures: 0, cancelled: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, estimatedAttempts: 0, unknownCostAttempts: 0 }
-  for (const record of records) {
-    totals.attempts++
-    if (record.outcome === "success") totals.successes++
-    else if (record.outcome === "failure") totals.failures++
-    else totals.cancelled++
-    totals.inputTokens += record.inputTokens
-    totals.cachedInputTokens += record.cachedInputTokens
-    totals.outputTokens += record.outputTokens
-    if (record.estimated) totals.estimatedAttempts++
-    if (record.costNanos === null) totals.unknownCostAttempts++
-    else costNanos += record.costNanos
+/** Running totals of records, the cost in exact integer nano-dollars. */
+export interface Tally {
+  attempts: number
+  successes: number
+  failures: number
+  cancelled: number
+  inputTokens: number
+  cachedInputTokens: number
+  outputTokens: number
+  estimatedAttempts: number
+  unknownCostAttempts: number
+  costNanos: number
+}
+
+/** An empty tally. */
+export const emptyTally = (): Tally => ({
+  attempts: 0, successes: 0, failures: 0, cancelled: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0,
+  estimatedAttempts: 0, unknownCostAttempts: 0, costNanos: 0
+})
+
+/** Add one record to a tally. */
+export const tallyRecord = (tally: Tally, record: AttemptRecord): void => {
+  tally.attempts++
+  if (record.outcome === "success") tally.successes++
+  else if (record.outcome === "failure") tally.failures++
+  else tally.cancelled++
+  tally.inputTokens += record.inputTokens
+  tally.cachedInputTokens += record.cachedInputTokens
+  tally.outputTokens += record.outputTokens
+  if (record.estimated) tally.estimatedAttempts++
+  if (record.costNanos === null) tally.unknownCostAttempts++
+  else tally.costNanos += record.costNanos
+}
+
+/** Add one tally to another. */
+export const mergeTally = (into: Tally, from: Tally): void => {
+  for (const key of Object.keys(from) as Array<keyof Tally>) into[key] += from[key]
+}
+
+const totalsOf = (tally: Tally): SummaryTotals => {
+  const { costNanos, ...counts } = tally
+  return { ...counts, costUsd: nanosToUsd(costNanos) }
+}
+
+/**
+ * Records already added up, for a store that does not keep them all: one bucket per UTC hour and group fields.
+ * `time` is the bucket's first record's time (it names the hour, day and month); `lastTime` its last.
+ */
+export interface RolledUp extends GroupFields {
+  readonly lastTime: number
+  readonly tally: Tally
+}
+
+/**
+ * Summarise records and rolled-up buckets. A bucket counts when all its records fall in the window, which is exact
+ * for windows on UTC hour boundaries (a bucket is one hour); a bucket that straddles an edge counts where its first
+ * record falls. Groups come out sorted by cost, highest first.
+ */
+export const summarizeParts = (records: ReadonlyArray<AttemptRecord>, rolledUp: Iterable<RolledUp>, query: SummaryQuery = {}): Summary => {
+  const dimensions = query.by ?? []
+  const total = emptyTally()
+  const groups = new Map<string, { key: Partial<Record<SummaryDimension, string>>; tally: Tally }>()
+  const groupOf = (fields: GroupFields): Tally => {
+    const key = Object.fromEntries(dimensions.map((dimension) => [dimension, valueOf(fields, dimension)])) as Partial<Record<SummaryDimension, string>>
+    const id = JSON.stringify(key)
+    let group = groups.get(id)
+    if (group === undefined) groups.set(id, group = { key, tally: emptyTally() })
+    return group.tally
   }
-  return { ...totals, costUsd: nanosToUsd(costNanos) }
+  for (const bucket of rolledUp) {
+    if ((query.from !== undefined && bucket.time < query.from) || (query.to !== undefined && bucket.time >= query.to)) continue
+    mergeTally(total, bucket.tally)
+    mergeTally(groupOf(bucket), bucket.tally)
+  }
+  for (const record of inWindow(records, query)) {
+    tallyRecord(total, record)
+    tallyRecord(groupOf(record), record)
+  }
+  return {
+    totals: totalsOf(total),
+    groups: [...groups.values()].map((group) => ({ key: group.key, ...totalsOf(group.tally) })).sort((a, b) => b.costUsd - a.costUsd)
+  }
 }
 
 /** Summarise records. Groups come out sorted by cost, highest first. */
-export const summarize = (records: ReadonlyArray<AttemptRecord>, query: SummaryQuery = {}): Summary => {
-  const selected = inWindow(records, query)
-  const dimensions = query.by ?? []
-  const groups = new Map<string, { key: Partial<Record<SummaryDimension, string>>; records: Array<AttemptRecord> }>()
-  for (const record of selected) {
-    const key = Object.fromEntries(dimensions.map((dimension) => [dimension, valueOf(record, dimension)])) as Partial<Record<SummaryDimension, string>>
-    const id = JSON.stringify(key)
-    const group = groups.get(id) ?? { key, records: [] }
-    group.records.push(record)
-    groups.set(id, group)
-  }
-  return {
-    totals: totalsOf(selected),
-    groups: [...groups.values()].map((group) => ({ key: group.key, ...totalsOf(group.records) })).sort((a, b) => b.costUsd - a.costUsd)
-  }
-}
+export const summarize = (records: ReadonlyArray<AttemptRecord>, query: SummaryQuery = {}): Summary => summarizeParts(records, [], query)

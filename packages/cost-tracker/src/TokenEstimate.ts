@@ -3,7 +3,7 @@
  * (o200k_base for the GPT-4o, GPT-4.1, GPT-5 and o-series families, cl100k_base for older ones), loaded lazily on
  * first use; every other model uses the contract's stated approximation. Either way the count is an estimate.
  */
-import { approximateTokenCount, type CompletionRequest, toMessages } from "@orch/provider"
+import { approximateTokenCount, type CompletionRequest, requestText, toMessages } from "@orch/provider"
 import { Effect } from "effect"
 import { Worker } from "node:worker_threads"
 
@@ -122,11 +122,58 @@ export const retainTokenizer: Effect.Effect<void> = Effect.sync(() => bpe.retain
 export const releaseTokenizer: Effect.Effect<void> = Effect.sync(() => bpe.release())
 
 /**
- * A count that is at least the BPE count for almost any text: the larger of the approximation and a third of the
- * UTF-8 bytes (dense scripts such as CJK take more than one token a character). For worst-case reservations.
+ * A count that is at least the token count of any text under any byte-level BPE (OpenAI's gpt2, p50k_base,
+ * cl100k_base and o200k_base, and the Llama 3, Qwen and Anthropic families built the same way) and any SentencePiece
+ * vocabulary with byte fallback (Llama 2, Mistral, Gemma): its UTF-8 bytes. In those tokenizers every token stands
+ * for at least one byte of the text (the base vocabulary is the 256 bytes, and merges only join them), so no text
+ * can take more tokens than it has bytes. Dense text comes close: random bytes, hex and punctuation take 0.3 to 0.9
+ * tokens a byte (about 2.5x the "four characters a token" of English prose). For worst-case reservations.
  */
-export const conservativeTokenCount = (text: string): number =>
-  Math.max(approximateTokenCount(text), Math.ceil(Buffer.byteLength(text, "utf8") / 3))
+export const conservativeTokenCount = (text: string): number => Buffer.byteLength(text, "utf8")
+
+/**
+ * Tokens a chat template adds that the text does not show, for the bound: per message (OpenAI: 3 plus the role's
+ * token; Llama 3 and ChatML templates: 5) and once to prime the answer (OpenAI 3, Llama 3 5 with its BOS). The bound
+ * allows 8 for each, above all of them.
+ */
+const conservativePerMessageTokens = 8
+const conservativePrimingTokens = 8
+
+/**
+ * The most input tokens a request can be billed for under the tokenizers above: the UTF-8 bytes of every text the
+ * request sends (messages, tool calls and tool definitions, the JSON schema of a structured answer), the chat
+ * template's overhead, and an allowance for each image and file. Synchronous and cheap (a byte count), so it runs on
+ * every call's path.
+ */
+export const conservativeRequestTokens = (request: CompletionRequest): number => {
+  const messages = toMessages(request)
+  const format = request.responseFormat
+  let tokens = conservativeTokenCount(requestText(request)) + (format?.type === "json" ? conservativeTokenCount(format.name ?? "") : 0)
+  for (const message of messages) {
+    tokens += 1 + conservativePerMessageTokens
+    if (typeof message.content === "string" || message.content === undefined) continue
+    for (const part of message.content) {
+      if (part.type === "image") tokens += conservativeImageTokens
+      else if (part.type === "file") tokens += conservativeFileTokens(part.data)
+    }
+  }
+  return tokens + conservativePrimingTokens
+}
+
+/**
+ * An image costs at most this many input tokens at the services that take them: OpenAI bills a high-detail image by
+ * 512-pixel tiles after scaling it into 2048x768 (at most 8 tiles: 1,445 tokens) or by 32-pixel patches capped at
+ * 1,536 (about 2,490 tokens with the mini models' multiplier); Anthropic resizes to about 1.15 megapixels (about
+ * 1,600 tokens). 3,000 lies above all of them.
+ */
+const conservativeImageTokens = 3_000
+
+/**
+ * A file (a PDF, a text document) as its service bills it: the text inside (a PDF's text streams are usually
+ * deflated, so eight times the decoded bytes) plus a page image. An allowance, not a proof: a file can in principle
+ * unpack to more.
+ */
+const conservativeFileTokens = (base64: string): number => Math.ceil((base64.length * 3) / 4) * 8 + conservativeImageTokens
 
 /**
  * Count the tokens of a text for a model: OpenAI's BPE for OpenAI models (in a worker thread, so loading the tables
@@ -151,9 +198,13 @@ export const preloadTokenizers: Effect.Effect<void> = Effect.promise(() =>
 const perMessageTokens = 3
 const primingTokens = 3
 
-/** Estimate the input tokens of a request: its messages' text plus the chat format's overhead per message. */
+/**
+ * Estimate the input tokens of a request: its messages' text plus the chat format's overhead per message. With
+ * `conservative`, the bound of `conservativeRequestTokens` instead.
+ */
 export const countRequestTokens = Effect.fnUntraced(function*(model: { readonly provider: string; readonly name: string }, request: CompletionRequest, conservative = false) {
+  if (conservative) return { tokens: conservativeRequestTokens(request), source: "approximate" } satisfies TokenCount
   const messages = toMessages(request)
-  const counted = yield* countTokens(model, messages.map((message) => message.content).join("\n"), conservative)
+  const counted = yield* countTokens(model, requestText(request), conservative)
   return { tokens: counted.tokens + messages.length * perMessageTokens + primingTokens, source: counted.source } satisfies TokenCount
 })

@@ -60,6 +60,29 @@ describe("LiteLLM price map", () => {
       expect(decoded.prices["anthropic/claude-x"]!.outputPerMillion).toBeCloseTo(15, 12)
       expect(decoded.skipped).toEqual(["dall-e-3"])
     }))
+  it.effect("reads prompt-cache write prices (5 minutes and 1 hour) and the long-prompt tier", () =>
+    Effect.gen(function*() {
+      const decoded = yield* decodeLiteLlmPrices({
+        "claude-sonnet-4-5": {
+          litellm_provider: "anthropic", input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5, cache_read_input_token_cost: 3e-7,
+          cache_creation_input_token_cost: 3.75e-6, cache_creation_input_token_cost_above_1hr: 6e-6,
+          input_cost_per_token_above_200k_tokens: 6e-6, output_cost_per_token_above_200k_tokens: 2.25e-5,
+          cache_read_input_token_cost_above_200k_tokens: 6e-7, cache_creation_input_token_cost_above_200k_tokens: 7.5e-6,
+          cache_creation_input_token_cost_above_1hr_above_200k_tokens: 1.2e-5
+        }
+      })
+      const price = decoded.prices["anthropic/claude-sonnet-4-5"]!
+      expect(price.cacheWriteInputPerMillion).toBeCloseTo(3.75, 12)
+      expect(price.cacheWriteLongInputPerMillion).toBeCloseTo(6, 12)
+      expect(price.longContext!.aboveInputTokens).toBe(200_000)
+      expect(price.longContext!.inputPerMillion).toBeCloseTo(6, 12)
+      expect(price.longContext!.outputPerMillion).toBeCloseTo(22.5, 12)
+      expect(price.longContext!.cachedInputPerMillion).toBeCloseTo(0.6, 12)
+      expect(price.longContext!.cacheWriteInputPerMillion).toBeCloseTo(7.5, 12)
+      expect(price.longContext!.cacheWriteLongInputPerMillion).toBeCloseTo(12, 12)
+      const bad = yield* failureOf(decodeLiteLlmPrices({ "x": { input_cost_per_token: 1e-6, output_cost_per_token: 1e-6, input_cost_per_token_above_128k_tokens: "dear" } }))
+      expect(bad.message).toContain("input_cost_per_token_above_128k_tokens")
+    }))
   it.effect("names every malformed entry in one InvalidRequest", () =>
     Effect.gen(function*() {
       const error = yield* failureOf(decodeLiteLlmPrices({ ...map, "bad-a": { input_cost_per_token: "0.01" }, "bad-b": { output_cost_per_token: -1 } }, "prices.json"))
@@ -86,6 +109,8 @@ describe("LiteLLM price map", () => {
       expect(table.lookup({ provider: "ollama", name: "any", kind: "local" })).toMatchObject({ _tag: "PerHour", usdPerHour: 0.9, worstCaseSeconds: 600 })
       expect((yield* failureOf(loadPriceFile(broken))).message).toContain("not valid JSON")
       expect((yield* failureOf(loadPriceFile(path.join(dir, "missing.json")))).message).toContain("could not be read")
+      fs.writeFileSync(own, JSON.stringify({ "acme/long": { inputPerMillion: 1, outputPerMillion: 2, cacheWriteInputPerMillion: 1.25, longContext: { aboveInputTokens: 1000, inputPerMillion: 2, outputPerMillion: 4 } } }))
+      expect((yield* loadPriceFile(own))["acme/long"]).toMatchObject({ cacheWriteInputPerMillion: 1.25, longContext: { aboveInputTokens: 1000, inputPerMillion: 2 } })
       fs.writeFileSync(own, JSON.stringify({ "acme/x": { inputPerMillion: "cheap" } }))
       expect((yield* failureOf(loadPriceFile(own))).message).toContain(`entry "acme/x"`)
       fs.rmSync(dir, { recursive: true })

@@ -1,6 +1,8 @@
 /**
- * What a model returns: text, why it stopped, the tokens it used and how long it took.
+ * What a model returns: text, the tool calls it made, the structured object it produced, why it stopped, the tokens
+ * it used and how long it took.
  */
+import type { ToolCall } from "./Request.ts"
 
 /** Token counts of one call. `estimated` is true when the service reported none and @orch counted them. */
 export interface Usage {
@@ -44,8 +46,36 @@ export interface Completion {
   readonly reasoning?: string
   /** Mean log-probability per output token, when the backend returned log-probabilities. */
   readonly meanLogprob?: number
+  /** Each output token's log-probability, when the request asked for them (`logprobs: true`) and the backend gave them. */
+  readonly logprobs?: ReadonlyArray<TokenLogprob>
   /** The service's response id, when it gave one. */
   readonly responseId?: string
+  /** The tool calls the model made, arguments parsed; with them the finish reason is `tool-calls`. */
+  readonly toolCalls?: ReadonlyArray<ToolCall>
+  /**
+   * For `responseFormat: { type: "json" }`: the parsed answer, checked against the schema when one was given
+   * (see `StructuredOutput`). Absent for text answers.
+   */
+  readonly object?: unknown
+  /** The signature of the reasoning (Anthropic thinking), to send back to the same backend with the history. */
+  readonly reasoningSignature?: string
+}
+
+/** One output token and its log-probability. */
+export interface TokenLogprob {
+  readonly token: string
+  readonly logprob: number
+}
+
+/** The mean of some log-probabilities, or undefined when there are none or any is not a finite number. */
+export const meanOfLogprobs = (values: ReadonlyArray<TokenLogprob>): number | undefined => {
+  if (values.length === 0) return undefined
+  let sum = 0
+  for (const value of values) {
+    if (!Number.isFinite(value.logprob)) return undefined
+    sum += value.logprob
+  }
+  return sum / values.length
 }
 
 /** An empty usage record. */

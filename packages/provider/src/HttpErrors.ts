@@ -46,26 +46,76 @@ export const parseRetryAfter = (headers: HeaderSource, nowMs: number): number | 
   return Math.min(Math.max(0, date - nowMs), maxRetryAfterMs)
 }
 
+/** What an error body says: its message, type and code, and a context size it states (llama.cpp's `n_ctx`). */
+export interface ErrorBodyDetail {
+  readonly message?: string
+  readonly type?: string
+  readonly code?: string
+  /** A numeric status the body states (`code: 400` of vLLM and gateways, `status`), when it is an HTTP status. */
+  readonly status?: number
+  /** The context window the body states (llama.cpp `n_ctx`). */
+  readonly contextSize?: number
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+const httpStatus = (u: unknown): number | undefined => {
+  const n = typeof u === "number" ? u : typeof u === "string" && /^\d{3}$/.test(u) ? Number(u) : undefined
+  return n !== undefined && Number.isInteger(n) && n >= 400 && n <= 599 ? n : undefined
+}
+
+/** The detail of a parsed error value of any known shape: `{error:{…}}`, `{error:"…"}`, flat `{message, type, code}`. */
+export const errorValueDetail = (value: unknown): ErrorBodyDetail => {
+  if (typeof value === "string") return value.trim() === "" ? {} : { message: value }
+  if (!isRecord(value)) return {}
+  const inner = isRecord(value.error) ? value.error : value
+  const message = typeof inner.message === "string" ? inner.message
+    : typeof value.error === "string" ? value.error
+    : typeof value.message === "string" ? value.message
+    : typeof value.detail === "string" ? value.detail
+    : undefined
+  const type = typeof inner.type === "string" ? inner.type : undefined
+  const code = typeof inner.code === "string" ? inner.code : typeof inner.code === "number" ? String(inner.code) : undefined
+  const status = httpStatus(inner.code) ?? httpStatus(inner.status) ?? httpStatus(value.code) ?? httpStatus(value.status)
+  const contextSize = typeof inner.n_ctx === "number" && inner.n_ctx > 0 ? inner.n_ctx : undefined
+  return {
+    ...(message !== undefined ? { message } : {}),
+    ...(type !== undefined ? { type } : {}),
+    ...(code !== undefined ? { code } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(contextSize !== undefined ? { contextSize } : {})
+  }
+}
+
 /** The error message and type inside a JSON error body of any of the known shapes, if it is one. */
-export const errorBodyDetail = (body: string): { readonly message?: string; readonly type?: string; readonly code?: string } => {
+export const errorBodyDetail = (body: string): ErrorBodyDetail => {
   try {
-    const json: unknown = JSON.parse(body)
-    if (typeof json !== "object" || json === null) return {}
-    const root = json as Record<string, unknown>
-    const inner = (typeof root.error === "object" && root.error !== null ? root.error : root) as Record<string, unknown>
-    const message = typeof inner.message === "string" ? inner.message : typeof root.error === "string" ? root.error : typeof root.message === "string" ? root.message : undefined
-    const type = typeof inner.type === "string" ? inner.type : undefined
-    const code = typeof inner.code === "string" ? inner.code : typeof inner.code === "number" ? String(inner.code) : undefined
-    return { ...(message !== undefined ? { message } : {}), ...(type !== undefined ? { type } : {}), ...(code !== undefined ? { code } : {}) }
+    return errorValueDetail(JSON.parse(body) as unknown)
   } catch {
     return {}
   }
 }
 
-const contextLengthPattern = /context[ _-]?(length|window)|maximum context|too many tokens|prompt is too long|token limit|exceeds? the (model'?s? )?(max|context)|input is too long|num_ctx/i
+const contextLengthPattern = /context[ _-]?(length|window|size)|maximum context|too many tokens|prompt is too long|token limit|exceeds? the (model'?s? )?(max|context|available context)|input is too long|num_ctx|exceed_context_size/i
 const contentPolicyPattern = /content[ _-]?(policy|filter|management)|safety system|flagged|responsible ai|harmful/i
 const quotaPattern = /insufficient_quota|quota|billing|spend(ing)? limit|credit balance|exceeded your current|usage limits?/i
 const modelNotFoundPattern = /model.*(not found|does not exist|not_found)|no such model|unknown model|model_not_found|try pulling it/i
+const contextLimitPatterns: ReadonlyArray<RegExp> = [
+  /maximum context length is (\d+)/i,
+  /context (?:window|length|size) (?:of|is) (\d+)/i,
+  /> ?(\d+) maximum/i,
+  /available context size \((\d+) tokens?\)/i,
+  /n_ctx(?:_slot)?\s*[=:]\s*(\d+)/i
+]
+
+/** The context window an error states, from the body's `n_ctx` or the message ("maximum context length is N"). */
+export const contextLimitOf = (detail: ErrorBodyDetail, text: string): number | undefined => {
+  if (detail.contextSize !== undefined) return detail.contextSize
+  for (const pattern of contextLimitPatterns) {
+    const limit = Number(pattern.exec(text)?.[1])
+    if (Number.isSafeInteger(limit) && limit > 0) return limit
+  }
+  return undefined
+}
 
 /** The input a backend gives when an HTTP call failed with a status. */
 export interface HttpFailure {
@@ -79,15 +129,18 @@ export interface HttpFailure {
   readonly secrets?: ReadonlyArray<string>
 }
 
+/** One short line of upstream text: secrets replaced first, then cut to length (never a cut secret). */
+const cleanLine = (text: string, secrets: ReadonlyArray<string>): string => redact(summarizeBody(redact(text, secrets)), secrets)
+
 /**
  * The reason for an HTTP failure: 401 Authentication, 403 PermissionDenied, 404 ModelNotFound, 408 Timeout,
- * 409 ServerError (retryable conflict), 400/413/422 ContextLengthExceeded or ContentFiltered when the body says so
- * (else InvalidRequest), 429 RateLimited (quota errors not retryable), 503 "busy" Overloaded, 5xx ServerError,
- * 529 Overloaded.
+ * 409 ServerError (retryable conflict), 400/413/422 ContextLengthExceeded (with the limit the body states) or
+ * ContentFiltered when the body says so (else InvalidRequest), 429 RateLimited (quota errors not retryable), a
+ * spend limit worded as a 400 ("credit balance") quota, 503 "busy" Overloaded, 5xx ServerError, 529 Overloaded.
  */
-export const reasonFromHttp = (failure: HttpFailure): ErrorReason => {
-  const { status } = failure
-  const detail = errorBodyDetail(failure.body ?? "")
+export const reasonFromHttp = (failure: HttpFailure): ErrorReason => reasonOf(failure.status, errorBodyDetail(failure.body ?? ""), failure)
+
+const reasonOf = (status: number, detail: ErrorBodyDetail, failure: Omit<HttpFailure, "status">): ErrorReason => {
   const text = `${detail.type ?? ""} ${detail.code ?? ""} ${detail.message ?? failure.body?.slice(0, 2000) ?? ""}`
   const retryAfterMs = parseRetryAfter(failure.headers, failure.nowMs)
   const withRetry = <R extends object>(r: R): R & { retryAfterMs?: number } =>
@@ -104,18 +157,104 @@ export const reasonFromHttp = (failure: HttpFailure): ErrorReason => {
   if (status === 529 || /overloaded/i.test(detail.type ?? "")) return withRetry({ _tag: "Overloaded" as const })
   if (status === 503 && /busy|overload|queue|capacity/i.test(text)) return withRetry({ _tag: "Overloaded" as const })
   if (status >= 500) return { _tag: "ServerError", status }
-  if (status === 413 || contextLengthPattern.test(text)) return { _tag: "ContextLengthExceeded" }
+  if (status === 413 || contextLengthPattern.test(text)) {
+    const limit = contextLimitOf(detail, text)
+    return limit === undefined ? { _tag: "ContextLengthExceeded" } : { _tag: "ContextLengthExceeded", limit }
+  }
   if (contentPolicyPattern.test(text)) return { _tag: "ContentFiltered" }
+  if (/credit balance|insufficient_quota/i.test(text)) return { _tag: "RateLimited", quotaExhausted: true }
   if (modelNotFoundPattern.test(text)) return { _tag: "ModelNotFound", modelId: failure.model ?? "unknown" }
-  return { _tag: "InvalidRequest", issues: [summarizeBody(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])] }
+  return { _tag: "InvalidRequest", issues: [cleanLine(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])] }
 }
 
 /** A `ProviderError` for an HTTP failure, with a short redacted message naming the status. */
 export const errorFromHttp = (failure: HttpFailure, context: ErrorContext = {}, secrets: ReadonlyArray<string> = []): ProviderError => {
-  const reason = reasonFromHttp({ ...failure, secrets: [...(failure.secrets ?? []), ...secrets] })
+  const allSecrets = [...(failure.secrets ?? []), ...secrets]
+  const reason = reasonFromHttp({ ...failure, secrets: allSecrets })
   const detail = errorBodyDetail(failure.body ?? "")
-  const known = [...(failure.secrets ?? []), ...secrets]
-  const upstream = summarizeBody(detail.message ?? failure.body ?? "", known)
-  const message = redact(`HTTP ${failure.status}${upstream ? `: ${upstream}` : ""}`, known)
+  const upstream = cleanLine(detail.message ?? failure.body ?? "", allSecrets)
+  const message = `HTTP ${failure.status}${upstream ? `: ${upstream}` : ""}`
   return providerError(reason, message, { ...context, status: failure.status })
+}
+
+/** Error `type` and `code` strings of the services, and the HTTP status each stands for. */
+const statusOfType: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  badrequesterror: 400,
+  bad_request: 400,
+  exceed_context_size_error: 400,
+  context_length_exceeded: 400,
+  string_above_max_length: 400,
+  invalid_prompt: 400,
+  authentication_error: 401,
+  invalid_api_key: 401,
+  unauthorized: 401,
+  permission_error: 403,
+  permission_denied: 403,
+  forbidden: 403,
+  not_found_error: 404,
+  notfounderror: 404,
+  model_not_found: 404,
+  not_found: 404,
+  rate_limit_error: 429,
+  rate_limit_exceeded: 429,
+  ratelimiterror: 429,
+  requests: 429,
+  tokens: 429,
+  insufficient_quota: 429,
+  billing_error: 429,
+  overloaded_error: 529,
+  overloaded: 529,
+  service_unavailable: 503,
+  unavailable_error: 503,
+  timeout_error: 408,
+  api_error: 500,
+  server_error: 500,
+  internal_server_error: 500,
+  internalservererror: 500
+}
+
+/** The status an error body stands for: its numeric code, its type or code string, or what its message says. */
+const inBandStatus = (detail: ErrorBodyDetail): number => {
+  if (detail.status !== undefined) return detail.status
+  for (const key of [detail.code, detail.type]) {
+    const status = key === undefined ? undefined : statusOfType[key.toLowerCase()]
+    if (status !== undefined) return status
+  }
+  const text = `${detail.type ?? ""} ${detail.code ?? ""} ${detail.message ?? ""}`
+  if (quotaPattern.test(text) || /rate limit/i.test(text)) return 429
+  if (/overload|busy|capacity/i.test(text)) return 529
+  if (contextLengthPattern.test(text) || contentPolicyPattern.test(text)) return 400
+  if (modelNotFoundPattern.test(text)) return 404
+  return 500
+}
+
+/** An error a service reported inside a 200 response (a JSON body, an SSE event, an NDJSON line). */
+export interface InBandFailure {
+  /** The parsed error value: the whole event (`{"error":{…}}`, a flat `{"object":"error",…}`) or the error field. */
+  readonly error: unknown
+  readonly headers?: HeaderSource
+  readonly model?: string
+  readonly nowMs: number
+  readonly secrets?: ReadonlyArray<string>
+}
+
+/**
+ * A `ProviderError` for an error inside a 200 response, through the same table as HTTP errors: a numeric `code` is
+ * the status, else the `type` or `code` string names one, else the message's wording does (unknown: a 500). Whether
+ * it arrived before or after visible text is for `makeLanguageModel` to decide.
+ */
+export const errorFromInBand = (failure: InBandFailure, context: ErrorContext = {}): ProviderError => {
+  const detail = errorValueDetail(failure.error)
+  const status = inBandStatus(detail)
+  const secrets = failure.secrets ?? []
+  const body = typeof failure.error === "string" ? failure.error : JSON.stringify(failure.error) ?? ""
+  const reason = reasonOf(status, detail, { body, headers: failure.headers, ...(failure.model !== undefined ? { model: failure.model } : {}), nowMs: failure.nowMs, secrets })
+  const upstream = cleanLine(detail.message ?? body, secrets)
+  const label = detail.type ?? detail.code
+  const upstreamType = label === undefined ? undefined : cleanLine(label, secrets).slice(0, 80)
+  return providerError(reason, `The service reported an error in its answer${upstreamType ? ` (${upstreamType})` : ""}${upstream ? `: ${upstream}` : ""}`, {
+    ...context,
+    ...(upstreamType ? { upstreamType } : {})
+  })
 }

@@ -22,6 +22,23 @@ export interface ModelPricing {
   readonly cacheWriteLongInputPerMillion?: number
 }
 
+/**
+ * What a model can take and give beyond plain text. `true`: it can; `false`: it cannot, and a request that needs it
+ * is never sent to it; absent: not known (the request is sent and the service decides).
+ */
+export interface ModelCapabilities {
+  /** Function / tool calling. */
+  readonly tools?: boolean
+  /** Image input. */
+  readonly images?: boolean
+  /** File (document) input, e.g. PDF. */
+  readonly files?: boolean
+  /** Structured output constrained by a JSON Schema (not only "some JSON"). */
+  readonly jsonSchema?: boolean
+  /** Separate hidden reasoning (thinking) output. */
+  readonly reasoning?: boolean
+}
+
 /** What is known of a model before calling it. */
 export interface ModelInfo {
   /** The full id, backend first: `ollama/llama3.2`, `openai/gpt-4o-mini`, `llamacpp/stories260K`. */
@@ -37,6 +54,8 @@ export interface ModelInfo {
   readonly pricing?: ModelPricing
   /** Size on disk in bytes, when the backend says. */
   readonly sizeBytes?: number
+  /** What it can take and give, from the service where it says (Ollama `/api/show`), else from model data. */
+  readonly capabilities?: ModelCapabilities
 }
 
 /** A model that can answer: a value with names, `generate` and `stream`. */

@@ -28,10 +28,16 @@ export interface ModelNotFound { readonly _tag: "ModelNotFound"; readonly modelI
 export interface ContextLengthExceeded { readonly _tag: "ContextLengthExceeded"; readonly limit?: number }
 /** The service refused on content policy. */
 export interface ContentFiltered { readonly _tag: "ContentFiltered" }
-/** The request itself is wrong (validation, an unsupported parameter). */
-export interface InvalidRequest { readonly _tag: "InvalidRequest"; readonly issues: ReadonlyArray<string> }
-/** The response could not be parsed, or lacked required fields. */
-export interface MalformedResponse { readonly _tag: "MalformedResponse" }
+/**
+ * The request itself is wrong (validation, an unsupported parameter). `missingCapabilities` is set when no model
+ * that could be asked can take what the request needs (`tools`, `images`, `files`, `jsonSchema`).
+ */
+export interface InvalidRequest { readonly _tag: "InvalidRequest"; readonly issues: ReadonlyArray<string>; readonly missingCapabilities?: ReadonlyArray<string> }
+/**
+ * The response could not be parsed, or lacked required fields. For a structured answer (`responseFormat: json`) that
+ * was not JSON or did not match its schema, `text` is the model's answer and `issues` says where it failed.
+ */
+export interface MalformedResponse { readonly _tag: "MalformedResponse"; readonly text?: string; readonly issues?: ReadonlyArray<string> }
 /** A stream ended without its terminator, or with an in-band error, after some text. */
 export interface StreamInterrupted { readonly _tag: "StreamInterrupted"; readonly partialText: string; readonly usage?: Usage; readonly upstreamType?: string }
 /** A hard budget would be exceeded by this call's worst case; nothing was sent. */
@@ -86,6 +92,8 @@ export class ProviderError extends Data.TaggedError("ProviderError")<{
   readonly provider?: string
   readonly model?: string
   readonly status?: number
+  /** The service's own error type, for errors a service reported in its body (`overloaded_error`, `insufficient_quota`). */
+  readonly upstreamType?: string
 }> {
   /** Whether the same model may succeed when tried again. */
   get isRetryable(): boolean {
@@ -106,6 +114,7 @@ export interface ErrorContext {
   readonly provider?: string
   readonly model?: string
   readonly status?: number
+  readonly upstreamType?: string
 }
 
 /**
@@ -118,7 +127,8 @@ export const providerError = (reason: ErrorReason, message: string, context: Err
     message: redact(message),
     ...(context.provider !== undefined ? { provider: context.provider } : {}),
     ...(context.model !== undefined ? { model: context.model } : {}),
-    ...(context.status !== undefined ? { status: context.status } : {})
+    ...(context.status !== undefined ? { status: context.status } : {}),
+    ...(context.upstreamType !== undefined ? { upstreamType: context.upstreamType } : {})
   })
 
 /** An InvalidRequest error from one or more validation issues. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import fs from "node:fs"
 import path from "node:path"
-import { errorFromHttp, maxRetryAfterMs, parseRetryAfter, reasonFromHttp } from "../src/index.ts"
+import { errorFromHttp, errorFromInBand, maxRetryAfterMs, parseRetryAfter, reasonFromHttp } from "../src/index.ts"
 
 // The recorded bodies live in shared/ beside the checkout (or ORCH_SHARED_DIR). CI must have them.
 const sharedDir = process.env.ORCH_SHARED_DIR ?? path.resolve(import.meta.dirname, "../../../../shared")
@@ -113,5 +113,60 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter({ "retry-after": "99999999" }, 0)).toBe(maxRetryAfterMs)
     expect(parseRetryAfter({ "retry-after": "Wed, 25 Nov 2020 16:00:30 GMT" }, Date.parse("Wed, 25 Nov 2026 16:00:00 GMT"))).toBe(0)
     expect(parseRetryAfter(undefined, 0)).toBeUndefined()
+  })
+})
+
+describe("context overflow from local servers carries the limit", () => {
+  it("llama.cpp server: HTTP 400 exceed_context_size_error with n_ctx (both wordings)", () => {
+    const current = JSON.stringify({ error: { code: 400, message: "request (4476 tokens) exceeds the available context size (4096 tokens)", type: "exceed_context_size_error", n_prompt_tokens: 4476, n_ctx: 4096 } })
+    expect(reasonFromHttp({ status: 400, body: current, nowMs: 0 })).toEqual({ _tag: "ContextLengthExceeded", limit: 4096 })
+    const older = JSON.stringify({ error: { code: 400, message: "the request exceeds the available context size, try increasing it", type: "exceed_context_size_error", n_prompt_tokens: 9000, n_ctx: 8192 } })
+    expect(reasonFromHttp({ status: 400, body: older, nowMs: 0 })).toEqual({ _tag: "ContextLengthExceeded", limit: 8192 })
+  })
+  it("vLLM: flat and wrapped error shapes, both message wordings", () => {
+    const flat = JSON.stringify({ object: "error", message: "This model's maximum context length is 2048 tokens. However, you requested 2100 tokens (100 in the messages, 2000 in the completion). Please reduce the length of the messages or completion.", type: "BadRequestError", param: null, code: 400 })
+    expect(reasonFromHttp({ status: 400, body: flat, nowMs: 0 })).toEqual({ _tag: "ContextLengthExceeded", limit: 2048 })
+    const wrapped = JSON.stringify({ error: { message: "'max_tokens' or 'max_completion_tokens' is too large: 2000. This model's maximum context length is 4096 tokens and your request has 2500 input tokens (2000 > 4096 - 2500).", type: "BadRequestError", param: null, code: 400 } })
+    expect(reasonFromHttp({ status: 400, body: wrapped, nowMs: 0 })).toEqual({ _tag: "ContextLengthExceeded", limit: 4096 })
+  })
+})
+
+describe("errors inside a 200 go through the same table", () => {
+  const inBand = (error: unknown) => errorFromInBand({ error, nowMs: 0, model: "m" }, { provider: "p", model: "m" })
+  it("OpenAI insufficient_quota is a quota, not retried", () => {
+    const error = inBand({ error: { message: "You exceeded your current quota, please check your plan and billing details.", type: "insufficient_quota", param: null, code: "insufficient_quota" } })
+    expect(error.reason).toEqual({ _tag: "RateLimited", quotaExhausted: true })
+    expect(error.isRetryable).toBe(false)
+  })
+  it("a gateway's numeric code is the status", () => {
+    expect(inBand({ error: { message: "Provider returned error", code: 400 } }).reason._tag).toBe("InvalidRequest")
+    expect(inBand({ error: { message: "Rate limit exceeded: free-models-per-min", code: 429 } }).reason._tag).toBe("RateLimited")
+    expect(inBand({ error: { message: "Internal error", code: 502 } }).reason).toEqual({ _tag: "ServerError", status: 502 })
+  })
+  it("vLLM's flat in-band context overflow carries the limit", () => {
+    const error = inBand({ object: "error", message: "This model's maximum context length is 2048 tokens. However, you requested 4000 tokens.", type: "BadRequestError", param: null, code: 400 })
+    expect(error.reason).toEqual({ _tag: "ContextLengthExceeded", limit: 2048 })
+  })
+  it("Anthropic error events by type", () => {
+    expect(inBand({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }).reason._tag).toBe("Overloaded")
+    expect(inBand({ type: "error", error: { type: "api_error", message: "Internal server error" } }).reason._tag).toBe("ServerError")
+    expect(inBand({ type: "error", error: { type: "invalid_request_error", message: "prompt is too long: 210000 tokens > 200000 maximum" } }).reason).toEqual({ _tag: "ContextLengthExceeded", limit: 200000 })
+  })
+  it("an Ollama NDJSON error line is read by its words", () => {
+    expect(inBand({ error: "an error was encountered while running the model: unexpected EOF" }).reason._tag).toBe("ServerError")
+    expect(inBand({ error: "model \"llama9\" not found, try pulling it first" }).reason._tag).toBe("ModelNotFound")
+    expect(inBand({ error: "server busy, please try again.  maximum pending requests exceeded" }).reason._tag).toBe("Overloaded")
+  })
+  it("redacts a secret before cutting the message, so no part of it survives", () => {
+    const key = "zq-custom-key-0123456789abcdefghijklmnopqrstuv"
+    const message = `${"x".repeat(290)} ${key}`
+    const error = inBand({ error: { message, type: "invalid_request_error" } })
+    const withSecret = errorFromInBand({ error: { message, type: "invalid_request_error" }, nowMs: 0, secrets: [key] })
+    expect(JSON.stringify(withSecret.reason)).not.toContain(key.slice(0, 8))
+    expect(withSecret.message).not.toContain(key.slice(0, 8))
+    expect(error.message.length).toBeLessThan(400)
+    const http = errorFromHttp({ status: 400, body: JSON.stringify({ error: { message } }), nowMs: 0 }, {}, [key])
+    expect(http.message).not.toContain(key.slice(0, 8))
+    expect(JSON.stringify(http.reason)).not.toContain(key.slice(0, 8))
   })
 })

@@ -21,21 +21,26 @@ export const makeAnthropicClient = (settings: BackendSettings): Anthropic =>
     ...(settings.fetch ? { fetch: settings.fetch } : {})
   })
 
+/** How long the model listing may take: a listing is advisory and never waits for the SDK's backstop. */
+export const listTimeoutMs = 5_000
+
 /** The models Anthropic lists (first 1000), ids prefixed `anthropic/`, with their context window when given. */
 export const listAnthropicModels = Effect.fnUntraced(function*(client: Anthropic, settings: BackendSettings): Effect.fn.Return<ReadonlyArray<ModelInfo>, ProviderError> {
   const clock = yield* Clock.Clock
   const models = yield* Effect.tryPromise({
-    try: (signal) => client.models.list({ limit: 1000 }, { signal }).then((page) => page.data),
+    try: (signal) => client.models.list({ limit: 1000 }, { signal, timeout: listTimeoutMs }).then((page) => page.data),
     catch: (error) =>
       fromSdkError(error, {
         provider: settings.backend,
         model: "*",
         secrets: [Redacted.value(settings.apiKey)],
         timeoutMs: settings.timeoutMs,
-        nowMs: clock.currentTimeMillisUnsafe(),
-        aborted: false
+        nowMs: clock.currentTimeMillisUnsafe()
       })
-  })
+  }).pipe(Effect.timeoutOrElse({
+    duration: listTimeoutMs,
+    orElse: () => Effect.fail(fromSdkError(new Anthropic.APIConnectionTimeoutError(), { provider: settings.backend, model: "*", secrets: [], timeoutMs: listTimeoutMs, nowMs: clock.currentTimeMillisUnsafe() }))
+  }))
   return (models ?? [])
     .filter((m) => typeof m?.id === "string" && m.id.length > 0)
     .map((m): ModelInfo => ({

@@ -4,25 +4,26 @@
  * message_stop). System messages become the `system` field; `max_tokens` is always sent.
  */
 import type Anthropic from "@anthropic-ai/sdk"
-import { Clock, Effect, Redacted, Stream } from "effect"
+import { Clock, Effect, Stream } from "effect"
 import {
+  makeLanguageModel,
   optionsFor,
-  toMessages,
-  type Completion,
+  providerError,
+  textMessages,
   type CompletionRequest,
   type FinishReason,
   type LanguageModel,
   type ModelInfo,
   type ProviderError,
-  type StreamPart,
-  type Usage
+  type ReportedUsage,
+  type WireEvent
 } from "@orch/provider"
+import { Redacted } from "effect"
 import { makeAnthropicClient } from "./AnthropicClient.ts"
 import { anthropicDefaultMaxTokens, anthropicNames, type AnthropicOptions } from "./AnthropicConfig.ts"
 import { resolveBackend, type BackendSettings } from "./internal/BackendSettings.ts"
-import { estimatedUsage } from "./internal/ChatCompletions.ts"
 import { fromInBandError, fromSdkError, type FailureScope } from "./internal/errors.ts"
-import { cancelledStream, incompleteStream, logFailure, unconfiguredModel, validated } from "./internal/ModelCalls.ts"
+import { unconfiguredModel } from "./internal/ModelCalls.ts"
 
 type MessageBody = Anthropic.Messages.MessageCreateParamsNonStreaming
 type StreamEvent = Anthropic.Messages.RawMessageStreamEvent
@@ -75,28 +76,19 @@ const absorb = (counts: TokenCounts, tokens: AnthropicTokens | null | undefined)
 }
 
 /**
- * Anthropic's counts as @orch's usage: `input_tokens` excludes cached input, so input is uncached + cache reads +
- * cache writes, and `cachedInputTokens` the cache reads. Undefined until both input and output are known.
+ * Anthropic's counts as reported usage: `input_tokens` excludes cached input, so input is uncached + cache reads +
+ * cache writes, `cachedInputTokens` the cache reads, `cacheWriteInputTokens` the cache writes.
  */
-const usageOf = (counts: TokenCounts): Usage | undefined => {
-  if (counts.uncached === undefined || counts.output === undefined) return undefined
-  return {
-    inputTokens: counts.uncached + counts.cacheRead + counts.cacheWrite,
-    outputTokens: counts.output,
-    ...(counts.cacheRead > 0 ? { cachedInputTokens: counts.cacheRead } : {}),
-    estimated: false
-  }
-}
-
-const countsOf = (tokens: AnthropicTokens | null | undefined): TokenCounts => {
-  const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
-  absorb(counts, tokens)
-  return counts
-}
+const reportedOf = (counts: TokenCounts): ReportedUsage => ({
+  inputTokens: counts.uncached === undefined ? undefined : counts.uncached + counts.cacheRead + counts.cacheWrite,
+  outputTokens: counts.output,
+  cachedInputTokens: counts.cacheRead,
+  cacheWriteInputTokens: counts.cacheWrite
+})
 
 /** The request body: system prompt from the system messages, alternating turns, `max_tokens` always set. */
 const messageBody = (name: string, request: CompletionRequest, defaultMaxTokens: number): MessageBody => {
-  const all = toMessages(request)
+  const all = textMessages(request)
   const system = all.filter((m) => m.role === "system").map((m) => m.content).join("\n\n")
   const turns: Array<{ role: "user" | "assistant"; content: string }> = []
   for (const message of all) {
@@ -118,51 +110,25 @@ const messageBody = (name: string, request: CompletionRequest, defaultMaxTokens:
   return body as MessageBody
 }
 
-/** What a stream has received so far. */
-interface MessageStreamState {
-  readonly text: Array<string>
-  readonly counts: TokenCounts
-  started: boolean
-  stopped: boolean
-  firstTokenMs?: number
-  finishReason?: FinishReason
-  model?: string
-  responseId?: string
-}
-
-const eventParts = (event: StreamEvent, state: MessageStreamState, elapsedMs: number): ReadonlyArray<StreamPart> => {
+/** The events of one streamed event; `counts` carries the running token counts of the answer. */
+const eventEvents = (event: StreamEvent, counts: TokenCounts): ReadonlyArray<WireEvent> => {
   switch (event.type) {
-    case "message_start": {
-      state.model = event.message.model
-      state.responseId = event.message.id
-      absorb(state.counts, event.message.usage)
-      return []
-    }
+    case "message_start":
+      absorb(counts, event.message.usage)
+      return [{ _tag: "start", model: event.message.model, responseId: event.message.id, usage: reportedOf(counts) }]
     case "content_block_delta": {
       const delta = event.delta
-      if (delta.type === "text_delta" && delta.text.length > 0) {
-        const parts: Array<StreamPart> = []
-        if (!state.started) {
-          state.started = true
-          state.firstTokenMs = elapsedMs
-          parts.push({ type: "text-start" })
-        }
-        state.text.push(delta.text)
-        parts.push({ type: "text-delta", delta: delta.text })
-        return parts
-      }
-      if (delta.type === "thinking_delta" && delta.thinking.length > 0) return [{ type: "reasoning-delta", delta: delta.thinking }]
+      if (delta.type === "text_delta") return [{ _tag: "text", text: delta.text }]
+      if (delta.type === "thinking_delta") return [{ _tag: "reasoning", text: delta.thinking }]
       return []
     }
     case "message_delta": {
-      const finish = finishReasonOf(event.delta.stop_reason)
-      if (finish !== undefined) state.finishReason = finish
-      absorb(state.counts, event.usage)
-      return []
+      absorb(counts, event.usage)
+      const finishReason = finishReasonOf(event.delta.stop_reason)
+      return [{ _tag: "metadata", usage: reportedOf(counts), ...(finishReason !== undefined ? { finishReason } : {}) }]
     }
     case "message_stop":
-      state.stopped = true
-      return []
+      return [{ _tag: "finish" }]
     default:
       return []
   }
@@ -177,86 +143,65 @@ interface AnthropicModelParts {
   readonly info?: ModelInfo
 }
 
-/** @internal An Anthropic model on an existing client (the CloudProvider shares one client). */
+/**
+ * @internal An Anthropic model on an existing client (the CloudProvider shares one client). Calls go through the
+ * client's plain `post`, which sends the same request as `messages.create` without the SDK's console warnings
+ * (it warns on every call to a model it considers deprecated): a library prints nothing.
+ */
 export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): LanguageModel => {
   const { client, settings, name, defaultMaxTokens } = parts
   const provider = settings.backend
   const secrets = [Redacted.value(settings.apiKey)]
-  const scopeAt = (nowMs: number, aborted: boolean): FailureScope => ({ provider, model: name, secrets, timeoutMs: settings.timeoutMs, nowMs, aborted })
+  const scopeAt = (nowMs: number): FailureScope => ({ provider, model: name, secrets, timeoutMs: settings.timeoutMs, nowMs })
 
-  const generate = Effect.fn("AnthropicLanguageModel.generate")(
-    function*(input: CompletionRequest): Effect.fn.Return<Completion, ProviderError> {
-      const request = yield* validated(input, provider, name)
-      const clock = yield* Clock.Clock
-      const startMs = clock.currentTimeMillisUnsafe()
-      const message = yield* Effect.tryPromise({
-        try: (signal) => client.messages.create(messageBody(name, request, defaultMaxTokens), { signal }),
-        catch: (error) => fromSdkError(error, scopeAt(clock.currentTimeMillisUnsafe(), false))
+  const generate = (request: CompletionRequest): Effect.Effect<ReadonlyArray<WireEvent>, ProviderError> =>
+    Effect.gen(function*() {
+      const nowMs = yield* Clock.currentTimeMillis
+      const message: unknown = yield* Effect.tryPromise({
+        try: (signal) => client.post("/v1/messages", { body: messageBody(name, request, defaultMaxTokens), signal, timeout: settings.timeoutMs }),
+        catch: (error) => fromSdkError(error, scopeAt(nowMs))
       })
-      const totalMs = clock.currentTimeMillisUnsafe() - startMs
-      if ((message as { type?: unknown } | undefined)?.type === "error") {
-        return yield* Effect.fail(fromInBandError(JSON.stringify(message), undefined, scopeAt(clock.currentTimeMillisUnsafe(), false)))
-      }
-      if (!Array.isArray(message?.content)) {
-        return yield* Effect.fail(fromSdkError(new SyntaxError("no content"), scopeAt(clock.currentTimeMillisUnsafe(), false)))
-      }
-      const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("")
-      const reasoning = message.content.flatMap((block) => (block.type === "thinking" ? [block.thinking] : [])).join("")
-      return {
-        text,
-        finishReason: finishReasonOf(message.stop_reason) ?? "other",
-        usage: usageOf(countsOf(message.usage)) ?? estimatedUsage(request, text),
-        provider,
-        model: typeof message.model === "string" && message.model.length > 0 ? message.model : name,
-        timings: { firstTokenMs: totalMs, totalMs },
-        ...(reasoning.length > 0 ? { reasoning } : {}),
-        ...(typeof message.id === "string" ? { responseId: message.id } : {})
-      }
-    },
-    Effect.tapError(logFailure)
-  )
+      const body = message as Anthropic.Messages.Message | { readonly type?: unknown } | null | undefined
+      if (typeof body !== "object" || body === null) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The response is not a message", { provider, model: name }))
+      if (body.type === "error") return yield* Effect.fail(fromInBandError(body, scopeAt(nowMs)))
+      const done = body as Anthropic.Messages.Message
+      if (!Array.isArray(done.content)) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The message has no content", { provider, model: name }))
+      const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+      absorb(counts, done.usage)
+      const finishReason = finishReasonOf(done.stop_reason) ?? "other"
+      return [
+        { _tag: "metadata", model: done.model, responseId: done.id },
+        ...done.content.flatMap((block): ReadonlyArray<WireEvent> =>
+          block.type === "text" ? [{ _tag: "text", text: block.text }] : block.type === "thinking" ? [{ _tag: "reasoning", text: block.thinking }] : []),
+        { _tag: "finish", finishReason, usage: reportedOf(counts) }
+      ]
+    })
 
-  const stream = (input: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
-    Stream.unwrap(
-      Effect.gen(function*() {
-        const request = yield* validated(input, provider, name)
-        const clock = yield* Clock.Clock
-        const signal = yield* Effect.abortSignal
-        const startMs = clock.currentTimeMillisUnsafe()
-        const events = yield* Effect.tryPromise({
-          try: () => client.messages.create({ ...messageBody(name, request, defaultMaxTokens), stream: true }, { signal }),
-          catch: (error) => fromSdkError(error, scopeAt(clock.currentTimeMillisUnsafe(), signal.aborted))
-        })
-        const state: MessageStreamState = { text: [], counts: { cacheRead: 0, cacheWrite: 0 }, started: false, stopped: false }
-        const streamScope = (): FailureScope => {
-          const usage = usageOf(state.counts)
-          return { ...scopeAt(clock.currentTimeMillisUnsafe(), signal.aborted), partialText: state.text.join(""), ...(usage ? { usage } : {}) }
-        }
-        const ending = (): Stream.Stream<StreamPart, ProviderError> => {
-          if (signal.aborted) return cancelledStream(streamScope())
-          if (!state.stopped) return incompleteStream(streamScope(), "The stream ended before message_stop")
-          const text = state.text.join("")
-          const totalMs = clock.currentTimeMillisUnsafe() - startMs
-          const finish: StreamPart = {
-            type: "finish",
-            finishReason: state.finishReason ?? "other",
-            usage: usageOf(state.counts) ?? estimatedUsage(request, text),
-            provider,
-            model: state.model ?? name,
-            timings: { ...(state.firstTokenMs !== undefined ? { firstTokenMs: state.firstTokenMs } : {}), totalMs },
-            ...(state.responseId !== undefined ? { responseId: state.responseId } : {})
-          }
-          return Stream.fromIterable(state.started ? [{ type: "text-end" } as const, finish] : [finish])
-        }
-        return Stream.fromAsyncIterable(events, (error) => fromSdkError(error, streamScope())).pipe(
-          Stream.map((event) => eventParts(event, state, clock.currentTimeMillisUnsafe() - startMs)),
-          Stream.flattenIterable,
-          Stream.concat(Stream.suspend(ending))
-        )
+  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
+    Stream.unwrap(Effect.gen(function*() {
+      const nowMs = yield* Clock.currentTimeMillis
+      const signal = yield* Effect.abortSignal
+      const events = yield* Effect.tryPromise({
+        try: () => client.post("/v1/messages", { body: { ...messageBody(name, request, defaultMaxTokens), stream: true }, stream: true, signal, timeout: settings.timeoutMs }) as unknown as Promise<AsyncIterable<StreamEvent>>,
+        catch: (error) => fromSdkError(error, scopeAt(nowMs))
       })
-    ).pipe(Stream.tapError(logFailure), Stream.withSpan("AnthropicLanguageModel.stream"))
+      const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+      return Stream.fromAsyncIterable(events, (error) => fromSdkError(error, scopeAt(nowMs))).pipe(
+        Stream.map((event) => eventEvents(event, counts)),
+        Stream.flattenIterable
+      )
+    }))
 
-  return { id: `${provider}/${name}`, provider, name, kind: "cloud", generate, stream, ...(parts.info ? { info: parts.info } : {}) }
+  return makeLanguageModel({
+    provider,
+    name,
+    kind: "cloud",
+    spanPrefix: "AnthropicLanguageModel",
+    thinkTags: false,
+    stream,
+    generate,
+    ...(parts.info ? { info: parts.info } : {})
+  })
 }
 
 /**

@@ -5,11 +5,11 @@
  */
 import { Config, Context, Effect, Layer } from "effect"
 import type Anthropic from "@anthropic-ai/sdk"
-import type OpenAI from "openai"
+import type { OpenAiCompatClient } from "@orch/openai-compat"
 import {
+  groupProviders,
   invalidRequest,
   parseModelId,
-  type Availability,
   type LanguageModel,
   type ModelInfo,
   type Provider,
@@ -42,25 +42,23 @@ export type CloudBackend = (typeof cloudBackends)[number]
 
 /** A configured backend: how to make its models and list them. */
 interface LiveBackend {
-  readonly settings: BackendSettings
   readonly model: (name: string) => LanguageModel
   readonly listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError>
 }
 
 const openAiBackend = (settings: BackendSettings): LiveBackend => {
-  const client: OpenAI = makeOpenAiClient(settings)
-  return { settings, model: (name) => makeOpenAiLanguageModel(client, settings, name), listModels: listChatCompletionsModels(client, settings) }
+  const client: OpenAiCompatClient = makeOpenAiClient(settings)
+  return { model: (name) => makeOpenAiLanguageModel(client, name), listModels: listChatCompletionsModels(client) }
 }
 
 const lightningBackend = (settings: BackendSettings): LiveBackend => {
-  const client: OpenAI = makeLightningClient(settings)
-  return { settings, model: (name) => makeLightningLanguageModel(client, settings, name), listModels: listChatCompletionsModels(client, settings) }
+  const client: OpenAiCompatClient = makeLightningClient(settings)
+  return { model: (name) => makeLightningLanguageModel(client, name), listModels: listChatCompletionsModels(client) }
 }
 
 const anthropicBackend = (settings: BackendSettings, defaultMaxTokens: number): LiveBackend => {
   const client: Anthropic = makeAnthropicClient(settings)
   return {
-    settings,
     model: (name) => makeAnthropicLanguageModel({ client, settings, name, defaultMaxTokens }),
     listModels: listAnthropicModels(client, settings)
   }
@@ -73,13 +71,32 @@ const backendOfBareName = (name: string): CloudBackend | undefined => {
   return undefined
 }
 
-const reasonOf = (state: BackendState): string => (state.configured ? "configured" : state.reason)
-
-const isCloudBackend = (name: string): name is CloudBackend => (cloudBackends as ReadonlyArray<string>).includes(name)
+/**
+ * One cloud backend as a `Provider`: when configured, its models and its listing; when not, unavailable with the
+ * reason that names the fix ("set OPENAI_API_KEY"), and models whose calls fail at once with that reason.
+ */
+const backendProvider = (backend: CloudBackend, state: BackendState, live: LiveBackend | undefined): Provider => {
+  const model = (id: string): Effect.Effect<LanguageModel, ProviderError> =>
+    Effect.suspend(() => {
+      const parsed = parseModelId(id.trim())
+      const name = parsed.backend === backend ? parsed.name : id.trim()
+      if (name.length === 0) return Effect.fail(invalidRequest([`the model id "${id}" has no model name`]))
+      if (!state.configured || live === undefined) return Effect.fail(notConfigured(backend, name, state.configured ? "not configured" : state.reason))
+      return Effect.succeed(live.model(name))
+    })
+  return {
+    name: backend,
+    kind: "cloud",
+    isAvailable: Effect.succeed(state.configured ? { available: true } : { available: false, reason: state.reason }),
+    listModels: live?.listModels ?? Effect.succeed([]),
+    model
+  }
+}
 
 /**
  * The cloud provider for explicit options: the plain constructor, for callers that do not read the environment
- * through Effect `Config`. Makes no network call; clients are built once per configured backend.
+ * through Effect `Config`. The backends grouped the one way both provider packages group theirs. Makes no network
+ * call; clients are built once per configured backend.
  */
 export const makeCloudProvider = (options: CloudProviderOptions = {}): Provider => {
   const states: Record<CloudBackend, BackendState> = {
@@ -87,72 +104,24 @@ export const makeCloudProvider = (options: CloudProviderOptions = {}): Provider 
     anthropic: resolveBackend(anthropicNames, options.anthropic),
     lightning: resolveBackend(lightningNames, options.lightning)
   }
-  const live: Partial<Record<CloudBackend, LiveBackend>> = {}
-  for (const backend of cloudBackends) {
+  const backends = cloudBackends.map((backend) => {
     const state = states[backend]
-    if (!state.configured) continue
-    live[backend] =
-      backend === "anthropic"
-        ? anthropicBackend(state.settings, validMaxTokens(options.anthropic?.defaultMaxTokens))
-        : backend === "lightning"
-          ? lightningBackend(state.settings)
-          : openAiBackend(state.settings)
-  }
-  const configured = cloudBackends.filter((backend) => live[backend] !== undefined)
-
-  const availability: Availability = {
-    available: configured.length > 0,
-    ...(configured.length === 0
-      ? { reason: `no cloud backend is configured: ${cloudBackends.map((b) => `${b}: ${reasonOf(states[b])}`).join("; ")}` }
-      : {}),
-    backends: cloudBackends.map((backend) => {
-      const state = states[backend]
-      return state.configured ? { name: backend, available: true } : { name: backend, available: false, reason: state.reason }
-    })
-  }
-
-  const listModels = Effect.gen(function*() {
-    const results = yield* Effect.forEach(configured, (backend) => Effect.result((live[backend] as LiveBackend).listModels), { concurrency: "unbounded" })
-    const models: Array<ModelInfo> = []
-    const failures: Array<ProviderError> = []
-    for (const result of results) {
-      if (result._tag === "Success") models.push(...result.success)
-      else failures.push(result.failure)
-    }
-    for (const failure of failures) yield* Effect.logWarning(`listing models failed: ${failure.toString()}`)
-    const first = failures[0]
-    if (first !== undefined && failures.length === configured.length) return yield* Effect.fail(first)
-    return models
-  }).pipe(Effect.withSpan("CloudProvider.listModels"))
-
-  const model = (id: string): Effect.Effect<LanguageModel, ProviderError> =>
-    Effect.suspend(() => {
-      const parsed = parseModelId(id.trim())
-      const explicit = parsed.backend
-      if (explicit !== undefined && !isCloudBackend(explicit)) {
-        return Effect.fail(invalidRequest([`unknown cloud backend "${explicit}" in "${id}": use ${cloudBackends.map((b) => `${b}/…`).join(", ")}`]))
-      }
-      const backend: CloudBackend | undefined = explicit ?? backendOfBareName(parsed.name) ?? (configured.length === 1 ? configured[0] : undefined)
-      if (parsed.name.length === 0) return Effect.fail(invalidRequest([`the model id "${id}" has no model name`]))
-      if (backend === undefined) {
-        return Effect.fail(invalidRequest([`the model id "${id}" does not say its backend: write ${cloudBackends.map((b) => `${b}/${parsed.name}`).join(" or ")}`]))
-      }
-      const state = states[backend]
-      const target = live[backend]
-      if (!state.configured || target === undefined) {
-        return Effect.fail(notConfigured(backend, parsed.name, state.configured ? "not configured" : state.reason))
-      }
-      return Effect.succeed(target.model(parsed.name))
-    })
-
-  return {
+    const live = !state.configured
+      ? undefined
+      : backend === "anthropic"
+      ? anthropicBackend(state.settings, validMaxTokens(options.anthropic?.defaultMaxTokens))
+      : backend === "lightning"
+      ? lightningBackend(state.settings)
+      : openAiBackend(state.settings)
+    return backendProvider(backend, state, live)
+  })
+  const configured = cloudBackends.filter((backend) => states[backend].configured)
+  return groupProviders({
     name: "cloud",
     kind: "cloud",
-    isAvailable: Effect.succeed(availability),
-    listModels,
-    model,
-    close: Effect.void
-  }
+    backends,
+    backendOfBareName: (name) => backendOfBareName(name) ?? (configured.length === 1 ? configured[0] : undefined)
+  })
 }
 
 /** Each backend's options from the environment (`OPENAI_*`, `ANTHROPIC_*`, `LIGHTNING_*`), keys as `Redacted`. */
@@ -173,6 +142,12 @@ const mergedWithEnvironment = (overrides: CloudProviderOptions): Effect.Effect<C
 /** The cloud provider from the environment (and explicit options, which win). */
 export const cloudProviderFromConfig = (overrides: CloudProviderOptions = {}): Effect.Effect<Provider, Config.ConfigError> =>
   Effect.map(mergedWithEnvironment(overrides), makeCloudProvider)
+
+/**
+ * The package's one `fromEnvironment`: the cloud provider configured from `OPENAI_*`, `ANTHROPIC_*`, `LIGHTNING_*`.
+ * A backend without its key is unavailable, and `isAvailable`'s reason names the variable to set.
+ */
+export const cloudProviderFromEnvironment: Effect.Effect<Provider, Config.ConfigError> = Effect.suspend(() => cloudProviderFromConfig())
 
 /** The cloud provider as a service, for apps that wire providers with layers. */
 export class CloudProvider extends Context.Service<CloudProvider, Provider>()("@orch/providers-cloud/CloudProvider") {

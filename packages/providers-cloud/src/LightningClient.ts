@@ -1,10 +1,10 @@
 /**
- * Lightning AI's client: its model API speaks the OpenAI wire format, so it is the official `openai` client with
- * Lightning's base URL and key (retries off, backstop timeout, no SDK logging), under its own backend name.
+ * Lightning AI's client: its model API speaks the OpenAI wire format, so it is the kit's client with Lightning's
+ * base URL and key, under its own backend name.
  */
-import type OpenAI from "openai"
+import type { OpenAiCompatClient } from "@orch/openai-compat"
 import type { BackendSettings } from "./internal/BackendSettings.ts"
 import { makeOpenAiClient } from "./OpenAiClient.ts"
 
-/** An `openai` client pointed at Lightning AI (settings resolved from `LightningOptions`). */
-export const makeLightningClient = (settings: BackendSettings): OpenAI => makeOpenAiClient(settings)
+/** The kit's client pointed at Lightning AI (settings resolved from `LightningOptions`). */
+export const makeLightningClient = (settings: BackendSettings): OpenAiCompatClient => makeOpenAiClient(settings)

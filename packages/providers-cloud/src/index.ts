@@ -10,6 +10,7 @@ export {
   CloudProviderConfig,
   cloudBackends,
   cloudProviderFromConfig,
+  cloudProviderFromEnvironment,
   makeCloudProvider,
   type CloudBackend,
   type CloudProviderOptions

@@ -185,3 +185,35 @@ describe("Anthropic errors", () => {
       expect(error.reason._tag).toBe("Overloaded")
     }))
 })
+
+describe("Anthropic stream integrity and a quiet SDK", () => {
+  const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`
+  const start = (id: string) => event("message_start", { type: "message_start", message: { id, type: "message", role: "assistant", model: "claude-3-5-haiku-latest", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } })
+  const text = (t: string) => event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: t } })
+  const end = event("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 3 } }) + event("message_stop", { type: "message_stop" })
+
+  for (const seed of [1, 5, 9]) {
+    it.effect(`a second message_start inside one answer fails the call (seed ${seed})`, () =>
+      Effect.gen(function*() {
+        server.enqueue({ kind: "raw", body: start("msg_a") + text("Hello") + start("msg_b") + text("Hello again") + end, split: { seed, maxChunk: 9 } })
+        const spliced = yield* Effect.flip(collectStream(model().stream(request)))
+        expect(spliced.reason).toMatchObject({ _tag: "StreamInterrupted", partialText: "Hello" })
+        server.enqueue({ kind: "raw", body: start("msg_a") + start("msg_b") + text("Hi") + end, split: { seed, maxChunk: 9 } })
+        const early = yield* Effect.flip(model().generate(request).pipe(Effect.andThen(collectStream(model().stream(request)))))
+        expect(early.reason._tag).toBe("MalformedResponse")
+      }))
+  }
+
+  it.effect("a model the SDK considers deprecated prints no warning", () =>
+    Effect.gen(function*() {
+      const warnings: Array<unknown> = []
+      const original = console.warn
+      console.warn = (...args: Array<unknown>) => void warnings.push(args)
+      server.enqueue({ kind: "synth", text: "ok" }, { kind: "synth", text: "ok" })
+      const deprecated = "claude-sonnet-4-5"
+      yield* model(deprecated).generate(request).pipe(Effect.ensuring(Effect.sync(() => { console.warn = original })))
+      console.warn = (...args: Array<unknown>) => void warnings.push(args)
+      yield* collectStream(model(deprecated).stream(request)).pipe(Effect.ensuring(Effect.sync(() => { console.warn = original })))
+      expect(warnings).toEqual([])
+    }))
+})

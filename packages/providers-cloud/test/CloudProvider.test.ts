@@ -93,7 +93,7 @@ describe("CloudProvider models", () => {
       expect((yield* cloud.model("claude-3-5-haiku-latest")).provider).toBe("anthropic")
       expect((yield* cloud.model("gpt-4o")).provider).toBe("openai")
       expect((yield* Effect.flip(cloud.model("mystery-model"))).reason._tag).toBe("InvalidRequest")
-      expect((yield* Effect.flip(cloud.model("mistral/large"))).reason._tag).toBe("InvalidRequest")
+      expect((yield* Effect.flip(cloud.model("mistral/large"))).reason._tag).toBe("ModelNotFound")
       expect((yield* Effect.flip(cloud.model("openai/"))).reason._tag).toBe("InvalidRequest")
     }))
 

@@ -4,7 +4,7 @@
  * sequence is busy, and generation that stops at once when its call is cancelled.
  */
 import fs from "node:fs"
-import { providerError, redact, type Message, type ProviderError } from "@orch/provider"
+import { providerError, redact, type ProviderError, type TextMessage } from "@orch/provider"
 import type * as NodeLlamaCppModule from "node-llama-cpp"
 import type { ChatHistoryItem, LlamaChatSession, LlamaContext, LlamaContextSequence, LlamaModel, Llama } from "node-llama-cpp"
 import { Effect, Queue, Semaphore } from "effect"
@@ -13,7 +13,7 @@ import { isModelUri, llamaModelName, type LlamaCppConfig } from "./LlamaCppConfi
 /** One generation: the chat so far, the user's last message, and the sampling settings. */
 export interface LlamaGeneration {
   /** The messages before the last user message (system messages included). */
-  readonly history: ReadonlyArray<Message>
+  readonly history: ReadonlyArray<TextMessage>
   /** The last user message. */
   readonly prompt: string
   readonly maxTokens?: number
@@ -78,7 +78,7 @@ type NodeLlamaCpp = typeof NodeLlamaCppModule
 
 const messageOf = (error: unknown): string => redact(error instanceof Error ? error.message : String(error)).slice(0, 300)
 
-const toHistory = (messages: ReadonlyArray<Message>): Array<ChatHistoryItem> =>
+const toHistory = (messages: ReadonlyArray<TextMessage>): Array<ChatHistoryItem> =>
   messages.map((m): ChatHistoryItem =>
     m.role === "system" ? { type: "system", text: m.content } : m.role === "user" ? { type: "user", text: m.content } : { type: "model", response: [m.content] })
 

@@ -4,11 +4,10 @@
  * generation at once. `generate` skips the stream machinery (the same engine call, no per-token parts).
  */
 import {
-  invalidRequest, requestText, toMessages, validateRequest,
-  type Completion, type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type StreamPart
+  invalidRequest, makeLanguageModel, textMessages,
+  type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type WireEvent
 } from "@orch/provider"
-import { Cause, Clock, Effect, Queue, Stream } from "effect"
-import { assembleStream, type BackendEvent } from "./internal/streamAssembly.ts"
+import { Cause, Effect, Queue, Stream } from "effect"
 import type { LlamaCppClient, LlamaGeneration } from "./LlamaCppClient.ts"
 
 /** node-llama-cpp's stop reason in the contract's vocabulary. */
@@ -29,7 +28,7 @@ export const llamaFinishReason = (stopReason: string): FinishReason => {
 
 /** The generation for a request: every message but the last user message is history. */
 export const llamaGeneration = (request: CompletionRequest): Effect.Effect<LlamaGeneration, ProviderError> => {
-  const messages = toMessages(request)
+  const messages = textMessages(request)
   const last = messages[messages.length - 1]
   if (last === undefined || last.role !== "user") {
     return Effect.fail(invalidRequest(["the embedded engine answers a user message: the last message must be from the user"]))
@@ -50,59 +49,39 @@ export interface LlamaCppModelSetup {
   /** The backend name (`llamacpp`). */
   readonly backend: string
   readonly info?: ModelInfo
+  /** The context size per sequence, once the model is loaded. */
+  readonly contextWindow?: () => number | undefined
 }
 
-/** The `LanguageModel` value of the embedded engine's model. Makes no call (the model loads on first use). */
+/** The `LanguageModel` value of the embedded engine's model, built with `makeLanguageModel`. Makes no call (the model loads on first use). */
 export const makeLlamaCppLanguageModel = (client: LlamaCppClient, setup: LlamaCppModelSetup): LanguageModel => {
-  const name = client.modelName
+  const finishOf = (result: { readonly stopReason: string; readonly inputTokens: number; readonly outputTokens: number }): WireEvent =>
+    ({ _tag: "finish", finishReason: llamaFinishReason(result.stopReason), usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens } })
 
-  const stream = (input: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
-    Stream.unwrap(Effect.gen(function*() {
-      const request = yield* validateRequest(input)
-      const generation = yield* llamaGeneration(request)
-      const events = Stream.callback<BackendEvent, ProviderError>((queue) =>
+  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
+    Stream.unwrap(Effect.map(llamaGeneration(request), (generation) =>
+      Stream.callback<WireEvent, ProviderError>((queue) =>
         client.generate(generation, (text) => { Queue.offerUnsafe(queue, { _tag: "text", text }) }).pipe(
           Effect.tap((result) => Effect.sync(() => {
-            Queue.offerUnsafe(queue, {
-              _tag: "end",
-              finishReason: llamaFinishReason(result.stopReason),
-              usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }
-            })
+            Queue.offerUnsafe(queue, finishOf(result))
             Queue.endUnsafe(queue)
           })),
           Effect.catch((error) => Effect.sync(() => Queue.failCauseUnsafe(queue, Cause.fail(error))))
-        ))
-      return assembleStream(events, {
-        provider: setup.backend,
-        model: name,
-        requestText: requestText(request),
-        onError: (error) => error as ProviderError
-      })
-    }))
+        ))))
 
-  return {
-    id: `${setup.backend}/${name}`,
+  // `generate` skips the per-token queue: the same engine call, the text at the end.
+  const generate = (request: CompletionRequest): Effect.Effect<ReadonlyArray<WireEvent>, ProviderError> =>
+    Effect.flatMap(llamaGeneration(request), (generation) =>
+      Effect.map(client.generate(generation, () => {}), (result): ReadonlyArray<WireEvent> => [{ _tag: "text", text: result.text }, finishOf(result)]))
+
+  return makeLanguageModel({
     provider: setup.backend,
-    name,
+    name: client.modelName,
     kind: "local",
-    generate: Effect.fn("LlamaCppLanguageModel.generate")(function*(input: CompletionRequest): Effect.fn.Return<Completion, ProviderError> {
-      const request = yield* validateRequest(input)
-      const generation = yield* llamaGeneration(request)
-      const clock = yield* Clock.Clock
-      const startMs = clock.currentTimeMillisUnsafe()
-      let firstTextMs: number | undefined
-      const result = yield* client.generate(generation, () => { firstTextMs ??= clock.currentTimeMillisUnsafe() })
-      const totalMs = clock.currentTimeMillisUnsafe() - startMs
-      return {
-        text: result.text,
-        finishReason: llamaFinishReason(result.stopReason),
-        usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens, estimated: false },
-        provider: setup.backend,
-        model: name,
-        timings: { firstTokenMs: firstTextMs === undefined ? totalMs : firstTextMs - startMs, totalMs }
-      }
-    }),
+    spanPrefix: "LlamaCppLanguageModel",
     stream,
-    ...(setup.info !== undefined ? { info: setup.info } : {})
-  }
+    generate,
+    ...(setup.info !== undefined ? { info: setup.info } : {}),
+    ...(setup.contextWindow !== undefined ? { contextWindow: setup.contextWindow } : {})
+  })
 }

@@ -31,14 +31,15 @@ export const makeLlamaCppProvider = Effect.fnUntraced(function*(config: LlamaCpp
   const isAvailable = yield* cachedAvailability(client.load, { ttl: "30 seconds", timeout: "10 minutes" }, (error) =>
     error === "timeout" ? "The embedded model did not load in time" : error.message)
 
-  const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = Effect.map(client.load, (info) => [{
+  let contextWindow: number | undefined
+  const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = Effect.map(client.load, (info) => (contextWindow = info.contextSize, [{
     ...baseInfo,
     contextWindow: info.contextSize,
     loaded: true,
     sizeBytes: info.sizeBytes
-  }])
+  }]))
 
-  const languageModel = makeLlamaCppLanguageModel(client, { backend: name, info: baseInfo })
+  const languageModel = makeLlamaCppLanguageModel(client, { backend: name, info: baseInfo, contextWindow: () => contextWindow })
   const model = (id: string) => {
     const parsed = parseModelId(id)
     const modelName = parsed.backend === name ? parsed.name : id

@@ -1,62 +1,83 @@
 /**
- * The Ollama client: the official `ollama` SDK with one AbortSignal per call. The SDK has no per-request signal,
- * so each call gets its own SDK instance over a `fetch` that joins the call's signal to the SDK's own: cancelling
- * one call aborts that call's HTTP request only.
+ * The Ollama client: the native API over plain `fetch` (replaceable), so that nothing prints to the console and no
+ * line of a stream is dropped (the `ollama` package warns on a bad line and skips it). `/api/chat` is always called
+ * streaming on the wire, so a cancelled call closes the socket while Ollama generates and the generation stops.
+ * The host may carry credentials (`http://user:pass@host`): they go into an Authorization header, and the address
+ * that is printed has none. Custom headers (a reverse proxy's token) are secrets too.
  */
-import { registerSecrets, secretsOfHeaders, secretsOfUrl } from "@orch/provider"
-import { Ollama, type ChatRequest, type ChatResponse, type ListResponse } from "ollama"
-import { Effect, Stream } from "effect"
-import { RequestFailed } from "./internal/errors.ts"
+import type { Effect, Stream } from "effect";
+import { Duration, Redacted } from "effect"
+import { type ProviderError, registerSecrets } from "@orch/provider"
+import { callJson, streamNdjson, type HttpEndpoint } from "./internal/httpJson.ts"
 import { defaultOllamaHost, type OllamaConfig } from "./OllamaConfig.ts"
 
-/** The calls the Ollama backend makes. Failures are the SDK's raw errors; callers map them. */
+/** The calls the Ollama backend makes, each failing with a typed `ProviderError`. */
 export interface OllamaClient {
-  /** The server address. */
+  /** The server address as it may be printed (no credentials). */
   readonly host: string
-  /** `POST /api/chat` without streaming. */
-  readonly chat: (request: ChatRequest) => Effect.Effect<ChatResponse, unknown>
-  /** `POST /api/chat` streaming NDJSON; the request is aborted when the stream's scope closes. */
-  readonly chatStream: (request: ChatRequest) => Stream.Stream<ChatResponse, unknown>
-  /** `GET /api/tags`: the models pulled on the server. */
-  readonly list: Effect.Effect<ListResponse, unknown>
-  /** `GET /api/ps`: the models loaded in memory now. */
-  readonly ps: Effect.Effect<ListResponse, unknown>
+  /** Values that must never be printed: header values and URL credentials. */
+  readonly secrets: ReadonlyArray<string>
+  /** `POST /api/chat`, streamed: each NDJSON line parsed. */
+  readonly chat: (body: Readonly<Record<string, unknown>>, model: string) => Stream.Stream<unknown, ProviderError>
+  /** `GET /api/tags`: the models pulled on the server (bounded by the probe timeout). */
+  readonly list: Effect.Effect<unknown, ProviderError>
+  /** `GET /api/ps`: the models loaded in memory now (bounded). */
+  readonly ps: Effect.Effect<unknown, ProviderError>
+  /** `POST /api/show`: a model's details, its context length among them (bounded). */
+  readonly show: (model: string) => Effect.Effect<unknown, ProviderError>
 }
 
-/** A `fetch` that also aborts when `signal` does, and keeps the last response's headers (for Retry-After). */
-const fetchWithSignal = (base: typeof fetch, signal: AbortSignal, seen: { headers?: Headers }): typeof fetch =>
-  (input, init) =>
-    base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }).then((response) => {
-      seen.headers = response.headers
-      return response
-    })
+/** `OLLAMA_HOST` forms: `host`, `host:port`, `http://host[:port]`; the default port is 11434. */
+export const normalizeOllamaHost = (host: string): string => {
+  const trimmed = host.trim().replace(/\/+$/, "")
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`
+  if (!URL.canParse(withScheme)) return withScheme
+  const url = new URL(withScheme)
+  const explicitPort = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):\d+/i.test(withScheme)
+  if (!explicitPort && url.protocol === "http:") url.port = "11434"
+  return url.toString().replace(/\/+$/, "")
+}
 
-/** One SDK call with its own signal; failures carry the response headers when a response came. */
-const callWith = <A>(sdk: (signal: AbortSignal, seen: { headers?: Headers }) => Promise<A>, signal?: AbortSignal): Effect.Effect<A, RequestFailed> => {
-  const seen: { headers?: Headers } = {}
-  return signal === undefined
-    ? Effect.tryPromise({ try: (own) => sdk(own, seen), catch: (error) => new RequestFailed(error, seen.headers) })
-    : Effect.tryPromise({ try: () => sdk(signal, seen), catch: (error) => new RequestFailed(error, seen.headers) })
+/** The endpoint of a config: the address without credentials, the headers (Authorization from credentials), the secrets. */
+export const ollamaEndpoint = (config: OllamaConfig, backend: string): HttpEndpoint => {
+  const headers: Record<string, string> = {}
+  const secrets: Array<string> = []
+  for (const [name, value] of Object.entries(config.headers ?? {})) {
+    const text = Redacted.isRedacted(value) ? Redacted.value(value) : value
+    headers[name] = text
+    secrets.push(text)
+    const token = /^(?:Bearer|Basic)\s+(.+)$/i.exec(text)?.[1]
+    if (token !== undefined) secrets.push(token)
+  }
+  let baseUrl = normalizeOllamaHost(config.host ?? defaultOllamaHost)
+  if (URL.canParse(baseUrl)) {
+    const url = new URL(baseUrl)
+    if (url.username !== "" || url.password !== "") {
+      const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === "authorization")) headers["Authorization"] = `Basic ${basic}`
+      secrets.push(basic, decodeURIComponent(url.password), url.password)
+      url.username = ""
+      url.password = ""
+      baseUrl = url.toString().replace(/\/+$/, "")
+    }
+  }
+  return { baseUrl, headers, fetch: config.fetch ?? globalThis.fetch, secrets: secrets.filter((s) => s.length >= 4), backend }
 }
 
 /** Build the client for a config. Makes no call. */
-export const makeOllamaClient = (config: OllamaConfig): OllamaClient => {
-  const host = config.host ?? defaultOllamaHost
-  // The credentials of the address and the custom headers' values (a proxy token) are secrets from here on.
-  registerSecrets([...secretsOfUrl(host), ...secretsOfHeaders(config.headers)])
-  const base = config.fetch ?? globalThis.fetch
-  const sdk = (signal: AbortSignal, seen: { headers?: Headers }): Ollama =>
-    new Ollama({ host, fetch: fetchWithSignal(base, signal, seen), ...(config.headers ? { headers: { ...config.headers } } : {}) })
+export const makeOllamaClient = (config: OllamaConfig, backend = config.name ?? "ollama"): OllamaClient => {
+  const endpoint = ollamaEndpoint(config, backend)
+  // From here on no error, log, span or line of output shows the credentials or header values (Redaction's registry).
+  registerSecrets(endpoint.secrets)
+  const probeMs = Duration.toMillis(config.probeTimeout ?? "3 seconds")
+  const backstopMs = Duration.toMillis(config.timeout ?? "10 minutes")
+  const context = { provider: backend }
   return {
-    host,
-    chat: (request) => callWith((signal, seen) => sdk(signal, seen).chat({ ...request, stream: false })),
-    chatStream: (request) =>
-      Stream.unwrap(Effect.gen(function*() {
-        const signal = yield* Effect.abortSignal
-        const iterator = yield* callWith((own, seen) => sdk(own, seen).chat({ ...request, stream: true }), signal)
-        return Stream.fromAsyncIterable(iterator, (error) => error)
-      })),
-    list: callWith((signal, seen) => sdk(signal, seen).list()),
-    ps: callWith((signal, seen) => sdk(signal, seen).ps())
+    host: endpoint.baseUrl,
+    secrets: endpoint.secrets,
+    chat: (body, model) => streamNdjson(endpoint, "/api/chat", { ...body, stream: true }, { ...context, model }, backstopMs),
+    list: callJson(endpoint, "/api/tags", { method: "GET" }, context, probeMs),
+    ps: callJson(endpoint, "/api/ps", { method: "GET" }, context, probeMs),
+    show: (model) => callJson(endpoint, "/api/show", { method: "POST", body: { model } }, { ...context, model }, probeMs)
   }
 }

@@ -1,23 +1,32 @@
 /**
- * An Ollama model as the contract's `LanguageModel` value: `/api/chat` as JSON for `generate`, as NDJSON for
- * `stream`. A 404 "model not found" is ModelNotFound with the `ollama pull` hint, a 503 "server busy" is Overloaded,
- * an `{"error": ...}` line inside a stream or a stream without `done: true` fails the stream.
+ * An Ollama model as a `LanguageModel`, built with the contract's `makeLanguageModel`: this module maps a request to
+ * an `/api/chat` body and each NDJSON line to events. `/api/chat` is streamed on the wire for `generate` too, so a
+ * cancelled call stops the generation. An `{"error": …}` line goes through the contract's error table (a missing
+ * model is ModelNotFound with the `ollama pull` hint); an answer with `tool_calls` finishes `tool-calls`; per-token
+ * `logprobs` are carried; an unparsable line fails the call (never a shorter answer).
  */
 import {
-  providerError, requestText, toMessages, validateRequest,
-  type Completion, type CompletionRequest, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError
+  errorFromInBand,
+  makeLanguageModel,
+  providerError,
+  textMessages,
+  type CompletionRequest,
+  type FinishReason,
+  type LanguageModel,
+  type ModelInfo,
+  type ProviderError,
+  type TokenLogprob,
+  type WireEvent
 } from "@orch/provider"
-import type { ChatRequest, ChatResponse } from "ollama"
 import { Clock, Effect, Stream } from "effect"
-import { inBandError, toProviderError, toStreamError } from "./internal/errors.ts"
-import { assembleStream, usageOf, type BackendEvent } from "./internal/streamAssembly.ts"
 import type { OllamaClient } from "./OllamaClient.ts"
 
 /** Ollama's `done_reason` in the contract's vocabulary. */
-export const ollamaFinishReason = (doneReason: string | undefined): FinishReason => {
+export const ollamaFinishReason = (doneReason: unknown): FinishReason => {
   switch (doneReason) {
     case "stop":
     case undefined:
+    case null:
     case "":
       return "stop"
     case "length":
@@ -28,7 +37,7 @@ export const ollamaFinishReason = (doneReason: string | undefined): FinishReason
 }
 
 /** The Ollama chat body for a request: messages, sampling options, format, and `providerOptions.ollama` merged last. */
-export const ollamaChatRequest = (model: string, request: CompletionRequest, keepAlive: string | number | undefined): ChatRequest => {
+export const ollamaChatRequest = (model: string, request: CompletionRequest, keepAlive: string | number | undefined): Record<string, unknown> => {
   const own = request.providerOptions?.["ollama"] ?? {}
   const ownOptions = typeof own["options"] === "object" && own["options"] !== null ? (own["options"] as Record<string, unknown>) : {}
   const options = {
@@ -43,15 +52,14 @@ export const ollamaChatRequest = (model: string, request: CompletionRequest, kee
   const { options: _ignored, ...rest } = own
   return {
     model,
-    messages: toMessages(request).map((m) => ({ role: m.role, content: m.content })),
+    messages: textMessages(request).map((m) => ({ role: m.role, content: m.content })),
     ...(Object.keys(options).length > 0 ? { options } : {}),
-    ...(format !== undefined ? { format: format as string | object } : {}),
+    ...(format !== undefined ? { format } : {}),
     ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {}),
+    ...(request.logprobs === true ? { logprobs: true } : {}),
     ...rest
   }
 }
-
-const reportedUsage = (response: Partial<ChatResponse>) => ({ inputTokens: response.prompt_eval_count, outputTokens: response.eval_count })
 
 /** What the Ollama model needs besides its client. */
 export interface OllamaModelSetup {
@@ -59,6 +67,21 @@ export interface OllamaModelSetup {
   readonly backend: string
   readonly keepAlive?: string | number
   readonly info?: ModelInfo
+  /** The model's context window when known (from `/api/show`). */
+  readonly contextWindow?: () => number | undefined
+  /** Split a leading `<think>…</think>` into reasoning; default true. */
+  readonly thinkTags?: boolean
+}
+
+type Json = Record<string, unknown>
+const record = (u: unknown): Json | undefined => (typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Json) : undefined)
+
+const logprobsOf = (value: unknown): ReadonlyArray<TokenLogprob> => {
+  if (!Array.isArray(value)) return []
+  return value.flatMap((entry) => {
+    const e = record(entry)
+    return e !== undefined && typeof e.logprob === "number" ? [{ token: typeof e.token === "string" ? e.token : "", logprob: e.logprob }] : []
+  })
 }
 
 /** The `LanguageModel` value for one Ollama model. Makes no call. */
@@ -68,65 +91,47 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
     error.reason._tag === "ModelNotFound"
       ? providerError({ _tag: "ModelNotFound", modelId: name }, `Model '${name}' is not on the Ollama server at ${client.host}: run \`ollama pull ${name}\``, { ...context, ...(error.status !== undefined ? { status: error.status } : {}) })
       : error
-  const mapFailure = (error: unknown) =>
-    Effect.flatMap(Clock.currentTimeMillis, (nowMs) => Effect.fail(withHint(toProviderError(error, { ...context, nowMs }))))
 
-  const generate = Effect.fn("OllamaLanguageModel.generate")(function*(input: CompletionRequest): Effect.fn.Return<Completion, ProviderError> {
-    const request = yield* validateRequest(input)
-    const startMs = yield* Clock.currentTimeMillis
-    const response = yield* client.chat(ollamaChatRequest(name, request, setup.keepAlive)).pipe(Effect.catch(mapFailure))
-    const endMs = yield* Clock.currentTimeMillis
-    const totalMs = endMs - startMs
-    const upstream = inBandError(response, { ...context, nowMs: endMs })
-    if (upstream !== undefined) return yield* Effect.fail(upstream)
-    if (typeof response !== "object" || response === null || typeof response.message?.content !== "string") {
-      return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The Ollama response has no message content", context))
-    }
-    if (response.done === false) {
-      return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The Ollama response is not done", context))
-    }
-    const text = response.message.content
-    const thinking = response.message.thinking
-    return {
-      text,
-      finishReason: ollamaFinishReason(response.done_reason),
-      usage: usageOf(reportedUsage(response), requestText(request), text),
-      provider: setup.backend,
-      model: response.model || name,
-      timings: { firstTokenMs: totalMs, totalMs },
-      ...(thinking ? { reasoning: thinking } : {})
-    }
-  })
-
-  const stream = (input: CompletionRequest) =>
-    Stream.unwrap(Effect.map(validateRequest(input), (request) => {
-      const events = client.chatStream({ ...ollamaChatRequest(name, request, setup.keepAlive), stream: true }).pipe(
-        Stream.map((part): ReadonlyArray<BackendEvent> => {
-          const events: Array<BackendEvent> = []
-          if (part.message?.thinking) events.push({ _tag: "reasoning", text: part.message.thinking })
-          if (part.message?.content) events.push({ _tag: "text", text: part.message.content })
-          if (part.done === true) {
-            events.push({ _tag: "end", finishReason: ollamaFinishReason(part.done_reason), usage: reportedUsage(part), model: part.model })
-          }
-          return events
-        }),
+  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
+    Stream.unwrap(Effect.map(Clock.currentTimeMillis, (nowMs) => {
+      let toolCalls = false
+      const lineEvents = (line: unknown): Effect.Effect<ReadonlyArray<WireEvent>, ProviderError> => {
+        const part = record(line)
+        if (part === undefined) return Effect.fail(providerError({ _tag: "MalformedResponse" }, "Ollama sent a stream line that is not an object", context))
+        if (part.error !== undefined && part.error !== null) {
+          return Effect.fail(withHint(errorFromInBand({ error: part, model: name, nowMs, secrets: client.secrets }, context)))
+        }
+        const message = record(part.message) ?? {}
+        const events: Array<WireEvent> = [{ _tag: "metadata", ...(typeof part.model === "string" ? { model: part.model } : {}) }]
+        if (typeof message.thinking === "string" && message.thinking.length > 0) events.push({ _tag: "reasoning", text: message.thinking })
+        if (typeof message.content === "string" && message.content.length > 0) events.push({ _tag: "text", text: message.content })
+        if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) toolCalls = true
+        const logprobs = logprobsOf(part.logprobs)
+        if (logprobs.length > 0) events.push({ _tag: "logprobs", values: logprobs })
+        if (part.done === true) {
+          events.push({
+            _tag: "finish",
+            finishReason: toolCalls ? "tool-calls" : ollamaFinishReason(part.done_reason),
+            usage: { inputTokens: part.prompt_eval_count as number | undefined, outputTokens: part.eval_count as number | undefined }
+          })
+        }
+        return Effect.succeed(events)
+      }
+      return client.chat(ollamaChatRequest(name, request, setup.keepAlive), name).pipe(
+        Stream.mapError(withHint),
+        Stream.mapEffect(lineEvents),
         Stream.flattenIterable
       )
-      return assembleStream(events, {
-        provider: setup.backend,
-        model: name,
-        requestText: requestText(request),
-        onError: (error, partialText, nowMs) => withHint(toStreamError(error, { ...context, nowMs }, partialText))
-      })
     }))
 
-  return {
-    id: `${setup.backend}/${name}`,
+  return makeLanguageModel({
     provider: setup.backend,
     name,
     kind: "local",
-    generate,
+    spanPrefix: "OllamaLanguageModel",
     stream,
-    ...(setup.info !== undefined ? { info: setup.info } : {})
-  }
+    ...(setup.thinkTags !== undefined ? { thinkTags: setup.thinkTags } : {}),
+    ...(setup.info !== undefined ? { info: setup.info } : {}),
+    ...(setup.contextWindow !== undefined ? { contextWindow: setup.contextWindow } : {})
+  })
 }

@@ -1,11 +1,12 @@
 /**
  * The Ollama backend as a `Provider`: models from `/api/tags`, with `loaded` from `/api/ps` (routing prefers a
- * loaded model, since loading one can take many seconds), and an availability probe cached for a short TTL.
+ * loaded model, since loading one can take many seconds) and the context window from `/api/show` (the `num_ctx`
+ * the model is served with, else its trained context length), every call bounded by a short timeout; and an
+ * availability probe cached for a short TTL whose reason names the fix.
  */
 import { invalidRequest, parseModelId, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
 import { Effect } from "effect"
 import { cachedAvailability } from "./internal/availability.ts"
-import { failWith } from "./internal/errors.ts"
 import { freePricing, modelPricingOf, type Priced } from "./LocalPricing.ts"
 import { makeOllamaClient, type OllamaClient } from "./OllamaClient.ts"
 import type { OllamaConfig } from "./OllamaConfig.ts"
@@ -16,30 +17,73 @@ export interface OllamaProvider extends Provider, Priced {
   readonly client: OllamaClient
 }
 
+type Json = Record<string, unknown>
+const record = (u: unknown): Json | undefined => (typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Json) : undefined)
+const positive = (u: unknown): number | undefined => (typeof u === "number" && Number.isSafeInteger(u) && u > 0 ? u : undefined)
+
+/** The context window `/api/show` states: `num_ctx` in the parameters, else `<architecture>.context_length`. */
+export const ollamaContextWindow = (show: unknown): number | undefined => {
+  const body = record(show)
+  if (body === undefined) return undefined
+  const parameters = typeof body.parameters === "string" ? body.parameters : ""
+  const numCtx = Number(/(?:^|\n)\s*num_ctx\s+(\d+)/.exec(parameters)?.[1])
+  if (Number.isSafeInteger(numCtx) && numCtx > 0) return numCtx
+  const info = record(body.model_info) ?? {}
+  const architecture = typeof info["general.architecture"] === "string" ? info["general.architecture"] : undefined
+  if (architecture !== undefined) {
+    const stated = positive(info[`${architecture}.context_length`])
+    if (stated !== undefined) return stated
+  }
+  const any = Object.entries(info).find(([key]) => key.endsWith(".context_length"))
+  return any === undefined ? undefined : positive(any[1])
+}
+
 /** Build the Ollama provider. Makes no call until asked. */
 export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConfig = {}) {
   const name = config.name ?? "ollama"
-  const client = makeOllamaClient(config)
+  const client = makeOllamaClient(config, name)
   const pricing = config.pricing ?? freePricing
   const perToken = modelPricingOf(pricing)
-  const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "2 seconds" }, (error) =>
-    error === "timeout" ? `Ollama at ${client.host} did not answer in time` : `Ollama at ${client.host} is not reachable (start it with \`ollama serve\` or set OLLAMA_HOST)`)
+  const windows = new Map<string, number>()
+  const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
+    error === "timeout"
+      ? `Ollama at ${client.host} did not answer in time (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`
+      : `Ollama at ${client.host} is not reachable: ${error.reason._tag} (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`)
+
+  const windowOf = (modelName: string): Effect.Effect<number | undefined> => {
+    const known = windows.get(modelName)
+    if (known !== undefined) return Effect.succeed(known)
+    return client.show(modelName).pipe(
+      Effect.map(ollamaContextWindow),
+      Effect.tap((window) => Effect.sync(() => { if (window !== undefined) windows.set(modelName, window) })),
+      Effect.orElseSucceed(() => undefined)
+    )
+  }
+
+  const infoOf = (modelName: string): ModelInfo => ({
+    id: `${name}/${modelName}`,
+    name: modelName,
+    provider: name,
+    kind: "local",
+    ...(windows.get(modelName) !== undefined ? { contextWindow: windows.get(modelName) as number } : {}),
+    ...(perToken !== undefined ? { pricing: perToken } : {})
+  })
 
   const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = Effect.gen(function*() {
-    const [tags, running] = yield* Effect.all([client.list, Effect.option(client.ps)], { concurrency: 2 }).pipe(Effect.catch(failWith({ provider: name })))
-    const loaded = running._tag === "Some" ? new Set((running.value.models ?? []).map((m) => m.name || m.model)) : undefined
-    return (tags.models ?? []).map((m): ModelInfo => {
-      const modelName = m.name || m.model
-      return {
-        id: `${name}/${modelName}`,
-        name: modelName,
-        provider: name,
-        kind: "local",
-        ...(loaded !== undefined ? { loaded: loaded.has(modelName) } : {}),
-        ...(typeof m.size === "number" ? { sizeBytes: m.size } : {}),
-        ...(perToken !== undefined ? { pricing: perToken } : {})
-      }
+    const [tags, running] = yield* Effect.all([client.list, Effect.option(client.ps)], { concurrency: 2 })
+    const loaded = running._tag === "Some"
+      ? new Set(((record(running.value)?.models ?? []) as ReadonlyArray<unknown>).map((m) => String(record(m)?.name ?? record(m)?.model ?? "")))
+      : undefined
+    const entries = ((record(tags)?.models ?? []) as ReadonlyArray<unknown>).flatMap((m) => {
+      const modelName = record(m)?.name ?? record(m)?.model
+      return typeof modelName === "string" && modelName !== "" ? [{ modelName, size: record(m)?.size }] : []
     })
+    yield* Effect.forEach(entries, (entry) => windowOf(entry.modelName), { concurrency: 4, discard: true })
+    return entries.map(({ modelName, size }): ModelInfo => ({
+      ...infoOf(modelName),
+      ...(loaded !== undefined ? { loaded: loaded.has(modelName) } : {}),
+      ...(typeof size === "number" ? { sizeBytes: size } : {})
+    }))
   }).pipe(Effect.withSpan("OllamaProvider.listModels"))
 
   const model = (id: string) => {
@@ -49,7 +93,9 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     return Effect.succeed(makeOllamaLanguageModel(client, modelName, {
       backend: name,
       ...(config.keepAlive !== undefined ? { keepAlive: config.keepAlive } : {}),
-      info: { id: `${name}/${modelName}`, name: modelName, provider: name, kind: "local", ...(perToken !== undefined ? { pricing: perToken } : {}) }
+      ...(config.thinkTags !== undefined ? { thinkTags: config.thinkTags } : {}),
+      contextWindow: () => windows.get(modelName),
+      info: infoOf(modelName)
     }))
   }
 

@@ -1,56 +1,111 @@
 /**
- * An OpenAI-compatible server (vLLM by default) as a `Provider`: models from `/v1/models` (with vLLM's
- * `max_model_len` as the context window), and an availability probe cached for a short TTL.
+ * An OpenAI-compatible server as a `Provider`, through the `@orch/openai-compat` kit: models from `/v1/models` with
+ * the context window where the server states it (vLLM and SGLang `max_model_len`, a llama.cpp server's `meta.n_ctx`
+ * and `/props`), short callable names for model file paths, configured models that stay callable when the server
+ * does not list, and an availability probe (bounded, cached) that counts any HTTP answer as "up" and names the fix
+ * when the server is down. Calls are streamed on the wire, so a cancelled call stops the server's generation.
  */
 import { invalidRequest, parseModelId, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
+import {
+  llamaServerContextWindow,
+  listServerModels,
+  makeOpenAiCompatClient,
+  makeOpenAiCompatLanguageModel,
+  resolveSettings,
+  settingsProblem,
+  type OpenAiCompatClient,
+  type ServerModel
+} from "@orch/openai-compat"
 import { Effect } from "effect"
 import { cachedAvailability } from "./internal/availability.ts"
-import { failWith } from "./internal/errors.ts"
 import { freePricing, modelPricingOf, type Priced } from "./LocalPricing.ts"
-import { makeOpenAiCompatClient, type OpenAiCompatClient } from "./OpenAiCompatClient.ts"
 import type { OpenAiCompatConfig } from "./OpenAiCompatConfig.ts"
-import { makeOpenAiCompatLanguageModel } from "./OpenAiCompatLanguageModel.ts"
+import { openAiCompatPresets, type OpenAiCompatPreset } from "./OpenAiCompatPresets.ts"
 
 /** An OpenAI-compatible backend: a `Provider` of kind `local` that also says what it costs. */
 export interface OpenAiCompatProvider extends Provider, Priced {
   readonly client: OpenAiCompatClient
+  /** The server's kind (its preset). */
+  readonly preset: OpenAiCompatPreset
 }
 
 /** Build the provider of an OpenAI-compatible server. Makes no call until asked. */
 export const makeOpenAiCompatProvider = Effect.fnUntraced(function*(config: OpenAiCompatConfig = {}) {
-  const name = config.name ?? "vllm"
-  const client = makeOpenAiCompatClient(config)
+  const preset: OpenAiCompatPreset = openAiCompatPresets[config.preset ?? "vllm"]
+  const name = config.name ?? preset.name
+  const client = makeOpenAiCompatClient(resolveSettings({
+    backend: name,
+    baseUrl: config.baseUrl ?? preset.baseUrl,
+    apiKey: config.apiKey,
+    headers: config.headers,
+    timeout: config.timeout,
+    probeTimeout: config.probeTimeout,
+    fetch: config.fetch
+  }))
+  const where = `${preset.title} "${name}" at ${client.settings.displayUrl}`
+  const problem = settingsProblem(client.settings)
   const pricing = config.pricing ?? freePricing
   const perToken = modelPricingOf(pricing)
-  const isAvailable = yield* cachedAvailability(client.models, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "2 seconds" }, (error) =>
-    error === "timeout" ? `${name} at ${client.baseURL} did not answer in time` : `${name} at ${client.baseURL} is not reachable (start the server or set its base URL)`)
+  /** What the last listing said, by callable name. */
+  const known = new Map<string, ServerModel>()
+  let serverWindow: number | undefined
 
-  const infoOf = (modelName: string, contextWindow?: number): ModelInfo => ({
-    id: `${name}/${modelName}`,
-    name: modelName,
-    provider: name,
-    kind: "local",
-    ...(contextWindow !== undefined ? { contextWindow } : {}),
-    ...(perToken !== undefined ? { pricing: perToken } : {})
-  })
-
-  const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = client.models.pipe(
-    Effect.catch(failWith({ provider: name, secrets: client.secrets })),
-    Effect.map((models) => models.map((m) => infoOf(m.id, typeof m.max_model_len === "number" ? m.max_model_len : undefined))),
-    Effect.withSpan("OpenAiCompatProvider.listModels")
+  // Any HTTP answer means the server is up (some hosts do not list: 404); only a transport failure means down.
+  const probe = client.getJson("models").pipe(
+    Effect.catchIf((error: ProviderError) => error.status !== undefined, () => Effect.void)
   )
+  const checked: Effect.Effect<unknown, ProviderError | "invalid"> = problem === undefined ? probe : Effect.fail("invalid" as const)
+  const isAvailable = yield* cachedAvailability(checked, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
+    error === "invalid"
+      ? `${problem ?? "invalid settings"} (set it to the server's API root, e.g. ${preset.baseUrl})`
+      : error === "timeout"
+      ? `${where} did not answer in time (start the server, or set its base URL)`
+      : `${where} is not reachable: ${error.reason._tag} (start the server, or set its base URL)`)
+
+  const windowOf = (modelName: string): number | undefined => known.get(modelName)?.contextWindow ?? serverWindow ?? config.contextWindow
+
+  const infoOf = (modelName: string): ModelInfo => {
+    const window = windowOf(modelName)
+    return {
+      id: `${name}/${modelName}`,
+      name: modelName,
+      provider: name,
+      kind: "local",
+      ...(window !== undefined ? { contextWindow: window } : {}),
+      ...(perToken !== undefined ? { pricing: perToken } : {})
+    }
+  }
+
+  const configured = config.models ?? []
+  const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = Effect.gen(function*() {
+    const listed = yield* Effect.result(listServerModels(client))
+    if (preset.propsWindow === true) serverWindow = yield* llamaServerContextWindow(client)
+    if (listed._tag === "Failure") {
+      if (configured.length === 0) return yield* Effect.fail(listed.failure)
+      yield* Effect.logWarning(`${where}: listing models failed (${listed.failure.reason._tag}); using the configured models`)
+    } else {
+      for (const entry of listed.success) known.set(entry.name, entry)
+    }
+    const names = [...new Set([...(listed._tag === "Success" ? listed.success.map((m) => m.name) : []), ...configured])]
+    return names.map(infoOf)
+  }).pipe(Effect.withSpan("OpenAiCompatProvider.listModels"))
 
   const model = (id: string) => {
     const parsed = parseModelId(id)
     const modelName = parsed.backend === name ? parsed.name : id
     if (modelName.trim() === "") return Effect.fail(invalidRequest(["the model id is empty"], { provider: name }))
-    return Effect.succeed(makeOpenAiCompatLanguageModel(client, modelName, {
-      backend: name,
-      ...(config.streamUsage !== undefined ? { streamUsage: config.streamUsage } : {}),
+    return Effect.succeed(makeOpenAiCompatLanguageModel(client, {
+      name: modelName,
+      wireName: () => known.get(modelName)?.serverId,
+      kind: "local",
+      spanPrefix: "OpenAiCompatLanguageModel",
+      ...(config.streamUsage !== undefined ? { streamUsage: config.streamUsage } : preset.streamUsage !== undefined ? { streamUsage: preset.streamUsage } : {}),
+      ...(config.thinkTags !== undefined ? { thinkTags: config.thinkTags } : {}),
+      contextWindow: () => windowOf(modelName),
       info: infoOf(modelName)
     }))
   }
 
-  const provider: OpenAiCompatProvider = { name, kind: "local", isAvailable, listModels, model, pricing, client }
+  const provider: OpenAiCompatProvider = { name, kind: "local", isAvailable, listModels, model, pricing, client, preset }
   return provider
 })

@@ -11,7 +11,7 @@ const vllmBaseUrl = process.env.VLLM_BASE_URL ?? "http://127.0.0.1:8000/v1"
 
 const backends: ReadonlyArray<{ readonly name: string; readonly where: string; readonly make: () => Effect.Effect<Provider, unknown> }> = [
   { name: "Ollama", where: ollamaHost, make: () => makeOllamaProvider({ host: ollamaHost }) },
-  { name: "vLLM", where: vllmBaseUrl, make: () => makeOpenAiCompatProvider({ baseURL: vllmBaseUrl }) }
+  { name: "vLLM", where: vllmBaseUrl, make: () => makeOpenAiCompatProvider({ baseUrl: vllmBaseUrl }) }
 ]
 
 for (const backend of backends) {

@@ -14,7 +14,7 @@ beforeAll(async () => {
     // Probes with no real-time limit to speak of: a loaded machine (the embedded model loading beside them) must not
     // turn a server that answers into an unavailable one; the dead port refuses at once anyway.
     ollama: { host: server.url, probeTimeout: "5 minutes" },
-    openAiCompatible: [{ baseURL: `${await unusedPortUrl()}/v1`, probeTimeout: "5 minutes" }],
+    openAiCompatible: [{ baseUrl: `${await unusedPortUrl()}/v1`, probeTimeout: "5 minutes" }],
     ...(hasModel ? { llamaCpp: { model: tinyChatModelPath(), contextSize: 256, pricing: { kind: "per-hour", usdPerHour: 0.5 } } } : {})
   }))
 })
@@ -25,7 +25,8 @@ afterAll(async () => {
 
 it.skipIf(!hasModel)("groups the available backends: merged models, routing by id prefix, per-backend availability", async () => {
   const availability = await Effect.runPromise(local.isAvailable)
-  expect(availability.available).toBe(true)
+  expect(availability.available, JSON.stringify(availability)).toBe(true)
+  expect(availability.backends?.[0]?.reason).toBeUndefined()
   expect(availability.backends?.map((b) => [b.name, b.available])).toEqual([["ollama", true], ["vllm", false], ["llamacpp", true]])
   const models = successOf(await withDeadline(local.listModels, 20_000))
   expect(models.map((m) => m.id)).toEqual(["ollama/llama3.2:1b", "llamacpp/stories260K-chatml"])

@@ -1,15 +1,19 @@
 /**
  * `cascade`: the cheap step first; escalate to the next stage when a scorer says the answer is weak. Scorers need no
- * training: a validator (a predicate or an Effect Schema), empty or refusal answers, low mean token log-probability,
+ * training: a validator (a predicate or an Effect Schema), JSON that does not match the request's schema, tool-call
+ * arguments that do not match the tool's parameters, empty or refusal answers, low mean token log-probability,
  * disagreement among k samples, a judge model. The result says which stage answered and why each earlier one was
  * rejected.
  */
-import { allAttemptsFailed, type Completion, invalidRequest, type CompletionRequest, type ProviderError } from "@orch/provider"
+import {
+  allAttemptsFailed, type Completion, type CompletionRequest, invalidRequest, messageText, type ProviderError, readJson, structuredOutputIssues,
+  toolCallIssues
+} from "@orch/provider"
 import { Effect, Result, Schema } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
 import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
 import { runUserEffect } from "./UserCallback.ts"
-import { normalizeAnswer } from "./Vote.ts"
+import { answerKey, normalizeAnswer } from "./Vote.ts"
 
 /** A scorer's verdict on an answer. */
 export type Verdict = { readonly accept: true } | { readonly accept: false; readonly reason: string }
@@ -54,11 +58,40 @@ const refusalPatterns: ReadonlyArray<RegExp> = [
   /^\s*as an ai\b/i
 ]
 
-/** Reject empty answers and refusals ("I'm sorry, I can't ..."). */
+/**
+ * Accept when the answer is JSON matching the request's `responseFormat` schema. Reject JSON that does not match
+ * (naming where), and an answer that is not JSON. Requests that asked for text, and tool-call answers, pass.
+ */
+export const jsonMatchesSchema = (name = "json-matches-schema"): Scorer => ({
+  name,
+  score: (completion, context) => {
+    if (context.request.responseFormat?.type !== "json" || (completion.toolCalls?.length ?? 0) > 0) return Effect.succeed(accept)
+    const value = completion.object !== undefined ? { ok: true as const, value: completion.object } : readJson(completion.text)
+    if (!value.ok) return Effect.succeed(reject(value.issue))
+    const issues = structuredOutputIssues(context.request, value.value)
+    return Effect.succeed(issues.length === 0 ? accept : reject(`the JSON does not match its schema: ${issues.slice(0, 3).join("; ")}`))
+  }
+})
+
+/**
+ * Accept when every tool call names a tool the request offered and its arguments match the tool's parameters.
+ * Answers without tool calls pass.
+ */
+export const toolArgumentsMatchParameters = (name = "tool-arguments-match-parameters"): Scorer => ({
+  name,
+  score: (completion, context) => {
+    const issues = (completion.toolCalls ?? []).flatMap((call) => toolCallIssues(call, context.request.tools ?? []))
+    return Effect.succeed(issues.length === 0 ? accept : reject(`the tool call does not match its parameters: ${issues.slice(0, 3).join("; ")}`))
+  }
+})
+
+/** Reject empty answers and refusals ("I'm sorry, I can't ..."). An answer made of tool calls is not empty. */
 export const notEmptyOrRefusal = (patterns: ReadonlyArray<RegExp> = refusalPatterns): Scorer => ({
   name: "not-empty-or-refusal",
   score: (completion) =>
-    Effect.succeed(completion.text.trim().length === 0
+    Effect.succeed((completion.toolCalls?.length ?? 0) > 0
+      ? accept
+      : completion.text.trim().length === 0
       ? reject("the answer is empty")
       : patterns.some((pattern) => pattern.test(completion.text)) ? reject("the answer is a refusal") : accept)
 })
@@ -89,8 +122,8 @@ export const agreement = (options: AgreementOptions = {}): Scorer => ({
       const samples = options.samples ?? 3
       const normalize = options.normalize ?? normalizeAnswer
       const more = yield* Effect.forEach(Array.from({ length: samples - 1 }), () => withRole(context.stage.generate(context.request), "sample"), { concurrency: "unbounded" })
-      const key = normalize(completion.text)
-      const agreeing = 1 + more.filter((c) => normalize(c.text) === key).length
+      const key = answerKey(completion, normalize, context.request)
+      const agreeing = 1 + more.filter((c) => answerKey(c, normalize, context.request) === key).length
       const ratio = agreeing / samples
       return ratio >= (options.minRatio ?? 2 / 3) ? accept : reject(`only ${agreeing} of ${samples} samples agree`)
     })
@@ -109,7 +142,7 @@ export const judge = (step: Step, options: JudgeOptions = {}): Scorer => {
   const plan = toPlan(step)
   const prompt = options.prompt ?? ((request: CompletionRequest, completion: Completion): CompletionRequest => ({
     system: "You grade answers. Reply with PASS if the answer is correct and complete, otherwise FAIL and one short reason.",
-    prompt: `Question:\n${request.prompt ?? request.messages?.map((m) => `${m.role}: ${m.content}`).join("\n") ?? ""}\n\nAnswer:\n${completion.text}`
+    prompt: `Question:\n${request.prompt ?? request.messages?.map((m) => `${m.role}: ${messageText(m.content)}`).join("\n") ?? ""}\n\nAnswer:\n${completion.text}`
   }))
   const accepts = options.accepts ?? ((reply: string) => /^\s*(pass|yes)\b/i.test(reply))
   return {
@@ -119,6 +152,12 @@ export const judge = (step: Step, options: JudgeOptions = {}): Scorer => {
         accepts(reply.text) ? accept : reject(`the judge said: ${reply.text.trim().slice(0, 200)}`))
   }
 }
+
+/**
+ * The scorers a stage uses unless told otherwise: not empty or a refusal, JSON matching its schema (when the request
+ * asked for JSON), tool arguments matching their parameters (when the answer called tools).
+ */
+export const defaultScorers: ReadonlyArray<Scorer> = [notEmptyOrRefusal(), jsonMatchesSchema(), toolArgumentsMatchParameters()]
 
 /** A cascade stage: a step, and the scorers its answer must pass (default: the cascade's). */
 export type CascadeStage = Step | { readonly step: Step; readonly scorers: ReadonlyArray<Scorer> }
@@ -161,7 +200,7 @@ const isStageWithScorers = (stage: CascadeStage): stage is { readonly step: Step
 export const cascade = (stages: ReadonlyArray<CascadeStage>, options: { readonly scorers?: ReadonlyArray<Scorer> } = {}): CascadePlan => {
   const resolved = stages.map((stage) => isStageWithScorers(stage)
     ? { plan: toPlan(stage.step), scorers: stage.scorers }
-    : { plan: toPlan(stage), scorers: options.scorers ?? [notEmptyOrRefusal()] })
+    : { plan: toPlan(stage), scorers: options.scorers ?? defaultScorers })
   const run = (request: CompletionRequest): Effect.Effect<CascadeResult, ProviderError> =>
     Effect.gen(function*() {
       const rejections: Array<Rejection> = []

@@ -45,7 +45,7 @@ export const guardStream = <R>(
         duration: wait,
         orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase, afterMs: limit ?? 0 }, `No ${phase === "first-token" ? "first token" : "chunk"} within ${limit} ms`, context))
       }))
-      if (!seenText && chunk.some((part) => part.type === "text-delta")) seenText = true
+      if (!seenText && chunk.some((part) => part.type === "text-delta" || part.type === "tool-call-delta" || part.type === "tool-call")) seenText = true
       return chunk
     })
   })))

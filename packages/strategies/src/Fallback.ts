@@ -114,10 +114,13 @@ const fallbackStream = (plans: ReadonlyArray<Plan>, options: FallbackOptions, re
         })
       )
       if (options.continueAfterText !== true) return marked
-      return Stream.catchCause(marked, (cause) => {
+      // A tool call that reached the caller cannot be taken back: a continuation would make it again.
+      let toolCallSent = false
+      const watched = Stream.tap(marked, (part) => Effect.sync(() => { if (part.type === "tool-call") toolCallSent = true }))
+      return Stream.catchCause(watched, (cause) => {
         const error = Cause.findErrorOption(cause)
         const next = lastStarted + 1
-        if (error._tag === "None" || error.value.reason._tag !== "StreamInterrupted" || next >= plans.length) return Stream.failCause(cause)
+        if (error._tag === "None" || error.value.reason._tag !== "StreamInterrupted" || next >= plans.length || toolCallSent) return Stream.failCause(cause)
         const partial = error.value.reason.partialText
         const prefix = continued.map((c) => c.partialText).join("") + partial
         return from(next, continuationRequest(request, prefix), [...continued, { step: plans[lastStarted]!.name, partialText: partial, error: error.value }])

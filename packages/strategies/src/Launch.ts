@@ -117,7 +117,7 @@ export const launchSequential = <A>(
   return Effect.suspend(() => step(0))
 }
 
-/** A candidate stream that has delivered its first text (or finished): its parts so far and the rest, in a queue. */
+/** A candidate stream that has delivered its first text or a complete tool call (or finished): its parts so far and the rest, in a queue. */
 interface Started {
   readonly queue: Queue.Queue<StreamPart, ProviderError | Cause.Done>
   readonly fiber: Fiber.Fiber<void>
@@ -138,7 +138,7 @@ const startStream = (stream: Stream.Stream<StreamPart, ProviderError>, scope: Sc
     const partial: Array<string> = []
     const runner = Stream.runForEach(stream, (part) =>
       Effect.andThen(
-        part.type === "text-delta" ? Effect.sync(() => partial.push(part.delta)).pipe(Effect.andThen(Deferred.succeed(firstText, undefined))) : Effect.void,
+        part.type === "text-delta" ? Effect.sync(() => partial.push(part.delta)).pipe(Effect.andThen(Deferred.succeed(firstText, undefined))) : part.type === "tool-call" ? Deferred.succeed(firstText, undefined) : Effect.void,
         Queue.offer(queue, part)
       )).pipe(
         Effect.onExit((exit) => {

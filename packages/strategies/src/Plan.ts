@@ -38,7 +38,7 @@ export const makePlan = (
 
 /**
  * The stream form of a plan that only answers whole (vote, cascade, chain): the completion as `text-start`, one
- * `text-delta`, `text-end` and `finish`.
+ * `text-delta`, `text-end`, its tool calls as `tool-call` parts, and `finish` (with `object`).
  */
 export const streamOfCompletion = (completion: Effect.Effect<Completion, ProviderError>): Stream.Stream<StreamPart, ProviderError> =>
   Stream.unwrap(Effect.map(completion, (c): Stream.Stream<StreamPart> =>
@@ -46,5 +46,11 @@ export const streamOfCompletion = (completion: Effect.Effect<Completion, Provide
       { type: "text-start" },
       ...(c.text.length > 0 ? [{ type: "text-delta", delta: c.text } as const] : []),
       { type: "text-end" },
-      { type: "finish", finishReason: c.finishReason, usage: c.usage, provider: c.provider, model: c.model, timings: c.timings, ...(c.responseId !== undefined ? { responseId: c.responseId } : {}) }
+      ...(c.toolCalls ?? []).map((call): StreamPart => ({ type: "tool-call", id: call.id, name: call.name, arguments: call.arguments })),
+      {
+        type: "finish", finishReason: c.finishReason, usage: c.usage, provider: c.provider, model: c.model, timings: c.timings,
+        ...(c.responseId !== undefined ? { responseId: c.responseId } : {}),
+        ...(c.object !== undefined ? { object: c.object } : {}),
+        ...(c.reasoningSignature !== undefined ? { reasoningSignature: c.reasoningSignature } : {})
+      }
     ])))

@@ -1,9 +1,10 @@
 /**
  * `vote`: k answers (several steps, or one step sampled k times), normalised, majority wins; stops early once a
- * quorum agrees and cancels the rest; ties broken by weight. The result carries every member's answer and the
- * agreement ratio.
+ * quorum agrees and cancels the rest; ties broken by weight. Tool-call answers are compared by tool name and
+ * canonical arguments, structured answers by their parsed value, text by its normalised form. The result carries
+ * every member's answer and the agreement ratio.
  */
-import { allAttemptsFailed, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
+import { allAttemptsFailed, canonicalJson, readJson, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
 import { Cause, Deferred, Effect, Exit, Result, Scope } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
 import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
@@ -13,7 +14,10 @@ import { callUser } from "./UserCallback.ts"
 export interface VoteOptions {
   /** With a single step: how many times to sample it (default 3). With several steps each answers once. */
   readonly samples?: number
-  /** The key answers are compared by (default: `normalizeAnswer`). Use it to extract e.g. the final number. */
+  /**
+   * The key text answers are compared by (default: `normalizeAnswer`). Use it to extract e.g. the final number.
+   * Tool-call and structured (JSON) answers are compared by value, not through it (see `answerKey`).
+   */
   readonly normalize?: (text: string) => string
   /** Votes that end the vote early (default: a strict majority of the members). */
   readonly quorum?: number
@@ -54,6 +58,23 @@ export interface VotePlan extends Plan {
 /** Trim, lower-case, collapse white space and drop trailing punctuation. */
 export const normalizeAnswer = (text: string): string => text.trim().toLowerCase().replace(/\s+/g, " ").replace(/[.!。]+$/u, "")
 
+/**
+ * What an answer says, as a key two answers share exactly when they say the same thing:
+ * - tool calls: each call's name and canonical arguments (key order and call ids ignored), the calls in any order;
+ * - a structured answer (`object`, or JSON text when the request asked for JSON): its canonical JSON;
+ * - text: `normalize(text)`, as it is (so a text vote's key reads as the answer).
+ */
+export const answerKey = (completion: Completion, normalize: (text: string) => string = normalizeAnswer, request?: CompletionRequest): string => {
+  const calls = completion.toolCalls ?? []
+  if (calls.length > 0) return `tool-calls: ${calls.map((call) => `${call.name}(${canonicalJson(call.arguments)})`).sort().join(";")}`
+  if (completion.object !== undefined) return `json: ${canonicalJson(completion.object)}`
+  if (request?.responseFormat?.type === "json") {
+    const reading = readJson(completion.text)
+    if (reading.ok) return `json: ${canonicalJson(reading.value)}`
+  }
+  return normalize(completion.text)
+}
+
 /** Count the answers: the winning key by votes, then by weight, then by who answered first. */
 const tally = (members: ReadonlyArray<VoteMember>, weights: ReadonlyArray<number>) => {
   const counts = new Map<string, { votes: number; weight: number; first: number }>()
@@ -93,7 +114,7 @@ export const vote = (steps: ReadonlyArray<Step>, options: VoteOptions = {}): Vot
           const step = members[index]!.name
           if (Exit.isSuccess(exit)) {
             // A user's normalize that throws fails the vote at once, typed (it would otherwise die unseen here).
-            const key = callUser("the vote's normalize", () => normalize(exit.value.text), "string")
+            const key = callUser("the vote's normalize", () => answerKey(exit.value, normalize, request), "string")
             if (Result.isFailure(key)) return Deferred.fail(done, key.failure)
             ended.push({ index, step, outcome: "answered", answer: exit.value.text, key: key.success, completion: exit.value })
           } else {

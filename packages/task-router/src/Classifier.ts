@@ -4,7 +4,7 @@
  * that fired. Chat messages are classified by the last user message, with earlier turns as weaker context.
  */
 import { Effect } from "effect"
-import { invalidRequest, type Message, type ProviderError } from "@orch/provider"
+import { invalidRequest, messageText, type Message, type ProviderError } from "@orch/provider"
 import { baseScores, signals, textFeatures } from "./Signals.ts"
 import { taskTypes, type TaskType } from "./TaskType.ts"
 
@@ -70,15 +70,16 @@ const splitInput = (input: ClassifyInput): { readonly task: string; readonly con
   if (typeof input === "string") return { task: input, context: "" }
   let last = -1
   for (let i = input.length - 1; i >= 0; i--) {
-    if (input[i]?.role === "user" && (input[i]?.content.trim().length ?? 0) > 0) {
+    const m = input[i]
+    if (m?.role === "user" && messageText(m.content).trim().length > 0) {
       last = i
       break
     }
   }
   if (last < 0) return { task: "", context: "" }
-  const earlier = input.slice(Math.max(0, last - contextTurns), last).map((m) => m.content)
-  const system = input.filter((m, i) => m.role === "system" && i < Math.max(0, last - contextTurns)).map((m) => m.content)
-  return { task: input[last]?.content ?? "", context: [...system, ...earlier].join("\n") }
+  const earlier = input.slice(Math.max(0, last - contextTurns), last).map((m) => messageText(m.content))
+  const system = input.filter((m, i) => m.role === "system" && i < Math.max(0, last - contextTurns)).map((m) => messageText(m.content))
+  return { task: messageText(input[last]?.content), context: [...system, ...earlier].join("\n") }
 }
 
 const emptyInputIssue = (input: ClassifyInput): string =>

@@ -5,7 +5,7 @@
  * guarded: when it fails, is slow or answers nonsense, the default's answer stands.
  */
 import { Duration, Effect } from "effect"
-import type { LanguageModel, ProviderError } from "@orch/provider"
+import { messageText, type LanguageModel, type ProviderError } from "@orch/provider"
 import { boundedWindow, classify, type ClassifierOptions, type Classification, type ClassifyInput } from "./Classifier.ts"
 import { describeTaskType, parseTaskType, taskTypes, type TaskType } from "./TaskType.ts"
 
@@ -59,7 +59,7 @@ const cosine = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): number => {
 
 const taskText = (input: ClassifyInput): string => {
   if (typeof input === "string") return input
-  for (let i = input.length - 1; i >= 0; i--) if (input[i]?.role === "user") return input[i]?.content ?? ""
+  for (let i = input.length - 1; i >= 0; i--) if (input[i]?.role === "user") return messageText(input[i]?.content)
   return ""
 }
 

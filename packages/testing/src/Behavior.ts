@@ -84,8 +84,27 @@ export interface JsonBehavior {
   readonly headers?: Record<string, string>
 }
 
+/**
+ * A hand-written body sent as given (an SSE stream, NDJSON lines, a JSON text), for bodies in a service's documented
+ * shape that no recording has; optionally split at seeded random byte boundaries.
+ */
+export interface RawBehavior {
+  readonly kind: "raw"
+  /** Default 200. */
+  readonly status?: number
+  /** Default `text/event-stream` when the body starts with `data:` or `event:`, else `application/json`. */
+  readonly contentType?: string
+  readonly body: string
+  readonly headers?: Record<string, string>
+  readonly split?: SplitOptions
+  /** How the exchange ends after the body: cleanly (default), or a reset. */
+  readonly ending?: "end" | "reset"
+  /** Keep the connection open after the body until the client hangs up (a server still generating). */
+  readonly stallAfter?: boolean
+}
+
 /** What the server does with one request. */
-export type Behavior = SynthBehavior | ReplayBehavior | FaultBehavior | JsonBehavior
+export type Behavior = SynthBehavior | ReplayBehavior | FaultBehavior | JsonBehavior | RawBehavior
 
 /** A fixed behaviour, or one chosen from the recorded request. */
 export type BehaviorSource<Request> = Behavior | ((request: Request) => Behavior)
@@ -128,8 +147,12 @@ export const checkBehavior = (value: unknown): { readonly behavior: Behavior } |
         return { problem: "json.status must be an HTTP status" }
       }
       return { behavior: value as unknown as JsonBehavior }
+    case "raw":
+      if (typeof value.body !== "string") return { problem: "raw.body must be a string" }
+      if (!isSplit(value.split)) return { problem: "raw.split must be { seed: number, maxChunk?: number >= 1 }" }
+      return { behavior: value as unknown as RawBehavior }
     default:
-      return { problem: `unknown behaviour kind ${JSON.stringify(value.kind)}; expected synth, replay, fault or json` }
+      return { problem: `unknown behaviour kind ${JSON.stringify(value.kind)}; expected synth, replay, fault, json or raw` }
   }
 }
 
@@ -151,6 +174,8 @@ export const describeBehavior = (behavior: Behavior): string => {
       return `fault:${behavior.fault}`
     case "json":
       return `json:${behavior.status}`
+    case "raw":
+      return `raw:${behavior.status ?? 200}`
   }
 }
 

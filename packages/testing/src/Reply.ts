@@ -81,7 +81,7 @@ const jsonReply = (status: number, body: unknown, headers: Readonly<Record<strin
 
 /** The dialect used for error bodies of a route (list routes answer like the service they belong to). */
 const dialectOfRoute = (route: Route): Dialect =>
-  route._tag === "Generate" ? route.dialect : route.list === "openai-models" ? "openai" : "ollama-chat"
+  route._tag === "Generate" ? route.dialect : route.list === "openai-models" || route.list === "llamacpp-props" ? "openai" : "ollama-chat"
 
 const exchangeOf = (
   context: ReplyContext,
@@ -260,6 +260,15 @@ export const planReply = (context: ReplyContext, behavior: Behavior): Reply => {
       return synthReply(context, behavior)
     case "json":
       return jsonReply(behavior.status, behavior.body, behavior.headers)
+    case "raw": {
+      const body = bytes(behavior.body)
+      const contentType = behavior.contentType ?? (/^\s*(data|event):/.test(behavior.body) ? "text/event-stream; charset=utf-8" : "application/json")
+      return {
+        head: { status: behavior.status ?? 200, headers: { "content-type": contentType, ...(behavior.headers ?? {}) } },
+        pieces: (behavior.split === undefined ? [body] : splitBytes(body, behavior.split)).map((chunk) => ({ chunk, delayMs: 0 })),
+        ending: behavior.stallAfter === true ? "stall" : behavior.ending ?? "end"
+      }
+    }
     case "fault":
       return faultReply(context, behavior)
     case "replay":

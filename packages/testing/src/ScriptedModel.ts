@@ -17,6 +17,7 @@ import {
   type ProviderKind,
   requestText,
   type StreamPart,
+  type ToolCall,
   type Usage
 } from "@orch/provider"
 import { Clock, Effect, Stream } from "effect"
@@ -39,6 +40,8 @@ export interface ScriptStep {
   readonly failAfterTokens?: number
   /** The mean log-probability the completion reports. */
   readonly logprob?: number
+  /** Tool calls the answer makes: streamed as `tool-call` parts after the text, finish reason `tool-calls`. */
+  readonly toolCalls?: ReadonlyArray<ToolCall>
 }
 
 /** The script: one step per call (the last repeats), or a function of the call index and request. */
@@ -110,7 +113,7 @@ const tokensOf = (text: string): ReadonlyArray<string> => text.match(/\s*\S+\s*|
 
 /**
  * A `LanguageModel` that follows a script. Each call sleeps (on the Effect clock) to its first token, then between
- * tokens; streams emit `text-start`, one `text-delta` per token, `text-end` and `finish`. `calls` logs each call:
+ * tokens; streams emit `text-start`, one `text-delta` per token, `text-end`, the step's `tool-call` parts and `finish`. `calls` logs each call:
  * its request, start and end times, outcome (interrupted included) and the tokens emitted.
  */
 export const scriptedModel = (options: ScriptedModelOptions): ScriptedModel => {
@@ -134,7 +137,7 @@ export const scriptedModel = (options: ScriptedModelOptions): ScriptedModel => {
       const call: ScriptedCall = { index, mode, request, step, startedAtMs, outcome: "pending", tokensEmitted: 0 }
       calls.push(call)
       onStep?.(step)
-      const tokens = tokensOf(step.text ?? "ok")
+      const tokens = tokensOf(step.text ?? (step.toolCalls !== undefined && step.toolCalls.length > 0 ? "" : "ok"))
       const firstTokenMs = step.firstTokenMs ?? step.latencyMs ?? 0
       const perTokenMs = step.perTokenMs ?? 0
       const failAfter = step.fail === undefined ? undefined : Math.min(step.failAfterTokens ?? 0, tokens.length)
@@ -171,14 +174,17 @@ export const scriptedModel = (options: ScriptedModelOptions): ScriptedModel => {
           }
           const finish: StreamPart = {
             type: "finish",
-            finishReason: "stop",
+            finishReason: (step.toolCalls?.length ?? 0) > 0 ? "tool-calls" : "stop",
             usage,
             provider,
             model: name,
             timings: { totalMs: now - startedAtMs, ...(firstAt !== undefined ? { firstTokenMs: firstAt } : {}) }
           }
           return finish
-        })).pipe(Stream.prepend([{ type: "text-end" } satisfies StreamPart]))
+        })).pipe(Stream.prepend([
+          { type: "text-end" } satisfies StreamPart,
+          ...(step.toolCalls ?? []).map((c): StreamPart => ({ type: "tool-call", id: c.id, name: c.name, arguments: c.arguments }))
+        ]))
       const body = Stream.concat(deltas, tail)
       const parts = (emitted > 0 || step.fail === undefined ? Stream.prepend(body, [{ type: "text-start" } satisfies StreamPart]) : body)
       return parts.pipe(
@@ -199,11 +205,13 @@ export const scriptedModel = (options: ScriptedModelOptions): ScriptedModel => {
     generate: (request) =>
       Effect.gen(function*() {
         const text: Array<string> = []
+        const toolCalls: Array<ToolCall> = []
         let finish: Extract<StreamPart, { type: "finish" }> | undefined
         let step: ScriptStep = {}
         yield* Stream.runForEach(run("generate", request, (s) => (step = s)), (part) =>
           Effect.sync(() => {
             if (part.type === "text-delta") text.push(part.delta)
+            else if (part.type === "tool-call") toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
             else if (part.type === "finish") finish = part
           }))
         const done = finish!
@@ -214,7 +222,8 @@ export const scriptedModel = (options: ScriptedModelOptions): ScriptedModel => {
           provider: done.provider,
           model: done.model,
           timings: done.timings,
-          ...(step.logprob !== undefined ? { meanLogprob: step.logprob } : {})
+          ...(step.logprob !== undefined ? { meanLogprob: step.logprob } : {}),
+          ...(toolCalls.length > 0 ? { toolCalls } : {})
         }
         return completion
       })

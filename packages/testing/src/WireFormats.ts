@@ -37,7 +37,10 @@ export type ErrorKind = "rate-limit" | "server-500" | "server-502" | "server-503
 /** The route of a path (and method), or undefined for an unknown one. */
 export type Route =
   | { readonly _tag: "Generate"; readonly dialect: Dialect }
-  | { readonly _tag: "List"; readonly list: "ollama-tags" | "ollama-ps" | "openai-models" | "ollama-version" }
+  | { readonly _tag: "List"; readonly list: ListRoute }
+
+/** The routes that describe a server rather than generate. */
+export type ListRoute = "ollama-tags" | "ollama-ps" | "openai-models" | "ollama-version" | "ollama-show" | "llamacpp-props"
 
 /** Resolves a request to a route; the query string is ignored. */
 export const routeOf = (method: string, path: string): Route | undefined => {
@@ -47,12 +50,14 @@ export const routeOf = (method: string, path: string): Route | undefined => {
     if (pathname === "/v1/messages") return { _tag: "Generate", dialect: "anthropic" }
     if (pathname === "/api/chat") return { _tag: "Generate", dialect: "ollama-chat" }
     if (pathname === "/api/generate") return { _tag: "Generate", dialect: "ollama-generate" }
+    if (pathname === "/api/show") return { _tag: "List", list: "ollama-show" }
   }
   if (method === "GET") {
     if (pathname === "/api/tags") return { _tag: "List", list: "ollama-tags" }
     if (pathname === "/api/ps") return { _tag: "List", list: "ollama-ps" }
     if (pathname === "/v1/models" || pathname === "/models") return { _tag: "List", list: "openai-models" }
     if (pathname === "/api/version") return { _tag: "List", list: "ollama-version" }
+    if (pathname === "/props") return { _tag: "List", list: "llamacpp-props" }
   }
   return undefined
 }
@@ -404,7 +409,7 @@ export const htmlBadGateway =
 
 /** Model lists: what the list routes answer for a set of model names (the first `loaded` ones count as loaded). */
 export const listBody = (
-  list: "ollama-tags" | "ollama-ps" | "openai-models" | "ollama-version",
+  list: ListRoute,
   models: ReadonlyArray<string>,
   loaded: ReadonlyArray<string>
 ): unknown => {
@@ -445,5 +450,18 @@ export const listBody = (
       return { object: "list", data: models.map((id) => ({ id, object: "model", created: createdSeconds, owned_by: "library" })) }
     case "ollama-version":
       return { version: "0.6.4" }
+    case "ollama-show":
+      // As `POST /api/show` answers (abridged): the architecture's trained context length in model_info.
+      return {
+        modelfile: "",
+        parameters: "",
+        template: "{{ .Prompt }}",
+        details: details(models[0] ?? "model"),
+        model_info: { "general.architecture": "llama", "llama.context_length": 131072 },
+        capabilities: ["completion"]
+      }
+    case "llamacpp-props":
+      // As a llama.cpp server's `GET /props` answers (abridged): the context of each slot.
+      return { default_generation_settings: { n_ctx: 4096, params: {} }, total_slots: 1, model_path: models[0] ?? "model.gguf" }
   }
 }

@@ -14,7 +14,7 @@ import type { Reply } from "./Reply.ts"
 import { routeOf } from "./WireFormats.ts"
 
 export { faults, isFault } from "./Behavior.ts"
-export type { Behavior, FaultBehavior, Fault, JsonBehavior, ReplayBehavior, SynthBehavior } from "./Behavior.ts"
+export type { Behavior, FaultBehavior, Fault, JsonBehavior, RawBehavior, ReplayBehavior, SynthBehavior } from "./Behavior.ts"
 export type { SplitOptions } from "./Chunking.ts"
 export { splitBytes } from "./Chunking.ts"
 export { fixturePath, loadFixture } from "./Fixtures.ts"

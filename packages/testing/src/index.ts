@@ -5,4 +5,5 @@
  */
 export * from "./SharedData.ts"
 export * from "./ScriptedModel.ts"
+export * from "./ScriptedProvider.ts"
 export * from "./WireServer.ts"

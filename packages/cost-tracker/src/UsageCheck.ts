@@ -1,0 +1,98 @@
+/**
+ * Usage a server reports is untrusted input. Before it is priced, every count is checked: a negative, fractional,
+ * non-finite or absurd count (above `maxBillableTokens`) is never priced as given, since it would lower the spend,
+ * make it Infinity or make the ledger unreadable. Such a count is replaced by the bound the call was reserved at (or
+ * an estimate), and the record is flagged. Parts that exceed the whole (more cached tokens than input tokens) raise
+ * the whole. Usage that is merely large (output above `maxTokens`) is charged as the service billed it, and flagged.
+ */
+import type { Usage } from "@orch/provider"
+
+/**
+ * The most tokens one call can be billed for, per kind: 100 million. The largest context window offered (10 million
+ * tokens) and the largest `maxTokens` a request may ask (10 million) are ten times below it, so no honest report
+ * passes it; and 100 million tokens at the dearest per-token price listed anywhere ($600 per million) is 6e13
+ * nano-dollars, far inside the integers a double holds exactly (9e15), so no sum of a ledger loses precision.
+ */
+export const maxBillableTokens = 100_000_000
+
+/** Why a record's usage deserves a look. */
+export const usageFlags = [
+  /** A reported count was negative, not a number, infinite or above `maxBillableTokens`: replaced by the reserved bound. */
+  "invalid-count",
+  /** Cached or cache-write tokens exceeded the input tokens they are part of: the input was raised to hold them. */
+  "inconsistent-counts",
+  /** More output than the request's `maxTokens`: charged as the service billed it. */
+  "above-max-tokens",
+  /** The real cost passed the reservation (the service billed more than the worst case allowed for). */
+  "above-reservation",
+  /** A stored row that could not be read as written (from an older version): its readable fields were kept. */
+  "unreadable-row"
+] as const
+
+/** One of `usageFlags`. */
+export type UsageFlag = (typeof usageFlags)[number]
+
+/** Usage after checking: whole, bounded counts and what was wrong with the report. */
+export interface CheckedUsage {
+  readonly inputTokens: number
+  readonly cachedInputTokens: number
+  readonly cacheWriteInputTokens: number
+  readonly cacheWriteLongInputTokens: number
+  readonly outputTokens: number
+  readonly estimated: boolean
+  readonly flags: ReadonlyArray<UsageFlag>
+}
+
+/** What replaces an invalid count: the reservation's bound, or an estimate. */
+export interface UsageFallback {
+  readonly inputTokens: number
+  readonly outputTokens: number
+}
+
+/** Whether a value is a count a service could have billed: a finite number from 0 to `maxBillableTokens`. */
+export const isBillableCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= maxBillableTokens
+
+/**
+ * Check a usage report. `fallback` is asked only when a count is invalid. Optional counts that are absent are 0;
+ * fractional counts are rounded up (services bill whole tokens). The result always prices to a finite,
+ * non-negative integer.
+ */
+export const checkUsage = (usage: Usage, fallback: () => UsageFallback): CheckedUsage => {
+  const flags = new Set<UsageFlag>()
+  let replacement: UsageFallback | undefined
+  const fallbackOf = (): UsageFallback => (replacement ??= fallback())
+  const required = (value: unknown, kind: keyof UsageFallback): number => {
+    if (isBillableCount(value)) return Math.ceil(value)
+    flags.add("invalid-count")
+    return Math.min(maxBillableTokens, Math.max(0, Math.ceil(fallbackOf()[kind])))
+  }
+  const optional = (value: unknown): number | undefined => {
+    if (value === undefined) return 0
+    if (isBillableCount(value)) return Math.ceil(value)
+    flags.add("invalid-count")
+    return undefined
+  }
+  let inputTokens = required(usage.inputTokens, "inputTokens")
+  const outputTokens = required(usage.outputTokens, "outputTokens")
+  // An invalid cached count is dropped (priced as uncached input: dearer); invalid cache writes are taken to be
+  // all the uncached input at the dearest write rate.
+  const cachedInputTokens = optional(usage.cachedInputTokens) ?? 0
+  const reportedWrite = optional(usage.cacheWriteInputTokens)
+  const reportedWriteLong = optional(usage.cacheWriteLongInputTokens)
+  let cacheWriteInputTokens = reportedWrite ?? Math.max(0, inputTokens - cachedInputTokens)
+  const cacheWriteLongInputTokens = reportedWriteLong ?? cacheWriteInputTokens
+  if (cacheWriteLongInputTokens > cacheWriteInputTokens) {
+    cacheWriteInputTokens = cacheWriteLongInputTokens
+    flags.add("inconsistent-counts")
+  }
+  if (cachedInputTokens + cacheWriteInputTokens > inputTokens) {
+    inputTokens = cachedInputTokens + cacheWriteInputTokens
+    flags.add("inconsistent-counts")
+  }
+  return {
+    inputTokens, cachedInputTokens, cacheWriteInputTokens, cacheWriteLongInputTokens, outputTokens,
+    estimated: usage.estimated !== false || flags.has("invalid-count"),
+    flags: [...flags]
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The one error mapper of the OpenAI chat wire: whatever the `openai` client throws, or a body says, as a
+ * `ProviderError`. HTTP statuses and in-band errors (an `error` object in a 200 body or SSE event, vLLM's flat
+ * `{"object":"error"}`) go through the contract's one table; transport failures are Unavailable, the backstop is
+ * Timeout, a user abort is Cancelled, unparsable data is MalformedResponse. Messages are short and scrubbed of every
+ * secret of the endpoint (key, header values, URL credentials) before they are cut.
+ */
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai"
+import {
+  cancelled,
+  errorFromHttp,
+  errorFromInBand,
+  isProviderError,
+  providerError,
+  redact,
+  type ErrorContext,
+  type ProviderError
+} from "@orch/provider"
+
+/** What the mapping needs to know of the call that failed. */
+export interface FailureScope {
+  readonly provider: string
+  readonly model: string
+  readonly secrets: ReadonlyArray<string>
+  /** The backstop timeout, reported when it fires. */
+  readonly timeoutMs: number
+  /** Now, from `Clock`, for Retry-After dates. */
+  readonly nowMs: number
+}
+
+const contextOf = (scope: FailureScope): ErrorContext => ({ provider: scope.provider, model: scope.model })
+
+const record = (u: unknown): Record<string, unknown> | undefined => (typeof u === "object" && u !== null ? (u as Record<string, unknown>) : undefined)
+
+/** The network cause of an error (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), without addresses or long text. */
+export const networkCause = (error: unknown): string | undefined => {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    const code = record(current)?.code
+    if (typeof code === "string" && /^[A-Z_]{3,}$/.test(code)) return code
+    const errors = record(current)?.errors
+    if (Array.isArray(errors)) {
+      const inner = errors.map(networkCause).find((c) => c !== undefined)
+      if (inner !== undefined) return inner
+    }
+    current = record(current)?.cause
+  }
+  return undefined
+}
+
+const isAbort = (error: unknown): boolean => error instanceof APIUserAbortError || record(error)?.name === "AbortError"
+
+/** The body of an `APIError` as text: the client keeps parsed JSON in `error`, plain text in the message. */
+const bodyOf = (error: APIError): string => {
+  const parsed: unknown = error.error
+  if (parsed !== undefined && parsed !== null) return typeof parsed === "string" ? parsed : JSON.stringify({ error: parsed })
+  const message = error.message
+  return error.status !== undefined && message.startsWith(`${error.status} `) ? message.slice(`${error.status} `.length) : message
+}
+
+/** An error a service put in a 200 body or event, through the contract's table. */
+export const inBandError = (error: unknown, scope: FailureScope): ProviderError =>
+  errorFromInBand({ error, model: scope.model, nowMs: scope.nowMs, secrets: scope.secrets }, contextOf(scope))
+
+/** The error object inside a 200 body or chunk, if it carries one: `{"error":{…}}` or vLLM's flat `{"object":"error",…}`. */
+export const inBandErrorOf = (body: unknown): unknown => {
+  const value = record(body)
+  if (value === undefined) return undefined
+  if (value.error !== undefined && value.error !== null) return value
+  if (value.object === "error") return value
+  return undefined
+}
+
+/** Map anything the `openai` client threw to a `ProviderError` (see the module comment). */
+export const errorFromSdk = (error: unknown, scope: FailureScope): ProviderError => {
+  if (isProviderError(error)) return error
+  if (isAbort(error)) return cancelled(contextOf(scope))
+  if (error instanceof APIConnectionTimeoutError) {
+    return providerError({ _tag: "Timeout", phase: "total", afterMs: scope.timeoutMs }, `No answer within the backstop timeout of ${scope.timeoutMs} ms`, contextOf(scope))
+  }
+  if (error instanceof APIError && !(error instanceof APIConnectionError)) {
+    if (error.status === undefined) return inBandError(error.error ?? { error: { message: error.message } }, scope)
+    return errorFromHttp({ status: error.status, body: bodyOf(error), headers: error.headers ?? null, model: scope.model, nowMs: scope.nowMs }, contextOf(scope), scope.secrets)
+  }
+  if (error instanceof SyntaxError) {
+    return providerError({ _tag: "MalformedResponse" }, "The service sent data that is not valid JSON", contextOf(scope))
+  }
+  const cause = networkCause(error)
+  const name = error instanceof Error ? error.name : typeof error
+  const detail = redact(cause ?? name, scope.secrets).slice(0, 80)
+  return providerError(cause !== undefined ? { _tag: "Unavailable", cause } : { _tag: "Unavailable" }, `The service could not be reached or broke off (${detail})`, contextOf(scope))
+}

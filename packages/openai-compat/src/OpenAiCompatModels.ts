@@ -1,0 +1,53 @@
+/**
+ * What an OpenAI-compatible server says about its models, read with bounded calls: `GET /models` (ids, and the
+ * context window where the server states it: vLLM and SGLang `max_model_len`, a llama.cpp server's `meta.n_ctx`,
+ * gateways' `context_length`), and a llama.cpp server's `GET /props` (the context of each slot). A model whose id is
+ * a file path (a llama.cpp server started without `--alias`) gets a short callable name; the path is still sent.
+ */
+import { Effect } from "effect"
+import type { ProviderError } from "@orch/provider"
+import type { OpenAiCompatClient } from "./OpenAiCompatClient.ts"
+
+/** One model as a server lists it. */
+export interface ServerModel {
+  /** The name to call it by: the server's id, or the file name of a path-like id. */
+  readonly name: string
+  /** The id as the server knows it (sent on the wire). */
+  readonly serverId: string
+  readonly contextWindow?: number
+}
+
+type Json = Record<string, unknown>
+const record = (u: unknown): Json | undefined => (typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Json) : undefined)
+const positive = (u: unknown): number | undefined => (typeof u === "number" && Number.isSafeInteger(u) && u > 0 ? u : undefined)
+
+/** A short name for an id that is a file path (`/models/Qwen2.5-0.5B-Q4_K_M.gguf` → `Qwen2.5-0.5B-Q4_K_M`); other ids as they are. */
+export const callableName = (id: string): string => {
+  if (!/[\\/]/.test(id) || !/\.gguf$|^[A-Za-z]:[\\/]|^[/~.]/i.test(id)) return id
+  const file = id.split(/[\\/]/).filter((part) => part.length > 0).pop() ?? id
+  return file.replace(/\.gguf$/i, "")
+}
+
+/** The context window a `/models` entry states. */
+const windowOf = (entry: Json): number | undefined =>
+  positive(entry.max_model_len) ?? positive(record(entry.meta)?.n_ctx) ?? positive(entry.context_length) ?? positive(entry.context_window)
+
+/** The models a server lists at `GET /models`, bounded by the probe timeout. */
+export const listServerModels = (client: OpenAiCompatClient): Effect.Effect<ReadonlyArray<ServerModel>, ProviderError> =>
+  Effect.map(client.getJson("models"), (body) => {
+    const data = record(body)?.data
+    if (!Array.isArray(data)) return []
+    return data.flatMap((item): ReadonlyArray<ServerModel> => {
+      const entry = record(item)
+      if (entry === undefined || typeof entry.id !== "string" || entry.id.trim() === "") return []
+      const contextWindow = windowOf(entry)
+      return [{ name: callableName(entry.id), serverId: entry.id, ...(contextWindow !== undefined ? { contextWindow } : {}) }]
+    })
+  })
+
+/** A llama.cpp server's context per slot from `GET /props`, or undefined when the server has no such route. Never fails. */
+export const llamaServerContextWindow = (client: OpenAiCompatClient): Effect.Effect<number | undefined> =>
+  client.getJson("/props").pipe(
+    Effect.map((body) => positive(record(record(body)?.default_generation_settings)?.n_ctx) ?? positive(record(body)?.n_ctx)),
+    Effect.orElseSucceed(() => undefined)
+  )

@@ -1,0 +1,160 @@
+/**
+ * The one response mapping of the OpenAI chat wire: a JSON completion or an SSE chunk as the contract's
+ * `WireEvent`s. Reads every shape the servers send: `content` as a string or a list of parts (Mistral's
+ * `thinking` and `text` parts), reasoning in `reasoning_content` (DeepSeek, vLLM before 0.11) or `reasoning` (vLLM
+ * since 0.11, Groq, Ollama's `/v1`), `refusal`, per-token `logprobs.content`, usage with cached and reasoning
+ * tokens, errors in the body. A frame of any other shape is MalformedResponse, never a shorter answer.
+ */
+import { providerError, type FinishReason, type ProviderError, type ReportedUsage, type TokenLogprob, type WireEvent } from "@orch/provider"
+import { Result } from "effect"
+import { inBandError, inBandErrorOf, type FailureScope } from "./OpenAiCompatError.ts"
+
+type Json = Record<string, unknown>
+const record = (u: unknown): Json | undefined => (typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Json) : undefined)
+const text = (u: unknown): string | undefined => (typeof u === "string" && u.length > 0 ? u : undefined)
+
+/** A `finish_reason` in the shared vocabulary. */
+export const finishReasonOf = (reason: unknown): FinishReason | undefined => {
+  switch (reason) {
+    case null:
+    case undefined:
+      return undefined
+    case "stop":
+    case "eos":
+    case "end_turn":
+      return "stop"
+    case "length":
+    case "model_length":
+      return "length"
+    case "content_filter":
+      return "content-filter"
+    case "tool_calls":
+    case "function_call":
+      return "tool-calls"
+    default:
+      return "other"
+  }
+}
+
+/** The usage a body reports, unchecked (the contract checks it). */
+export const usageOf = (usage: unknown): ReportedUsage | undefined => {
+  const u = record(usage)
+  if (u === undefined) return undefined
+  const prompt = record(u.prompt_tokens_details)
+  const completion = record(u.completion_tokens_details)
+  return {
+    inputTokens: u.prompt_tokens as number | undefined,
+    outputTokens: u.completion_tokens as number | undefined,
+    cachedInputTokens: prompt?.cached_tokens as number | undefined,
+    cacheWriteInputTokens: prompt?.cache_write_tokens as number | undefined,
+    reasoningTokens: completion?.reasoning_tokens as number | undefined
+  }
+}
+
+/** The text of a thinking part: a string, or a list of text parts. */
+const thinkingText = (value: unknown): string => {
+  if (typeof value === "string") return value
+  if (Array.isArray(value)) return value.map((part) => (typeof part === "string" ? part : (text(record(part)?.text) ?? ""))).join("")
+  return ""
+}
+
+/** The events of a message or delta's `content`: a string, or a list of parts. */
+const contentEvents = (content: unknown): ReadonlyArray<WireEvent> | undefined => {
+  if (content === null || content === undefined) return []
+  if (typeof content === "string") return content.length > 0 ? [{ _tag: "text", text: content }] : []
+  if (!Array.isArray(content)) return undefined
+  const events: Array<WireEvent> = []
+  for (const part of content) {
+    if (typeof part === "string") {
+      if (part.length > 0) events.push({ _tag: "text", text: part })
+      continue
+    }
+    const p = record(part)
+    if (p === undefined) return undefined
+    if (p.type === "thinking" || p.type === "reasoning") {
+      const thought = thinkingText(p.thinking ?? p.reasoning ?? p.text)
+      if (thought.length > 0) events.push({ _tag: "reasoning", text: thought })
+    } else if (typeof p.text === "string") {
+      if (p.text.length > 0) events.push({ _tag: "text", text: p.text })
+    }
+  }
+  return events
+}
+
+const logprobEvents = (logprobs: unknown): ReadonlyArray<WireEvent> => {
+  const content = record(logprobs)?.content
+  if (!Array.isArray(content)) return []
+  const values: Array<TokenLogprob> = []
+  for (const entry of content) {
+    const e = record(entry)
+    if (e !== undefined && typeof e.logprob === "number") values.push({ token: typeof e.token === "string" ? e.token : "", logprob: e.logprob })
+  }
+  return values.length > 0 ? [{ _tag: "logprobs", values }] : []
+}
+
+/** The events of a message (a JSON completion) or a delta (a chunk). */
+const messageEvents = (message: Json): ReadonlyArray<WireEvent> | undefined => {
+  const events: Array<WireEvent> = []
+  const reasoning = text(message.reasoning_content) ?? text(message.reasoning)
+  if (reasoning !== undefined) events.push({ _tag: "reasoning", text: reasoning })
+  const content = contentEvents(message.content)
+  if (content === undefined) return undefined
+  events.push(...content)
+  const refusal = text(message.refusal)
+  if (refusal !== undefined) events.push({ _tag: "refusal", text: refusal })
+  return events
+}
+
+const malformed = (scope: FailureScope, what: string): ProviderError =>
+  providerError({ _tag: "MalformedResponse" }, `The service sent ${what}`, { provider: scope.provider, model: scope.model })
+
+const metadataOf = (body: Json) => ({
+  ...(typeof body.model === "string" && body.model !== "" ? { model: body.model } : {}),
+  ...(typeof body.id === "string" && body.id !== "" ? { responseId: body.id } : {})
+})
+
+/** The events of a whole JSON completion, or the error it carries. */
+export const completionEvents = (body: unknown, scope: FailureScope): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
+  const error = inBandErrorOf(body)
+  if (error !== undefined) return Result.fail(inBandError(error, scope))
+  const root = record(body)
+  const choice = Array.isArray(root?.choices) ? record(root.choices[0]) : undefined
+  const message = record(choice?.message)
+  if (root === undefined || choice === undefined || message === undefined) return Result.fail(malformed(scope, "a completion without a message"))
+  const events = messageEvents(message)
+  if (events === undefined) return Result.fail(malformed(scope, "message content of an unknown shape"))
+  const finishReason = finishReasonOf(choice.finish_reason) ?? "other"
+  const usage = usageOf(root.usage)
+  return Result.succeed([
+    { _tag: "metadata", ...metadataOf(root) },
+    ...events,
+    ...logprobEvents(choice.logprobs),
+    { _tag: "finish", finishReason, ...(usage !== undefined ? { usage } : {}) }
+  ])
+}
+
+/** The events of one SSE chunk, or the error it carries. */
+export const chunkEvents = (chunk: unknown, scope: FailureScope): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
+  const error = inBandErrorOf(chunk)
+  if (error !== undefined) return Result.fail(inBandError(error, scope))
+  const root = record(chunk)
+  if (root === undefined) return Result.fail(malformed(scope, "a stream event that is not an object"))
+  if (root.choices !== undefined && !Array.isArray(root.choices)) return Result.fail(malformed(scope, "a stream event whose choices are not a list"))
+  const events: Array<WireEvent> = [{ _tag: "metadata", ...metadataOf(root) }]
+  const choices = (root.choices ?? []) as ReadonlyArray<unknown>
+  let finish: FinishReason | undefined
+  for (const item of choices) {
+    const choice = record(item)
+    if (choice === undefined) return Result.fail(malformed(scope, "a stream choice that is not an object"))
+    if ((choice.index ?? 0) !== 0) continue
+    const delta = record(choice.delta) ?? {}
+    const parts = messageEvents(delta)
+    if (parts === undefined) return Result.fail(malformed(scope, "delta content of an unknown shape"))
+    events.push(...parts, ...logprobEvents(choice.logprobs))
+    finish = finishReasonOf(choice.finish_reason) ?? finish
+  }
+  const usage = usageOf(root.usage)
+  if (usage !== undefined) events.push({ _tag: "metadata", usage })
+  if (finish !== undefined) events.push({ _tag: "finish", finishReason: finish })
+  return Result.succeed(events)
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Result, Stream } from "effect"
+import {
+  collectStream,
+  makeLanguageModel,
+  makeThinkSplitter,
+  providerError,
+  type CompletionRequest,
+  type ProviderError,
+  type StreamPart,
+  type WireEvent,
+  type WireModel
+} from "../src/index.ts"
+
+const wire = (events: ReadonlyArray<WireEvent>, failure?: ProviderError, extra: Partial<WireModel> = {}) => {
+  const sent: Array<CompletionRequest> = []
+  const model = makeLanguageModel({
+    provider: "fake",
+    name: "m",
+    kind: "local",
+    spanPrefix: "FakeLanguageModel",
+    stream: (request) => {
+      sent.push(request)
+      const body = Stream.fromIterable(events)
+      return failure === undefined ? body : Stream.concat(body, Stream.fail(failure))
+    },
+    ...extra
+  })
+  return { model, sent }
+}
+
+const run = <A>(effect: Effect.Effect<A, ProviderError>) => Effect.runPromise(Effect.result(effect))
+const failure = <A>(result: Result.Result<A, ProviderError>): ProviderError => {
+  if (Result.isSuccess(result)) throw new Error(`expected a failure, got ${JSON.stringify(result.success)}`)
+  return result.failure
+}
+const success = <A>(result: Result.Result<A, ProviderError>): A => {
+  if (Result.isFailure(result)) throw new Error(`expected success, got ${result.failure.toString()}`)
+  return result.success
+}
+const overloaded = providerError({ _tag: "Overloaded" }, "Overloaded", { provider: "fake", model: "m" })
+
+describe("makeLanguageModel", () => {
+  it("assembles text, reasoning and the finish, estimating usage the service did not report", async () => {
+    const { model } = wire([{ _tag: "start", model: "m-1" }, { _tag: "reasoning", text: "hmm" }, { _tag: "text", text: "Hi" }, { _tag: "text", text: " there" }, { _tag: "finish", finishReason: "stop" }])
+    const completion = success(await run(model.generate({ prompt: "say hi please" })))
+    expect(completion).toMatchObject({ text: "Hi there", reasoning: "hmm", finishReason: "stop", model: "m-1", provider: "fake" })
+    expect(completion.usage.estimated).toBe(true)
+    expect(completion.usage.inputTokens).toBeGreaterThan(0)
+  })
+
+  it("distrusts reported usage that is negative, fractional or not a number", async () => {
+    const { model } = wire([{ _tag: "text", text: "ok" }, { _tag: "finish", finishReason: "stop", usage: { inputTokens: -5, outputTokens: 1.5 } }])
+    const completion = success(await run(model.generate({ prompt: "x" })))
+    expect(completion.usage.estimated).toBe(true)
+    expect(completion.usage.inputTokens).toBeGreaterThanOrEqual(0)
+  })
+
+  it("an in-band error before any text keeps its reason; after text it is StreamInterrupted with the text", async () => {
+    const before = failure(await run(collectStream(wire([{ _tag: "start" }], overloaded).model.stream({ prompt: "x" }))))
+    expect(before.reason._tag).toBe("Overloaded")
+    const after = failure(await run(collectStream(wire([{ _tag: "text", text: "partial" }], overloaded).model.stream({ prompt: "x" }))))
+    expect(after.reason).toMatchObject({ _tag: "StreamInterrupted", partialText: "partial", upstreamType: "Overloaded" })
+  })
+
+  it("fails a second message start inside one answer, before and after text", async () => {
+    const early = failure(await run(wire([{ _tag: "start" }, { _tag: "start" }, { _tag: "text", text: "a" }, { _tag: "finish", finishReason: "stop" }]).model.generate({ prompt: "x" })))
+    expect(early.reason._tag).toBe("MalformedResponse")
+    const late = failure(await run(wire([{ _tag: "start" }, { _tag: "text", text: "a" }, { _tag: "start" }, { _tag: "text", text: "b" }, { _tag: "finish", finishReason: "stop" }]).model.generate({ prompt: "x" })))
+    expect(late.reason).toMatchObject({ _tag: "StreamInterrupted", partialText: "a" })
+  })
+
+  it("a refusal is a content-filter finish with the refusal's text", async () => {
+    const { model } = wire([{ _tag: "refusal", text: "I can't help with that." }, { _tag: "finish", finishReason: "stop" }])
+    const completion = success(await run(model.generate({ prompt: "x" })))
+    expect(completion).toMatchObject({ text: "I can't help with that.", finishReason: "content-filter" })
+  })
+
+  it("carries log-probabilities: the mean always, per token when asked", async () => {
+    const events: ReadonlyArray<WireEvent> = [
+      { _tag: "text", text: "a" }, { _tag: "logprobs", values: [{ token: "a", logprob: -1 }] },
+      { _tag: "text", text: "b" }, { _tag: "logprobs", values: [{ token: "b", logprob: -3 }] },
+      { _tag: "finish", finishReason: "stop" }
+    ]
+    const parts = success(await run(Stream.runCollect(wire(events).model.stream({ prompt: "x" }))))
+    const finish = parts[parts.length - 1] as Extract<StreamPart, { type: "finish" }>
+    expect(finish.meanLogprob).toBe(-2)
+    expect(finish.logprobs).toBeUndefined()
+    const asked = success(await run(wire(events).model.generate({ prompt: "x", logprobs: true })))
+    expect(asked.meanLogprob).toBe(-2)
+    expect(asked.logprobs).toEqual([{ token: "a", logprob: -1 }, { token: "b", logprob: -3 }])
+  })
+
+  it("refuses a request that cannot fit a known context window before sending it", async () => {
+    const { model, sent } = wire([{ _tag: "finish", finishReason: "stop" }], undefined, { contextWindow: () => 100 })
+    const error = failure(await run(model.generate({ prompt: "word ".repeat(200) })))
+    expect(error.reason).toEqual({ _tag: "ContextLengthExceeded", limit: 100 })
+    expect(sent).toHaveLength(0)
+    const maxed = failure(await run(model.generate({ prompt: "hi", maxTokens: 101 })))
+    expect(maxed.reason._tag).toBe("ContextLengthExceeded")
+    success(await run(model.generate({ prompt: "hi", maxTokens: 50 })))
+    expect(sent).toHaveLength(1)
+  })
+
+  it("an answer without its terminator is StreamInterrupted with the text so far", async () => {
+    const error = failure(await run(wire([{ _tag: "text", text: "cut" }]).model.generate({ prompt: "x" })))
+    expect(error.reason).toMatchObject({ _tag: "StreamInterrupted", partialText: "cut" })
+  })
+
+  it("validates once and names the model in InvalidRequest", async () => {
+    const { model, sent } = wire([{ _tag: "finish", finishReason: "stop" }])
+    const error = failure(await run(model.generate({ prompt: "  " })))
+    expect(error).toMatchObject({ provider: "fake", model: "m" })
+    expect(error.reason._tag).toBe("InvalidRequest")
+    expect(sent).toHaveLength(0)
+  })
+})
+
+describe("<think> at the start of an answer", () => {
+  const answer = "  <think>Let me think.\nOK</think>\n\nThe answer is <think>4</think>."
+  const cut = (text: string, seed: number): ReadonlyArray<string> => {
+    const pieces: Array<string> = []
+    let state = seed
+    let at = 0
+    while (at < text.length) {
+      state = (state * 1103515245 + 12345) % 2147483648
+      const size = 1 + (state % 5)
+      pieces.push(text.slice(at, at + size))
+      at += size
+    }
+    return pieces
+  }
+
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`is reasoning, the rest is text, wherever the deltas are cut (seed ${seed})`, async () => {
+      const events: Array<WireEvent> = cut(answer, seed).map((text) => ({ _tag: "text", text }))
+      const completion = success(await run(wire([...events, { _tag: "finish", finishReason: "stop" }]).model.generate({ prompt: "x" })))
+      expect(completion.reasoning).toBe("Let me think.\nOK")
+      expect(completion.text).toBe("The answer is <think>4</think>.")
+    })
+  }
+
+  it("can be turned off", async () => {
+    const completion = success(await run(wire([{ _tag: "text", text: "<think>x</think>y" }, { _tag: "finish", finishReason: "stop" }], undefined, { thinkTags: false }).model.generate({ prompt: "x" })))
+    expect(completion.text).toBe("<think>x</think>y")
+  })
+
+  it("text that only starts like a tag stays text", () => {
+    const splitter = makeThinkSplitter()
+    expect([...splitter.push("<thi"), ...splitter.push("s is text"), ...splitter.end()]).toEqual([{ kind: "text", text: "<this is text" }])
+    const short = makeThinkSplitter()
+    expect([...short.push("<th"), ...short.end()]).toEqual([{ kind: "text", text: "<th" }])
+  })
+})

@@ -1,0 +1,138 @@
+/**
+ * Plain HTTP for the Ollama native API, with `fetch` (replaceable) and nothing that prints: a JSON call bounded by a
+ * timeout, and an NDJSON stream whose every line must parse (an unparsable line is MalformedResponse, never a
+ * dropped line). HTTP errors go through the contract's table; transport failures are Unavailable; a cancelled call
+ * aborts its own request. Messages are scrubbed of the endpoint's secrets (header values, URL credentials).
+ */
+import { Clock, Effect, Stream } from "effect"
+import { cancelled, errorFromHttp, providerError, redact, type ErrorContext, type ProviderError } from "@orch/provider"
+
+/** How to reach a server: where, with which headers, through which fetch, and what must never be printed. */
+export interface HttpEndpoint {
+  /** The server root without credentials, e.g. `http://127.0.0.1:11434`. */
+  readonly baseUrl: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly fetch: typeof globalThis.fetch
+  readonly secrets: ReadonlyArray<string>
+  /** The backend name, for errors. */
+  readonly backend: string
+}
+
+const record = (u: unknown): Record<string, unknown> | undefined => (typeof u === "object" && u !== null ? (u as Record<string, unknown>) : undefined)
+
+/** The network cause of a failed fetch (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), without addresses. */
+const networkCause = (error: unknown): string | undefined => {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    const code = record(current)?.code
+    if (typeof code === "string" && /^[A-Z_]{3,}$/.test(code)) return code
+    const errors = record(current)?.errors
+    if (Array.isArray(errors)) {
+      const inner = errors.map(networkCause).find((c) => c !== undefined)
+      if (inner !== undefined) return inner
+    }
+    current = record(current)?.cause
+  }
+  return undefined
+}
+
+const isAbort = (error: unknown): boolean => {
+  const name = record(error)?.name
+  return name === "AbortError"
+}
+
+/** A transport failure as a `ProviderError`. */
+const transportError = (error: unknown, endpoint: HttpEndpoint, context: ErrorContext, timeoutMs?: number): ProviderError => {
+  if (record(error)?.name === "TimeoutError" && timeoutMs !== undefined) {
+    return providerError({ _tag: "Timeout", phase: "total", afterMs: timeoutMs }, `${endpoint.backend} at ${endpoint.baseUrl} did not answer within ${timeoutMs} ms`, context)
+  }
+  if (isAbort(error)) return cancelled(context)
+  const cause = networkCause(error)
+  const name = error instanceof Error ? error.name : typeof error
+  return providerError(cause !== undefined ? { _tag: "Unavailable", cause } : { _tag: "Unavailable" }, `${endpoint.backend} at ${endpoint.baseUrl} could not be reached or broke off (${redact(cause ?? name, endpoint.secrets).slice(0, 80)})`, context)
+}
+
+/** The response of a request, or the mapped error of a failed one (a non-2xx status read through the contract's table). */
+const send = (endpoint: HttpEndpoint, path: string, init: { readonly method: string; readonly body?: unknown }, signal: AbortSignal, context: ErrorContext & { readonly model?: string }, nowMs: number): Promise<Response> =>
+  endpoint.fetch(`${endpoint.baseUrl}${path}`, {
+    method: init.method,
+    headers: { ...endpoint.headers, ...(init.body !== undefined ? { "content-type": "application/json" } : {}), accept: "application/json, application/x-ndjson" },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    signal
+  }).then(
+    async (response) => {
+      if (response.ok) return response
+      const body = await response.text().catch(() => "")
+      throw errorFromHttp({ status: response.status, body, headers: response.headers, ...(context.model !== undefined ? { model: context.model } : {}), nowMs }, context, endpoint.secrets)
+    },
+    (error: unknown) => {
+      throw transportError(error, endpoint, context)
+    }
+  )
+
+const asProviderError = (error: unknown, endpoint: HttpEndpoint, context: ErrorContext, timeoutMs?: number): ProviderError =>
+  record(error)?._tag === "ProviderError" ? (error as ProviderError) : transportError(error, endpoint, context, timeoutMs)
+
+/** A JSON call bounded by `timeoutMs`: the parsed body, or a typed error. A body that is not JSON is MalformedResponse. */
+export const callJson = (endpoint: HttpEndpoint, path: string, init: { readonly method: string; readonly body?: unknown }, context: ErrorContext & { readonly model?: string }, timeoutMs: number): Effect.Effect<unknown, ProviderError> =>
+  Effect.gen(function*() {
+    const nowMs = yield* Clock.currentTimeMillis
+    const text = yield* Effect.tryPromise({
+      try: (signal) => send(endpoint, path, init, signal, context, nowMs).then((response) => response.text()),
+      catch: (error) => asProviderError(error, endpoint, context, timeoutMs)
+    })
+    return yield* Effect.try({
+      try: () => JSON.parse(text) as unknown,
+      catch: () => providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent a body that is not JSON`, context)
+    })
+  }).pipe(Effect.timeoutOrElse({
+    duration: timeoutMs,
+    orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase: "total", afterMs: timeoutMs }, `${endpoint.backend} at ${endpoint.baseUrl} did not answer within ${timeoutMs} ms`, context))
+  }))
+
+/** The lines of a body, decoded as UTF-8 across chunk boundaries. */
+async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder()
+  let pending = ""
+  for await (const chunk of body) {
+    pending += decoder.decode(chunk, { stream: true })
+    let at = pending.indexOf("\n")
+    while (at >= 0) {
+      const line = pending.slice(0, at).trim()
+      pending = pending.slice(at + 1)
+      if (line.length > 0) yield line
+      at = pending.indexOf("\n")
+    }
+  }
+  pending += decoder.decode()
+  if (pending.trim().length > 0) yield pending.trim()
+}
+
+/**
+ * A streamed call: each NDJSON line parsed. An unparsable line fails the stream with MalformedResponse; the request
+ * is aborted when the stream's scope closes (a cancelled call stops the server's generation).
+ */
+export const streamNdjson = (endpoint: HttpEndpoint, path: string, body: unknown, context: ErrorContext & { readonly model?: string }, backstopMs: number): Stream.Stream<unknown, ProviderError> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const signal = yield* Effect.abortSignal
+    const nowMs = yield* Clock.currentTimeMillis
+    const response = yield* Effect.tryPromise({
+      try: () => send(endpoint, path, { method: "POST", body }, signal, context, nowMs),
+      catch: (error) => asProviderError(error, endpoint, context)
+    }).pipe(Effect.timeoutOrElse({
+      duration: backstopMs,
+      orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase: "total", afterMs: backstopMs }, `${endpoint.backend} did not answer within the backstop timeout of ${backstopMs} ms`, context))
+    }))
+    if (response.body === null) return Stream.fail(providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent an empty body`, context))
+    return Stream.fromAsyncIterable(lines(response.body), (error) => asProviderError(error, endpoint, context)).pipe(
+      Stream.timeoutOrElse({
+        duration: backstopMs,
+        orElse: () => Stream.fail(providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: backstopMs }, `${endpoint.backend} sent nothing within the backstop timeout of ${backstopMs} ms`, context))
+      }),
+      Stream.mapEffect((line) =>
+        Effect.try({
+          try: () => JSON.parse(line) as unknown,
+          catch: () => providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent a stream line that is not JSON`, context)
+        }))
+    )
+  }))
