@@ -5,6 +5,7 @@
 import { ModelOrchestrator } from "@orch/core"
 import { Clock, Effect } from "effect"
 import { parseCommandArguments, stringFlag } from "./CommandLine.ts"
+import { cliLogger } from "./CliLogger.ts"
 import { applyConfigFile } from "./ConfigFile.ts"
 import { ledgerPath, prepareLedgerFile } from "./DataDirectories.ts"
 import { ExitCode } from "./ExitCode.ts"
@@ -46,7 +47,7 @@ export const costsCommand = async (args: ReadonlyArray<string>, terminal: Termin
     const window = since !== undefined ? { from: sinceToEpochMs(since, now) } : {}
     if (parsed.values["csv"] === true) return { csv: yield* orchestrator.costs.export("csv", window) }
     return { summary: yield* orchestrator.costs.summary({ ...window, by: [dimension] }) }
-  }).pipe(Effect.provide(ModelOrchestrator.layer({ providers: [], ledger: { type: "sqlite", path } })))
+  }).pipe(Effect.provide(ModelOrchestrator.layer({ providers: [], ledger: { type: "sqlite", path } })), Effect.provide(cliLogger(terminal.stderr)))
   const result = await Effect.runPromise(program)
   if ("csv" in result) { terminal.stdout.write(result.csv.endsWith("\n") ? result.csv : `${result.csv}\n`); return ExitCode.Ok }
   const summary = result.summary

@@ -8,13 +8,15 @@
  */
 import fs from "node:fs"
 import path from "node:path"
-import { createOrchestrator, optionsFromEnvironment, type Orchestrator, type OrchestratorOptions } from "@orch/core"
+import { ModelOrchestrator, optionsFromEnvironment, type Orchestrator, orchestratorFromLayer, type OrchestratorOptions } from "@orch/core"
 import { type Provider, providerError } from "@orch/provider"
 import { localProviderConfig, makeLocalProvider, type LocalProviderConfig } from "@orch/providers-local"
-import { ConfigProvider, Effect } from "effect"
+import { ConfigProvider, Effect, Layer } from "effect"
+import { cliLogger } from "./CliLogger.ts"
 import { type Environment, ledgerPath, modelCacheDirectory, prepareLedgerFile } from "./DataDirectories.ts"
 import { makeProgressBar, type ProgressOutput } from "./ProgressBar.ts"
 import { strategyFromArgument } from "./StrategyAliases.ts"
+import type { Output } from "./Terminal.ts"
 import { sanitizeForTerminal } from "./TerminalText.ts"
 import { UsageError } from "./UsageError.ts"
 
@@ -28,6 +30,8 @@ export interface SetupOptions {
   readonly env: Environment
   /** Where progress bars go (stderr). */
   readonly progress: ProgressOutput
+  /** Where the library's log lines go (stderr; stdout may be `--json`). */
+  readonly log: Output
   /** Add the embedded default when no other model is reachable (`run`, `ensemble`); `providers` only reports it. */
   readonly embeddedDefault: boolean
   /** The call's strategy, when the command line names one (CLOUD_ONLY never uses the embedded default). */
@@ -37,7 +41,7 @@ export interface SetupOptions {
 }
 
 /** The variables that configure a server or service; any of them set means the user chose what to call. */
-const configuringVariables = ["OLLAMA_HOST", "VLLM_BASE_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LIGHTNING_API_KEY"] as const
+const configuringVariables = ["OLLAMA_HOST", "VLLM_BASE_URL", "ORCH_SERVERS", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LIGHTNING_API_KEY"] as const
 
 /** The variable that configures each backend. */
 const backendVariables: Readonly<Record<string, string>> = {
@@ -107,7 +111,9 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
         // What the user configured is down: say which and how to fix it, never swap in the embedded default.
         const all = states.flatMap((state) => (state.availability.backends ?? [{ name: state.provider.name, available: false, reason: state.availability.reason }])
           .map((backend) => ({ name: backend.name, reason: backend.reason })))
+        // The backends the command line named first (the fix shown is the first one's), then the configured ones.
         const chosen = all.filter((backend) => namedBackends.includes(backend.name) || configured.some((variable) => backendVariables[backend.name] === variable))
+          .sort((a, b) => Number(namedBackends.includes(b.name)) - Number(namedBackends.includes(a.name)))
         const down = chosen.length > 0 ? chosen : all
         const reasons = down.map((backend) => `${backend.name}: ${backend.reason ?? "not available"}`).join("; ")
         throw providerError(
@@ -133,5 +139,6 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
     }
   }
   const options: OrchestratorOptions = { ...fromEnvironment, providers: [local, ...others], ledger: { type: "sqlite", path: ledger } }
-  return { orchestrator: createOrchestrator(options), options, ledgerPath: ledger, usesEmbeddedDefault }
+  const layer = ModelOrchestrator.layer(options).pipe(Layer.provideMerge(cliLogger(setup.log)))
+  return { orchestrator: orchestratorFromLayer(layer), options, ledgerPath: ledger, usesEmbeddedDefault }
 }

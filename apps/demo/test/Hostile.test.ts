@@ -135,7 +135,8 @@ describe("a configured server that is down is never silently replaced", () => {
   it("--model vllm/x with vLLM down names vLLM and the fix, and downloads nothing", async () => {
     const result = await orch(["run", "hi", "--model", "vllm/x"])
     expect(result.code).toBe(4)
-    expect(result.stderr).toMatch(/vllm: vllm at http:\/\/127\.0\.0\.1:\d+\/v1 is not reachable/)
+    expect(result.stderr).toMatch(/vllm: .*at http:\/\/127\.0\.0\.1:\d+\/v1 is not reachable/)
+    expect(result.stderr).toContain("fix: the vLLM server is not reachable")
     expect(result.stderr).toContain("VLLM_BASE_URL")
     expect(result.stderr).not.toContain("using the embedded default")
     expect(result.stderr).not.toContain("Downloading")
@@ -235,4 +236,20 @@ describe("secrets never show in the CLI's output", () => {
       for (let at = 0; at + 8 <= secret.length; at++) expect(everything).not.toContain(secret.slice(at, at + 8))
     }
   }, 180_000)
+})
+
+describe("log lines", () => {
+  it("a warning from the library goes to stderr, and --json stdout stays one JSON object", async () => {
+    const server = await startWireServer({ models: ["gpt-4o-mini"] })
+    // Usage above the request's limit: the cost tracker warns that it charged it as billed.
+    server.setDefault({ kind: "synth", text: "ok", usage: { inputTokens: 1000, outputTokens: 5000 } })
+    try {
+      const result = await orch(["run", "hi", "--json", "--model", "openai/gpt-4o-mini", "--max-tokens", "16"], { OPENAI_API_KEY: "sk-test-key-123456", OPENAI_BASE_URL: `${server.url}/v1` })
+      expect(result.code).toBe(0)
+      expect(() => JSON.parse(result.stdout) as unknown).not.toThrow()
+      expect(result.stderr).toMatch(/orch: warn\w*: @orch\/cost-tracker/)
+    } finally {
+      await server.close()
+    }
+  })
 })
