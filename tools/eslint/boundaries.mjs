@@ -15,7 +15,8 @@ export const allowedImports = {
   "type:router": { lib: ["type:contract"], test: ["type:testing"] },
   "type:cost": { lib: ["type:contract"], test: ["type:testing"] },
   "type:core": { lib: ["type:contract", "type:strategy", "type:router", "type:cost"], test: ["type:testing", "type:provider", "type:kit"] },
-  "type:app": { lib: ["type:contract", "type:strategy", "type:router", "type:cost", "type:core", "type:provider", "type:kit", "type:testing"], test: [] }
+  "type:gateway": { lib: ["type:contract", "type:core"], test: ["type:testing", "type:provider", "type:kit", "type:cost", "type:strategy", "type:router"] },
+  "type:app": { lib: ["type:contract", "type:strategy", "type:router", "type:cost", "type:core", "type:gateway", "type:provider", "type:kit", "type:testing"], test: [] }
 }
 
 const packageCache = new Map()

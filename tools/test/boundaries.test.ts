@@ -21,6 +21,16 @@ describe("module boundaries (ESLint rule)", () => {
     ])
   })
 
+  it("lets a provider import a kit, never another provider; a kit imports the contract only", async () => {
+    const { checkImport } = await import("../eslint/boundaries.mjs")
+    const inLocal = path.join(root, "packages/providers-local/src/OpenAiCompatProvider.ts")
+    const inKit = path.join(root, "packages/openai-compat/src/OpenAiCompatClient.ts")
+    expect(checkImport(inLocal, "@orch/openai-compat")).toBeUndefined()
+    expect(checkImport(inLocal, "@orch/providers-cloud")).toContain("may not import @orch/providers-cloud")
+    expect(checkImport(inKit, "@orch/provider")).toBeUndefined()
+    expect(checkImport(inKit, "@orch/providers-local")).toContain("@orch/openai-compat (type:kit) may not import @orch/providers-local")
+  })
+
   it("passes the real workspace's contract package", async () => {
     const eslint = new ESLint({ cwd: root, overrideConfigFile: path.join(root, "eslint.config.mjs") })
     const results = await eslint.lintFiles([path.join(root, "packages/provider/src")])

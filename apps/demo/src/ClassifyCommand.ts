@@ -1,19 +1,19 @@
 /**
- * `orch classify "<prompt>"`: the task router's classification of a prompt (type, confidence, the signals that
- * fired); `orch classify --file FILE.jsonl`: the router's evaluation on a labelled file.
+ * `orch classify "<prompt>"`: the task router's classification of a prompt (type, calibrated confidence, the
+ * payload it found and the strongest features behind the decision); `orch classify --file FILE.jsonl`: the router's
+ * evaluation on a labelled file (accuracy, per-type precision and recall, the confusion matrix, coverage).
  */
-import { classifySync } from "@orch/task-router"
-import { evaluateClassifier, readLabelledFile } from "./ClassifyEvaluation.ts"
+import { classifySync, formatEvaluation, splitPrompt, taskTypes } from "@orch/task-router"
+import { evaluateFile, readLabelledFile } from "./ClassifyEvaluation.ts"
 import { parseCommandArguments, promptOf, stringFlag } from "./CommandLine.ts"
 import { ExitCode } from "./ExitCode.ts"
-import { renderTable } from "./Table.ts"
 import type { Terminal } from "./Terminal.ts"
 
 /** The usage of `orch classify`. */
 export const classifyUsage = `orch classify "<prompt>" | --file FILE.jsonl [--json]
-  FILE.jsonl: one {"prompt": ..., "label": <task type>, "uncertain"?: true} a line; prints precision, recall and accuracy.`
-
-const ratio = (value: number | null): string => (value === null ? "-" : value.toFixed(3))
+  Prints the task type, its confidence and the strongest features behind it.
+  FILE.jsonl: one {"prompt": ..., "label": <task type>, "uncertain"?: true} a line; prints accuracy, per-type
+  precision and recall, the confusion matrix, and coverage above the confidence threshold.`
 
 /** Run `orch classify`. */
 export const classifyCommand = async (args: ReadonlyArray<string>, terminal: Terminal): Promise<number> => {
@@ -22,19 +22,33 @@ export const classifyCommand = async (args: ReadonlyArray<string>, terminal: Ter
   const json = parsed.values["json"] === true
   const file = stringFlag(parsed, "file")
   if (file !== undefined) {
-    const evaluation = evaluateClassifier(readLabelledFile(file))
-    if (json) { terminal.stdout.write(`${JSON.stringify(evaluation)}\n`); return ExitCode.Ok }
-    terminal.stdout.write(`${renderTable(["task type", "precision", "recall", "support"], evaluation.perType.map((t) => [t.taskType, ratio(t.precision), ratio(t.recall), t.support]))}\n\n`)
-    terminal.stdout.write(`accuracy=${evaluation.accuracy.toFixed(3)} correct=${evaluation.correct} total=${evaluation.total} certain_accuracy=${ratio(evaluation.certainAccuracy)} certain_total=${evaluation.certainTotal}\n`)
+    const { classifications: _classifications, ...evaluation } = evaluateFile(readLabelledFile(file))
+    terminal.stdout.write(json ? `${JSON.stringify(evaluation)}\n` : `${formatEvaluation({ ...evaluation, classifications: [] })}\n`)
     return ExitCode.Ok
   }
-  const classification = classifySync(promptOf("classify", parsed))
+  const prompt = promptOf("classify", parsed)
+  const classification = classifySync(prompt)
+  const payloads = [...new Set(splitPrompt(prompt).payloads.map((payload) => payload.kind))]
   if (json) {
-    terminal.stdout.write(`${JSON.stringify({ taskType: classification.taskType, confidence: classification.confidence, classifiedBy: classification.classifiedBy, signals: classification.signals.map((s) => s.name) })}\n`)
+    terminal.stdout.write(`${JSON.stringify({
+      taskType: classification.taskType,
+      confidence: classification.confidence,
+      classifiedBy: classification.classifiedBy,
+      scores: classification.scores,
+      payloads,
+      features: classification.signals.map((s) => ({ name: s.name, type: s.type, weight: Number(s.weight.toFixed(3)) })),
+      signals: classification.signals.map((s) => s.name)
+    })}\n`)
     return ExitCode.Ok
   }
+  const runnerUp = taskTypes.filter((type) => type !== classification.taskType).sort((a, b) => classification.scores[b] - classification.scores[a])[0]
   terminal.stdout.write(`${classification.taskType} (confidence ${classification.confidence.toFixed(2)}, by ${classification.classifiedBy})\n`)
-  const fired = classification.signals.slice(0, 6).map((s) => `${s.name} (${s.type})`)
-  if (fired.length > 0) terminal.stdout.write(`signals: ${fired.join(", ")}\n`)
+  if (runnerUp !== undefined) terminal.stdout.write(`runner-up: ${runnerUp} (${classification.scores[runnerUp].toFixed(2)})\n`)
+  terminal.stdout.write(`payload: ${payloads.length > 0 ? payloads.join(", ") : "none"}\n`)
+  const strongest = classification.signals
+  if (strongest.length > 0) {
+    terminal.stdout.write("strongest features (push towards the type, learned weight x value):\n")
+    for (const feature of strongest) terminal.stdout.write(`  ${feature.weight >= 0 ? "+" : ""}${feature.weight.toFixed(2)}  ${feature.type.padEnd(20)} ${feature.name}\n`)
+  }
   return ExitCode.Ok
 }

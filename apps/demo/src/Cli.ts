@@ -1,5 +1,5 @@
 /**
- * The `orch` command: dispatches to `providers`, `run`, `ensemble`, `classify` and `costs`, and turns every
+ * The `orch` command: dispatches to `providers`, `run`, `ensemble`, `classify`, `costs` and `serve`, and turns every
  * failure into a message a person understands (with the fix) and an exit code a script can use (see ExitCode.ts).
  */
 import { isProviderError } from "@orch/provider"
@@ -10,6 +10,7 @@ import { explainError } from "./ErrorAdvice.ts"
 import { ExitCode, exitCodeOf } from "./ExitCode.ts"
 import { providersCommand, providersUsage } from "./ProvidersCommand.ts"
 import { runCommand, runUsage } from "./RunCommand.ts"
+import { serveCommand, serveUsage } from "./ServeCommand.ts"
 import type { Terminal } from "./Terminal.ts"
 import { sanitizedOutput, sanitizeForTerminal } from "./TerminalText.ts"
 import { isUsageError } from "./UsageError.ts"
@@ -19,14 +20,15 @@ const commands: Readonly<Record<string, { readonly run: (args: ReadonlyArray<str
   run: { run: runCommand, usage: runUsage },
   ensemble: { run: ensembleCommand, usage: ensembleUsage },
   classify: { run: classifyCommand, usage: classifyUsage },
-  costs: { run: costsCommand, usage: costsUsage }
+  costs: { run: costsCommand, usage: costsUsage },
+  serve: { run: serveCommand, usage: serveUsage }
 }
 
 /** The usage of the whole command, with the exit codes. */
 export const usage = `orch: @orch orchestrating local and cloud models
 
 Usage:
-  ${[providersUsage, runUsage, ensembleUsage, classifyUsage, costsUsage].map((text) => text.split("\n")[0]).join("\n  ")}
+  ${[providersUsage, runUsage, ensembleUsage, classifyUsage, costsUsage, serveUsage].map((text) => text.split("\n")[0]).join("\n  ")}
   orch <command> --help
 
 Configuration: the environment (OLLAMA_HOST, VLLM_BASE_URL, ORCH_LLAMA_MODEL, OPENAI_API_KEY / OPENAI_BASE_URL,

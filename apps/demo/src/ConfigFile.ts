@@ -37,10 +37,11 @@ const kindOf = (stat: fs.Stats): string =>
   stat.isDirectory() ? "a directory" : stat.isFIFO() ? "a FIFO (named pipe)" : stat.isSocket() ? "a socket" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : "not a regular file"
 
 /**
- * Read and validate a config file; the environment with the file's settings applied over it. Only a regular file is
- * read: a FIFO, a device or a directory would block the process (and Ctrl-C with it) or fail obscurely.
+ * Read and validate a config file; the environment with the file's settings applied over it. `commandKeys` are keys
+ * one command reads itself (e.g. `orch serve`'s `aliases`): allowed, and left to it. Only a regular file is read: a
+ * FIFO, a device or a directory would block the process (and Ctrl-C with it) or fail obscurely.
  */
-export const applyConfigFile = (file: string, env: Environment): Environment => {
+export const applyConfigFile = (file: string, env: Environment, commandKeys: ReadonlyArray<string> = []): Environment => {
   const stat = fs.statSync(file, { throwIfNoEntry: false })
   if (stat === undefined) throw new UsageError(`--config: no such file: ${file}`)
   if (!stat.isFile()) throw new UsageError(`--config: ${file} is ${kindOf(stat)}; give a JSON file`)
@@ -58,6 +59,7 @@ export const applyConfigFile = (file: string, env: Environment): Environment => 
   const settings: Record<string, string> = {}
   for (const [key, value] of Object.entries(parsed)) {
     if (/apikey|api_key|token|secret/i.test(key)) { problems.push(`"${key}": ${keyHint}`); continue }
+    if (commandKeys.includes(key)) continue
     const known = Object.hasOwn(configKeys, key) ? (configKeys as Record<string, { readonly variable: string; readonly type: string }>)[key] : undefined
     if (known === undefined) { problems.push(`"${key}" is not a setting; use one of ${Object.keys(configKeys).join(", ")}`); continue }
     if (typeof value !== known.type || (known.type === "number" && !Number.isFinite(value))) {

@@ -30,8 +30,8 @@ export interface SetupOptions {
   readonly env: Environment
   /** Where progress bars go (stderr). */
   readonly progress: ProgressOutput
-  /** Where the library's log lines go (stderr; stdout may be `--json`). */
-  readonly log: Output
+  /** Where the library's log lines go (default `progress`: stderr; stdout may be `--json`). */
+  readonly log?: Output
   /** Add the embedded default when no other model is reachable (`run`, `ensemble`); `providers` only reports it. */
   readonly embeddedDefault: boolean
   /** The call's strategy, when the command line names one (CLOUD_ONLY never uses the embedded default). */
@@ -139,6 +139,6 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
     }
   }
   const options: OrchestratorOptions = { ...fromEnvironment, providers: [local, ...others], ledger: { type: "sqlite", path: ledger } }
-  const layer = ModelOrchestrator.layer(options).pipe(Layer.provideMerge(cliLogger(setup.log)))
+  const layer = ModelOrchestrator.layer(options).pipe(Layer.provideMerge(cliLogger(setup.log ?? setup.progress)))
   return { orchestrator: orchestratorFromLayer(layer), options, ledgerPath: ledger, usesEmbeddedDefault }
 }

@@ -124,16 +124,24 @@ describe("orch run --schema, --tools and --image", () => {
   })
   const cloudEnv = () => ({ OPENAI_API_KEY: "sk-test-schema", OPENAI_BASE_URL: `${openai.url}/v1` })
 
-  it("--schema sends the schema and prints the parsed object (human and --json)", async () => {
+  const writeAnswerSchema = () => {
     const schema = path.join(home, "answer.schema.json")
     fs.writeFileSync(schema, JSON.stringify({ type: "object", properties: { capital: { type: "string" } }, required: ["capital"] }))
+    return schema
+  }
+
+  it("--schema --json sends the schema and prints the parsed object", async () => {
     openai.setDefault({ kind: "synth", text: `{"capital": "Paris"}` })
-    const json = await orch(["run", "Capital of France?", "--json", "--model", "openai/gpt-4o-mini", "--schema", schema], cloudEnv())
+    const json = await orch(["run", "Capital of France?", "--json", "--model", "openai/gpt-4o-mini", "--schema", writeAnswerSchema()], cloudEnv())
     expect(json.code).toBe(0)
     expect((JSON.parse(json.stdout) as { object: unknown }).object).toEqual({ capital: "Paris" })
     const sent = openai.requests.filter((r) => r.path === "/v1/chat/completions").at(-1)?.body as { response_format?: unknown }
     expect(JSON.stringify(sent.response_format)).toContain("capital")
-    const human = await orch(["run", "Capital of France?", "--model", "openai/gpt-4o-mini", "--schema", schema], cloudEnv())
+  })
+
+  it("--schema without --json prints the object, then the route and the attempts", async () => {
+    openai.setDefault({ kind: "synth", text: `{"capital": "Paris"}` })
+    const human = await orch(["run", "Capital of France?", "--model", "openai/gpt-4o-mini", "--schema", writeAnswerSchema()], cloudEnv())
     expect(human.code).toBe(0)
     expect(human.stdout).toContain(`"capital": "Paris"`)
   })
@@ -147,7 +155,7 @@ describe("orch run --schema, --tools and --image", () => {
     expect((JSON.parse(result.stdout) as { error: { reason: string } }).error.reason).toBe("MalformedResponse")
   })
 
-  it("bad --image, --schema and --tools files are usage errors naming the file", async () => {
+  it("a file that is not an image, and a missing schema file, are usage errors naming the file", async () => {
     const text = path.join(home, "not-an-image.png")
     fs.writeFileSync(text, "hello")
     const image = await orch(["run", "what is this?", "--image", text])
@@ -156,6 +164,9 @@ describe("orch run --schema, --tools and --image", () => {
     const missing = await orch(["run", "hi", "--schema", path.join(home, "nope.json")])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain("no such file")
+  })
+
+  it("a tool without a name is a usage error; a schema with an unknown type is a typed InvalidRequest", async () => {
     const tools = path.join(home, "tools.json")
     fs.writeFileSync(tools, JSON.stringify([{ description: "no name" }]))
     const badTools = await orch(["run", "hi", "--tools", tools])
@@ -165,6 +176,35 @@ describe("orch run --schema, --tools and --image", () => {
     fs.writeFileSync(badSchema, JSON.stringify({ type: "objekt" }))
     const refused = await orch(["run", "hi", "--json", "--model", "openai/gpt-4o-mini", "--schema", badSchema], cloudEnv())
     expect((JSON.parse(refused.stdout) as { error: { reason: string; message: string } }).error).toMatchObject({ reason: "InvalidRequest" })
+  })
+
+  const writeCapitalTools = () => {
+    const tools = path.join(home, "capital-tools.json")
+    fs.writeFileSync(tools, JSON.stringify([
+      { type: "function", function: { name: "get_capital", description: "The capital of a country", parameters: { type: "object", properties: { country: { type: "string" } }, required: ["country"] } } },
+      { name: "get_current_weather", parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] } }
+    ]))
+    // The recorded OpenAI answers: a streamed get_capital call (arguments split across chunks), or a whole call.
+    openai.setDefault((request) => (request.body as { stream?: boolean }).stream === true
+      ? { kind: "replay", fixture: "openai/chat_completion_stream_tool_call.sse", split: { seed: 5 } }
+      : { kind: "replay", fixture: "openai/chat_completion_tool_calls.json" })
+    return tools
+  }
+
+  it("--tools --json offers the tools and gives the calls the model made", async () => {
+    const json = await orch(["run", "Capital of France?", "--json", "--model", "openai/gpt-4o-mini", "--tools", writeCapitalTools()], cloudEnv())
+    expect(json.code).toBe(0)
+    const parsed = JSON.parse(json.stdout) as { toolCalls: ReadonlyArray<{ name: string; arguments: Record<string, unknown> }> }
+    expect(parsed.toolCalls).toHaveLength(1)
+    expect(["get_capital", "get_current_weather"]).toContain(parsed.toolCalls[0]?.name)
+    const sent = openai.requests.filter((r) => r.path === "/v1/chat/completions").at(-1)?.body as { tools?: ReadonlyArray<{ function: { name: string } }> }
+    expect(sent.tools?.map((t) => t.function.name)).toEqual(["get_capital", "get_current_weather"])
+  })
+
+  it("--tools without --json prints each call: its name and arguments", async () => {
+    const human = await orch(["run", "Capital of France?", "--model", "openai/gpt-4o-mini", "--tools", writeCapitalTools()], cloudEnv())
+    expect(human.code).toBe(0)
+    expect(human.stdout).toMatch(/tool call "(get_capital|get_current_weather)" \{"(country|location)":"[^"]+"\}/)
   })
 
   it.skipIf(!haveModel)("--image goes only to a model that takes images: the embedded engine is refused before anything runs", async () => {
@@ -266,7 +306,8 @@ describe("scenarios", () => {
     ["vote", /vote: Paris/],
     ["budget", /4 answered, 6 stopped by the budget/],
     ["custom-strategy", /answer from openai\/.*blue whale/i],
-    ["auto-routing", /task code_generation[\s\S]*answered by openai\/[\s\S]*task summarization[\s\S]*answered by ollama\//]
+    ["auto-routing", /task code_generation[\s\S]*answered by openai\/[\s\S]*task summarization[\s\S]*answered by ollama\//],
+    ["agent-loop", /tool call get_current_weather\(\{"city":"Paris"\}\) -> 18 °C, light rain[\s\S]*turn 2: openai\/gpt-4o-mini answered after ollama\/[^ ]+ \(Overloaded\) failed[\s\S]*final answer from openai\/gpt-4o-mini: In Paris[\s\S]*received the conversation as user -> assistant -> tool/]
   ]
   it.each(scenarios)("%s runs to completion on the loopback stand-ins", async (name, expected) => {
     const result = await runNode(`apps/demo/src/scenarios/${name}.ts`, [], baseEnv())
@@ -276,19 +317,8 @@ describe("scenarios", () => {
     expect(result.stdout).toMatch(expected)
   })
 
-  // The agent loop needs the adapters to map tool calls (the provider kit's work): it runs once they do.
-  const awaitingToolMapping: ReadonlyArray<readonly [string, RegExp]> = [
-    ["agent-loop", /tool call get_current_weather\(\{"city":"Paris"\}\) -> 18 °C, light rain[\s\S]*turn 2: openai\/gpt-4o-mini answered after ollama\/[^ ]+ \(Overloaded\) failed[\s\S]*final answer from openai\/gpt-4o-mini: In Paris[\s\S]*received the conversation as user -> assistant -> tool/]
-  ]
-  it.skip.each(awaitingToolMapping)("%s runs to completion on the loopback stand-ins (awaits the adapters' tool mapping)", async (name, expected) => {
-    const result = await runNode(`apps/demo/src/scenarios/${name}.ts`, [], baseEnv())
-    expect(result.stderr).toBe("")
-    expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(expected)
-  })
-
   it("every scenario file is covered", () => {
     const files = fs.readdirSync(path.join(repoRoot, "apps/demo/src/scenarios")).map((f) => f.replace(/\.ts$/, "")).sort()
-    expect(files).toEqual([...scenarios, ...awaitingToolMapping].map(([name]) => name).sort())
+    expect(files).toEqual(scenarios.map(([name]) => name).sort())
   })
 })

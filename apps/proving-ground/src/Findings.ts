@@ -31,8 +31,9 @@ Found by the first full run of this suite, and what became of each:
    ledger keeps every attempt record (that is its job: summaries and exports read them) and the substrate kept every
    request it served, measured after a single warm-up call. The load part now uses a SQLite ledger, warms the process
    with 1,000 requests on a separate orchestrator, and forgets the substrate's request log before measuring; in a
-   separate run, four rounds of 3,000 requests left the heap flat (within ±4 MB of the first round). Use the SQLite or
-   Redis ledger in long-running processes.
+   separate run, four rounds of 3,000 requests left the heap flat (within ±4 MB of the first round). Since then the
+   in-memory ledger keeps only the last 10,000 records whole and rolls older ones up by hour (about 8 MB over 300,000
+   calls: \`packages/cost-tracker/scripts/ledger-cost.ts\`); use the SQLite or Redis ledger to keep every record.
 
 Not bugs: slow-drip cells that end in Timeout are streams whose SSE body (about 1.4 KB at 1 ms per byte) is longer
 than the cells' 1.5 s deadline, so Timeout is the right end; the matrix counts them as failed because slow drip is

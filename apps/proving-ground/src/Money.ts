@@ -72,24 +72,26 @@ const ledgersOf = (directory: string, redisUrl: string | undefined) => {
 const describeError = (error: unknown): string => isProviderError(error) ? `${error.reason._tag}: ${error.message.slice(0, 120)}` : String(error).slice(0, 120)
 
 /** Hostile usage: the values a lying or broken server reports, as they arrive on the wire. */
-const hostileUsages: ReadonlyArray<[string, unknown]> = [
-  ["negative count (-1e9)", -1_000_000_000],
-  ["absurd count (1e300)", 1e300],
-  ["null count (NaN on the wire)", Number.NaN],
-  ["count as a string (\"12\")", "12"],
-  ["fraction (-0.5)", -0.5],
-  ["beyond exact integers (2^53 + 2)", 2 ** 53 + 2]
+const hostileUsages: ReadonlyArray<readonly [string, { readonly inputTokens: unknown; readonly outputTokens: unknown }, string?]> = [
+  ["negative count (-1e9)", { inputTokens: -1_000_000_000, outputTokens: -1_000_000_000 }],
+  ["absurd count (1e300)", { inputTokens: 1e300, outputTokens: 1e300 }],
+  ["null count (NaN on the wire)", { inputTokens: Number.NaN, outputTokens: Number.NaN }],
+  ["count as a string (\"12\")", { inputTokens: "12", outputTokens: "12" }],
+  ["fraction (-0.5)", { inputTokens: -0.5, outputTokens: -0.5 }],
+  ["beyond exact integers (2^53 + 2)", { inputTokens: 2 ** 53 + 2, outputTokens: 2 ** 53 + 2 }],
+  // Billed past the request's limit: charged as billed, and the ledger record says so.
+  ["output above maxTokens (5,000 of 50)", { inputTokens: 10, outputTokens: 5_000 }, "above-max-tokens"]
 ]
 
 const hostileUsage = async (ledgers: () => ReadonlyArray<[string, LedgerOption]>): Promise<ReadonlyArray<MoneyResult>> => {
   const results: Array<MoneyResult> = []
   const backend = await startBackend("openai")
   try {
-    for (const [name, value] of hostileUsages) {
+    for (const [name, usage, flag] of hostileUsages) {
       for (const [ledgerName, ledger] of ledgers()) {
         const orchestrator = createOrchestrator({ providers: [backend.provider], deadlineMs: 5_000, ledger, budgetUsd: 0.01 })
         try {
-          backend.server!.enqueue({ kind: "synth", text: "A lying answer.", usage: { inputTokens: value as number, outputTokens: value as number } })
+          backend.server!.enqueue({ kind: "synth", text: "A lying answer.", usage: usage as { inputTokens: number; outputTokens: number } })
           const first = await orchestrator.complete("What is 2 + 2?", { model: cloudModel, maxTokens: 50 }).then((response) => `charged $${response.costUsd}`, describeError)
           // A normal call afterwards must still be accepted, and the ledger must read back with finite, non-negative sums.
           const second = await orchestrator.complete("What is 3 + 3?", { model: cloudModel, maxTokens: 50 }).then(() => "accepted", describeError)
@@ -97,8 +99,13 @@ const hostileUsage = async (ledgers: () => ReadonlyArray<[string, LedgerOption]>
           const [status] = await orchestrator.costs.budgetStatus()
           const spent = status?.spentUsd ?? Number.NaN
           const finite = Number.isFinite(summary.totals.costUsd) && summary.totals.costUsd >= 0 && Number.isFinite(spent) && spent >= 0
-          const passed = finite && second === "accepted" && summary.totals.attempts === 2 && spent <= 0.01
-          results.push({ family: "hostile usage", name: `${name} · ${ledgerName}`, passed, detail: `first call ${first}; next call ${second}; ledger: ${summary.totals.attempts} records, $${summary.totals.costUsd.toPrecision(3)} spent of $0.01` })
+          const records = JSON.parse(await orchestrator.costs.export("json")) as ReadonlyArray<{ readonly outputTokens: number; readonly usageFlags?: ReadonlyArray<string> }>
+          const flagged = flag === undefined || (records[0]?.usageFlags ?? []).includes(flag)
+          const passed = finite && flagged && second === "accepted" && summary.totals.attempts === 2 && spent <= 0.01
+          results.push({
+            family: "hostile usage", name: `${name} · ${ledgerName}`, passed,
+            detail: `first call ${first}${flag !== undefined ? ` for ${records[0]?.outputTokens} output tokens, flagged ${JSON.stringify(records[0]?.usageFlags ?? [])}` : ""}; next call ${second}; ledger: ${summary.totals.attempts} records, $${summary.totals.costUsd.toPrecision(3)} spent of $0.01`
+          })
         } catch (error) {
           results.push({ family: "hostile usage", name: `${name} · ${ledgerName}`, passed: false, detail: `ledger unreadable: ${describeError(error)}` })
         } finally {
@@ -312,7 +319,9 @@ export const moneySection = (results: ReadonlyArray<MoneyResult>, redis: boolean
     "Command: `npm run proving-ground -- money`; the CI sample: `cd apps/proving-ground && npx vitest run test/money.test.ts`.",
     "",
     "- Hostile usage: the OpenAI wire server reports the value as `prompt_tokens` and `completion_tokens`; a hard budget of $0.01, then a normal call.",
-    "  Passes when both calls are accepted and the ledger reads back with finite, non-negative sums within the budget.",
+    "  Passes when both calls are accepted and the ledger reads back with finite, non-negative sums within the budget (and, for",
+    "  output billed past `maxTokens`, when it is charged as billed and its record flagged). The provider adapters now refuse bad",
+    "  counts too (the usage is then estimated); the cost tracker's own checks are proved in `packages/cost-tracker/test/UntrustedUsage.test.ts`.",
     "- Dense-text ceilings: the server bills exactly what o200k_base counts (OpenAI's chat rule) and all of `maxTokens`; the budget is one worst case.",
     "  Passes when the call is accepted and spends at most the budget.",
     "- Free-model ledgers: two orchestrators share a ledger whose hard budget is already spent; reservations expire after 1 ms. Passes when",

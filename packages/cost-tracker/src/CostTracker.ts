@@ -95,7 +95,12 @@ export interface CostTrackerShape {
   readonly priceOf: (model: PricedModel) => Effect.Effect<ModelPrice | undefined>
   /** The worst-case cost of a request on a model. */
   readonly estimateWorstCase: (model: PricedModel, request: CompletionRequest) => Effect.Effect<WorstCase>
-  /** Reserve the worst case against every budget that counts the call; BudgetExceeded when a hard one would pass its limit. */
+  /**
+   * Reserve the worst case against every budget that counts the call; BudgetExceeded when a hard one would pass its
+   * limit. Interruptible (a deadline can cut a slow shared ledger): a reservation whose write is cut while in flight
+   * frees itself. To never lose one that was made, call it as `Effect.uninterruptibleMask((restore) =>
+   * Effect.flatMap(restore(reserve(input)), (held) => ...))`: the continuation then runs before any interruption.
+   */
   readonly reserve: (input: ReserveInput) => Effect.Effect<Reservation, ProviderError>
   /** Record the attempt and replace its reservation by its real cost, atomically. */
   readonly settle: (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, options?: SettleOptions) => Effect.Effect<AttemptRecord, ProviderError>
@@ -261,7 +266,9 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     const { flags: checkedFlags, tokenSource, estimated, ...usage } = yield* resolveUsage(report, reservation)
     const price = yield* priceOf(model)
     const time = yield* Clock.currentTimeMillis
-    const cost = price === undefined ? null : costNanos(price, usage, event.latencyMs)
+    // Measured here, not reported, but an event built elsewhere may still carry NaN: never priced as such.
+    const latencyMs = Number.isFinite(event.latencyMs) && event.latencyMs >= 0 ? event.latencyMs : 0
+    const cost = price === undefined ? null : costNanos(price, usage, latencyMs)
     const flags: Array<UsageFlag> = [...checkedFlags]
     const maxTokens = report.request?.maxTokens
     if (maxTokens !== undefined && usage.outputTokens > maxTokens) flags.push("above-max-tokens")
@@ -285,7 +292,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       estimated,
       tokenSource,
       costNanos: cost,
-      latencyMs: Number.isFinite(event.latencyMs) && event.latencyMs >= 0 ? event.latencyMs : 0,
+      latencyMs,
       outcome: event._tag === "AttemptSuccess" ? "success" : event._tag === "AttemptFailure" ? "failure" : "cancelled",
       ...(event._tag === "AttemptFailure" ? { errorReason: event.error.reason._tag } : event._tag === "AttemptCancelled" ? { errorReason: "Cancelled" as const } : {}),
       ...(options.logPrompts === true && report.request !== undefined ? { prompt: requestText(report.request) } : {}),
@@ -293,7 +300,10 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       ...(flags.length > 0 ? { usageFlags: flags } : {})
     }
     if (flags.length > 0) {
-      yield* Effect.logWarning(`@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`)
+      // Counts that could not be priced as given are a warning; usage merely above the request's limits was billed
+      // as reported (a service may bill past `maxTokens`), so it is on the record and logged at debug level only.
+      const message = `@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`
+      yield* checkedFlags.length > 0 ? Effect.logWarning(message) : Effect.logDebug(message)
     }
     return record
   })

@@ -2,9 +2,10 @@
  * The in-memory ledger store, the default when nothing is configured. Each operation runs synchronously in one
  * step, so reservations are atomic within the process. Its memory is bounded: it keeps the most recent records
  * whole (`keepRecords`, default 10,000) and adds older ones into one bucket per UTC hour, provider, model, task type
- * and strategy. Budgets are running totals, never recomputed from records, so they stay exact; summaries stay exact
- * for all time and for windows on hour boundaries; `records` and exports return the recent records kept. Nothing
- * survives a restart: use SqliteLedger for that, or for an export of every record.
+ * and strategy. Budgets are running totals, never recomputed from records, so they stay exact; the totals of day and
+ * month windows that ended more than a day ago (and hold no reservation) are forgotten, since no budget is checked
+ * against them again; a reservation never settled nor released is freed once its time to live has passed. Summaries stay exact for all time and for windows on hour boundaries; `records` and exports
+ * return the recent records kept. Nothing survives a restart: use SqliteLedger for that, or for every record.
  */
 import { Effect, Layer } from "effect"
 import type { AttemptRecord } from "./AttemptRecord.ts"
@@ -18,9 +19,19 @@ export interface MemoryLedgerOptions {
 }
 
 interface Totals { spentNanos: number; reservedNanos: number }
-interface Held { readonly amountNanos: number; readonly keys: ReadonlyArray<string> }
+interface Held { readonly amountNanos: number; readonly keys: ReadonlyArray<string>; readonly expiresAtMs: number }
 
 const hourMs = 3_600_000
+const dayMs = 24 * hourMs
+
+/** When the window a budget key names ends (epoch ms), or undefined for a total that never ends. */
+const windowEnd = (key: string): number | undefined => {
+  const day = /\|day\|(\d{4}-\d{2}-\d{2})$/.exec(key)
+  if (day !== null) return Date.parse(`${day[1]}T00:00:00Z`) + dayMs
+  const month = /\|month\|(\d{4})-(\d{2})$/.exec(key)
+  if (month !== null) return Date.UTC(Number(month[1]), Number(month[2]), 1)
+  return undefined
+}
 
 /** A fresh in-memory store. */
 export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStoreShape => {
@@ -32,6 +43,29 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
   const buckets = new Map<string, { time: number; lastTime: number; provider: string; model: string; taskType?: string; strategy?: string; tally: ReturnType<typeof emptyTally> }>()
   const totals = new Map<string, Totals>()
   const held = new Map<string, Held>()
+  let sweepAt = 1_024
+  // The earliest expiry of a held reservation, on the tracker's clock (one process: one clock).
+  let nextExpiry = Number.POSITIVE_INFINITY
+
+  /** Free reservations never settled (a caller that lost one) once their time to live has passed. */
+  const reclaim = (nowMs: number | undefined): void => {
+    if (nowMs === undefined || nowMs < nextExpiry) return
+    nextExpiry = Number.POSITIVE_INFINITY
+    for (const [id, reservation] of held) {
+      if (reservation.expiresAtMs <= nowMs) free(id)
+      else nextExpiry = Math.min(nextExpiry, reservation.expiresAtMs)
+    }
+  }
+
+  /** Forget the totals of windows that ended over a day before `nowMs`; amortised over the windows added since. */
+  const sweep = (nowMs: number): void => {
+    if (totals.size < sweepAt) return
+    for (const [key, current] of totals) {
+      const end = windowEnd(key)
+      if (end !== undefined && end + dayMs < nowMs && current.reservedNanos === 0) totals.delete(key)
+    }
+    sweepAt = Math.max(1_024, totals.size * 2)
+  }
 
   const rollUp = (record: AttemptRecord): void => {
     const hour = Math.floor(record.time / hourMs)
@@ -83,6 +117,7 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
   }
   return {
     reserve: (request) => Effect.sync(() => {
+      reclaim(request.nowMs)
       const softExceeded: Array<BudgetStanding> = []
       if (request.amountNanos > 0) {
         for (const window of request.budgets) {
@@ -94,7 +129,10 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
           }
         }
         for (const window of request.budgets) totalsOf(window.key).reservedNanos += request.amountNanos
-        held.set(request.id, { amountNanos: request.amountNanos, keys: request.budgets.map((window) => window.key) })
+        const ttl = request.ttlMs ?? (request.expiresAtMs !== undefined && request.nowMs !== undefined ? request.expiresAtMs - request.nowMs : undefined)
+        const expiresAtMs = ttl !== undefined && request.nowMs !== undefined ? request.nowMs + ttl : Number.POSITIVE_INFINITY
+        nextExpiry = Math.min(nextExpiry, expiresAtMs)
+        held.set(request.id, { amountNanos: request.amountNanos, keys: request.budgets.map((window) => window.key), expiresAtMs })
       }
       return { _tag: "Reserved" as const, softExceeded }
     }),
@@ -102,6 +140,7 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
       append(entry.record)
       free(entry.reservationId)
       for (const key of entry.budgetKeys) totalsOf(key).spentNanos += entry.record.costNanos ?? 0
+      sweep(entry.record.time)
     }),
     release: (reservationId) => Effect.sync(() => free(reservationId)),
     standings: (windows) => Effect.sync(() =>

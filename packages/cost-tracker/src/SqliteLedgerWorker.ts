@@ -170,7 +170,11 @@ const run = (operation: Operation): unknown => {
   switch (operation.op) {
     case "reserve": {
       const request = operation.request
-      reclaim(request.nowMs)
+      // Once a transaction: what expired before it started, every reservation in it sees freed.
+      if (!reclaimed) {
+        reclaim(request.nowMs)
+        reclaimed = true
+      }
       const softExceeded: Array<unknown> = []
       if (request.amountNanos > 0) {
         for (const window of request.budgets) {
@@ -206,11 +210,13 @@ const run = (operation: Operation): unknown => {
 
 const queue: Array<Operation> = []
 let scheduled = false
+let reclaimed = false
 
 /** Run every queued operation in one transaction, then reply to each. */
 const flush = (): void => {
   scheduled = false
   const batch = queue.splice(0)
+  reclaimed = false
   const replies: Array<{ id: number; ok: boolean; value?: unknown; message?: string }> = []
   try {
     database.exec("BEGIN IMMEDIATE")

@@ -161,12 +161,13 @@ export const conservativeRequestTokens = (request: CompletionRequest): number =>
 }
 
 /**
- * An image costs at most this many input tokens at the services that take them: OpenAI bills a high-detail image by
- * 512-pixel tiles after scaling it into 2048x768 (at most 8 tiles: 1,445 tokens) or by 32-pixel patches capped at
- * 1,536 (about 2,490 tokens with the mini models' multiplier); Anthropic resizes to about 1.15 megapixels (about
- * 1,600 tokens). 3,000 lies above all of them.
+ * An image costs at most this many input tokens at the services that take them. OpenAI bills a high-detail image by
+ * 512-pixel tiles after scaling it into 2048x768, at most 8 tiles: 85 + 8 x 170 = 1,445 tokens on gpt-4o, but
+ * 2,833 + 8 x 5,667 = 48,169 on gpt-4o-mini (whose per-token price is lower by as much); patch-billed models cap at
+ * 1,536 patches (about 2,640 tokens with the largest multiplier); Anthropic resizes to about 1.15 megapixels (about
+ * 1,600 tokens). The bound has to hold for all of them, so it is gpt-4o-mini's, rounded up.
  */
-const conservativeImageTokens = 3_000
+const conservativeImageTokens = 50_000
 
 /**
  * A file (a PDF, a text document) as its service bills it: the text inside (a PDF's text streams are usually

@@ -50,6 +50,42 @@ describe("in-memory ledger", () => {
       }
     }))
 
+  it.effect("forgets the totals of day and month windows long over, and keeps the current ones exact", () =>
+    Effect.gen(function*() {
+      const store = makeMemoryLedger({ keepRecords: 10 })
+      const day = 86_400_000
+      // 400 days of one call a day for each of 20 tenants, against a per-tenant daily and monthly budget.
+      for (let index = 0; index < 400; index++) {
+        for (let tenant = 0; tenant < 20; tenant++) {
+          const date = new Date(index * day).toISOString()
+          const keys = [`daily|key=t${tenant}|day|${date.slice(0, 10)}`, `monthly|key=t${tenant}|month|${date.slice(0, 7)}`, "all|total"]
+          yield* store.commit({ record: { ...recordAt(index), time: index * day + tenant, costNanos: 10 }, budgetKeys: keys })
+        }
+      }
+      const last = new Date(399 * day).toISOString()
+      const [today, month, all, old] = yield* store.standings([
+        { key: `daily|key=t3|day|${last.slice(0, 10)}`, budget: "daily", limitNanos: 1, hard: true },
+        { key: `monthly|key=t3|month|${last.slice(0, 7)}`, budget: "monthly", limitNanos: 1, hard: true },
+        { key: "all|total", budget: "all", limitNanos: 1, hard: true },
+        { key: "daily|key=t3|day|1970-01-01", budget: "daily", limitNanos: 1, hard: true }
+      ])
+      expect(today!.spentNanos).toBe(10)
+      expect(month!.spentNanos).toBe(10 * (Number(last.slice(8, 10))))
+      expect(all!.spentNanos).toBe(400 * 20 * 10)
+      expect(old!.spentNanos).toBe(0)
+    }))
+
+  it.effect("a reservation a caller lost is freed once its time to live has passed", () =>
+    Effect.gen(function*() {
+      const store = makeMemoryLedger()
+      const window = { key: "b|total", budget: "b", limitNanos: 100, hard: true }
+      expect((yield* store.reserve({ id: "lost", amountNanos: 100, budgets: [window], nowMs: 0, ttlMs: 3_600_000 }))._tag).toBe("Reserved")
+      expect((yield* store.reserve({ id: "early", amountNanos: 100, budgets: [window], nowMs: 3_599_999, ttlMs: 3_600_000 }))._tag).toBe("Refused")
+      expect((yield* store.reserve({ id: "later", amountNanos: 100, budgets: [window], nowMs: 3_600_000, ttlMs: 3_600_000 }))._tag).toBe("Reserved")
+      const [standing] = yield* store.standings([window])
+      expect(standing!.reservedNanos).toBe(100)
+    }))
+
   it.effect("a reservation and its commit leave nothing held", () =>
     Effect.gen(function*() {
       const store = makeMemoryLedger({ keepRecords: 1 })

@@ -1,7 +1,8 @@
-import { spawn } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
+import { promisify } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { CostTracker, openSqliteLedger } from "../src/index.ts"
@@ -43,6 +44,25 @@ describe("SQLite ledger", () => {
       yield* store.close
       fs.rmSync(path.dirname(file), { recursive: true })
     }))
+
+  it("never lets several processes, each sharing transactions among its calls, together reserve past one hard budget", async () => {
+    const file = tempFile()
+    const workers = await Promise.all([0, 1, 2].map((worker) =>
+      promisify(execFile)(process.execPath, ["--conditions=@orch/source", path.join(import.meta.dirname, "fixtures", "sqlite-burst.ts"), file, String(worker), "80"])))
+    const results = workers.map((worker) => JSON.parse(worker.stdout) as { reserved: number; refused: number })
+    expect(results.reduce((sum, result) => sum + result.reserved, 0)).toBe(100)
+    expect(results.reduce((sum, result) => sum + result.refused, 0)).toBe(140)
+    const { records, standing } = await Effect.runPromise(Effect.gen(function*() {
+      const store = yield* openSqliteLedger(file)
+      const records = yield* store.records
+      const [standing] = yield* store.standings([{ key: "shared|total", budget: "shared", limitNanos: 100_000, hard: true }])
+      yield* store.close
+      return { records, standing: standing! }
+    }))
+    expect(records).toHaveLength(100)
+    expect(standing).toMatchObject({ spentNanos: 100_000, reservedNanos: 0 })
+    fs.rmSync(path.dirname(file), { recursive: true })
+  })
 
   for (const lanes of [1, 16]) {
     it(`loses no committed record when its writer is killed mid-write (${lanes} concurrent writers, sharing transactions)`, async () => {

@@ -100,6 +100,16 @@ describe("untrusted usage, in memory", () => {
       expect(status.spentUsd).toBe(record.costNanos! / 1e9)
     }).pipe(Effect.provide(CostTracker.layerMemory(budgets))))
 
+  it.effect("a per-hour price never charges a latency that is not a finite, non-negative number", () =>
+    Effect.gen(function*() {
+      const costs = yield* CostTracker
+      const local = { id: "vllm/qwen", provider: "vllm", name: "qwen", kind: "local" as const }
+      for (const latencyMs of [Number.NaN, Number.POSITIVE_INFINITY, -5]) {
+        const record = yield* costs.record({ requestId: "h", attempt: 1, event: success(local, { inputTokens: 1, outputTokens: 1, estimated: false }, latencyMs) })
+        expect(record).toMatchObject({ costNanos: 0, latencyMs: 0 })
+      }
+    }).pipe(Effect.provide(CostTracker.layerMemory({ prices: { overrides: { vllm: { _tag: "PerHour", usdPerHour: 3.6, worstCaseSeconds: 60, currency: "USD", source: "test", readOn: "" } } } }))))
+
   it("the bound on a count stays far inside exact integer arithmetic at any listed price", () => {
     // $600 per million tokens (the dearest per-token price listed anywhere) for the largest count accepted.
     expect(Number.isSafeInteger(maxBillableTokens * 600 * 1000)).toBe(true)

@@ -5,7 +5,7 @@
  * since 0.11, Groq, Ollama's `/v1`), `refusal`, per-token `logprobs.content`, usage with cached and reasoning
  * tokens, errors in the body. A frame of any other shape is MalformedResponse, never a shorter answer.
  */
-import { providerError, type FinishReason, type ProviderError, type ReportedUsage, type TokenLogprob, type WireEvent } from "@orch/provider"
+import { providerError, readToolArguments, type FinishReason, type ProviderError, type ReportedUsage, type TokenLogprob, type WireEvent } from "@orch/provider"
 import { Result } from "effect"
 import { inBandError, inBandErrorOf, type FailureScope } from "./OpenAiCompatError.ts"
 
@@ -92,6 +92,38 @@ const logprobEvents = (logprobs: unknown): ReadonlyArray<WireEvent> => {
   return values.length > 0 ? [{ _tag: "logprobs", values }] : []
 }
 
+/** The tool calls of a whole message: each complete, its arguments parsed (undefined when one is not a JSON object). */
+const toolCallEvents = (calls: unknown): ReadonlyArray<WireEvent> | undefined => {
+  if (!Array.isArray(calls)) return []
+  const events: Array<WireEvent> = []
+  for (const item of calls) {
+    const call = record(item)
+    const fn = record(call?.function)
+    if (fn === undefined || typeof fn.name !== "string") return undefined
+    const args = typeof fn.arguments === "string" ? readToolArguments(fn.arguments) : record(fn.arguments) !== undefined ? { ok: true as const, value: fn.arguments as Json } : readToolArguments("")
+    if (!args.ok) return undefined
+    events.push({ _tag: "tool-call", ...(typeof call?.id === "string" ? { id: call.id } : {}), name: fn.name, arguments: args.value })
+  }
+  return events
+}
+
+/** The pieces of streamed tool calls in a delta. */
+const toolCallDeltaEvents = (calls: unknown): ReadonlyArray<WireEvent> => {
+  if (!Array.isArray(calls)) return []
+  return calls.flatMap((item, position): ReadonlyArray<WireEvent> => {
+    const call = record(item)
+    if (call === undefined) return []
+    const fn = record(call.function) ?? {}
+    return [{
+      _tag: "tool-call-delta",
+      index: typeof call.index === "number" ? call.index : position,
+      ...(typeof call.id === "string" ? { id: call.id } : {}),
+      ...(typeof fn.name === "string" ? { name: fn.name } : {}),
+      argumentsDelta: typeof fn.arguments === "string" ? fn.arguments : record(fn.arguments) !== undefined ? JSON.stringify(fn.arguments) : ""
+    }]
+  })
+}
+
 /** The events of a message (a JSON completion) or a delta (a chunk). */
 const messageEvents = (message: Json): ReadonlyArray<WireEvent> | undefined => {
   const events: Array<WireEvent> = []
@@ -123,11 +155,14 @@ export const completionEvents = (body: unknown, scope: FailureScope): Result.Res
   if (root === undefined || choice === undefined || message === undefined) return Result.fail(malformed(scope, "a completion without a message"))
   const events = messageEvents(message)
   if (events === undefined) return Result.fail(malformed(scope, "message content of an unknown shape"))
+  const calls = toolCallEvents(message.tool_calls)
+  if (calls === undefined) return Result.fail(malformed(scope, "a tool call whose arguments are not a JSON object"))
   const finishReason = finishReasonOf(choice.finish_reason) ?? "other"
   const usage = usageOf(root.usage)
   return Result.succeed([
     { _tag: "metadata", ...metadataOf(root) },
     ...events,
+    ...calls,
     ...logprobEvents(choice.logprobs),
     { _tag: "finish", finishReason, ...(usage !== undefined ? { usage } : {}) }
   ])
@@ -150,7 +185,7 @@ export const chunkEvents = (chunk: unknown, scope: FailureScope): Result.Result<
     const delta = record(choice.delta) ?? {}
     const parts = messageEvents(delta)
     if (parts === undefined) return Result.fail(malformed(scope, "delta content of an unknown shape"))
-    events.push(...parts, ...logprobEvents(choice.logprobs))
+    events.push(...parts, ...toolCallDeltaEvents(delta.tool_calls), ...logprobEvents(choice.logprobs))
     finish = finishReasonOf(choice.finish_reason) ?? finish
   }
   const usage = usageOf(root.usage)

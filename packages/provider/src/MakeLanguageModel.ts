@@ -19,8 +19,10 @@ import {
 } from "./Completion.ts"
 import type { LanguageModel, ModelInfo, ProviderKind } from "./Model.ts"
 import { invalidRequest, providerError, type ProviderError } from "./ProviderError.ts"
-import { requestText, validateRequest, type CompletionRequest } from "./Request.ts"
+import { requestFor } from "./History.ts"
+import { requestText, validateRequest, type CompletionRequest, type ToolCall } from "./Request.ts"
 import type { StreamPart } from "./StreamPart.ts"
+import { readToolArguments } from "./StructuredOutput.ts"
 import { makeThinkSplitter } from "./ThinkTags.ts"
 
 /** Token counts as a service reports them; any may be missing, and none is trusted until checked. */
@@ -48,6 +50,9 @@ interface WireMetadata {
  * - `refusal`: the model refused (OpenAI `refusal`); its text is the answer's text and the finish is `content-filter`.
  * - `logprobs`: the log-probabilities of some output tokens.
  * - `metadata`: model, response id, usage, an early finish reason.
+ * - `tool-call-delta`: a piece of a streamed tool call (OpenAI's `delta.tool_calls`, Anthropic's `input_json_delta`),
+ *   by `index`; its arguments are JSON text cut anywhere, parsed once the answer is complete.
+ * - `tool-call`: a complete tool call with parsed arguments (a JSON body, Ollama's lines).
  * - `finish`: the terminator; without one the answer is incomplete.
  */
 export type WireEvent =
@@ -57,6 +62,8 @@ export type WireEvent =
   | { readonly _tag: "refusal"; readonly text: string }
   | { readonly _tag: "logprobs"; readonly values: ReadonlyArray<TokenLogprob> }
   | ({ readonly _tag: "metadata" } & WireMetadata)
+  | { readonly _tag: "tool-call-delta"; readonly index: number; readonly id?: string | undefined; readonly name?: string | undefined; readonly argumentsDelta: string }
+  | { readonly _tag: "tool-call"; readonly id?: string | undefined; readonly name: string; readonly arguments: Readonly<Record<string, unknown>> }
   | ({ readonly _tag: "finish" } & WireMetadata)
 
 /** What a backend supplies: its names and its wire mapping. */
@@ -133,7 +140,9 @@ const validated = (model: WireModel, input: CompletionRequest): Effect.Effect<Co
     Effect.mapError((error) =>
       error.reason._tag === "InvalidRequest" ? invalidRequest(error.reason.issues, { provider: model.provider, model: model.name }) : error
     ),
-    Effect.flatMap((request) => {
+    Effect.flatMap((valid) => {
+      // A history written by another backend, made acceptable to this one (tool-call ids, foreign reasoning).
+      const request = requestFor(model.provider, valid)
       const tooLong = checkContextWindow(model, request)
       return tooLong === undefined ? Effect.succeed(request) : Effect.fail(tooLong)
     })
@@ -152,6 +161,10 @@ interface AnswerState {
   model?: string
   responseId?: string
   readonly logprobs: Array<TokenLogprob>
+  /** Streamed tool calls by index: id, name and the argument text so far. */
+  readonly pendingCalls: Map<number, { id?: string; name?: string; text: string }>
+  /** Complete tool calls, in order. */
+  readonly toolCalls: Array<ToolCall>
 }
 
 const absorb = (state: AnswerState, metadata: WireMetadata): void => {
@@ -198,7 +211,31 @@ const assemble = (model: WireModel, request: CompletionRequest, events: Stream.S
     const startMs = clock.currentTimeMillisUnsafe()
     const prompt = requestText(request)
     const splitter = model.thinkTags === false ? undefined : makeThinkSplitter()
-    const state: AnswerState = { text: [], started: false, messageStarted: false, finished: false, refused: false, logprobs: [] }
+    const state: AnswerState = { text: [], started: false, messageStarted: false, finished: false, refused: false, logprobs: [], pendingCalls: new Map(), toolCalls: [] }
+    const callId = (index: number): string => `call_${state.responseId ?? "orch"}_${index}`.replace(/[^a-zA-Z0-9_-]/g, "_").slice(-40)
+    const completeCall = (call: { readonly id?: string | undefined; readonly name: string; readonly arguments: Readonly<Record<string, unknown>> }): StreamPart => {
+      const done: ToolCall = { id: call.id !== undefined && call.id !== "" ? call.id : callId(state.toolCalls.length), name: call.name, arguments: call.arguments }
+      state.toolCalls.push(done)
+      return { type: "tool-call", ...done }
+    }
+    /** The streamed calls, parsed: each a `tool-call` part, or MalformedResponse when its arguments are not a JSON object. */
+    const flushCalls = (): Effect.Effect<ReadonlyArray<StreamPart>, ProviderError> => {
+      const parts: Array<StreamPart> = []
+      for (const [index, pending] of [...state.pendingCalls.entries()].sort(([a], [b]) => a - b)) {
+        const parsed = readToolArguments(pending.text)
+        if (!parsed.ok || pending.name === undefined || pending.name === "") {
+          state.pendingCalls.clear()
+          return Effect.fail(providerError(
+            { _tag: "MalformedResponse" },
+            `The tool call ${pending.name ?? `#${index}`} is not complete: ${parsed.ok ? "it has no name" : parsed.issue}`,
+            context
+          ))
+        }
+        parts.push(completeCall({ ...(pending.id !== undefined ? { id: pending.id } : {}), name: pending.name, arguments: parsed.value }))
+      }
+      state.pendingCalls.clear()
+      return Effect.succeed(parts)
+    }
     const context = { provider: model.provider, model: model.name }
 
     const textParts = (text: string): Array<StreamPart> => {
@@ -246,10 +283,20 @@ const assemble = (model: WireModel, request: CompletionRequest, events: Stream.S
         case "metadata":
           absorb(state, event)
           return Effect.succeed([])
+        case "tool-call-delta": {
+          const pending = state.pendingCalls.get(event.index) ?? { text: "" }
+          if (event.id !== undefined && event.id !== "") pending.id = event.id
+          if (event.name !== undefined && event.name !== "") pending.name = (pending.name ?? "") + event.name
+          pending.text += event.argumentsDelta
+          state.pendingCalls.set(event.index, pending)
+          return Effect.succeed([{ type: "tool-call-delta", index: event.index, ...(event.id !== undefined ? { id: event.id } : {}), ...(event.name !== undefined ? { name: event.name } : {}), argumentsDelta: event.argumentsDelta }])
+        }
+        case "tool-call":
+          return Effect.succeed([completeCall(event)])
         case "finish":
           absorb(state, event)
           state.finished = true
-          return Effect.succeed(flushSplitter())
+          return Effect.map(flushCalls(), (calls) => [...flushSplitter(), ...calls])
       }
     }
 
@@ -266,9 +313,10 @@ const assemble = (model: WireModel, request: CompletionRequest, events: Stream.S
       const text = state.text.join("")
       const totalMs = clock.currentTimeMillisUnsafe() - startMs
       const meanLogprob = meanOfLogprobs(state.logprobs)
+      const reason = state.finishReason ?? "other"
       const finish: StreamPart = {
         type: "finish",
-        finishReason: state.refused ? "content-filter" : (state.finishReason ?? "other"),
+        finishReason: state.refused ? "content-filter" : state.toolCalls.length > 0 && (reason === "stop" || reason === "other") ? "tool-calls" : reason,
         usage: usageOf(state.usage, prompt, text),
         provider: model.provider,
         model: state.model ?? model.name,

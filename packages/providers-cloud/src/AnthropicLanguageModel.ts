@@ -8,8 +8,11 @@ import { Clock, Effect, Stream } from "effect"
 import {
   makeLanguageModel,
   optionsFor,
+  messageText,
   providerError,
-  textMessages,
+  toMessages,
+  type Message,
+  type ToolChoice,
   type CompletionRequest,
   type FinishReason,
   type LanguageModel,
@@ -86,33 +89,104 @@ const reportedOf = (counts: TokenCounts): ReportedUsage => ({
   cacheWriteInputTokens: counts.cacheWrite
 })
 
-/** The request body: system prompt from the system messages, alternating turns, `max_tokens` always set. */
-const messageBody = (name: string, request: CompletionRequest, defaultMaxTokens: number): MessageBody => {
-  const all = textMessages(request)
-  const system = all.filter((m) => m.role === "system").map((m) => m.content).join("\n\n")
-  const turns: Array<{ role: "user" | "assistant"; content: string }> = []
-  for (const message of all) {
-    if (message.role === "system") continue
-    const last = turns[turns.length - 1]
-    if (last !== undefined && last.role === message.role) last.content = `${last.content}\n\n${message.content}`
-    else turns.push({ role: message.role, content: message.content })
+/** The tool that carries a structured answer on Anthropic: forced, its input is the JSON object. */
+const structuredToolName = (request: CompletionRequest): string | undefined =>
+  request.responseFormat?.type === "json" && request.responseFormat.schema !== undefined && (request.tools?.length ?? 0) === 0
+    ? (request.responseFormat.name ?? "respond").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "respond"
+    : undefined
+
+type Block = Record<string, unknown>
+
+const decodeBase64Text = (data: string): string => Buffer.from(data, "base64").toString("utf8")
+
+/** One message as content blocks: text, images, documents, thinking (Anthropic's own, signed), tool use and results. */
+const blocksOf = (message: Message): { readonly role: "user" | "assistant"; readonly blocks: ReadonlyArray<Block> } | undefined => {
+  switch (message.role) {
+    case "system":
+      return undefined
+    case "user":
+      if (typeof message.content === "string") return { role: "user", blocks: [{ type: "text", text: message.content }] }
+      return {
+        role: "user",
+        blocks: message.content.map((part): Block =>
+          part.type === "text"
+            ? { type: "text", text: part.text }
+            : part.type === "image"
+            ? { type: "image", source: part.data !== undefined ? { type: "base64", media_type: part.mediaType, data: part.data } : { type: "url", url: part.url } }
+            : part.mediaType.startsWith("text/")
+            ? { type: "document", source: { type: "text", media_type: "text/plain", data: decodeBase64Text(part.data) }, ...(part.filename !== undefined ? { title: part.filename } : {}) }
+            : { type: "document", source: { type: "base64", media_type: part.mediaType, data: part.data }, ...(part.filename !== undefined ? { title: part.filename } : {}) })
+      }
+    case "assistant": {
+      const parts = typeof message.content === "string" ? [{ type: "text" as const, text: message.content }] : message.content ?? []
+      const blocks: Array<Block> = []
+      for (const part of parts) {
+        if (part.type === "text" && part.text.length > 0) blocks.push({ type: "text", text: part.text })
+        if (part.type === "reasoning" && part.signature !== undefined) blocks.push({ type: "thinking", thinking: part.text, signature: part.signature })
+      }
+      for (const call of message.toolCalls ?? []) blocks.push({ type: "tool_use", id: call.id, name: call.name, input: call.arguments })
+      return { role: "assistant", blocks }
+    }
+    case "tool":
+      return { role: "user", blocks: [{ type: "tool_result", tool_use_id: message.toolCallId, content: messageText(message.content), ...(message.isError === true ? { is_error: true } : {}) }] }
   }
+}
+
+const toolChoiceOf = (choice: ToolChoice): Block =>
+  choice === "auto" ? { type: "auto" } : choice === "required" ? { type: "any" } : choice === "none" ? { type: "none" } : { type: "tool", name: choice.name }
+
+/**
+ * The request body: system prompt from the system messages, alternating turns of content blocks (consecutive
+ * messages of one role merged, tool results in the user turn after the calls), tools and the tool choice, a JSON
+ * schema as a forced tool whose input is the answer, `max_tokens` always set.
+ */
+const messageBody = (name: string, request: CompletionRequest, defaultMaxTokens: number): MessageBody => {
+  const all = toMessages(request)
+  const system = all.filter((m) => m.role === "system").map((m) => messageText(m.content)).join("\n\n")
+  const turns: Array<{ role: "user" | "assistant"; content: Array<Block> }> = []
+  for (const message of all) {
+    const mapped = blocksOf(message)
+    if (mapped === undefined || mapped.blocks.length === 0) continue
+    const last = turns[turns.length - 1]
+    if (last !== undefined && last.role === mapped.role) last.content.push(...mapped.blocks)
+    else turns.push({ role: mapped.role, content: [...mapped.blocks] })
+  }
+  const structured = structuredToolName(request)
+  const format = request.responseFormat
+  const tools = structured !== undefined && format?.type === "json" && format.schema !== undefined
+    ? [{ name: structured, description: "Give the answer as this tool's input.", input_schema: format.schema }]
+    : (request.tools ?? []).map((tool) => ({ name: tool.name, ...(tool.description !== undefined ? { description: tool.description } : {}), input_schema: tool.parameters }))
+  const toolChoice = structured !== undefined ? { type: "tool", name: structured } : request.toolChoice !== undefined && tools.length > 0 ? toolChoiceOf(request.toolChoice) : undefined
   const body = {
     model: name,
     max_tokens: request.maxTokens ?? defaultMaxTokens,
     messages: turns,
     ...(system.length > 0 ? { system } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(toolChoice !== undefined ? { tool_choice: toolChoice } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.topP !== undefined ? { top_p: request.topP } : {}),
     ...(request.stop !== undefined && request.stop.length > 0 ? { stop_sequences: [...request.stop] } : {}),
     ...optionsFor(request, "anthropic")
   }
-  return body as MessageBody
+  return body as unknown as MessageBody
+}
+
+/** What a stream has seen of its content blocks: which are tool calls, and which one carries a structured answer. */
+interface BlockState {
+  readonly tools: Map<number, { readonly id: string; readonly name: string }>
+  readonly structured: string | undefined
 }
 
 /** The events of one streamed event; `counts` carries the running token counts of the answer. */
-const eventEvents = (event: StreamEvent, counts: TokenCounts): ReadonlyArray<WireEvent> => {
+const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState): ReadonlyArray<WireEvent> => {
   switch (event.type) {
+    case "content_block_start": {
+      const block = event.content_block as { readonly type: string; readonly id?: string; readonly name?: string }
+      if (block.type !== "tool_use" || block.id === undefined || block.name === undefined) return []
+      blocks.tools.set(event.index, { id: block.id, name: block.name })
+      return block.name === blocks.structured ? [] : [{ _tag: "tool-call-delta", index: event.index, id: block.id, name: block.name, argumentsDelta: "" }]
+    }
     case "message_start":
       absorb(counts, event.message.usage)
       return [{ _tag: "start", model: event.message.model, responseId: event.message.id, usage: reportedOf(counts) }]
@@ -120,11 +194,17 @@ const eventEvents = (event: StreamEvent, counts: TokenCounts): ReadonlyArray<Wir
       const delta = event.delta
       if (delta.type === "text_delta") return [{ _tag: "text", text: delta.text }]
       if (delta.type === "thinking_delta") return [{ _tag: "reasoning", text: delta.thinking }]
+      if (delta.type === "input_json_delta") {
+        const tool = blocks.tools.get(event.index)
+        if (tool === undefined) return []
+        return tool.name === blocks.structured ? [{ _tag: "text", text: delta.partial_json }] : [{ _tag: "tool-call-delta", index: event.index, argumentsDelta: delta.partial_json }]
+      }
       return []
     }
     case "message_delta": {
       absorb(counts, event.usage)
-      const finishReason = finishReasonOf(event.delta.stop_reason)
+      const stated = finishReasonOf(event.delta.stop_reason)
+      const finishReason = stated === "tool-calls" && blocks.structured !== undefined ? "stop" : stated
       return [{ _tag: "metadata", usage: reportedOf(counts), ...(finishReason !== undefined ? { finishReason } : {}) }]
     }
     case "message_stop":
@@ -168,11 +248,17 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
       if (!Array.isArray(done.content)) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The message has no content", { provider, model: name }))
       const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
       absorb(counts, done.usage)
-      const finishReason = finishReasonOf(done.stop_reason) ?? "other"
+      const structured = structuredToolName(request)
+      const stated = finishReasonOf(done.stop_reason) ?? "other"
+      const finishReason = stated === "tool-calls" && structured !== undefined ? "stop" : stated
       return [
         { _tag: "metadata", model: done.model, responseId: done.id },
         ...done.content.flatMap((block): ReadonlyArray<WireEvent> =>
-          block.type === "text" ? [{ _tag: "text", text: block.text }] : block.type === "thinking" ? [{ _tag: "reasoning", text: block.thinking }] : []),
+          block.type === "text" ? [{ _tag: "text", text: block.text }]
+          : block.type === "thinking" ? [{ _tag: "reasoning", text: block.thinking }]
+          : block.type === "tool_use" && block.name === structured ? [{ _tag: "text", text: JSON.stringify(block.input) }]
+          : block.type === "tool_use" ? [{ _tag: "tool-call", id: block.id, name: block.name, arguments: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]
+          : []),
         { _tag: "finish", finishReason, usage: reportedOf(counts) }
       ]
     })
@@ -186,8 +272,9 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         catch: (error) => fromSdkError(error, scopeAt(nowMs))
       })
       const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+      const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
       return Stream.fromAsyncIterable(events, (error) => fromSdkError(error, scopeAt(nowMs))).pipe(
-        Stream.map((event) => eventEvents(event, counts)),
+        Stream.map((event) => eventEvents(event, counts, blocks)),
         Stream.flattenIterable
       )
     }))

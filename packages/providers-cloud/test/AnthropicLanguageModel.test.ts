@@ -48,7 +48,7 @@ describe("Anthropic JSON", () => {
         model: "claude-3-5-haiku-latest",
         max_tokens: 256,
         system: "Be brief\n\nAnswer in English",
-        messages: [{ role: "user", content: "Hi\n\nSay hello" }],
+        messages: [{ role: "user", content: [{ type: "text", text: "Hi" }, { type: "text", text: "Say hello" }] }],
         stop_sequences: ["END"],
         metadata: { user_id: "u-1" }
       })
@@ -215,5 +215,72 @@ describe("Anthropic stream integrity and a quiet SDK", () => {
       console.warn = (...args: Array<unknown>) => void warnings.push(args)
       yield* collectStream(model(deprecated).stream(request)).pipe(Effect.ensuring(Effect.sync(() => { console.warn = original })))
       expect(warnings).toEqual([])
+    }))
+})
+
+describe("Anthropic tools, content parts and structured output", () => {
+  const weather = { name: "get_weather", description: "The weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }
+  const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`
+  const start = event("message_start", { type: "message_start", message: { id: "msg_t", type: "message", role: "assistant", model: "claude-3-5-haiku-latest", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 50, output_tokens: 1 } } })
+  const stop = (reason: string) => event("message_delta", { type: "message_delta", delta: { stop_reason: reason, stop_sequence: null }, usage: { output_tokens: 20 } }) + event("message_stop", { type: "message_stop" })
+  const toolBlock = (index: number, id: string, name: string, pieces: ReadonlyArray<string>) =>
+    event("content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id, name, input: {} } }) +
+    pieces.map((partial_json) => event("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } })).join("") +
+    event("content_block_stop", { type: "content_block_stop", index })
+
+  it.effect("maps tools, the choice, images, documents, tool calls and results to content blocks", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "synth", text: "ok" })
+      yield* model().generate({
+        messages: [
+          { role: "user", content: [{ type: "text", text: "Look" }, { type: "image", data: "iVBORw0KGgo=", mediaType: "image/png" }, { type: "file", data: "JVBERi0=", mediaType: "application/pdf" }] },
+          { role: "assistant", toolCalls: [{ id: "call_1", name: "get_weather", arguments: { city: "Paris" } }, { id: "call_2", name: "get_weather", arguments: { city: "Rome" } }] },
+          { role: "tool", toolCallId: "call_1", content: "18 C" },
+          { role: "tool", toolCallId: "call_2", content: "25 C" }
+        ],
+        tools: [weather],
+        toolChoice: "required"
+      })
+      expect(server.requests[0]?.body).toMatchObject({
+        messages: [
+          { role: "user", content: [{ type: "text", text: "Look" }, { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } }, { type: "document", source: { type: "base64", media_type: "application/pdf" } }] },
+          { role: "assistant", content: [{ type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Paris" } }, { type: "tool_use", id: "call_2" }] },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: "18 C" }, { type: "tool_result", tool_use_id: "call_2", content: "25 C" }] }
+        ],
+        tools: [{ name: "get_weather", input_schema: weather.parameters }],
+        tool_choice: { type: "any" }
+      })
+    }))
+
+  for (const seed of [2, 8, 31]) {
+    it.effect(`streamed tool calls, arguments split across events, two calls (seed ${seed})`, () =>
+      Effect.gen(function*() {
+        server.enqueue({ kind: "raw", split: { seed, maxChunk: 10 }, body: start + toolBlock(0, "toolu_a", "get_weather", ["{\"ci", "ty\": \"Paris\"}"]) + toolBlock(1, "toolu_b", "get_weather", ["", "{\"city\":\"Rome\"}"]) + stop("tool_use") })
+        const completion = yield* collectStream(model().stream({ prompt: "weather", tools: [weather] }))
+        expect(completion.finishReason).toBe("tool-calls")
+        expect(completion.toolCalls).toEqual([{ id: "toolu_a", name: "get_weather", arguments: { city: "Paris" } }, { id: "toolu_b", name: "get_weather", arguments: { city: "Rome" } }])
+      }))
+  }
+
+  it.effect.skipIf(!hasFixtures)("the recorded tool-use answer and stream", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "replay", fixture: "anthropic/message_tool_use.json" }, { kind: "replay", fixture: "anthropic/message_stream_tool_use.sse", split: { seed: 4, maxChunk: 17 } })
+      const whole = yield* model().generate({ prompt: "weather", tools: [weather] })
+      expect(whole.finishReason).toBe("tool-calls")
+      expect(whole.toolCalls?.length).toBeGreaterThan(0)
+      const streamed = yield* collectStream(model().stream({ prompt: "weather", tools: [weather] }))
+      expect(streamed.finishReason).toBe("tool-calls")
+      expect(streamed.toolCalls?.length).toBeGreaterThan(0)
+    }))
+
+  it.effect("a JSON schema is a forced tool whose input is the answer's text", () =>
+    Effect.gen(function*() {
+      const schema = { type: "object", properties: { answer: { type: "number" } }, required: ["answer"] }
+      server.enqueue({ kind: "raw", split: { seed: 5, maxChunk: 8 }, body: start + toolBlock(0, "toolu_s", "result", ["{\"answer\"", ": 4}"]) + stop("tool_use") })
+      const completion = yield* collectStream(model().stream({ prompt: "2+2?", responseFormat: { type: "json", schema, name: "result" } }))
+      expect(JSON.parse(completion.text)).toEqual({ answer: 4 })
+      expect(completion.finishReason).toBe("stop")
+      expect(completion.toolCalls).toBeUndefined()
+      expect(server.requests[0]?.body).toMatchObject({ tools: [{ name: "result", input_schema: schema }], tool_choice: { type: "tool", name: "result" } })
     }))
 })

@@ -8,8 +8,11 @@
 import {
   errorFromInBand,
   makeLanguageModel,
+  messageText,
   providerError,
-  textMessages,
+  readToolArguments,
+  toMessages,
+  type Message,
   type CompletionRequest,
   type FinishReason,
   type LanguageModel,
@@ -36,6 +39,29 @@ export const ollamaFinishReason = (doneReason: unknown): FinishReason => {
   }
 }
 
+/** One message as Ollama's `/api/chat` takes it: text, base64 `images`, `tool_calls` with object arguments, tool results. */
+export const ollamaMessage = (message: Message): Record<string, unknown> => {
+  switch (message.role) {
+    case "system":
+      return { role: "system", content: messageText(message.content) }
+    case "user": {
+      if (typeof message.content === "string") return { role: "user", content: message.content }
+      const images = message.content.flatMap((part) => (part.type === "image" && part.data !== undefined ? [part.data] : []))
+      return { role: "user", content: messageText(message.content), ...(images.length > 0 ? { images } : {}) }
+    }
+    case "assistant": {
+      const calls = message.toolCalls ?? []
+      return {
+        role: "assistant",
+        content: messageText(message.content),
+        ...(calls.length > 0 ? { tool_calls: calls.map((call) => ({ function: { name: call.name, arguments: call.arguments } })) } : {})
+      }
+    }
+    case "tool":
+      return { role: "tool", content: messageText(message.content), ...(message.name !== undefined ? { tool_name: message.name } : {}) }
+  }
+}
+
 /** The Ollama chat body for a request: messages, sampling options, format, and `providerOptions.ollama` merged last. */
 export const ollamaChatRequest = (model: string, request: CompletionRequest, keepAlive: string | number | undefined): Record<string, unknown> => {
   const own = request.providerOptions?.["ollama"] ?? {}
@@ -52,7 +78,10 @@ export const ollamaChatRequest = (model: string, request: CompletionRequest, kee
   const { options: _ignored, ...rest } = own
   return {
     model,
-    messages: textMessages(request).map((m) => ({ role: m.role, content: m.content })),
+    messages: toMessages(request).map(ollamaMessage),
+    ...(request.tools !== undefined && request.tools.length > 0
+      ? { tools: request.tools.map((tool) => ({ type: "function", function: { name: tool.name, ...(tool.description !== undefined ? { description: tool.description } : {}), parameters: tool.parameters } })) }
+      : {}),
     ...(Object.keys(options).length > 0 ? { options } : {}),
     ...(format !== undefined ? { format } : {}),
     ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {}),
@@ -105,7 +134,18 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
         const events: Array<WireEvent> = [{ _tag: "metadata", ...(typeof part.model === "string" ? { model: part.model } : {}) }]
         if (typeof message.thinking === "string" && message.thinking.length > 0) events.push({ _tag: "reasoning", text: message.thinking })
         if (typeof message.content === "string" && message.content.length > 0) events.push({ _tag: "text", text: message.content })
-        if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) toolCalls = true
+        if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) {
+          toolCalls = true
+          for (const item of message.tool_calls) {
+            const fn = record(record(item)?.function)
+            const args = typeof fn?.arguments === "string" ? readToolArguments(fn.arguments) : { ok: true as const, value: record(fn?.arguments) ?? {} }
+            if (fn === undefined || typeof fn.name !== "string" || !args.ok) {
+              return Effect.fail(providerError({ _tag: "MalformedResponse" }, "Ollama sent a tool call without a name or with arguments that are not an object", context))
+            }
+            const id = record(item)?.id
+            events.push({ _tag: "tool-call", ...(typeof id === "string" && id !== "" ? { id } : {}), name: fn.name, arguments: args.value })
+          }
+        }
         const logprobs = logprobsOf(part.logprobs)
         if (logprobs.length > 0) events.push({ _tag: "logprobs", values: logprobs })
         if (part.done === true) {

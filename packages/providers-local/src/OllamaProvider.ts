@@ -4,7 +4,7 @@
  * the model is served with, else its trained context length), every call bounded by a short timeout; and an
  * availability probe cached for a short TTL whose reason names the fix.
  */
-import { invalidRequest, parseModelId, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
+import { invalidRequest, parseModelId, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
 import { Effect } from "effect"
 import { cachedAvailability } from "./internal/availability.ts"
 import { freePricing, modelPricingOf, type Priced } from "./LocalPricing.ts"
@@ -38,6 +38,17 @@ export const ollamaContextWindow = (show: unknown): number | undefined => {
   return any === undefined ? undefined : positive(any[1])
 }
 
+/**
+ * What `/api/show` says a model can do (`capabilities`: `tools`, `vision`, `thinking`), or undefined when it does not
+ * say. Every Ollama model takes a JSON schema (`format`); none takes files.
+ */
+export const ollamaCapabilities = (show: unknown): ModelCapabilities | undefined => {
+  const listed = record(show)?.capabilities
+  if (!Array.isArray(listed)) return undefined
+  const has = (name: string) => listed.includes(name)
+  return { tools: has("tools"), images: has("vision"), files: false, jsonSchema: true, reasoning: has("thinking") }
+}
+
 /** Build the Ollama provider. Makes no call until asked. */
 export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConfig = {}) {
   const name = config.name ?? "ollama"
@@ -45,6 +56,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
   const pricing = config.pricing ?? freePricing
   const perToken = modelPricingOf(pricing)
   const windows = new Map<string, number>()
+  const capabilities = new Map<string, ModelCapabilities>()
   const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
     error === "timeout"
       ? `Ollama at ${client.host} did not answer in time (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`
@@ -54,6 +66,10 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     const known = windows.get(modelName)
     if (known !== undefined) return Effect.succeed(known)
     return client.show(modelName).pipe(
+      Effect.tap((show) => Effect.sync(() => {
+        const can = ollamaCapabilities(show)
+        if (can !== undefined) capabilities.set(modelName, can)
+      })),
       Effect.map(ollamaContextWindow),
       Effect.tap((window) => Effect.sync(() => { if (window !== undefined) windows.set(modelName, window) })),
       Effect.orElseSucceed(() => undefined)
@@ -66,6 +82,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     provider: name,
     kind: "local",
     ...(windows.get(modelName) !== undefined ? { contextWindow: windows.get(modelName) as number } : {}),
+    ...(capabilities.get(modelName) !== undefined ? { capabilities: capabilities.get(modelName) as ModelCapabilities } : {}),
     ...(perToken !== undefined ? { pricing: perToken } : {})
   })
 

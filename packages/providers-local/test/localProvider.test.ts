@@ -24,6 +24,8 @@ afterAll(async () => {
 })
 
 it.skipIf(!hasModel)("groups the available backends: merged models, routing by id prefix, per-backend availability", async () => {
+  // Load the embedded model first: a native load holds the event loop, and would starve the other probes' timers.
+  for (const backend of local.backends) if (backend.name === "llamacpp") await Effect.runPromise(backend.isAvailable)
   const availability = await Effect.runPromise(local.isAvailable)
   expect(availability.available, JSON.stringify(availability)).toBe(true)
   expect(availability.backends?.[0]?.reason).toBeUndefined()

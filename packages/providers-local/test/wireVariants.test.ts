@@ -55,6 +55,8 @@ describe("Ollama's NDJSON variants", () => {
       server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([line("", { message: { role: "assistant", content: "", tool_calls: [{ function: { name: "get_weather", arguments: { city: "Paris" } } }] } }), done()]), split: { seed, maxChunk: 11 } })
       const completion = successOf(await call(await ollamaModel(), "generate"))
       expect(completion.finishReason).toBe("tool-calls")
+      expect(completion.toolCalls).toMatchObject([{ name: "get_weather", arguments: { city: "Paris" } }])
+      expect(completion.toolCalls?.[0]?.id).toMatch(/^[a-zA-Z0-9_-]+$/)
     })
     it(`log-probabilities are carried: the mean, and each token when asked (seed ${seed})`, async () => {
       server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([line("Yes", { logprobs: [{ token: "Yes", logprob: -0.25, bytes: [89, 101, 115] }] }), line("!", { logprobs: [{ token: "!", logprob: -0.75 }] }), done()]), split: { seed, maxChunk: 13 } })
@@ -68,9 +70,32 @@ describe("Ollama's NDJSON variants", () => {
       expect(successOf(await call(await ollamaModel(), "stream"))).toMatchObject({ reasoning: "hmm", text: "Yes." })
     })
   }
-  it.skipIf(!hasFixtures)("the recorded tool-call answer finishes tool-calls", async () => {
+  it.skipIf(!hasFixtures)("the recorded tool-call answer finishes tool-calls, with the call", async () => {
     server.enqueue({ kind: "replay", fixture: "ollama/chat_tool_calls.json" })
-    expect(successOf(await call(await ollamaModel(), "generate")).finishReason).toBe("tool-calls")
+    const completion = successOf(await call(await ollamaModel(), "generate"))
+    expect(completion.finishReason).toBe("tool-calls")
+    expect(completion.toolCalls?.length).toBeGreaterThan(0)
+    expect(typeof completion.toolCalls?.[0]?.arguments).toBe("object")
+  })
+  it("maps tools, images, assistant tool calls and tool results to /api/chat", async () => {
+    server.enqueue({ kind: "synth", text: "ok" })
+    const weather = { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } }
+    successOf(await withDeadline((await ollamaModel()).generate({
+      messages: [
+        { role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image", data: "iVBORw0KGgo=", mediaType: "image/png" }] },
+        { role: "assistant", toolCalls: [{ id: "call_1", name: "get_weather", arguments: { city: "Paris" } }] },
+        { role: "tool", toolCallId: "call_1", content: "18 C" }
+      ],
+      tools: [weather]
+    })))
+    expect(server.requests[0]?.body).toMatchObject({
+      messages: [
+        { role: "user", content: "What is this?", images: ["iVBORw0KGgo="] },
+        { role: "assistant", tool_calls: [{ function: { name: "get_weather", arguments: { city: "Paris" } } }] },
+        { role: "tool", content: "18 C", tool_name: "get_weather" }
+      ],
+      tools: [{ type: "function", function: { name: "get_weather" } }]
+    })
   })
   it("a cancelled generate stops the server's generation (the server sees the client hang up)", async () => {
     server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([line("Once")]), stallAfter: true })
@@ -113,6 +138,11 @@ describe("context windows where each server states them", () => {
     expect(server.requests.length).toBe(sent)
     const plain = await Effect.runPromise(makeOllamaProvider({ host: server.url }))
     expect(successOf(await withDeadline(plain.listModels))[0]?.contextWindow).toBe(131072)
+    server.enqueueFor("/api/show", { kind: "json", status: 200, body: { parameters: "", model_info: { "general.architecture": "qwen3", "qwen3.context_length": 40960 }, capabilities: ["completion", "tools", "thinking"] } })
+    const capable = await Effect.runPromise(makeOllamaProvider({ host: server.url }))
+    const listed = successOf(await withDeadline(capable.listModels))[0]
+    expect(listed).toMatchObject({ contextWindow: 40960, capabilities: { tools: true, images: false, files: false, jsonSchema: true, reasoning: true } })
+    expect((await Effect.runPromise(capable.model("ollama/llama3"))).info?.capabilities?.tools).toBe(true)
   })
   it("vLLM: max_model_len from /v1/models", async () => {
     server.enqueueFor("/v1/models", { kind: "json", status: 200, body: { object: "list", data: [{ id: "Qwen/Qwen2.5-7B-Instruct", object: "model", created: 1, owned_by: "vllm", root: "Qwen/Qwen2.5-7B-Instruct", parent: null, max_model_len: 32768, permission: [] }] } })

@@ -4,8 +4,9 @@ import { TestClock } from "effect/testing"
 import { providerError, type CompletionRequest, type LanguageModel } from "@orch/provider"
 import { classifySync, classifyWithTiers, parseModelAnswer, TaskType, type EmbeddingTier } from "../src/index.ts"
 
-// "hmm, what about the second one" has no signal: the default answers general with low confidence.
-const unsure = "hmm, what about the second one"
+// "hmm" says nothing about the task: the default answers with low confidence, below the threshold these tests set.
+const unsure = "hmm"
+const threshold = 0.9
 
 /** A model value whose answer, delay and failure are scripted per test (the contract's service seam). */
 const scriptedModel = (answer: Effect.Effect<string, ReturnType<typeof providerError>>, calls: Array<CompletionRequest>): LanguageModel => ({
@@ -31,13 +32,13 @@ const examples = [
 
 describe("optional tiers", () => {
   it("the default is unsure about the test prompt", () => {
-    expect(classifySync(unsure).confidence).toBeLessThan(0.5)
+    expect(classifySync(unsure).confidence).toBeLessThan(threshold)
   })
 
   it.effect("an LLM tier's valid answer is used when the default is unsure", () =>
     Effect.gen(function*() {
       const calls: Array<CompletionRequest> = []
-      const result = yield* classifyWithTiers(unsure, { llm: { model: scriptedModel(Effect.succeed("Reasoning"), calls) } })
+      const result = yield* classifyWithTiers(unsure, { threshold, llm: { model: scriptedModel(Effect.succeed("Reasoning"), calls) } })
       expect(result.taskType).toBe(TaskType.REASONING)
       expect(result.classifiedBy).toBe("llm")
       expect(calls).toHaveLength(1)
@@ -56,20 +57,20 @@ describe("optional tiers", () => {
   it.effect("a failing LLM tier leaves the default's answer", () =>
     Effect.gen(function*() {
       const failing = scriptedModel(Effect.fail(providerError({ _tag: "Unavailable" }, "connection refused")), [])
-      const result = yield* classifyWithTiers(unsure, { llm: { model: failing } })
+      const result = yield* classifyWithTiers(unsure, { threshold, llm: { model: failing } })
       expect(result).toEqual(classifySync(unsure))
     }))
 
   it.effect("an LLM answer that names no task type is rejected", () =>
     Effect.gen(function*() {
-      const result = yield* classifyWithTiers(unsure, { llm: { model: scriptedModel(Effect.succeed("I think it is poetry"), []) } })
+      const result = yield* classifyWithTiers(unsure, { threshold, llm: { model: scriptedModel(Effect.succeed("I think it is poetry"), []) } })
       expect(result).toEqual(classifySync(unsure))
     }))
 
   it.effect("a slow LLM tier times out and the default stands", () =>
     Effect.gen(function*() {
       const slow = scriptedModel(Effect.as(Effect.sleep("1 minute"), "reasoning"), [])
-      const fiber = yield* Effect.forkChild(classifyWithTiers(unsure, { llm: { model: slow, timeout: "2 seconds" } }))
+      const fiber = yield* Effect.forkChild(classifyWithTiers(unsure, { threshold, llm: { model: slow, timeout: "2 seconds" } }))
       yield* TestClock.adjust("3 seconds")
       const result = yield* Fiber.join(fiber)
       expect(result.classifiedBy).toBe("signals")
@@ -78,7 +79,10 @@ describe("optional tiers", () => {
 
   it.effect("an embedding tier picks the nearest labelled example", () =>
     Effect.gen(function*() {
-      const result = yield* classifyWithTiers("and the quarterly invoice?", { embedding: { embed: workingEmbed, examples } })
+      // The default answers this fragment general with some confidence; a threshold above it consults the tier.
+      const prompt = "and the quarterly invoice?"
+      expect(classifySync(prompt).confidence).toBeLessThan(0.95)
+      const result = yield* classifyWithTiers(prompt, { threshold: 0.95, embedding: { embed: workingEmbed, examples } })
       expect(result.taskType).toBe(TaskType.DATA_INTERPRETATION)
       expect(result.classifiedBy).toBe("embedding")
     }))
@@ -87,10 +91,10 @@ describe("optional tiers", () => {
     Effect.gen(function*() {
       const failing: EmbeddingTier["embed"] = () => Effect.fail(providerError({ _tag: "ServerError", status: 500 }, "boom"))
       const prompt = "and the quarterly invoice?"
-      const failed = yield* classifyWithTiers(prompt, { embedding: { embed: failing, examples } })
+      const failed = yield* classifyWithTiers(prompt, { threshold: 0.95, embedding: { embed: failing, examples } })
       expect(failed).toEqual(classifySync(prompt))
       const slow: EmbeddingTier["embed"] = (texts) => Effect.as(Effect.sleep("10 seconds"), texts.map(vector))
-      const fiber = yield* Effect.forkChild(classifyWithTiers(prompt, { embedding: { embed: slow, examples, timeout: "1 second" } }))
+      const fiber = yield* Effect.forkChild(classifyWithTiers(prompt, { threshold: 0.95, embedding: { embed: slow, examples, timeout: "1 second" } }))
       yield* TestClock.adjust("2 seconds")
       expect(yield* Fiber.join(fiber)).toEqual(classifySync(prompt))
     }))

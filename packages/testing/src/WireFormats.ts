@@ -458,7 +458,7 @@ export const listBody = (
         template: "{{ .Prompt }}",
         details: details(models[0] ?? "model"),
         model_info: { "general.architecture": "llama", "llama.context_length": 131072 },
-        capabilities: ["completion"]
+        capabilities: ["completion", "tools"]
       }
     case "llamacpp-props":
       // As a llama.cpp server's `GET /props` answers (abridged): the context of each slot.

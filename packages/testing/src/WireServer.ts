@@ -54,6 +54,11 @@ export interface WireServerOptions {
   readonly loadedModels?: ReadonlyArray<string>
   /** Keep connections alive between requests (default false: `connection: close`, so connection counts settle). */
   readonly keepAlive?: boolean
+  /**
+   * With `keepAlive`: how long an idle connection stays open (default 1000 ms). undici (Node's fetch) reuses a
+   * connection only when the server's keep-alive hint exceeds its 2 s threshold, so benchmarks that want reuse set more.
+   */
+  readonly keepAliveTimeoutMs?: number
 }
 
 /** A running wire server; see `startWireServer`. */
@@ -286,7 +291,7 @@ export const startWireServer = async (options: WireServerOptions = {}): Promise<
     request.on("error", () => response.destroy())
     request.on("end", () => handle(request, response, Buffer.concat(chunks).toString("utf8")))
   })
-  server.keepAliveTimeout = 1_000
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 1_000
   server.on("connection", (socket) => {
     sockets.add(socket)
     socket.on("error", () => {

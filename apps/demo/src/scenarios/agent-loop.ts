@@ -30,6 +30,10 @@ const substrate = await startSubstrate({
   localAnswer: () => (++turn === 1 ? { kind: "replay", fixture: "ollama/chat_tool_calls.json" } : { kind: "fault", fault: "server-503" }),
   cloudAnswer: () => ({ kind: "synth", text: "In Paris it is 18 °C with light rain: take an umbrella." })
 })
+// The Ollama stand-in says, as Ollama's `/api/show` does for llama3.2, that the model can call tools (a model that
+// cannot is never sent a request with tools); one answer for each time the provider asks.
+const show = { kind: "json", status: 200, body: { modelfile: "", parameters: "", template: "{{ .Prompt }}", model_info: { "general.architecture": "llama", "llama.context_length": 131072 }, capabilities: ["completion", "tools"] } } as const
+substrate.local.enqueueFor("/api/show", ...Array.from({ length: 8 }, () => show))
 const orchestrator = createOrchestrator({ providers: substrate.providers, strategy: "local_first" })
 try {
   const messages: Array<Message> = [{ role: "user", content: "What is the weather in Paris? Use the get_current_weather tool." }]

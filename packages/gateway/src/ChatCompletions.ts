@@ -1,0 +1,272 @@
+/**
+ * `POST /v1/chat/completions` in OpenAI's shapes: the request read into the orchestrator's messages and options
+ * (every field OpenAI documents either mapped or refused with a 400 that names it), and the answer written back as
+ * one `chat.completion` or as `chat.completion.chunk` server-sent events ending in `data: [DONE]`.
+ */
+import type { OrchestratedResponse } from "@orch/core"
+import type { CompletionRequest, FilePart, FinishReason, ImagePart, Message, ResponseFormat, TextPart, ToolCall, Usage, UserMessage } from "@orch/provider"
+import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
+import { fileFrom, imageFrom, isRecord, toolCallFrom, toolChoiceFrom, toolsFrom } from "./WireParts.ts"
+
+/** A chat request, read. */
+export interface ChatRequest {
+  readonly model: string
+  readonly messages: ReadonlyArray<Message>
+  /** The request options the orchestrator passes to the model. */
+  readonly options: Omit<CompletionRequest, "prompt" | "messages">
+  readonly stream: boolean
+  readonly includeUsage: boolean
+}
+
+/** A user message's content: a string, or text, image and file parts. */
+const userContent = (content: unknown, where: string): UserMessage["content"] | GatewayError => {
+  if (typeof content === "string") return content
+  if (!Array.isArray(content)) return invalidRequestError(`${where}.content must be a string or a list of content parts`, "messages")
+  const parts: Array<TextPart | ImagePart | FilePart> = []
+  for (const part of content) {
+    if (!isRecord(part)) return invalidRequestError(`${where}.content has a part that is not an object`, "messages")
+    if (part.type === "text" && typeof part.text === "string") parts.push({ type: "text", text: part.text })
+    else if (part.type === "image_url") {
+      const image = imageFrom(isRecord(part.image_url) ? part.image_url.url : part.image_url, "messages")
+      if (isGatewayError(image)) return image
+      parts.push(image)
+    } else if (part.type === "file" && isRecord(part.file)) {
+      const file = fileFrom(part.file.file_data, part.file.filename, part.file.file_id, "messages")
+      if (isGatewayError(file)) return file
+      parts.push(file)
+    } else return invalidRequestError(`${where}.content: "${String(part.type).slice(0, 40)}" parts are not supported; send text, image_url or file parts`, "messages")
+  }
+  return parts
+}
+
+/** The text of a system, assistant or tool message's content: a string or text parts (an assistant's refusal is text). */
+const textContent = (content: unknown, where: string): string | GatewayError => {
+  if (typeof content === "string") return content
+  if (content === null || content === undefined) return ""
+  if (!Array.isArray(content)) return invalidRequestError(`${where}.content must be a string or a list of text parts`, "messages")
+  const texts: Array<string> = []
+  for (const part of content) {
+    if (isRecord(part) && part.type === "text" && typeof part.text === "string") texts.push(part.text)
+    else if (isRecord(part) && part.type === "refusal" && typeof part.refusal === "string") texts.push(part.refusal)
+    else return invalidRequestError(`${where}.content may hold text parts only`, "messages")
+  }
+  return texts.join("\n")
+}
+
+/** The messages of a chat request in the contract's shapes; `developer` messages are system messages. */
+export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayError => {
+  if (!Array.isArray(value) || value.length === 0) return invalidRequestError("messages must be a non-empty list of messages", "messages")
+  const messages: Array<Message> = []
+  for (let i = 0; i < value.length; i++) {
+    const raw: unknown = value[i]
+    const where = `messages[${i}]`
+    if (!isRecord(raw)) return invalidRequestError(`${where} must be an object with a role and content`, "messages")
+    switch (raw.role) {
+      case "system":
+      case "developer": {
+        const text = textContent(raw.content, where)
+        if (isGatewayError(text)) return text
+        messages.push({ role: "system", content: text })
+        break
+      }
+      case "user": {
+        const content = userContent(raw.content, where)
+        if (isGatewayError(content)) return content
+        messages.push({ role: "user", content })
+        break
+      }
+      case "assistant": {
+        const text = textContent(raw.content, where)
+        if (isGatewayError(text)) return text
+        const toolCalls: Array<ToolCall> = []
+        if (raw.tool_calls !== undefined && raw.tool_calls !== null) {
+          if (!Array.isArray(raw.tool_calls)) return invalidRequestError(`${where}.tool_calls must be a list`, "messages")
+          for (const call of raw.tool_calls) {
+            const fn = isRecord(call) && isRecord(call.function) ? call.function : {}
+            const parsed = toolCallFrom(isRecord(call) ? call.id : undefined, fn.name, fn.arguments, "messages")
+            if (isGatewayError(parsed)) return parsed
+            toolCalls.push(parsed)
+          }
+        }
+        messages.push({ role: "assistant", ...(text !== "" || toolCalls.length === 0 ? { content: text } : {}), ...(toolCalls.length > 0 ? { toolCalls } : {}) })
+        break
+      }
+      case "tool": {
+        if (typeof raw.tool_call_id !== "string") return invalidRequestError(`${where}: a tool message needs tool_call_id`, "messages")
+        const text = textContent(raw.content, where)
+        if (isGatewayError(text)) return text
+        messages.push({ role: "tool", toolCallId: raw.tool_call_id, content: text })
+        break
+      }
+      default:
+        return invalidRequestError(`${where}.role must be system, developer, user, assistant or tool, not ${JSON.stringify(raw.role)?.slice(0, 40)}`, "messages")
+    }
+  }
+  return messages
+}
+
+const optionalNumber = (body: Record<string, unknown>, name: string): number | undefined | GatewayError => {
+  const value = body[name]
+  if (value === undefined || value === null) return undefined
+  return typeof value === "number" ? value : invalidRequestError(`${name} must be a number`, name)
+}
+
+/** `response_format` as the orchestrator's: text, json_object, or json_schema with its schema and name. */
+export const readResponseFormat = (value: unknown, param: string): ResponseFormat | undefined | GatewayError => {
+  if (value === undefined || value === null) return undefined
+  if (!isRecord(value)) return invalidRequestError(`${param} must be an object such as {"type": "json_object"}`, param)
+  if (value.type === "text") return { type: "text" }
+  if (value.type === "json_object") return { type: "json" }
+  if (value.type === "json_schema") {
+    // Chat completions nest the schema under json_schema; the Responses API puts it on the format itself.
+    const spec = isRecord(value.json_schema) ? value.json_schema : value
+    if (!isRecord(spec.schema)) return invalidRequestError(`${param}: json_schema needs a schema object`, param)
+    return { type: "json", schema: spec.schema, ...(typeof spec.name === "string" ? { name: spec.name } : {}) }
+  }
+  return invalidRequestError(`${param}.type must be text, json_object or json_schema`, param)
+}
+
+/** The options every endpoint shares, read from OpenAI's field names. */
+export const readSharedOptions = (body: Record<string, unknown>, maxTokensField: ReadonlyArray<string>): Omit<CompletionRequest, "prompt" | "messages"> | GatewayError => {
+  let maxTokens: number | undefined
+  for (const field of maxTokensField) {
+    const value = optionalNumber(body, field)
+    if (typeof value === "object") return value
+    if (value !== undefined) { maxTokens = value; break }
+  }
+  const temperature = optionalNumber(body, "temperature")
+  if (typeof temperature === "object") return temperature
+  const topP = optionalNumber(body, "top_p")
+  if (typeof topP === "object") return topP
+  const seed = optionalNumber(body, "seed")
+  if (typeof seed === "object") return seed
+  let stop: ReadonlyArray<string> | undefined
+  if (typeof body.stop === "string") stop = [body.stop]
+  else if (Array.isArray(body.stop) && body.stop.every((s) => typeof s === "string")) stop = body.stop as ReadonlyArray<string>
+  else if (body.stop !== undefined && body.stop !== null) return invalidRequestError("stop must be a string or a list of strings", "stop")
+  if (body.logprobs !== undefined && body.logprobs !== null && typeof body.logprobs !== "boolean") return invalidRequestError("logprobs must be a boolean", "logprobs")
+  return {
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(topP !== undefined ? { topP } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(stop !== undefined && stop.length > 0 ? { stop } : {}),
+    ...(body.logprobs === true ? { logprobs: true } : {})
+  }
+}
+
+/** `tools` and `tool_choice` as the contract's (a `tool_choice` without tools is refused). */
+export const readTools = (body: Record<string, unknown>): Pick<CompletionRequest, "tools" | "toolChoice"> | GatewayError => {
+  const tools = toolsFrom(body.tools)
+  if (isGatewayError(tools)) return tools
+  const toolChoice = toolChoiceFrom(body.tool_choice)
+  if (isGatewayError(toolChoice)) return toolChoice
+  if (tools === undefined && toolChoice !== undefined && toolChoice !== "none" && toolChoice !== "auto") {
+    return invalidRequestError("tool_choice names a tool, but the request has no tools", "tool_choice")
+  }
+  return { ...(tools !== undefined ? { tools } : {}), ...(tools !== undefined && toolChoice !== undefined ? { toolChoice } : {}) }
+}
+
+/** Read a chat completions body. */
+export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
+  if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
+  if (typeof body.model !== "string" || body.model.trim() === "") return invalidRequestError("model is required: a model id, a virtual model such as orch/auto, or an alias", "model")
+  const messages = readMessages(body.messages)
+  if (!Array.isArray(messages)) return messages as GatewayError
+  if (body.n !== undefined && body.n !== null && body.n !== 1) return invalidRequestError("n must be 1: this gateway returns one choice", "n")
+  const tools = readTools(body)
+  if (isGatewayError(tools)) return tools
+  const shared = readSharedOptions(body, ["max_completion_tokens", "max_tokens"])
+  if (isGatewayError(shared)) return shared
+  const format = readResponseFormat(body.response_format, "response_format")
+  if (isGatewayError(format)) return format
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") return invalidRequestError("stream must be a boolean", "stream")
+  const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined
+  return {
+    model: body.model,
+    messages,
+    options: { ...shared, ...tools, ...(format !== undefined ? { responseFormat: format as ResponseFormat } : {}) },
+    stream: body.stream === true,
+    includeUsage: body.stream === true && streamOptions?.include_usage === true
+  }
+}
+
+/** OpenAI's finish reason for ours. */
+export const finishReasonOf = (reason: FinishReason): string =>
+  reason === "length" ? "length" : reason === "content-filter" ? "content_filter" : reason === "tool-calls" ? "tool_calls" : "stop"
+
+/** OpenAI's usage object for ours. */
+export const usageOf = (usage: Usage) => ({
+  prompt_tokens: usage.inputTokens,
+  completion_tokens: usage.outputTokens,
+  total_tokens: usage.inputTokens + usage.outputTokens,
+  prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+  completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 }
+})
+
+/** The `orch` object: how the call was routed and every attempt with its cost. Clients ignore unknown fields. */
+export const orchObject = (response: OrchestratedResponse) => ({
+  request_id: response.requestId,
+  provider: response.provider,
+  model: `${response.provider}/${response.model}`,
+  strategy: response.strategy,
+  strategy_requested: response.strategyRequested,
+  task_type: response.taskType,
+  task_confidence: response.taskConfidence,
+  task_type_source: response.taskTypeSource,
+  routing: response.routing,
+  attempts: response.attempts,
+  cost_usd: response.costUsd,
+  cost_known: response.costKnown,
+  latency_ms: response.latencyMs,
+  ...(response.firstTokenMs !== undefined ? { first_token_ms: response.firstTokenMs } : {}),
+  usage_estimated: response.usage.estimated
+})
+
+/** OpenAI's tool call: the arguments as a JSON string. */
+export const wireToolCall = (call: ToolCall) => ({ id: call.id, type: "function" as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } })
+
+/** A whole `chat.completion`. */
+export const chatCompletionBody = (id: string, created: number, model: string, response: OrchestratedResponse): string => {
+  const toolCalls = response.toolCalls ?? []
+  const message = {
+    role: "assistant",
+    content: toolCalls.length > 0 && response.text === "" ? null : response.text,
+    refusal: null,
+    annotations: [],
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map(wireToolCall) } : {})
+  }
+  return JSON.stringify({
+    id,
+    object: "chat.completion",
+    created,
+    model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonOf(response.finishReason) }],
+    usage: usageOf(response.usage),
+    system_fingerprint: null,
+    orch: orchObject(response)
+  })
+}
+
+/**
+ * The writer of one streamed chat completion's events. The fixed part of every chunk is serialised once; a delta
+ * costs one `JSON.stringify` of its text. A tool call goes out whole, in one chunk, once its arguments are complete.
+ */
+export const chatChunks = (id: string, created: number, model: string, includeUsage: boolean) => {
+  const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`
+  const tail = includeUsage ? `,"logprobs":null,"finish_reason":null}],"usage":null}\n\n` : `,"logprobs":null,"finish_reason":null}]}\n\n`
+  let toolIndex = 0
+  return {
+    /** The first chunk: the assistant role. */
+    role: `${head}{"role":"assistant","content":"","refusal":null}${tail}`,
+    delta: (text: string) => `${head}{"content":${JSON.stringify(text)}}${tail}`,
+    toolCall: (call: ToolCall) => `${head}${JSON.stringify({ tool_calls: [{ index: toolIndex++, ...wireToolCall(call) }] })}${tail}`,
+    /** The finish chunk (with the `orch` object), the usage chunk when asked, and `[DONE]`. */
+    end: (response: OrchestratedResponse): string => {
+      const base = { id, object: "chat.completion.chunk", created, model, system_fingerprint: null }
+      const finish = JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReasonOf(response.finishReason) }], ...(includeUsage ? { usage: null } : {}), orch: orchObject(response) })
+      const usage = includeUsage ? `data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(response.usage) })}\n\n` : ""
+      return `data: ${finish}\n\n${usage}data: [DONE]\n\n`
+    }
+  }
+}

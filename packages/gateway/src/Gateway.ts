@@ -1,0 +1,415 @@
+/**
+ * The gateway: the orchestrator behind OpenAI's HTTP API as one `node:http` request handler, to mount in any Node
+ * server (or run with `serve`). Per request: key check (constant time), admission (a bound on calls in flight and on
+ * those waiting), a bounded body, the `model` field routed (real model, virtual strategy model or alias), one
+ * orchestrator call under the request's deadline, and the answer in OpenAI's shape. A client that goes away cancels
+ * its call, which aborts the upstream requests. All state that matters lives in the ledger, so gateways over one
+ * shared ledger (Redis) are interchangeable.
+ */
+import { randomUUID } from "node:crypto"
+import type http from "node:http"
+import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, type OrchestratedResponse, type OrchestratedStreamPart, type OrchestratorOptions } from "@orch/core"
+import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
+import { Cause, Effect, Exit, Layer, Logger, ManagedRuntime, Stream } from "effect"
+import { type ApiKeyEntry, makeKeyRing, parseKeys } from "./ApiKeys.ts"
+import { chatChunks, chatCompletionBody, type ChatRequest, readChatRequest } from "./ChatCompletions.ts"
+import { type GatewayMetrics, makeGatewayMetrics } from "./GatewayMetrics.ts"
+import { aliasScope, type ModelAlias, normalizeStrategy, parseAliases, routeModel, virtualModels } from "./ModelDirectory.ts"
+import { errorBody, fromProviderError, type GatewayError, gatewayError, isGatewayError } from "./OpenAiError.ts"
+import { readJsonBody } from "./RequestBody.ts"
+import { readResponsesRequest, responseEvents, type ResponseFrame, responseObject, type ResponsesRequest } from "./Responses.ts"
+
+/** What a gateway is built from. */
+export interface GatewayOptions {
+  /** The orchestrator behind it: providers, strategy, routes, costs, ledger (Redis for several gateways), deadline. */
+  readonly orchestrator: OrchestratorOptions
+  /** API keys; with none, no key is asked for (`serve` then listens on loopback only). Each key's budget is its own scope. */
+  readonly keys?: ReadonlyArray<ApiKeyEntry>
+  /** Model aliases: a name for a strategy, its models and its budget. */
+  readonly aliases?: Readonly<Record<string, ModelAlias>>
+  /** The largest request body in bytes (default 4 MiB); larger is a 413. */
+  readonly maxBodyBytes?: number
+  /** The deadline of one request in ms (default the orchestrator's `deadlineMs`, else 120 s); past it, a 504. */
+  readonly deadlineMs?: number
+  /** Calls served at once (default 256); more wait in line. */
+  readonly maxConcurrent?: number
+  /** Calls waiting for a slot (default 1024); more are answered 503 with `retry-after`. */
+  readonly maxQueued?: number
+  /** Wall-clock time in epoch ms, for the `created` fields (default `Date.now`). */
+  readonly now?: () => number
+  /** A monotonic clock in ms, for latencies (default `performance.now`). */
+  readonly monotonicNow?: () => number
+}
+
+/** A running gateway: the handler to mount, and its lifecycle. */
+export interface Gateway {
+  /** The `node:http` request handler: `http.createServer(gateway.handle)` or call it from your own router. */
+  readonly handle: (request: http.IncomingMessage, response: http.ServerResponse) => void
+  /** Requests being served now. */
+  readonly inFlight: () => number
+  /** The Prometheus text of `GET /metrics`. */
+  readonly metrics: () => string
+  /**
+   * Stop: new calls get 503, calls in flight may finish within `graceMs` (default 10 s), the rest are cancelled
+   * (their upstream requests aborted), then the orchestrator is disposed (ledger closed, models released).
+   */
+  readonly close: (options?: { readonly graceMs?: number }) => Promise<void>
+}
+
+/** A configuration the gateway cannot run with (bad keys, aliases or orchestrator options). */
+export class GatewayConfigError extends Error {
+  override readonly name = "GatewayConfigError"
+}
+
+const defaultMaxBodyBytes = 4 * 1024 * 1024
+const defaultDeadlineMs = 120_000
+
+type Endpoint = "chat" | "responses"
+
+/** The ProviderError of a failed exit, Cancelled for an interruption, undefined for a defect. */
+const failureOf = (cause: Cause.Cause<ProviderError>): ProviderError | undefined => {
+  const failure = Cause.findErrorOption(cause)
+  if (failure._tag === "Some") return failure.value
+  if (Cause.hasInterruptsOnly(cause)) return cancelled()
+  return undefined
+}
+
+const internalError: GatewayError = gatewayError(500, "server_error", "internal_error", "The gateway failed unexpectedly")
+const overloaded: GatewayError = gatewayError(503, "server_error", "gateway_overloaded", "The gateway is at its limit of calls in flight; retry shortly", null, 1)
+const stopping: GatewayError = gatewayError(503, "server_error", "gateway_stopping", "The gateway is stopping", null, 1)
+
+/** The orchestrator options with each key's and each alias's budget added as its own hard, all-time scope. */
+const withScopedBudgets = (options: GatewayOptions): OrchestratorOptions => {
+  const keyBudgets = (options.keys ?? []).flatMap((key) =>
+    key.budgetUsd !== undefined ? [{ name: `key-${key.name}`, limitUsd: key.budgetUsd, period: "total" as const, mode: "hard" as const, scope: { key: key.name } }] : [])
+  const aliasBudgets = Object.entries(options.aliases ?? {}).flatMap(([name, alias]) =>
+    alias.budgetUsd !== undefined ? [{ name: `alias-${name}`, limitUsd: alias.budgetUsd, period: "total" as const, mode: "hard" as const, scope: { key: aliasScope(name) } }] : [])
+  if (keyBudgets.length === 0 && aliasBudgets.length === 0) return options.orchestrator
+  const costs = options.orchestrator.costs ?? {}
+  return { ...options.orchestrator, costs: { ...costs, budgets: [...(costs.budgets ?? []), ...keyBudgets, ...aliasBudgets] } }
+}
+
+/**
+ * Build a gateway. Rejects with a `GatewayConfigError` when the keys or aliases are invalid, and with the
+ * orchestrator's `ProviderError` (InvalidRequest, Unavailable for an unreachable Redis) when it cannot start.
+ */
+export const createGateway = async (options: GatewayOptions): Promise<Gateway> => {
+  const keys = options.keys !== undefined ? parseKeys(options.keys) : undefined
+  if (keys !== undefined && "problems" in keys) throw new GatewayConfigError(`keys: ${keys.problems.join("; ")}`)
+  const aliasCheck = parseAliases(options.aliases)
+  if ("problems" in aliasCheck) throw new GatewayConfigError(`aliases: ${aliasCheck.problems.join("; ")}`)
+  const aliases = aliasCheck.aliases
+  if (keys !== undefined && Object.values(aliases).some((alias) => alias.budgetUsd !== undefined)) {
+    throw new GatewayConfigError("aliases: with API keys each call is counted against its key's budget; give the budgets to the keys, not to aliases")
+  }
+  const ring = keys !== undefined ? makeKeyRing(keys.keys) : undefined
+  const now = options.now ?? Date.now
+  const monotonicNow = options.monotonicNow ?? (() => performance.now())
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes
+  const deadlineMs = options.deadlineMs ?? options.orchestrator.deadlineMs ?? defaultDeadlineMs
+  const maxConcurrent = options.maxConcurrent ?? 256
+  const maxQueued = options.maxQueued ?? 1024
+
+  // Log lines (the cost tracker's warnings, ...) go to stderr: a server's stdout is for what it was asked to print.
+  const runtime = ManagedRuntime.make(Layer.merge(ModelOrchestrator.layer(withScopedBudgets(options)), Layer.succeed(Logger.LogToStderr, true)))
+  const built = await runtime.runPromiseExit(Effect.service(ModelOrchestrator))
+  if (Exit.isFailure(built)) {
+    await runtime.dispose()
+    throw failureOf(built.cause) ?? Cause.squash(built.cause)
+  }
+  const orchestrator: ModelOrchestratorShape = built.value
+  const metrics: GatewayMetrics = makeGatewayMetrics()
+
+  const controllers = new Set<AbortController>()
+  const waiting: Array<(admitted: boolean) => void> = []
+  let active = 0
+  let serving = 0
+  let closing = false
+  let idle: (() => void) | undefined
+
+  const acquire = (): Promise<boolean> | boolean => {
+    if (active < maxConcurrent) { active++; return true }
+    if (waiting.length >= maxQueued) return false
+    return new Promise((resolve) => waiting.push((admitted) => {
+      if (admitted) active++
+      resolve(admitted)
+    }))
+  }
+  const release = () => {
+    active--
+    const next = waiting.shift()
+    if (next !== undefined) next(!closing)
+  }
+
+  const sendJson = (response: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+    if (response.headersSent || response.destroyed) return
+    response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers })
+    response.end(body)
+  }
+  const sendError = (response: http.ServerResponse, error: GatewayError) =>
+    sendJson(response, error.status, errorBody(error), {
+      "x-orch-cost-usd": "0",
+      ...(error.retryAfterSeconds !== undefined ? { "retry-after": String(error.retryAfterSeconds) } : {})
+    })
+
+  const header = (request: http.IncomingMessage, name: string): string | undefined => {
+    const value = request.headers[name]
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined
+  }
+
+  /** The call options of a request: its model routed, the routing headers, the key's or alias's budget scope. */
+  const callOptionsOf = (request: http.IncomingMessage, parsed: ChatRequest, keyName: string | undefined): CallOptions => {
+    const route = routeModel(parsed.model, aliases)
+    const strategyHeader = header(request, "x-orch-strategy")
+    const taskHeader = header(request, "x-orch-task-type")
+    const alias = route.alias !== undefined ? aliases[route.alias] : undefined
+    const scopeKey = keyName ?? (alias?.budgetUsd !== undefined ? aliasScope(route.alias!) : undefined)
+    const common = { ...parsed.options, deadlineMs, ...(scopeKey !== undefined ? { scopeKey } : {}) }
+    if (route.model !== undefined) {
+      // A real model: no classification (the task type is given, or "general"), no routing.
+      const taskType = taskHeader ?? "general"
+      return strategyHeader !== undefined
+        ? { ...common, taskType, models: [route.model], strategy: normalizeStrategy(strategyHeader) }
+        : { ...common, taskType, model: route.model }
+    }
+    return {
+      ...common,
+      strategy: strategyHeader !== undefined ? normalizeStrategy(strategyHeader) : route.strategy ?? "auto",
+      ...(route.models !== undefined ? { models: route.models } : {}),
+      ...(taskHeader !== undefined ? { taskType: taskHeader } : {})
+    }
+  }
+
+  const observeAnswer = (route: string, started: number, status: number, answer?: OrchestratedResponse, error?: GatewayError) =>
+    metrics.observe({
+      route,
+      status,
+      seconds: (monotonicNow() - started) / 1000,
+      ...(error !== undefined ? { errorType: error.type } : {}),
+      ...(answer !== undefined
+        ? { model: `${answer.provider}/${answer.model}`, strategy: answer.strategy, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens, costUsd: answer.costUsd }
+        : {})
+    })
+
+  const answerHeaders = (requestId: string, answer: OrchestratedResponse): Record<string, string> => ({
+    "x-orch-request-id": requestId,
+    "x-orch-cost-usd": String(answer.costUsd),
+    // The model name is the upstream's word: only printable ASCII may go in a header.
+    "x-orch-model": `${answer.provider}/${answer.model}`.replace(/[^\x20-\x7e]/g, "?").slice(0, 200),
+    "x-orch-strategy": answer.strategy
+  })
+
+  /** One call: admitted, body read and checked, routed, run (whole or streamed), answered. */
+  const serveCall = async (endpoint: Endpoint, request: http.IncomingMessage, response: http.ServerResponse, keyName: string | undefined, requestId: string, started: number) => {
+    const route = endpoint === "chat" ? "/v1/chat/completions" : "/v1/responses"
+    const fail = (error: GatewayError) => {
+      sendError(response, error)
+      observeAnswer(route, started, error.status, undefined, error)
+    }
+    const admitted = acquire()
+    if (admitted === false || (admitted !== true && !(await admitted))) {
+      request.resume()
+      return fail(closing ? stopping : overloaded)
+    }
+    const controller = new AbortController()
+    controllers.add(controller)
+    const onClose = () => {
+      if (!response.writableFinished) controller.abort()
+    }
+    response.on("close", onClose)
+    try {
+      const body = await readJsonBody(request, maxBodyBytes)
+      if (isGatewayError(body)) return fail(body)
+      const parsed = endpoint === "chat" ? readChatRequest(body.json) : readResponsesRequest(body.json)
+      if (isGatewayError(parsed)) return fail(parsed)
+      if (controller.signal.aborted) return observeAnswer(route, started, 499)
+      const callOptions = callOptionsOf(request, parsed, keyName)
+      const created = Math.floor(now() / 1000)
+      if (!parsed.stream) {
+        const exit = await runtime.runPromiseExit(orchestrator.complete(parsed.messages, callOptions), { signal: controller.signal })
+        if (Exit.isFailure(exit)) return failCall(exit.cause)
+        const answer = exit.value
+        const json = endpoint === "chat"
+          ? chatCompletionBody(`chatcmpl-${requestId}`, created, parsed.model, answer)
+          : JSON.stringify(responseObject(frameOf(requestId, created, parsed as ResponsesRequest), answer))
+        sendJson(response, 200, json, answerHeaders(requestId, answer))
+        return observeAnswer(route, started, 200, answer)
+      }
+      return await streamCall(endpoint, parsed, callOptions, response, controller, requestId, created, route, started)
+    } finally {
+      response.off("close", onClose)
+      controllers.delete(controller)
+      release()
+    }
+
+    function failCall(cause: Cause.Cause<ProviderError>) {
+      if (controller.signal.aborted) return observeAnswer(route, started, 499)
+      const error = failureOf(cause)
+      return fail(error !== undefined ? fromProviderError(error) : internalError)
+    }
+  }
+
+  const frameOf = (requestId: string, created: number, parsed: ResponsesRequest): ResponseFrame =>
+    ({ id: `resp_${requestId.replace(/-/g, "")}`, messageId: `msg_${requestId.replace(/-/g, "")}`, createdAt: created, model: parsed.model, request: parsed })
+
+  /**
+   * A streamed call. Headers wait for the first text, so a call refused or failed before any text gets its proper
+   * status; after that a failure is an error event. A write the socket cannot take pauses the upstream stream until
+   * it drains (backpressure end to end).
+   */
+  const streamCall = async (
+    endpoint: Endpoint, parsed: ChatRequest, callOptions: CallOptions, response: http.ServerResponse, controller: AbortController,
+    requestId: string, created: number, route: string, started: number
+  ) => {
+    const chat = endpoint === "chat" ? chatChunks(`chatcmpl-${requestId}`, created, parsed.model, parsed.includeUsage) : undefined
+    const events = endpoint === "responses" ? responseEvents(frameOf(requestId, created, parsed as ResponsesRequest)) : undefined
+    let answer: OrchestratedResponse | undefined
+    const open = () => {
+      response.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache",
+        "x-orch-request-id": requestId,
+        "x-accel-buffering": "no",
+        trailer: "x-orch-cost-usd"
+      })
+      response.write(chat !== undefined ? chat.role : events!.start())
+    }
+    const drained = Effect.callback<void>((resume) => {
+      const done = () => {
+        response.off("drain", done)
+        response.off("close", done)
+        resume(Effect.void)
+      }
+      response.on("drain", done)
+      response.on("close", done)
+    })
+    // One callback and one socket write per batch of parts the stream hands over, not per part.
+    const onParts = (parts: ReadonlyArray<OrchestratedStreamPart>) => {
+      let out = ""
+      for (const part of parts) {
+        if (part.type === "response") answer = part.response
+        else if (part.type === "text-delta") out += chat !== undefined ? chat.delta(part.delta) : events!.delta(part.delta)
+        else out += chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
+      }
+      if (out === "") return Effect.void
+      if (!response.headersSent) open()
+      return response.write(out) ? Effect.void : drained
+    }
+    const exit = await runtime.runPromiseExit(Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts), { signal: controller.signal })
+    if (controller.signal.aborted || response.destroyed) return observeAnswer(route, started, 499)
+    if (Exit.isFailure(exit) || answer === undefined) {
+      const failure = Exit.isFailure(exit) ? failureOf(exit.cause) : undefined
+      const error = failure !== undefined ? fromProviderError(failure) : internalError
+      if (!response.headersSent) {
+        sendError(response, error)
+        return observeAnswer(route, started, error.status, undefined, error)
+      }
+      response.addTrailers({ "x-orch-cost-usd": "0" })
+      response.end(chat !== undefined ? `data: ${errorBody(error)}\n\n` : events!.error(error))
+      return observeAnswer(route, started, error.status, undefined, error)
+    }
+    if (!response.headersSent) open()
+    response.addTrailers({ "x-orch-cost-usd": String(answer.costUsd) })
+    response.end(chat !== undefined ? chat.end(answer) : events!.end(answer))
+    return observeAnswer(route, started, 200, answer)
+  }
+
+  const listModels = async (): Promise<ReadonlyArray<{ readonly id: string; readonly object: "model"; readonly created: number; readonly owned_by: string }>> => {
+    const exit = await runtime.runPromiseExit(orchestrator.models)
+    const real: ReadonlyArray<ModelInfo> = Exit.isSuccess(exit) ? exit.value : []
+    return [
+      ...real.map((m) => ({ id: m.id, object: "model" as const, created: 0, owned_by: m.provider })),
+      ...Object.keys(virtualModels).map((id) => ({ id, object: "model" as const, created: 0, owned_by: "orch" })),
+      ...Object.keys(aliases).map((id) => ({ id, object: "model" as const, created: 0, owned_by: "orch-alias" }))
+    ]
+  }
+
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    const started = monotonicNow()
+    const requestId = randomUUID()
+    response.setHeader("x-orch-request-id", requestId)
+    const url = request.url ?? "/"
+    const query = url.indexOf("?")
+    const path = query >= 0 ? url.slice(0, query) : url
+    const method = request.method ?? "GET"
+    serving++
+    metrics.setInFlight(serving)
+    const finished = () => {
+      serving--
+      metrics.setInFlight(serving)
+      if (serving === 0) idle?.()
+    }
+    const simple = (route: string, status: number, body: string, contentType = "application/json") => {
+      request.resume()
+      if (!response.headersSent) {
+        response.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body), "x-orch-cost-usd": "0" })
+        response.end(body)
+      }
+      metrics.observe({ route, status, seconds: (monotonicNow() - started) / 1000 })
+    }
+    const refuse = (route: string, error: GatewayError) => {
+      request.resume()
+      sendError(response, error)
+      metrics.observe({ route, status: error.status, seconds: (monotonicNow() - started) / 1000, errorType: error.type })
+    }
+    const run = async (): Promise<void> => {
+      if (path === "/health" && method === "GET") return simple("/health", closing ? 503 : 200, JSON.stringify({ status: closing ? "stopping" : "ok", inFlight: active }))
+      if (path === "/metrics" && method === "GET") return simple("/metrics", 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
+      const endpoint: Endpoint | "models" | undefined = path === "/v1/chat/completions" ? "chat"
+        : path === "/v1/responses" ? "responses"
+        : path === "/v1/models" || path.startsWith("/v1/models/") ? "models"
+        : undefined
+      if (endpoint === undefined) return refuse("other", gatewayError(404, "invalid_request_error", "unknown_url", `Unknown request URL: ${method} ${path.slice(0, 200)}`))
+      const keyName = ring?.identify(header(request, "authorization"))
+      if (ring !== undefined && keyName === undefined) {
+        return refuse(endpoint === "models" ? "/v1/models" : path, gatewayError(401, "invalid_request_error", "invalid_api_key", "Incorrect or missing API key: send Authorization: Bearer <key>"))
+      }
+      if (endpoint === "models") {
+        if (method !== "GET") return refuse("/v1/models", gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path.slice(0, 200)}`))
+        const models = await listModels()
+        if (path === "/v1/models") return simple("/v1/models", 200, JSON.stringify({ object: "list", data: models }))
+        let id: string
+        try {
+          id = decodeURIComponent(path.slice("/v1/models/".length))
+        } catch {
+          return refuse("/v1/models", gatewayError(400, "invalid_request_error", "invalid_model_id", "The model id in the URL is not valid percent-encoding", "model"))
+        }
+        const found = models.find((m) => m.id === id)
+        return found !== undefined
+          ? simple("/v1/models", 200, JSON.stringify(found))
+          : refuse("/v1/models", gatewayError(404, "invalid_request_error", "model_not_found", `The model "${id.slice(0, 200)}" does not exist or cannot answer now`, "model"))
+      }
+      if (method !== "POST") return refuse(path, gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path}; use POST`))
+      if (closing) return refuse(path, stopping)
+      return serveCall(endpoint, request, response, keyName, requestId, started)
+    }
+    run().catch((error: unknown) => {
+      // A defect in the gateway: answer 500 without its details (they may hold a prompt), keep serving.
+      if (!response.headersSent) sendError(response, isProviderError(error) ? fromProviderError(error) : internalError)
+      else response.destroy()
+    }).finally(finished)
+  }
+
+  let closed: Promise<void> | undefined
+  const close = (closeOptions: { readonly graceMs?: number } = {}): Promise<void> => {
+    closed ??= (async () => {
+      closing = true
+      const graceMs = closeOptions.graceMs ?? 10_000
+      if (serving > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, graceMs)
+          idle = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      }
+      for (const controller of controllers) controller.abort()
+      for (const wake of waiting.splice(0)) wake(false)
+      await runtime.dispose()
+    })()
+    return closed
+  }
+
+  return { handle, inFlight: () => serving, metrics: metrics.render, close }
+}

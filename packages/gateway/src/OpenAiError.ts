@@ -1,0 +1,102 @@
+/**
+ * Errors in OpenAI's shape (`{ error: { message, type, param, code } }`) with OpenAI's status codes, so the official
+ * SDKs raise their typed exceptions: 400 invalid request, 401 unknown key, 404 unknown model or route, 413 body too
+ * large, 429 budget exceeded (`insufficient_quota`) or rate limited, 502/503 when the upstreams failed, 504 at the
+ * deadline. `ProviderError` reasons map here and nowhere else.
+ */
+import type { ErrorReason, ProviderError } from "@orch/provider"
+
+/** An error as the gateway answers it: the HTTP status and OpenAI's error object. */
+export interface GatewayError {
+  readonly status: number
+  readonly type: string
+  readonly code: string | null
+  readonly param: string | null
+  readonly message: string
+  /** Seconds for a `retry-after` header, when waiting helps. */
+  readonly retryAfterSeconds?: number
+}
+
+/** A gateway error from its parts. */
+export const gatewayError = (status: number, type: string, code: string | null, message: string, param: string | null = null, retryAfterSeconds?: number): GatewayError =>
+  ({ status, type, code, param, message, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) })
+
+/** 400: the request is wrong; `param` names the field when one is to blame. */
+export const invalidRequestError = (message: string, param: string | null = null): GatewayError =>
+  gatewayError(400, "invalid_request_error", null, message, param)
+
+/** Whether a value is a `GatewayError` (the readers return one or their result). */
+export const isGatewayError = (value: unknown): value is GatewayError =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { status?: unknown }).status === "number" && typeof (value as { type?: unknown }).type === "string"
+
+/** The JSON body of an error response. */
+export const errorBody = (error: GatewayError): string =>
+  JSON.stringify({ error: { message: error.message, type: error.type, param: error.param, code: error.code } })
+
+const upstream = (status: number, code: string, message: string): GatewayError => gatewayError(status, status === 504 ? "timeout" : "server_error", code, message)
+
+/** The most telling reason among the failures of every attempt (budget, deadline, rate limit, down, else failed). */
+const dominant = (errors: ReadonlyArray<ProviderError>): ErrorReason | undefined => {
+  const reasons = errors.map((e) => e.reason)
+  const all = (tag: ErrorReason["_tag"]) => reasons.length > 0 && reasons.every((r) => r._tag === tag)
+  if (reasons.some((r) => r._tag === "BudgetExceeded")) return reasons.find((r) => r._tag === "BudgetExceeded")
+  if (reasons.some((r) => r._tag === "Timeout" && r.phase === "total")) return reasons.find((r) => r._tag === "Timeout")
+  if (all("RateLimited")) return reasons[0]
+  if (all("Unavailable") || all("Overloaded")) return reasons[0]
+  return undefined
+}
+
+/**
+ * The answer for a `ProviderError`. The client's mistakes keep their message; an upstream's failure is described by
+ * its reason, never by the upstream's body (which may echo the gateway's upstream key or the prompt).
+ */
+export const fromProviderError = (error: ProviderError): GatewayError => {
+  const reason = error.reason
+  switch (reason._tag) {
+    case "InvalidRequest":
+      return invalidRequestError(error.message)
+    case "ContextLengthExceeded":
+      return gatewayError(400, "invalid_request_error", "context_length_exceeded", error.message, "messages")
+    case "ContentFiltered":
+      return gatewayError(400, "invalid_request_error", "content_filter", "The upstream refused the request on content policy", null)
+    case "ModelNotFound":
+      return reason.modelId === "any"
+        ? upstream(503, "no_model_available", error.message)
+        : gatewayError(404, "invalid_request_error", "model_not_found", error.message, "model")
+    case "BudgetExceeded":
+      return gatewayError(429, "insufficient_quota", "insufficient_quota", `Budget "${reason.budget}" would be exceeded: limit $${reason.limitUsd}, spent $${roundUsd(reason.spentUsd)}, this call could cost up to $${roundUsd(reason.requestedUsd)}`)
+    case "RateLimited":
+      return reason.quotaExhausted === true
+        ? gatewayError(429, "insufficient_quota", "insufficient_quota", "The upstream's quota is exhausted")
+        : gatewayError(429, "requests", "rate_limit_exceeded", "The upstream is rate limiting", null, retrySeconds(reason.retryAfterMs))
+    case "Timeout":
+      return upstream(504, "timeout", `The call did not finish within its deadline (${reason.phase}, ${reason.afterMs} ms)`)
+    case "Unavailable":
+      return upstream(503, "upstream_unavailable", `No upstream could be reached${error.provider !== undefined ? ` (${error.provider})` : ""}`)
+    case "Overloaded":
+      return { ...upstream(503, "upstream_overloaded", "The upstream is overloaded"), ...(reason.retryAfterMs !== undefined ? { retryAfterSeconds: retrySeconds(reason.retryAfterMs)! } : {}) }
+    case "Cancelled":
+      return gatewayError(499, "cancelled", "cancelled", "The client closed the request")
+    case "AllAttemptsFailed": {
+      const main = dominant(reason.errors)
+      if (main !== undefined) {
+        const first = reason.errors.find((e: ProviderError) => e.reason === main)
+        if (first !== undefined) return fromProviderError(first)
+      }
+      return upstream(502, "upstream_failed", `Every upstream attempt failed: ${reason.errors.map((e: ProviderError) => `${e.provider ?? "?"}/${e.model ?? "?"} ${e.reason._tag}`).join(", ").slice(0, 400)}`)
+    }
+    case "Authentication":
+    case "PermissionDenied":
+      return upstream(502, "upstream_auth", `The upstream refused the gateway's credentials${error.provider !== undefined ? ` (${error.provider})` : ""}`)
+    case "ServerError":
+      return upstream(502, "upstream_error", `The upstream failed with status ${reason.status}`)
+    case "MalformedResponse":
+      return upstream(502, "upstream_malformed", "The upstream's response could not be read")
+    case "StreamInterrupted":
+      return upstream(502, "upstream_interrupted", "The upstream's stream broke off")
+  }
+}
+
+const roundUsd = (usd: number): string => usd.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")
+
+const retrySeconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000)))

@@ -1,0 +1,232 @@
+/**
+ * `POST /v1/responses` in OpenAI's Responses shapes, enough for clients that speak only Responses: text input or
+ * input items (messages with text, images and files; function calls and their outputs), `instructions`, function
+ * tools, `max_output_tokens`, `text.format`, and the answer as one `response` object or as the documented stream of
+ * events (`response.created` ... `response.output_text.delta` ... `response.function_call_arguments.done` ...
+ * `response.completed`). The gateway keeps no state, so `previous_response_id` is refused.
+ */
+import type { OrchestratedResponse } from "@orch/core"
+import type { FilePart, ImagePart, Message, ResponseFormat, TextPart, ToolCall } from "@orch/provider"
+import { type ChatRequest, orchObject, readResponseFormat, readSharedOptions, readTools } from "./ChatCompletions.ts"
+import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
+import { fileFrom, imageFrom, isRecord, toolCallFrom } from "./WireParts.ts"
+
+/** A Responses request, read; `instructions` comes first as a system message. */
+export interface ResponsesRequest extends ChatRequest {
+  readonly instructions: string | null
+}
+
+const itemContent = (content: unknown, where: string, textOnly: boolean): string | ReadonlyArray<TextPart | ImagePart | FilePart> | GatewayError => {
+  if (typeof content === "string") return content
+  if (!Array.isArray(content)) return invalidRequestError(`${where}.content must be a string or a list of content parts`, "input")
+  const parts: Array<TextPart | ImagePart | FilePart> = []
+  for (const part of content) {
+    if (!isRecord(part)) return invalidRequestError(`${where}.content has a part that is not an object`, "input")
+    if ((part.type === "input_text" || part.type === "output_text" || part.type === "text") && typeof part.text === "string") parts.push({ type: "text", text: part.text })
+    else if (part.type === "refusal" && typeof part.refusal === "string") parts.push({ type: "text", text: part.refusal })
+    else if (part.type === "input_image" && !textOnly) {
+      const image = imageFrom(part.image_url, "input")
+      if (isGatewayError(image)) return image
+      parts.push(image)
+    } else if (part.type === "input_file" && !textOnly) {
+      const file = fileFrom(part.file_data, part.filename, part.file_id, "input")
+      if (isGatewayError(file)) return file
+      parts.push(file)
+    } else return invalidRequestError(`${where}.content: "${String(part.type).slice(0, 40)}" parts are not supported here`, "input")
+  }
+  return textOnly ? parts.map((p) => (p.type === "text" ? p.text : "")).join("\n") : parts
+}
+
+const readInput = (input: unknown): ReadonlyArray<Message> | GatewayError => {
+  if (typeof input === "string") return input.length > 0 ? [{ role: "user", content: input }] : invalidRequestError("input is empty", "input")
+  if (!Array.isArray(input) || input.length === 0) return invalidRequestError("input must be a string or a non-empty list of input items", "input")
+  const messages: Array<Message> = []
+  for (let i = 0; i < input.length; i++) {
+    const item: unknown = input[i]
+    const where = `input[${i}]`
+    if (!isRecord(item)) return invalidRequestError(`${where} must be an object`, "input")
+    if (item.type === "function_call") {
+      const call = toolCallFrom(item.call_id, item.name, item.arguments, "input")
+      if (isGatewayError(call)) return call
+      // Calls made in one turn follow each other: they belong to one assistant message.
+      const last = messages.at(-1)
+      if (last?.role === "assistant" && last.toolCalls !== undefined) messages[messages.length - 1] = { ...last, toolCalls: [...last.toolCalls, call] }
+      else messages.push({ role: "assistant", toolCalls: [call] })
+      continue
+    }
+    if (item.type === "function_call_output") {
+      if (typeof item.call_id !== "string") return invalidRequestError(`${where}: a function_call_output needs call_id`, "input")
+      const output = typeof item.output === "string" ? item.output : JSON.stringify(item.output ?? "")
+      messages.push({ role: "tool", toolCallId: item.call_id, content: output })
+      continue
+    }
+    if (item.type !== undefined && item.type !== "message") {
+      return invalidRequestError(`${where}: "${String(item.type).slice(0, 40)}" items are not supported; send messages, function_call and function_call_output items`, "input")
+    }
+    const role = item.role === "developer" ? "system" : item.role
+    if (role !== "system" && role !== "user" && role !== "assistant") return invalidRequestError(`${where}.role must be system, developer, user or assistant`, "input")
+    const content = itemContent(item.content, where, role !== "user")
+    if (isGatewayError(content)) return content
+    if (role === "user") messages.push({ role, content })
+    else messages.push({ role, content: content as string })
+  }
+  return messages
+}
+
+/** Read a Responses body. */
+export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayError => {
+  if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
+  if (typeof body.model !== "string" || body.model.trim() === "") return invalidRequestError("model is required: a model id, a virtual model such as orch/auto, or an alias", "model")
+  if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
+    return invalidRequestError("previous_response_id is not supported: this gateway keeps no state; send the conversation as input", "previous_response_id")
+  }
+  if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== "string") return invalidRequestError("instructions must be a string", "instructions")
+  const input = readInput(body.input)
+  if (isGatewayError(input)) return input
+  const tools = readTools(body)
+  if (isGatewayError(tools)) return tools
+  const shared = readSharedOptions(body, ["max_output_tokens"])
+  if (isGatewayError(shared)) return shared
+  const text = isRecord(body.text) ? body.text : undefined
+  const format = readResponseFormat(text?.format, "text.format")
+  if (isGatewayError(format)) return format
+  const instructions = typeof body.instructions === "string" && body.instructions.length > 0 ? body.instructions : null
+  return {
+    model: body.model,
+    messages: instructions !== null ? [{ role: "system", content: instructions }, ...input] : input,
+    options: { ...shared, ...tools, ...(format !== undefined ? { responseFormat: format as ResponseFormat } : {}) },
+    stream: body.stream === true,
+    includeUsage: false,
+    instructions
+  }
+}
+
+const usageOf = (response: OrchestratedResponse) => ({
+  input_tokens: response.usage.inputTokens,
+  input_tokens_details: { cached_tokens: response.usage.cachedInputTokens ?? 0 },
+  output_tokens: response.usage.outputTokens,
+  output_tokens_details: { reasoning_tokens: response.usage.reasoningTokens ?? 0 },
+  total_tokens: response.usage.inputTokens + response.usage.outputTokens
+})
+
+/** The ids and fixed fields of one response, for the whole object and for its events. */
+export interface ResponseFrame {
+  readonly id: string
+  readonly messageId: string
+  readonly createdAt: number
+  readonly model: string
+  readonly request: ResponsesRequest
+}
+
+const formatOf = (request: ResponsesRequest) => {
+  const format = request.options.responseFormat
+  if (format === undefined || format.type === "text") return { type: "text" }
+  return format.schema !== undefined ? { type: "json_schema", name: format.name ?? "response", schema: format.schema } : { type: "json_object" }
+}
+
+const messageItem = (frame: ResponseFrame, text: string, status: "in_progress" | "completed" | "incomplete") => ({
+  id: frame.messageId,
+  type: "message",
+  status,
+  role: "assistant",
+  content: status === "in_progress" ? [] : [{ type: "output_text", text, annotations: [], logprobs: [] }]
+})
+
+const callItem = (frame: ResponseFrame, call: ToolCall, index: number, status: "in_progress" | "completed") => ({
+  id: `fc_${frame.id.slice(5)}_${index}`,
+  type: "function_call",
+  status,
+  call_id: call.id,
+  name: call.name,
+  arguments: status === "in_progress" ? "" : JSON.stringify(call.arguments)
+})
+
+/** The output items of an answer: the message (when there is text, or nothing else), then each function call. */
+const outputOf = (frame: ResponseFrame, response: OrchestratedResponse, status: "completed" | "incomplete") => {
+  const calls = response.toolCalls ?? []
+  return [
+    ...(response.text !== "" || calls.length === 0 ? [messageItem(frame, response.text, status)] : []),
+    ...calls.map((call, i) => callItem(frame, call, i, "completed"))
+  ]
+}
+
+/** The response object: in progress (no output yet) or finished with the answer. */
+export const responseObject = (frame: ResponseFrame, response?: OrchestratedResponse) => {
+  const incomplete = response?.finishReason === "length"
+  const tools = frame.request.options.tools ?? []
+  const choice = frame.request.options.toolChoice
+  return {
+    id: frame.id,
+    object: "response",
+    created_at: frame.createdAt,
+    status: response === undefined ? "in_progress" : incomplete ? "incomplete" : "completed",
+    background: false,
+    error: null,
+    incomplete_details: incomplete ? { reason: "max_output_tokens" } : null,
+    instructions: frame.request.instructions,
+    max_output_tokens: frame.request.options.maxTokens ?? null,
+    model: frame.model,
+    output: response === undefined ? [] : outputOf(frame, response, incomplete ? "incomplete" : "completed"),
+    parallel_tool_calls: true,
+    previous_response_id: null,
+    store: false,
+    temperature: frame.request.options.temperature ?? null,
+    text: { format: formatOf(frame.request) },
+    tool_choice: choice === undefined ? "auto" : typeof choice === "string" ? choice : { type: "function", name: choice.name },
+    tools: tools.map((t) => ({ type: "function", name: t.name, description: t.description ?? null, parameters: t.parameters, strict: false })),
+    top_p: frame.request.options.topP ?? null,
+    truncation: "disabled",
+    usage: response === undefined ? null : usageOf(response),
+    metadata: {},
+    ...(response !== undefined ? { orch: orchObject(response) } : {})
+  }
+}
+
+/**
+ * The writer of one streamed response's events, each `event: <type>` with its JSON and a rising `sequence_number`.
+ * The message item opens at the first text; each tool call is its own output item, sent whole once complete. The
+ * fixed part of a text delta event is serialised once.
+ */
+export const responseEvents = (frame: ResponseFrame) => {
+  let sequence = 0
+  let outputs = 0
+  let messageIndex: number | undefined
+  let calls = 0
+  const event = (type: string, payload: Record<string, unknown>): string =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`
+  let deltaHead = ""
+  const openMessage = (): string => {
+    if (messageIndex !== undefined) return ""
+    messageIndex = outputs++
+    deltaHead = `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","item_id":${JSON.stringify(frame.messageId)},"output_index":${messageIndex},"content_index":0,"logprobs":[],"delta":`
+    return event("response.output_item.added", { output_index: messageIndex, item: messageItem(frame, "", "in_progress") }) +
+      event("response.content_part.added", { item_id: frame.messageId, output_index: messageIndex, content_index: 0, part: { type: "output_text", text: "", annotations: [], logprobs: [] } })
+  }
+  return {
+    /** created and in_progress. */
+    start: (): string => event("response.created", { response: responseObject(frame) }) + event("response.in_progress", { response: responseObject(frame) }),
+    delta: (text: string): string => `${openMessage()}${deltaHead}${JSON.stringify(text)},"sequence_number":${sequence++}}\n\n`,
+    /** A complete tool call: its item added, its arguments in one delta, done. */
+    toolCall: (call: ToolCall): string => {
+      const index = outputs++
+      const item = callItem(frame, call, calls++, "in_progress")
+      const args = JSON.stringify(call.arguments)
+      return event("response.output_item.added", { output_index: index, item }) +
+        event("response.function_call_arguments.delta", { item_id: item.id, output_index: index, delta: args }) +
+        event("response.function_call_arguments.done", { item_id: item.id, output_index: index, name: call.name, arguments: args }) +
+        event("response.output_item.done", { output_index: index, item: { ...item, status: "completed", arguments: args } })
+    },
+    /** The text, part and message done (opened if there was no output at all), then `response.completed` (or `.incomplete`). */
+    end: (response: OrchestratedResponse): string => {
+      const whole = responseObject(frame, response)
+      const opened = messageIndex === undefined && (response.toolCalls ?? []).length === 0 ? openMessage() : ""
+      const message = messageIndex === undefined ? "" :
+        event("response.output_text.done", { item_id: frame.messageId, output_index: messageIndex, content_index: 0, text: response.text, logprobs: [] }) +
+        event("response.content_part.done", { item_id: frame.messageId, output_index: messageIndex, content_index: 0, part: { type: "output_text", text: response.text, annotations: [], logprobs: [] } }) +
+        event("response.output_item.done", { output_index: messageIndex, item: messageItem(frame, response.text, whole.status === "incomplete" ? "incomplete" : "completed") })
+      return opened + message + event(whole.status === "incomplete" ? "response.incomplete" : "response.completed", { response: whole })
+    },
+    /** An `error` event, for a failure after the stream began. */
+    error: (error: GatewayError): string => event("error", { code: error.code, message: error.message, param: error.param })
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The features of the learned classifier: word unigrams and bigrams, word-start phrases and character 4-grams of
+ * the request (the asking words), and the payload's kinds as evidence, each a named feature hashed to a bucket of
+ * the weight table. The same function serves training (scripts/train.ts) and classification, so they cannot drift.
+ */
+import { splitPrompt, type SplitPrompt } from "./Payload.ts"
+
+/** One active feature: its readable name, its bucket in the hashed weight table and its value. */
+export interface Feature {
+  readonly name: string
+  readonly bucket: number
+  readonly value: number
+}
+
+/** Characters looked at from each end of a long prompt by default (head and tail, so 8000 at most). */
+export const defaultWindowChars = 4000
+
+/** A long text cut to its head and tail, where the question and the last error usually are. */
+export const boundedWindow = (text: string, windowChars: number = defaultWindowChars): string =>
+  text.length <= windowChars * 2 ? text : `${text.slice(0, windowChars)}\n${text.slice(text.length - windowChars)}`
+
+/** Words of the request looked at from its start and from its end; the middle of a very long request is skipped. */
+const headWords = 160
+const tailWords = 60
+
+/** FNV-1a, 32 bits, over the UTF-16 code units of a string. */
+export const hashName = (name: string): number => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return hash >>> 0
+}
+
+const tokenise = (request: string): Array<string> => {
+  const tokens = request.toLowerCase().replace(/['’]/g, "").match(/[a-z0-9_]+|[?]/g) ?? []
+  const words = tokens.map((token) => (/^\d+$/.test(token) ? "0" : token.length > 24 ? token.slice(0, 24) : token))
+  return words.length <= headWords + tailWords ? words : [...words.slice(0, headWords), ...words.slice(-tailWords)]
+}
+
+const lengthBucket = (words: number): string =>
+  words === 0 ? "none" : words <= 3 ? "1-3" : words <= 10 ? "4-10" : words <= 30 ? "11-30" : words <= 80 ? "31-80" : "81+"
+
+/**
+ * The features of a prompt (already split, or split here), hashed into `2^hashBits` buckets. `scale` multiplies
+ * every value (earlier chat turns use less than 1) and `prefix` keeps their names apart in explanations.
+ */
+export const promptFeatures = (input: string | SplitPrompt, hashBits: number, scale = 1, prefix = ""): Array<Feature> => {
+  const split = typeof input === "string" ? splitPrompt(input) : input
+  const mask = (1 << hashBits) - 1
+  const groups: Array<Array<string>> = [[], [], []]
+  const words = tokenise(split.request)
+  const plain = words.filter((word) => word !== "?")
+  const unigrams = new Set<string>()
+  const bigrams = new Set<string>()
+  const grams = new Set<string>()
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? ""
+    unigrams.add(word)
+    if (i + 1 < words.length) bigrams.add(`${word} ${words[i + 1] ?? ""}`)
+    if (word.length >= 3 && word !== "?") {
+      const padded = `<${word}>`
+      for (let j = 0; j + 4 <= padded.length; j++) grams.add(padded.slice(j, j + 4))
+    }
+  }
+  for (const word of unigrams) groups[0]?.push(`word "${word}"`)
+  for (const pair of bigrams) groups[1]?.push(`words "${pair}"`)
+  for (const gram of grams) groups[2]?.push(`chars "${gram}"`)
+  const features = new Map<string, number>()
+  for (const group of groups) {
+    const value = group.length === 0 ? 0 : scale / Math.sqrt(group.length)
+    for (const name of group) features.set(name, value)
+  }
+  if (plain.length > 0) features.set(`starts "${plain.slice(0, 2).join(" ")}"`, scale)
+  if (plain.length > 0) features.set(`first word "${plain[0] ?? ""}"`, scale)
+  const last = plain.slice(-2).join(" ")
+  if (last.length > 0) features.set(`ends "${last}"`, scale * 0.5)
+  features.set(`request length ${lengthBucket(plain.length)}`, scale)
+  if (words.includes("?")) features.set("request asks a question", scale * 0.5)
+  // The asking is usually in the first or the last sentence: their words count again, apart.
+  const sentences = split.request.split(/(?<=[.?!:])\s+|\n+/).filter((sentence) => /\w/.test(sentence))
+  if (sentences.length > 1) {
+    const edges: ReadonlyArray<readonly [string, string]> = [["first", sentences[0] ?? ""], ["last", sentences[sentences.length - 1] ?? ""]]
+    for (const [where, sentence] of edges) {
+      const edgeWords = tokenise(sentence).filter((word) => word !== "?")
+      for (const word of new Set(edgeWords)) features.set(`${where} sentence word "${word}"`, scale / Math.sqrt(Math.max(1, edgeWords.length)))
+    }
+  }
+  const kinds = new Set(split.payloads.map((payload) => payload.kind))
+  if (kinds.size === 0) features.set("no payload", scale)
+  const payloadLines = split.payloads.reduce((sum, payload) => sum + payload.lines, 0)
+  for (const kind of kinds) {
+    features.set(`payload ${kind}`, scale)
+    features.set(`payload ${kind}, request ${lengthBucket(plain.length)}`, scale)
+    if (split.requestFirst) features.set(`payload ${kind} after the request`, scale * 0.5)
+  }
+  if (kinds.size > 0) features.set(`payload of ${payloadLines <= 5 ? "1-5" : payloadLines <= 30 ? "6-30" : "31+"} lines`, scale * 0.5)
+  if (kinds.size > 1) {
+    const sorted = [...kinds].sort()
+    for (let i = 0; i < sorted.length; i++) {
+      for (let j = i + 1; j < sorted.length; j++) features.set(`payloads ${sorted[i] ?? ""} + ${sorted[j] ?? ""}`, scale * 0.5)
+    }
+  }
+  const result: Array<Feature> = []
+  for (const [name, value] of features) {
+    if (value === 0) continue
+    const named = prefix === "" ? name : `${prefix}${name}`
+    result.push({ name: named, bucket: hashName(name) & mask, value })
+  }
+  return result
+}
