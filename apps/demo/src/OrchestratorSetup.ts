@@ -11,12 +11,10 @@ import path from "node:path"
 import { ModelOrchestrator, optionsFromEnvironment, type Orchestrator, orchestratorFromLayer, type OrchestratorOptions } from "@orch/core"
 import { type Provider, providerError } from "@orch/provider"
 import { localProviderConfig, makeLocalProvider, type LocalProviderConfig } from "@orch/providers-local"
-import { ConfigProvider, Effect, Layer } from "effect"
-import { cliLogger } from "./CliLogger.ts"
+import { ConfigProvider, Effect, Layer, Logger } from "effect"
 import { type Environment, ledgerPath, modelCacheDirectory, prepareLedgerFile } from "./DataDirectories.ts"
 import { makeProgressBar, type ProgressOutput } from "./ProgressBar.ts"
 import { strategyFromArgument } from "./StrategyAliases.ts"
-import type { Output } from "./Terminal.ts"
 import { sanitizeForTerminal } from "./TerminalText.ts"
 import { UsageError } from "./UsageError.ts"
 
@@ -30,8 +28,6 @@ export interface SetupOptions {
   readonly env: Environment
   /** Where progress bars go (stderr). */
   readonly progress: ProgressOutput
-  /** Where the library's log lines go (default `progress`: stderr; stdout may be `--json`). */
-  readonly log?: Output
   /** Add the embedded default when no other model is reachable (`run`, `ensemble`); `providers` only reports it. */
   readonly embeddedDefault: boolean
   /** The call's strategy, when the command line names one (CLOUD_ONLY never uses the embedded default). */
@@ -139,6 +135,7 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
     }
   }
   const options: OrchestratorOptions = { ...fromEnvironment, providers: [local, ...others], ledger: { type: "sqlite", path: ledger } }
-  const layer = ModelOrchestrator.layer(options).pipe(Layer.provideMerge(cliLogger(setup.log ?? setup.progress)))
-  return { orchestrator: orchestratorFromLayer(layer), options, ledgerPath: ledger, usesEmbeddedDefault }
+  // Log lines (e.g. the cost tracker's usage warnings) go to stderr: stdout carries the answer (`--json`: one object).
+  const orchestrator = orchestratorFromLayer(Layer.merge(ModelOrchestrator.layer(options), Layer.succeed(Logger.LogToStderr, true)))
+  return { orchestrator, options, ledgerPath: ledger, usesEmbeddedDefault }
 }

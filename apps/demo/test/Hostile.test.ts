@@ -240,14 +240,14 @@ describe("secrets never show in the CLI's output", () => {
 
 describe("log lines", () => {
   it("a warning from the library goes to stderr, and --json stdout stays one JSON object", async () => {
-    const server = await startWireServer({ models: ["gpt-4o-mini"] })
-    // Usage above the request's limit: the cost tracker warns that it charged it as billed.
-    server.setDefault({ kind: "synth", text: "ok", usage: { inputTokens: 1000, outputTokens: 5000 } })
+    const server = await startWireServer({ models: ["house-model-without-a-price"] })
+    // A model with no known price: the cost tracker warns that its cost is recorded as unknown.
+    server.setDefault({ kind: "synth", text: "ok" })
     try {
-      const result = await orch(["run", "hi", "--json", "--model", "openai/gpt-4o-mini", "--max-tokens", "16"], { OPENAI_API_KEY: "sk-test-key-123456", OPENAI_BASE_URL: `${server.url}/v1` })
+      const result = await orch(["run", "hi", "--json", "--model", "openai/house-model-without-a-price"], { OPENAI_API_KEY: "sk-test-key-123456", OPENAI_BASE_URL: `${server.url}/v1` })
       expect(result.code).toBe(0)
       expect(() => JSON.parse(result.stdout) as unknown).not.toThrow()
-      expect(result.stderr).toMatch(/orch: warn\w*: @orch\/cost-tracker/)
+      expect(result.stderr).toMatch(/WARN.*@orch\/cost-tracker: no price for model/)
     } finally {
       await server.close()
     }
