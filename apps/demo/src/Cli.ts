@@ -12,6 +12,7 @@ import { providersCommand, providersUsage } from "./ProvidersCommand.ts"
 import { runCommand, runUsage } from "./RunCommand.ts"
 import { serveCommand, serveUsage } from "./ServeCommand.ts"
 import type { Terminal } from "./Terminal.ts"
+import { sanitizedOutput, sanitizeForTerminal } from "./TerminalText.ts"
 import { isUsageError } from "./UsageError.ts"
 
 const commands: Readonly<Record<string, { readonly run: (args: ReadonlyArray<string>, terminal: Terminal) => Promise<number>; readonly usage: string }>> = {
@@ -38,25 +39,47 @@ small model downloaded on first use (or ORCH_LLAMA_MODEL=path/to/model.gguf).
 Exit codes: 0 ok, 1 a model or service failed, 2 usage or configuration error, 3 budget exceeded,
 4 no provider or model can answer (nothing configured, key missing, server down, model not pulled), 130 interrupted.`
 
+/** After Ctrl-C, how long a command may take to cancel its call and close the ledger before `orch` gives up on it. */
+export const interruptGraceMs = 3_000
+
+/** Resolves when the signal aborts and then the grace period has passed (never, while it does not abort). */
+const interrupted = (signal: AbortSignal): Promise<"interrupted"> =>
+  new Promise((resolve) => {
+    const expire = () => setTimeout(() => resolve("interrupted"), interruptGraceMs).unref()
+    if (signal.aborted) expire()
+    else signal.addEventListener("abort", expire, { once: true })
+  })
+
 /** Run the command line; resolves with the exit code, never rejects. */
-export const main = async (argv: ReadonlyArray<string>, terminal: Terminal): Promise<number> => {
+export const main = async (argv: ReadonlyArray<string>, rawTerminal: Terminal): Promise<number> => {
   const [name, ...args] = argv
+  const json = args.includes("--json")
+  // Human output never carries raw control characters; with --json, stdout is exact JSON (which escapes its own).
+  const terminal: Terminal = {
+    ...rawTerminal,
+    stdout: json ? rawTerminal.stdout : sanitizedOutput(rawTerminal.stdout),
+    stderr: sanitizedOutput(rawTerminal.stderr),
+    progress: rawTerminal.progress ?? rawTerminal.stderr
+  }
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     terminal.stdout.write(`${usage}\n`)
     return name === undefined ? ExitCode.Usage : ExitCode.Ok
   }
-  const command = commands[name]
-  const json = args.includes("--json")
+  // Own commands only: `orch constructor` or `orch __proto__` must not find Object's.
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined
   const fail = (reason: string, message: string, lines: ReadonlyArray<string>, code: number): number => {
     if (json) terminal.stdout.write(`${JSON.stringify({ error: { reason, message } })}\n`)
     terminal.stderr.write(`${lines.join("\n")}\n`)
     return code
   }
   if (command === undefined) {
-    return fail("Usage", `unknown command "${name.slice(0, 40)}"`, [`orch: unknown command "${name.slice(0, 40)}"`, "", usage], ExitCode.Usage)
+    return fail("Usage", `unknown command "${name.slice(0, 40)}"`, [`orch: unknown command "${sanitizeForTerminal(name.slice(0, 40))}"`, "", usage], ExitCode.Usage)
   }
   try {
-    return await command.run(args, terminal)
+    // Ctrl-C cancels the call in flight; a command still busy after the grace period (a probe, a download) is left.
+    const outcome = await Promise.race([command.run(args, terminal), interrupted(terminal.signal)])
+    if (outcome === "interrupted") return fail("Cancelled", "interrupted", ["orch: interrupted"], ExitCode.Interrupted)
+    return outcome
   } catch (error) {
     if (isUsageError(error)) {
       return fail("Usage", error.message, [`orch ${name}: ${error.message}`, "", `usage: ${command.usage}`], ExitCode.Usage)
@@ -65,6 +88,7 @@ export const main = async (argv: ReadonlyArray<string>, terminal: Terminal): Pro
       if (terminal.signal.aborted) return fail("Cancelled", "interrupted", ["orch: interrupted"], ExitCode.Interrupted)
       return fail(error.reason._tag, error.message, explainError(error), exitCodeOf(error))
     }
+    if (terminal.signal.aborted) return fail("Cancelled", "interrupted", ["orch: interrupted"], ExitCode.Interrupted)
     const message = error instanceof Error ? error.message : String(error)
     return fail("Defect", message, [`orch: unexpected failure (a bug in orch, please report it): ${message}`], ExitCode.Failure)
   }

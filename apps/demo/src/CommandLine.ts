@@ -28,12 +28,15 @@ export const stringFlag = (parsed: ParsedArguments, name: string): string | unde
   return typeof value === "string" ? value : undefined
 }
 
-/** A positive integer flag (e.g. `--max-tokens 64`), if given. */
+/** Decimal digits only: `Number` would also read `0x10`, `0b11`, `0o7`, `Infinity` and "" (as 0). */
+const decimalInteger = /^\s*\+?\d+\s*$/
+
+/** A positive integer flag (e.g. `--max-tokens 64`), if given; written in decimal. */
 export const positiveIntegerFlag = (command: string, parsed: ParsedArguments, name: string): number | undefined => {
   const text = stringFlag(parsed, name)
   if (text === undefined) return undefined
-  const value = Number(text)
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${text.slice(0, 40)}"`, command)
+  const value = decimalInteger.test(text) ? Number(text) : Number.NaN
+  if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${text.slice(0, 40)}"`, command)
   return value
 }
 

@@ -29,12 +29,23 @@ export const configKeys = {
 
 const keyHint = "API keys are read from the environment only (OPENAI_API_KEY, ANTHROPIC_API_KEY, LIGHTNING_API_KEY), never from a file"
 
+/** The largest config file read (it holds a handful of settings). */
+const maxConfigBytes = 1_048_576
+
+/** What kind of file system entry this is, for an error that names it. */
+const kindOf = (stat: fs.Stats): string =>
+  stat.isDirectory() ? "a directory" : stat.isFIFO() ? "a FIFO (named pipe)" : stat.isSocket() ? "a socket" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : "not a regular file"
+
 /**
  * Read and validate a config file; the environment with the file's settings applied over it. `commandKeys` are keys
- * one command reads itself (e.g. `orch serve`'s `aliases`): allowed, and left to it.
+ * one command reads itself (e.g. `orch serve`'s `aliases`): allowed, and left to it. Only a regular file is read: a
+ * FIFO, a device or a directory would block the process (and Ctrl-C with it) or fail obscurely.
  */
 export const applyConfigFile = (file: string, env: Environment, commandKeys: ReadonlyArray<string> = []): Environment => {
-  if (!fs.existsSync(file)) throw new UsageError(`--config: no such file: ${file}`)
+  const stat = fs.statSync(file, { throwIfNoEntry: false })
+  if (stat === undefined) throw new UsageError(`--config: no such file: ${file}`)
+  if (!stat.isFile()) throw new UsageError(`--config: ${file} is ${kindOf(stat)}; give a JSON file`)
+  if (stat.size > maxConfigBytes) throw new UsageError(`--config: ${file} is ${stat.size} bytes; a config file holds a few settings (at most 1 MB)`)
   let parsed: unknown
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"))
@@ -49,7 +60,7 @@ export const applyConfigFile = (file: string, env: Environment, commandKeys: Rea
   for (const [key, value] of Object.entries(parsed)) {
     if (/apikey|api_key|token|secret/i.test(key)) { problems.push(`"${key}": ${keyHint}`); continue }
     if (commandKeys.includes(key)) continue
-    const known = (configKeys as Record<string, { readonly variable: string; readonly type: string }>)[key]
+    const known = Object.hasOwn(configKeys, key) ? (configKeys as Record<string, { readonly variable: string; readonly type: string }>)[key] : undefined
     if (known === undefined) { problems.push(`"${key}" is not a setting; use one of ${Object.keys(configKeys).join(", ")}`); continue }
     if (typeof value !== known.type || (known.type === "number" && !Number.isFinite(value))) {
       problems.push(`"${key}" must be a ${known.type}, not ${JSON.stringify(value)?.slice(0, 40)}`)

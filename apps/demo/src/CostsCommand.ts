@@ -5,8 +5,9 @@
 import { ModelOrchestrator } from "@orch/core"
 import { Clock, Effect } from "effect"
 import { parseCommandArguments, stringFlag } from "./CommandLine.ts"
+import { cliLogger } from "./CliLogger.ts"
 import { applyConfigFile } from "./ConfigFile.ts"
-import { ledgerPath } from "./DataDirectories.ts"
+import { ledgerPath, prepareLedgerFile } from "./DataDirectories.ts"
 import { ExitCode } from "./ExitCode.ts"
 import { formatUsd, renderTable } from "./Table.ts"
 import type { Terminal } from "./Terminal.ts"
@@ -34,19 +35,19 @@ export const costsCommand = async (args: ReadonlyArray<string>, terminal: Termin
   const parsed = parseCommandArguments("costs", args, { since: { type: "string" }, by: { type: "string" }, csv: { type: "boolean" }, json: { type: "boolean" }, config: { type: "string" } })
   if (parsed.values["help"] === true) { terminal.stdout.write(`${costsUsage}\n`); return ExitCode.Ok }
   const by = stringFlag(parsed, "by") ?? "model"
-  const dimension = (dimensions as Record<string, (typeof dimensions)[keyof typeof dimensions]>)[by.toLowerCase()]
+  const dimension = Object.hasOwn(dimensions, by.toLowerCase()) ? (dimensions as Record<string, (typeof dimensions)[keyof typeof dimensions]>)[by.toLowerCase()] : undefined
   if (dimension === undefined) throw new UsageError(`--by must be one of ${Object.keys(dimensions).join(", ")}, not "${by.slice(0, 40)}"`, "costs")
   const config = stringFlag(parsed, "config")
   const env = config !== undefined ? applyConfigFile(config, terminal.env) : terminal.env
   const since = stringFlag(parsed, "since")
-  const path = ledgerPath(env)
+  const path = prepareLedgerFile(ledgerPath(env))
   const program = Effect.gen(function*() {
     const orchestrator = yield* ModelOrchestrator
     const now = yield* Clock.currentTimeMillis
     const window = since !== undefined ? { from: sinceToEpochMs(since, now) } : {}
     if (parsed.values["csv"] === true) return { csv: yield* orchestrator.costs.export("csv", window) }
     return { summary: yield* orchestrator.costs.summary({ ...window, by: [dimension] }) }
-  }).pipe(Effect.provide(ModelOrchestrator.layer({ providers: [], ledger: { type: "sqlite", path } })))
+  }).pipe(Effect.provide(ModelOrchestrator.layer({ providers: [], ledger: { type: "sqlite", path } })), Effect.provide(cliLogger(terminal.stderr)))
   const result = await Effect.runPromise(program)
   if ("csv" in result) { terminal.stdout.write(result.csv.endsWith("\n") ? result.csv : `${result.csv}\n`); return ExitCode.Ok }
   const summary = result.summary

@@ -36,7 +36,7 @@ export const ensembleCommand = async (args: ReadonlyArray<string>, terminal: Ter
   const config = stringFlag(parsed, "config")
   const env = config !== undefined ? applyConfigFile(config, terminal.env) : terminal.env
   const named = strategy !== undefined ? strategyFromArgument(strategy) : undefined
-  const { orchestrator } = await setupOrchestrator({ env, progress: terminal.stderr, embeddedDefault: true, ...(named !== undefined ? { strategy: named } : {}) })
+  const { orchestrator } = await setupOrchestrator({ env, progress: terminal.progress ?? terminal.stderr, embeddedDefault: true, ...(named !== undefined ? { strategy: named } : {}), ...(models !== undefined ? { models } : {}) })
   try {
     const response = await orchestrator.ensemble(prompt, {
       mode,

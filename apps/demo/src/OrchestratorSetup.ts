@@ -1,18 +1,22 @@
 /**
  * How the `orch` command builds its orchestrator: the environment (or `--config`) as `getOrchestrator` reads it,
  * the local provider rebuilt so that model downloads show a progress bar, the ledger in SQLite under the user's
- * data directory, and the embedded default: with no model reachable and no `ORCH_LLAMA_MODEL`, a small instruct
- * model that node-llama-cpp downloads on first use into the cache directory.
+ * data directory, and the embedded default: with nothing configured (no server address, no cloud key, no
+ * `ORCH_LLAMA_MODEL`) and no model reachable, a small instruct model that node-llama-cpp downloads on first use into
+ * the cache directory. A server or key the user configured is never silently replaced by it: when none of them can
+ * answer, the setup fails naming each one, its problem and the fix.
  */
 import fs from "node:fs"
 import path from "node:path"
 import { ModelOrchestrator, optionsFromEnvironment, type Orchestrator, orchestratorFromLayer, type OrchestratorOptions } from "@orch/core"
-import type { Provider } from "@orch/provider"
+import { type Provider, providerError } from "@orch/provider"
 import { localProviderConfig, makeLocalProvider, type LocalProviderConfig } from "@orch/providers-local"
 import { ConfigProvider, Effect, Layer, Logger } from "effect"
-import { type Environment, ledgerPath, modelCacheDirectory } from "./DataDirectories.ts"
+import { type Environment, ledgerPath, modelCacheDirectory, prepareLedgerFile } from "./DataDirectories.ts"
 import { makeProgressBar, type ProgressOutput } from "./ProgressBar.ts"
 import { strategyFromArgument } from "./StrategyAliases.ts"
+import { sanitizeForTerminal } from "./TerminalText.ts"
+import { UsageError } from "./UsageError.ts"
 
 /** The model the embedded default downloads: Qwen2.5 0.5B Instruct, 4-bit (about 400 MB, fine on a laptop). */
 export const embeddedDefaultModel = "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf"
@@ -28,6 +32,24 @@ export interface SetupOptions {
   readonly embeddedDefault: boolean
   /** The call's strategy, when the command line names one (CLOUD_ONLY never uses the embedded default). */
   readonly strategy?: string
+  /** The models the command line names (`--model`, `--models`): a named backend other than the embedded one rules the default out. */
+  readonly models?: ReadonlyArray<string>
+}
+
+/** The variables that configure a server or service; any of them set means the user chose what to call. */
+const configuringVariables = ["OLLAMA_HOST", "VLLM_BASE_URL", "ORCH_SERVERS", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LIGHTNING_API_KEY"] as const
+
+/** The variable that configures each backend. */
+const backendVariables: Readonly<Record<string, string>> = {
+  ollama: "OLLAMA_HOST", vllm: "VLLM_BASE_URL", openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY", lightning: "LIGHTNING_API_KEY"
+}
+
+/** A millisecond setting from the environment, in decimal digits only (`0x10` is not 16). */
+const decimalMs = (env: Environment, variable: string, fallback: number): number => {
+  const text = env[variable]
+  if (text === undefined || text.trim() === "") return fallback
+  if (!/^\s*\d+\s*$/.test(text)) throw new UsageError(`${variable} must be a whole number of milliseconds in decimal digits, not "${text.slice(0, 40)}"`)
+  return Number(text)
 }
 
 /** The built orchestrator and what the setup decided. */
@@ -48,24 +70,22 @@ export const cachedEmbeddedDefault = (env: Environment): string | undefined => {
   return found === undefined ? undefined : path.join(directory, found)
 }
 
-/** Whether any of the providers can answer now (the embedded engine is not probed: that would load a model). */
-const anyAvailable = (providers: ReadonlyArray<Provider>): Promise<boolean> =>
-  Effect.runPromise(Effect.map(
-    Effect.forEach(providers, (provider) => provider.isAvailable, { concurrency: "unbounded" }),
-    (states) => states.some((state) => state.available)
-  ))
+/** Each provider's availability (the embedded engine is not probed: that would load a model). */
+const availabilityOf = (providers: ReadonlyArray<Provider>) =>
+  Effect.runPromise(Effect.forEach(providers, (provider) => Effect.map(provider.isAvailable, (availability) => ({ provider, availability })), { concurrency: "unbounded" }))
 
 /** Build the orchestrator for a command. Rejects with the core's InvalidRequest on a bad configuration. */
 export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => {
   const strategy = setup.env["ORCH_STRATEGY"]
   const env: Environment = strategy !== undefined && strategy.trim() !== "" ? { ...setup.env, ORCH_STRATEGY: strategyFromArgument(strategy) } : setup.env
+  const ledger = prepareLedgerFile(ledgerPath(env))
   const fromEnvironment = await Effect.runPromise(optionsFromEnvironment({ env }))
   const configProvider = ConfigProvider.fromUnknown(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)))
   const localConfig: LocalProviderConfig = await Effect.runPromise(localProviderConfig.pipe(Effect.provide(ConfigProvider.layer(configProvider))))
   const bar = makeProgressBar("Downloading model", setup.progress)
   const downloads = {
     modelsDirectory: modelCacheDirectory(env),
-    downloadStallTimeout: Number(env["ORCH_DOWNLOAD_STALL_MS"] ?? 15_000),
+    downloadStallTimeout: decimalMs(env, "ORCH_DOWNLOAD_STALL_MS", 15_000),
     onDownloadProgress: (progress: { readonly downloadedBytes: number; readonly totalBytes: number }) => {
       bar.update(progress.downloadedBytes, progress.totalBytes)
       if (progress.totalBytes > 0 && progress.downloadedBytes >= progress.totalBytes) bar.done()
@@ -75,15 +95,32 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
   let usesEmbeddedDefault = false
   let llamaCpp = localConfig.llamaCpp !== undefined ? { ...localConfig.llamaCpp, ...downloads } : undefined
   const cloudOnly = (setup.strategy ?? env["ORCH_STRATEGY"]) === "cloud_only"
+  const configured = configuringVariables.filter((variable) => (env[variable] ?? "").trim() !== "")
+  const namedBackends = (setup.models ?? []).map((id) => id.split("/")[0] ?? "").filter((backend) => backend !== "llamacpp")
   if (llamaCpp === undefined && setup.embeddedDefault && !cloudOnly) {
     const { llamaCpp: _none, ...serversOnly } = localConfig
     const servers = await Effect.runPromise(makeLocalProvider(serversOnly))
-    const reachable = await anyAvailable([servers, ...others])
+    const states = await availabilityOf([...servers.backends, ...others])
     await Effect.runPromise(servers.close ?? Effect.void)
-    if (!reachable) {
+    if (!states.some((state) => state.availability.available)) {
+      if (configured.length > 0 || namedBackends.length > 0) {
+        // What the user configured is down: say which and how to fix it, never swap in the embedded default.
+        const all = states.flatMap((state) => (state.availability.backends ?? [{ name: state.provider.name, available: false, reason: state.availability.reason }])
+          .map((backend) => ({ name: backend.name, reason: backend.reason })))
+        // The backends the command line named first (the fix shown is the first one's), then the configured ones.
+        const chosen = all.filter((backend) => namedBackends.includes(backend.name) || configured.some((variable) => backendVariables[backend.name] === variable))
+          .sort((a, b) => Number(namedBackends.includes(b.name)) - Number(namedBackends.includes(a.name)))
+        const down = chosen.length > 0 ? chosen : all
+        const reasons = down.map((backend) => `${backend.name}: ${backend.reason ?? "not available"}`).join("; ")
+        throw providerError(
+          { _tag: "Unavailable", cause: reasons },
+          `no configured model can answer (${configured.length > 0 ? configured.join(", ") : `--model ${setup.models?.join(", ")}`} set). ${reasons}. Start the server or fix its address or key; unset ${configured.length > 0 ? configured.join(", ") : "--model"} to use the embedded default model instead`,
+          down[0] !== undefined ? { provider: down[0].name } : {}
+        )
+      }
       usesEmbeddedDefault = true
       const cached = cachedEmbeddedDefault(env)
-      if (cached === undefined) setup.progress.write(`No model is configured or reachable: using the embedded default ${embeddedDefaultModel} (downloaded once into ${downloads.modelsDirectory}; set ORCH_LLAMA_MODEL=path/to/model.gguf to use your own)\n`)
+      if (cached === undefined) setup.progress.write(sanitizeForTerminal(`No model is configured or reachable: using the embedded default ${embeddedDefaultModel} (downloaded once into ${downloads.modelsDirectory}; set ORCH_LLAMA_MODEL=path/to/model.gguf to use your own)`) + "\n")
       llamaCpp = { model: cached ?? embeddedDefaultModel, modelName: "qwen2.5-0.5b-instruct", ...downloads }
     }
   }
@@ -97,8 +134,6 @@ export const setupOrchestrator = async (setup: SetupOptions): Promise<Setup> => 
       throw loaded.failure
     }
   }
-  const ledger = ledgerPath(env)
-  fs.mkdirSync(path.dirname(ledger), { recursive: true })
   const options: OrchestratorOptions = { ...fromEnvironment, providers: [local, ...others], ledger: { type: "sqlite", path: ledger } }
   // Log lines (e.g. the cost tracker's usage warnings) go to stderr: stdout carries the answer (`--json`: one object).
   const orchestrator = orchestratorFromLayer(Layer.merge(ModelOrchestrator.layer(options), Layer.succeed(Logger.LogToStderr, true)))

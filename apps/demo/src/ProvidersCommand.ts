@@ -19,7 +19,7 @@ export const providersCommand = async (args: ReadonlyArray<string>, terminal: Te
   if (parsed.values["help"] === true) { terminal.stdout.write(`${providersUsage}\n`); return ExitCode.Ok }
   const config = stringFlag(parsed, "config")
   const env = config !== undefined ? applyConfigFile(config, terminal.env) : terminal.env
-  const { orchestrator } = await setupOrchestrator({ env, progress: terminal.stderr, embeddedDefault: false })
+  const { orchestrator } = await setupOrchestrator({ env, progress: terminal.progress ?? terminal.stderr, embeddedDefault: false })
   try {
     const statuses = await orchestrator.providers()
     const rows: Array<ReadonlyArray<string>> = []

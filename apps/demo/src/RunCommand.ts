@@ -72,7 +72,7 @@ export const runCommand = async (args: ReadonlyArray<string>, terminal: Terminal
   const structured = schemaFile !== undefined || toolsFile !== undefined
   const config = stringFlag(parsed, "config")
   const env = config !== undefined ? applyConfigFile(config, terminal.env) : terminal.env
-  const setup = await setupOrchestrator({ env, progress: terminal.stderr, embeddedDefault: true, ...(callOptions.strategy !== undefined ? { strategy: callOptions.strategy } : {}) })
+  const setup = await setupOrchestrator({ env, progress: terminal.progress ?? terminal.stderr, embeddedDefault: true, ...(callOptions.strategy !== undefined ? { strategy: callOptions.strategy } : {}), ...(callOptions.model !== undefined ? { models: [callOptions.model] } : {}) })
   const { orchestrator } = setup
   try {
     if (parsed.values["json"] === true) {

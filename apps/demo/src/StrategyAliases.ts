@@ -12,7 +12,7 @@ const aliases: Readonly<Record<string, string>> = { local: "local_only", cloud: 
 /** The named strategy for a command-line value; a UsageError naming the choices when unknown. */
 export const strategyFromArgument = (value: string): Strategy => {
   const key = value.trim().toLowerCase().replace(/-/g, "_")
-  const parsed = Effect.runSync(Effect.result(parseStrategy(aliases[key] ?? key)))
+  const parsed = Effect.runSync(Effect.result(parseStrategy(Object.hasOwn(aliases, key) ? aliases[key]! : key)))
   if (parsed._tag === "Failure") throw new UsageError(`${parsed.failure.reason._tag === "InvalidRequest" ? parsed.failure.reason.issues.join("; ") : parsed.failure.message} (or local, cloud)`)
   return parsed.success
 }

@@ -17,4 +17,6 @@ export interface Terminal {
   readonly env: Environment
   /** Aborts when the user interrupts the command. */
   readonly signal: AbortSignal
+  /** Where a progress bar redraws itself in place (stderr, unsanitised: only @orch's own text goes there). */
+  readonly progress?: Output
 }

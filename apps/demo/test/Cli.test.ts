@@ -227,7 +227,8 @@ describe("errors and exit codes", () => {
   })
 
   it("nothing configured and no network: the embedded default says so and names ORCH_LLAMA_MODEL", async () => {
-    const result = await orch(["run", "hi"])
+    // Empty means unset: the default addresses are probed (nothing listens there), then the embedded default is tried.
+    const result = await orch(["run", "hi"], { OLLAMA_HOST: "", VLLM_BASE_URL: "" })
     expect(result.code).toBe(4)
     expect(result.stderr).toContain("embedded default")
     expect(result.stderr).toContain("ORCH_LLAMA_MODEL")

@@ -8,7 +8,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 /** The parts of the proving ground, in the order `main.ts` runs them. */
-export const parts = ["faults", "bad-input", "load", "bench", "money"] as const
+export const parts = ["faults", "bad-input", "load", "bench", "money", "secrets", "hostile-callers", "terminal-escapes"] as const
 /** One part. */
 export type Part = (typeof parts)[number]
 
@@ -50,6 +50,12 @@ export const writeReports = async (findings: string): Promise<void> => {
     await readSection("load"),
     "## Money",
     await readSection("money"),
+    "## Secrets in URLs, headers and echoes",
+    await readSection("secrets"),
+    "## Hostile JavaScript callers",
+    await readSection("hostile-callers"),
+    "## Terminal escapes",
+    await readSection("terminal-escapes"),
     "## Bugs and gaps found",
     findings
   ].join("\n")

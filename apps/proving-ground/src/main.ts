@@ -15,6 +15,9 @@ import { requestLoad, streamLoad } from "./Load.ts"
 import { watchProcess } from "./Observation.ts"
 import { markdownTable, type Part, parts, repoRoot, saveSection, writeReports } from "./Reports.ts"
 import { orchestratorOver, startBackend, closeBackends } from "./Substrate.ts"
+import { runHostileCases } from "./HostileCallers.ts"
+import { runSecretCases } from "./SecretChannels.ts"
+import { runEscapeCases } from "./TerminalEscapes.ts"
 
 const run = promisify(execFile)
 const node = process.execPath
@@ -135,9 +138,31 @@ const benchPart = async (): Promise<string> => {
   return sections.join("\n")
 }
 
+const verdictTable = (summary: string, header: ReadonlyArray<string>, rows: ReadonlyArray<{ readonly passed: boolean; readonly cells: ReadonlyArray<string> }>): string =>
+  [`${rows.filter((r) => r.passed).length}/${rows.length} ${summary}`, "", markdownTable(header, rows.map((r) => r.cells.map((c) => c.replaceAll("|", "\\|").replaceAll("\n", " ")))), ""].join("\n")
+
+const secretsPart = async (): Promise<string> => verdictTable(
+  "ways of configuring a secret leaked no piece of it (8 characters in a row) into errors, cause chains, logs, spans, providers() or the ledger.",
+  ["secret", "verdict", "texts read", "problem"],
+  (await runSecretCases()).map((r) => ({ passed: r.passed, cells: [r.name, r.passed ? "PASS" : "FAIL", String(r.channels), r.problem ?? ""] }))
+)
+
+const hostilePart = async (): Promise<string> => verdictTable(
+  "hostile calls ended in a rejected promise with a typed error (or, for concurrent next(), the answer), with no synchronous throw, well inside the deadline.",
+  ["call", "verdict", "what the caller got", "ms"],
+  (await runHostileCases()).map((r) => ({ passed: r.passed, cells: [r.name, r.passed ? "PASS" : "FAIL", r.got, r.elapsedMs.toFixed(0)] }))
+)
+
+const escapesPart = async (): Promise<string> => verdictTable(
+  "ways hostile text reaches the terminal showed no raw control character in human output (`--json` exact).",
+  ["where", "verdict", "what the terminal got"],
+  (await runEscapeCases()).map((r) => ({ passed: r.passed, cells: [r.name, r.passed ? "PASS" : "FAIL", r.got] }))
+)
+
 const runners: Record<Part, () => Promise<string>> = {
   faults: faultsPart, "bad-input": badInputPart, load: loadPart, bench: benchPart,
-  money: async () => moneySection(await runMoneyFamilies(say), hasRedisServer())
+  money: async () => moneySection(await runMoneyFamilies(say), hasRedisServer()),
+  secrets: secretsPart, "hostile-callers": hostilePart, "terminal-escapes": escapesPart
 }
 
 const requested = process.argv[2]

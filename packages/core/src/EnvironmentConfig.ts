@@ -45,11 +45,14 @@ const EnvironmentSettings = Config.all({
   deadlineMs: Config.option(Config.String("ORCH_DEADLINE_MS"))
 })
 
+/** A decimal number as people write one (`0.5`, `120000`, `1e3`); `Number` would also read `0x10`, `0b11` and `0o7`. */
+const decimalNumber = /^\s*\+?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/
+
 const positiveNumber = (name: string, text: string): Effect.Effect<number, ProviderError> => {
-  const value = Number(text)
-  return Number.isFinite(value) && value > 0 && text.trim() !== ""
+  const value = decimalNumber.test(text) ? Number(text) : Number.NaN
+  return Number.isFinite(value) && value > 0
     ? Effect.succeed(value)
-    : Effect.fail(invalidRequest([`${name} must be a positive number, not "${text.slice(0, 40)}"`]))
+    : Effect.fail(invalidRequest([`${name} must be a positive decimal number, not "${text.slice(0, 40)}"`]))
 }
 
 /**

@@ -20,7 +20,7 @@ import { capableModels } from "./Capabilities.ts"
 import { makeAttemptLedger, makeRequestLedger, type RequestLedger } from "./AttemptLedger.ts"
 import { defaultCatalogTtl, makeModelCatalog, type ModelCatalog, type ProviderStatus } from "./ModelCatalog.ts"
 import type { AttemptSummary, EnsembleMember, EnsembleResponse, OrchestratedResponse, RoutingSummary, TaskTypeSource } from "./OrchestratedResponse.ts"
-import { budgetsOf, type CallOptions, type EnsembleOptions, type OrchestratorOptions, type PromptInput, toRequest } from "./OrchestratorOptions.ts"
+import { budgetsOf, type CallOptions, type EnsembleOptions, orchestratorOptionIssues, type OrchestratorOptions, type PromptInput, toRequest } from "./OrchestratorOptions.ts"
 /** A part of an orchestrated stream: text as it comes, each tool call once complete, then the whole response. */
 export type OrchestratedStreamPart =
   | { readonly type: "text-delta"; readonly delta: string }
@@ -60,6 +60,8 @@ export class ModelOrchestrator extends Context.Service<ModelOrchestrator, ModelO
    * Fails with InvalidRequest on invalid routes or budgets; the ledger and providers close with the layer.
    */
   static readonly layer = (options: OrchestratorOptions): Layer.Layer<ModelOrchestrator, ProviderError> => {
+    const issues = orchestratorOptionIssues(options)
+    if (issues.length > 0) return Layer.effect(ModelOrchestrator, Effect.fail(invalidRequest(issues.map((issue) => `orchestrator options: ${issue}`))))
     const costOptions = { ...options.costs, budgets: budgetsOf(options) }
     const ledger = options.ledger ?? { type: "memory" }
     const costs = ledger.type === "sqlite"

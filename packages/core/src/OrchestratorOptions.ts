@@ -96,3 +96,69 @@ export const budgetsOf = (options: OrchestratorOptions): ReadonlyArray<Budget> =
   ...(options.costs?.budgets ?? []),
   ...(options.budgetUsd !== undefined ? [{ name: "global", limitUsd: options.budgetUsd, period: "total" as const, mode: "hard" as const }] : [])
 ]
+
+/** Options that are a positive number of milliseconds. */
+const durationKeys = ["deadlineMs", "localFirstTokenMs", "loadTimeMs", "attemptFirstTokenMs"] as const
+
+/** Read one option, a throwing getter being an issue. */
+const readOption = (options: object, key: string, issues: Array<string>): unknown => {
+  try {
+    return (options as Record<string, unknown>)[key]
+  } catch {
+    issues.push(`${key} could not be read`)
+    return undefined
+  }
+}
+
+const describeValue = (value: unknown): string =>
+  typeof value === "number" || typeof value === "boolean" ? String(value) : typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : value === null ? "null" : Array.isArray(value) ? "an array" : typeof value
+
+/**
+ * What is wrong with orchestrator options, one line per problem naming the option and what it takes (empty when they
+ * are valid): the providers, every duration (a positive finite number of milliseconds), `maxModelsPerKind` (a whole
+ * number from 1 to 100), `cloudRetries` (a whole number from 0 to 10), `budgetUsd` (a finite amount of 0 or more),
+ * the strategy and scope key (strings) and the ledger. `NaN`, `0` models or a string for a number are refused here
+ * instead of surfacing later as a call that can never run.
+ */
+export const orchestratorOptionIssues = (options: unknown): ReadonlyArray<string> => {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) return [`the orchestrator options must be an object such as { providers: [...] }, not ${describeValue(options)}`]
+  const issues: Array<string> = []
+  const providers = readOption(options, "providers", issues)
+  if (!Array.isArray(providers)) issues.push(`providers must be an array of providers (e.g. LocalProvider, CloudProvider), not ${describeValue(providers)}`)
+  else {
+    providers.forEach((provider: unknown, i) => {
+      const valid = typeof provider === "object" && provider !== null &&
+        typeof (provider as Provider).name === "string" && ((provider as Provider).kind === "local" || (provider as Provider).kind === "cloud") &&
+        typeof (provider as Provider).model === "function" && typeof (provider as Provider).isAvailable === "object" && typeof (provider as Provider).listModels === "object"
+      if (!valid) issues.push(`providers[${i}] is not a provider (it needs a name, a kind "local" or "cloud", isAvailable, listModels and model)`)
+    })
+  }
+  for (const key of durationKeys) {
+    const value = readOption(options, key, issues)
+    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value <= 0)) issues.push(`${key} must be a positive number of milliseconds, not ${describeValue(value)}`)
+  }
+  const whole = (key: string, min: number, max: number) => {
+    const value = readOption(options, key, issues)
+    if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max)) issues.push(`${key} must be a whole number from ${min} to ${max}, not ${describeValue(value)}`)
+  }
+  whole("maxModelsPerKind", 1, 100)
+  whole("cloudRetries", 0, 10)
+  const budget = readOption(options, "budgetUsd", issues)
+  if (budget !== undefined && (typeof budget !== "number" || !Number.isFinite(budget) || budget < 0)) issues.push(`budgetUsd must be an amount in USD of 0 or more, not ${describeValue(budget)}`)
+  for (const key of ["strategy", "scopeKey"]) {
+    const value = readOption(options, key, issues)
+    if (value !== undefined && typeof value !== "string") issues.push(`${key} must be a string, not ${describeValue(value)}`)
+  }
+  for (const key of ["costs", "classifier"]) {
+    const value = readOption(options, key, issues)
+    if (value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))) issues.push(`${key} must be an object, not ${describeValue(value)}`)
+  }
+  const ledger = readOption(options, "ledger", issues) as Partial<Record<string, unknown>> | undefined
+  if (ledger !== undefined) {
+    const type = typeof ledger === "object" && ledger !== null ? ledger["type"] : undefined
+    if (type === "sqlite" ? typeof ledger["path"] !== "string" || ledger["path"].trim() === "" : type === "redis" ? typeof ledger["url"] !== "string" || ledger["url"].trim() === "" : type !== "memory") {
+      issues.push(`ledger must be { type: "memory" }, { type: "sqlite", path } or { type: "redis", url }`)
+    }
+  }
+  return issues
+}

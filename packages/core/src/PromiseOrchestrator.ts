@@ -11,6 +11,7 @@ import type { ProviderStatus } from "./ModelCatalog.ts"
 import { ModelOrchestrator, type ModelOrchestratorShape } from "./ModelOrchestrator.ts"
 import type { EnsembleResponse, OrchestratedResponse } from "./OrchestratedResponse.ts"
 import type { CallOptions, EnsembleOptions, OrchestratorOptions, PromptInput } from "./OrchestratorOptions.ts"
+import { checkCall, checkExport, checkSummaryQuery, failedStream, rejectingPromise } from "./PromiseInput.ts"
 
 /** Per-call options of the Promise API: the call's options and an `AbortSignal`. */
 export type WithSignal<O> = O & { readonly signal?: AbortSignal }
@@ -91,9 +92,10 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     const buffered: Array<string> = []
     let finished = false
     let failure: unknown
-    let wake: (() => void) | undefined
     let read = 0
-    const notify = () => { const w = wake; wake = undefined; w?.() }
+    // Every pending next() waits here (a caller may call next() again before the last one settled).
+    const waiting: Array<() => void> = []
+    const notify = () => { for (const wake of waiting.splice(0)) wake() }
     const controller = new AbortController()
     const onAbort = () => controller.abort()
     if (signal?.aborted) controller.abort()
@@ -132,7 +134,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
             if (failure !== undefined) throw failure
             return { value: undefined, done: true }
           }
-          await new Promise<void>((resolve) => { wake = resolve })
+          await new Promise<void>((resolve) => { waiting.push(resolve) })
         }
       },
       return: async () => {
@@ -143,16 +145,25 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     return { [Symbol.asyncIterator]: () => iterator, response, cancel: () => controller.abort() }
   }
 
+  // Each entry point checks what a JavaScript caller passed first (PromiseInput): bad input is a rejected promise
+  // with a typed InvalidRequest, never a synchronous throw.
   return {
-    complete: (input, options = {}) => { const { signal, ...rest } = options; return run((o) => o.complete(input, rest), signal) },
-    stream,
-    ensemble: (input, options = {}) => { const { signal, ...rest } = options; return run((o) => o.ensemble(input, rest), signal) },
-    delegate: (task, options = {}) => { const { signal, ...rest } = options; return run((o) => o.delegate(task, rest), signal) },
+    complete: (input, options) => rejectingPromise(() => { const call = checkCall<CallOptions>(input, options); return run((o) => o.complete(call.input, call.options), call.signal) }),
+    stream: (input, options) => {
+      try {
+        const call = checkCall<CallOptions>(input, options)
+        return stream(call.input, { ...call.options, ...(call.signal !== undefined ? { signal: call.signal } : {}) })
+      } catch (error) {
+        return failedStream<OrchestratedResponse>(error)
+      }
+    },
+    ensemble: (input, options) => rejectingPromise(() => { const call = checkCall<EnsembleOptions>(input, options, true); return run((o) => o.ensemble(call.input, call.options), call.signal) }),
+    delegate: (task, options) => rejectingPromise(() => { const call = checkCall<CallOptions>(task, options); return run((o) => o.delegate(call.input, call.options), call.signal) }),
     providers: () => run((o) => o.providers),
     models: () => run((o) => o.models),
     costs: {
-      summary: (query) => run((o) => o.costs.summary(query)),
-      export: (format, window) => run((o) => o.costs.export(format, window)),
+      summary: (query) => rejectingPromise(() => { const checked = checkSummaryQuery(query); return run((o) => o.costs.summary(checked)) }),
+      export: (format, window) => rejectingPromise(() => { const checked = checkExport(format, window); return run((o) => o.costs.export(checked.format, checked.window)) }),
       budgetStatus: () => run((o) => o.costs.budgetStatus())
     },
     dispose: async () => {

@@ -5,6 +5,7 @@
  * scrubbed of.
  */
 import { Duration, Redacted } from "effect"
+import { registerSecrets } from "@orch/provider"
 
 /** How to reach one OpenAI-compatible endpoint, as a backend or provider package passes it to the kit. */
 export interface OpenAiCompatOptions {
@@ -95,6 +96,8 @@ export const resolveSettings = (options: OpenAiCompatOptions): OpenAiCompatSetti
     const token = /^(?:Bearer|Basic)\s+(.+)$/i.exec(text)?.[1]
     if (token !== undefined) secrets.push(token)
   }
+  // From here on no error, log, span or line of output shows any of them (Redaction's registry).
+  registerSecrets(secrets)
   return {
     backend: options.backend,
     baseUrl,

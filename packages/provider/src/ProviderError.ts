@@ -6,6 +6,7 @@
  */
 import { Data } from "effect"
 import type { Usage } from "./Completion.ts"
+import { redact, redactValue } from "./Redaction.ts"
 
 /** The service could not be reached (connection refused, DNS, socket reset before a response). */
 export interface Unavailable { readonly _tag: "Unavailable"; readonly cause?: string }
@@ -116,11 +117,14 @@ export interface ErrorContext {
   readonly upstreamType?: string
 }
 
-/** Build a `ProviderError`, dropping undefined context fields (exactOptionalPropertyTypes). */
+/**
+ * Build a `ProviderError`, dropping undefined context fields (exactOptionalPropertyTypes). The message and every
+ * text of the reason are redacted here (`redact`), so no error of @orch carries a configured secret or a key.
+ */
 export const providerError = (reason: ErrorReason, message: string, context: ErrorContext = {}): ProviderError =>
   new ProviderError({
-    reason,
-    message,
+    reason: redactValue(reason, [], 2),
+    message: redact(message),
     ...(context.provider !== undefined ? { provider: context.provider } : {}),
     ...(context.model !== undefined ? { model: context.model } : {}),
     ...(context.status !== undefined ? { status: context.status } : {}),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { collectStream, redact, summarizeBody, type StreamPart } from "../src/index.ts"
+import { collectStream, invalidRequest, providerError, redact, redactUrl, redactValue, registerSecrets, secretsOfHeaders, secretsOfUrl, summarizeBody, truncate, type StreamPart } from "../src/index.ts"
 
 describe("redact", () => {
   it("removes given secrets and key-shaped text", () => {
@@ -9,6 +9,55 @@ describe("redact", () => {
     expect(redact("sk-proj-AAAAAAAAAAAAAAAAAAAA leaked")).toBe("[REDACTED] leaked")
     expect(redact("x-api-key=supersecret123")).not.toContain("supersecret123")
     expect(summarizeBody(`{"error":"bad key sk-ant-api03-ABCDEFGHIJKLMNOP"}`)).not.toContain("ABCDEFGHIJ")
+  })
+})
+
+describe("redaction before truncation, URLs, headers and pieces", () => {
+  // 32 characters, shaped like no known key, so only the given or registered secret can find it.
+  const key = "Zq7mW2xR9tLp4vKc8nHd3fJb6gYs1eUa"
+
+  it("redacts before it cuts: a key straddling the 300-character limit leaves no piece behind", () => {
+    for (let offset = 270; offset <= 300; offset++) {
+      const body = `${"x".repeat(offset)}${key} trailing text`
+      const summary = summarizeBody(body, [key])
+      for (let i = 0; i + 4 <= key.length; i += 2) expect(summary).not.toContain(key.slice(i, i + 8).slice(0, 8))
+      expect(summary.length).toBeLessThanOrEqual(301)
+    }
+    expect(truncate(`${"y".repeat(290)}${key}`, 300, [key])).toBe(`${"y".repeat(290)}[REDACTED]`)
+  })
+
+  it("redacts any piece of 8 characters or more of a known secret (an echo of half a key)", () => {
+    expect(redact(`the server saw ${key.slice(0, 18)}...`, [key])).toBe("the server saw [REDACTED]...")
+    expect(redact(`tail ${key.slice(-8)}`, [key])).toBe("tail [REDACTED]")
+    expect(redact("an unrelated sentence", [key])).toBe("an unrelated sentence")
+  })
+
+  it("redacts the credentials of any URL, registered or not, and keeps the rest of it", () => {
+    expect(redact("connect ECONNREFUSED http://alice:s3cr3t-pass@proxy.internal:8080/v1")).toBe("connect ECONNREFUSED http://[REDACTED]@proxy.internal:8080/v1")
+    expect(redactUrl("https://tok3n-only@host.example/api?key=abcdef123&model=x")).toBe("https://[REDACTED]@host.example/api[REDACTED]&model=x")
+    expect(secretsOfUrl("http://alice:s3cr3t-pass@h/x?token=zzzz9999")).toEqual(["alice", "s3cr3t-pass", "zzzz9999"])
+    expect(secretsOfUrl("not a url")).toEqual([])
+  })
+
+  it("treats custom header values as secrets, with the credential of a Bearer value on its own", () => {
+    expect(secretsOfHeaders({ "X-Proxy-Token": "pxy-0123456789", Authorization: "Bearer abc123def456" })).toEqual(["pxy-0123456789", "Bearer abc123def456", "abc123def456"])
+  })
+
+  it("removes registered secrets from every later redaction, percent-encoded forms too", () => {
+    const proxyToken = "Qw9#Er8$Ty7%Ui6"
+    expect(redact(`echo: ${proxyToken}`)).toContain(proxyToken)
+    registerSecrets([proxyToken])
+    expect(redact(`echo: ${proxyToken}`)).toBe("echo: [REDACTED]")
+    expect(redact(`url: http://h/?x=${encodeURIComponent(proxyToken)}`)).not.toContain(encodeURIComponent(proxyToken).slice(0, 8))
+  })
+
+  it("builds every ProviderError redacted: message, issues and causes", () => {
+    const secret = "Lm4Nb5Vc6Xz7As8D"
+    registerSecrets([secret])
+    const error = providerError({ _tag: "Unavailable", cause: `proxy said ${secret}` }, `failed at http://u:${secret}@h`)
+    expect(JSON.stringify(error)).not.toContain(secret.slice(0, 8))
+    expect(invalidRequest([`bad ${secret}`]).message).not.toContain(secret)
+    expect(redactValue({ a: [`x ${secret}`], b: 3 })).toEqual({ a: ["x [REDACTED]"], b: 3 })
   })
 })
 

@@ -42,3 +42,12 @@ describe("message helpers", () => {
     expect(lastUserText({ messages: [{ role: "user", content: "first" }, { role: "assistant", content: "x" }, { role: "user", content: "last" }] })).toBe("last")
   })
 })
+
+describe("a very long conversation", () => {
+  it("130,000 messages make one list without overflowing the stack", () => {
+    const messages = Array.from({ length: 130_000 }, (_, i) => ({ role: "user" as const, content: `m${i}` }))
+    const all = toMessages({ system: "s", messages, prompt: "last" })
+    expect(all.length).toBe(130_002)
+    expect(all[130_001]).toEqual({ role: "user", content: "last" })
+  })
+})

@@ -7,7 +7,7 @@
  */
 import type { Effect, Stream } from "effect";
 import { Duration, Redacted } from "effect"
-import type { ProviderError } from "@orch/provider"
+import { type ProviderError, registerSecrets } from "@orch/provider"
 import { callJson, streamNdjson, type HttpEndpoint } from "./internal/httpJson.ts"
 import { defaultOllamaHost, type OllamaConfig } from "./OllamaConfig.ts"
 
@@ -67,6 +67,8 @@ export const ollamaEndpoint = (config: OllamaConfig, backend: string): HttpEndpo
 /** Build the client for a config. Makes no call. */
 export const makeOllamaClient = (config: OllamaConfig, backend = config.name ?? "ollama"): OllamaClient => {
   const endpoint = ollamaEndpoint(config, backend)
+  // From here on no error, log, span or line of output shows the credentials or header values (Redaction's registry).
+  registerSecrets(endpoint.secrets)
   const probeMs = Duration.toMillis(config.probeTimeout ?? "3 seconds")
   const backstopMs = Duration.toMillis(config.timeout ?? "10 minutes")
   const context = { provider: backend }

@@ -11,8 +11,10 @@ let local: LocalProvider
 beforeAll(async () => {
   server = await startWireServer({ models: ["llama3.2:1b"] })
   local = await Effect.runPromise(makeLocalProvider({
-    ollama: { host: server.url },
-    openAiCompatible: [{ baseUrl: `${await unusedPortUrl()}/v1` }],
+    // Probes with no real-time limit to speak of: a loaded machine (the embedded model loading beside them) must not
+    // turn a server that answers into an unavailable one; the dead port refuses at once anyway.
+    ollama: { host: server.url, probeTimeout: "5 minutes" },
+    openAiCompatible: [{ baseUrl: `${await unusedPortUrl()}/v1`, probeTimeout: "5 minutes" }],
     ...(hasModel ? { llamaCpp: { model: tinyChatModelPath(), contextSize: 256, pricing: { kind: "per-hour", usdPerHour: 0.5 } } } : {})
   }))
 })

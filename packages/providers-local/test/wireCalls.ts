@@ -4,8 +4,11 @@
 import { collectStream, type Completion, type LanguageModel, type ProviderError } from "@orch/provider"
 import { Effect, Result } from "effect"
 
-/** A call of a model, bounded by a deadline so a hang fails the test instead of stalling it. */
-export const withDeadline = <A, E>(effect: Effect.Effect<A, E>, ms = 5_000): Promise<Result.Result<A, E>> =>
+/**
+ * A call of a model, bounded by a deadline so a hang fails the test instead of stalling it. The bound only catches
+ * hangs: a slow drip of one byte a millisecond takes seconds on a loaded machine, so it is generous.
+ */
+export const withDeadline = <A, E>(effect: Effect.Effect<A, E>, ms = 25_000): Promise<Result.Result<A, E>> =>
   Effect.runPromise(effect.pipe(Effect.timeoutOrElse({ duration: ms, orElse: () => Effect.die(new Error(`call did not settle within ${ms} ms`)) }), Effect.result))
 
 /** Generate or stream-and-collect, as a Result. */

@@ -6,12 +6,13 @@
  * rejected.
  */
 import {
-  allAttemptsFailed, type Completion, type CompletionRequest, invalidRequest, messageText, type ProviderError, readJson,
-  structuredOutputIssues, toolCallIssues
+  allAttemptsFailed, type Completion, type CompletionRequest, invalidRequest, messageText, type ProviderError, readJson, structuredOutputIssues,
+  toolCallIssues
 } from "@orch/provider"
 import { Effect, Result, Schema } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
 import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
+import { runUserEffect } from "./UserCallback.ts"
 import { answerKey, normalizeAnswer } from "./Vote.ts"
 
 /** A scorer's verdict on an answer. */
@@ -217,11 +218,9 @@ export const cascade = (stages: ReadonlyArray<CascadeStage>, options: { readonly
         }
         let rejected: Rejection | undefined
         for (const scorer of scorers) {
-          // A caller's scorer (or a `validator` predicate) that throws fails the call with a typed error, not a defect.
-          const verdict = yield* Effect.try({
-            try: () => scorer.score(answer.success, { request, stage: plan }),
-            catch: (error) => invalidRequest([`cascade: the scorer "${scorer.name}" threw: ${error instanceof Error ? error.message.slice(0, 200) : "a non-Error value"}`])
-          }).pipe(Effect.flatten)
+          const scorerName = `the cascade scorer "${String(scorer.name)}"`
+          const verdict = yield* runUserEffect(scorerName, () => scorer.score(answer.success, { request, stage: plan }))
+          if (typeof verdict !== "object" || verdict === null || typeof verdict.accept !== "boolean") return yield* Effect.fail(invalidRequest([`${scorerName} must give { accept: boolean }`]))
           if (!verdict.accept) {
             rejected = { stage, stageName: plan.name, scorer: scorer.name, reason: verdict.reason }
             break

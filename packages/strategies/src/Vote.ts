@@ -5,9 +5,10 @@
  * every member's answer and the agreement ratio.
  */
 import { allAttemptsFailed, canonicalJson, invalidRequest, readJson, type Completion, type CompletionRequest, type ProviderError } from "@orch/provider"
-import { Cause, Deferred, Effect, Exit, Scope } from "effect"
+import { Cause, Deferred, Effect, Exit, Result, Scope } from "effect"
 import { toPlan, withRole } from "./Attempt.ts"
 import { makePlan, type Plan, type Step, stepNames, streamOfCompletion } from "./Plan.ts"
+import { callUser } from "./UserCallback.ts"
 
 /** How `vote` counts. */
 export interface VoteOptions {
@@ -110,12 +111,12 @@ export const vote = (steps: ReadonlyArray<Step>, options: VoteOptions = {}): Vot
     ...(isCount(options.quorum) ? [] : ["vote: quorum must be a whole number of 1 or more"]),
     ...(members.length > 0 ? [] : ["vote: give at least one step"])
   ]
-  // A key the caller's `normalize` could not make ends the vote at once (it would otherwise wait out the deadline).
-  const keyOf = (completion: Completion, request: CompletionRequest) =>
-    Effect.try({
-      try: () => answerKey(completion, normalize, request),
-      catch: (error) => invalidRequest([`vote: the normalize function threw: ${error instanceof Error ? error.message.slice(0, 200) : "a non-Error value"}`])
-    })
+  // A key the caller's `normalize` could not make (it threw, or gave no string) ends the vote at once; it would
+  // otherwise wait out the deadline.
+  const keyOf = (completion: Completion, request: CompletionRequest): Effect.Effect<string, ProviderError> => {
+    const key = callUser("the vote's normalize", () => answerKey(completion, normalize, request), "string")
+    return Result.isFailure(key) ? Effect.fail(key.failure) : Effect.succeed(key.success)
+  }
   const run = (request: CompletionRequest): Effect.Effect<VoteResult, ProviderError> =>
     Effect.gen(function*() {
       if (optionIssues.length > 0) return yield* Effect.fail(invalidRequest(optionIssues))

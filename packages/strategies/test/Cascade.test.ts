@@ -107,3 +107,24 @@ describe("cascade when later stages fail", () => {
       assert.strictEqual(error.reason._tag, "AllAttemptsFailed")
     }))
 })
+
+describe("cascade with a user scorer that misbehaves", () => {
+  const cheap = () => scriptedModel({ id: "local/a", script: [{ text: "an answer" }] })
+  const cases: ReadonlyArray<readonly [string, Parameters<typeof cascade>[1]]> = [
+    ["throws", { scorers: [{ name: "throws", score: () => { throw new Error("scorer bug") } }] }],
+    ["returns no Effect", { scorers: [{ name: "plain", score: (() => ({ accept: true })) as never }] }],
+    ["dies inside its Effect", { scorers: [{ name: "dies", score: () => Effect.sync(() => { throw new TypeError("boom") }) }] }],
+    ["gives no verdict", { scorers: [{ name: "shapeless", score: () => Effect.succeed(undefined as never) }] }],
+    ["is a validator whose predicate throws", { scorers: [validator(() => { throw new Error("predicate bug") }, "bad-validator")] }]
+  ]
+  for (const [label, options] of cases) {
+    it.effect(`fails the call at once with a typed InvalidRequest when it ${label}`, () =>
+      Effect.gen(function*() {
+        const escalation = scriptedModel({ id: "cloud/b", script: [{ text: "never asked" }] })
+        const error = yield* Effect.flip(cascade([cheap(), escalation], options).generate({ prompt: "q" }))
+        assert.strictEqual(error.reason._tag, "InvalidRequest")
+        assert.match(error.message, /cascade scorer/)
+        assert.strictEqual(escalation.calls.length, 0)
+      }))
+  }
+})

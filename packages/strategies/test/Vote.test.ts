@@ -118,3 +118,25 @@ describe("chain", () => {
       assert.strictEqual(reviewer.calls[0]?.request.prompt, "Refine: d")
     }))
 })
+
+describe("vote with a user normalize that misbehaves", () => {
+  it.effect("a normalize that throws fails the vote at once, typed, without waiting for the slow members", () =>
+    Effect.gen(function*() {
+      const a = scriptedModel({ id: "local/a", script: [{ text: "4", latencyMs: 10 }] })
+      const slow = scriptedModel({ id: "cloud/b", script: [{ text: "4", latencyMs: 3_600_000 }] })
+      const fiber = yield* Effect.forkChild(Effect.flip(vote([a, slow], { normalize: () => { throw new Error("normalize bug") } }).run(request)))
+      yield* TestClock.adjust(10)
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error.reason._tag, "InvalidRequest")
+      assert.match(error.message, /normalize threw: normalize bug/)
+      assert.strictEqual(slow.calls[0]?.outcome, "interrupted")
+    }))
+
+  it.effect("a normalize that returns no string is a typed InvalidRequest", () =>
+    Effect.gen(function*() {
+      const a = scriptedModel({ id: "local/a", script: [{ text: "4" }] })
+      const error = yield* Effect.flip(vote([a], { samples: 2, normalize: (() => 4) as never }).run(request))
+      assert.strictEqual(error.reason._tag, "InvalidRequest")
+      assert.match(error.message, /must return a string/)
+    }))
+})

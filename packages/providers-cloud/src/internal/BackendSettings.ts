@@ -3,6 +3,7 @@
  * Every backend resolves its options the same way: a key that is missing or blank makes it unavailable with a
  * reason that names the variable to set; a base URL that is not a URL does the same.
  */
+import { registerSecrets, secretsOfUrl } from "@orch/provider"
 import { Config, Option, Redacted } from "effect"
 
 /** The SDK timeout when none is given: a backstop only, the strategies own the real deadlines. */
@@ -51,6 +52,8 @@ export const resolveBackend = (names: BackendNames, options: CommonOptions | und
   if (!URL.canParse(baseUrl)) {
     return { configured: false, backend: names.backend, reason: `${names.baseUrlVariable} is not a valid URL` }
   }
+  // The key and any credentials in the base URL are secrets from here on: no error, log or output shows them.
+  registerSecrets([Redacted.value(key), ...secretsOfUrl(baseUrl)])
   const timeout = options?.timeoutMs
   return {
     configured: true,

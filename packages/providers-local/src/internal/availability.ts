@@ -2,7 +2,7 @@
  * The availability probe every backend shares: a cheap call, bounded by a short timeout, whose answer is cached for
  * a TTL measured by `Clock` (so `TestClock` drives it), and which never fails.
  */
-import type { Availability } from "@orch/provider"
+import { type Availability, redact } from "@orch/provider"
 import type { Duration } from "effect"
 import { Effect } from "effect"
 
@@ -24,7 +24,7 @@ export const cachedAvailability = <E>(probe: Effect.Effect<unknown, E>, settings
       Effect.timeoutOrElse({ duration: settings.timeout, orElse: () => Effect.fail("timeout" as const) }),
       Effect.match({
         onSuccess: (): Availability => ({ available: true }),
-        onFailure: (error): Availability => ({ available: false, reason: describe(error) })
+        onFailure: (error): Availability => ({ available: false, reason: redact(describe(error)) })
       })
     ),
     settings.ttl

@@ -1,0 +1,23 @@
+// Numbers in the environment are decimal: `Number` would read ORCH_DEADLINE_MS=0b11 as 3 ms and ORCH_BUDGET_USD=0x10
+// as $16.
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { optionsFromEnvironment } from "../src/index.ts"
+
+const read = (env: Record<string, string>) => Effect.runPromise(Effect.result(optionsFromEnvironment({ providers: [], env })))
+
+describe("numbers from the environment", () => {
+  for (const [variable, text] of [["ORCH_DEADLINE_MS", "0b11"], ["ORCH_BUDGET_USD", "0x10"], ["ORCH_DEADLINE_MS", "0o17"], ["ORCH_BUDGET_USD", "Infinity"], ["ORCH_DEADLINE_MS", " "]] as const) {
+    it(`${variable}=${JSON.stringify(text)} is an InvalidRequest naming it`, async () => {
+      const result = await read({ [variable]: text })
+      expect(result._tag).toBe("Failure")
+      if (result._tag === "Failure") expect(result.failure.message).toContain(`${variable} must be a positive decimal number`)
+    })
+  }
+  it("decimal numbers are read as written", async () => {
+    const result = await read({ ORCH_DEADLINE_MS: "2500", ORCH_BUDGET_USD: "0.25" })
+    expect(result._tag === "Success" && [result.success.deadlineMs, result.success.budgetUsd]).toEqual([2500, 0.25])
+    const exponent = await read({ ORCH_BUDGET_USD: "1e-2" })
+    expect(exponent._tag === "Success" && exponent.success.budgetUsd).toBe(0.01)
+  })
+})
