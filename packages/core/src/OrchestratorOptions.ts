@@ -25,6 +25,11 @@ export interface OrchestratorOptions {
   readonly classifier?: TieredClassifierOptions
   /** Prices, budgets and prompt logging for the cost tracker. */
   readonly costs?: CostTrackerOptions
+  /**
+   * Promise API: where @orch's own log lines go (a price missing, a soft budget passed, a listing that failed). By
+   * default nowhere: a library prints nothing. The Effect API uses the logger in its context instead.
+   */
+  readonly onLog?: (entry: { readonly level: string; readonly message: string }) => void
   /** Shorthand for a hard, total, global budget in USD (added to `costs.budgets`). */
   readonly budgetUsd?: number
   /** The ledger store (default in memory). */

@@ -6,7 +6,7 @@
  */
 import type { BudgetStatus, Summary, SummaryQuery } from "@orch/cost-tracker"
 import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
-import { Cause, Effect, Exit, Fiber, type Layer, ManagedRuntime, Stream } from "effect"
+import { Cause, Context, Effect, Exit, Fiber, Layer, Logger, ManagedRuntime, Stream } from "effect"
 import type { ProviderStatus } from "./ModelCatalog.ts"
 import { ModelOrchestrator, type ModelOrchestratorShape } from "./ModelOrchestrator.ts"
 import type { EnsembleResponse, OrchestratedResponse } from "./OrchestratedResponse.ts"
@@ -55,12 +55,19 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
   const runtime = ManagedRuntime.make(layer)
   const inFlight = new Set<Fiber.Fiber<unknown, unknown>>()
   let disposed = false
-  // The orchestrator, built on first use; then every call is forked on it directly (no runtime hop per call).
+  // The orchestrator, built on first use; then every call is forked on it directly (no runtime hop per call), with
+  // the layer's context, so what the layer set (a tracer, the logger, log levels) holds for every call.
   let built: ModelOrchestratorShape | undefined
+  let forkInContext: (<A, E>(effect: Effect.Effect<A, E>) => Fiber.Fiber<A, E>) | undefined
   let building: Promise<ModelOrchestratorShape> | undefined
   const orchestrator = (): Promise<ModelOrchestratorShape> => {
-    building ??= runtime.runPromise(ModelOrchestrator).then(
-      (shape) => { built = shape; return shape },
+    building ??= runtime.context().then(
+      (context) => {
+        const runFork = Effect.runForkWith(context)
+        forkInContext = (effect) => runFork(effect)
+        built = Context.get(context, ModelOrchestrator)
+        return built
+      },
       (error: unknown) => { building = undefined; throw error }
     )
     return building
@@ -69,7 +76,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
   const fork = <A>(effect: Effect.Effect<A, ProviderError>, signal: AbortSignal | undefined): Promise<A> =>
     new Promise<A>((resolve, reject) => {
       if (disposed || signal?.aborted === true) return reject(cancelled())
-      const fiber = Effect.runFork(effect)
+      const fiber = forkInContext !== undefined ? forkInContext(effect) : Effect.runFork(effect)
       inFlight.add(fiber)
       const onAbort = () => fiber.interruptUnsafe()
       signal?.addEventListener("abort", onAbort, { once: true })
@@ -176,7 +183,31 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
 }
 
 /** An orchestrator over the given providers and options, for Promise users. Nothing is called until it is used. */
-export const createOrchestrator = (options: OrchestratorOptions): Orchestrator => orchestratorFromLayer(ModelOrchestrator.layer(options))
+export const createOrchestrator = (options: OrchestratorOptions): Orchestrator => {
+  const onLog = callerLogger(options)
+  return orchestratorFromLayer(Layer.merge(ModelOrchestrator.layer(options), Logger.layer(onLog === undefined ? [] : [logTo(onLog)])))
+}
+
+/** The caller's `onLog`, read without throwing (bad options are the layer's typed error, not a throw here). */
+const callerLogger = (options: unknown): OrchestratorOptions["onLog"] => {
+  try {
+    const onLog = typeof options === "object" && options !== null ? (options as { readonly onLog?: unknown }).onLog : undefined
+    return typeof onLog === "function" ? (onLog as OrchestratorOptions["onLog"]) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A logger that hands each line to the caller's `onLog`, the message's pieces joined by spaces. */
+const logTo = (onLog: NonNullable<OrchestratorOptions["onLog"]>) =>
+  Logger.make(({ logLevel, message }) => {
+    const text = (Array.isArray(message) ? message : [message]).map((piece) => (typeof piece === "string" ? piece : String(piece))).join(" ")
+    try {
+      onLog({ level: logLevel, message: text })
+    } catch {
+      // A caller's logger that throws must not fail the call that logged.
+    }
+  })
 
 /** Whether a value thrown by the Promise API is the typed error (it always is, but for a defect in @orch). */
 export const isOrchestratorError = (u: unknown): u is ProviderError => isProviderError(u)

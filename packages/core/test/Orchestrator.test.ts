@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from "vitest"
 import { validator } from "@orch/strategies"
 import { isProviderError, type ProviderError, withAttemptListener } from "@orch/provider"
 import { Effect } from "effect"
-import { ModelOrchestrator } from "../src/index.ts"
+import { makeCloudProvider } from "@orch/providers-cloud"
+import { startWireServer } from "@orch/testing"
+import { createOrchestrator, ModelOrchestrator } from "../src/index.ts"
 import { canaryKey, startSubstrate, type Substrate } from "./substrate.ts"
 
 let substrate: Substrate | undefined
@@ -221,6 +223,32 @@ describe("budgets and costs", () => {
     // No budget, no reservation to keep: the service's own limit applies.
     await started.make().complete("Say hello", { model: "openai/gpt-4o-mini" })
     expect(sentLimit()).toBeUndefined()
+  })
+
+  it("the Promise API prints nothing: its log lines go to onLog when given, else nowhere", async () => {
+    const server = await startWireServer({ models: ["gpt-unpriced-test"] })
+    const providers = [makeCloudProvider({ openai: { apiKey: canaryKey, baseUrl: `${server.url}/v1` } })]
+    const printed: Array<string> = []
+    const write = process.stdout.write.bind(process.stdout)
+    const writeErr = process.stderr.write.bind(process.stderr)
+    const capture = (chunk: unknown) => { printed.push(String(chunk)); return true }
+    const silent = createOrchestrator({ providers, deadlineMs: 10_000 })
+    const heard = createOrchestrator({ providers, deadlineMs: 10_000, onLog: (entry) => lines.push(entry) })
+    const lines: Array<{ level: string; message: string }> = []
+    process.stdout.write = capture as typeof process.stdout.write
+    process.stderr.write = capture as typeof process.stderr.write
+    try {
+      await silent.complete("hi", { model: "openai/gpt-unpriced-test" })
+      await heard.complete("hi", { model: "openai/gpt-unpriced-test" })
+    } finally {
+      process.stdout.write = write
+      process.stderr.write = writeErr
+      await silent.dispose()
+      await heard.dispose()
+      await server.close()
+    }
+    expect(printed.join("")).not.toContain("no price")
+    expect(lines).toContainEqual({ level: "Warn", message: expect.stringContaining("no price for model openai/gpt-unpriced-test") })
   })
 
   it("costs add up: the response, the attempts and the ledger agree", async () => {

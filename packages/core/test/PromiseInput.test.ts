@@ -149,7 +149,7 @@ describe("models the caller names", () => {
     expect(isProviderError(error) && error.reason._tag).toBe("ModelNotFound")
     expect(isProviderError(error) && error.message).toContain("nope")
     const two = await orchestrator.complete("hi", { models: ["local/zzz", "cloud/yyy"] }).then(() => undefined, (e: unknown) => e)
-    expect(isProviderError(two) && two.message).toMatch(/2 of the models named cannot be called: local\/zzz .*cloud\/yyy/)
+    expect(isProviderError(two) && two.message).toMatch(/local\/zzz.*cloud\/yyy/)
     expect(callsMade()).toBe(before)
     await orchestrator.dispose()
   })
