@@ -8,7 +8,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 /** The parts of the proving ground, in the order `main.ts` runs them. */
-export const parts = ["faults", "bad-input", "load", "bench", "money", "secrets", "hostile-callers", "terminal-escapes"] as const
+export const parts = ["faults", "bad-input", "load", "bench", "money", "secrets", "hostile-callers", "terminal-escapes", "deadlines"] as const
 /** One part. */
 export type Part = (typeof parts)[number]
 
@@ -56,6 +56,8 @@ export const writeReports = async (findings: string): Promise<void> => {
     await readSection("hostile-callers"),
     "## Terminal escapes",
     await readSection("terminal-escapes"),
+    "## Deadlines under stalled servers",
+    await readSection("deadlines"),
     "## Bugs and gaps found",
     findings
   ].join("\n")

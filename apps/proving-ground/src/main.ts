@@ -9,6 +9,7 @@ import { promisify } from "node:util"
 import { badInputCases, runBadInputs } from "./BadInput.ts"
 import { fallbackTiming, httpOverhead, inProcessOverhead, localVersusCloud, type Table } from "./Benchmarks.ts"
 import { cellName, cells, checks, runMatrix } from "./FaultMatrix.ts"
+import { deadlineTerms, runDeadlineCases } from "./Deadlines.ts"
 import { hasRedisServer, moneySection, runMoneyFamilies } from "./Money.ts"
 import { benchNotes, findings } from "./Findings.ts"
 import { requestLoad, streamLoad } from "./Load.ts"
@@ -159,10 +160,16 @@ const escapesPart = async (): Promise<string> => verdictTable(
   (await runEscapeCases()).map((r) => ({ passed: r.passed, cells: [r.name, r.passed ? "PASS" : "FAIL", r.got] }))
 )
 
+const deadlinesPart = async (): Promise<string> => verdictTable(
+  `calls against servers that accept the connection and never answer ended by their ${deadlineTerms.deadlineMs} ms deadline (allowance ${deadlineTerms.allowanceMs} ms for a loaded machine) with a typed error.`,
+  ["call", "verdict", "what the caller got", "ms"],
+  (await runDeadlineCases()).map((r) => ({ passed: r.passed, cells: [r.name, r.passed ? "PASS" : "FAIL", r.got, r.elapsedMs.toFixed(0)] }))
+)
+
 const runners: Record<Part, () => Promise<string>> = {
   faults: faultsPart, "bad-input": badInputPart, load: loadPart, bench: benchPart,
   money: async () => moneySection(await runMoneyFamilies(say), hasRedisServer()),
-  secrets: secretsPart, "hostile-callers": hostilePart, "terminal-escapes": escapesPart
+  secrets: secretsPart, "hostile-callers": hostilePart, "terminal-escapes": escapesPart, deadlines: deadlinesPart
 }
 
 const requested = process.argv[2]
