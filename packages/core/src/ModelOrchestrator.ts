@@ -100,10 +100,11 @@ const noModels = (strategy: Strategy | "model", statuses: ReadonlyArray<Provider
   return providerError({ _tag: "ModelNotFound", modelId: "any" }, noModelsHint(strategy))
 }
 
+// The core knows no provider's settings: each provider's availability reason carries its own fix.
 const noModelsHint = (strategy: Strategy | "model"): string => {
-  if (strategy === "local_only") return "LOCAL_ONLY needs a local provider; none is available: set OLLAMA_HOST, VLLM_BASE_URL or ORCH_LLAMA_MODEL (and check the server is running)"
-  if (strategy === "cloud_only") return "CLOUD_ONLY needs a cloud provider; none is available: set OPENAI_API_KEY, ANTHROPIC_API_KEY or LIGHTNING_API_KEY"
-  return "No model is available: configure a local provider (OLLAMA_HOST, VLLM_BASE_URL, ORCH_LLAMA_MODEL) or a cloud key (OPENAI_API_KEY, ANTHROPIC_API_KEY, LIGHTNING_API_KEY)"
+  if (strategy === "local_only") return "LOCAL_ONLY needs a local provider; none is available (give the orchestrator one, and check its server is running)"
+  if (strategy === "cloud_only") return "CLOUD_ONLY needs a cloud provider; none is available (give the orchestrator one with its key)"
+  return "No model is available: give the orchestrator a local or a cloud provider (each provider package's fromEnvironment reads its own settings)"
 }
 
 const taskTypeHint = "use one of code_generation, code_review, reasoning, summarization, error_diagnosis, data_interpretation, workflow_generation, general"
