@@ -17,6 +17,7 @@ import {
   type CompletionRequest,
   type LanguageModel,
   newAttemptId,
+  providerError,
   type ProviderError,
   requestText,
   type StreamPart,
@@ -132,6 +133,12 @@ const reportEnd = (
     })
   })
 
+/** The deadline's error as seen by one attempt: named for the model it cut, so a list of failed attempts says whose. */
+const attemptDeadlineError = (afterMs: number, model: AttemptModel): ProviderError => {
+  const error = deadlineError(afterMs)
+  return providerError(error.reason, error.message, { provider: model.provider, model: model.name })
+}
+
 /**
  * Begin an attempt: refuse at once when the deadline has passed, report the start, and ask the hook (which may
  * refuse; interruption may reach it). A refused attempt is reported as failed.
@@ -140,7 +147,7 @@ const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, 
   Effect.gen(function*() {
     const deadline = yield* Deadline
     const startedAt = yield* Clock.currentTimeMillis
-    if (deadline !== undefined && deadline - startedAt <= 0) return yield* Effect.fail(deadlineError(0))
+    if (deadline !== undefined && deadline - startedAt <= 0) return yield* Effect.fail(attemptDeadlineError(0, model))
     const role = yield* AttemptRole
     const limits = yield* ChunkLimits
     const listener = yield* AttemptEvents
@@ -188,7 +195,7 @@ export const attempt = (model: LanguageModel): Plan => {
           : model.generate(request)
         const bounded = started.deadline === undefined ? call : Effect.flatMap(Clock.currentTimeMillis, (now) => {
           const remaining = Math.max(0, (started.deadline as number) - now)
-          return Effect.timeoutOrElse(call, { duration: remaining, orElse: () => Effect.fail(deadlineError(remaining)) })
+          return Effect.timeoutOrElse(call, { duration: remaining, orElse: () => Effect.fail(attemptDeadlineError(remaining, base)) })
         })
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       }))
@@ -201,7 +208,7 @@ export const attempt = (model: LanguageModel): Plan => {
           ? parts
           : Stream.interruptWhen(parts, Effect.flatMap(Clock.currentTimeMillis, (now) => {
             const remaining = Math.max(0, (started.deadline as number) - now)
-            return Effect.andThen(Effect.sleep(remaining), Effect.suspend(() => Effect.fail(deadlineError(remaining))))
+            return Effect.andThen(Effect.sleep(remaining), Effect.suspend(() => Effect.fail(attemptDeadlineError(remaining, base))))
           }))
         return Stream.onExit(bounded, (exit) => reportEnd(exit as Exit.Exit<void, ProviderError>, started, request, progress))
       })))

@@ -18,9 +18,13 @@ export const remainingMs: Effect.Effect<number | undefined> = Effect.gen(functio
   return Math.max(0, deadline - now)
 })
 
-/** The error of a passed total deadline. */
+/**
+ * The error of a passed total deadline. `afterMs` is how long the step that saw it had waited (the whole deadline
+ * for `withDeadline`, what was left of it for an attempt; 0 when it had passed before the step began).
+ */
 export const deadlineError = (afterMs: number): ProviderError =>
-  providerError({ _tag: "Timeout", phase: "total", afterMs }, `The total deadline of ${afterMs} ms passed`)
+  providerError({ _tag: "Timeout", phase: "total", afterMs },
+    afterMs > 0 ? `The call's deadline passed (after ${afterMs} ms of waiting in this step)` : "The call's deadline had passed before this step began")
 
 /**
  * Run `self` under a total deadline `totalMs` from now, or the one already in scope if that is sooner. Every attempt

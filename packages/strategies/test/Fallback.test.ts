@@ -3,7 +3,7 @@ import { type AttemptEvent, collectStream } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
 import { Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { fallback, isContinued, timeout } from "../src/index.ts"
+import { fallback, isContinued, timeout, withDeadline } from "../src/index.ts"
 import { eventsComplete, recordEvents } from "./Events.ts"
 
 const request = { prompt: "hello" }
@@ -106,5 +106,19 @@ describe("fallback streams, continued", () => {
       assert.deepStrictEqual(sent.at(-1), { role: "assistant", content: "one two " })
       assert.deepStrictEqual(events.filter((e) => e._tag === "AttemptStart").map((e) => e.role), ["primary", "continuation"])
       assert.isTrue(eventsComplete(events))
+    }))
+})
+
+describe("the call's deadline, seen by each attempt", () => {
+  it.effect("names the model it cut and says how long the step waited, not a made-up total", () =>
+    Effect.gen(function*() {
+      const slow = scriptedModel({ id: "local/slow", script: [{ text: "late", latencyMs: 10_000 }] })
+      const fiber = yield* Effect.forkChild(Effect.flip(withDeadline(fallback([slow]).generate(request), 300)))
+      yield* TestClock.adjust(400)
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error.reason._tag, "Timeout")
+      assert.strictEqual(error.provider, "local")
+      assert.strictEqual(error.model, "slow")
+      assert.match(error.message, /after 300 ms of waiting/)
     }))
 })
