@@ -12,6 +12,11 @@
  * `nullable` (OpenAPI), and `$ref` to a local pointer (`#`, `#/$defs/...`, `#/definitions/...`).
  * Annotations (`title`, `description`, `default`, `examples`, `format`, `$schema`, `$id`, `$comment`) are accepted
  * and not enforced; any other keyword is accepted and ignored.
+ *
+ * Callers supply the schemas, so checking a value must end quickly whatever the schema: each (schema node, value)
+ * verdict is remembered for the length of one check (forty `$defs`, each an `anyOf` of two `$ref`s to the next, cost
+ * forty steps, not 2^40), and a step budget ends any check that would still run long with one issue saying the schema
+ * is too complex to check.
  */
 import { canonicalJson } from "./CanonicalJson.ts"
 
@@ -21,6 +26,8 @@ export type JsonSchema = boolean | Readonly<Record<string, unknown>>
 const typeNames = new Set(["string", "number", "integer", "boolean", "object", "array", "null"])
 const maxDepth = 128
 const maxIssues = 20
+/** How many schema-node checks one `validateJson` call may make by default before it gives up. */
+export const defaultMaxValidationSteps = 1_000_000
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null && !Array.isArray(u)
 const isCount = (u: unknown): boolean => typeof u === "number" && Number.isInteger(u) && u >= 0
@@ -230,21 +237,64 @@ const describeValue = (value: unknown): string => {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text
 }
 
+/** Options for `validateJson`. */
+export interface ValidateJsonOptions {
+  /**
+   * How many schema-node checks the call may make before it stops with a single "too complex" issue (see
+   * `isSchemaTooComplexIssue`); `defaultMaxValidationSteps` when not given.
+   */
+  readonly maxSteps?: number
+}
+
+const tooComplexPrefix = "$: the schema is too complex to check"
+
+/** Whether an issue from `validateJson` says the check was given up because the schema is too complex to check. */
+export const isSchemaTooComplexIssue = (issue: string): boolean => issue.startsWith(tooComplexPrefix)
+
 /**
  * Where a value does not match a schema, as short sentences naming the path (`$.city: expected string, got 7`).
  * An empty list means the value matches. Assumes a schema that `schemaIssues` accepts; a `$ref` that points nowhere
- * is reported as a mismatch rather than thrown.
+ * is reported as a mismatch rather than thrown. A check that would take more than `maxSteps` steps ends with one
+ * issue instead, `$: the schema is too complex to check ...` (`isSchemaTooComplexIssue`): the value is not accepted.
  */
-export const validateJson = (schema: JsonSchema, value: unknown): ReadonlyArray<string> => {
+export const validateJson = (schema: JsonSchema, value: unknown, options: ValidateJsonOptions = {}): ReadonlyArray<string> => {
+  const maxSteps = options.maxSteps ?? defaultMaxValidationSteps
   const issues: Array<string> = []
+  // Whether a schema node (by identity) matches a value (objects by identity, others by value), for this call only.
+  const verdicts = new Map<object, Map<unknown, boolean>>()
+  let steps = 0
+  let exhausted = false
+  // Verdicts reached at the depth limit depend on the depth, not only on the node and value: they are not kept.
+  let depthLimits = 0
   const check = (node: JsonSchema, current: unknown, path: string, depth: number, out: Array<string>): void => {
-    if (out.length >= maxIssues) return
+    if (exhausted || out.length >= maxIssues) return
+    if (++steps > maxSteps) {
+      exhausted = true
+      return
+    }
     if (node === true) return
     if (node === false) {
       out.push(`${path}: no value is allowed here`)
       return
     }
+    const known = verdicts.get(node)?.get(current)
+    if (known === true) return
+    if (known === false && out !== issues) {
+      // Only whether it matches is asked (see `matches`): the wording is not needed.
+      out.push(`${path}: does not match`)
+      return
+    }
+    const before = out.length
+    const limitsBefore = depthLimits
+    checkNode(node, current, path, depth, out)
+    if (exhausted || depthLimits !== limitsBefore) return
+    let forNode = verdicts.get(node)
+    if (forNode === undefined) verdicts.set(node, forNode = new Map())
+    forNode.set(current, out.length === before)
+  }
+  const checkNode = (node: Readonly<Record<string, unknown>>, current: unknown, path: string, depth: number, out: Array<string>): void => {
     if (depth > maxDepth) {
+      depthLimits++
       out.push(`${path}: the value is nested too deeply`)
       return
     }
@@ -300,6 +350,10 @@ export const validateJson = (schema: JsonSchema, value: unknown): ReadonlyArray<
     } else if (isRecord(current)) checkObject(node, current, path, depth, out)
   }
   const matches = (node: JsonSchema, current: unknown, path: string, depth: number): boolean => {
+    if (typeof node === "object") {
+      const known = verdicts.get(node)?.get(current)
+      if (known !== undefined) return known
+    }
     const scratch: Array<string> = []
     check(node, current, path, depth + 1, scratch)
     return scratch.length === 0
@@ -340,6 +394,7 @@ export const validateJson = (schema: JsonSchema, value: unknown): ReadonlyArray<
     }
   }
   check(schema, value, "$", 0, issues)
+  if (exhausted) return [`${tooComplexPrefix} (it needs more than ${maxSteps} steps), so the value is not accepted`]
   return issues.slice(0, maxIssues)
 }
 
