@@ -11,42 +11,23 @@ import {
   errorFromHttp,
   errorFromInBand,
   isProviderError,
+  networkCause,
   providerError,
   redact,
   type ErrorContext,
+  type FailureScope,
   type ProviderError
 } from "@orch/provider"
 
-/** What the mapping needs to know of the call that failed. */
-export interface FailureScope {
-  readonly provider: string
-  readonly model: string
-  readonly secrets: ReadonlyArray<string>
-  /** The backstop timeout, reported when it fires. */
-  readonly timeoutMs: number
-  /** Now, from `Clock`, for Retry-After dates. */
-  readonly nowMs: number
-}
+/** What the mapping needs to know of the call that failed (the contract's `FailureScope`). */
+export type { FailureScope }
 
 const contextOf = (scope: FailureScope): ErrorContext => ({ provider: scope.provider, model: scope.model })
 
 const record = (u: unknown): Record<string, unknown> | undefined => (typeof u === "object" && u !== null ? (u as Record<string, unknown>) : undefined)
 
-/** The network cause of an error (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), without addresses or long text. */
-export const networkCause = (error: unknown): string | undefined => {
-  let current: unknown = error
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    const code = record(current)?.code
-    if (typeof code === "string" && /^[A-Z_]{3,}$/.test(code)) return code
-    const errors = record(current)?.errors
-    if (Array.isArray(errors)) {
-      const inner = errors.map(networkCause).find((c) => c !== undefined)
-      if (inner !== undefined) return inner
-    }
-    current = record(current)?.cause
-  }
-  return undefined
-}
+/** The network cause of an error (the contract's `networkCause`). */
+export { networkCause }
 
 const isAbort = (error: unknown): boolean => error instanceof APIUserAbortError || record(error)?.name === "AbortError"
 

@@ -10,36 +10,18 @@ import {
   errorFromHttp,
   errorFromInBand,
   isProviderError,
+  networkCause,
   providerError,
   redact,
   type ErrorContext,
+  type FailureScope,
   type ProviderError
 } from "@orch/provider"
 
-/** What the mapping needs to know about the call that failed. */
-export interface FailureScope {
-  readonly provider: string
-  readonly model: string
-  /** Secrets to scrub from every message (the API key). */
-  readonly secrets: ReadonlyArray<string>
-  /** The SDK's backstop timeout, reported when it fires. */
-  readonly timeoutMs: number
-  /** Now, from `Clock`, for Retry-After dates. */
-  readonly nowMs: number
-}
+export type { FailureScope }
 
 const contextOf = (scope: FailureScope): ErrorContext => ({ provider: scope.provider, model: scope.model })
 
-/** The network cause of a connection error, e.g. `ECONNREFUSED`, without addresses or long text. */
-const connectionCause = (error: unknown): string | undefined => {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === "string" && /^[A-Z_]+$/.test(code)) return code
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
 
 /** The upstream body as text: the SDK keeps parsed JSON in `error`, and plain text in the message after the status. */
 const bodyText = (error: Anthropic.APIError): string => {
@@ -66,7 +48,7 @@ export const fromSdkError = (error: unknown, scope: FailureScope): ProviderError
     return errorFromHttp({ status: error.status, body: bodyText(error), headers: error.headers ?? null, model: scope.model, nowMs: scope.nowMs }, contextOf(scope), scope.secrets)
   }
   if (error instanceof SyntaxError) return providerError({ _tag: "MalformedResponse" }, "The service sent data that is not valid JSON", contextOf(scope))
-  const cause = connectionCause(error)
+  const cause = networkCause(error)
   const name = error instanceof Error ? error.name : typeof error
   return providerError(cause ? { _tag: "Unavailable", cause } : { _tag: "Unavailable" }, `The service could not be reached or broke off (${redact(cause ?? name, scope.secrets).slice(0, 80)})`, contextOf(scope))
 }

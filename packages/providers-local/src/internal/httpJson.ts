@@ -5,7 +5,7 @@
  * aborts its own request. Messages are scrubbed of the endpoint's secrets (header values, URL credentials).
  */
 import { Clock, Effect, Stream } from "effect"
-import { cancelled, errorFromHttp, providerError, redact, type ErrorContext, type ProviderError } from "@orch/provider"
+import { cancelled, errorFromHttp, networkCause, providerError, redact, type ErrorContext, type ProviderError } from "@orch/provider"
 
 /** How to reach a server: where, with which headers, through which fetch, and what must never be printed. */
 export interface HttpEndpoint {
@@ -20,21 +20,6 @@ export interface HttpEndpoint {
 
 const record = (u: unknown): Record<string, unknown> | undefined => (typeof u === "object" && u !== null ? (u as Record<string, unknown>) : undefined)
 
-/** The network cause of a failed fetch (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), without addresses. */
-const networkCause = (error: unknown): string | undefined => {
-  let current: unknown = error
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    const code = record(current)?.code
-    if (typeof code === "string" && /^[A-Z_]{3,}$/.test(code)) return code
-    const errors = record(current)?.errors
-    if (Array.isArray(errors)) {
-      const inner = errors.map(networkCause).find((c) => c !== undefined)
-      if (inner !== undefined) return inner
-    }
-    current = record(current)?.cause
-  }
-  return undefined
-}
 
 const isAbort = (error: unknown): boolean => {
   const name = record(error)?.name
