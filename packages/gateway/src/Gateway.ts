@@ -322,7 +322,8 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     const chat = endpoint === "chat" ? chatChunks(`chatcmpl-${requestId}`, created, parsed.model, parsed.includeUsage) : undefined
     const events = endpoint === "responses" ? responseEvents(frameOf(requestId, created, parsed as ResponsesRequest)) : undefined
     let answer: OrchestratedResponse | undefined
-    const open = () => {
+    /** The headers and the stream's opening event, sent with the first text (one socket write for the three). */
+    const open = (first: string): boolean => {
       response.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8",
         "cache-control": "no-cache",
@@ -330,7 +331,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         "x-accel-buffering": "no",
         trailer: "x-orch-cost-usd"
       })
-      response.write(chat !== undefined ? chat.role : events!.start())
+      return response.write((chat !== undefined ? chat.role : events!.start()) + first)
     }
     const drained = Effect.callback<void>((resume) => {
       const done = () => {
@@ -350,8 +351,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         else out += chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
       }
       if (out === "") return Effect.void
-      if (!response.headersSent) open()
-      return response.write(out) ? Effect.void : drained
+      return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained
     }
     const exit = await runCall(call, Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts))
     if (call.cancelled || response.destroyed) {
@@ -366,7 +366,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       observe(route, started, error.status, undefined, error)
       return undefined
     }
-    if (!response.headersSent) open()
+    if (!response.headersSent) open("")
     response.addTrailers({ "x-orch-cost-usd": String(answer.costUsd) })
     response.end(chat !== undefined ? chat.end(answer) : events!.end(answer))
     observe(route, started, 200, answer)
