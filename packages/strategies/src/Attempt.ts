@@ -139,6 +139,10 @@ const attemptDeadlineError = (afterMs: number, model: AttemptModel): ProviderErr
   return providerError(error.reason, error.message, { provider: model.provider, model: model.name })
 }
 
+/** The error of an answer that did not come within its first-token limit (as the stream guard says it). */
+const firstTokenMissed = (limitMs: number, context: { readonly provider: string; readonly model: string }): ProviderError =>
+  providerError({ _tag: "Timeout", phase: "first-token", afterMs: limitMs }, `No first token within ${limitMs} ms`, context)
+
 /**
  * Begin an attempt: refuse at once when the deadline has passed, report the start, and ask the hook (which may
  * refuse; interruption may reach it). A refused attempt is reported as failed.
@@ -181,7 +185,8 @@ const tracked = (parts: Stream.Stream<StreamPart, ProviderError>, progress: Prog
 /**
  * A model as a strategy of one attempt. The attempt fails at once with `Timeout` when the shared deadline has
  * passed (no call is made), is cut at the deadline (one timer), and, when chunk limits are in scope, runs over the
- * stream so the first-token and gap limits apply (its `generate` then collects the stream).
+ * stream so the first-token and gap limits apply (its `generate` then collects the stream). A cloud model under a
+ * first-token limit alone is called with `generate` (one body on the wire), the limit bounding the whole call.
  */
 export const attempt = (model: LanguageModel): Plan => {
   const base = attemptModel(model)
@@ -190,12 +195,18 @@ export const attempt = (model: LanguageModel): Plan => {
     Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(begin(base, request, restore), (started) => {
         const progress: Progress = { partial: [] }
-        const call = hasChunkLimits(started.limits)
-          ? collectStream(tracked(guardStream(model.stream(request), started.limits, context), progress, started))
-          : model.generate(request)
-        const bounded = started.deadline === undefined ? call : Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const remaining = Math.max(0, (started.deadline as number) - now)
-          return Effect.timeoutOrElse(call, { duration: remaining, orElse: () => Effect.fail(attemptDeadlineError(remaining, base)) })
+        const limits = started.limits
+        const viaStream = hasChunkLimits(limits) && (model.kind === "local" || limits.betweenChunksMs !== undefined)
+        const call = viaStream ? collectStream(tracked(guardStream(model.stream(request), limits, context), progress, started)) : model.generate(request)
+        // A one-shot answer's first token is the whole answer: under a first-token limit alone, a cloud model is called
+        // as it answers best (one JSON body, no stream on the wire), and the limit bounds the call.
+        const firstTokenAt = !viaStream && limits.firstTokenMs !== undefined ? started.startedAt + limits.firstTokenMs : undefined
+        const bounded = started.deadline === undefined && firstTokenAt === undefined ? call : Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const deadlineLeft = started.deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, started.deadline - now)
+          const firstTokenLeft = firstTokenAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, firstTokenAt - now)
+          return firstTokenLeft < deadlineLeft
+            ? Effect.timeoutOrElse(call, { duration: firstTokenLeft, orElse: () => Effect.fail(firstTokenMissed(limits.firstTokenMs ?? 0, context)) })
+            : Effect.timeoutOrElse(call, { duration: deadlineLeft, orElse: () => Effect.fail(attemptDeadlineError(deadlineLeft, base)) })
         })
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       }))
