@@ -11,11 +11,9 @@ export const Deadline = Context.Reference<number | undefined>("@orch/strategies/
 })
 
 /** Milliseconds left before the deadline in scope, or `undefined` when there is none. Never negative. */
-export const remainingMs: Effect.Effect<number | undefined> = Effect.gen(function*() {
-  const deadline = yield* Deadline
-  if (deadline === undefined) return undefined
-  const now = yield* Clock.currentTimeMillis
-  return Math.max(0, deadline - now)
+export const remainingMs: Effect.Effect<number | undefined> = Effect.contextWith((context: Context.Context<never>) => {
+  const deadline = Context.get(context, Deadline)
+  return Effect.succeed(deadline === undefined ? undefined : Math.max(0, deadline - Context.get(context, Clock.Clock).currentTimeMillisUnsafe()))
 })
 
 /**
@@ -68,12 +66,12 @@ export const withDeadlineAt = <A, R>(
   at: number,
   totalMs: number
 ): Effect.Effect<A, ProviderError, R> =>
-  Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    const outer = yield* Deadline
+  Effect.contextWith((context: Context.Context<never>) => {
+    const now = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
+    const outer = Context.get(context, Deadline)
     const deadline = outer === undefined ? at : Math.min(outer, at)
-    if (deadline - now <= 0) return yield* Effect.fail(deadlineError(totalMs))
-    return yield* self.pipe(
+    if (deadline - now <= 0) return Effect.fail(deadlineError(totalMs))
+    return self.pipe(
       Effect.timeoutOrElse({ duration: deadline - now, orElse: () => Effect.fail(deadlineError(totalMs)) }),
       Effect.provideService(Deadline, deadline)
     )
