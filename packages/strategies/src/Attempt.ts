@@ -28,6 +28,7 @@ import { Cause, Clock, Context, Effect, Exit, Stream } from "effect"
 import { ChunkLimits, guardStream, hasChunkLimits } from "./ChunkLimits.ts"
 import { Deadline, deadlineError } from "./Deadline.ts"
 import { isPlan, makePlan, type Plan, type Step } from "./Plan.ts"
+import { timeBound } from "./TimeBound.ts"
 
 /** What the attempts in scope are for ("primary", "fallback", "race", "hedge", "vote", "judge", ...). */
 export const AttemptRole = Context.Reference<string>("@orch/strategies/AttemptRole", { defaultValue: () => "primary" })
@@ -204,8 +205,8 @@ export const attempt = (model: LanguageModel): Plan => {
           const deadlineLeft = started.deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, started.deadline - now)
           const firstTokenLeft = firstTokenAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, firstTokenAt - now)
           return firstTokenLeft < deadlineLeft
-            ? Effect.timeoutOrElse(call, { duration: firstTokenLeft, orElse: () => Effect.fail(firstTokenMissed(limits.firstTokenMs ?? 0, context)) })
-            : Effect.timeoutOrElse(call, { duration: deadlineLeft, orElse: () => Effect.fail(attemptDeadlineError(deadlineLeft, base)) })
+            ? timeBound(call, firstTokenLeft, () => firstTokenMissed(limits.firstTokenMs ?? 0, context))
+            : timeBound(call, deadlineLeft, () => attemptDeadlineError(deadlineLeft, base))
         })
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       }))

@@ -4,6 +4,7 @@
  */
 import { providerError, type ProviderError } from "@orch/provider"
 import { Clock, Context, Effect, Stream } from "effect"
+import { timeBound } from "./TimeBound.ts"
 
 /** The absolute deadline in scope (epoch milliseconds on the Effect clock), or `undefined` for none. */
 export const Deadline = Context.Reference<number | undefined>("@orch/strategies/Deadline", {
@@ -36,10 +37,7 @@ export const withDeadline = <A, R>(
     const now = yield* Clock.currentTimeMillis
     const outer = yield* Deadline
     const deadline = outer === undefined ? now + totalMs : Math.min(outer, now + totalMs)
-    return yield* self.pipe(
-      Effect.timeoutOrElse({ duration: deadline - now, orElse: () => Effect.fail(deadlineError(totalMs)) }),
-      Effect.provideService(Deadline, deadline)
-    )
+    return yield* Effect.provideService(timeBound(self, deadline - now, () => deadlineError(totalMs)), Deadline, deadline)
   })
 
 /** Stream form of `withDeadline`: the stream fails with `Timeout` (phase "total") when the deadline passes. */
@@ -71,10 +69,7 @@ export const withDeadlineAt = <A, R>(
     const outer = Context.get(context, Deadline)
     const deadline = outer === undefined ? at : Math.min(outer, at)
     if (deadline - now <= 0) return Effect.fail(deadlineError(totalMs))
-    return self.pipe(
-      Effect.timeoutOrElse({ duration: deadline - now, orElse: () => Effect.fail(deadlineError(totalMs)) }),
-      Effect.provideService(Deadline, deadline)
-    )
+    return Effect.provideService(timeBound(self, deadline - now, () => deadlineError(totalMs)), Deadline, deadline)
   })
 
 /** Stream form of `withDeadlineAt`. */
