@@ -4,6 +4,7 @@
  */
 import { providerError, type ProviderError, type StreamPart } from "@orch/provider"
 import { Clock, Context, Effect, Stream } from "effect"
+import { timeBound } from "./TimeBound.ts"
 
 /** Per-attempt stream limits in milliseconds; an absent limit is no limit. */
 export interface ChunkLimitValues {
@@ -36,17 +37,18 @@ export const guardStream = <R>(
     const pull = yield* Stream.toPull(stream)
     const startedAt = yield* Clock.currentTimeMillis
     let seenText = false
-    return Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
+    const clock = yield* Clock.Clock
+    return Effect.suspend(() => {
       const phase = seenText ? "between-chunks" : "first-token"
       const limit = seenText ? limits.betweenChunksMs : limits.firstTokenMs
-      const wait = limit === undefined ? undefined : seenText ? limit : Math.max(0, startedAt + limit - now)
-      const chunk = yield* (wait === undefined ? pull : Effect.timeoutOrElse(pull, {
-        duration: wait,
-        orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase, afterMs: limit ?? 0 }, `No ${phase === "first-token" ? "first token" : "chunk"} within ${limit} ms`, context))
-      }))
-      if (!seenText && chunk.some((part) => part.type === "text-delta" || part.type === "tool-call-delta" || part.type === "tool-call")) seenText = true
-      return chunk
+      const wait = limit === undefined ? undefined : seenText ? limit : Math.max(0, startedAt + limit - clock.currentTimeMillisUnsafe())
+      const next = wait === undefined
+        ? pull
+        : timeBound(pull, wait, () => providerError({ _tag: "Timeout", phase, afterMs: limit ?? 0 }, `No ${phase === "first-token" ? "first token" : "chunk"} within ${limit} ms`, context))
+      return Effect.map(next, (chunk) => {
+        if (!seenText && chunk.some((part) => part.type === "text-delta" || part.type === "tool-call-delta" || part.type === "tool-call")) seenText = true
+        return chunk
+      })
     })
   })))
 }
