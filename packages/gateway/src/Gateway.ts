@@ -333,7 +333,8 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       })
       return response.write((chat !== undefined ? chat.role : events!.start()) + first)
     }
-    const drained = Effect.callback<void>((resume) => {
+    // Built only when a write finds the socket full.
+    const drained = () => Effect.callback<void>((resume) => {
       const done = () => {
         response.off("drain", done)
         response.off("close", done)
@@ -351,7 +352,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         else out += chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
       }
       if (out === "") return Effect.void
-      return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained
+      return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained()
     }
     const exit = await runCall(call, Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts))
     if (call.cancelled || response.destroyed) {
