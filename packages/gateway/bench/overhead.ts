@@ -119,14 +119,25 @@ const median = (values: ReadonlyArray<number>): number => percentile(values, 50)
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`
 
 interface CpuPerCall { readonly client: number; readonly hop: number; readonly upstream: number; readonly total: number }
-/** CPU per call of each process at concurrency 16, which scheduling noise does not change. */
-const cpuPerCall = async (target: Target, calls: number): Promise<CpuPerCall> => {
-  const before = { client: ownCpuMs(), hop: target.hop !== undefined ? childCpuMs(target.hop) : 0, upstream: childCpuMs(upstream.child) }
-  await throughput(target, calls, 16)
-  const client = (ownCpuMs() - before.client) / calls
-  const hop = target.hop !== undefined ? (childCpuMs(target.hop) - before.hop) / calls : 0
-  const upstreamCpu = (childCpuMs(upstream.child) - before.upstream) / calls
-  return { client, hop, upstream: upstreamCpu, total: client + hop + upstreamCpu }
+/**
+ * CPU per call of each process at concurrency 16, which scheduling noise changes less than wall-clock time: the
+ * targets take turns in `blocks` blocks of `calls` calls each (/proc counts in 10 ms ticks, so blocks are long).
+ */
+const cpuPerCall = async (targets: ReadonlyArray<Target>, calls: number, blocks: number): Promise<Array<CpuPerCall>> => {
+  const sums = targets.map(() => ({ client: 0, hop: 0, upstream: 0 }))
+  for (let block = 0; block < blocks; block++) {
+    for (const [i, target] of targets.entries()) {
+      const before = { client: ownCpuMs(), hop: target.hop !== undefined ? childCpuMs(target.hop) : 0, upstream: childCpuMs(upstream.child) }
+      await throughput(target, calls, 16)
+      sums[i]!.client += ownCpuMs() - before.client
+      sums[i]!.hop += target.hop !== undefined ? childCpuMs(target.hop) - before.hop : 0
+      sums[i]!.upstream += childCpuMs(upstream.child) - before.upstream
+    }
+  }
+  return sums.map((sum) => {
+    const n = calls * blocks
+    return { client: sum.client / n, hop: sum.hop / n, upstream: sum.upstream / n, total: (sum.client + sum.hop + sum.upstream) / n }
+  })
 }
 
 const measure = async (): Promise<Array<string>> => {
@@ -163,7 +174,8 @@ const measure = async (): Promise<Array<string>> => {
       ratios[c]!.gatewayToProxy.push(g / p)
     }
   }
-  const cpu = { direct: await cpuPerCall(direct, requests * 2), proxy: await cpuPerCall(viaProxy, requests * 2), gateway: await cpuPerCall(viaGateway, requests * 2) }
+  const [cpuDirect, cpuProxy, cpuGateway] = await cpuPerCall([direct, viaProxy, viaGateway], requests * 2, rounds)
+  const cpu = { direct: cpuDirect!, proxy: cpuProxy!, gateway: cpuGateway! }
   const p50 = (values: ReadonlyArray<number>) => percentile(values, 50)
   const p99 = (values: ReadonlyArray<number>) => percentile(values, 99)
   return [
@@ -174,7 +186,7 @@ const measure = async (): Promise<Array<string>> => {
     `streaming TTFT   direct p50 ${fmt(p50(ttft.direct))} | reference proxy p50 ${fmt(p50(ttft.proxy))} (added ${fmt(p50(ttft.proxy) - p50(ttft.direct))}) | gateway p50 ${fmt(p50(ttft.gateway))} | gateway added p50 ${fmt(p50(ttft.gateway) - p50(ttft.direct))} p99 ${fmt(p99(ttft.gateway) - p99(ttft.direct))}`,
     ...[1, 16, 64].map((c) =>
       `throughput c=${String(c).padEnd(2)}  direct ${median(rates[c]!.direct).toFixed(0)} calls/s | reference proxy ${median(rates[c]!.proxy).toFixed(0)} calls/s, ${median(ratios[c]!.proxy).toFixed(2)}x | gateway ${median(rates[c]!.gateway).toFixed(0)} calls/s, ${median(ratios[c]!.gateway).toFixed(2)}x direct, ${median(ratios[c]!.gatewayToProxy).toFixed(2)}x the proxy (medians of ${rounds} rounds)${c === 64 ? "   (target: at least 0.80x direct)" : ""}`),
-    `CPU per call (c=16): direct client ${fmt(cpu.direct.client)} + upstream ${fmt(cpu.direct.upstream)} = ${fmt(cpu.direct.total)}`,
+    `CPU per call (c=16, ${rounds} blocks of ${requests * 2} calls each): direct client ${fmt(cpu.direct.client)} + upstream ${fmt(cpu.direct.upstream)} = ${fmt(cpu.direct.total)}`,
     `  through the reference proxy: client ${fmt(cpu.proxy.client)} + proxy ${fmt(cpu.proxy.hop)} + upstream ${fmt(cpu.proxy.upstream)} = ${fmt(cpu.proxy.total)}, CPU-bound throughput ${(cpu.direct.total / cpu.proxy.total).toFixed(2)}x direct`,
     `  through the gateway:         client ${fmt(cpu.gateway.client)} + gateway ${fmt(cpu.gateway.hop)} + upstream ${fmt(cpu.gateway.upstream)} = ${fmt(cpu.gateway.total)}, CPU-bound throughput ${(cpu.direct.total / cpu.gateway.total).toFixed(2)}x direct, ${(cpu.proxy.total / cpu.gateway.total).toFixed(2)}x the proxy`,
     `load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.availableParallelism()} cores`
@@ -183,9 +195,8 @@ const measure = async (): Promise<Array<string>> => {
 
 /** The profile mode: the gateway's CPU per call at c=16 under the profiler, split by layer, beside the proxy's. */
 const profileLines = async (): Promise<Array<string>> => {
-  const calls = rounds * requests * 4
-  const proxyCpu = await cpuPerCall(viaProxy, calls)
-  const gatewayCpu = await cpuPerCall(viaGateway, calls)
+  const calls = rounds * 2 * requests * 2
+  const [proxyCpu, gatewayCpu] = (await cpuPerCall([viaProxy, viaGateway], requests * 2, rounds * 2)) as [CpuPerCall, CpuPerCall]
   await stopped(gateway.child)
   const file = fs.readdirSync(profileDir!).find((name) => name.endsWith(".cpuprofile"))
   if (file === undefined) throw new Error(`no CPU profile was written to ${profileDir}`)
