@@ -9,7 +9,8 @@
 import type { CostTrackerShape, Reservation } from "@orch/cost-tracker"
 import type { ProviderError } from "@orch/provider"
 import { type AttemptEnd, type AttemptHook, type AttemptOutcome, type AttemptStartInfo, deadlineError, remainingMs } from "@orch/strategies"
-import { Clock, Context, Effect, Exit, Fiber, Metric, Tracer } from "effect"
+import type { Context} from "effect";
+import { Clock, Effect, Exit, Fiber, Metric, Tracer } from "effect"
 import type { AttemptSummary } from "./OrchestratedResponse.ts"
 
 /** The request an attempt belongs to, and where its attempts are listed. */

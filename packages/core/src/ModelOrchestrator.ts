@@ -15,7 +15,8 @@ import {
   underDeadline, underDeadlineStream, withAttemptHook, withAttemptHookStream, withDeadlineAt
 } from "@orch/strategies"
 import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
-import { Clock, Context, Effect, Layer, Metric, type Scope, Stream, Tracer } from "effect"
+import { Cause, Clock, Context, Effect, Layer, Metric, Pull, type Scope, Stream, Tracer } from "effect"
+import { isReadonlyArrayNonEmpty as isNonEmptyReadonlyArray, type NonEmptyReadonlyArray } from "effect/Array"
 import { capableModels } from "./Capabilities.ts"
 import { makeAttemptLedger, makeRequestLedger, type RequestLedger } from "./AttemptLedger.ts"
 import { defaultCatalogTtl, makeModelCatalog, type ModelCatalog, type ProviderStatus } from "./ModelCatalog.ts"
@@ -343,38 +344,57 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
 
     const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
       Stream.unwrap(Effect.flatMap(validate(input, callOptions), (call) =>
-        Effect.map(Effect.zip(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), Clock.Clock), ([prepared, clock]) => {
-          const text: Array<string> = []
-          const toolCalls: Array<ToolCall> = []
-          let finish: Extract<StreamPart, { type: "finish" }> | undefined
-          let firstTokenMs: number | undefined
+        Effect.map(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), (prepared) => {
           const planned = withAttemptHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), ledgers.hookFor(prepared.ledger))
-          // A plain loop over each array of parts: no effect per chunk, whatever the strategy's depth.
-          const parts = underDeadlineStream(planned, call.deadlineAt).pipe(
-            Stream.mapArray((array) => {
-              for (const part of array) {
+          // One pull step per array of parts, with a plain loop inside (no effect per chunk, whatever the strategy's
+          // depth): text and tool calls go out as they come; when the plan's stream ends, the response goes last.
+          return Stream.transformPull(underDeadlineStream(planned, call.deadlineAt), (pull) => Effect.clockWith((clock) => {
+            const text: Array<string> = []
+            const toolCalls: Array<ToolCall> = []
+            let finish: Extract<StreamPart, { type: "finish" }> | undefined
+            let firstTokenMs: number | undefined
+            let ended = false
+            const forward = (parts: ReadonlyArray<StreamPart>): Array<OrchestratedStreamPart> => {
+              const out: Array<OrchestratedStreamPart> = []
+              for (const part of parts) {
                 if (part.type === "text-delta") {
                   if (firstTokenMs === undefined) firstTokenMs = clock.currentTimeMillisUnsafe() - prepared.startedAt
                   text.push(part.delta)
-                } else if (part.type === "tool-call") toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
-                else if (part.type === "finish") finish = part
+                  out.push({ type: "text-delta", delta: part.delta })
+                } else if (part.type === "tool-call") {
+                  const done = { id: part.id, name: part.name, arguments: part.arguments }
+                  toolCalls.push(done)
+                  out.push({ type: "tool-call", ...done })
+                } else if (part.type === "finish") finish = part
               }
-              return array
-            }),
-            Stream.filter((part): part is Extract<StreamPart, { type: "text-delta" | "tool-call" }> => part.type === "text-delta" || part.type === "tool-call"),
-            Stream.map((part): OrchestratedStreamPart => (part.type === "text-delta" ? { type: "text-delta", delta: part.delta } : part))
-          )
-          const final = Stream.fromEffect(Effect.suspend(() => {
-            const done = finish
-            if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
-            const completion: Completion = {
-              text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
-              ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
+              return out
             }
-            return Effect.map(withStructuredOutput(prepared.request, completion), (checked): OrchestratedStreamPart =>
-              ({ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }))
+            const last = Effect.suspend((): Effect.Effect<NonEmptyReadonlyArray<OrchestratedStreamPart>, ProviderError> => {
+              const done = finish
+              if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
+              const completion: Completion = {
+                text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
+                ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
+              }
+              return Effect.map(withStructuredOutput(prepared.request, completion), (checked) =>
+                [{ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }])
+            })
+            const next: Pull.Pull<NonEmptyReadonlyArray<OrchestratedStreamPart>, ProviderError> = Effect.suspend(() =>
+              ended
+                ? Cause.done()
+                : Pull.matchEffect(pull, {
+                  onSuccess: (parts) => {
+                    const out = forward(parts)
+                    return isNonEmptyReadonlyArray(out) ? Effect.succeed(out) : next
+                  },
+                  onFailure: Effect.failCause,
+                  onDone: () => {
+                    ended = true
+                    return last
+                  }
+                }))
+            return Effect.succeed(next)
           }))
-          return Stream.concat(parts, final)
         })))
 
     const ensemble = (input: PromptInput, callOptions: EnsembleOptions = {}) =>

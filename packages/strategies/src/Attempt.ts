@@ -214,13 +214,10 @@ export const attempt = (model: LanguageModel): Plan => {
     Stream.unwrap(Effect.uninterruptibleMask((restore) =>
       Effect.map(begin(base, request, restore), (started) => {
         const progress: Progress = { partial: [] }
-        const parts = tracked(guardStream(model.stream(request), started.limits, context), progress, started)
-        const bounded = started.deadline === undefined
-          ? parts
-          : Stream.interruptWhen(parts, Effect.suspend(() => {
-            const remaining = Math.max(0, (started.deadline as number) - started.clock.currentTimeMillisUnsafe())
-            return Effect.andThen(Effect.sleep(remaining), Effect.suspend(() => Effect.fail(attemptDeadlineError(remaining, base))))
-          }))
+        const at = started.deadline
+        // Each pull is bounded by the deadline (no timer for one that ends at once); the error names what was left.
+        const deadline = at === undefined ? undefined : { at, error: () => attemptDeadlineError(Math.max(0, at - started.startedAt), base) }
+        const bounded = tracked(guardStream(model.stream(request), started.limits, context, deadline), progress, started)
         return Stream.onExit(bounded, (exit) => reportEnd(exit as Exit.Exit<void, ProviderError>, started, request, progress))
       })))
   return makePlan(model.id, generate, stream, model.info?.contextWindow)
