@@ -1,6 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
-import { Schema } from "effect"
+import { Effect, Exit, Schema } from "effect"
 import { CompletionRequestSchema, isProviderError, lastUserText, toMessages, validateRequest } from "../src/index.ts"
 
 const issuesOf = (input: unknown) =>
