@@ -11,7 +11,8 @@
 //   node --conditions=@orch/source packages/gateway/bench/overhead.ts [--requests 300] [--rounds 3]
 //   node --conditions=@orch/source packages/gateway/bench/overhead.ts --profile [--requests 300] [--rounds 3]
 // --profile runs the gateway under the V8 CPU profiler instead, drives rounds x requests x 4 calls through it at
-// concurrency 16, and prints where its process spends its CPU per call, layer by layer (bench/ProfileSplit.ts).
+// concurrency 16, and prints where its process spends its CPU per call, layer by layer (bench/ProfileSplit.ts),
+// scaled to the CPU per call of a second gateway run without the profiler.
 import { type ChildProcess, spawn } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
@@ -42,7 +43,7 @@ const start = (script: string, args: ReadonlyArray<string> = [], nodeArgs: Reado
   })
 const stopped = (child: ChildProcess): Promise<void> =>
   new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once("exit", () => resolve())
     child.kill("SIGTERM")
   })
@@ -193,18 +194,24 @@ const measure = async (): Promise<Array<string>> => {
   ]
 }
 
-/** The profile mode: the gateway's CPU per call at c=16 under the profiler, split by layer, beside the proxy's. */
+/**
+ * The profile mode: the profiled gateway's samples split by layer, applied to the CPU per call at c=16 of a second
+ * gateway without the profiler (whose sampling costs the profiled one about half again), beside the proxy's.
+ */
 const profileLines = async (): Promise<Array<string>> => {
   const calls = rounds * 2 * requests * 2
-  const [proxyCpu, gatewayCpu] = (await cpuPerCall([viaProxy, viaGateway], requests * 2, rounds * 2)) as [CpuPerCall, CpuPerCall]
-  await stopped(gateway.child)
+  const plain = await start("scripts/gateway-process.ts", [JSON.stringify({ openaiBaseUrl: `${upstream.url}/v1` })])
+  const viaPlainGateway: Target = { ...viaGateway, name: "gateway without the profiler", client: new OpenAI({ baseURL: `${plain.url}/v1`, apiKey: "none", maxRetries: 0 }), hop: plain.child }
+  await latencies(viaPlainGateway, 100, complete)
+  const [proxyCpu, gatewayCpu, profiledCpu] = (await cpuPerCall([viaProxy, viaPlainGateway, viaGateway], requests * 2, rounds * 2)) as [CpuPerCall, CpuPerCall, CpuPerCall]
+  await Promise.all([stopped(gateway.child), stopped(plain.child)])
   const file = fs.readdirSync(profileDir!).find((name) => name.endsWith(".cpuprofile"))
   if (file === undefined) throw new Error(`no CPU profile was written to ${profileDir}`)
   const split = profileSplit(path.join(profileDir!, file))
   const sampled = layers.reduce((sum, layer) => sum + split[layer], 0)
   return [
-    `gateway CPU profile: ${calls} calls at c=16 through the gateway, sampled every 250 µs (the profiler's own cost is in these figures); profile ${path.join(profileDir!, file)}`,
-    `CPU per call: gateway process ${fmt(gatewayCpu.hop)} (under the profiler) | reference proxy process ${fmt(proxyCpu.hop)}`,
+    `gateway CPU profile: ${calls} calls at c=16 through the gateway, sampled every 250 µs; profile ${path.join(profileDir!, file)}`,
+    `CPU per call: gateway process ${fmt(gatewayCpu.hop)} (${fmt(profiledCpu.hop)} under the profiler) | reference proxy process ${fmt(proxyCpu.hop)}`,
     ...layers.map((layer) => `  ${layer.padEnd(40)} ${(100 * split[layer] / sampled).toFixed(1).padStart(5)}%  ~${fmt(gatewayCpu.hop * split[layer] / sampled)} per call`),
     `load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.availableParallelism()} cores`
   ]
