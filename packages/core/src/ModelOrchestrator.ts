@@ -228,21 +228,20 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         }
         return callOptions.taskType !== undefined ? Effect.map(givenClassification(router, callOptions.taskType), named) : Effect.succeed(named(undefined))
       }
-      return Effect.gen(function*() {
-        const { classification, source } = yield* traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify")
-        const available = yield* catalog.available
-        const decided = decideRoute(classification, call.request, available, router.table)
-        if (isProviderError(decided)) {
-          return yield* Effect.fail(decided.reason._tag === "ModelNotFound" ? noModels(call.strategyName, yield* catalog.status) : decided)
-        }
-        const decision: RoutingDecision = decided
-        return {
-          ids: decision.models,
-          request: decision.request,
-          strategy: call.strategyName === "auto" ? (decision.strategy === "auto" ? "local_first" : decision.strategy) : call.strategyName,
-          routing: { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
-        } satisfies Routed
-      })
+      return Effect.flatMap(traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify"), ({ classification, source }) =>
+        Effect.flatMap(catalog.available, (available) => {
+          const decided = decideRoute(classification, call.request, available, router.table)
+          if (isProviderError(decided)) {
+            return decided.reason._tag === "ModelNotFound" ? Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(call.strategyName, statuses))) : Effect.fail(decided)
+          }
+          const decision: RoutingDecision = decided
+          return Effect.succeed<Routed>({
+            ids: decision.models,
+            request: decision.request,
+            strategy: call.strategyName === "auto" ? (decision.strategy === "auto" ? "local_first" : decision.strategy) : call.strategyName,
+            routing: { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
+          })
+        }))
     }
 
     // 2 and 3. Route, then resolve the ids to models that can take the request.
@@ -467,7 +466,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       ensemble,
       delegate: (task, callOptions) => complete(task, callOptions ?? {}, { strategy: "auto" }),
       providers: catalog.status,
-      models: catalog.available,
+      models: Effect.map(catalog.available, (models) => [...models]),
       costs: tracker
     })
   })
