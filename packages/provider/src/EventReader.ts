@@ -15,8 +15,11 @@ import type { PlainStage } from "./PlainStage.ts"
 
 /** How to open and read one streamed response. */
 export interface EventReaderOptions<A, E> {
-  /** Send the request; `signal` aborts it, and is aborted when the stream closes before the response's end. */
-  readonly open: (signal: AbortSignal) => Promise<AsyncIterable<A>>
+  /**
+   * Send the request; `signal` aborts it, and is aborted when the stream closes before the response's end.
+   * `openedAtMs` is the `Clock`'s time now (for Retry-After dates).
+   */
+  readonly open: (signal: AbortSignal, openedAtMs: number) => Promise<AsyncIterable<A>>
   /** A failure of `open` or of the reading, as the stream's error; `openedAtMs` is when the request was sent (`Clock`). */
   readonly onError: (error: unknown, openedAtMs: number) => E
   /**
@@ -24,6 +27,11 @@ export interface EventReaderOptions<A, E> {
    * the stream then. The wait is not counted while reading is paused for a consumer that has not taken its buffer.
    */
   readonly idle?: { readonly millis: number; readonly onIdle: () => E } | undefined
+  /**
+   * The longest wait for the response to begin (`open` to settle), and the error that ends the stream then (for a
+   * client with no timeout of its own on the response head). The request is aborted.
+   */
+  readonly opening?: { readonly millis: number; readonly onTimeout: () => E } | undefined
 }
 
 // The stages are typed where they are added (`throughStage`); here they are only composed.
@@ -183,8 +191,21 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       return Effect.flatMap(Effect.sleep(idle.millis - waited), () => watchdog!)
     })
 
+    const opening = options.opening
+    const openingWatch: Effect.Effect<unknown> = opening === undefined ? Effect.void : Effect.forkIn(
+      Effect.flatMap(Effect.sleep(opening.millis), () => Effect.sync(() => {
+        if (iterator === undefined) fail(readFailure(opening.onTimeout()))
+      })),
+      scope
+    )
+
     return Scope.addFinalizer(scope, Effect.sync(close)).pipe(
-      Effect.andThen(Effect.tryPromise({ try: () => options.open(controller.signal), catch: (error) => readFailure(options.onError(error, openedAtMs)) })),
+      Effect.andThen(openingWatch),
+      Effect.andThen(Effect.tryPromise({
+        try: () => options.open(controller.signal, openedAtMs),
+        // When the opening timed out, the abort that followed is not the failure.
+        catch: (error) => (failed ? failure : readFailure(options.onError(error, openedAtMs)))
+      })),
       Effect.flatMap((events) => {
         iterator = events[Symbol.asyncIterator]()
         lastEventMs = clock.currentTimeMillisUnsafe()

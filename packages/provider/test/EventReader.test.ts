@@ -149,6 +149,29 @@ describe("readEvents", () => {
       expect(source.signal?.aborted).toBe(true)
     }))
 
+  it.effect("a response that never begins is cut by the opening limit, not reported as the abort that follows", () =>
+    Effect.gen(function*() {
+      let signal: AbortSignal | undefined
+      const stream = readEvents<number, string>({
+        open: (given) => {
+          signal = given
+          // Like fetch: rejects with an AbortError once aborted.
+          return new Promise((_, reject) => given.addEventListener("abort", () => reject(new Error("AbortError"))))
+        },
+        onError: (error) => `read failed: ${(error as Error).message}`,
+        opening: { millis: 10_000, onTimeout: () => "no answer" }
+      })
+      const fiber = yield* Effect.forkChild(Effect.exit(Stream.runDrain(stream)))
+      // The request is out; the limit's timer was started before it (and runs first on the scheduler).
+      while (signal === undefined) yield* Effect.yieldNow
+      yield* Effect.yieldNow
+      yield* TestClock.adjust("9999 millis")
+      expect(fiber.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust("1 millis")
+      expect(outcome(yield* Fiber.join(fiber))).toBe("no answer")
+      expect(signal?.aborted).toBe(true)
+    }))
+
   it.effect("a response that keeps coming is never cut, however long it takes in all", () =>
     Effect.gen(function*() {
       // Each event arrives 20 s after the one before, on the TestClock; the idle limit is 30 s.
