@@ -4,12 +4,12 @@
  * endpoints answer `generate` with one JSON body; local servers are called streaming on the wire whatever the
  * caller asked, so that a cancelled call closes the socket while the server writes, and generation stops at once.
  */
-import { Effect, Result, type Stream } from "effect"
+import { Effect, type Stream } from "effect"
 import { makeLanguageModel, throughStage, type CompletionRequest, type LanguageModel, type ModelInfo, type ProviderError, type ProviderKind, type WireEvent } from "@orch/provider"
 import type { OpenAiCompatClient } from "./OpenAiCompatClient.ts"
 import type { FailureScope } from "./OpenAiCompatError.ts"
 import { chatBody } from "./OpenAiCompatRequest.ts"
-import { chunkEvents, completionEvents } from "./OpenAiCompatResponse.ts"
+import { chunkEventsInto, completionEvents } from "./OpenAiCompatResponse.ts"
 
 /** What one model needs besides its client. */
 export interface OpenAiCompatModelOptions {
@@ -50,12 +50,7 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
     return throughStage(client.chatStream(body, options.name), Effect.clockWith((clock) => {
       const scope = scopeAt(clock.currentTimeMillisUnsafe())
       return Effect.succeed({
-        push: (chunk: unknown, out: Array<WireEvent>): ProviderError | undefined => {
-          const events = chunkEvents(chunk, scope)
-          if (Result.isFailure(events)) return events.failure
-          for (const event of events.success) out.push(event)
-          return undefined
-        }
+        push: (chunk: unknown, out: Array<WireEvent>): ProviderError | undefined => chunkEventsInto(chunk, scope, out)
       })
     }))
   }

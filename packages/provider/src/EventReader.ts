@@ -44,8 +44,8 @@ interface ReaderSpec {
   readonly stages: ReadonlyArray<StageMaker>
 }
 
-/** Reader streams and what they run, so that a stage put on one is fused into its loop. */
-const readers = new WeakMap<object, ReaderSpec>()
+/** Where a reader stream keeps what it runs, so that a stage put on it is fused into its loop. */
+const readerSpec: unique symbol = Symbol.for("@orch/provider/EventReader/spec")
 
 /** Events held before reading pauses for a consumer that does not take them. */
 const highWater = 1024
@@ -217,8 +217,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
 
 const readerStream = (spec: ReaderSpec): Stream.Stream<unknown, unknown> => {
   const stream = Stream.fromChannel(Channel.fromTransform(run(spec)))
-  readers.set(stream, spec)
-  return stream
+  return Object.assign(stream, { [readerSpec]: spec })
 }
 
 /** The response's events as a stream (see the module comment). Nothing is sent until the stream runs. */
@@ -233,7 +232,7 @@ export const fuseStage = <A, B, E, EIn, R2>(
   self: Stream.Stream<A, EIn, unknown>,
   make: Effect.Effect<PlainStage<A, B, E, EIn>, never, R2>
 ): Stream.Stream<B, E | EIn, R2> | undefined => {
-  const spec = readers.get(self)
+  const spec = (self as { readonly [readerSpec]?: ReaderSpec })[readerSpec]
   if (spec === undefined) return undefined
   return readerStream({ options: spec.options, stages: [...spec.stages, make as unknown as StageMaker] }) as Stream.Stream<B, E | EIn, R2>
 }
