@@ -7,16 +7,19 @@
  * ratio to the raw SDK doing the same (non-streamed or streamed).
  *
  * Run: `node --conditions=@orch/source apps/proving-ground/src/LayerBench.ts [layers,...] [calls]`
- * (`LAYER_ROUNDS` sets the rounds). Layers: raw, raw-stream, model, model-stream, named, auto, fallback, stream.
+ * (`LAYER_ROUNDS` sets the rounds). Layers: raw, raw-stream, model, model-stream, named, auto, fallback, stream; and
+ * the orchestration alone, over OpenAI-named models answering from memory (priced as the real ones, so every attempt is
+ * reserved and settled): memory (the model called directly), memory-named, memory-auto, memory-fallback, memory-stream.
  */
 import { createOrchestrator } from "@orch/core"
 import { makeCloudProvider, openAiModel } from "@orch/providers-cloud"
+import type { Completion, LanguageModel, Provider, StreamPart } from "@orch/provider"
 import { Effect, Stream } from "effect"
 import OpenAI from "openai"
 import { median } from "./Statistics.ts"
 
 const say = (line: string) => process.stdout.write(`${line}\n`)
-const allLayers = ["raw", "raw-stream", "model", "model-stream", "named", "auto", "fallback", "stream"] as const
+const allLayers = ["raw", "raw-stream", "model", "model-stream", "named", "auto", "fallback", "stream", "memory", "memory-named", "memory-auto", "memory-fallback", "memory-stream"] as const
 type Layer = typeof allLayers[number]
 const chosen = (process.argv[2] || allLayers.join(",")).split(",").filter((l): l is Layer => (allLayers as ReadonlyArray<string>).includes(l))
 const calls = Math.max(100, Number.parseInt(process.argv[3] ?? "3000", 10) || 3000)
@@ -51,6 +54,20 @@ const model = openAiModel(modelName, { apiKey, baseUrl, fetch: upstream })
 const orchestrator = createOrchestrator({ providers: [makeCloudProvider({ openai: { apiKey, baseUrl, fetch: upstream } })], deadlineMs: 60_000 })
 const messages = [{ role: "user" as const, content: prompt }]
 
+/** An OpenAI-named model that answers from memory: the orchestration's own work, with the price of the real one. */
+const memoryModel = (name: string): LanguageModel => {
+  const completion: Completion = { text: words.join(""), finishReason: "stop", usage: { inputTokens: 14, outputTokens: 8, estimated: false }, provider: "openai", model: name, timings: { firstTokenMs: 0, totalMs: 0 } }
+  const parts: ReadonlyArray<StreamPart> = [{ type: "text-start" }, ...words.map((delta) => ({ type: "text-delta" as const, delta })), { type: "text-end" }, { type: "finish", finishReason: "stop", usage: completion.usage, provider: "openai", model: name, timings: completion.timings }]
+  return { id: `openai/${name}`, provider: "openai", name, kind: "cloud", generate: () => Effect.succeed(completion), stream: () => Stream.fromArray(parts) }
+}
+const memoryModels = [memoryModel(modelName), memoryModel("gpt-4.1-mini")]
+const memoryProvider: Provider = {
+  name: "openai", kind: "cloud", isAvailable: Effect.succeed({ available: true }),
+  listModels: Effect.succeed(memoryModels.map((m) => ({ id: m.id, name: m.name, provider: "openai", kind: "cloud" as const }))),
+  model: (id) => Effect.succeed(memoryModels.find((m) => m.id === id || m.name === id) ?? memoryModels[0]!)
+}
+const inMemory = createOrchestrator({ providers: [memoryProvider], deadlineMs: 60_000 })
+
 const run: Record<Layer, () => Promise<unknown>> = {
   raw: () => sdk.chat.completions.create({ model: modelName, messages }),
   "raw-stream": async () => {
@@ -62,9 +79,15 @@ const run: Record<Layer, () => Promise<unknown>> = {
   named: () => orchestrator.complete(prompt, { model: `openai/${modelName}` }),
   auto: () => orchestrator.complete(prompt),
   fallback: () => orchestrator.complete(prompt, { strategy: "cloud_only", models: [`openai/${modelName}`, "openai/gpt-4.1-mini"] }),
-  stream: async () => { for await (const _ of orchestrator.stream(prompt, { model: `openai/${modelName}` })) { /* consume */ } }
+  stream: async () => { for await (const _ of orchestrator.stream(prompt, { model: `openai/${modelName}` })) { /* consume */ } },
+  memory: () => Effect.runPromise(memoryModels[0]!.generate({ messages })),
+  "memory-named": () => inMemory.complete(prompt, { model: `openai/${modelName}` }),
+  "memory-auto": () => inMemory.complete(prompt),
+  "memory-fallback": () => inMemory.complete(prompt, { strategy: "cloud_only", models: [`openai/${modelName}`, "openai/gpt-4.1-mini"] }),
+  "memory-stream": async () => { for await (const _ of inMemory.stream(prompt, { model: `openai/${modelName}` })) { /* consume */ } }
 }
-const baseline = (layer: Layer): Layer => (layer === "raw-stream" || layer === "model-stream" || layer === "stream" ? "raw-stream" : "raw")
+const baseline = (layer: Layer): Layer =>
+  layer.startsWith("memory") ? "memory" : layer === "raw-stream" || layer === "model-stream" || layer === "stream" ? "raw-stream" : "raw"
 
 const cpuPerCall = async (layer: Layer, count: number): Promise<number> => {
   const before = process.cpuUsage()
@@ -89,3 +112,4 @@ for (const layer of layers) {
   say(`| ${layer} | ${mine.toFixed(1)} | ${(mine / base).toFixed(2)}x | ${(mine - base).toFixed(1)} |`)
 }
 await orchestrator.dispose()
+await inMemory.dispose()
