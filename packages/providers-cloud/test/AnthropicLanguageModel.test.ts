@@ -3,10 +3,9 @@
  * (split at arbitrary byte boundaries), the in-band `event: error`, every stream end, errors, cancellation.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Stream } from "effect"
-import { TestClock } from "effect/testing"
+import { Effect, Stream } from "effect"
 import { collectStream, type CompletionRequest } from "@orch/provider"
-import { requireShared, startWireServer, type Behavior, type WireServer } from "@orch/testing"
+import { failureAfterStall, requireShared, startWireServer, type Behavior, type WireServer } from "@orch/testing"
 import { afterAll, beforeAll, beforeEach } from "vitest"
 import { anthropicModel } from "../src/index.ts"
 
@@ -197,18 +196,7 @@ describe("Anthropic stream integrity and a quiet SDK", () => {
     Effect.gen(function*() {
       server.enqueue({ kind: "raw", body: start("msg_a") + text("Once"), stallAfter: true })
       const patient = anthropicModel("claude-3-5-haiku-latest", { apiKey: "sk-ant-test-key-0000000000", baseUrl: server.url, timeoutMs: 60_000 })
-      const seen = yield* Deferred.make<void>()
-      const fiber = yield* patient.stream(request).pipe(
-        Stream.tap((part) => (part.type === "text-delta" ? Deferred.succeed(seen, undefined) : Effect.void)),
-        Stream.runDrain,
-        Effect.flip,
-        Effect.forkChild
-      )
-      yield* Deferred.await(seen)
-      yield* TestClock.adjust("59 seconds")
-      expect(fiber.pollUnsafe()).toBeUndefined()
-      yield* TestClock.adjust("1 second")
-      const error = yield* Fiber.join(fiber)
+      const error = yield* failureAfterStall(patient.stream(request), "1 minute")
       expect(error.reason).toEqual({ _tag: "Timeout", phase: "between-chunks", afterMs: 60_000 })
       yield* Effect.promise(() => server.waitForClosed())
       expect(server.requests[0]?.aborted).toBe(true)

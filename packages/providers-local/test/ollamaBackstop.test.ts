@@ -3,9 +3,8 @@
  * cut one backstop later (TestClock), with their own Timeout phase, and the connection is closed.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
-import type { StreamPart } from "@orch/provider"
-import { startWireServer, type WireServer } from "@orch/testing"
-import { Deferred, Effect, Fiber, Stream } from "effect"
+import { failureAfterStall, startWireServer, type WireServer } from "@orch/testing"
+import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import * as net from "node:net"
 import { makeOllamaProvider } from "../src/index.ts"
@@ -50,18 +49,7 @@ describe("the Ollama backstop", () => {
     Effect.gen(function*() {
       const model = yield* patient
       server.enqueue({ kind: "raw", body: line("Once") + line(" upon"), stallAfter: true })
-      const text = yield* Deferred.make<void>()
-      const fiber = yield* model.stream({ prompt: "x" }).pipe(
-        Stream.tap((part: StreamPart) => (part.type === "text-delta" ? Deferred.succeed(text, undefined) : Effect.void)),
-        Stream.runDrain,
-        Effect.flip,
-        Effect.forkChild
-      )
-      yield* Deferred.await(text)
-      yield* TestClock.adjust("59 seconds")
-      expect(fiber.pollUnsafe()).toBeUndefined()
-      yield* TestClock.adjust("1 second")
-      const error = yield* Fiber.join(fiber)
+      const error = yield* failureAfterStall(model.stream({ prompt: "x" }), "1 minute")
       expect(error.reason).toEqual({ _tag: "Timeout", phase: "between-chunks", afterMs: 60_000 })
       yield* Effect.promise(() => server.waitForClosed())
       expect(server.requests[0]?.aborted).toBe(true)
