@@ -98,6 +98,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
     let ended = false
     let failed = false
     let failure: unknown
+    let defect: { readonly error: unknown } | undefined
     let closed = false
     let paused = false
     let lastEventMs = openedAtMs
@@ -121,7 +122,23 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
     /** A failure of the reading itself, through the stages. */
     const readFailure = (error: unknown): unknown => (stage?.fail !== undefined ? stage.fail(error) : error)
 
+    /** A stage that throws (a bug) ends the stream as a defect, never as an unhandled rejection or a hang. */
+    const die = (error: unknown): void => {
+      if (ended || failed || closed) return
+      failed = true
+      failure = undefined
+      defect = { error }
+      controller.abort()
+      wake()
+    }
     const onNext = (result: IteratorResult<unknown>): void => {
+      try {
+        next(result)
+      } catch (error) {
+        die(error)
+      }
+    }
+    const next = (result: IteratorResult<unknown>): void => {
       if (closed || failed) return
       if (result.done === true) {
         const error = stage?.end !== undefined ? stage.end(buffer) : undefined
@@ -141,7 +158,12 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       else read()
     }
     const onReject = (error: unknown): void => {
-      if (!closed) fail(readFailure(options.onError(error, openedAtMs)))
+      if (closed) return
+      try {
+        fail(readFailure(options.onError(error, openedAtMs)))
+      } catch (thrown) {
+        die(thrown)
+      }
     }
     const read = (): void => {
       iterator!.next().then(onNext, onReject)
@@ -175,6 +197,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
         }
         return Effect.succeed(batch)
       }
+      if (defect !== undefined) return Effect.die(defect.error)
       if (failed) return Effect.fail(failure)
       if (ended) return Cause.done()
       return Effect.flatMap(more, () => pull)

@@ -111,6 +111,22 @@ describe("readEvents", () => {
       expect(source.signal?.aborted).toBe(true)
     }))
 
+  it.effect("a stage that throws ends the stream as a defect, after what came before it, and aborts the request", () =>
+    Effect.gen(function*() {
+      const source = sourceOf([1, 2, 3])
+      const throwing = Effect.succeed({
+        push: (n: number, out: Array<number>): string | undefined => {
+          if (n === 3) throw new Error("a bug in a stage")
+          out.push(n)
+          return undefined
+        }
+      })
+      const { batches, ended } = yield* batchesOf(reader(source).pipe(throughStage(throwing)))
+      expect(batches.flat()).toEqual([1, 2])
+      expect(ended).toEqual(new Error("a bug in a stage"))
+      expect(source.signal?.aborted).toBe(true)
+    }))
+
   it.effect("a failed open is the stream's error", () =>
     Effect.gen(function*() {
       const stream = readEvents<number, string>({ open: () => Promise.reject(new Error("ECONNREFUSED")), onError: (error) => `open failed: ${(error as Error).message}` })
