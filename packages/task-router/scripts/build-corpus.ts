@@ -22,6 +22,8 @@ import {
   codeReviewLast, errorLast, generalOverDocument, summarizationLast, codeSpecs, fermiQuestions, whatIfQuestions, workflowNarrative, codeReviewMore, errorCodeMore, generalExtra, summarizationMore, codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
   workflowHowTo, workflowStandalone, workflowWithPayload
 } from "./corpus/RequestsText.ts"
+import { realVoicePosts, toolNames, type Post } from "./corpus/RealVoices.ts"
+import { toolDefinitions, toolFailures } from "./corpus/ToolPayloads.ts"
 import { codeGenerationTemplated, dataTemplated, errorTemplated, generalTemplated, reasoningTemplated, workflowTemplated } from "./corpus/Templates.ts"
 import { seededRandom } from "./Training.ts"
 import { taskTypes, type TaskType } from "../src/TaskType.ts"
@@ -205,6 +207,45 @@ for (let i = 0; i < 60; i++) {
   const payload = pick(workflows)
   const ask = tone(workflowEditQuestions[i % workflowEditQuestions.length] ?? "")
   rows.push({ text: random() < 0.5 ? `${ask}\n\n${pasted(payload)}` : `${pasted(payload)}\n\n${ask}`, label: "workflow_generation", domain: payload.domain, source: `workflowEditQuestions ${i % workflowEditQuestions.length}` })
+}
+
+// Real-voice posts: each written post is composed a few times, with other tools and other payloads in its slots.
+const toolDomains: Readonly<Record<string, string>> = { snakemake: "bioinfo", nextflow: "bioinfo", slurm: "bioinfo", cwl: "bioinfo", wdl: "bioinfo", prefect: "datasci", dagster: "datasci", dbt: "datasci", make: "datasci" }
+const slotPools: Readonly<Record<string, ReadonlyArray<Payload>>> = {
+  code, stub: stubs, traceback: tracebacks, error_log: errorLogs, output: outputs, table: tables, document: documents, dialogue: dialogues
+}
+const postVariants: Readonly<Record<string, number>> = {
+  workflowPosts: 5, errorPosts: 4, reviewPosts: 4, codeGenerationPosts: 3, reasoningPosts: 2, summarizationPosts: 3, dataPosts: 3, generalPosts: 2
+}
+const composePost = (post: Post): { readonly text: string; readonly domain: string } => {
+  const needsFailure = post.text.includes("{fail}")
+  const candidates = (post.tools ?? Object.keys(toolNames)).filter((tool) => !needsFailure || toolFailures[tool] !== undefined)
+  const tool = pick(candidates.length > 0 ? candidates : Object.keys(toolFailures))
+  const [name, unit, step] = toolNames[tool] ?? ["make", "Makefile", "target"]
+  let domain = post.domain ?? toolDomains[tool] ?? "devops"
+  let first = true
+  const text = tone(post.text).replace(/\{(\w+)\}/g, (slot: string, key: string) => {
+    if (key === "tool") return name
+    if (key === "unit") return unit
+    if (key === "step") return step
+    const pool = key === "def" ? toolDefinitions[tool] : key === "fail" ? toolFailures[tool] : slotPools[key]
+    if (pool === undefined) return slot
+    const payload = pick(pool)
+    if (first && key !== "def" && key !== "fail") domain = payload.domain
+    first = false
+    return pasted(payload)
+  })
+  return { text, domain }
+}
+for (const [list, posts] of realVoicePosts) {
+  posts.forEach((post, i) => {
+    const uses = post.text.match(/\{(?:tool|unit|step|def|fail|code|stub|traceback|error_log|output|table|document|dialogue)\}/) !== null
+    const variants = uses ? postVariants[list] ?? 2 : Math.min(2, postVariants[list] ?? 2)
+    for (let v = 0; v < variants; v++) {
+      const composed = composePost(post)
+      rows.push({ text: composed.text, label: post.label, domain: composed.domain, source: `${list} ${i}` })
+    }
+  })
 }
 
 const check = process.argv.includes("--check")
