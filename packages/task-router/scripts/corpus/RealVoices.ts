@@ -351,9 +351,48 @@ export const boundaryPosts: ReadonlyArray<Post> = [
   { label: "data_interpretation", text: "My scRNA-seq QC shows a median of 900 genes per cell and 18% mitochondrial reads. Is this data usable?" }
 ]
 
+/**
+ * Fourth batch: workflows asked for without naming a tool (a process told in prose, to be automated), changes to a
+ * pasted definition (restructure, parallelise, modularise: a new definition is the deliverable), and the requests a
+ * bioinformatics workflow composer receives, of every type.
+ */
+export const composerPosts: ReadonlyArray<Post> = [
+  { label: "workflow_generation", text: "Every Friday I export the timesheets, fix the names in Excel, merge them with the project list and email a PDF to accounting. Can you help me set this up so it runs by itself?" },
+  { label: "workflow_generation", text: "I have these commands that I run one after the other for each sample. I'd like them chained into a proper pipeline that runs all samples and picks up where it left off if something dies.\n\n{code}" },
+  { label: "workflow_generation", text: "Build me a pipeline: paired FASTQ in, adapter trimming, alignment to GRCh38, duplicate marking, coverage stats, and a final HTML report. Reproducible, runs on a cluster." },
+  { label: "workflow_generation", text: "Compose a workflow for bulk RNA-seq differential expression: QC, trimming, salmon quantification, tximport, DESeq2 with a design of condition + batch." },
+  { label: "workflow_generation", text: "Create an amplicon (16S) workflow: primer removal with cutadapt, DADA2 denoising, taxonomy with SILVA, and a phyloseq object at the end." },
+  { label: "workflow_generation", text: "Set up an ATAC-seq processing workflow with per-sample alignment and peak calling and a consensus peak set across all samples." },
+  { label: "workflow_generation", text: "Add a step after alignment that computes insert size metrics with Picard, and include its output in the MultiQC report.\n\n{def}", tools: ["snakemake", "nextflow"] },
+  { label: "workflow_generation", text: "Reorganise this {unit} into modules (one file per tool) with a main file that includes them. Keep the behaviour the same.\n\n{def}", tools: ["snakemake", "nextflow", "github_actions", "airflow"] },
+  { label: "workflow_generation", text: "Rewrite this {unit} so the per-sample {step}s run in parallel instead of in a loop.\n\n{def}", tools: ["slurm", "snakemake", "airflow", "nextflow"] },
+  { label: "workflow_generation", text: "Make the {unit} below configurable: read the sample list and the reference from a config file, and let me switch between local and cluster execution.\n\n{def}", tools: bio },
+  { label: "workflow_generation", text: "I want the {step} that downloads the reference to run once and be shared by every sample, not once per sample. How do I change the {unit}?\n\n{def}", tools: ["snakemake", "nextflow", "wdl"] },
+  { label: "workflow_generation", text: "a pipeline that takes nanopore reads, basecalls, filters by quality, assembles with flye and polishes with medaka, please" },
+  { label: "workflow_generation", text: "Design the steps to go from raw 10x single-cell FASTQs to a clustered, annotated Seurat object, as a workflow I can rerun for new samples." },
+  { label: "workflow_generation", text: "Whenever someone uploads a CSV to the shared folder, it should be validated, converted to parquet and loaded into the database, and the uploader should get an email with the result. How would I build this flow?" },
+  { label: "workflow_generation", text: "I want my analysis notebook to become a proper pipeline: load raw data, clean, feature engineering, train, evaluate, save the model. Each step cached so I don't rerun everything. What would that look like?" },
+  { label: "workflow_generation", text: "Can you write the job definitions so that the nightly import runs at 1am, the aggregation only after it succeeds, and the report at 7am only if both succeeded?" },
+  { label: "workflow_generation", text: "When a PR is opened: run the tests, build a preview, and post the preview link as a comment. When merged: deploy. Write this for {tool}.", tools: ci },
+  { label: "workflow_generation", text: "We need a germline variant calling workflow for 200 exomes using GATK best practices, scattered by interval. Provide the workflow definition.", tools: bio },
+  { label: "workflow_generation", text: "Add a QC gate to this {unit}: if the mapping rate of a sample is below 70%, skip the downstream {step}s for that sample and list it in a report.\n\n{def}", tools: ["snakemake", "nextflow"] },
+  { label: "workflow_generation", text: "Split the long {step} in this {unit} into three so I can rerun only the last part when it fails.\n\n{def}" },
+  { label: "error_diagnosis", text: "The composer's workflow stopped at the alignment step:\n\n{fail}\n\nWhat went wrong?", tools: bio },
+  { label: "error_diagnosis", text: "Why did the variant calling step produce an empty VCF for sample 7 when the BAM has reads?" },
+  { label: "error_diagnosis", text: "my trimming step finished but all output fastq files are 0 bytes. the input files are fine, i checked with zcat | head" },
+  { label: "data_interpretation", text: "The pipeline's QC summary is below. Which samples should go forward to differential expression?\n\n{table}" },
+  { label: "data_interpretation", text: "What does it mean that 40% of my reads are unassigned because of ambiguity in featureCounts?" },
+  { label: "code_review", text: "This is the {unit} the composer generated for me. Before I run it on real data, is there anything badly designed or risky in it?\n\n{def}", tools: bio },
+  { label: "general", text: "What is the difference between a workflow and a pipeline? Are they the same thing?" },
+  { label: "general", text: "Which aligner should I use for RNA-seq, STAR or HISAT2? Just the trade-offs." },
+  { label: "summarization", text: "Summarize what this workflow run did, step by step, for my methods section; everything completed.\n\n{output}" },
+  { label: "reasoning", text: "My workflow has 5 steps per sample and 2 global steps. With 30 samples, how many jobs in total, and how many can run at the same time at most?" },
+  { label: "code_generation", text: "Write a Python function that reads a sample sheet (sample, fastq_1, fastq_2) and checks that every file exists and that the sample names are unique." }
+]
+
 /** Every post list, by name (the name starts the phrasing group of each post). */
 export const realVoicePosts: ReadonlyArray<readonly [string, ReadonlyArray<Post>]> = [
   ["workflowPosts", workflowPosts], ["errorPosts", errorPosts], ["reviewPosts", reviewPosts],
   ["codeGenerationPosts", codeGenerationPosts], ["reasoningPosts", reasoningPosts], ["summarizationPosts", summarizationPosts],
-  ["dataPosts", dataPosts], ["generalPosts", generalPosts], ["morePosts", morePosts], ["boundaryPosts", boundaryPosts]
+  ["dataPosts", dataPosts], ["generalPosts", generalPosts], ["morePosts", morePosts], ["boundaryPosts", boundaryPosts], ["composerPosts", composerPosts]
 ]
