@@ -126,8 +126,12 @@ const tableLine = (line: string): boolean => {
 
 const dialogueLine = /^\s*(?:[A-Z][\w.'-]{0,20}(?: [A-Z][\w.'-]{0,20})?|#?Person\d|User|Assistant|Customer|Agent|Speaker \d|Q|A):\s+\S/
 
+/** A line of a unified diff: its headers, or an added or removed line that is code once its marker is taken off. */
+const diffHeader = /^(?:diff --git |index [0-9a-f]{6,}\.\.[0-9a-f]{6,}|--- (?:a\/|\/dev\/null)|\+\+\+ (?:b\/|\/dev\/null)|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@)/
+
 const lineKind = (line: string): LineKind => {
   if (!/\S/.test(line)) return "blank"
+  if (diffHeader.test(line) || /^[+-][^+-]/.test(line) && codeLine.test(line.slice(1))) return "code"
   if (tracebackLine.test(line)) return "traceback"
   if (workflowLine.test(line)) return "workflow"
   if (logLine.test(line)) return "log"

@@ -17,6 +17,15 @@ describe("splitPrompt", () => {
     expect(split.request).toBe("any idea?")
   })
 
+  it("takes a pasted unified diff for code, and leaves a bulleted list in the request", () => {
+    const diff = "Can you look at this change before I merge?\n\ndiff --git a/src/api.py b/src/api.py\n@@ -10,7 +10,8 @@ def get_user(id):\n-    user = db.query(f\"select * from users where id={id}\")\n+    user = db.query(\"select * from users where id = %s\", (id,))\n+    if user is None:\n+        raise NotFound(id)\n     return user"
+    expect(kinds(diff)).toEqual(["code"])
+    expect(splitPrompt(diff).request).toBe("Can you look at this change before I merge?")
+    const list = "Things to buy:\n- milk\n- eggs\n- bread\nWhat can I cook with these?"
+    expect(kinds(list)).toEqual([])
+    expect(splitPrompt(list).request).toBe(list)
+  })
+
   it("tells a failing log from a healthy one", () => {
     const failing = "Why?\n[2024-05-02 11:02:13] INFO starting\n[2024-05-02 11:02:14] INFO loading index\n[2024-05-02 11:02:19] ERROR out of memory"
     const healthy = "Looks fine?\n[2024-05-02 11:02:13] INFO starting\n[2024-05-02 11:02:14] INFO loading index\n[2024-05-02 11:02:19] INFO done"

@@ -390,9 +390,53 @@ export const composerPosts: ReadonlyArray<Post> = [
   { label: "code_generation", text: "Write a Python function that reads a sample sheet (sample, fastq_1, fastq_2) and checks that every file exists and that the sample names are unique." }
 ]
 
+/** Fifth batch: chat-log voices, where explanations and comparisons (general) sit next to puzzles and requests for numbers. */
+export const chatPosts: ReadonlyArray<Post> = [
+  { label: "general", text: "why does ice float on water? explain simply" },
+  { label: "general", text: "Is it true that we only use 10% of our brain?" },
+  { label: "general", text: "Compare cats and dogs as pets for someone who works long hours." },
+  { label: "general", text: "What are the pros and cons of remote work for junior developers?" },
+  { label: "general", text: "Why is it colder at the top of a mountain if it's closer to the sun?" },
+  { label: "general", text: "what would you do if you were the president of a small country for a day" },
+  { label: "general", text: "Explain why the Roman Empire fell, in a few paragraphs." },
+  { label: "general", text: "Should I use tabs or spaces? Give me the arguments on both sides." },
+  { label: "general", text: "is python or javascript better for a first language if I want to get a job fast" },
+  { label: "general", text: "Describe a typical day of a nurse working night shifts." },
+  { label: "general", text: "Give me an argument for and against a four-day work week." },
+  { label: "general", text: "How does a credit score work and how can I improve mine?" },
+  { label: "general", text: "Can you explain the difference between weather and climate to my 8 year old?" },
+  { label: "general", text: "You are a helpful assistant. Write a haiku about debugging at 3am." },
+  { label: "general", text: "hi, can you help me plan a birthday party for 10 kids aged 6? budget around 150 dollars" },
+  { label: "general", text: "What's the difference between machine learning and AI? Are they the same?" },
+  { label: "general", text: "Explain how a bill becomes a law in the US." },
+  { label: "general", text: "Which are the main differences between SQL and NoSQL databases? When would you choose each?" },
+  { label: "general", text: "What is the best way to memorise vocabulary in a new language?" },
+  { label: "general", text: "Rewrite my bio for a conference website, make it sound confident but not arrogant: I'm a PhD student working on protein folding, I like climbing." },
+  { label: "reasoning", text: "A lily pad doubles in size every day and covers the whole pond on day 30. On which day did it cover half the pond? Explain why." },
+  { label: "reasoning", text: "If you overtake the person in second place in a race, what place are you in? Explain." },
+  { label: "reasoning", text: "Three switches outside a room control three bulbs inside. You can enter the room once. How do you find which switch controls which bulb?" },
+  { label: "reasoning", text: "A store raises a price by 25% and then lowers the new price by 20%. What is the net change? Show it." },
+  { label: "reasoning", text: "Find the next two numbers: 1, 1, 2, 3, 5, 8, ... and explain the rule." },
+  { label: "reasoning", text: "All of Kim's pets are dogs except two, all are cats except two, and all are parrots except two. How many pets does Kim have?" },
+  { label: "summarization", text: "Hey, can you shorten this into a few bullet points for Slack?\n\n{document}" },
+  { label: "summarization", text: "I pasted a long article below, what are the 3 most important things it says?\n\n{document}" },
+  { label: "summarization", text: "Summarise this chat log into who asked for what:\n\n{dialogue}" },
+  { label: "data_interpretation", text: "I asked 20 friends to rate my app from 1 to 5: eight 5s, six 4s, three 3s, two 2s and one 1. Is that good? What should I take from it?" },
+  { label: "data_interpretation", text: "hi so my blood test shows ferritin 12 ng/mL (range 15-150) and haemoglobin 11.8. what does that usually mean? not asking for diagnosis just understanding" },
+  { label: "data_interpretation", text: "Website analytics for last week below. Anything that stands out?\n\n{table}" },
+  { label: "code_review", text: "hey can u check my code, is it good?\n\n{code}" },
+  { label: "code_review", text: "So I wrote this function today. Idk if it's the best way but it works. Opinions?\n\n{code}" },
+  { label: "code_review", text: "What would you do differently here?\n\n{code}" },
+  { label: "error_diagnosis", text: "hey so my code isnt working, it should print the total but prints 0\n\n{code}" },
+  { label: "error_diagnosis", text: "I keep getting this and I don't know why:\n\n{traceback}" },
+  { label: "code_generation", text: "hey can you write me a python script that renames all photos in a folder by the date they were taken" },
+  { label: "code_generation", text: "Make me a simple snake game in HTML and JavaScript." },
+  { label: "code_generation", text: "can you make a discord bot in python that replies 'pong' when someone types !ping" }
+]
+
 /** Every post list, by name (the name starts the phrasing group of each post). */
 export const realVoicePosts: ReadonlyArray<readonly [string, ReadonlyArray<Post>]> = [
   ["workflowPosts", workflowPosts], ["errorPosts", errorPosts], ["reviewPosts", reviewPosts],
   ["codeGenerationPosts", codeGenerationPosts], ["reasoningPosts", reasoningPosts], ["summarizationPosts", summarizationPosts],
-  ["dataPosts", dataPosts], ["generalPosts", generalPosts], ["morePosts", morePosts], ["boundaryPosts", boundaryPosts], ["composerPosts", composerPosts]
+  ["dataPosts", dataPosts], ["generalPosts", generalPosts], ["morePosts", morePosts], ["boundaryPosts", boundaryPosts], ["composerPosts", composerPosts], ["chatPosts", chatPosts]
 ]

@@ -335,6 +335,3 @@ May 12 01:00:01 db01 CRON[22816]: (CRON) info (No MTA installed, discarding outp
 /home/ops/backup.sh: line 7: pg_dump: command not found` }
   ]
 }
-
-/** Tools with both a definition and a failure above. */
-export const toolsWithFailures: ReadonlyArray<string> = Object.keys(toolFailures)
