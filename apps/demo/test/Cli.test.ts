@@ -1,49 +1,15 @@
 // The orch command end to end, as a subprocess on Node 24 (process.execPath) with an explicit environment: a temp
 // HOME / XDG directories, no real keys, Ollama and vLLM at unused ports unless a test points them at a loopback
 // wire server acting as Ollama or OpenAI; the embedded engine on the tiny stories260K model from shared/.
-import { spawn } from "node:child_process"
 import fs from "node:fs"
-import os from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
-import { requireShared, startWireServer, tinyChatModelPath, unusedPortUrl, type WireServer } from "@orch/testing"
+import { requireShared, startWireServer, tinyChatModelPath, type WireServer } from "@orch/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { orchSandbox, repoRoot, runNode } from "./OrchProcess.ts"
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
 const haveModel = requireShared("models", "stories260K-chatml.gguf")
-
-interface Result { readonly code: number | null; readonly stdout: string; readonly stderr: string }
-
-/** Run a file with Node 24 from the repository root; resolves when it exits. */
-const runNode = (file: string, args: ReadonlyArray<string>, env: Record<string, string>): Promise<Result> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=@orch/source", file, ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
-
-let home: string
-let deadPort: string
-const baseEnv = (): Record<string, string> => ({
-  PATH: process.env["PATH"] ?? "",
-  HOME: home,
-  XDG_DATA_HOME: path.join(home, "data"),
-  XDG_CACHE_HOME: path.join(home, "cache"),
-  OLLAMA_HOST: deadPort,
-  VLLM_BASE_URL: `${deadPort}/v1`,
-  ORCH_DOWNLOAD_STALL_MS: "2000"
-})
-const orch = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runNode("apps/demo/src/bin.ts", args, { ...baseEnv(), ...env })
-
-beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "orch-demo-"))
-  deadPort = await unusedPortUrl()
-})
-afterAll(() => fs.rmSync(home, { recursive: true, force: true }))
+const sandbox = orchSandbox("orch-demo-")
+const orch = sandbox.orch
 
 describe("orch providers", () => {
   it("lists every backend with its state and the fix, and the embedded default", async () => {
@@ -125,7 +91,7 @@ describe("orch run --schema, --tools and --image", () => {
   const cloudEnv = () => ({ OPENAI_API_KEY: "sk-test-schema", OPENAI_BASE_URL: `${openai.url}/v1` })
 
   const writeAnswerSchema = () => {
-    const schema = path.join(home, "answer.schema.json")
+    const schema = path.join(sandbox.home, "answer.schema.json")
     fs.writeFileSync(schema, JSON.stringify({ type: "object", properties: { capital: { type: "string" } }, required: ["capital"] }))
     return schema
   }
@@ -147,7 +113,7 @@ describe("orch run --schema, --tools and --image", () => {
   })
 
   it("an answer that misses the schema is a typed MalformedResponse, not an object", async () => {
-    const schema = path.join(home, "number.schema.json")
+    const schema = path.join(sandbox.home, "number.schema.json")
     fs.writeFileSync(schema, JSON.stringify({ type: "object", properties: { n: { type: "integer" } }, required: ["n"] }))
     openai.setDefault({ kind: "synth", text: `{"n": "four"}` })
     const result = await orch(["run", "2+2", "--json", "--model", "openai/gpt-4o-mini", "--schema", schema], cloudEnv())
@@ -156,30 +122,30 @@ describe("orch run --schema, --tools and --image", () => {
   })
 
   it("a file that is not an image, and a missing schema file, are usage errors naming the file", async () => {
-    const text = path.join(home, "not-an-image.png")
+    const text = path.join(sandbox.home, "not-an-image.png")
     fs.writeFileSync(text, "hello")
     const image = await orch(["run", "what is this?", "--image", text])
     expect(image.code).toBe(2)
     expect(image.stderr).toContain("not a PNG, JPEG, GIF or WebP image")
-    const missing = await orch(["run", "hi", "--schema", path.join(home, "nope.json")])
+    const missing = await orch(["run", "hi", "--schema", path.join(sandbox.home, "nope.json")])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain("no such file")
   })
 
   it("a tool without a name is a usage error; a schema with an unknown type is a typed InvalidRequest", async () => {
-    const tools = path.join(home, "tools.json")
+    const tools = path.join(sandbox.home, "tools.json")
     fs.writeFileSync(tools, JSON.stringify([{ description: "no name" }]))
     const badTools = await orch(["run", "hi", "--tools", tools])
     expect(badTools.code).toBe(2)
     expect(badTools.stderr).toContain("tool 1 has no \"name\"")
-    const badSchema = path.join(home, "bad.schema.json")
+    const badSchema = path.join(sandbox.home, "bad.schema.json")
     fs.writeFileSync(badSchema, JSON.stringify({ type: "objekt" }))
     const refused = await orch(["run", "hi", "--json", "--model", "openai/gpt-4o-mini", "--schema", badSchema], cloudEnv())
     expect((JSON.parse(refused.stdout) as { error: { reason: string; message: string } }).error).toMatchObject({ reason: "InvalidRequest" })
   })
 
   const writeCapitalTools = () => {
-    const tools = path.join(home, "capital-tools.json")
+    const tools = path.join(sandbox.home, "capital-tools.json")
     fs.writeFileSync(tools, JSON.stringify([
       { type: "function", function: { name: "get_capital", description: "The capital of a country", parameters: { type: "object", properties: { country: { type: "string" } }, required: ["country"] } } },
       { name: "get_current_weather", parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] } }
@@ -208,7 +174,7 @@ describe("orch run --schema, --tools and --image", () => {
   })
 
   it.skipIf(!haveModel)("--image goes only to a model that takes images: the embedded engine is refused before anything runs", async () => {
-    const png = path.join(home, "pixel.png")
+    const png = path.join(sandbox.home, "pixel.png")
     fs.writeFileSync(png, Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e5274d6c0000000049454e44ae426082", "hex"))
     const result = await orch(["run", "what is this?", "--json", "--image", png, "--model", "llamacpp/stories260K-chatml"], { ORCH_LLAMA_MODEL: tinyChatModelPath() })
     const json = JSON.parse(result.stdout) as { error: { reason: string; message: string } }
@@ -254,7 +220,7 @@ describe("errors and exit codes", () => {
     const badStrategy = await orch(["run", "hi", "--strategy", "fastest"])
     expect(badStrategy.code).toBe(2)
     expect(badStrategy.stderr).toContain("unknown strategy \"fastest\"")
-    const config = path.join(home, "bad-config.json")
+    const config = path.join(sandbox.home, "bad-config.json")
     fs.writeFileSync(config, JSON.stringify({ strategy: "local_first", budgetUsd: "a lot", openaiApiKey: "sk-x" }))
     const badConfig = await orch(["run", "hi", "--config", config])
     expect(badConfig.code).toBe(2)
@@ -267,7 +233,7 @@ describe("orch costs", () => {
   it("shows the ledger persisted across two runs, grouped and as CSV", async () => {
     const server = await startWireServer({ models: ["gpt-4o-mini"] })
     server.setDefault({ kind: "synth", text: "ok", usage: { inputTokens: 100, outputTokens: 50 } })
-    const env = { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${server.url}/v1`, ORCH_COST_DB: path.join(home, "costs.sqlite") }
+    const env = { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${server.url}/v1`, ORCH_COST_DB: path.join(sandbox.home, "costs.sqlite") }
     try {
       for (const prompt of ["first", "second"]) expect((await orch(["run", prompt, "--json", "--model", "openai/gpt-4o-mini"], env)).code).toBe(0)
     } finally {
@@ -287,7 +253,7 @@ describe("orch classify", () => {
   it("classifies a prompt and evaluates a labelled file", async () => {
     const one = await orch(["classify", "Write a python function that reverses a list", "--json"])
     expect(JSON.parse(one.stdout)).toMatchObject({ taskType: "code_generation" })
-    const file = path.join(home, "labelled.jsonl")
+    const file = path.join(sandbox.home, "labelled.jsonl")
     fs.writeFileSync(file, [
       { prompt: "Write a python function that reverses a list", label: "code_generation" },
       { prompt: "Summarize this article in three sentences: the council met and agreed.", label: "summarization" }
@@ -310,7 +276,7 @@ describe("scenarios", () => {
     ["agent-loop", /tool call get_current_weather\(\{"city":"Paris"\}\) -> 18 °C, light rain[\s\S]*turn 2: openai\/gpt-4o-mini answered after ollama\/[^ ]+ \(Overloaded\) failed[\s\S]*final answer from openai\/gpt-4o-mini: In Paris[\s\S]*received the conversation as user -> assistant -> tool/]
   ]
   it.each(scenarios)("%s runs to completion on the loopback stand-ins", async (name, expected) => {
-    const result = await runNode(`apps/demo/src/scenarios/${name}.ts`, [], baseEnv())
+    const result = await runNode(`apps/demo/src/scenarios/${name}.ts`, [], sandbox.env())
     expect(result.stderr).toBe("")
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("loopback stand-ins")

@@ -2,50 +2,17 @@
 // numbers that are not decimal, odd data directories, a FIFO as the config, Ctrl-C mid-call, a configured server that
 // is down, unknown model ids, upstream text and model names full of terminal escapes, and secrets in every form
 // (a key in the environment, `user:secret@` in a base URL) with a server that echoes them back.
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import fs from "node:fs"
 import http from "node:http"
 import type { AddressInfo } from "node:net"
-import os from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
-import { startWireServer, unusedPortUrl, type WireServer } from "@orch/testing"
+import { startWireServer, type WireServer } from "@orch/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { orchSandbox } from "./OrchProcess.ts"
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
-
-interface Result { readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stdout: string; readonly stderr: string }
-
-/** Run `orch` with an explicit environment; `onStart` may signal the child (Ctrl-C). */
-const orch = (args: ReadonlyArray<string>, env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Result> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=@orch/source", "apps/demo/src/bin.ts", ...args], { cwd: repoRoot, env: { ...baseEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-    onStart?.(child)
-  })
-
-let home: string
-let deadPort: string
-const baseEnv = (): Record<string, string> => ({
-  PATH: process.env["PATH"] ?? "",
-  HOME: home,
-  XDG_DATA_HOME: path.join(home, "data"),
-  XDG_CACHE_HOME: path.join(home, "cache"),
-  OLLAMA_HOST: deadPort,
-  VLLM_BASE_URL: `${deadPort}/v1`,
-  ORCH_DOWNLOAD_STALL_MS: "2000"
-})
-
-beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "orch-hostile-"))
-  deadPort = await unusedPortUrl()
-})
-afterAll(() => fs.rmSync(home, { recursive: true, force: true }))
+const sandbox = orchSandbox("orch-hostile-")
+const orch = sandbox.orch
 
 describe("names that exist on Object's prototype are usage errors, not bugs", () => {
   it.each([
@@ -59,7 +26,7 @@ describe("names that exist on Object's prototype are usage errors, not bugs", ()
   })
 
   it("a config file with __proto__ or constructor keys names them", async () => {
-    const file = path.join(home, "proto.json")
+    const file = path.join(sandbox.home, "proto.json")
     fs.writeFileSync(file, '{"__proto__": {"strategy": "cloud_only"}, "constructor": "x"}')
     const result = await orch(["run", "hi", "--config", file])
     expect(result.code).toBe(2)
@@ -86,7 +53,7 @@ describe("data directories and files", () => {
   it("an empty XDG_DATA_HOME means the default; a relative one is a usage error", async () => {
     const empty = await orch(["costs", "--json"], { XDG_DATA_HOME: "" })
     expect(empty.code).toBe(0)
-    expect(JSON.parse(empty.stdout)).toMatchObject({ ledger: path.join(home, ".local", "share", "orch", "ledger.sqlite") })
+    expect(JSON.parse(empty.stdout)).toMatchObject({ ledger: path.join(sandbox.home, ".local", "share", "orch", "ledger.sqlite") })
     const relative = await orch(["costs"], { XDG_DATA_HOME: "data" })
     expect(relative.code).toBe(2)
     expect(relative.stderr).toContain("XDG_DATA_HOME must be an absolute path")
@@ -94,19 +61,19 @@ describe("data directories and files", () => {
 
   it("a ledger path that is a directory is a clear usage error, for run and costs", async () => {
     for (const args of [["costs"], ["run", "hi"]]) {
-      const result = await orch(args, { ORCH_COST_DB: home })
+      const result = await orch(args, { ORCH_COST_DB: sandbox.home })
       expect(result.code).toBe(2)
-      expect(result.stderr).toContain(`the cost ledger ${home} is a directory`)
+      expect(result.stderr).toContain(`the cost ledger ${sandbox.home} is a directory`)
     }
   })
 
   it.skipIf(process.platform === "win32")("a FIFO given as --config is refused at once, not read forever", async () => {
-    const fifo = path.join(home, "config.fifo")
+    const fifo = path.join(sandbox.home, "config.fifo")
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0)
     const result = await orch(["run", "hi", "--config", fifo])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain("is a FIFO (named pipe)")
-    const directory = await orch(["providers", "--config", home])
+    const directory = await orch(["providers", "--config", sandbox.home])
     expect(directory.code).toBe(2)
     expect(directory.stderr).toContain("is a directory")
   })
@@ -140,7 +107,7 @@ describe("a configured server that is down is never silently replaced", () => {
     expect(result.stderr).toContain("VLLM_BASE_URL")
     expect(result.stderr).not.toContain("using the embedded default")
     expect(result.stderr).not.toContain("Downloading")
-    expect(fs.existsSync(path.join(home, "cache", "orch", "models"))).toBe(false)
+    expect(fs.existsSync(path.join(sandbox.home, "cache", "orch", "models"))).toBe(false)
   })
 
   it("OLLAMA_HOST set and down: the error names Ollama and how to start it or unset it", async () => {
@@ -220,7 +187,7 @@ describe("secrets never show in the CLI's output", () => {
   afterAll(() => new Promise<void>((resolve) => { echo.closeAllConnections(); echo.close(() => resolve()) }))
 
   it("a key in the environment echoed back, and credentials in a base URL: no piece of either in human or --json output", async () => {
-    const env = { OPENAI_API_KEY: key, OPENAI_BASE_URL: `${echoUrl}/v1`, OLLAMA_HOST: `http://admin:${password}@127.0.0.1:${new URL(deadPort).port}` }
+    const env = { OPENAI_API_KEY: key, OPENAI_BASE_URL: `${echoUrl}/v1`, OLLAMA_HOST: `http://admin:${password}@127.0.0.1:${new URL(sandbox.deadPort).port}` }
     const outputs = [
       await orch(["run", "hi", "--model", "openai/gpt-4o-mini"], env),
       await orch(["run", "hi", "--model", "openai/gpt-4o-mini", "--json"], env),

@@ -8,6 +8,7 @@ import { createOrchestrator, type Orchestrator } from "@orch/core"
 import { Effect } from "effect"
 import OpenAI from "openai"
 import { inMemoryModel, inMemoryProvider } from "./InMemoryModel.ts"
+import { measure } from "./Measure.ts"
 import { fixed, median, percentile } from "./Statistics.ts"
 import { type Backend, canaryKey, closeBackends, orchestratorOver, startBackend } from "./Substrate.ts"
 
@@ -20,23 +21,6 @@ export interface Table {
   readonly header: Row
   readonly rows: ReadonlyArray<Row>
   readonly note?: string
-}
-
-/** Latencies of `count` calls at a concurrency, and the wall time they took. */
-const measure = async (count: number, concurrency: number, call: () => Promise<unknown>): Promise<{ latencies: Array<number>; wallMs: number }> => {
-  const latencies: Array<number> = []
-  let next = 0
-  const started = performance.now()
-  const worker = async () => {
-    while (next < count) {
-      next++
-      const start = performance.now()
-      await call()
-      latencies.push(performance.now() - start)
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  return { latencies, wallMs: performance.now() - started }
 }
 
 /** In-process overhead: `complete` through @orch versus the in-memory model's `generate` called directly. */

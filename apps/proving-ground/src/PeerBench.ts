@@ -19,6 +19,7 @@ import * as path from "node:path"
 import { monitorEventLoopDelay } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import OpenAI from "openai"
+import { measure } from "./Measure.ts"
 import { fixed, median, percentile } from "./Statistics.ts"
 
 const quick = process.argv.includes("--quick")
@@ -92,28 +93,6 @@ const orchClient = (name: string, orchestrator: Orchestrator, options: Parameter
   },
   close: () => orchestrator.dispose()
 })
-
-interface Measured { readonly latencies: Array<number>; readonly wallMs: number; readonly cpuUs: number }
-
-/** `count` calls at a concurrency: latencies, wall time and this process's CPU time. */
-const measure = async (count: number, concurrency: number, call: () => Promise<unknown>): Promise<Measured> => {
-  const latencies: Array<number> = []
-  let next = 0
-  const cpu = process.cpuUsage()
-  const started = performance.now()
-  const worker = async () => {
-    while (next < count) {
-      next++
-      const start = performance.now()
-      await call()
-      latencies.push(performance.now() - start)
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  const wallMs = performance.now() - started
-  const used = process.cpuUsage(cpu)
-  return { latencies, wallMs, cpuUs: used.user + used.system }
-}
 
 /** First-token times of `count` streams at a concurrency. */
 const measureStreams = async (count: number, concurrency: number, stream: () => Promise<number>): Promise<Array<number>> => {

@@ -9,6 +9,7 @@
 import type { CostTrackerShape, Reservation } from "@orch/cost-tracker"
 import type { ProviderError } from "@orch/provider"
 import { type AttemptEnd, type AttemptHook, type AttemptOutcome, type AttemptStartInfo, deadlineError, remainingMs } from "@orch/strategies"
+import type { Context} from "effect";
 import { Clock, Effect, Exit, Fiber, Metric, Tracer } from "effect"
 import type { AttemptSummary } from "./OrchestratedResponse.ts"
 
@@ -88,62 +89,66 @@ const reserveReleasingLate = (tracker: CostTrackerShape, reserve: Effect.Effect<
 export const makeAttemptLedger = (tracker: CostTrackerShape) => {
   const seriesOf = makeSeries()
 
-  const settle = (ledger: RequestLedger, reservation: Reservation, attempt: number, outcome: AttemptOutcome): Effect.Effect<void> =>
-    Effect.gen(function*() {
-      const { text, ...event } = outcome
-      const record = yield* tracker.settle(reservation, event, { outputText: text })
-      const costUsd = record.costNanos === null ? null : record.costNanos / 1_000_000_000
-      const error = event._tag === "AttemptFailure" ? event.error : undefined
-      ledger.attempts.push({
-        attempt,
-        provider: event.model.provider,
-        model: event.model.name,
-        kind: event.model.kind,
-        role: event.role,
-        outcome: record.outcome,
-        ...(record.errorReason !== undefined ? { error: record.errorReason } : {}),
-        ...(error !== undefined ? { errorMessage: error.message } : {}),
-        latencyMs: event.latencyMs,
-        inputTokens: record.inputTokens,
-        outputTokens: record.outputTokens,
-        estimated: record.estimated,
-        costUsd
-      })
-      const series = seriesOf(event.model.provider, event.model.name, record.outcome)
-      yield* Metric.update(series.calls, 1)
-      yield* Metric.update(series.latency, event.latencyMs)
-      if (record.outcome === "failure") yield* Metric.update(series.errors, 1)
-      if (costUsd !== null) yield* Metric.update(series.cost, costUsd)
-    }).pipe(Effect.catchCause((cause) => Effect.logError("@orch/core: could not record an attempt in the ledger", cause)))
+  const settle = (ledger: RequestLedger, reservation: Reservation, attempt: number, outcome: AttemptOutcome): Effect.Effect<void> => {
+    const { text, ...event } = outcome
+    return tracker.settle(reservation, event, { outputText: text }).pipe(
+      Effect.flatMap((record) => {
+        const costUsd = record.costNanos === null ? null : record.costNanos / 1_000_000_000
+        const error = event._tag === "AttemptFailure" ? event.error : undefined
+        ledger.attempts.push({
+          attempt,
+          provider: event.model.provider,
+          model: event.model.name,
+          kind: event.model.kind,
+          role: event.role,
+          outcome: record.outcome,
+          ...(record.errorReason !== undefined ? { error: record.errorReason } : {}),
+          ...(error !== undefined ? { errorMessage: error.message } : {}),
+          latencyMs: event.latencyMs,
+          inputTokens: record.inputTokens,
+          outputTokens: record.outputTokens,
+          estimated: record.estimated,
+          costUsd
+        })
+        const series = seriesOf(event.model.provider, event.model.name, record.outcome)
+        // The series are updated in place: no effect per series.
+        return Effect.contextWith((context: Context.Context<never>) => {
+          series.calls.updateUnsafe(1, context)
+          series.latency.updateUnsafe(event.latencyMs, context)
+          if (record.outcome === "failure") series.errors.updateUnsafe(1, context)
+          if (costUsd !== null) series.cost.updateUnsafe(costUsd, context)
+          return Effect.void
+        })
+      }),
+      Effect.catchCause((cause) => Effect.logError("@orch/core: could not record an attempt in the ledger", cause))
+    )
+  }
 
-  /** The span of an attempt, when a tracer is installed (the native one records nothing anyone reads). */
-  const spanOf = (ledger: RequestLedger, info: AttemptStartInfo, attempt: number) =>
-    Effect.flatMap(Tracer.Tracer, (tracer) => {
-      if (tracer === Tracer.nativeTracer) return Effect.succeed(undefined)
-      const request = info.request
-      return Effect.makeSpan(`orch.attempt ${info.model.id}`, {
-        kind: "client",
-        attributes: {
-          "gen_ai.operation.name": "chat",
-          "gen_ai.system": info.model.provider,
-          "gen_ai.request.model": info.model.name,
-          ...(request.maxTokens !== undefined ? { "gen_ai.request.max_tokens": request.maxTokens } : {}),
-          ...(request.temperature !== undefined ? { "gen_ai.request.temperature": request.temperature } : {}),
-          "orch.request.id": ledger.requestId,
-          "orch.attempt.number": attempt,
-          "orch.attempt.role": info.role,
-          "orch.strategy": ledger.strategy,
-          ...(ledger.taskType !== undefined ? { "orch.task.type": ledger.taskType } : {})
-        }
-      })
+  /** The span of an attempt (made only when a tracer is installed), with the OpenTelemetry GenAI attribute names. */
+  const spanOf = (ledger: RequestLedger, info: AttemptStartInfo, attempt: number) => {
+    const request = info.request
+    return Effect.makeSpan(`orch.attempt ${info.model.id}`, {
+      kind: "client",
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.system": info.model.provider,
+        "gen_ai.request.model": info.model.name,
+        ...(request.maxTokens !== undefined ? { "gen_ai.request.max_tokens": request.maxTokens } : {}),
+        ...(request.temperature !== undefined ? { "gen_ai.request.temperature": request.temperature } : {}),
+        "orch.request.id": ledger.requestId,
+        "orch.attempt.number": attempt,
+        "orch.attempt.role": info.role,
+        "orch.strategy": ledger.strategy,
+        ...(ledger.taskType !== undefined ? { "orch.task.type": ledger.taskType } : {})
+      }
     })
+  }
 
   /** The hook of one request: every attempt under it reserved, settled and listed in `ledger`. */
   const hookFor = (ledger: RequestLedger): AttemptHook => (info) =>
-    Effect.gen(function*() {
+    Effect.flatMap(Tracer.Tracer, (tracer) => {
       const attempt = ledger.nextAttempt()
-      const span = yield* spanOf(ledger, info, attempt)
-      const reserved = yield* Effect.exit(reserveReleasingLate(tracker, tracker.reserve({
+      const reserve = reserveReleasingLate(tracker, tracker.reserve({
         requestId: ledger.requestId,
         attempt,
         model: info.model,
@@ -151,26 +156,26 @@ export const makeAttemptLedger = (tracker: CostTrackerShape) => {
         strategy: ledger.strategy,
         ...(ledger.taskType !== undefined ? { taskType: ledger.taskType } : {}),
         ...(ledger.scopeKey !== undefined ? { scopeKey: ledger.scopeKey } : {})
-      })))
-      if (Exit.isFailure(reserved)) {
-        if (span !== undefined) span.end(yield* Clock.currentTimeNanos, reserved)
-        return yield* Effect.failCause(reserved.cause)
-      }
-      const reservation = reserved.value
-      const end: AttemptEnd = (outcome) =>
-        Effect.andThen(settle(ledger, reservation, attempt, outcome), Effect.sync(() => {
-          if (span === undefined) return
-          const last = ledger.attempts[ledger.attempts.length - 1]
-          if (last !== undefined && last.attempt === attempt) {
-            span.attribute("gen_ai.usage.input_tokens", last.inputTokens)
-            span.attribute("gen_ai.usage.output_tokens", last.outputTokens)
-            span.attribute("orch.attempt.outcome", last.outcome)
-            span.attribute("orch.attempt.cost_usd", last.costUsd ?? -1)
-            if (last.error !== undefined) span.attribute("error.type", last.error)
-          }
-          span.end(BigInt(info.startedAtMs + outcome.latencyMs) * 1_000_000n, outcome._tag === "AttemptFailure" ? Exit.fail(outcome.error) : Exit.void)
+      }))
+      // With no tracer installed (the native one records nothing anyone reads), no span is made.
+      if (tracer === Tracer.nativeTracer) return Effect.map(reserve, (reservation): AttemptEnd => (outcome) => settle(ledger, reservation, attempt, outcome))
+      return Effect.flatMap(spanOf(ledger, info, attempt), (span) =>
+        Effect.flatMap(Effect.exit(reserve), (reserved): Effect.Effect<AttemptEnd, ProviderError> => {
+          if (Exit.isFailure(reserved)) return Effect.andThen(Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span.end(now, reserved))), Effect.failCause(reserved.cause))
+          const reservation = reserved.value
+          return Effect.succeed((outcome) =>
+            Effect.andThen(settle(ledger, reservation, attempt, outcome), Effect.sync(() => {
+              const last = ledger.attempts[ledger.attempts.length - 1]
+              if (last !== undefined && last.attempt === attempt) {
+                span.attribute("gen_ai.usage.input_tokens", last.inputTokens)
+                span.attribute("gen_ai.usage.output_tokens", last.outputTokens)
+                span.attribute("orch.attempt.outcome", last.outcome)
+                span.attribute("orch.attempt.cost_usd", last.costUsd ?? -1)
+                if (last.error !== undefined) span.attribute("error.type", last.error)
+              }
+              span.end(BigInt(info.startedAtMs + outcome.latencyMs) * 1_000_000n, outcome._tag === "AttemptFailure" ? Exit.fail(outcome.error) : Exit.void)
+            })))
         }))
-      return end
     })
 
   return { hookFor }

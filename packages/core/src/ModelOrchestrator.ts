@@ -15,7 +15,8 @@ import {
   underDeadline, underDeadlineStream, withAttemptHook, withAttemptHookStream, withDeadlineAt
 } from "@orch/strategies"
 import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
-import { Clock, Context, Effect, Layer, Metric, type Scope, Stream, Tracer } from "effect"
+import { Cause, Clock, Context, Effect, Layer, Metric, Pull, type Scope, Stream, Tracer } from "effect"
+import { isReadonlyArrayNonEmpty as isNonEmptyReadonlyArray, type NonEmptyReadonlyArray } from "effect/Array"
 import { capableModels } from "./Capabilities.ts"
 import { makeAttemptLedger, makeRequestLedger, type RequestLedger } from "./AttemptLedger.ts"
 import { defaultCatalogTtl, makeModelCatalog, type ModelCatalog, type ProviderStatus } from "./ModelCatalog.ts"
@@ -180,71 +181,86 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
 
     // 1. Validate, once per call: the request, the strategy name, the deadline (from now).
     const validate = (input: PromptInput, callOptions: CallOptions, forced?: { readonly strategy: string }): Effect.Effect<Call, ProviderError> =>
-      Effect.gen(function*() {
-        const startedAt = yield* Clock.currentTimeMillis
+      Effect.clockWith((clock) => {
+        const startedAt = clock.currentTimeMillisUnsafe()
         const deadlineMs = callOptions.deadlineMs ?? options.deadlineMs ?? defaultDeadlineMs
-        if (!(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return yield* Effect.fail(invalidRequest([`deadlineMs must be a positive number of milliseconds, not ${deadlineMs}`]))
-        const request = yield* validateRequest(toRequest(input, callOptions))
+        if (!(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return Effect.fail(invalidRequest([`deadlineMs must be a positive number of milliseconds, not ${deadlineMs}`]))
         const strategyRequested = forced?.strategy ?? callOptions.strategy ?? defaultStrategy
-        const strategyName = yield* parseStrategy(strategyRequested)
-        return { requestId: crypto.randomUUID(), startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName }
+        return Effect.flatMap(validateRequest(toRequest(input, callOptions)), (request) =>
+          Effect.map(parseStrategy(strategyRequested), (strategyName): Call =>
+            ({ requestId: crypto.randomUUID(), startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName })))
       })
 
     // 3. Resolve ids to models. Ids the caller named must all resolve; the route's come from the available ones.
     const resolveAll = (ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
-      Effect.flatMap(Effect.forEach(ids, (id) => Effect.result(catalog.resolve(id)), { concurrency: "unbounded" }), (results) => {
+      // One after another: resolving reads the cached catalog (every id waits on the same first listing, if any).
+      Effect.flatMap(Effect.forEach(ids, (id) => Effect.result(catalog.resolve(id))), (results) => {
         const failures = results.flatMap((r, i) => (r._tag === "Failure" ? [{ id: ids[i]!, error: r.failure }] : []))
         if (named && failures.length > 0) return Effect.fail(unresolved(failures))
         return Effect.succeed(results.flatMap((r) => (r._tag === "Success" ? [r.success] : [])))
       })
 
-    // 2 and 3. Route (classifying only when the route depends on it) and resolve.
-    const prepare = (call: Call, callOptions: CallOptions): Effect.Effect<Prepared, ProviderError> =>
-      Effect.gen(function*() {
-        let ids: ReadonlyArray<string>
-        let routing: RoutingSummary
-        let request = call.request
-        let strategy: Strategy | "model" = call.strategyName
-        let named: number | undefined
-        const caller = callOptions.model !== undefined ? [callOptions.model] : callOptions.models !== undefined && callOptions.models.length > 0 ? [...new Set(callOptions.models)] : undefined
-        if (caller !== undefined) {
-          const given = callOptions.taskType !== undefined ? yield* givenClassification(router, callOptions.taskType) : undefined
+    /** What routing decided: the ids to resolve, the decision, the request (with the route's defaults) and the strategy. */
+    interface Routed {
+      readonly ids: ReadonlyArray<string>
+      readonly routing: RoutingSummary
+      readonly request: CompletionRequest
+      readonly strategy: Strategy | "model"
+      readonly named?: number
+    }
+
+    // 2. Route: the caller's models as named (no classification unless a task type is given), else the router's.
+    const route = (call: Call, callOptions: CallOptions): Effect.Effect<Routed, ProviderError> => {
+      const caller = callOptions.model !== undefined ? [callOptions.model] : callOptions.models !== undefined && callOptions.models.length > 0 ? [...new Set(callOptions.models)] : undefined
+      if (caller !== undefined) {
+        const named = (given: Classification | undefined): Routed => {
           const task = given !== undefined
             ? { taskType: given.taskType, confidence: 1, source: "given" as const }
             : { taskType: "general", confidence: 0, source: "unclassified" as const }
-          ids = caller
           if (callOptions.model !== undefined) {
-            strategy = "model"
-            routing = { ...task, models: caller, routeStrategy: "model", reason: `The caller asked for ${callOptions.model}.` }
-          } else {
-            named = caller.length
-            if (strategy === "auto") strategy = "local_first"
-            routing = { ...task, models: caller, routeStrategy: call.strategyName, reason: `The caller named the models: ${caller.join(", ")}.` }
+            return { ids: caller, request: call.request, strategy: "model", routing: { ...task, models: caller, routeStrategy: "model", reason: `The caller asked for ${callOptions.model}.` } }
           }
-        } else {
-          const { classification, source } = yield* traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify")
-          const available = yield* catalog.available
-          const decided = decideRoute(classification, call.request, available, router.table)
-          if (isProviderError(decided)) {
-            return yield* Effect.fail(decided.reason._tag === "ModelNotFound" ? noModels(call.strategyName, yield* catalog.status) : decided)
+          return {
+            ids: caller, request: call.request, named: caller.length,
+            strategy: call.strategyName === "auto" ? "local_first" : call.strategyName,
+            routing: { ...task, models: caller, routeStrategy: call.strategyName, reason: `The caller named the models: ${caller.join(", ")}.` }
           }
-          const decision: RoutingDecision = decided
-          request = decision.request
-          ids = decision.models
-          if (strategy === "auto") strategy = decision.strategy === "auto" ? "local_first" : decision.strategy
-          routing = { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
         }
+        return callOptions.taskType !== undefined ? Effect.map(givenClassification(router, callOptions.taskType), named) : Effect.succeed(named(undefined))
+      }
+      return Effect.gen(function*() {
+        const { classification, source } = yield* traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify")
+        const available = yield* catalog.available
+        const decided = decideRoute(classification, call.request, available, router.table)
+        if (isProviderError(decided)) {
+          return yield* Effect.fail(decided.reason._tag === "ModelNotFound" ? noModels(call.strategyName, yield* catalog.status) : decided)
+        }
+        const decision: RoutingDecision = decided
+        return {
+          ids: decision.models,
+          request: decision.request,
+          strategy: call.strategyName === "auto" ? (decision.strategy === "auto" ? "local_first" : decision.strategy) : call.strategyName,
+          routing: { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
+        } satisfies Routed
+      })
+    }
+
+    // 2 and 3. Route, then resolve the ids to models that can take the request.
+    const prepare = (call: Call, callOptions: CallOptions): Effect.Effect<Prepared, ProviderError> =>
+      Effect.flatMap(route(call, callOptions), (routed) => {
         // Under a hard budget the reservation assumes an output limit when none is set (the route's default or the
         // tracker's); send that limit, so a model cannot bill past what was reserved.
-        if (request.maxTokens === undefined && hardBudgets) request = { ...request, maxTokens: assumedMaxOutputTokens }
-        const models = yield* capableModels(yield* resolveAll(ids, caller !== undefined), request)
-        const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind)
-        const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind)
-        const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
-        if (usable.length === 0) return yield* Effect.fail(noModels(strategy, yield* catalog.status))
-        const scopeKey = callOptions.scopeKey ?? options.scopeKey
-        const ledger = makeRequestLedger({ requestId: call.requestId, strategy, taskType: routing.taskType, ...(scopeKey !== undefined ? { scopeKey } : {}) })
-        return { ...call, request, strategy, routing, ledger, local, cloud, ...(named !== undefined ? { named } : {}) }
+        const request = routed.request.maxTokens === undefined && hardBudgets ? { ...routed.request, maxTokens: assumedMaxOutputTokens } : routed.request
+        const strategy = routed.strategy
+        return Effect.flatMap(Effect.flatMap(resolveAll(routed.ids, routed.named !== undefined || strategy === "model"), (resolved) => capableModels(resolved, request)), (models) => {
+          const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind)
+          const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind)
+          const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
+          if (usable.length === 0) return Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses)))
+          const scopeKey = callOptions.scopeKey ?? options.scopeKey
+          const ledger = makeRequestLedger({ requestId: call.requestId, strategy, taskType: routed.routing.taskType, ...(scopeKey !== undefined ? { scopeKey } : {}) })
+          return Effect.succeed<Prepared>({ ...call, request, strategy, routing: routed.routing, ledger, local, cloud, ...(routed.named !== undefined ? { named: routed.named } : {}) })
+        })
       })
 
     // 4. Plan: the named strategy decides the order, the retries and the stall limits.
@@ -299,65 +315,86 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       }
     }
 
-    const observe = <A>(self: Effect.Effect<A, ProviderError>, name: string) =>
-      traced(Effect.gen(function*() {
-        const started = yield* Clock.currentTimeMillis
-        const exit = yield* Effect.exit(self)
-        const latency = (yield* Clock.currentTimeMillis) - started
-        yield* Metric.update(requestsTotal, 1)
-        yield* Metric.update(requestLatency, latency)
-        if (exit._tag === "Failure") yield* Metric.update(requestErrors, 1)
-        return yield* exit
-      }), name)
+    // Request metrics, updated in place (no effect per series), and a span only when a tracer is installed.
+    const observe = <A>(self: Effect.Effect<A, ProviderError>, name: string): Effect.Effect<A, ProviderError> =>
+      Effect.contextWith((context: Context.Context<never>) => {
+        const clock = Context.get(context, Clock.Clock)
+        const started = clock.currentTimeMillisUnsafe()
+        const measured = Effect.onExit(self, (exit) => Effect.sync(() => {
+          requestsTotal.updateUnsafe(1, context)
+          requestLatency.updateUnsafe(clock.currentTimeMillisUnsafe() - started, context)
+          if (exit._tag === "Failure") requestErrors.updateUnsafe(1, context)
+        }))
+        return Context.get(context, Tracer.Tracer) === Tracer.nativeTracer ? measured : measured.pipe(Effect.withSpan(name, {}, { captureStackTrace: false }))
+      })
 
     // 5. Run: the whole call, preparation included, under the deadline fixed when it was made.
     const complete = (input: PromptInput, callOptions: CallOptions = {}, forced?: { readonly strategy: string }) =>
       observe(
         Effect.flatMap(validate(input, callOptions, forced), (call) =>
-          Effect.gen(function*() {
-            const prepared = yield* withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs)
+          Effect.flatMap(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), (prepared) => {
             // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
-            const raw = yield* underDeadline(withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger)), call.deadlineAt)
-            const completion = yield* withStructuredOutput(prepared.request, raw)
-            return respond(prepared, prepared.strategy, completion, yield* Clock.currentTimeMillis, completion.timings.firstTokenMs)
+            const run = underDeadline(withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger)), call.deadlineAt)
+            return Effect.flatMap(run, (raw) =>
+              Effect.flatMap(withStructuredOutput(prepared.request, raw), (completion) =>
+                Effect.clockWith((clock) => Effect.succeed(respond(prepared, prepared.strategy, completion, clock.currentTimeMillisUnsafe(), completion.timings.firstTokenMs)))))
           })),
         forced?.strategy === "auto" ? "orch.delegate" : "orch.complete"
       )
 
     const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
       Stream.unwrap(Effect.flatMap(validate(input, callOptions), (call) =>
-        Effect.map(Effect.zip(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), Clock.Clock), ([prepared, clock]) => {
-          const text: Array<string> = []
-          const toolCalls: Array<ToolCall> = []
-          let finish: Extract<StreamPart, { type: "finish" }> | undefined
-          let firstTokenMs: number | undefined
+        Effect.map(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), (prepared) => {
           const planned = withAttemptHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), ledgers.hookFor(prepared.ledger))
-          // A plain loop over each array of parts: no effect per chunk, whatever the strategy's depth.
-          const parts = underDeadlineStream(planned, call.deadlineAt).pipe(
-            Stream.mapArray((array) => {
-              for (const part of array) {
+          // One pull step per array of parts, with a plain loop inside (no effect per chunk, whatever the strategy's
+          // depth): text and tool calls go out as they come; when the plan's stream ends, the response goes last.
+          return Stream.transformPull(underDeadlineStream(planned, call.deadlineAt), (pull) => Effect.clockWith((clock) => {
+            const text: Array<string> = []
+            const toolCalls: Array<ToolCall> = []
+            let finish: Extract<StreamPart, { type: "finish" }> | undefined
+            let firstTokenMs: number | undefined
+            let ended = false
+            const forward = (parts: ReadonlyArray<StreamPart>): Array<OrchestratedStreamPart> => {
+              const out: Array<OrchestratedStreamPart> = []
+              for (const part of parts) {
                 if (part.type === "text-delta") {
                   if (firstTokenMs === undefined) firstTokenMs = clock.currentTimeMillisUnsafe() - prepared.startedAt
                   text.push(part.delta)
-                } else if (part.type === "tool-call") toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
-                else if (part.type === "finish") finish = part
+                  out.push({ type: "text-delta", delta: part.delta })
+                } else if (part.type === "tool-call") {
+                  const done = { id: part.id, name: part.name, arguments: part.arguments }
+                  toolCalls.push(done)
+                  out.push({ type: "tool-call", ...done })
+                } else if (part.type === "finish") finish = part
               }
-              return array
-            }),
-            Stream.filter((part): part is Extract<StreamPart, { type: "text-delta" | "tool-call" }> => part.type === "text-delta" || part.type === "tool-call"),
-            Stream.map((part): OrchestratedStreamPart => (part.type === "text-delta" ? { type: "text-delta", delta: part.delta } : part))
-          )
-          const final = Stream.fromEffect(Effect.suspend(() => {
-            const done = finish
-            if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
-            const completion: Completion = {
-              text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
-              ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
+              return out
             }
-            return Effect.map(withStructuredOutput(prepared.request, completion), (checked): OrchestratedStreamPart =>
-              ({ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }))
+            const last = Effect.suspend((): Effect.Effect<NonEmptyReadonlyArray<OrchestratedStreamPart>, ProviderError> => {
+              const done = finish
+              if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
+              const completion: Completion = {
+                text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
+                ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
+              }
+              return Effect.map(withStructuredOutput(prepared.request, completion), (checked) =>
+                [{ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }])
+            })
+            const next: Pull.Pull<NonEmptyReadonlyArray<OrchestratedStreamPart>, ProviderError> = Effect.suspend(() =>
+              ended
+                ? Cause.done()
+                : Pull.matchEffect(pull, {
+                  onSuccess: (parts) => {
+                    const out = forward(parts)
+                    return isNonEmptyReadonlyArray(out) ? Effect.succeed(out) : next
+                  },
+                  onFailure: Effect.failCause,
+                  onDone: () => {
+                    ended = true
+                    return last
+                  }
+                }))
+            return Effect.succeed(next)
           }))
-          return Stream.concat(parts, final)
         })))
 
     const ensemble = (input: PromptInput, callOptions: EnsembleOptions = {}) =>

@@ -3,7 +3,6 @@
 // what the caller names is what runs: unknown model ids are an error naming them, a two-model vote never becomes
 // samples of one model. A reservation is released whatever ends the attempt, even while it is in flight.
 import { CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
-import { isProviderError, type ProviderError } from "@orch/provider"
 import { makeCloudProvider } from "@orch/providers-cloud"
 import { makeLocalProvider } from "@orch/providers-local"
 import { startWireServer, type WireServer } from "@orch/testing"
@@ -12,7 +11,7 @@ import { Context, Deferred, Effect, Fiber, Layer } from "effect"
 import * as net from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
 import { createOrchestrator, ModelOrchestrator, type Orchestrator } from "../src/index.ts"
-import { canaryKey, startSubstrate, type Substrate } from "./substrate.ts"
+import { canaryKey, failure, startSubstrate, type Substrate } from "./substrate.ts"
 
 /** A server that accepts every connection and never sends a byte. */
 const silentServer = async (): Promise<{ readonly url: string; readonly close: () => Promise<void> }> => {
@@ -24,16 +23,6 @@ const silentServer = async (): Promise<{ readonly url: string; readonly close: (
     url: `http://127.0.0.1:${address.port}`,
     close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()) })
   }
-}
-
-const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  try {
-    await promise
-  } catch (error) {
-    if (isProviderError(error)) return error
-    throw error
-  }
-  throw new Error("expected the call to fail")
 }
 
 let cleanup: Array<() => Promise<void>> = []

@@ -2,28 +2,18 @@
 // Ollama and OpenAI do, with faults. Each named strategy does what its documentation says.
 import { afterEach, describe, expect, it } from "vitest"
 import { validator } from "@orch/strategies"
-import { isProviderError, type ProviderError, withAttemptListener } from "@orch/provider"
+import { withAttemptListener } from "@orch/provider"
 import { Effect } from "effect"
 import { makeCloudProvider } from "@orch/providers-cloud"
 import { startWireServer } from "@orch/testing"
 import { createOrchestrator, ModelOrchestrator } from "../src/index.ts"
-import { canaryKey, startSubstrate, type Substrate } from "./substrate.ts"
+import { canaryKey, failure, startSubstrate, type Substrate } from "./substrate.ts"
 
 let substrate: Substrate | undefined
 afterEach(async () => {
   await substrate?.close()
   substrate = undefined
 })
-
-const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  try {
-    await promise
-  } catch (error) {
-    if (isProviderError(error)) return error
-    throw error
-  }
-  throw new Error("expected the call to fail")
-}
 
 describe("LOCAL_FIRST", () => {
   it("answers locally when the local server is up", async () => {

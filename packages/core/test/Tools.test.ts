@@ -2,11 +2,10 @@
 // sent, tool calls and parsed objects reach the response, and an Effect Schema comes back decoded. Models that say
 // what they can do are scripted at the service seam; structured output also runs over the loopback OpenAI server.
 import { afterEach, describe, expect, it } from "vitest"
-import { isProviderError, type ProviderError } from "@orch/provider"
 import { scriptedModel, scriptedProvider } from "@orch/testing"
 import { Effect, Schema } from "effect"
 import { completeObject, createOrchestrator, ModelOrchestrator, type Orchestrator } from "../src/index.ts"
-import { startSubstrate, type Substrate } from "./substrate.ts"
+import { failure, startSubstrate, type Substrate } from "./substrate.ts"
 
 let substrate: Substrate | undefined
 const made: Array<Orchestrator> = []
@@ -15,16 +14,6 @@ afterEach(async () => {
   substrate = undefined
   for (const o of made.splice(0)) await o.dispose()
 })
-
-const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  try {
-    await promise
-  } catch (error) {
-    if (isProviderError(error)) return error
-    throw error
-  }
-  throw new Error("expected the call to fail")
-}
 
 const png = "iVBORw0KGgo="
 const weather = { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }

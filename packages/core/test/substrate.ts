@@ -1,5 +1,6 @@
 // Test wiring: real provider packages pointed at two loopback wire servers, one acting as Ollama (local) and one
 // as OpenAI (cloud), and the orchestrator over them.
+import { isProviderError, type ProviderError } from "@orch/provider"
 import { makeCloudProvider } from "@orch/providers-cloud"
 import { makeLocalProvider } from "@orch/providers-local"
 import { startWireServer, type WireServer } from "@orch/testing"
@@ -43,4 +44,15 @@ export const startSubstrate = async (options: { readonly localDown?: boolean } =
       await cloud.close()
     }
   }
+}
+
+/** The typed error a call rejected with; fails the test when it resolved or threw something else. */
+export const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
+  try {
+    await promise
+  } catch (error) {
+    if (isProviderError(error)) return error
+    throw error
+  }
+  throw new Error("expected the call to fail")
 }

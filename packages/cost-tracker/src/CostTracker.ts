@@ -175,22 +175,32 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   // Reservations of $0 (free models, unpriced models under soft budgets only): nothing was written to hold them.
   const unheld = new WeakSet<Reservation>()
 
-  const priceOf = Effect.fnUntraced(function*(model: PricedModel) {
-    const price = prices.lookup(model)
-    if (price === undefined && !warned.has(modelId(model))) {
-      warned.add(modelId(model))
-      yield* Effect.logWarning(`@orch/cost-tracker: no price for model ${modelId(model)}; its cost is recorded as unknown. Add it with a price override or a price file.`)
-    }
-    return price
-  })
+  /** The warning for a model with no price, once per model; `undefined` when there is nothing to say. */
+  const unpricedWarning = (model: PricedModel, price: ModelPrice | undefined): Effect.Effect<void> | undefined => {
+    if (price !== undefined || warned.has(modelId(model))) return undefined
+    warned.add(modelId(model))
+    return Effect.logWarning(`@orch/cost-tracker: no price for model ${modelId(model)}; its cost is recorded as unknown. Add it with a price override or a price file.`)
+  }
 
-  const estimateWorstCase = Effect.fnUntraced(function*(model: PricedModel, request: CompletionRequest) {
-    const input = yield* countRequestTokens(model, request, true)
+  /** A model's price, warning once for a model with none. Synchronous on every call's path but the first warning. */
+  const lookupPrice = <A, E>(model: PricedModel, use: (price: ModelPrice | undefined) => Effect.Effect<A, E>): Effect.Effect<A, E> => {
+    const price = prices.lookup(model)
+    const warning = unpricedWarning(model, price)
+    return warning === undefined ? use(price) : Effect.andThen(warning, use(price))
+  }
+
+  const priceOf = (model: PricedModel): Effect.Effect<ModelPrice | undefined> => lookupPrice(model, Effect.succeed)
+
+  /** The worst case of a request: a byte-bound count of its input (synchronous), its output limit, the price. */
+  const worstCaseOf = (model: PricedModel, request: CompletionRequest, price: ModelPrice | undefined): WorstCase => {
+    const inputTokens = conservativeRequestTokens(request)
     const outputTokens = request.maxTokens ?? defaultMaxOutputTokens
-    const price = yield* priceOf(model)
-    const nanos = price === undefined ? null : worstCaseNanos(price, input.tokens, outputTokens)
-    return { inputTokens: input.tokens, outputTokens, tokenSource: input.source, costNanos: nanos, costUsd: nanos === null ? null : nanosToUsd(nanos) } satisfies WorstCase
-  })
+    const nanos = price === undefined ? null : worstCaseNanos(price, inputTokens, outputTokens)
+    return { inputTokens, outputTokens, tokenSource: "approximate", costNanos: nanos, costUsd: nanos === null ? null : nanosToUsd(nanos) }
+  }
+
+  const estimateWorstCase = (model: PricedModel, request: CompletionRequest): Effect.Effect<WorstCase> =>
+    lookupPrice(model, (price) => Effect.succeed(worstCaseOf(model, request, price)))
 
   const refuseUnpriced = (input: ReserveInput, hard: BudgetWindow) =>
     providerError(
@@ -199,43 +209,44 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       { provider: input.model.provider, model: input.model.name })
 
   const reserve = (input: ReserveInput): Effect.Effect<Reservation, ProviderError> =>
-    Effect.uninterruptibleMask((restore) => Effect.gen(function*() {
-      const worstCase = yield* restore(estimateWorstCase(input.model, input.request))
-      const now = yield* Clock.currentTimeMillis
+    Effect.uninterruptibleMask((restore) => lookupPrice(input.model, (price) => Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const worstCase = worstCaseOf(input.model, input.request, price)
       const windows = windowsFor(budgets, input, now)
       const id = `${input.requestId}#${input.attempt}#${crypto.randomUUID()}`
       const budgetKeys = windows.map((window) => window.key)
       if (worstCase.costNanos === null) {
         const hard = windows.find((window) => window.hard)
-        if (hard !== undefined) return yield* refuseUnpriced(input, hard)
+        if (hard !== undefined) return Effect.fail(refuseUnpriced(input, hard))
       }
       if (worstCase.costNanos === null || worstCase.costNanos === 0) {
         // Nothing to hold: a call that cannot cost anything is never refused by a money budget, and never touches
         // a shared ledger before it ends.
         const reservation: Reservation = { id, input, worstCase, budgetKeys, softExceeded: [] }
         unheld.add(reservation)
-        return reservation
+        return Effect.succeed(reservation)
       }
       // The write may be cut by the deadline or a cancel while in flight, or fail after it landed: then the
       // reservation is freed by id (a no-op if it never landed; on Redis it runs after the write on the same
       // connection), so a cut call never holds its budget until expiry.
-      const result = yield* restore(store.reserve({ id, amountNanos: worstCase.costNanos, budgets: windows, nowMs: now, expiresAtMs: now + reservationTtlMs, ttlMs: reservationTtlMs })).pipe(
+      const written = restore(store.reserve({ id, amountNanos: worstCase.costNanos, budgets: windows, nowMs: now, expiresAtMs: now + reservationTtlMs, ttlMs: reservationTtlMs })).pipe(
         // Detached, so a cut call ends at once: the release queues behind the write it undoes.
         Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Effect.asVoid(Effect.forkDetach(Effect.ignore(store.release(id)))))
       )
-      if (result._tag === "Refused") {
-        const standing = result.standing
-        const usedUsd = nanosToUsd(standing.spentNanos + standing.reservedNanos)
-        return yield* providerError(
-          { _tag: "BudgetExceeded", budget: standing.budget, limitUsd: nanosToUsd(standing.limitNanos), spentUsd: usedUsd, requestedUsd: worstCase.costUsd ?? 0 },
-          `Hard budget "${standing.budget}" (${standing.key}) would be exceeded: $${usedUsd.toFixed(6)} spent or reserved of $${nanosToUsd(standing.limitNanos).toFixed(6)}, and this call may cost up to $${(worstCase.costUsd ?? 0).toFixed(6)}. Nothing was sent.`,
-          { provider: input.model.provider, model: input.model.name })
-      }
-      for (const standing of result.softExceeded) {
-        yield* Effect.logWarning(`@orch/cost-tracker: soft budget "${standing.budget}" (${standing.key}) exceeded by request ${input.requestId}: limit $${nanosToUsd(standing.limitNanos)}, spent or reserved $${nanosToUsd(standing.spentNanos + standing.reservedNanos)}, this call up to $${worstCase.costUsd ?? 0}`)
-      }
-      return { id, input, worstCase, budgetKeys, softExceeded: result.softExceeded } satisfies Reservation
-    }))
+      return Effect.flatMap(written, (result): Effect.Effect<Reservation, ProviderError> => {
+        if (result._tag === "Refused") {
+          const standing = result.standing
+          const usedUsd = nanosToUsd(standing.spentNanos + standing.reservedNanos)
+          return Effect.fail(providerError(
+            { _tag: "BudgetExceeded", budget: standing.budget, limitUsd: nanosToUsd(standing.limitNanos), spentUsd: usedUsd, requestedUsd: worstCase.costUsd ?? 0 },
+            `Hard budget "${standing.budget}" (${standing.key}) would be exceeded: $${usedUsd.toFixed(6)} spent or reserved of $${nanosToUsd(standing.limitNanos).toFixed(6)}, and this call may cost up to $${(worstCase.costUsd ?? 0).toFixed(6)}. Nothing was sent.`,
+            { provider: input.model.provider, model: input.model.name }))
+        }
+        const reservation: Reservation = { id, input, worstCase, budgetKeys, softExceeded: result.softExceeded }
+        if (result.softExceeded.length === 0) return Effect.succeed(reservation)
+        return Effect.as(Effect.forEach(result.softExceeded, (standing) =>
+          Effect.logWarning(`@orch/cost-tracker: soft budget "${standing.budget}" (${standing.key}) exceeded by request ${input.requestId}: limit $${nanosToUsd(standing.limitNanos)}, spent or reserved $${nanosToUsd(standing.spentNanos + standing.reservedNanos)}, this call up to $${worstCase.costUsd ?? 0}`), { discard: true }), reservation)
+      })
+    })))
 
   /** What replaces an invalid reported count: the reservation's bound, or the bound of the request. */
   const fallbackFor = (report: AttemptReport, reservation: Reservation | undefined) => (): UsageFallback =>
@@ -246,86 +257,85 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
         outputTokens: report.request?.maxTokens ?? defaultMaxOutputTokens
       }
 
-  const resolveUsage = Effect.fnUntraced(function*(report: AttemptReport, reservation: Reservation | undefined) {
+  const resolveUsage = (report: AttemptReport, reservation: Reservation | undefined): Effect.Effect<ResolvedUsage> => {
     const event = report.event
     const fallback = fallbackFor(report, reservation)
-    if (event._tag === "AttemptSuccess") return fromUsage(event.usage, fallback)
+    if (event._tag === "AttemptSuccess") return Effect.succeed(fromUsage(event.usage, fallback))
     const carried = usageInReason(event)
-    if (carried.usage !== undefined) return fromUsage(carried.usage, fallback)
+    if (carried.usage !== undefined) return Effect.succeed(fromUsage(carried.usage, fallback))
     const produced = report.outputText ?? carried.partialText ?? ""
-    if (event._tag === "AttemptFailure" && produced.length === 0) {
-      // Failed before producing anything (refused, unreachable, rejected): nothing was generated or billed.
-      return nothingUsed
-    }
-    const input = report.request !== undefined ? yield* countRequestTokens(event.model, report.request) : { tokens: 0, source: "approximate" as const }
-    const output = yield* countTokens(event.model, produced)
-    return {
-      ...nothingUsed,
-      inputTokens: input.tokens, outputTokens: output.tokens, estimated: true,
-      tokenSource: input.source === "tiktoken" && (output.source === "tiktoken" || produced.length === 0) ? "tiktoken" : "approximate"
-    } satisfies ResolvedUsage
-  })
+    // Failed before producing anything (refused, unreachable, rejected): nothing was generated or billed.
+    if (event._tag === "AttemptFailure" && produced.length === 0) return Effect.succeed(nothingUsed)
+    return Effect.gen(function*() {
+      const input = report.request !== undefined ? yield* countRequestTokens(event.model, report.request) : { tokens: 0, source: "approximate" as const }
+      const output = yield* countTokens(event.model, produced)
+      return {
+        ...nothingUsed,
+        inputTokens: input.tokens, outputTokens: output.tokens, estimated: true,
+        tokenSource: input.source === "tiktoken" && (output.source === "tiktoken" || produced.length === 0) ? "tiktoken" : "approximate"
+      } satisfies ResolvedUsage
+    })
+  }
 
-  const buildRecord = Effect.fnUntraced(function*(report: AttemptReport, reservation?: Reservation) {
-    const event = report.event
-    const model: AttemptModel = event.model
-    const { flags: checkedFlags, tokenSource, estimated, ...usage } = yield* resolveUsage(report, reservation)
-    const price = yield* priceOf(model)
-    const time = yield* Clock.currentTimeMillis
-    // Measured here, not reported, but an event built elsewhere may still carry NaN: never priced as such.
-    const latencyMs = Number.isFinite(event.latencyMs) && event.latencyMs >= 0 ? event.latencyMs : 0
-    const cost = price === undefined ? null : costNanos(price, usage, latencyMs)
-    const flags: Array<UsageFlag> = [...checkedFlags]
-    const maxTokens = report.request?.maxTokens
-    if (maxTokens !== undefined && usage.outputTokens > maxTokens) flags.push("above-max-tokens")
-    const reserved = reservation?.worstCase.costNanos
-    if (cost !== null && reserved !== undefined && reserved !== null && cost > reserved) flags.push("above-reservation")
-    const record: AttemptRecord = {
-      time,
-      requestId: report.requestId,
-      attempt: report.attempt,
-      role: event.role,
-      provider: model.provider,
-      model: model.name,
-      ...(report.taskType !== undefined ? { taskType: report.taskType } : {}),
-      ...(report.strategy !== undefined ? { strategy: report.strategy } : {}),
-      ...(report.scopeKey !== undefined ? { scopeKey: report.scopeKey } : {}),
-      inputTokens: usage.inputTokens,
-      cachedInputTokens: usage.cachedInputTokens,
-      ...(usage.cacheWriteInputTokens > 0 ? { cacheWriteInputTokens: usage.cacheWriteInputTokens } : {}),
-      ...(usage.cacheWriteLongInputTokens > 0 ? { cacheWriteLongInputTokens: usage.cacheWriteLongInputTokens } : {}),
-      outputTokens: usage.outputTokens,
-      estimated,
-      tokenSource,
-      costNanos: cost,
-      latencyMs,
-      outcome: event._tag === "AttemptSuccess" ? "success" : event._tag === "AttemptFailure" ? "failure" : "cancelled",
-      ...(event._tag === "AttemptFailure" ? { errorReason: event.error.reason._tag } : event._tag === "AttemptCancelled" ? { errorReason: "Cancelled" as const } : {}),
-      ...(options.logPrompts === true && report.request !== undefined ? { prompt: requestText(report.request) } : {}),
-      ...(options.logPrompts === true && report.outputText !== undefined ? { completion: report.outputText } : {}),
-      ...(flags.length > 0 ? { usageFlags: flags } : {})
-    }
-    if (flags.length > 0) {
-      // Counts that could not be priced as given are a warning; usage merely above the request's limits was billed
-      // as reported (a service may bill past `maxTokens`), so it is on the record and logged at debug level only.
-      const message = `@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`
-      yield* checkedFlags.length > 0 ? Effect.logWarning(message) : Effect.logDebug(message)
-    }
-    return record
-  })
+  const buildRecord = (report: AttemptReport, reservation?: Reservation): Effect.Effect<AttemptRecord> =>
+    Effect.flatMap(resolveUsage(report, reservation), (resolved) => lookupPrice(report.event.model, (price) => Effect.flatMap(Clock.currentTimeMillis, (time) => {
+      const event = report.event
+      const model: AttemptModel = event.model
+      const { flags: checkedFlags, tokenSource, estimated, ...usage } = resolved
+      // Measured here, not reported, but an event built elsewhere may still carry NaN: never priced as such.
+      const latencyMs = Number.isFinite(event.latencyMs) && event.latencyMs >= 0 ? event.latencyMs : 0
+      const cost = price === undefined ? null : costNanos(price, usage, latencyMs)
+      const flags: Array<UsageFlag> = [...checkedFlags]
+      const maxTokens = report.request?.maxTokens
+      if (maxTokens !== undefined && usage.outputTokens > maxTokens) flags.push("above-max-tokens")
+      const reserved = reservation?.worstCase.costNanos
+      if (cost !== null && reserved !== undefined && reserved !== null && cost > reserved) flags.push("above-reservation")
+      const record: AttemptRecord = {
+        time,
+        requestId: report.requestId,
+        attempt: report.attempt,
+        role: event.role,
+        provider: model.provider,
+        model: model.name,
+        ...(report.taskType !== undefined ? { taskType: report.taskType } : {}),
+        ...(report.strategy !== undefined ? { strategy: report.strategy } : {}),
+        ...(report.scopeKey !== undefined ? { scopeKey: report.scopeKey } : {}),
+        inputTokens: usage.inputTokens,
+        cachedInputTokens: usage.cachedInputTokens,
+        ...(usage.cacheWriteInputTokens > 0 ? { cacheWriteInputTokens: usage.cacheWriteInputTokens } : {}),
+        ...(usage.cacheWriteLongInputTokens > 0 ? { cacheWriteLongInputTokens: usage.cacheWriteLongInputTokens } : {}),
+        outputTokens: usage.outputTokens,
+        estimated,
+        tokenSource,
+        costNanos: cost,
+        latencyMs,
+        outcome: event._tag === "AttemptSuccess" ? "success" : event._tag === "AttemptFailure" ? "failure" : "cancelled",
+        ...(event._tag === "AttemptFailure" ? { errorReason: event.error.reason._tag } : event._tag === "AttemptCancelled" ? { errorReason: "Cancelled" as const } : {}),
+        ...(options.logPrompts === true && report.request !== undefined ? { prompt: requestText(report.request) } : {}),
+        ...(options.logPrompts === true && report.outputText !== undefined ? { completion: report.outputText } : {}),
+        ...(flags.length > 0 ? { usageFlags: flags } : {})
+      }
+      if (flags.length > 0) {
+        // Counts that could not be priced as given are a warning; usage merely above the request's limits was billed
+        // as reported (a service may bill past `maxTokens`), so it is on the record and logged at debug level only.
+        const message = `@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`
+        return Effect.as(checkedFlags.length > 0 ? Effect.logWarning(message) : Effect.logDebug(message), record)
+      }
+      return Effect.succeed(record)
+    })))
 
-  const settle = Effect.fnUntraced(function*(reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions = {}) {
+  const settle = (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions = {}): Effect.Effect<AttemptRecord, ProviderError> => {
     const { input } = reservation
-    const record = yield* buildRecord({
+    const report: AttemptReport = {
       requestId: input.requestId, attempt: input.attempt, event, request: input.request,
       ...(input.taskType !== undefined ? { taskType: input.taskType } : {}),
       ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
       ...(input.scopeKey !== undefined ? { scopeKey: input.scopeKey } : {}),
       ...(settleOptions.outputText !== undefined ? { outputText: settleOptions.outputText } : {})
-    }, reservation)
-    yield* store.commit({ record, budgetKeys: reservation.budgetKeys, ...(unheld.has(reservation) ? {} : { reservationId: reservation.id }) })
-    return record
-  })
+    }
+    return Effect.flatMap(buildRecord(report, reservation), (record) =>
+      Effect.as(store.commit({ record, budgetKeys: reservation.budgetKeys, ...(unheld.has(reservation) ? {} : { reservationId: reservation.id }) }), record))
+  }
 
   const release = Effect.fnUntraced(function*(reservation: Reservation) {
     if (!unheld.has(reservation)) yield* store.release(reservation.id)

@@ -432,10 +432,24 @@ const checkRequest = (input: unknown): Result.Result<CompletionRequest, Provider
  * request that is not valid Unicode. A value that cannot even be read (a throwing getter) is an `InvalidRequest` too.
  */
 export const validateRequest = (input: unknown): Effect.Effect<CompletionRequest, ProviderError> =>
-  Effect.try({
-    try: () => checkRequest(input),
-    catch: (error) => invalidRequest([`the request could not be read: ${error instanceof Error ? error.message.slice(0, 200) : "a property threw"}`])
-  }).pipe(Effect.flatMap((result) => (Result.isFailure(result) ? Effect.fail(result.failure) : Effect.succeed(result.success))))
+  typeof input === "object" && input !== null && validated.has(input)
+    ? Effect.succeed(validated.get(input)!)
+    : Effect.try({
+      try: () => checkRequest(input),
+      catch: (error) => invalidRequest([`the request could not be read: ${error instanceof Error ? error.message.slice(0, 200) : "a property threw"}`])
+    }).pipe(Effect.flatMap((result) => {
+      if (Result.isFailure(result)) return Effect.fail(result.failure)
+      validated.set(result.success, result.success)
+      if (typeof input === "object" && input !== null) validated.set(input, result.success)
+      return Effect.succeed(result.success)
+    }))
+
+/**
+ * The requests already checked, by identity: a call's request is checked once, not again by every attempt and
+ * model under it. Requests are values (their types are read-only); one changed in place after it was checked is not
+ * checked again.
+ */
+const validated = new WeakMap<object, CompletionRequest>()
 
 /** The text of a message's content: a string as is, text parts joined by newlines (images, files and reasoning left out). */
 export const messageText = (content: MessageContent | undefined): string => {

@@ -12,6 +12,19 @@ const issuesOf = (input: unknown) =>
   })
 
 describe("validateRequest", () => {
+  it("checks a request once: the same request object again is not read again, a bad one is never remembered", () => {
+    let reads = 0
+    const request = { get prompt() { reads++; return "hi" } }
+    const first = Effect.runSync(validateRequest(request))
+    const afterFirst = reads
+    expect(afterFirst).toBeGreaterThan(0)
+    expect(Effect.runSync(validateRequest(request))).toBe(first)
+    expect(Effect.runSync(validateRequest(first))).toBe(first)
+    expect(reads).toBe(afterFirst)
+    const bad = { prompt: "" }
+    expect(issuesOf(bad)).toContain("the prompt is empty")
+    expect(issuesOf(bad)).toContain("the prompt is empty")
+  })
   it("accepts a prompt, messages, and both", () => {
     expect(issuesOf({ prompt: "hi" })).toBeUndefined()
     expect(issuesOf({ messages: [{ role: "user", content: "hi" }], maxTokens: 5, temperature: 0 })).toBeUndefined()

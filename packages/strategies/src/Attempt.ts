@@ -8,6 +8,7 @@
 import {
   approximateTokenCount,
   AttemptEvents,
+  type AttemptListener,
   collectStream,
   type AttemptCancelled,
   type AttemptFailure,
@@ -27,6 +28,7 @@ import { Cause, Clock, Context, Effect, Exit, Stream } from "effect"
 import { ChunkLimits, guardStream, hasChunkLimits } from "./ChunkLimits.ts"
 import { Deadline, deadlineError } from "./Deadline.ts"
 import { isPlan, makePlan, type Plan, type Step } from "./Plan.ts"
+import { timeBound } from "./TimeBound.ts"
 
 /** What the attempts in scope are for ("primary", "fallback", "race", "hedge", "vote", "judge", ...). */
 export const AttemptRole = Context.Reference<string>("@orch/strategies/AttemptRole", { defaultValue: () => "primary" })
@@ -99,6 +101,7 @@ interface Started {
   readonly startedAt: number
   readonly deadline: number | undefined
   readonly limits: typeof ChunkLimits.Service
+  readonly listener: AttemptListener
   readonly end: AttemptEnd | undefined
   readonly clock: Clock.Clock
 }
@@ -110,8 +113,8 @@ const reportEnd = (
   request: CompletionRequest,
   progress: Progress
 ): Effect.Effect<void> =>
-  Effect.flatMap(Clock.currentTimeMillis, (now) => {
-    const latencyMs = now - started.startedAt
+  Effect.suspend(() => {
+    const latencyMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
     const base = started.ids
     let outcome: AttemptOutcome
     if (Exit.isSuccess(exit)) {
@@ -127,10 +130,8 @@ const reportEnd = (
         : { _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, text), text }
     }
     const { text: _text, ...event } = outcome
-    return Effect.flatMap(AttemptEvents, (listener) => {
-      const heard = listener(event)
-      return started.end === undefined ? heard : Effect.andThen(heard, started.end(outcome))
-    })
+    const heard = started.listener(event)
+    return started.end === undefined ? heard : Effect.andThen(heard, started.end(outcome))
   })
 
 /** The deadline's error as seen by one attempt: named for the model it cut, so a list of failed attempts says whose. */
@@ -139,31 +140,33 @@ const attemptDeadlineError = (afterMs: number, model: AttemptModel): ProviderErr
   return providerError(error.reason, error.message, { provider: model.provider, model: model.name })
 }
 
+/** The error of an answer that did not come within its first-token limit (as the stream guard says it). */
+const firstTokenMissed = (limitMs: number, context: { readonly provider: string; readonly model: string }): ProviderError =>
+  providerError({ _tag: "Timeout", phase: "first-token", afterMs: limitMs }, `No first token within ${limitMs} ms`, context)
+
 /**
  * Begin an attempt: refuse at once when the deadline has passed, report the start, and ask the hook (which may
- * refuse; interruption may reach it). A refused attempt is reported as failed.
+ * refuse; interruption may reach it). A refused attempt is reported as failed. Everything it needs from the context
+ * is read in one step.
  */
 const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>): Effect.Effect<Started, ProviderError> =>
-  Effect.gen(function*() {
-    const deadline = yield* Deadline
-    const startedAt = yield* Clock.currentTimeMillis
-    if (deadline !== undefined && deadline - startedAt <= 0) return yield* Effect.fail(attemptDeadlineError(0, model))
-    const role = yield* AttemptRole
-    const limits = yield* ChunkLimits
-    const listener = yield* AttemptEvents
-    const hook = yield* AttemptHookRef
-    const clock = yield* Clock.Clock
+  Effect.contextWith((context: Context.Context<never>) => {
+    const clock = Context.get(context, Clock.Clock)
+    const deadline = Context.get(context, Deadline)
+    const startedAt = clock.currentTimeMillisUnsafe()
+    if (deadline !== undefined && deadline - startedAt <= 0) return Effect.fail(attemptDeadlineError(0, model))
+    const role = Context.get(context, AttemptRole)
+    const listener = Context.get(context, AttemptEvents)
+    const hook = Context.get(context, AttemptHookRef)
     const attemptId = newAttemptId()
     const ids = { attemptId, model, role }
-    yield* listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
-    if (hook === undefined) return { ids, startedAt, deadline, limits, end: undefined, clock }
-    const allowed = yield* Effect.exit(restore(hook({ attemptId, model, role, request, startedAtMs: startedAt })))
-    const started: Started = { ids, startedAt, deadline, limits, clock, end: Exit.isSuccess(allowed) ? allowed.value : undefined }
-    if (Exit.isFailure(allowed)) {
-      yield* reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] })
-      return yield* Effect.failCause(allowed.cause)
-    }
-    return started
+    const started: Started = { ids, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
+    const announced = listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
+    if (hook === undefined) return Effect.as(announced, started)
+    return Effect.andThen(announced, Effect.flatMap(Effect.exit(restore(hook({ attemptId, model, role, request, startedAtMs: startedAt }))), (allowed) =>
+      Exit.isSuccess(allowed)
+        ? Effect.succeed({ ...started, end: allowed.value })
+        : Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] }), Effect.failCause(allowed.cause))))
   })
 
 /** Keep what a stream delivers (text, first-token time, finish) with a plain loop over each array of parts. */
@@ -181,7 +184,8 @@ const tracked = (parts: Stream.Stream<StreamPart, ProviderError>, progress: Prog
 /**
  * A model as a strategy of one attempt. The attempt fails at once with `Timeout` when the shared deadline has
  * passed (no call is made), is cut at the deadline (one timer), and, when chunk limits are in scope, runs over the
- * stream so the first-token and gap limits apply (its `generate` then collects the stream).
+ * stream so the first-token and gap limits apply (its `generate` then collects the stream). A cloud model under a
+ * first-token limit alone is called with `generate` (one body on the wire), the limit bounding the whole call.
  */
 export const attempt = (model: LanguageModel): Plan => {
   const base = attemptModel(model)
@@ -190,12 +194,19 @@ export const attempt = (model: LanguageModel): Plan => {
     Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(begin(base, request, restore), (started) => {
         const progress: Progress = { partial: [] }
-        const call = hasChunkLimits(started.limits)
-          ? collectStream(tracked(guardStream(model.stream(request), started.limits, context), progress, started))
-          : model.generate(request)
-        const bounded = started.deadline === undefined ? call : Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const remaining = Math.max(0, (started.deadline as number) - now)
-          return Effect.timeoutOrElse(call, { duration: remaining, orElse: () => Effect.fail(attemptDeadlineError(remaining, base)) })
+        const limits = started.limits
+        const viaStream = hasChunkLimits(limits) && (model.kind === "local" || limits.betweenChunksMs !== undefined)
+        const call = viaStream ? collectStream(tracked(guardStream(model.stream(request), limits, context), progress, started)) : model.generate(request)
+        // A one-shot answer's first token is the whole answer: under a first-token limit alone, a cloud model is called
+        // as it answers best (one JSON body, no stream on the wire), and the limit bounds the call.
+        const firstTokenAt = !viaStream && limits.firstTokenMs !== undefined ? started.startedAt + limits.firstTokenMs : undefined
+        const bounded = started.deadline === undefined && firstTokenAt === undefined ? call : Effect.suspend(() => {
+          const now = started.clock.currentTimeMillisUnsafe()
+          const deadlineLeft = started.deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, started.deadline - now)
+          const firstTokenLeft = firstTokenAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, firstTokenAt - now)
+          return firstTokenLeft < deadlineLeft
+            ? timeBound(call, firstTokenLeft, () => firstTokenMissed(limits.firstTokenMs ?? 0, context))
+            : timeBound(call, deadlineLeft, () => attemptDeadlineError(deadlineLeft, base))
         })
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       }))
@@ -203,13 +214,10 @@ export const attempt = (model: LanguageModel): Plan => {
     Stream.unwrap(Effect.uninterruptibleMask((restore) =>
       Effect.map(begin(base, request, restore), (started) => {
         const progress: Progress = { partial: [] }
-        const parts = tracked(guardStream(model.stream(request), started.limits, context), progress, started)
-        const bounded = started.deadline === undefined
-          ? parts
-          : Stream.interruptWhen(parts, Effect.flatMap(Clock.currentTimeMillis, (now) => {
-            const remaining = Math.max(0, (started.deadline as number) - now)
-            return Effect.andThen(Effect.sleep(remaining), Effect.suspend(() => Effect.fail(attemptDeadlineError(remaining, base))))
-          }))
+        const at = started.deadline
+        // Each pull is bounded by the deadline (no timer for one that ends at once); the error names what was left.
+        const deadline = at === undefined ? undefined : { at, error: () => attemptDeadlineError(Math.max(0, at - started.startedAt), base) }
+        const bounded = tracked(guardStream(model.stream(request), started.limits, context, deadline), progress, started)
         return Stream.onExit(bounded, (exit) => reportEnd(exit as Exit.Exit<void, ProviderError>, started, request, progress))
       })))
   return makePlan(model.id, generate, stream, model.info?.contextWindow)

@@ -3,7 +3,8 @@
  * the stream guard that enforces them.
  */
 import { providerError, type ProviderError, type StreamPart } from "@orch/provider"
-import { Clock, Context, Effect, Stream } from "effect"
+import { Context, Effect, Stream } from "effect"
+import { timeBound } from "./TimeBound.ts"
 
 /** Per-attempt stream limits in milliseconds; an absent limit is no limit. */
 export interface ChunkLimitValues {
@@ -22,31 +23,43 @@ export const ChunkLimits = Context.Reference<ChunkLimitValues>("@orch/strategies
 export const hasChunkLimits = (limits: ChunkLimitValues): boolean =>
   limits.firstTokenMs !== undefined || limits.betweenChunksMs !== undefined
 
+/** A deadline a guarded stream keeps: the absolute time (Effect clock, ms) and the error it fails with. */
+export interface StreamDeadline {
+  readonly at: number
+  readonly error: () => ProviderError
+}
+
 /**
- * Enforce chunk limits on a stream: fail with `Timeout` (phase "first-token" or "between-chunks") when the first
- * text token or the next chunk is late. Interrupting the pull aborts the underlying request.
+ * Enforce chunk limits, and a deadline, on a stream: fail with `Timeout` (phase "first-token" or "between-chunks")
+ * when the first text token or the next chunk is late, and with the deadline's error when it passes. Each pull is
+ * bounded by whichever comes first (`timeBound`: no timer for a pull that ends at once); interrupting the pull aborts
+ * the underlying request.
  */
 export const guardStream = <R>(
   stream: Stream.Stream<StreamPart, ProviderError, R>,
   limits: ChunkLimitValues,
-  context: { readonly provider: string; readonly model: string }
+  context: { readonly provider: string; readonly model: string },
+  deadline?: StreamDeadline
 ): Stream.Stream<StreamPart, ProviderError, R> => {
-  if (!hasChunkLimits(limits)) return stream
-  return Stream.scoped(Stream.fromPull(Effect.gen(function*() {
-    const pull = yield* Stream.toPull(stream)
-    const startedAt = yield* Clock.currentTimeMillis
+  if (!hasChunkLimits(limits) && deadline === undefined) return stream
+  return Stream.transformPull(stream, (pull) => Effect.clockWith((clock) => {
+    const startedAt = clock.currentTimeMillisUnsafe()
     let seenText = false
-    return Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
+    return Effect.succeed(Effect.suspend(() => {
+      const now = clock.currentTimeMillisUnsafe()
       const phase = seenText ? "between-chunks" : "first-token"
       const limit = seenText ? limits.betweenChunksMs : limits.firstTokenMs
       const wait = limit === undefined ? undefined : seenText ? limit : Math.max(0, startedAt + limit - now)
-      const chunk = yield* (wait === undefined ? pull : Effect.timeoutOrElse(pull, {
-        duration: wait,
-        orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase, afterMs: limit ?? 0 }, `No ${phase === "first-token" ? "first token" : "chunk"} within ${limit} ms`, context))
-      }))
-      if (!seenText && chunk.some((part) => part.type === "text-delta" || part.type === "tool-call-delta" || part.type === "tool-call")) seenText = true
-      return chunk
-    })
-  })))
+      const left = deadline === undefined ? undefined : deadline.at - now
+      let next: typeof pull
+      if (left !== undefined && left <= 0) return Effect.fail(deadline!.error())
+      if (left !== undefined && (wait === undefined || left <= wait)) next = timeBound(pull, left, deadline!.error)
+      else if (wait !== undefined) next = timeBound(pull, wait, () => providerError({ _tag: "Timeout", phase, afterMs: limit ?? 0 }, `No ${phase === "first-token" ? "first token" : "chunk"} within ${limit} ms`, context))
+      else next = pull
+      return Effect.map(next, (chunk) => {
+        if (!seenText && chunk.some((part) => part.type === "text-delta" || part.type === "tool-call-delta" || part.type === "tool-call")) seenText = true
+        return chunk
+      })
+    }))
+  }))
 }

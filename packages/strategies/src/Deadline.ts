@@ -4,6 +4,7 @@
  */
 import { providerError, type ProviderError } from "@orch/provider"
 import { Clock, Context, Effect, Stream } from "effect"
+import { timeBound } from "./TimeBound.ts"
 
 /** The absolute deadline in scope (epoch milliseconds on the Effect clock), or `undefined` for none. */
 export const Deadline = Context.Reference<number | undefined>("@orch/strategies/Deadline", {
@@ -11,11 +12,9 @@ export const Deadline = Context.Reference<number | undefined>("@orch/strategies/
 })
 
 /** Milliseconds left before the deadline in scope, or `undefined` when there is none. Never negative. */
-export const remainingMs: Effect.Effect<number | undefined> = Effect.gen(function*() {
-  const deadline = yield* Deadline
-  if (deadline === undefined) return undefined
-  const now = yield* Clock.currentTimeMillis
-  return Math.max(0, deadline - now)
+export const remainingMs: Effect.Effect<number | undefined> = Effect.contextWith((context: Context.Context<never>) => {
+  const deadline = Context.get(context, Deadline)
+  return Effect.succeed(deadline === undefined ? undefined : Math.max(0, deadline - Context.get(context, Clock.Clock).currentTimeMillisUnsafe()))
 })
 
 /**
@@ -38,10 +37,7 @@ export const withDeadline = <A, R>(
     const now = yield* Clock.currentTimeMillis
     const outer = yield* Deadline
     const deadline = outer === undefined ? now + totalMs : Math.min(outer, now + totalMs)
-    return yield* self.pipe(
-      Effect.timeoutOrElse({ duration: deadline - now, orElse: () => Effect.fail(deadlineError(totalMs)) }),
-      Effect.provideService(Deadline, deadline)
-    )
+    return yield* Effect.provideService(timeBound(self, deadline - now, () => deadlineError(totalMs)), Deadline, deadline)
   })
 
 /** Stream form of `withDeadline`: the stream fails with `Timeout` (phase "total") when the deadline passes. */
@@ -68,15 +64,12 @@ export const withDeadlineAt = <A, R>(
   at: number,
   totalMs: number
 ): Effect.Effect<A, ProviderError, R> =>
-  Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    const outer = yield* Deadline
+  Effect.contextWith((context: Context.Context<never>) => {
+    const now = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
+    const outer = Context.get(context, Deadline)
     const deadline = outer === undefined ? at : Math.min(outer, at)
-    if (deadline - now <= 0) return yield* Effect.fail(deadlineError(totalMs))
-    return yield* self.pipe(
-      Effect.timeoutOrElse({ duration: deadline - now, orElse: () => Effect.fail(deadlineError(totalMs)) }),
-      Effect.provideService(Deadline, deadline)
-    )
+    if (deadline - now <= 0) return Effect.fail(deadlineError(totalMs))
+    return Effect.provideService(timeBound(self, deadline - now, () => deadlineError(totalMs)), Deadline, deadline)
   })
 
 /** Stream form of `withDeadlineAt`. */

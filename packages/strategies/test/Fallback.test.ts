@@ -73,6 +73,38 @@ describe("fallback", () => {
       assert.isTrue(eventsComplete(events))
     }))
 
+  it.effect("a cloud model under a first-token limit is called in one body, and the limit bounds the whole call", () =>
+    Effect.gen(function*() {
+      const slow = scriptedModel({ id: "cloud/slow", kind: "cloud", script: [{ text: "late", firstTokenMs: 5_000 }] })
+      const quick = scriptedModel({ id: "cloud/quick", kind: "cloud", script: [{ text: "quick" }] })
+      const fast = scriptedModel({ id: "cloud/fast", kind: "cloud", script: [{ text: "fast", firstTokenMs: 50 }] })
+      const answered = yield* fallback([timeout(quick, { firstTokenMs: 1_000 }), fast]).generate(request)
+      assert.strictEqual(answered.text, "quick")
+      assert.strictEqual(quick.calls[0]?.mode, "generate")
+      const events: Array<AttemptEvent> = []
+      const fiber = yield* Effect.forkChild(recordEvents(fallback([timeout(slow, { firstTokenMs: 1_000 }), fast]).generate(request), events))
+      yield* TestClock.adjust(1_000)
+      yield* TestClock.adjust(50)
+      const completion = yield* Fiber.join(fiber)
+      assert.strictEqual(completion.text, "fast")
+      assert.strictEqual(slow.calls[0]?.mode, "generate")
+      assert.strictEqual(slow.calls[0]?.outcome, "interrupted")
+      const failure = events.find((e) => e._tag === "AttemptFailure")
+      const reason = failure?._tag === "AttemptFailure" ? failure.error.reason : undefined
+      assert.deepStrictEqual(reason, { _tag: "Timeout", phase: "first-token", afterMs: 1_000 })
+      assert.isTrue(eventsComplete(events))
+    }))
+
+  it.effect("a local model under a first-token limit, and any model under a gap limit, are streamed so the limits see each chunk", () =>
+    Effect.gen(function*() {
+      const local = scriptedModel({ id: "local/a", kind: "local", script: [{ text: "local" }] })
+      const cloud = scriptedModel({ id: "cloud/b", kind: "cloud", script: [{ text: "cloud" }] })
+      yield* timeout(local, { firstTokenMs: 1_000 }).generate(request)
+      yield* timeout(cloud, { firstTokenMs: 1_000, betweenChunksMs: 500 }).generate(request)
+      assert.strictEqual(local.calls[0]?.mode, "stream")
+      assert.strictEqual(cloud.calls[0]?.mode, "stream")
+    }))
+
   it.effect("streams fail over before the first token and end with StreamInterrupted after it", () =>
     Effect.gen(function*() {
       const down = scriptedModel({ id: "local/down", script: [{ fail: "Unavailable" }] })
