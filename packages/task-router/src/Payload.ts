@@ -246,7 +246,10 @@ export const splitPrompt = (text: string): SplitPrompt => {
     const payloadLines = run.filter((k) => k !== "blank" && k !== "prose").length
     const strong = run.some((k) => k === "traceback" || k === "log" || k === "workflow" || k === "table")
     const wideTable = run.some((k, i) => k === "table" && jsonTable.test(lines[runStart + i] ?? ""))
-    if (payloadLines >= 3 || payloadLines >= 2 && strong || wideTable) segments.push({ start: runStart, end: lastPayload + 1, fenceTag: "", kind: "lines" })
+    // Two lines of code make a block when the first opens one (ends with ":" or "{") and the second is indented under it.
+    const opens = payloadLines === 2 && run.every((k) => k === "code") && /[:{]\s*$/.test(lines[runStart] ?? "") &&
+      /^\s+\S/.test(lines[lastPayload] ?? "") && !/^\s/.test(lines[runStart] ?? "")
+    if (payloadLines >= 3 || payloadLines >= 2 && strong || wideTable || opens) segments.push({ start: runStart, end: lastPayload + 1, fenceTag: "", kind: "lines" })
     runStart = -1
   }
   for (index = 0; index < lines.length; index++) {

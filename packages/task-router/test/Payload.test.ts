@@ -26,6 +26,13 @@ describe("splitPrompt", () => {
     expect(splitPrompt(list).request).toBe(list)
   })
 
+  it("takes two unfenced lines of code for a block when the second is indented under the first", () => {
+    const split = splitPrompt("Can you explain what this does?\n\ndef f(xs):\n    return sorted(set(xs), key=xs.index)")
+    expect(split.payloads.map((p) => p.kind)).toEqual(["code"])
+    expect(split.request).toBe("Can you explain what this does?")
+    expect(kinds("My plan for today:\n  buy milk and eggs\nAny recipe ideas?")).toEqual([])
+  })
+
   it("tells a failing log from a healthy one", () => {
     const failing = "Why?\n[2024-05-02 11:02:13] INFO starting\n[2024-05-02 11:02:14] INFO loading index\n[2024-05-02 11:02:19] ERROR out of memory"
     const healthy = "Looks fine?\n[2024-05-02 11:02:13] INFO starting\n[2024-05-02 11:02:14] INFO loading index\n[2024-05-02 11:02:19] INFO done"
