@@ -434,9 +434,29 @@ export const chatPosts: ReadonlyArray<Post> = [
   { label: "code_generation", text: "can you make a discord bot in python that replies 'pong' when someone types !ping" }
 ]
 
+/**
+ * Sixth batch: the convention's hardest side. A workflow to build or change is asked for, and the error the last
+ * attempt gave is pasted with it; the deliverable is still the workflow.
+ */
+export const workflowWithFailurePosts: ReadonlyArray<Post> = [
+  { label: "workflow_generation", text: "I want the final {step} of my {unit} to wait for all the others. I tried this and got an error:\n\n{fail}\n\nHow should I wire it?" },
+  { label: "workflow_generation", text: "Trying to make my {tool} {unit} run one {step} per input file. My attempt fails with\n\n{fail}\n\nWhat's the right way to set this up?" },
+  { label: "workflow_generation", text: "{fail}\n\nThat's what I get when I try to pass the output of one {step} into the next. How do I structure the {unit} so the second {step} gets the first one's result?" },
+  { label: "workflow_generation", text: "Error when adding a retry to my {unit}:\n\n{fail}\n\nCould you show me the {unit} with retries done properly?" },
+  { label: "workflow_generation", text: "New to {tool}. I copied an example and changed it for my data, now I get\n\n{fail}\n\nCan you write me a working {unit} that does the same thing: read the inputs, process each one, collect the results?" },
+  { label: "workflow_generation", text: "How do I schedule this {unit} to run only on weekdays? I changed the schedule line and now it errors:\n\n{fail}", tools: ["airflow", "github_actions", "gitlab", "cron", "prefect"] },
+  { label: "workflow_generation", text: "I'm converting our old scripts into a {tool} {unit}. First try:\n\n{def}\n\nwhich gives\n\n{fail}\n\nPlease rewrite it so the steps depend on each other correctly." },
+  { label: "workflow_generation", text: "Getting this traceback when I use a loop to create tasks:\n\n{traceback}\n\nWhat's the proper pattern for generating {step}s dynamically in a {tool} {unit}?", tools: ["airflow", "prefect", "dagster"] },
+  { label: "workflow_generation", text: "how to add a step that runs only if the previous one failed? I tried a condition and {tool} says\n\n{fail}", tools: ["airflow", "github_actions", "gitlab", "jenkins"] },
+  { label: "workflow_generation", text: "Want to split my {unit} into a build stage and a deploy stage with the artifact passed between them. My try:\n\n{def}\n\nfails with\n\n{fail}\n\nWhat should it look like?", tools: ci },
+  { label: "workflow_generation", text: "I need the per-sample {step}s to run in parallel on the cluster and then merge. Attempt below errors out:\n\n{fail}\n\nCan you give me a {unit} that does it?", tools: bio },
+  { label: "error_diagnosis", text: "This {unit} has worked for months and today it stops with\n\n{fail}\n\nWe didn't touch it. What broke?" },
+  { label: "error_diagnosis", text: "Why does this error come up? The {unit} is unchanged from yesterday's successful run.\n\n{fail}" }
+]
+
 /** Every post list, by name (the name starts the phrasing group of each post). */
 export const realVoicePosts: ReadonlyArray<readonly [string, ReadonlyArray<Post>]> = [
   ["workflowPosts", workflowPosts], ["errorPosts", errorPosts], ["reviewPosts", reviewPosts],
   ["codeGenerationPosts", codeGenerationPosts], ["reasoningPosts", reasoningPosts], ["summarizationPosts", summarizationPosts],
-  ["dataPosts", dataPosts], ["generalPosts", generalPosts], ["morePosts", morePosts], ["boundaryPosts", boundaryPosts], ["composerPosts", composerPosts], ["chatPosts", chatPosts]
+  ["dataPosts", dataPosts], ["generalPosts", generalPosts], ["morePosts", morePosts], ["boundaryPosts", boundaryPosts], ["composerPosts", composerPosts], ["chatPosts", chatPosts], ["workflowWithFailurePosts", workflowWithFailurePosts]
 ]
