@@ -96,7 +96,16 @@ export const makeModelCatalog = (
     const cache = backgroundCache(Effect.forEach(providers, (p) => statusOf(p, limitMs), { concurrency: "unbounded" }), Duration.toMillis(Duration.fromInputUnsafe(ttl)), scope)
     const cachedStatus = cache.get
     const invalidate = cache.invalidate
-    const available = Effect.map(cachedStatus, (all) => all.flatMap((s) => s.models))
+    // The models of the cached status, listed once per status.
+    let availableFor: ReadonlyArray<ProviderStatus> | undefined
+    let availableModels: ReadonlyArray<ModelInfo> = []
+    const available = Effect.map(cachedStatus, (all) => {
+      if (availableFor !== all) {
+        availableFor = all
+        availableModels = all.flatMap((s) => s.models)
+      }
+      return availableModels
+    })
     // Resolved models, reused while the status they were resolved against is the cached one.
     let resolvedFor: ReadonlyArray<ProviderStatus> | undefined
     const resolved = new Map<string, LanguageModel>()

@@ -14,7 +14,7 @@ import {
   attempt, chain, chainPair, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote,
   underDeadline, underDeadlineStream, withAttemptHook, withAttemptHookStream, withDeadlineAt
 } from "@orch/strategies"
-import { type Classification, decideRoute, parseTaskType, type RoutingDecision, TaskRouter, type TaskRouterShape, type TaskType } from "@orch/task-router"
+import { type Classification, decideRoute, type RoutingDecision, TaskRouter, type TaskRouterShape } from "@orch/task-router"
 import { Cause, Clock, Context, Effect, Layer, Metric, Pull, type Scope, Stream, Tracer } from "effect"
 import { isReadonlyArrayNonEmpty as isNonEmptyReadonlyArray, type NonEmptyReadonlyArray } from "effect/Array"
 import { capableModels } from "./Capabilities.ts"
@@ -108,19 +108,9 @@ const noModelsHint = (strategy: Strategy | "model"): string => {
   return "No model is available: give the orchestrator a local or a cloud provider (each provider package's fromEnvironment reads its own settings)"
 }
 
-const taskTypeHint = "use one of code_generation, code_review, reasoning, summarization, error_diagnosis, data_interpretation, workflow_generation, general"
-
-/** A task type the caller gave, as a certain classification; InvalidRequest when it is not one. */
-const givenClassification = (router: TaskRouterShape, taskType: string): Effect.Effect<Classification, ProviderError> => {
-  const parsed = parseTaskType(taskType)
-  if (parsed === undefined) return Effect.fail(invalidRequest([`unknown task type "${taskType.slice(0, 40)}": ${taskTypeHint}`]))
-  const scores = Object.fromEntries(Object.keys(router.table).map((t) => [t, t === parsed ? 1 : 0])) as Record<TaskType, number>
-  return Effect.succeed({ taskType: parsed, confidence: 1, scores, signals: [], classifiedBy: "signals" })
-}
-
 /** The classification routing needs: the given task type, else the router's classification of the prompt. */
 const classifyRequest = (router: TaskRouterShape, request: CompletionRequest, taskType: string | undefined) => {
-  if (taskType !== undefined) return Effect.map(givenClassification(router, taskType), (classification) => ({ classification, source: "given" as TaskTypeSource }))
+  if (taskType !== undefined) return Effect.map(router.given(taskType), (classification) => ({ classification, source: "given" as TaskTypeSource }))
   const input = request.messages !== undefined && request.messages.length > 0
     ? [...request.messages, ...(request.prompt !== undefined ? [{ role: "user" as const, content: request.prompt }] : [])]
     : request.prompt ?? ""
@@ -226,23 +216,22 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
             routing: { ...task, models: caller, routeStrategy: call.strategyName, reason: `The caller named the models: ${caller.join(", ")}.` }
           }
         }
-        return callOptions.taskType !== undefined ? Effect.map(givenClassification(router, callOptions.taskType), named) : Effect.succeed(named(undefined))
+        return callOptions.taskType !== undefined ? Effect.map(router.given(callOptions.taskType), named) : Effect.succeed(named(undefined))
       }
-      return Effect.gen(function*() {
-        const { classification, source } = yield* traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify")
-        const available = yield* catalog.available
-        const decided = decideRoute(classification, call.request, available, router.table)
-        if (isProviderError(decided)) {
-          return yield* Effect.fail(decided.reason._tag === "ModelNotFound" ? noModels(call.strategyName, yield* catalog.status) : decided)
-        }
-        const decision: RoutingDecision = decided
-        return {
-          ids: decision.models,
-          request: decision.request,
-          strategy: call.strategyName === "auto" ? (decision.strategy === "auto" ? "local_first" : decision.strategy) : call.strategyName,
-          routing: { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
-        } satisfies Routed
-      })
+      return Effect.flatMap(traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify"), ({ classification, source }) =>
+        Effect.flatMap(catalog.available, (available) => {
+          const decided = decideRoute(classification, call.request, available, router.table)
+          if (isProviderError(decided)) {
+            return decided.reason._tag === "ModelNotFound" ? Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(call.strategyName, statuses))) : Effect.fail(decided)
+          }
+          const decision: RoutingDecision = decided
+          return Effect.succeed<Routed>({
+            ids: decision.models,
+            request: decision.request,
+            strategy: call.strategyName === "auto" ? (decision.strategy === "auto" ? "local_first" : decision.strategy) : call.strategyName,
+            routing: { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
+          })
+        }))
     }
 
     // 2 and 3. Route, then resolve the ids to models that can take the request.
@@ -467,7 +456,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       ensemble,
       delegate: (task, callOptions) => complete(task, callOptions ?? {}, { strategy: "auto" }),
       providers: catalog.status,
-      models: catalog.available,
+      models: Effect.map(catalog.available, (models) => [...models]),
       costs: tracker
     })
   })

@@ -398,13 +398,70 @@ const providerOptionIssues = (options: Readonly<Record<string, Readonly<Record<s
   }
 }
 
-const checkRequest = (input: unknown): Result.Result<CompletionRequest, ProviderError> => {
-  const decoded = Schema.decodeUnknownResult(CompletionRequestSchema)(input)
-  if (Result.isFailure(decoded)) {
-    const text = decoded.failure.message.split("\n").filter((l) => l.trim().length > 0).slice(0, 6)
-    return Result.fail(invalidRequest(describeSchemaIssues(text)))
+/**
+ * The request's top-level fields read by hand when every one present is plainly what the schema wants (a plain
+ * object; strings, arrays, whole numbers in range, finite numbers in range, booleans): the same fields the schema's
+ * decode keeps, at a fraction of its cost. `undefined` when anything is off or unusual (a field set to `undefined`,
+ * `seed`, `providerOptions`), and the schema decides and words the issue.
+ */
+const plainShell = (input: unknown): Record<string, unknown> | undefined => {
+  if (typeof input !== "object" || input === null) return undefined
+  const proto = Object.getPrototypeOf(input)
+  if (proto !== Object.prototype && proto !== null) return undefined
+  const record = input as Record<string, unknown>
+  const shell: Record<string, unknown> = {}
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue
+    const value = record[key]
+    switch (key) {
+      case "prompt":
+      case "system":
+        if (typeof value !== "string") return undefined
+        break
+      case "messages":
+      case "tools":
+        if (!Array.isArray(value)) return undefined
+        break
+      case "stop":
+        if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) return undefined
+        break
+      case "maxTokens":
+        if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0 || value > 10_000_000) return undefined
+        break
+      case "temperature":
+        if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 2) return undefined
+        break
+      case "topP":
+        if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) return undefined
+        break
+      case "logprobs":
+        if (typeof value !== "boolean") return undefined
+        break
+      case "responseFormat":
+      case "toolChoice":
+        if (value === undefined) return undefined
+        break
+      default:
+        // A field the schema does not know is dropped, as its decode drops it; one it checks in ways not written
+        // here (`seed`, `providerOptions`) goes to the schema.
+        if (key === "seed" || key === "providerOptions") return undefined
+        continue
+    }
+    shell[key] = value
   }
-  const shell = decoded.success
+  return shell
+}
+
+const checkRequest = (input: unknown): Result.Result<CompletionRequest, ProviderError> => {
+  let shell: Schema.Schema.Type<typeof CompletionRequestSchema> | undefined = plainShell(input) as Schema.Schema.Type<typeof CompletionRequestSchema> | undefined
+  if (shell === undefined) {
+    const decoded = Schema.decodeUnknownResult(CompletionRequestSchema)(input)
+    if (Result.isFailure(decoded)) {
+      const text = decoded.failure.message.split("\n").filter((l) => l.trim().length > 0).slice(0, 6)
+      return Result.fail(invalidRequest(describeSchemaIssues(text)))
+    }
+    shell = decoded.success
+  }
   const issues: Array<string> = []
   const { prompt, messages } = shell
   if (prompt === undefined && (messages === undefined || messages.length === 0)) {
@@ -432,24 +489,23 @@ const checkRequest = (input: unknown): Result.Result<CompletionRequest, Provider
  * request that is not valid Unicode. A value that cannot even be read (a throwing getter) is an `InvalidRequest` too.
  */
 export const validateRequest = (input: unknown): Effect.Effect<CompletionRequest, ProviderError> =>
-  typeof input === "object" && input !== null && validated.has(input)
-    ? Effect.succeed(validated.get(input)!)
+  typeof input === "object" && input !== null && (input as { readonly [checked]?: true })[checked] === true
+    ? Effect.succeed(input as CompletionRequest)
     : Effect.try({
       try: () => checkRequest(input),
       catch: (error) => invalidRequest([`the request could not be read: ${error instanceof Error ? error.message.slice(0, 200) : "a property threw"}`])
     }).pipe(Effect.flatMap((result) => {
       if (Result.isFailure(result)) return Effect.fail(result.failure)
-      validated.set(result.success, result.success)
-      if (typeof input === "object" && input !== null) validated.set(input, result.success)
+      Object.defineProperty(result.success, checked, { value: true })
       return Effect.succeed(result.success)
     }))
 
 /**
- * The requests already checked, by identity: a call's request is checked once, not again by every attempt and
- * model under it. Requests are values (their types are read-only); one changed in place after it was checked is not
- * checked again.
+ * The mark of a request this module built from a checked input (never set on a caller's object, and not copied by a
+ * spread): a call's request is checked once, not again by every attempt and model under it. Requests are values
+ * (their types are read-only).
  */
-const validated = new WeakMap<object, CompletionRequest>()
+const checked = Symbol("@orch/provider/checkedRequest")
 
 /** The text of a message's content: a string as is, text parts joined by newlines (images, files and reasoning left out). */
 export const messageText = (content: MessageContent | undefined): string => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
-import { isProviderError, lastUserText, toMessages, validateRequest } from "../src/index.ts"
+import { Effect, Exit, Schema } from "effect"
+import { CompletionRequestSchema, isProviderError, lastUserText, toMessages, validateRequest } from "../src/index.ts"
 
 const issuesOf = (input: unknown) =>
   Effect.runSync(Effect.exit(validateRequest(input))).pipe((exit) => {
@@ -12,18 +12,33 @@ const issuesOf = (input: unknown) =>
   })
 
 describe("validateRequest", () => {
-  it("checks a request once: the same request object again is not read again, a bad one is never remembered", () => {
+  it("checks a request once: the checked request again is not read again, a bad one is never remembered", () => {
     let reads = 0
     const request = { get prompt() { reads++; return "hi" } }
     const first = Effect.runSync(validateRequest(request))
     const afterFirst = reads
     expect(afterFirst).toBeGreaterThan(0)
-    expect(Effect.runSync(validateRequest(request))).toBe(first)
     expect(Effect.runSync(validateRequest(first))).toBe(first)
     expect(reads).toBe(afterFirst)
+    expect(Object.getOwnPropertySymbols(request)).toEqual([])
+    expect(Object.keys(first)).toEqual(["prompt"])
+    const derived = { ...first, maxTokens: -1 }
+    expect(issuesOf(derived)).toMatch(/greater than 0/)
     const bad = { prompt: "" }
     expect(issuesOf(bad)).toContain("the prompt is empty")
     expect(issuesOf(bad)).toContain("the prompt is empty")
+  })
+  it("reads plain requests by hand to the same fields the schema's decode keeps", () => {
+    const inputs: ReadonlyArray<Record<string, unknown>> = [
+      { prompt: "hi" },
+      { prompt: "hi", extra: 1, nested: { a: 1 } },
+      { messages: [{ role: "user", content: "hi" }], system: "be brief", maxTokens: 10_000_000, temperature: 2, topP: 0, stop: ["\n", "END"], logprobs: false },
+      { prompt: "hi", temperature: 0, topP: 1, maxTokens: 1, tools: [], toolChoice: "auto", responseFormat: { type: "text" } },
+      Object.assign(Object.create(null), { prompt: "hi" }) as Record<string, unknown>
+    ]
+    for (const input of inputs) {
+      expect({ ...Effect.runSync(validateRequest(input)) }).toEqual({ ...Schema.decodeUnknownSync(CompletionRequestSchema)(input) })
+    }
   })
   it("accepts a prompt, messages, and both", () => {
     expect(issuesOf({ prompt: "hi" })).toBeUndefined()

@@ -30,7 +30,7 @@ export interface FiredSignal {
 }
 
 /** Which classifier decided: `signals` is the default (learned) classifier, the others the optional tiers. */
-export type ClassifiedBy = "signals" | "embedding" | "llm"
+export type ClassifiedBy = "signals" | "embedding" | "llm" | "given"
 
 /** The answer of a classifier. */
 export interface Classification {

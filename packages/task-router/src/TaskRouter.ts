@@ -6,6 +6,7 @@ import { Context, Effect, Layer } from "effect"
 import type { CompletionRequest, ModelInfo, ProviderError } from "@orch/provider"
 import type { Classification, ClassifyInput } from "./Classifier.ts"
 import { classifyWithTiers, type TieredClassifierOptions } from "./ClassifierTiers.ts"
+import { givenTaskType } from "./GivenTaskType.ts"
 import { route, type RoutingDecision } from "./Route.ts"
 import { makeRoutingTable, type RoutingTable } from "./RoutingTable.ts"
 
@@ -19,6 +20,8 @@ export interface TaskRouterOptions extends TieredClassifierOptions {
 export interface TaskRouterShape {
   readonly table: RoutingTable
   readonly classify: (input: ClassifyInput) => Effect.Effect<Classification, ProviderError>
+  /** A task type the caller gave, as a certain classification; `InvalidRequest` when it is not one. */
+  readonly given: (taskType: string) => Effect.Effect<Classification, ProviderError>
   readonly route: (request: CompletionRequest, available: ReadonlyArray<ModelInfo>) => Effect.Effect<RoutingDecision, ProviderError>
 }
 
@@ -31,6 +34,7 @@ export class TaskRouter extends Context.Service<TaskRouter, TaskRouterShape>()("
       return TaskRouter.of({
         table,
         classify: (input) => classifyWithTiers(input, options),
+        given: givenTaskType,
         route: (request, available) => route(request, { ...options, available, table })
       })
     }))

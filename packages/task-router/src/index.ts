@@ -6,6 +6,7 @@
 export * from "./TaskType.ts"
 export * from "./Classifier.ts"
 export * from "./ClassifierTiers.ts"
+export * from "./GivenTaskType.ts"
 export * from "./Evaluation.ts"
 export { splitPrompt, payloadKinds, type PayloadKind, type PayloadBlock, type SplitPrompt } from "./Payload.ts"
 export * from "./ModelPattern.ts"
