@@ -1,13 +1,14 @@
 /**
  * The one client of the OpenAI chat wire: the official `openai` SDK built the way @orch needs it (retries off, the
  * strategies own them; a backstop timeout; its logger off, so it prints nothing; the key from `Redacted`; custom
- * headers), with every call aborted when its Effect is interrupted. Also the bounded GETs a provider needs for
- * listing and probing (`/models`, llama.cpp's `/props`), which never wait for the SDK's backstop.
+ * headers), with every call aborted when its Effect is interrupted. Streams are read ahead in batches by the
+ * contract's `readEvents` (one fiber wake per network read, one backstop timer per call). Also the bounded GETs a
+ * provider needs for listing and probing (`/models`, llama.cpp's `/props`), which never wait for the SDK's backstop.
  */
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
-import { Clock, Effect, Redacted, Stream } from "effect"
-import { providerError, type ProviderError } from "@orch/provider"
+import { Clock, Effect, Redacted, type Stream } from "effect"
+import { providerError, readEvents, type ProviderError } from "@orch/provider"
 import { errorFromSdk, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
 
@@ -16,10 +17,42 @@ export interface OpenAiCompatClient {
   readonly settings: OpenAiCompatSettings
   /** `POST /chat/completions` without streaming: the parsed body, whatever its shape. */
   readonly chat: (body: ChatCompletionCreateParamsNonStreaming, model: string) => Effect.Effect<unknown, ProviderError>
-  /** `POST /chat/completions` as SSE: each event's parsed data; the request is aborted when the stream's scope closes. */
+  /**
+   * `POST /chat/completions` as SSE: each event's parsed data; the request is aborted when the stream's scope closes.
+   * Once the response has begun, a wait of more than the backstop timeout for the next event is a `between-chunks`
+   * Timeout.
+   */
   readonly chatStream: (body: ChatCompletionCreateParamsStreaming, model: string) => Stream.Stream<unknown, ProviderError>
   /** `GET <path>` relative to the base URL (or to the server root for a path starting with `/`), bounded by the probe timeout. */
   readonly getJson: (path: string) => Effect.Effect<unknown, ProviderError>
+}
+
+/** Where a call's cancellation signal rides, in the SDK's per-request `fetchOptions`, to the client's `fetch`. */
+const cancelWith: unique symbol = Symbol("@orch/openai-compat/cancelWith")
+
+/** Per-request options that make `signal` cancel the call (see `cancellableFetch`). */
+const cancelledBy = (signal: AbortSignal): { readonly fetchOptions: Record<never, never> } => ({ fetchOptions: { [cancelWith]: signal } })
+
+/**
+ * The `fetch` the SDK is given: the configured one (or the global one, read per call), with one plain signal that
+ * aborts on the SDK's own (its timeout) or on the call's cancellation signal (an interrupted Effect). Handing the
+ * call's signal to the SDK as `signal` instead makes it compose the two with `AbortSignal.any`, whose every `aborted`
+ * read (undici reads it per body chunk) walks weak references: tens of microseconds of client CPU per streamed call.
+ */
+const cancellableFetch = (configured: typeof globalThis.fetch | undefined): typeof globalThis.fetch => (input, init) => {
+  const base = configured ?? globalThis.fetch
+  const cancel = (init as { readonly [cancelWith]?: AbortSignal } | undefined)?.[cancelWith]
+  if (init === undefined || cancel === undefined) return base(input, init)
+  const { [cancelWith]: _cancel, ...rest } = init as RequestInit & { readonly [cancelWith]?: AbortSignal }
+  const linked = new AbortController()
+  const follow = (signal: AbortSignal | null | undefined): void => {
+    if (signal === null || signal === undefined) return
+    if (signal.aborted) linked.abort(signal.reason)
+    else signal.addEventListener("abort", () => linked.abort(signal.reason), { once: true })
+  }
+  follow(rest.signal)
+  follow(cancel)
+  return base(input, { ...rest, signal: linked.signal })
 }
 
 /** The SDK client for resolved settings. */
@@ -31,7 +64,7 @@ const sdkOf = (settings: OpenAiCompatSettings): OpenAI =>
     timeout: settings.timeoutMs,
     logLevel: "off",
     defaultHeaders: Object.fromEntries(Object.entries(settings.headers).map(([name, value]) => [name, Redacted.value(value)])),
-    ...(settings.fetch !== undefined ? { fetch: settings.fetch } : {})
+    fetch: cancellableFetch(settings.fetch)
   })
 
 /** Build the client. Makes no call. */
@@ -40,28 +73,24 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
   const scopeFor = (model: string, nowMs: number, timeoutMs = settings.timeoutMs): FailureScope =>
     ({ provider: settings.backend, model, secrets: settings.secrets, timeoutMs, nowMs })
   const chat = (body: ChatCompletionCreateParamsNonStreaming, model: string): Effect.Effect<unknown, ProviderError> =>
-    Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>
-      Effect.tryPromise({
-        try: (signal) => sdk.chat.completions.create(body, { signal }) as Promise<unknown>,
-        catch: (error) => errorFromSdk(error, scopeFor(model, nowMs))
-      }))
-
-  const chatStream = (body: ChatCompletionCreateParamsStreaming, model: string): Stream.Stream<unknown, ProviderError> =>
-    Stream.unwrap(Effect.gen(function*() {
-      const signal = yield* Effect.abortSignal
-      const nowMs = yield* Clock.currentTimeMillis
-      const events = yield* Effect.tryPromise({
-        try: () => sdk.chat.completions.create(body, { signal }),
+    Effect.clockWith((clock) => {
+      const nowMs = clock.currentTimeMillisUnsafe()
+      return Effect.tryPromise({
+        try: (signal) => sdk.chat.completions.create(body, cancelledBy(signal)) as Promise<unknown>,
         catch: (error) => errorFromSdk(error, scopeFor(model, nowMs))
       })
-      return Stream.fromAsyncIterable(events as AsyncIterable<unknown>, (error) => errorFromSdk(error, scopeFor(model, nowMs))).pipe(
-        // The SDK's timeout ends at the response head; a body that stalls is cut by the same backstop per event.
-        Stream.timeoutOrElse({
-          duration: settings.timeoutMs,
-          orElse: () => Stream.fail(providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider: settings.backend, model }))
-        })
-      )
-    }))
+    })
+
+  const chatStream = (body: ChatCompletionCreateParamsStreaming, model: string): Stream.Stream<unknown, ProviderError> =>
+    readEvents<unknown, ProviderError>({
+      open: (signal) => sdk.chat.completions.create(body, cancelledBy(signal)),
+      onError: (error, openedAtMs) => errorFromSdk(error, scopeFor(model, openedAtMs)),
+      // The SDK's timeout ends at the response head; a body that stalls is cut by the same backstop between events.
+      idle: {
+        millis: settings.timeoutMs,
+        onIdle: () => providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider: settings.backend, model })
+      }
+    })
 
   const getJson = (path: string): Effect.Effect<unknown, ProviderError> =>
     Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>

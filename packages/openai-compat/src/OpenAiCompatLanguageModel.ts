@@ -4,12 +4,12 @@
  * endpoints answer `generate` with one JSON body; local servers are called streaming on the wire whatever the
  * caller asked, so that a cancelled call closes the socket while the server writes, and generation stops at once.
  */
-import { Clock, Effect, Result, Stream } from "effect"
-import { makeLanguageModel, type CompletionRequest, type LanguageModel, type ModelInfo, type ProviderError, type ProviderKind, type WireEvent } from "@orch/provider"
+import { Effect, type Stream } from "effect"
+import { makeLanguageModel, throughStage, type CompletionRequest, type LanguageModel, type ModelInfo, type ProviderError, type ProviderKind, type WireEvent } from "@orch/provider"
 import type { OpenAiCompatClient } from "./OpenAiCompatClient.ts"
 import type { FailureScope } from "./OpenAiCompatError.ts"
 import { chatBody } from "./OpenAiCompatRequest.ts"
-import { chunkEvents, completionEvents } from "./OpenAiCompatResponse.ts"
+import { chunkEventsInto, completionEvents } from "./OpenAiCompatResponse.ts"
 
 /** What one model needs besides its client. */
 export interface OpenAiCompatModelOptions {
@@ -40,22 +40,25 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
   const dialect = { backend: settings.backend, maxTokensField: options.maxTokensField ?? "max_tokens" } as const
   const scopeAt = (nowMs: number): FailureScope => ({ provider: settings.backend, model: options.name, secrets: settings.secrets, timeoutMs: settings.timeoutMs, nowMs })
 
-  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
-    Stream.unwrap(Effect.map(Clock.currentTimeMillis, (nowMs) => {
-      const body = {
-        ...chatBody(wireNameOf(), request, dialect),
-        stream: true as const,
-        ...(options.streamUsage === false ? {} : { stream_options: { include_usage: true } })
-      }
-      return client.chatStream(body, options.name).pipe(
-        Stream.mapEffect((chunk) => Result.match(chunkEvents(chunk, scopeAt(nowMs)), { onSuccess: Effect.succeed, onFailure: Effect.fail })),
-        Stream.flattenIterable
-      )
+  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> => {
+    const body = {
+      ...chatBody(wireNameOf(), request, dialect),
+      stream: true as const,
+      ...(options.streamUsage === false ? {} : { stream_options: { include_usage: true } })
+    }
+    // Each chunk's events in a plain loop, a batch of chunks at a time.
+    return throughStage(client.chatStream(body, options.name), Effect.clockWith((clock) => {
+      const scope = scopeAt(clock.currentTimeMillisUnsafe())
+      return Effect.succeed({
+        push: (chunk: unknown, out: Array<WireEvent>): ProviderError | undefined => chunkEventsInto(chunk, scope, out)
+      })
     }))
+  }
 
-  const generate = (request: CompletionRequest) =>
-    Effect.flatMap(client.chat(chatBody(wireNameOf(), request, dialect), options.name), (body) =>
-      Effect.flatMap(Clock.currentTimeMillis, (nowMs) => Result.match(completionEvents(body, scopeAt(nowMs)), { onSuccess: Effect.succeed, onFailure: Effect.fail })))
+  const generate = (request: CompletionRequest): Effect.Effect<ReadonlyArray<WireEvent>, ProviderError> =>
+    Effect.clockWith((clock) =>
+      Effect.flatMap(client.chat(chatBody(wireNameOf(), request, dialect), options.name), (body) =>
+        Effect.fromResult(completionEvents(body, scopeAt(clock.currentTimeMillisUnsafe())))))
 
   const streamOnWire = options.streamOnWire ?? options.kind === "local"
   return makeLanguageModel({

@@ -58,38 +58,41 @@ const thinkingText = (value: unknown): string => {
   return ""
 }
 
-/** The events of a message or delta's `content`: a string, or a list of parts. */
-const contentEvents = (content: unknown): ReadonlyArray<WireEvent> | undefined => {
-  if (content === null || content === undefined) return []
-  if (typeof content === "string") return content.length > 0 ? [{ _tag: "text", text: content }] : []
-  if (!Array.isArray(content)) return undefined
-  const events: Array<WireEvent> = []
+/** Append the events of a message or delta's `content` (a string, or a list of parts); false for an unknown shape. */
+const contentEventsInto = (content: unknown, out: Array<WireEvent>): boolean => {
+  if (content === null || content === undefined) return true
+  if (typeof content === "string") {
+    if (content.length > 0) out.push({ _tag: "text", text: content })
+    return true
+  }
+  if (!Array.isArray(content)) return false
   for (const part of content) {
     if (typeof part === "string") {
-      if (part.length > 0) events.push({ _tag: "text", text: part })
+      if (part.length > 0) out.push({ _tag: "text", text: part })
       continue
     }
     const p = record(part)
-    if (p === undefined) return undefined
+    if (p === undefined) return false
     if (p.type === "thinking" || p.type === "reasoning") {
       const thought = thinkingText(p.thinking ?? p.reasoning ?? p.text)
-      if (thought.length > 0) events.push({ _tag: "reasoning", text: thought })
+      if (thought.length > 0) out.push({ _tag: "reasoning", text: thought })
     } else if (typeof p.text === "string") {
-      if (p.text.length > 0) events.push({ _tag: "text", text: p.text })
+      if (p.text.length > 0) out.push({ _tag: "text", text: p.text })
     }
   }
-  return events
+  return true
 }
 
-const logprobEvents = (logprobs: unknown): ReadonlyArray<WireEvent> => {
+const logprobEventsInto = (logprobs: unknown, out: Array<WireEvent>): void => {
+  if (logprobs === null || logprobs === undefined) return
   const content = record(logprobs)?.content
-  if (!Array.isArray(content)) return []
+  if (!Array.isArray(content)) return
   const values: Array<TokenLogprob> = []
   for (const entry of content) {
     const e = record(entry)
     if (e !== undefined && typeof e.logprob === "number") values.push({ token: typeof e.token === "string" ? e.token : "", logprob: e.logprob })
   }
-  return values.length > 0 ? [{ _tag: "logprobs", values }] : []
+  if (values.length > 0) out.push({ _tag: "logprobs", values })
 }
 
 /** The tool calls of a whole message: each complete, its arguments parsed (undefined when one is not a JSON object). */
@@ -107,42 +110,41 @@ const toolCallEvents = (calls: unknown): ReadonlyArray<WireEvent> | undefined =>
   return events
 }
 
-/** The pieces of streamed tool calls in a delta. */
-const toolCallDeltaEvents = (calls: unknown): ReadonlyArray<WireEvent> => {
-  if (!Array.isArray(calls)) return []
-  return calls.flatMap((item, position): ReadonlyArray<WireEvent> => {
-    const call = record(item)
-    if (call === undefined) return []
+/** Append the pieces of streamed tool calls in a delta. */
+const toolCallDeltaEventsInto = (calls: unknown, out: Array<WireEvent>): void => {
+  if (!Array.isArray(calls)) return
+  for (let position = 0; position < calls.length; position++) {
+    const call = record(calls[position])
+    if (call === undefined) continue
     const fn = record(call.function) ?? {}
-    return [{
+    out.push({
       _tag: "tool-call-delta",
       index: typeof call.index === "number" ? call.index : position,
       ...(typeof call.id === "string" ? { id: call.id } : {}),
       ...(typeof fn.name === "string" ? { name: fn.name } : {}),
       argumentsDelta: typeof fn.arguments === "string" ? fn.arguments : record(fn.arguments) !== undefined ? JSON.stringify(fn.arguments) : ""
-    }]
-  })
+    })
+  }
 }
 
-/** The events of a message (a JSON completion) or a delta (a chunk). */
-const messageEvents = (message: Json): ReadonlyArray<WireEvent> | undefined => {
-  const events: Array<WireEvent> = []
+/** Append the events of a message (a JSON completion) or a delta (a chunk); false when its content has an unknown shape. */
+const messageEventsInto = (message: Json, out: Array<WireEvent>): boolean => {
   const reasoning = text(message.reasoning_content) ?? text(message.reasoning)
-  if (reasoning !== undefined) events.push({ _tag: "reasoning", text: reasoning })
-  const content = contentEvents(message.content)
-  if (content === undefined) return undefined
-  events.push(...content)
+  if (reasoning !== undefined) out.push({ _tag: "reasoning", text: reasoning })
+  if (!contentEventsInto(message.content, out)) return false
   const refusal = text(message.refusal)
-  if (refusal !== undefined) events.push({ _tag: "refusal", text: refusal })
-  return events
+  if (refusal !== undefined) out.push({ _tag: "refusal", text: refusal })
+  return true
 }
 
 const malformed = (scope: FailureScope, what: string): ProviderError =>
   providerError({ _tag: "MalformedResponse" }, `The service sent ${what}`, { provider: scope.provider, model: scope.model })
 
-const metadataOf = (body: Json) => ({
-  ...(typeof body.model === "string" && body.model !== "" ? { model: body.model } : {}),
-  ...(typeof body.id === "string" && body.id !== "" ? { responseId: body.id } : {})
+/** The model and response id a body names (either may be missing). */
+const metadataOf = (body: Json): WireEvent => ({
+  _tag: "metadata",
+  model: typeof body.model === "string" && body.model !== "" ? body.model : undefined,
+  responseId: typeof body.id === "string" && body.id !== "" ? body.id : undefined
 })
 
 /** The events of a whole JSON completion, or the error it carries. */
@@ -153,43 +155,59 @@ export const completionEvents = (body: unknown, scope: FailureScope): Result.Res
   const choice = Array.isArray(root?.choices) ? record(root.choices[0]) : undefined
   const message = record(choice?.message)
   if (root === undefined || choice === undefined || message === undefined) return Result.fail(malformed(scope, "a completion without a message"))
-  const events = messageEvents(message)
-  if (events === undefined) return Result.fail(malformed(scope, "message content of an unknown shape"))
+  const events: Array<WireEvent> = [metadataOf(root)]
+  if (!messageEventsInto(message, events)) return Result.fail(malformed(scope, "message content of an unknown shape"))
   const calls = toolCallEvents(message.tool_calls)
   if (calls === undefined) return Result.fail(malformed(scope, "a tool call whose arguments are not a JSON object"))
+  for (const call of calls) events.push(call)
+  logprobEventsInto(choice.logprobs, events)
   const finishReason = finishReasonOf(choice.finish_reason) ?? "other"
   const usage = usageOf(root.usage)
-  return Result.succeed([
-    { _tag: "metadata", ...metadataOf(root) },
-    ...events,
-    ...calls,
-    ...logprobEvents(choice.logprobs),
-    { _tag: "finish", finishReason, ...(usage !== undefined ? { usage } : {}) }
-  ])
+  events.push({ _tag: "finish", finishReason, ...(usage !== undefined ? { usage } : {}) })
+  return Result.succeed(events)
+}
+
+/**
+ * Append the events of one SSE chunk to `out`, or return the error it carries; a chunk's events go out together
+ * or not at all (`out` is left as it was on an error). The stream's hot path: no array or result per chunk.
+ */
+export const chunkEventsInto = (chunk: unknown, scope: FailureScope, out: Array<WireEvent>): ProviderError | undefined => {
+  const error = inBandErrorOf(chunk)
+  if (error !== undefined) return inBandError(error, scope)
+  const root = record(chunk)
+  if (root === undefined) return malformed(scope, "a stream event that is not an object")
+  const choices = root.choices
+  if (choices !== undefined && !Array.isArray(choices)) return malformed(scope, "a stream event whose choices are not a list")
+  const start = out.length
+  out.push(metadataOf(root))
+  let finish: FinishReason | undefined
+  if (choices !== undefined) {
+    for (const item of choices as ReadonlyArray<unknown>) {
+      const choice = record(item)
+      if (choice === undefined) {
+        out.length = start
+        return malformed(scope, "a stream choice that is not an object")
+      }
+      if ((choice.index ?? 0) !== 0) continue
+      const delta = record(choice.delta) ?? {}
+      if (!messageEventsInto(delta, out)) {
+        out.length = start
+        return malformed(scope, "delta content of an unknown shape")
+      }
+      toolCallDeltaEventsInto(delta.tool_calls, out)
+      logprobEventsInto(choice.logprobs, out)
+      finish = finishReasonOf(choice.finish_reason) ?? finish
+    }
+  }
+  const usage = usageOf(root.usage)
+  if (usage !== undefined) out.push({ _tag: "metadata", usage })
+  if (finish !== undefined) out.push({ _tag: "finish", finishReason: finish })
+  return undefined
 }
 
 /** The events of one SSE chunk, or the error it carries. */
 export const chunkEvents = (chunk: unknown, scope: FailureScope): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
-  const error = inBandErrorOf(chunk)
-  if (error !== undefined) return Result.fail(inBandError(error, scope))
-  const root = record(chunk)
-  if (root === undefined) return Result.fail(malformed(scope, "a stream event that is not an object"))
-  if (root.choices !== undefined && !Array.isArray(root.choices)) return Result.fail(malformed(scope, "a stream event whose choices are not a list"))
-  const events: Array<WireEvent> = [{ _tag: "metadata", ...metadataOf(root) }]
-  const choices = (root.choices ?? []) as ReadonlyArray<unknown>
-  let finish: FinishReason | undefined
-  for (const item of choices) {
-    const choice = record(item)
-    if (choice === undefined) return Result.fail(malformed(scope, "a stream choice that is not an object"))
-    if ((choice.index ?? 0) !== 0) continue
-    const delta = record(choice.delta) ?? {}
-    const parts = messageEvents(delta)
-    if (parts === undefined) return Result.fail(malformed(scope, "delta content of an unknown shape"))
-    events.push(...parts, ...toolCallDeltaEvents(delta.tool_calls), ...logprobEvents(choice.logprobs))
-    finish = finishReasonOf(choice.finish_reason) ?? finish
-  }
-  const usage = usageOf(root.usage)
-  if (usage !== undefined) events.push({ _tag: "metadata", usage })
-  if (finish !== undefined) events.push({ _tag: "finish", finishReason: finish })
-  return Result.succeed(events)
+  const events: Array<WireEvent> = []
+  const error = chunkEventsInto(chunk, scope, events)
+  return error === undefined ? Result.succeed(events) : Result.fail(error)
 }

@@ -7,6 +7,51 @@ import { providerError, type ProviderError } from "./ProviderError.ts"
 import type { ToolCall } from "./Request.ts"
 import type { StreamPart } from "./StreamPart.ts"
 
+/** Gathers parts, in order, into a completion: a plain loop, shared by `collectStream` and the one-shot `generate`. */
+export interface CompletionBuilder {
+  /** Take the parts of one batch. */
+  readonly add: (parts: ReadonlyArray<StreamPart>) => void
+  /** The completion, or StreamInterrupted with the text so far when no `finish` part came. */
+  readonly done: () => Result.Result<Completion, ProviderError>
+}
+
+/** A fresh builder: the deltas joined, the complete tool calls in order, the `finish` part's metadata. */
+export const makeCompletionBuilder = (): CompletionBuilder => {
+  const text: Array<string> = []
+  const reasoning: Array<string> = []
+  const toolCalls: Array<ToolCall> = []
+  let finish: Extract<StreamPart, { type: "finish" }> | undefined
+  const add = (parts: ReadonlyArray<StreamPart>): void => {
+    for (const part of parts) {
+      if (part.type === "text-delta") text.push(part.delta)
+      else if (part.type === "reasoning-delta") reasoning.push(part.delta)
+      else if (part.type === "tool-call") toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
+      else if (part.type === "finish") finish = part
+    }
+  }
+  const done = (): Result.Result<Completion, ProviderError> => {
+    if (finish === undefined) {
+      return Result.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
+    }
+    return Result.succeed({
+      text: text.join(""),
+      finishReason: finish.finishReason,
+      usage: finish.usage,
+      provider: finish.provider,
+      model: finish.model,
+      timings: finish.timings,
+      ...(reasoning.length > 0 ? { reasoning: reasoning.join("") } : {}),
+      ...(finish.responseId !== undefined ? { responseId: finish.responseId } : {}),
+      ...(finish.meanLogprob !== undefined ? { meanLogprob: finish.meanLogprob } : {}),
+      ...(finish.logprobs !== undefined ? { logprobs: finish.logprobs } : {}),
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
+      ...(finish.object !== undefined ? { object: finish.object } : {}),
+      ...(finish.reasoningSignature !== undefined ? { reasoningSignature: finish.reasoningSignature } : {})
+    })
+  }
+  return { add, done }
+}
+
 /**
  * Run a stream to its end and build the completion: the deltas joined, the complete tool calls in order, the
  * `finish` part's metadata.
@@ -14,40 +59,13 @@ import type { StreamPart } from "./StreamPart.ts"
  */
 export const collectStream = <R>(stream: Stream.Stream<StreamPart, ProviderError, R>): Effect.Effect<Completion, ProviderError, R> =>
   Effect.suspend(() => {
-    const text: Array<string> = []
-    const reasoning: Array<string> = []
-    const toolCalls: Array<ToolCall> = []
-    let finish: Extract<StreamPart, { type: "finish" }> | undefined
-    return Stream.runForEach(stream, (part) =>
-      Effect.sync(() => {
-        if (part.type === "text-delta") text.push(part.delta)
-        else if (part.type === "reasoning-delta") reasoning.push(part.delta)
-        else if (part.type === "tool-call") toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
-        else if (part.type === "finish") finish = part
-      })
-    ).pipe(
-      Effect.flatMap(() => {
-        const done = finish
-        if (done === undefined) {
-          return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
-        }
-        const completion: Completion = {
-          text: text.join(""),
-          finishReason: done.finishReason,
-          usage: done.usage,
-          provider: done.provider,
-          model: done.model,
-          timings: done.timings,
-          ...(reasoning.length > 0 ? { reasoning: reasoning.join("") } : {}),
-          ...(done.responseId !== undefined ? { responseId: done.responseId } : {}),
-          ...(done.meanLogprob !== undefined ? { meanLogprob: done.meanLogprob } : {}),
-          ...(done.logprobs !== undefined ? { logprobs: done.logprobs } : {}),
-          ...(toolCalls.length > 0 ? { toolCalls } : {}),
-          ...(done.object !== undefined ? { object: done.object } : {}),
-          ...(done.reasoningSignature !== undefined ? { reasoningSignature: done.reasoningSignature } : {})
-        }
-        return Effect.succeed(completion)
-      })
+    const builder = makeCompletionBuilder()
+    return Effect.flatMap(
+      Stream.runForEachArray(stream, (parts) => {
+        builder.add(parts)
+        return Effect.void
+      }),
+      () => Effect.fromResult(builder.done())
     )
   })
 

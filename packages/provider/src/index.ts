@@ -3,16 +3,19 @@
  * completions, stream parts, models as values, providers, attempt events, cross-provider history, structured output,
  * and the one error type with its typed reasons. Depends on `effect` only.
  */
+export * from "./AnswerAssembler.ts"
 export * from "./Attempt.ts"
 export * from "./CanonicalJson.ts"
 export * from "./Collect.ts"
 export * from "./Completion.ts"
 export * from "./History.ts"
+export * from "./EventReader.ts"
 export * from "./HttpErrors.ts"
 export * from "./MakeLanguageModel.ts"
 export * from "./JsonSchema.ts"
 export * from "./Model.ts"
 export * from "./Provider.ts"
+export * from "./PlainStage.ts"
 export * from "./ProviderGroup.ts"
 export * from "./ProviderError.ts"
 export * from "./Redaction.ts"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Result, Stream } from "effect"
+import { Effect, Result, Stream, Tracer } from "effect"
 import {
   collectStream,
   makeLanguageModel,
@@ -150,5 +150,46 @@ describe("<think> at the start of an answer", () => {
     expect([...splitter.push("<thi"), ...splitter.push("s is text"), ...splitter.end()]).toEqual([{ kind: "text", text: "<this is text" }])
     const short = makeThinkSplitter()
     expect([...short.push("<th"), ...short.end()]).toEqual([{ kind: "text", text: "<th" }])
+  })
+})
+
+describe("a one-shot generate is assembled like a stream", () => {
+  const scripts: ReadonlyArray<{ readonly name: string; readonly events: ReadonlyArray<WireEvent> }> = [
+    { name: "text, reasoning, logprobs and reported usage", events: [{ _tag: "metadata", model: "m-2", responseId: "r-1" }, { _tag: "reasoning", text: "hmm" }, { _tag: "text", text: "<think>x</think>Hi" }, { _tag: "logprobs", values: [{ token: "Hi", logprob: -0.5 }] }, { _tag: "finish", finishReason: "stop", usage: { inputTokens: 3, outputTokens: 1 } }] },
+    { name: "a complete tool call", events: [{ _tag: "tool-call", name: "lookup", arguments: { q: "x" } }, { _tag: "finish", finishReason: "stop" }] },
+    { name: "streamed tool-call pieces", events: [{ _tag: "tool-call-delta", index: 0, id: "c1", name: "lookup", argumentsDelta: "{\"q\":" }, { _tag: "tool-call-delta", index: 0, argumentsDelta: "\"x\"}" }, { _tag: "finish", finishReason: "tool-calls" }] },
+    { name: "a malformed tool call after text", events: [{ _tag: "text", text: "calling" }, { _tag: "tool-call-delta", index: 0, name: "lookup", argumentsDelta: "{\"q\":" }, { _tag: "finish", finishReason: "tool-calls" }] },
+    { name: "a second message start after text", events: [{ _tag: "start" }, { _tag: "text", text: "a" }, { _tag: "start" }, { _tag: "finish", finishReason: "stop" }] },
+    { name: "a refusal", events: [{ _tag: "refusal", text: "No." }, { _tag: "finish", finishReason: "stop" }] },
+    { name: "no terminator", events: [{ _tag: "text", text: "cut" }] }
+  ]
+  for (const script of scripts) {
+    it(`gives what the streamed path gives: ${script.name}`, async () => {
+      const streamed = await run(wire(script.events).model.generate({ prompt: "x", logprobs: true }))
+      const oneShot = await run(wire([], undefined, { generate: () => Effect.succeed(script.events) }).model.generate({ prompt: "x", logprobs: true }))
+      const comparable = (result: Result.Result<unknown, ProviderError>) =>
+        Result.isSuccess(result) ? { ...(result.success as object), timings: undefined } : { error: result.failure.reason, message: result.failure.message }
+      expect(comparable(oneShot)).toEqual(comparable(streamed))
+    })
+  }
+
+  it("a failure of the call keeps its reason, and the request is validated first", async () => {
+    let calls = 0
+    const { model } = wire([], undefined, { generate: () => Effect.sync(() => calls++).pipe(Effect.andThen(Effect.fail(overloaded))) })
+    expect(failure(await run(model.generate({ prompt: "x" }))).reason._tag).toBe("Overloaded")
+    expect(failure(await run(model.generate({ prompt: " " }))).reason._tag).toBe("InvalidRequest")
+    expect(calls).toBe(1)
+  })
+})
+
+describe("spans", () => {
+  it("are named after the backend when a tracer is installed", async () => {
+    const names: Array<string> = []
+    const tracer = Tracer.make({ span: (options) => { names.push(options.name); return Tracer.nativeTracer.span(options) } })
+    const { model } = wire([{ _tag: "text", text: "hi" }, { _tag: "finish", finishReason: "stop" }])
+    success(await run(model.generate({ prompt: "x" }).pipe(Effect.withTracer(tracer))))
+    success(await run(collectStream(model.stream({ prompt: "x" })).pipe(Effect.withTracer(tracer))))
+    expect(names).toContain("FakeLanguageModel.generate")
+    expect(names).toContain("FakeLanguageModel.stream")
   })
 })

@@ -4,10 +4,12 @@
  * message_stop). System messages become the `system` field; `max_tokens` is always sent.
  */
 import type Anthropic from "@anthropic-ai/sdk"
-import { Clock, Effect, Stream } from "effect"
+import { Clock, Effect, type Stream } from "effect"
 import {
   makeLanguageModel,
   optionsFor,
+  readEvents,
+  throughStage,
   messageText,
   providerError,
   toMessages,
@@ -263,21 +265,29 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
       ]
     })
 
+  // The events read ahead in batches, mapped in the read loop; a body that stalls is cut by the same backstop.
   const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
-    Stream.unwrap(Effect.gen(function*() {
-      const nowMs = yield* Clock.currentTimeMillis
-      const signal = yield* Effect.abortSignal
-      const events = yield* Effect.tryPromise({
-        try: () => client.post("/v1/messages", { body: { ...messageBody(name, request, defaultMaxTokens), stream: true }, stream: true, signal, timeout: settings.timeoutMs }) as unknown as Promise<AsyncIterable<StreamEvent>>,
-        catch: (error) => fromSdkError(error, scopeAt(nowMs))
+    throughStage(
+      readEvents<StreamEvent, ProviderError>({
+        open: (signal) =>
+          client.post("/v1/messages", { body: { ...messageBody(name, request, defaultMaxTokens), stream: true }, stream: true, signal, timeout: settings.timeoutMs }) as unknown as Promise<AsyncIterable<StreamEvent>>,
+        onError: (error, openedAtMs) => fromSdkError(error, scopeAt(openedAtMs)),
+        idle: {
+          millis: settings.timeoutMs,
+          onIdle: () => providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider, model: name })
+        }
+      }),
+      Effect.sync(() => {
+        const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+        const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
+        return {
+          push: (event: StreamEvent, out: Array<WireEvent>): ProviderError | undefined => {
+            for (const wire of eventEvents(event, counts, blocks)) out.push(wire)
+            return undefined
+          }
+        }
       })
-      const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
-      const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
-      return Stream.fromAsyncIterable(events, (error) => fromSdkError(error, scopeAt(nowMs))).pipe(
-        Stream.map((event) => eventEvents(event, counts, blocks)),
-        Stream.flattenIterable
-      )
-    }))
+    )
 
   return makeLanguageModel({
     provider,

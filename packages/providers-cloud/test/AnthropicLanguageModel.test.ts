@@ -5,7 +5,7 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import { collectStream, type CompletionRequest } from "@orch/provider"
-import { requireShared, startWireServer, type Behavior, type WireServer } from "@orch/testing"
+import { failureAfterStall, requireShared, startWireServer, type Behavior, type WireServer } from "@orch/testing"
 import { afterAll, beforeAll, beforeEach } from "vitest"
 import { anthropicModel } from "../src/index.ts"
 
@@ -191,6 +191,16 @@ describe("Anthropic stream integrity and a quiet SDK", () => {
   const start = (id: string) => event("message_start", { type: "message_start", message: { id, type: "message", role: "assistant", model: "claude-3-5-haiku-latest", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } })
   const text = (t: string) => event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: t } })
   const end = event("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 3 } }) + event("message_stop", { type: "message_stop" })
+
+  it.effect("a body that stalls after text is a between-chunks Timeout one backstop after its last event, and the request is aborted", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", body: start("msg_a") + text("Once"), stallAfter: true })
+      const patient = anthropicModel("claude-3-5-haiku-latest", { apiKey: "sk-ant-test-key-0000000000", baseUrl: server.url, timeoutMs: 60_000 })
+      const error = yield* failureAfterStall(patient.stream(request), "1 minute")
+      expect(error.reason).toEqual({ _tag: "Timeout", phase: "between-chunks", afterMs: 60_000 })
+      yield* Effect.promise(() => server.waitForClosed())
+      expect(server.requests[0]?.aborted).toBe(true)
+    }))
 
   for (const seed of [1, 5, 9]) {
     it.effect(`a second message_start inside one answer fails the call (seed ${seed})`, () =>

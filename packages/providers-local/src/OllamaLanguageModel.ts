@@ -11,6 +11,7 @@ import {
   messageText,
   providerError,
   readToolArguments,
+  throughStage,
   toMessages,
   type Message,
   type CompletionRequest,
@@ -21,7 +22,7 @@ import {
   type TokenLogprob,
   type WireEvent
 } from "@orch/provider"
-import { Clock, Effect, Stream } from "effect"
+import { Effect, type Stream } from "effect"
 import type { OllamaClient } from "./OllamaClient.ts"
 
 /** Ollama's `done_reason` in the contract's vocabulary. */
@@ -121,14 +122,17 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
       ? providerError({ _tag: "ModelNotFound", modelId: name }, `Model '${name}' is not on the Ollama server at ${client.host}: run \`ollama pull ${name}\``, { ...context, ...(error.status !== undefined ? { status: error.status } : {}) })
       : error
 
+  // The lines mapped in the read loop (`throughStage`); a failure of the reading gets the pull hint.
   const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
-    Stream.unwrap(Effect.map(Clock.currentTimeMillis, (nowMs) => {
+    throughStage(client.chat(ollamaChatRequest(name, request, setup.keepAlive), name), Effect.clockWith((clock) => {
+      const nowMs = clock.currentTimeMillisUnsafe()
       let toolCalls = false
-      const lineEvents = (line: unknown): Effect.Effect<ReadonlyArray<WireEvent>, ProviderError> => {
+      // A line's events go out together, or not at all when the line is bad.
+      const push = (line: unknown, out: Array<WireEvent>): ProviderError | undefined => {
         const part = record(line)
-        if (part === undefined) return Effect.fail(providerError({ _tag: "MalformedResponse" }, "Ollama sent a stream line that is not an object", context))
+        if (part === undefined) return providerError({ _tag: "MalformedResponse" }, "Ollama sent a stream line that is not an object", context)
         if (part.error !== undefined && part.error !== null) {
-          return Effect.fail(withHint(errorFromInBand({ error: part, model: name, nowMs, secrets: client.secrets }, context)))
+          return withHint(errorFromInBand({ error: part, model: name, nowMs, secrets: client.secrets }, context))
         }
         const message = record(part.message) ?? {}
         const events: Array<WireEvent> = [{ _tag: "metadata", ...(typeof part.model === "string" ? { model: part.model } : {}) }]
@@ -140,7 +144,7 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
             const fn = record(record(item)?.function)
             const args = typeof fn?.arguments === "string" ? readToolArguments(fn.arguments) : { ok: true as const, value: record(fn?.arguments) ?? {} }
             if (fn === undefined || typeof fn.name !== "string" || !args.ok) {
-              return Effect.fail(providerError({ _tag: "MalformedResponse" }, "Ollama sent a tool call without a name or with arguments that are not an object", context))
+              return providerError({ _tag: "MalformedResponse" }, "Ollama sent a tool call without a name or with arguments that are not an object", context)
             }
             const id = record(item)?.id
             events.push({ _tag: "tool-call", ...(typeof id === "string" && id !== "" ? { id } : {}), name: fn.name, arguments: args.value })
@@ -155,13 +159,10 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
             usage: { inputTokens: part.prompt_eval_count as number | undefined, outputTokens: part.eval_count as number | undefined }
           })
         }
-        return Effect.succeed(events)
+        for (const event of events) out.push(event)
+        return undefined
       }
-      return client.chat(ollamaChatRequest(name, request, setup.keepAlive), name).pipe(
-        Stream.mapError(withHint),
-        Stream.mapEffect(lineEvents),
-        Stream.flattenIterable
-      )
+      return Effect.succeed({ push, fail: withHint })
     }))
 
   return makeLanguageModel({

@@ -3,6 +3,7 @@
  * recorded traffic of the real services and synthesises their wire formats with faults on demand, and a scripted
  * model for strategy tests driven by `TestClock`.
  */
+export * from "./Backstop.ts"
 export * from "./SharedData.ts"
 export * from "./ScriptedModel.ts"
 export * from "./ScriptedProvider.ts"

@@ -4,8 +4,8 @@
  * dropped line). HTTP errors go through the contract's table; transport failures are Unavailable; a cancelled call
  * aborts its own request. Messages are scrubbed of the endpoint's secrets (header values, URL credentials).
  */
-import { Clock, Effect, Stream } from "effect"
-import { cancelled, errorFromHttp, networkCause, providerError, redact, type ErrorContext, type ProviderError } from "@orch/provider"
+import { Clock, Effect, type Stream } from "effect"
+import { cancelled, errorFromHttp, networkCause, providerError, readEvents, redact, throughStage, type ErrorContext, type ProviderError } from "@orch/provider"
 
 /** How to reach a server: where, with which headers, through which fetch, and what must never be printed. */
 export interface HttpEndpoint {
@@ -95,29 +95,38 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
 
 /**
  * A streamed call: each NDJSON line parsed. An unparsable line fails the stream with MalformedResponse; the request
- * is aborted when the stream's scope closes (a cancelled call stops the server's generation).
+ * is aborted when the stream closes early (a cancelled call stops the server's generation). The lines are read ahead
+ * in batches and parsed in the read loop (`readEvents`); the backstop bounds the wait for the response to begin and,
+ * once it has, for each next line.
  */
 export const streamNdjson = (endpoint: HttpEndpoint, path: string, body: unknown, context: ErrorContext & { readonly model?: string }, backstopMs: number): Stream.Stream<unknown, ProviderError> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const signal = yield* Effect.abortSignal
-    const nowMs = yield* Clock.currentTimeMillis
-    const response = yield* Effect.tryPromise({
-      try: () => send(endpoint, path, { method: "POST", body }, signal, context, nowMs),
-      catch: (error) => asProviderError(error, endpoint, context)
-    }).pipe(Effect.timeoutOrElse({
-      duration: backstopMs,
-      orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase: "total", afterMs: backstopMs }, `${endpoint.backend} did not answer within the backstop timeout of ${backstopMs} ms`, context))
-    }))
-    if (response.body === null) return Stream.fail(providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent an empty body`, context))
-    return Stream.fromAsyncIterable(lines(response.body), (error) => asProviderError(error, endpoint, context)).pipe(
-      Stream.timeoutOrElse({
-        duration: backstopMs,
-        orElse: () => Stream.fail(providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: backstopMs }, `${endpoint.backend} sent nothing within the backstop timeout of ${backstopMs} ms`, context))
-      }),
-      Stream.mapEffect((line) =>
-        Effect.try({
-          try: () => JSON.parse(line) as unknown,
-          catch: () => providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent a stream line that is not JSON`, context)
-        }))
-    )
-  }))
+  throughStage(
+    readEvents<string, ProviderError>({
+      open: (signal, nowMs) =>
+        send(endpoint, path, { method: "POST", body }, signal, context, nowMs).then((response) => {
+          if (response.body === null) throw providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent an empty body`, context)
+          return lines(response.body)
+        }),
+      onError: (error) => asProviderError(error, endpoint, context),
+      opening: {
+        millis: backstopMs,
+        onTimeout: () => providerError({ _tag: "Timeout", phase: "total", afterMs: backstopMs }, `${endpoint.backend} did not answer within the backstop timeout of ${backstopMs} ms`, context)
+      },
+      idle: {
+        millis: backstopMs,
+        onIdle: () => providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: backstopMs }, `${endpoint.backend} sent nothing within the backstop timeout of ${backstopMs} ms`, context)
+      }
+    }),
+    Effect.succeed({
+      push: (line: string, out: Array<unknown>): ProviderError | undefined => {
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(line)
+        } catch {
+          return providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent a stream line that is not JSON`, context)
+        }
+        out.push(parsed)
+        return undefined
+      }
+    })
+  )

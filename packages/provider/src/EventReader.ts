@@ -1,0 +1,261 @@
+/**
+ * The events of an SDK's streamed response (an `AsyncIterable` of parsed SSE events or lines) as an Effect stream,
+ * read ahead in batches: a plain promise loop takes each event the SDK parses into a buffer, and one wake of the
+ * consuming fiber takes every event that arrived in the meantime (the wake is deferred to the scheduler's next turn,
+ * so the events of one network read travel together), instead of one fiber resume per event. A body that stalls is
+ * cut by one watchdog per call, re-armed only when it fires (the last event's time is a plain variable), on the
+ * Effect `Clock` so `TestClock` drives it. Closing the stream early (a failure, an interruption) aborts the request.
+ *
+ * Plain stages (`throughStage`) put on such a stream run inside the read loop itself: a backend's chunk mapping and
+ * the model's answer assembler add no stream layer and no effect per event.
+ */
+import { Cause, Channel, Effect, Scope, Stream } from "effect"
+import type { NonEmptyReadonlyArray } from "effect/Array"
+import type { PlainStage } from "./PlainStage.ts"
+
+/** How to open and read one streamed response. */
+export interface EventReaderOptions<A, E> {
+  /**
+   * Send the request; `signal` aborts it, and is aborted when the stream closes before the response's end.
+   * `openedAtMs` is the `Clock`'s time now (for Retry-After dates).
+   */
+  readonly open: (signal: AbortSignal, openedAtMs: number) => Promise<AsyncIterable<A>>
+  /** A failure of `open` or of the reading, as the stream's error; `openedAtMs` is when the request was sent (`Clock`). */
+  readonly onError: (error: unknown, openedAtMs: number) => E
+  /**
+   * The longest wait for the next event once the response has begun (a body that stalls), and the error that ends
+   * the stream then. The wait is not counted while reading is paused for a consumer that has not taken its buffer.
+   */
+  readonly idle?: { readonly millis: number; readonly onIdle: () => E } | undefined
+  /**
+   * The longest wait for the response to begin (`open` to settle), and the error that ends the stream then (for a
+   * client with no timeout of its own on the response head). The request is aborted.
+   */
+  readonly opening?: { readonly millis: number; readonly onTimeout: () => E } | undefined
+}
+
+// The stages are typed where they are added (`throughStage`); here they are only composed.
+type AnyStage = PlainStage<unknown, unknown, unknown, unknown>
+type StageMaker = Effect.Effect<AnyStage>
+
+/** What a reader stream runs: its options and the stages put on it, innermost first. */
+interface ReaderSpec {
+  readonly options: EventReaderOptions<unknown, unknown>
+  readonly stages: ReadonlyArray<StageMaker>
+}
+
+/** Where a reader stream keeps what it runs, so that a stage put on it is fused into its loop. */
+const readerSpec: unique symbol = Symbol.for("@orch/provider/EventReader/spec")
+
+/** Events held before reading pauses for a consumer that does not take them. */
+const highWater = 1024
+
+/** Two stages as one: what the first emits goes through the second, the first's errors arrive as the second's upstream failures. */
+const compose = (inner: AnyStage, outer: AnyStage): AnyStage => {
+  const middle: Array<unknown> = []
+  const outerFail = (error: unknown): unknown => (outer.fail !== undefined ? outer.fail(error) : error)
+  const forward = (innerError: unknown, out: Array<unknown>): unknown => {
+    for (let i = 0; i < middle.length; i++) {
+      const error = outer.push(middle[i], out)
+      if (error !== undefined) {
+        middle.length = 0
+        return error
+      }
+    }
+    middle.length = 0
+    return innerError === undefined ? undefined : outerFail(innerError)
+  }
+  return {
+    push: (input, out) => forward(inner.push(input, middle), out),
+    end: (out) => {
+      const innerError = inner.end !== undefined ? inner.end(middle) : undefined
+      const error = forward(innerError, out)
+      if (error !== undefined || innerError !== undefined) return error
+      return outer.end !== undefined ? outer.end(out) : undefined
+    },
+    fail: (error) => outerFail(inner.fail !== undefined ? inner.fail(error) : error)
+  }
+}
+
+/** Evaluate the stage makers (innermost first) and compose them; undefined without stages. */
+const makeStage = (stages: ReadonlyArray<StageMaker>): Effect.Effect<AnyStage | undefined> => {
+  if (stages.length === 0) return Effect.succeed(undefined)
+  let made: Effect.Effect<AnyStage> = stages[0]!
+  for (let i = 1; i < stages.length; i++) {
+    const next = stages[i]!
+    made = Effect.flatMap(made, (inner) => Effect.map(next, (outer) => compose(inner, outer)))
+  }
+  return made
+}
+
+const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
+  Effect.clockWith((clock) => Effect.flatMap(makeStage(spec.stages), (stage) => {
+    const options = spec.options
+    const controller = new AbortController()
+    const openedAtMs = clock.currentTimeMillisUnsafe()
+    let iterator: AsyncIterator<unknown> | undefined
+    let buffer: Array<unknown> = []
+    let ended = false
+    let failed = false
+    let failure: unknown
+    let defect: { readonly error: unknown } | undefined
+    let closed = false
+    let paused = false
+    let lastEventMs = openedAtMs
+    let waiter: (() => void) | undefined
+
+    const wake = (): void => {
+      const resume = waiter
+      if (resume !== undefined) {
+        waiter = undefined
+        resume()
+      }
+    }
+    /** End the stream with `error` after the outputs already buffered; the request is aborted. */
+    const fail = (error: unknown): void => {
+      if (ended || failed || closed) return
+      failed = true
+      failure = error
+      controller.abort()
+      wake()
+    }
+    /** A failure of the reading itself, through the stages. */
+    const readFailure = (error: unknown): unknown => (stage?.fail !== undefined ? stage.fail(error) : error)
+
+    /** A stage that throws (a bug) ends the stream as a defect, never as an unhandled rejection or a hang. */
+    const die = (error: unknown): void => {
+      if (ended || failed || closed) return
+      failed = true
+      failure = undefined
+      defect = { error }
+      controller.abort()
+      wake()
+    }
+    const onNext = (result: IteratorResult<unknown>): void => {
+      try {
+        next(result)
+      } catch (error) {
+        die(error)
+      }
+    }
+    const next = (result: IteratorResult<unknown>): void => {
+      if (closed || failed) return
+      if (result.done === true) {
+        const error = stage?.end !== undefined ? stage.end(buffer) : undefined
+        if (error !== undefined) return fail(error)
+        ended = true
+        wake()
+        return
+      }
+      lastEventMs = clock.currentTimeMillisUnsafe()
+      if (stage === undefined) buffer.push(result.value)
+      else {
+        const error = stage.push(result.value, buffer)
+        if (error !== undefined) return fail(error)
+      }
+      if (buffer.length > 0) wake()
+      if (buffer.length >= highWater) paused = true
+      else read()
+    }
+    const onReject = (error: unknown): void => {
+      if (closed) return
+      try {
+        fail(readFailure(options.onError(error, openedAtMs)))
+      } catch (thrown) {
+        die(thrown)
+      }
+    }
+    const read = (): void => {
+      iterator!.next().then(onNext, onReject)
+    }
+    const close = (): void => {
+      if (closed) return
+      closed = true
+      // A response read to its end has nothing left to abort (and an abort costs a DOMException and its stack).
+      if (ended) return
+      controller.abort()
+      const it = iterator
+      // The SDK's own cleanup; it settles after a pending read does, so it is not awaited.
+      if (it?.return !== undefined) it.return().then(undefined, () => undefined)
+    }
+
+    /** Resolves on the scheduler's next turn after outputs, an end or a failure. */
+    const more: Effect.Effect<void> = Effect.callback<void>((resume) => {
+      waiter = () => resume(Effect.yieldNow)
+      return Effect.sync(() => {
+        waiter = undefined
+      })
+    })
+    const pull: Effect.Effect<NonEmptyReadonlyArray<unknown>, unknown> = Effect.suspend(() => {
+      if (buffer.length > 0) {
+        const batch = buffer as unknown as NonEmptyReadonlyArray<unknown>
+        buffer = []
+        if (paused && !closed && !failed) {
+          paused = false
+          lastEventMs = clock.currentTimeMillisUnsafe()
+          read()
+        }
+        return Effect.succeed(batch)
+      }
+      if (defect !== undefined) return Effect.die(defect.error)
+      if (failed) return Effect.fail(failure)
+      if (ended) return Cause.done()
+      return Effect.flatMap(more, () => pull)
+    })
+
+    const idle = options.idle
+    const watchdog: Effect.Effect<void> | undefined = idle === undefined ? undefined : Effect.suspend(() => {
+      if (ended || failed || closed) return Effect.void
+      const waited = paused ? 0 : clock.currentTimeMillisUnsafe() - lastEventMs
+      if (waited >= idle.millis) {
+        fail(readFailure(idle.onIdle()))
+        return Effect.void
+      }
+      return Effect.flatMap(Effect.sleep(idle.millis - waited), () => watchdog!)
+    })
+
+    const opening = options.opening
+    const openingWatch: Effect.Effect<unknown> = opening === undefined ? Effect.void : Effect.forkIn(
+      Effect.flatMap(Effect.sleep(opening.millis), () => Effect.sync(() => {
+        if (iterator === undefined) fail(readFailure(opening.onTimeout()))
+      })),
+      scope
+    )
+
+    return Scope.addFinalizer(scope, Effect.sync(close)).pipe(
+      Effect.andThen(openingWatch),
+      Effect.andThen(Effect.tryPromise({
+        try: () => options.open(controller.signal, openedAtMs),
+        // When the opening timed out, the abort that followed is not the failure.
+        catch: (error) => (failed ? failure : readFailure(options.onError(error, openedAtMs)))
+      })),
+      Effect.flatMap((events) => {
+        iterator = events[Symbol.asyncIterator]()
+        lastEventMs = clock.currentTimeMillisUnsafe()
+        read()
+        return watchdog === undefined ? Effect.succeed(pull) : Effect.as(Effect.forkIn(watchdog, scope), pull)
+      })
+    )
+  }))
+
+const readerStream = (spec: ReaderSpec): Stream.Stream<unknown, unknown> => {
+  const stream = Stream.fromChannel(Channel.fromTransform(run(spec)))
+  return Object.assign(stream, { [readerSpec]: spec })
+}
+
+/** The response's events as a stream (see the module comment). Nothing is sent until the stream runs. */
+export const readEvents = <A, E>(options: EventReaderOptions<A, E>): Stream.Stream<A, E> =>
+  readerStream({ options: options as EventReaderOptions<unknown, unknown>, stages: [] }) as Stream.Stream<A, E>
+
+/**
+ * @internal The reader stream `self` with one more stage run inside its loop, when `self` is a reader stream
+ * (`throughStage` uses it); undefined otherwise.
+ */
+export const fuseStage = <A, B, E, EIn, R2>(
+  self: Stream.Stream<A, EIn, unknown>,
+  make: Effect.Effect<PlainStage<A, B, E, EIn>, never, R2>
+): Stream.Stream<B, E | EIn, R2> | undefined => {
+  const spec = (self as { readonly [readerSpec]?: ReaderSpec })[readerSpec]
+  if (spec === undefined) return undefined
+  return readerStream({ options: spec.options, stages: [...spec.stages, make as unknown as StageMaker] }) as Stream.Stream<B, E | EIn, R2>
+}
