@@ -140,7 +140,15 @@ export const historyFor = (target: HistoryTarget | string, messages: ReadonlyArr
 
 /** The request with its messages made acceptable to `target` (see `historyFor`). */
 export const requestFor = (target: HistoryTarget | string, request: CompletionRequest): CompletionRequest =>
-  request.messages === undefined ? request : { ...request, messages: historyFor(target, request.messages) }
+  request.messages === undefined || request.messages.every(passesAsIs) ? request : { ...request, messages: historyFor(target, request.messages) }
+
+/**
+ * A message every backend takes as it is, so a history of only these needs no adapting: a system or user turn, or
+ * an assistant turn of plain text with no tool calls (`historyFor` would rebuild it unchanged).
+ */
+const passesAsIs = (message: Message): boolean =>
+  message.role === "system" || message.role === "user" ||
+  (message.role === "assistant" && typeof message.content === "string" && message.content.length > 0 && (message.toolCalls === undefined || message.toolCalls.length === 0))
 
 /**
  * The assistant message to append to a conversation after a completion: its reasoning (with the signature, marked

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import {
-  assembleToolCalls, canonicalJson, collectStream, historyFor, isProviderError, lastUserText, requestText, schemaIssues, textMessages,
+  assembleToolCalls, canonicalJson, collectStream, historyFor, isProviderError, requestFor, lastUserText, requestText, schemaIssues, textMessages,
   validateJson, validateRequest, withStructuredOutput, type Completion, type Message, type StreamPart
 } from "../src/index.ts"
 import { Stream } from "effect"
@@ -253,6 +253,16 @@ describe("history across providers", () => {
   it("keeps an orphan tool result as a user message instead of losing it", () => {
     const out = historyFor("ollama", [{ role: "user", content: "hi" }, { role: "tool", toolCallId: "gone", name: "lookup", content: "42" }])
     expect(out[1]).toEqual({ role: "user", content: "Result of the tool call lookup:\n42" })
+  })
+  it("leaves a plain history as it is (the same request), and adapts any other as historyFor does", () => {
+    const plain = { messages: [{ role: "system", content: "be brief" }, { role: "user", content: "hi" }, { role: "assistant", content: "hello" }, { role: "user", content: "bye" }] as ReadonlyArray<Message> }
+    expect(requestFor("anthropic", plain)).toBe(plain)
+    expect(historyFor("anthropic", plain.messages)).toEqual(plain.messages)
+    const emptyTurn = { messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "" }, { role: "user", content: "again" }] as ReadonlyArray<Message> }
+    expect(requestFor("anthropic", emptyTurn).messages).toEqual(historyFor("anthropic", emptyTurn.messages))
+    expect(requestFor("anthropic", emptyTurn).messages).toHaveLength(2)
+    const withTools = { messages: openAiHistory }
+    expect(requestFor("anthropic", withTools).messages).toEqual(historyFor("anthropic", openAiHistory))
   })
 })
 

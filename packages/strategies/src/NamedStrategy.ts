@@ -33,14 +33,21 @@ export const EnsembleMode = { VOTE: "vote", CHAIN: "chain", PARALLEL: "parallel"
 /** An ensemble mode. */
 export type EnsembleMode = typeof EnsembleMode[keyof typeof EnsembleMode]
 
-const parseEnum = <T extends Record<string, string>>(table: T, what: string) =>
-  (input: string): Effect.Effect<T[keyof T], ProviderError> => {
+const parseEnum = <T extends Record<string, string>>(table: T, what: string) => {
+  const values = Object.values(table) as unknown as ReadonlyArray<T[keyof T]>
+  // Every spelling seen maps to its parsed result, so a name is read once (the table is small and fixed).
+  const known = new Map<string, Effect.Effect<T[keyof T], ProviderError>>(values.map((value) => [value, Effect.succeed(value)]))
+  return (input: string): Effect.Effect<T[keyof T], ProviderError> => {
+    const exact = known.get(input)
+    if (exact !== undefined) return exact
     const key = input.trim().toLowerCase().replace(/-/g, "_")
-    const found = Object.values(table).find((value) => value === key)
-    return found !== undefined
-      ? Effect.succeed(found as T[keyof T])
-      : Effect.fail(invalidRequest([`unknown ${what} "${input.slice(0, 40)}": use one of ${Object.values(table).join(", ")}`]))
+    const found = values.find((value) => value === key)
+    if (found === undefined) return Effect.fail(invalidRequest([`unknown ${what} "${input.slice(0, 40)}": use one of ${values.join(", ")}`]))
+    const parsed = Effect.succeed(found)
+    if (known.size < 256) known.set(input, parsed)
+    return parsed
   }
+}
 
 /** Parse a strategy name in any case (`LOCAL_FIRST`, `local_first`, `local-first`); unknown names are InvalidRequest. */
 export const parseStrategy: (input: string) => Effect.Effect<Strategy, ProviderError> = parseEnum(Strategy, "strategy")

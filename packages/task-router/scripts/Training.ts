@@ -31,7 +31,7 @@ export interface TrainSettings {
 }
 
 /** The settings used for the committed weights. */
-export const defaultSettings: TrainSettings = { hashBits: 15, epochs: 16, learningRate: 0.05, l2: 1e-4, seed: 20261130 }
+export const defaultSettings: TrainSettings = { hashBits: 15, epochs: 16, learningRate: 0.1, l2: 3e-4, seed: 20261130 }
 
 /** Read every `*.jsonl` of a corpus directory (sorted by name), failing loudly on a bad line. */
 export const loadCorpus = (directory: string): { readonly rows: ReadonlyArray<CorpusRow>; readonly sha256: string } => {
@@ -167,6 +167,23 @@ export const phrasingFolds = (rows: ReadonlyArray<CorpusRow>, count = 5): Array<
 export const leavePhrasingsOut = (rows: ReadonlyArray<CorpusRow>, examples: ReadonlyArray<Example>, settings: TrainSettings): Array<Float64Array> =>
   outOfFold(examples, phrasingFolds(rows), settings).logits
 
+/** The list a phrasing belongs to: its source without the index (`workflowPosts 12` -> `workflowPosts`). */
+export const sourceList = (source: string): string => source.replace(/ \S+$/, "")
+
+/**
+ * The list folds: every list of phrasings (a whole family of ways of asking, with all its tone variants and payload
+ * pairings, for example all the real-voice review posts) falls wholly into one of `count` folds.
+ */
+export const listFolds = (rows: ReadonlyArray<CorpusRow>, count = 5): Array<string> =>
+  rows.map((row) => `fold ${hashName(sourceList(row.source)) % count}`)
+
+/**
+ * Out-of-fold logits with whole lists held out: the model meets a style of asking none of whose phrasings it was
+ * trained on. Harder than holding out phrasings, and nearer to what real prompts do to it.
+ */
+export const leaveListsOut = (rows: ReadonlyArray<CorpusRow>, examples: ReadonlyArray<Example>, settings: TrainSettings): Array<Float64Array> =>
+  outOfFold(examples, listFolds(rows), settings).logits
+
 /** Out-of-fold logits: for each domain, a model trained on the others scores that domain's rows. */
 export const leaveOneDomainOut = (
   rows: ReadonlyArray<CorpusRow>, examples: ReadonlyArray<Example>, settings: TrainSettings
@@ -212,13 +229,14 @@ export const trainFinal = (rows: ReadonlyArray<CorpusRow>, settings: TrainSettin
   quantise(trainModel(featurise(rows, settings.hashBits), settings))
 
 /**
- * The temperature fitted on held-out predictions with whole phrasings held out (five models, so slower than
- * `trainFinal`). Phrasing folds are harder than domain folds, so the confidence is not tuned to ways of asking the
- * model has already seen.
+ * The temperature fitted on held-out predictions with whole lists of phrasings held out (five models, so slower
+ * than `trainFinal`). List folds are harder than phrasing folds and those than domain folds: fitted on phrasing
+ * folds, the confidence ran high on real prompts (they ask in styles the corpus has no phrasing of), so it is fitted
+ * where the model meets whole styles it has not seen.
  */
 export const heldOutTemperature = (rows: ReadonlyArray<CorpusRow>, settings: TrainSettings = defaultSettings): number => {
   const examples = featurise(rows, settings.hashBits)
-  return fitTemperature(leavePhrasingsOut(rows, examples, settings), examples.map((e) => e.label))
+  return fitTemperature(leaveListsOut(rows, examples, settings), examples.map((e) => e.label))
 }
 
 /** The source text of src/ModelWeights.ts for a trained model and its temperature. */
@@ -249,6 +267,6 @@ export const renderWeightsFile = (
   ].join("\n")
 }
 
-/** The full training run: the model on all rows, its temperature from leave-one-domain-out folds, as source text. */
+/** The full training run: the model on all rows, its temperature from leave-lists-out folds, as source text. */
 export const buildWeightsFile = (corpus: { readonly rows: ReadonlyArray<CorpusRow>; readonly sha256: string }, settings: TrainSettings = defaultSettings): string =>
   renderWeightsFile(corpus, trainFinal(corpus.rows, settings), heldOutTemperature(corpus.rows, settings), settings)

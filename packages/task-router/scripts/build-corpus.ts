@@ -22,6 +22,8 @@ import {
   codeReviewLast, errorLast, generalOverDocument, summarizationLast, codeSpecs, fermiQuestions, whatIfQuestions, workflowNarrative, codeReviewMore, errorCodeMore, generalExtra, summarizationMore, codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
   workflowHowTo, workflowStandalone, workflowWithPayload
 } from "./corpus/RequestsText.ts"
+import { realVoicePosts, toolNames, type Post } from "./corpus/RealVoices.ts"
+import { toolDefinitions, toolFailures } from "./corpus/ToolPayloads.ts"
 import { codeGenerationTemplated, dataTemplated, errorTemplated, generalTemplated, reasoningTemplated, workflowTemplated } from "./corpus/Templates.ts"
 import { seededRandom } from "./Training.ts"
 import { taskTypes, type TaskType } from "../src/TaskType.ts"
@@ -44,8 +46,24 @@ const pick = <A>(items: ReadonlyArray<A>): A => {
 const greetings = ["Hi! ", "hey, ", "Hello, ", "Quick question: ", "Newbie here. ", "Sorry if this is obvious, but ", "Hi all, ", "Good morning. "]
 const endings = [" Thanks!", " thx", " Any help appreciated.", " Please be concise.", " (I'm new to this.)", " Thanks in advance.", " Cheers"]
 
-/** A request in one of several tones: as written, lowercase, with a greeting, with a sign-off, in chat shorthand. */
-const tone = (text: string): string => {
+/** One or two slips of the keyboard in longer words (two letters swapped, or one dropped), never inside a {slot}. */
+const typos = (text: string): string => {
+  const words = [...text.matchAll(/(?<![{\w])[A-Za-z]{5,}(?![}\w])/g)]
+  if (words.length === 0) return text
+  let out = text
+  const count = random() < 0.6 ? 1 : 2
+  for (let n = 0; n < count; n++) {
+    const word = words[Math.floor(random() * words.length)]
+    if (word === undefined) continue
+    const w = word[0]
+    const at = 1 + Math.floor(random() * (w.length - 2))
+    const slipped = random() < 0.5 ? `${w.slice(0, at)}${w.charAt(at + 1)}${w.charAt(at)}${w.slice(at + 2)}` : `${w.slice(0, at)}${w.slice(at + 1)}`
+    out = out.replace(new RegExp(`(?<![{\\w])${w}(?![}\\w])`), slipped)
+  }
+  return out
+}
+
+const toneOnly = (text: string): string => {
   const roll = random()
   if (roll < 0.4) return text
   if (roll < 0.52) return text.toLowerCase().replace(/[.!]$/, "")
@@ -54,6 +72,12 @@ const tone = (text: string): string => {
   if (roll < 0.9) return text.replace(/\byou\b/g, "u").replace(/\bplease\b/gi, "pls").replace(/\bare\b/g, "r")
   return `${pick(greetings)}${text}${pick(endings)}`
 }
+
+/**
+ * A request in one of several tones: as written, lowercase, with a greeting, with a sign-off, in chat shorthand; and
+ * about one time in seven with a typo or two, as people type.
+ */
+const tone = (text: string): string => (random() < 0.14 ? typos(toneOnly(text)) : toneOnly(text))
 
 const fenceTags: Readonly<Record<string, string>> = {
   Python: "python", JavaScript: "js", TypeScript: "ts", Go: "go", Java: "java", Rust: "rust", R: "r", Bash: "bash", SQL: "sql",
@@ -205,6 +229,45 @@ for (let i = 0; i < 60; i++) {
   const payload = pick(workflows)
   const ask = tone(workflowEditQuestions[i % workflowEditQuestions.length] ?? "")
   rows.push({ text: random() < 0.5 ? `${ask}\n\n${pasted(payload)}` : `${pasted(payload)}\n\n${ask}`, label: "workflow_generation", domain: payload.domain, source: `workflowEditQuestions ${i % workflowEditQuestions.length}` })
+}
+
+// Real-voice posts: each written post is composed a few times, with other tools and other payloads in its slots.
+const toolDomains: Readonly<Record<string, string>> = { snakemake: "bioinfo", nextflow: "bioinfo", slurm: "bioinfo", cwl: "bioinfo", wdl: "bioinfo", prefect: "datasci", dagster: "datasci", dbt: "datasci", make: "datasci" }
+const slotPools: Readonly<Record<string, ReadonlyArray<Payload>>> = {
+  code, stub: stubs, traceback: tracebacks, error_log: errorLogs, output: outputs, table: tables, document: documents, dialogue: dialogues
+}
+const postVariants: Readonly<Record<string, number>> = {
+  workflowPosts: 5, errorPosts: 4, reviewPosts: 4, codeGenerationPosts: 3, reasoningPosts: 2, summarizationPosts: 3, dataPosts: 3, generalPosts: 2, morePosts: 3, boundaryPosts: 3, composerPosts: 4, chatPosts: 3, workflowWithFailurePosts: 5
+}
+const composePost = (post: Post): { readonly text: string; readonly domain: string } => {
+  const needsFailure = post.text.includes("{fail}")
+  const candidates = (post.tools ?? Object.keys(toolNames)).filter((tool) => !needsFailure || toolFailures[tool] !== undefined)
+  const tool = pick(candidates.length > 0 ? candidates : Object.keys(toolFailures))
+  const [name, unit, step] = toolNames[tool] ?? ["make", "Makefile", "target"]
+  let domain = post.domain ?? toolDomains[tool] ?? "devops"
+  let first = true
+  const text = tone(post.text).replace(/\{(\w+)\}/g, (slot: string, key: string) => {
+    if (key === "tool") return name
+    if (key === "unit") return unit
+    if (key === "step") return step
+    const pool = key === "def" ? toolDefinitions[tool] : key === "fail" ? toolFailures[tool] : slotPools[key]
+    if (pool === undefined) return slot
+    const payload = pick(pool)
+    if (first && key !== "def" && key !== "fail") domain = payload.domain
+    first = false
+    return pasted(payload)
+  })
+  return { text, domain }
+}
+for (const [list, posts] of realVoicePosts) {
+  posts.forEach((post, i) => {
+    const uses = post.text.match(/\{(?:tool|unit|step|def|fail|code|stub|traceback|error_log|output|table|document|dialogue)\}/) !== null
+    const variants = uses ? postVariants[list] ?? 2 : Math.min(2, postVariants[list] ?? 2)
+    for (let v = 0; v < variants; v++) {
+      const composed = composePost(post)
+      rows.push({ text: composed.text, label: post.label, domain: composed.domain, source: `${list} ${i}` })
+    }
+  })
 }
 
 const check = process.argv.includes("--check")

@@ -43,6 +43,37 @@ const lengthBucket = (words: number): string =>
   words === 0 ? "none" : words <= 3 ? "1-3" : words <= 10 ? "4-10" : words <= 30 ? "11-30" : words <= 80 ? "31-80" : "81+"
 
 /**
+ * What the request asks for, by word class: a workflow or pipeline as the deliverable (a verb of building, asked for,
+ * next to a workflow noun, or a how-to about one), a failure to explain, or judgement of existing code. Each class is
+ * a feature of its own and also paired with the payload kinds, so the model learns, for example, that "add a step to
+ * my DAG" over a pasted traceback still asks for a workflow. Synonyms of one class share the feature, which helps on
+ * phrasings the corpus never saw. A verb of building counts only where it is asked for (at the start of a clause, or
+ * after "can you", "please", "I need to", "how do I" and the like), so "the way you would write it" asks for nothing.
+ */
+const workflowNoun = /\b(?:dags?|pipelines?|workflows?|snakefile|snakemake|nextflow|airflow|prefect|dagster|argo|dbt|jenkinsfile|jenkins|makefile|gitlab(?:-ci)?|github actions?|ci|cd|ci\/cd|cron(?:tab)?|sbatch|slurm|job arrays?|array jobs?|cwl|wdl|rules?|stages?|tasks?|jobs?|steps?|processes|flows?|operators?|schedul\w*|orchestrat\w*)\b/
+const askedBuildVerb = new RegExp([
+  "(?:^|[.?!:;,\\n]\\s*|\\b(?:can|could|would|will) (?:you|u|someone|anyone|i|we) |\\bplease |\\bpls |\\bplz |\\bhelp me (?:to )?|\\bi (?:need|want|would like|d like|am trying|m trying|try|tried|have) to |",
+  "\\b(?:need|want|like|trying|how|way|possible|best way|ok|okay|then|and|also|just) to |\\bhow (?:do|can|should|would|could) (?:i|we|you|one) |\\bi (?:want|need) (?:a|an|the|my) )",
+  "(?:write|create|make|build|set ?up|add|convert|turn|port|migrate|translate|extend|restructure|reorgani[sz]e|split|schedule|automate|wire|chain|",
+  "orchestrate|design|generate|sketch|rewrite|change|modify|update|parallel[iy][sz]e|scale|run|trigger|pass|share|skip|retry|include|lay out|get)\\b"
+].join(""))
+const howTo = /\b(?:how (?:do|can|should|would|to|i)|whats the (?:best|right|proper|cleanest) way|is (?:it|there a way) possible|is there a way|the right way|proper way)\b/
+const failureWord = /\b(?:errors?|fail(?:s|ed|ing|ure)?|crash\w*|broken|breaks|exceptions?|traceback|wrong|doesnt|dont|didnt|isnt|not working|stuck|hangs?|hanging|killed|why|nothing happens|empty|slow)\b/
+const reviewWord = /\b(?:review|feedback|improve\w*|cleaner|clean up|idiomatic|best practices?|good practice|critique|smells?|smelly|readab\w*|maintainab\w*|refactor\w*|thoughts|opinion|elegant|pythonic|optimi[sz]e|look over|take a look|sanity check)\b/
+
+const intentFeatures = (request: string): Array<string> => {
+  const text = request.toLowerCase().replace(/['’]/g, "")
+  const intents: Array<string> = []
+  const noun = workflowNoun.test(text)
+  if (noun && askedBuildVerb.test(text)) intents.push("asks to build a workflow")
+  if (noun && howTo.test(text)) intents.push("asks how to do something in a workflow")
+  if (!noun && howTo.test(text)) intents.push("asks how to")
+  if (failureWord.test(text)) intents.push(noun ? "speaks of a failure, workflow words" : "speaks of a failure")
+  if (reviewWord.test(text)) intents.push("asks for judgement of code")
+  return intents
+}
+
+/**
  * The features of a prompt (already split, or split here), hashed into `2^hashBits` buckets. `scale` multiplies
  * every value (earlier chat turns use less than 1) and `prefix` keeps their names apart in explanations.
  */
@@ -88,6 +119,10 @@ export const promptFeatures = (input: string | SplitPrompt, hashBits: number, sc
     }
   }
   const kinds = new Set(split.payloads.map((payload) => payload.kind))
+  for (const intent of intentFeatures(split.request)) {
+    features.set(`intent: ${intent}`, scale)
+    for (const kind of kinds) features.set(`intent: ${intent}, payload ${kind}`, scale * 0.5)
+  }
   if (kinds.size === 0) features.set("no payload", scale)
   const payloadLines = split.payloads.reduce((sum, payload) => sum + payload.lines, 0)
   for (const kind of kinds) {

@@ -126,8 +126,12 @@ const tableLine = (line: string): boolean => {
 
 const dialogueLine = /^\s*(?:[A-Z][\w.'-]{0,20}(?: [A-Z][\w.'-]{0,20})?|#?Person\d|User|Assistant|Customer|Agent|Speaker \d|Q|A):\s+\S/
 
+/** A line of a unified diff: its headers, or an added or removed line that is code once its marker is taken off. */
+const diffHeader = /^(?:diff --git |index [0-9a-f]{6,}\.\.[0-9a-f]{6,}|--- (?:a\/|\/dev\/null)|\+\+\+ (?:b\/|\/dev\/null)|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@)/
+
 const lineKind = (line: string): LineKind => {
   if (!/\S/.test(line)) return "blank"
+  if (diffHeader.test(line) || /^[+-][^+-]/.test(line) && codeLine.test(line.slice(1))) return "code"
   if (tracebackLine.test(line)) return "traceback"
   if (workflowLine.test(line)) return "workflow"
   if (logLine.test(line)) return "log"
@@ -242,7 +246,10 @@ export const splitPrompt = (text: string): SplitPrompt => {
     const payloadLines = run.filter((k) => k !== "blank" && k !== "prose").length
     const strong = run.some((k) => k === "traceback" || k === "log" || k === "workflow" || k === "table")
     const wideTable = run.some((k, i) => k === "table" && jsonTable.test(lines[runStart + i] ?? ""))
-    if (payloadLines >= 3 || payloadLines >= 2 && strong || wideTable) segments.push({ start: runStart, end: lastPayload + 1, fenceTag: "", kind: "lines" })
+    // Two lines of code make a block when the first opens one (ends with ":" or "{") and the second is indented under it.
+    const opens = payloadLines === 2 && run.every((k) => k === "code") && /[:{]\s*$/.test(lines[runStart] ?? "") &&
+      /^\s+\S/.test(lines[lastPayload] ?? "") && !/^\s/.test(lines[runStart] ?? "")
+    if (payloadLines >= 3 || payloadLines >= 2 && strong || wideTable || opens) segments.push({ start: runStart, end: lastPayload + 1, fenceTag: "", kind: "lines" })
     runStart = -1
   }
   for (index = 0; index < lines.length; index++) {

@@ -17,6 +17,22 @@ describe("splitPrompt", () => {
     expect(split.request).toBe("any idea?")
   })
 
+  it("takes a pasted unified diff for code, and leaves a bulleted list in the request", () => {
+    const diff = "Can you look at this change before I merge?\n\ndiff --git a/src/api.py b/src/api.py\n@@ -10,7 +10,8 @@ def get_user(id):\n-    user = db.query(f\"select * from users where id={id}\")\n+    user = db.query(\"select * from users where id = %s\", (id,))\n+    if user is None:\n+        raise NotFound(id)\n     return user"
+    expect(kinds(diff)).toEqual(["code"])
+    expect(splitPrompt(diff).request).toBe("Can you look at this change before I merge?")
+    const list = "Things to buy:\n- milk\n- eggs\n- bread\nWhat can I cook with these?"
+    expect(kinds(list)).toEqual([])
+    expect(splitPrompt(list).request).toBe(list)
+  })
+
+  it("takes two unfenced lines of code for a block when the second is indented under the first", () => {
+    const split = splitPrompt("Can you explain what this does?\n\ndef f(xs):\n    return sorted(set(xs), key=xs.index)")
+    expect(split.payloads.map((p) => p.kind)).toEqual(["code"])
+    expect(split.request).toBe("Can you explain what this does?")
+    expect(kinds("My plan for today:\n  buy milk and eggs\nAny recipe ideas?")).toEqual([])
+  })
+
   it("tells a failing log from a healthy one", () => {
     const failing = "Why?\n[2024-05-02 11:02:13] INFO starting\n[2024-05-02 11:02:14] INFO loading index\n[2024-05-02 11:02:19] ERROR out of memory"
     const healthy = "Looks fine?\n[2024-05-02 11:02:13] INFO starting\n[2024-05-02 11:02:14] INFO loading index\n[2024-05-02 11:02:19] INFO done"
