@@ -1,9 +1,9 @@
 /**
  * The one client of the OpenAI chat wire: the official `openai` SDK built the way @orch needs it (retries off, the
  * strategies own them; a backstop timeout; its logger off, so it prints nothing; the key from `Redacted`; custom
- * headers), with every call aborted when its Effect is interrupted. Non-streamed chat calls take the kit's lean
- * `node:http` transport instead when no custom `fetch` is configured (same request, same errors, a fraction of the
- * CPU). Streams are read ahead in batches by the
+ * headers), with every call aborted when its Effect is interrupted. Chat calls, streamed and not, take the kit's lean
+ * `node:http` transport instead when no custom `fetch` is configured (same request, same events, same errors, a
+ * fraction of the CPU; streams parsed by the kit's SSE reader). Streams are read ahead in batches by the
  * contract's `readEvents` (one fiber wake per network read, one backstop timer per call). Also the bounded GETs a
  * provider needs for listing and probing (`/models`, llama.cpp's `/props`), which never wait for the SDK's backstop.
  */
@@ -11,8 +11,9 @@ import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
 import { Clock, Effect, Redacted, type Stream } from "effect"
 import { providerError, readEvents, type ProviderError } from "@orch/provider"
-import { errorFromSdk, errorFromStatus, type FailureScope } from "./OpenAiCompatError.ts"
+import { errorFromSdk, errorFromStatus, inBandError, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
+import { sseData } from "./OpenAiCompatSse.ts"
 import { type JsonTransport, makeJsonTransport, type PostOutcome } from "./OpenAiCompatTransport.ts"
 
 /** The calls of one endpoint. Failures are mapped `ProviderError`s. */
@@ -103,16 +104,40 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
     })
   const chat = transport !== undefined ? leanChat(transport) : sdkChat
 
-  const chatStream = (body: ChatCompletionCreateParamsStreaming, model: string): Stream.Stream<unknown, ProviderError> =>
+  const idleFor = (model: string) => ({
+    millis: settings.timeoutMs,
+    onIdle: () => providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider: settings.backend, model })
+  })
+  const sdkChatStream = (body: ChatCompletionCreateParamsStreaming, model: string): Stream.Stream<unknown, ProviderError> =>
     readEvents<unknown, ProviderError>({
       open: (signal) => sdk.chat.completions.create(body, cancelledBy(signal)),
       onError: (error, openedAtMs) => errorFromSdk(error, scopeFor(model, openedAtMs)),
       // The SDK's timeout ends at the response head; a body that stalls is cut by the same backstop between events.
-      idle: {
-        millis: settings.timeoutMs,
-        onIdle: () => providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider: settings.backend, model })
-      }
+      idle: idleFor(model)
     })
+  const leanChatStream = (lean: JsonTransport) => (body: ChatCompletionCreateParamsStreaming, model: string): Stream.Stream<unknown, ProviderError> =>
+    readEvents<unknown, ProviderError>({
+      open: (signal, openedAtMs) => {
+        const scope = scopeFor(model, openedAtMs)
+        // As the SDK reads a stream: an event with an `error` is thrown, unparsable data is a SyntaxError.
+        const parse = (text: string): unknown => {
+          const data: unknown = JSON.parse(text)
+          const error = typeof data === "object" && data !== null ? (data as { readonly error?: unknown }).error : undefined
+          if (error !== undefined && error !== null && error !== false) throw inBandError(error, scope)
+          return data
+        }
+        return lean.open(JSON.stringify(body), signal).then((opened) =>
+          opened.status >= 200 && opened.status < 300
+            ? sseData(opened.body, parse)
+            : opened.text().then((text) => Promise.reject(errorFromStatus(opened.status, opened.headers, text, scope)))
+        )
+      },
+      onError: (error, openedAtMs) => errorFromSdk(error, scopeFor(model, openedAtMs)),
+      // The SDK path's timeout at the response head, then the backstop between events.
+      opening: { millis: settings.timeoutMs, onTimeout: () => errorFromSdk(new OpenAI.APIConnectionTimeoutError(), scopeFor(model, 0)) },
+      idle: idleFor(model)
+    })
+  const chatStream = transport !== undefined ? leanChatStream(transport) : sdkChatStream
 
   const getJson = (path: string): Effect.Effect<unknown, ProviderError> =>
     Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>

@@ -1,10 +1,11 @@
 /**
  * The kit's lean transport: a JSON `POST` over `node:http` / `node:https` with one keep-alive agent per client, used
- * for non-streamed chat calls when no custom `fetch` is configured. It does what the `openai` SDK's fetch path does
- * for such a call (the same body, the Bearer key, the custom headers, a backstop timeout) at about a quarter of its
- * client CPU: no `Request`/`Response`/`Headers` objects, no web streams, no `AbortSignal` per call. The caller gets
- * exactly one outcome, through a plain callback; cancelling destroys the request, and every later event of the
- * request, its response or its socket is absorbed, so nothing is left unhandled.
+ * for chat calls when no custom `fetch` is configured. It does what the `openai` SDK's fetch path does (the same
+ * body, the Bearer key, the custom headers, a backstop timeout) at a fraction of its client CPU: no
+ * `Request`/`Response`/`Headers` objects, no web streams. A whole call (`post`) gets exactly one outcome through a
+ * plain callback, with no `AbortSignal`; cancelling destroys the request, and every later event of the request, its
+ * response or its socket is absorbed, so nothing is left unhandled. A streamed call (`open`) settles at the response
+ * head and hands over the body as text pieces; its signal destroys the request.
  */
 import * as http from "node:http"
 import * as https from "node:https"
@@ -17,10 +18,24 @@ export type PostOutcome =
   | { readonly _tag: "Failure"; readonly error: unknown }
   | { readonly _tag: "TimedOut" }
 
+/** A response whose head has arrived: its status, headers and body as text pieces. */
+export interface OpenedResponse {
+  readonly status: number
+  readonly headers: http.IncomingHttpHeaders
+  readonly body: AsyncIterable<string>
+  /** The whole body instead, as one text (an error response); a body that breaks off rejects. */
+  readonly text: () => Promise<string>
+}
+
 /** JSON `POST`s to one endpoint path over a keep-alive agent. */
 export interface JsonTransport {
   /** Send `body` (JSON text); `done` is called exactly once. Returns the cancel function (destroys the request). */
   readonly post: (body: string, done: (outcome: PostOutcome) => void) => () => void
+  /**
+   * Send `body` and settle at the response head, for a body read as it arrives (a stream). `signal` destroys the
+   * request at any point; a failure before the head rejects with the transport's error.
+   */
+  readonly open: (body: string, signal: AbortSignal) => Promise<OpenedResponse>
 }
 
 /** The error of a response that broke off before its end. */
@@ -91,5 +106,27 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
       req.destroy()
     }
   }
-  return { post }
+  const open = (body: string, signal: AbortSignal): Promise<OpenedResponse> =>
+    new Promise((resolve, reject) => {
+      const req = request({ ...options, headers: { ...fixed, accept: "text/event-stream", "content-length": Buffer.byteLength(body) } }, (res) => {
+        res.setEncoding("utf8")
+        // Errors while the body is read reach its reader through the iteration; this one keeps them handled.
+        res.on("error", () => undefined)
+        const text = (): Promise<string> =>
+          new Promise((done, fail) => {
+            let all = ""
+            res.on("data", (piece: string) => (all += piece))
+            res.on("end", () => done(all))
+            res.on("error", fail)
+            res.on("close", () => fail(brokenOff()))
+          })
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res as AsyncIterable<string>, text })
+      })
+      // Stays attached for the request's life: after the head (or an abort) a rejection is a no-op.
+      req.on("error", reject)
+      if (signal.aborted) req.destroy()
+      else signal.addEventListener("abort", () => req.destroy(), { once: true })
+      req.end(body)
+    })
+  return { post, open }
 }

@@ -27,6 +27,17 @@ const viaSdk = () =>
     }
   })
 
+/** One behaviour met by the lean path, then by the SDK path: the same reason, message and retryability. */
+const expectSameFailure = async (behavior: Behavior, mode: "generate" | "stream"): Promise<void> => {
+  server.enqueue(behavior)
+  server.enqueue(behavior)
+  const fromLean = failureOf(await call(lean(), mode))
+  const fromSdk = failureOf(await call(viaSdk(), mode))
+  expect(fromLean.reason).toEqual(fromSdk.reason)
+  expect(fromLean.message).toBe(fromSdk.message)
+  expect(fromLean.isRetryable).toBe(fromSdk.isRetryable)
+}
+
 describe("the lean transport of non-streamed chat", () => {
   it("sends the SDK's request (path, Bearer key, JSON body, custom headers) without the SDK, and reads the answer", async () => {
     sdkCalls = 0
@@ -73,15 +84,7 @@ describe("the lean transport of non-streamed chat", () => {
     ["an in-band error in a 200", { kind: "json", status: 200, body: { error: { code: 400, message: "Provider returned error" } } }]
   ]
   for (const [name, behavior] of failures) {
-    it(`${name}: the same ProviderError as the SDK path`, async () => {
-      server.enqueue(behavior)
-      server.enqueue(behavior)
-      const fromLean = failureOf(await call(lean(), "generate"))
-      const fromSdk = failureOf(await call(viaSdk(), "generate"))
-      expect(fromLean.reason).toEqual(fromSdk.reason)
-      expect(fromLean.message).toBe(fromSdk.message)
-      expect(fromLean.isRetryable).toBe(fromSdk.isRetryable)
-    })
+    it(`${name}: the same ProviderError as the SDK path`, () => expectSameFailure(behavior, "generate"))
   }
 
   it("a key the server echoes in an error stays out of it", async () => {
@@ -129,6 +132,66 @@ describe("the lean transport of non-streamed chat", () => {
     server.enqueue({ kind: "fault", fault: "stall" })
     const error = failureOf(await call(lean({ timeout: "20 millis" }), "generate"))
     expect(error.reason).toEqual({ _tag: "Timeout", phase: "total", afterMs: 20 })
+    await server.waitForClosed()
+    expect(server.requests[0]?.aborted).toBe(true)
+  })
+})
+
+describe("the lean transport of streamed chat", () => {
+  const chunkOf = (content: string, finish: string | null = null) =>
+    ({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] })
+  /** An SSE body with CRLF endings, comments, `event:`/`id:` fields, a data line split in two, and events after `[DONE]`. */
+  const awkward = [
+    ": keep-alive comment\r\n\r\n",
+    `event: message\r\nid: 1\r\ndata: ${JSON.stringify(chunkOf("Hé"))}\r\n\r\n`,
+    `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m",\r\ndata: "choices":[{"index":0,"delta":{"content":"llo ✓"},"finish_reason":null}]}\r\n\r\n`,
+    `data:${JSON.stringify(chunkOf("!", "stop"))}\n\n`,
+    "data: [DONE]\n\n",
+    `data: ${JSON.stringify(chunkOf(" after done"))}\n\n`
+  ].join("")
+
+  it("reads CRLF, comments, other fields, multi-line data and [DONE], split at every byte boundary", async () => {
+    const bytes = Buffer.byteLength(awkward)
+    for (const maxChunk of [1, 2, 3, 5, bytes]) {
+      server.reset()
+      server.enqueue({ kind: "raw", body: awkward, contentType: "text/event-stream", split: { seed: maxChunk, maxChunk } })
+      const completion = successOf(await call(lean(), "stream"))
+      expect(completion).toMatchObject({ text: "Héllo ✓!", finishReason: "stop" })
+      expect(server.requests[0]?.headers["user-agent"]).toBe("@orch/openai-compat")
+      expect(server.requests[0]?.body).toMatchObject({ stream: true })
+    }
+  })
+
+  it("gives the same completion as the SDK path", async () => {
+    server.enqueue({ kind: "raw", body: awkward, contentType: "text/event-stream" })
+    server.enqueue({ kind: "raw", body: awkward, contentType: "text/event-stream" })
+    const fromLean = successOf(await call(lean(), "stream"))
+    const fromSdk = successOf(await call(viaSdk(), "stream"))
+    expect({ ...fromLean, timings: undefined }).toEqual({ ...fromSdk, timings: undefined })
+  })
+
+  const failures: ReadonlyArray<readonly [string, Behavior]> = [
+    ["429 with retry-after", { kind: "fault", fault: "rate-limit", retryAfter: "3" }],
+    ["503", { kind: "fault", fault: "server-503" }],
+    ["400 context overflow", { kind: "json", status: 400, body: { error: { message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.", type: "BadRequestError", param: null, code: 400 } } }],
+    ["an in-band error event", { kind: "raw", body: `data: ${JSON.stringify({ error: { message: "quota", type: "insufficient_quota", code: "insufficient_quota" } })}\n\n` }],
+    ["a frame that is not JSON", { kind: "raw", body: "data: {\"id\":\n\n" }]
+  ]
+  for (const [name, behavior] of failures) {
+    it(`${name}: the same ProviderError as the SDK path`, () => expectSameFailure(behavior, "stream"))
+  }
+
+  it("a reset mid-stream fails the call with the text so far", async () => {
+    server.enqueue({ kind: "fault", fault: "reset-mid-stream", text: "one two three four", afterTokens: 2 })
+    const error = failureOf(await call(lean(), "stream"))
+    expect(error.reason._tag).toBe("StreamInterrupted")
+  })
+
+  it("an interrupted stream destroys its request", async () => {
+    server.enqueue({ kind: "raw", body: `data: ${JSON.stringify(chunkOf("Once"))}\n\n`, stallAfter: true })
+    const fiber = Effect.runFork(lean().generate({ prompt: "a long story" }).pipe(Effect.andThen(Effect.never)))
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve))
+    await Effect.runPromise(Fiber.interrupt(fiber))
     await server.waitForClosed()
     expect(server.requests[0]?.aborted).toBe(true)
   })
