@@ -85,7 +85,7 @@ export const fallback = (steps: ReadonlyArray<Step>, options: FallbackOptions = 
   const plans = steps.map(toPlan)
   const role = <A, E, R>(index: number, effect: Effect.Effect<A, E, R>) => (index === 0 ? effect : withRole(effect, "fallback"))
   return makePlan(
-    `fallback(${stepNames(steps)})`,
+    () => `fallback(${stepNames(steps)})`,
     (request) => Effect.map(launchSequential(fallbackLaunch(plans, options), (index) => role(index, plans[index]!.generate(request))), (winner) => winner.value),
     (request) => fallbackStream(plans, options, request)
   )

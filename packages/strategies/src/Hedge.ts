@@ -26,7 +26,7 @@ export const hedge = (steps: ReadonlyArray<Step>, options: HedgeOptions): Plan =
   const plans = steps.map(toPlan)
   const delay = typeof options.delayMs === "number" ? Effect.succeed(options.delayMs) : options.delayMs
   return makePlan(
-    `hedge(${stepNames(steps)})`,
+    () => `hedge(${stepNames(steps)})`,
     (request) =>
       Effect.flatMap(delay, (ms) =>
         Effect.map(launch(launchOptions(plans.length, ms), (index) => index === 0 ? plans[0]!.generate(request) : withRole(plans[index]!.generate(request), "hedge")), (winner) => winner.value)),

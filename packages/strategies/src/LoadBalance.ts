@@ -30,7 +30,7 @@ export const loadBalance = (steps: ReadonlyArray<Step>, options: LoadBalanceOpti
   const weights = options.weights ?? plans.map(() => 1)
   const choose = Effect.map(Random.next, (u) => plans[pickWeighted(weights, u)]!)
   return makePlan(
-    `loadBalance(${stepNames(steps)})`,
+    () => `loadBalance(${stepNames(steps)})`,
     (request) => Effect.flatMap(choose, (plan) => plan.generate(request)),
     (request) => Stream.unwrap(Effect.map(choose, (plan) => plan.stream(request)))
   )
@@ -64,7 +64,7 @@ export const leastLatency = (steps: ReadonlyArray<Step>, options: LeastLatencyOp
         Effect.onExit(effect, (exit) =>
           Exit.isSuccess(exit) ? Effect.flatMap(Clock.currentTimeMillis, (now) => health.recordLatency(plan.name, now - start, options.alpha)) : Effect.void))
     return makePlan(
-      `leastLatency(${stepNames(steps)})`,
+      () => `leastLatency(${stepNames(steps)})`,
       (request) => Effect.flatMap(choose, (plan) => measured(plan, plan.generate(request))),
       (request) =>
         Stream.unwrap(Effect.flatMap(choose, (plan) =>

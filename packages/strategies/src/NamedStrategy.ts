@@ -113,11 +113,33 @@ const retried = (model: LanguageModel, options: NamedStrategyOptions): Step => {
  */
 const sequence = (models: ReadonlyArray<LanguageModel>, options: NamedStrategyOptions, keepOwn: (model: LanguageModel) => boolean = () => false): ReadonlyArray<Step> =>
   models.map((model, index) => {
-    const step = retried(model, options)
     const limit = options.attemptFirstTokenMs
-    if (limit === undefined || index === models.length - 1 || keepOwn(model)) return step
-    return timeout(step, { firstTokenMs: limit })
+    const limited = limit !== undefined && index !== models.length - 1 && !keepOwn(model)
+    const times = model.kind === "cloud" ? options.cloudRetries ?? 0 : 0
+    return kept(model, `${times}|${limited ? limit : "-"}`, () => {
+      const step = retried(model, options)
+      return limited ? timeout(step, { firstTokenMs: limit }) : step
+    })
   })
+
+/**
+ * The steps of each model, kept with the model (plans are values: nothing in them belongs to one call), so a call
+ * builds no plan for a model it has seen with the same retries and limit, and a long list costs a lookup a model.
+ */
+const keptSteps = new WeakMap<LanguageModel, Map<string, Step>>()
+const kept = (model: LanguageModel, key: string, make: () => Step): Step => {
+  let steps = keptSteps.get(model)
+  if (steps === undefined) {
+    steps = new Map()
+    keptSteps.set(model, steps)
+  }
+  let step = steps.get(key)
+  if (step === undefined) {
+    step = make()
+    if (steps.size < 64) steps.set(key, step)
+  }
+  return step
+}
 
 /**
  * The plan of a named strategy:

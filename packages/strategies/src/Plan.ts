@@ -28,13 +28,29 @@ export const isPlan = (step: Step): step is Plan => (step as { _tag?: unknown })
 export const stepNames = (steps: ReadonlyArray<Step>): string =>
   steps.map((step) => (isPlan(step) ? step.name : step.id)).join(", ")
 
-/** Build a strategy from its two forms. */
+/**
+ * Build a strategy from its two forms. The name may be given as a function: it is then made when first read (a
+ * strategy over a long list of models does not build its description on every call).
+ */
 export const makePlan = (
-  name: string,
+  name: string | (() => string),
   generate: Plan["generate"],
   stream: Plan["stream"],
   contextWindow?: number
-): Plan => ({ _tag: "Plan", name, generate, stream, ...(contextWindow !== undefined ? { contextWindow } : {}) })
+): Plan => {
+  if (typeof name === "string") return { _tag: "Plan", name, generate, stream, ...(contextWindow !== undefined ? { contextWindow } : {}) }
+  let made: string | undefined
+  return {
+    _tag: "Plan",
+    get name() {
+      made ??= name()
+      return made
+    },
+    generate,
+    stream,
+    ...(contextWindow !== undefined ? { contextWindow } : {})
+  }
+}
 
 /**
  * The stream form of a plan that only answers whole (vote, cascade, chain): the completion as `text-start`, one

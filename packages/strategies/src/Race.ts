@@ -15,7 +15,7 @@ export const race = (steps: ReadonlyArray<Step>): Plan => {
   const plans = steps.map(toPlan)
   const options: LaunchOptions = { count: plans.length, startAfterMs: () => 0 }
   return makePlan(
-    `race(${stepNames(steps)})`,
+    () => `race(${stepNames(steps)})`,
     (request) => Effect.map(launch(options, (index) => withRole(plans[index]!.generate(request), "race")), (winner) => winner.value),
     (request) => launchStream(options, (index) => withRoleStream(plans[index]!.stream(request), "race"))
   )

@@ -87,5 +87,5 @@ export const retry: {
       })
     return loop(0)
   }
-  return makePlan(`retry(${stepNames([self])})`, generate, stream, inner.contextWindow)
+  return makePlan(() => `retry(${stepNames([self])})`, generate, stream, inner.contextWindow)
 })

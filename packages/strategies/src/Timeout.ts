@@ -32,7 +32,7 @@ export const timeout: {
   const withLimits = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     Effect.flatMap(ChunkLimits, (outer) => Effect.provideService(effect, ChunkLimits, { ...outer, ...limits }))
   return makePlan(
-    `timeout(${stepNames([self])})`,
+    () => `timeout(${stepNames([self])})`,
     (request) => {
       const call = withLimits(inner.generate(request))
       return options.totalMs === undefined ? call : withDeadline(call, options.totalMs)
