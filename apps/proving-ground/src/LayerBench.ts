@@ -9,7 +9,9 @@
  * Run: `node --conditions=@orch/source apps/proving-ground/src/LayerBench.ts [layers,...] [calls]`
  * (`LAYER_ROUNDS` sets the rounds). Layers: raw, raw-stream, model, model-stream, named, auto, fallback, stream; and
  * the orchestration alone, over OpenAI-named models answering from memory (priced as the real ones, so every attempt is
- * reserved and settled): memory (the model called directly), memory-named, memory-auto, memory-fallback, memory-stream.
+ * reserved and settled): memory (the model called directly), memory-named, memory-auto, memory-fallback (two models, the
+ * first answers), memory-fallback-10 (ten models, the first answers: the cost of the list beyond the models tried),
+ * memory-stream.
  */
 import { createOrchestrator } from "@orch/core"
 import { makeCloudProvider, openAiModel } from "@orch/providers-cloud"
@@ -19,7 +21,7 @@ import OpenAI from "openai"
 import { median } from "./Statistics.ts"
 
 const say = (line: string) => process.stdout.write(`${line}\n`)
-const allLayers = ["raw", "raw-stream", "model", "model-stream", "named", "auto", "fallback", "stream", "memory", "memory-named", "memory-auto", "memory-fallback", "memory-stream"] as const
+const allLayers = ["raw", "raw-stream", "model", "model-stream", "named", "auto", "fallback", "stream", "memory", "memory-named", "memory-auto", "memory-fallback", "memory-fallback-10", "memory-stream"] as const
 type Layer = typeof allLayers[number]
 const chosen = (process.argv[2] || allLayers.join(",")).split(",").filter((l): l is Layer => (allLayers as ReadonlyArray<string>).includes(l))
 const calls = Math.max(100, Number.parseInt(process.argv[3] ?? "3000", 10) || 3000)
@@ -60,13 +62,13 @@ const memoryModel = (name: string): LanguageModel => {
   const parts: ReadonlyArray<StreamPart> = [{ type: "text-start" }, ...words.map((delta) => ({ type: "text-delta" as const, delta })), { type: "text-end" }, { type: "finish", finishReason: "stop", usage: completion.usage, provider: "openai", model: name, timings: completion.timings }]
   return { id: `openai/${name}`, provider: "openai", name, kind: "cloud", generate: () => Effect.succeed(completion), stream: () => Stream.fromArray(parts) }
 }
-const memoryModels = [memoryModel(modelName), memoryModel("gpt-4.1-mini")]
+const memoryModels = [modelName, "gpt-4.1-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-nano", "o3-mini", "o4-mini", "gpt-4-turbo", "gpt-3.5-turbo", "gpt-5-mini"].map(memoryModel)
 const memoryProvider: Provider = {
   name: "openai", kind: "cloud", isAvailable: Effect.succeed({ available: true }),
   listModels: Effect.succeed(memoryModels.map((m) => ({ id: m.id, name: m.name, provider: "openai", kind: "cloud" as const }))),
   model: (id) => Effect.succeed(memoryModels.find((m) => m.id === id || m.name === id) ?? memoryModels[0]!)
 }
-const inMemory = createOrchestrator({ providers: [memoryProvider], deadlineMs: 60_000 })
+const inMemory = createOrchestrator({ providers: [memoryProvider], deadlineMs: 60_000, maxModelsPerKind: 10 })
 
 const run: Record<Layer, () => Promise<unknown>> = {
   raw: () => sdk.chat.completions.create({ model: modelName, messages }),
@@ -84,6 +86,7 @@ const run: Record<Layer, () => Promise<unknown>> = {
   "memory-named": () => inMemory.complete(prompt, { model: `openai/${modelName}` }),
   "memory-auto": () => inMemory.complete(prompt),
   "memory-fallback": () => inMemory.complete(prompt, { strategy: "cloud_only", models: [`openai/${modelName}`, "openai/gpt-4.1-mini"] }),
+  "memory-fallback-10": () => inMemory.complete(prompt, { strategy: "cloud_only", models: memoryModels.map((m) => m.id) }),
   "memory-stream": async () => { for await (const _ of inMemory.stream(prompt, { model: `openai/${modelName}` })) { /* consume */ } }
 }
 const baseline = (layer: Layer): Layer =>

@@ -27,6 +27,11 @@ export interface ModelCatalog {
   readonly available: Effect.Effect<ReadonlyArray<ModelInfo>>
   /** The model for an id (`backend/name`); ModelNotFound, naming the models there are, when no provider has it. */
   readonly resolve: (id: string) => Effect.Effect<LanguageModel, ProviderError>
+  /**
+   * The models for ids already resolved against the cached status while it is fresh at `nowMs`, looked up at once;
+   * `undefined` when any is not (then `resolve` each). A long list costs a lookup per id, nothing more.
+   */
+  readonly resolvedNow: (ids: ReadonlyArray<string>, nowMs: number) => ReadonlyArray<LanguageModel> | undefined
   /** Forget the cached status (after a provider came up or went down). */
   readonly refresh: Effect.Effect<void>
 }
@@ -81,7 +86,7 @@ const backgroundCache = <A>(refresh: Effect.Effect<A>, ttlMs: number, scope: Sco
     current = undefined
     inFlight = undefined
   })
-  return { get, invalidate, peek: () => current?.value }
+  return { get, invalidate, peek: () => current?.value, fresh: (nowMs: number) => (current !== undefined && nowMs - current.at < ttlMs ? current.value : undefined) }
 }
 
 /** A catalog over the providers, caching their status for `ttl`, each provider's probe bounded by `probeLimit`. */
@@ -168,5 +173,17 @@ export const makeModelCatalog = (
         ))
       })
 
-    return { providers, status: cachedStatus, available, resolve, refresh: Effect.andThen(invalidate, Effect.sync(() => resolved.clear())) }
+    const resolvedNow = (ids: ReadonlyArray<string>, nowMs: number): ReadonlyArray<LanguageModel> | undefined => {
+      const statuses = cache.fresh(nowMs)
+      if (statuses === undefined || statuses !== resolvedFor) return undefined
+      const models: Array<LanguageModel> = []
+      for (const id of ids) {
+        const model = resolved.get(id)
+        if (model === undefined) return undefined
+        models.push(model)
+      }
+      return models
+    }
+
+    return { providers, status: cachedStatus, available, resolve, resolvedNow, refresh: Effect.andThen(invalidate, Effect.sync(() => resolved.clear())) }
   })

@@ -183,7 +183,14 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
 
     // 3. Resolve ids to models. Ids the caller named must all resolve; the route's come from the available ones.
     const resolveAll = (ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
-      // One after another: resolving reads the cached catalog (every id waits on the same first listing, if any).
+      // Ids resolved before, against a fresh catalog, are looked up at once (a long list costs a lookup an id); else
+      // one after another: resolving reads the cached catalog (every id waits on the same first listing, if any).
+      Effect.clockWith((clock) => {
+        const known = catalog.resolvedNow(ids, clock.currentTimeMillisUnsafe())
+        return known !== undefined ? Effect.succeed(known) : resolveEach(ids, named)
+      })
+
+    const resolveEach = (ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
       Effect.flatMap(Effect.forEach(ids, (id) => Effect.result(catalog.resolve(id))), (results) => {
         const failures = results.flatMap((r, i) => (r._tag === "Failure" ? [{ id: ids[i]!, error: r.failure }] : []))
         if (named && failures.length > 0) return Effect.fail(unresolved(failures))

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto"
 import type http from "node:http"
 import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, type OrchestratedResponse, type OrchestratedStreamPart, type OrchestratorOptions } from "@orch/core"
 import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
-import { Cause, Effect, Exit, Layer, Logger, ManagedRuntime, Stream } from "effect"
+import { Cause, Effect, Exit, type Fiber, Layer, Logger, ManagedRuntime, Stream } from "effect"
 import { type ApiKeyEntry, makeKeyRing, parseKeys } from "./ApiKeys.ts"
 import { chatChunks, chatCompletionBody, type ChatRequest, readChatRequest } from "./ChatCompletions.ts"
 import { type GatewayMetrics, makeGatewayMetrics } from "./GatewayMetrics.ts"
@@ -77,6 +77,41 @@ const failureOf = (cause: Cause.Cause<ProviderError>): ProviderError | undefined
 const internalError: GatewayError = gatewayError(500, "server_error", "internal_error", "The gateway failed unexpectedly")
 const overloaded: GatewayError = gatewayError(503, "server_error", "gateway_overloaded", "The gateway is at its limit of calls in flight; retry shortly", null, 1)
 const stopping: GatewayError = gatewayError(503, "server_error", "gateway_stopping", "The gateway is stopping", null, 1)
+const unknownKey: GatewayError = gatewayError(401, "invalid_request_error", "invalid_api_key", "Incorrect or missing API key: send Authorization: Bearer <key>")
+
+/** The answer for a failed call: the ProviderError's, or a 500 for a defect (whose details may hold a prompt). */
+const errorOf = (cause: Cause.Cause<ProviderError>): GatewayError => {
+  const error = failureOf(cause)
+  return error !== undefined ? fromProviderError(error) : internalError
+}
+
+/** A call being served: cancelled when its client goes away or the gateway stops; the fiber running it, once started. */
+interface Call {
+  cancelled: boolean
+  fiber: Fiber.Fiber<unknown, unknown> | undefined
+}
+
+/** Cancel a call: its fiber is interrupted, which aborts its upstream requests. */
+const cancel = (call: Call) => {
+  call.cancelled = true
+  call.fiber?.interruptUnsafe()
+}
+
+/** A header's trimmed value, or undefined when absent or blank. */
+const header = (request: http.IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name]
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined
+}
+
+const unprintable = /[^\x20-\x7e]/
+const unprintableAll = /[^\x20-\x7e]/g
+
+/** `x-orch-model`: the model name is the upstream's word, and only printable ASCII may go in a header. */
+const modelHeader = (answer: OrchestratedResponse): string => {
+  const name = `${answer.provider}/${answer.model}`
+  const cut = name.length > 200 ? name.slice(0, 200) : name
+  return unprintable.test(cut) ? cut.replace(unprintableAll, "?") : cut
+}
 
 /** The orchestrator options with each key's and each alias's budget added as its own hard, all-time scope. */
 const withScopedBudgets = (options: GatewayOptions): OrchestratorOptions => {
@@ -118,14 +153,14 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     throw failureOf(built.cause) ?? Cause.squash(built.cause)
   }
   const orchestrator: ModelOrchestratorShape = built.value
-  const metrics: GatewayMetrics = makeGatewayMetrics()
 
-  const controllers = new Set<AbortController>()
+  const calls = new Set<Call>()
   const waiting: Array<(admitted: boolean) => void> = []
   let active = 0
   let serving = 0
   let closing = false
   let idle: (() => void) | undefined
+  const metrics: GatewayMetrics = makeGatewayMetrics(() => serving)
 
   const acquire = (): Promise<boolean> | boolean => {
     if (active < maxConcurrent) { active++; return true }
@@ -141,20 +176,51 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     if (next !== undefined) next(!closing)
   }
 
-  const sendJson = (response: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+  /**
+   * One fiber on the runtime per orchestrator call (the runtime's services are built once, at start). The call's
+   * cancellation interrupts it, which aborts its upstream requests.
+   */
+  const runCall = <A>(call: Call, effect: Effect.Effect<A, ProviderError>): Promise<Exit.Exit<A, ProviderError>> => {
+    const fiber = runtime.runFork(effect)
+    call.fiber = fiber
+    if (call.cancelled) fiber.interruptUnsafe()
+    return new Promise((resolve) => fiber.addObserver(resolve))
+  }
+
+  const sendError = (response: http.ServerResponse, requestId: string, error: GatewayError) => {
     if (response.headersSent || response.destroyed) return
-    response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers })
+    const body = errorBody(error)
+    response.writeHead(error.status, error.retryAfterSeconds !== undefined
+      ? { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-orch-request-id": requestId, "x-orch-cost-usd": "0", "retry-after": String(error.retryAfterSeconds) }
+      : { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-orch-request-id": requestId, "x-orch-cost-usd": "0" })
     response.end(body)
   }
-  const sendError = (response: http.ServerResponse, error: GatewayError) =>
-    sendJson(response, error.status, errorBody(error), {
-      "x-orch-cost-usd": "0",
-      ...(error.retryAfterSeconds !== undefined ? { "retry-after": String(error.retryAfterSeconds) } : {})
+  const sendAnswer = (response: http.ServerResponse, requestId: string, json: string, answer: OrchestratedResponse) => {
+    if (response.headersSent || response.destroyed) return
+    response.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(json),
+      "x-orch-request-id": requestId,
+      "x-orch-cost-usd": String(answer.costUsd),
+      "x-orch-model": modelHeader(answer),
+      "x-orch-strategy": answer.strategy
     })
-
-  const header = (request: http.IncomingMessage, name: string): string | undefined => {
-    const value = request.headers[name]
-    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined
+    response.end(json)
+  }
+  /** A small answer outside the orchestrator (health, metrics, models); the request's body is drained unread. */
+  const sendSimple = (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number, route: string, status: number, body: string, contentType = "application/json") => {
+    request.resume()
+    if (!response.headersSent) {
+      response.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body), "x-orch-request-id": requestId, "x-orch-cost-usd": "0" })
+      response.end(body)
+    }
+    metrics.request(route, status, (monotonicNow() - started) / 1000)
+  }
+  /** An error answered before any call (unknown URL, key, method; stopping). */
+  const refuse = (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number, route: string, error: GatewayError) => {
+    request.resume()
+    sendError(response, requestId, error)
+    metrics.request(route, error.status, (monotonicNow() - started) / 1000, error.type)
   }
 
   /** The call options of a request: its model routed, the routing headers, the key's or alias's budget scope. */
@@ -164,7 +230,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     const taskHeader = header(request, "x-orch-task-type")
     const alias = route.alias !== undefined ? aliases[route.alias] : undefined
     const scopeKey = keyName ?? (alias?.budgetUsd !== undefined ? aliasScope(route.alias!) : undefined)
-    const common = { ...parsed.options, deadlineMs, ...(scopeKey !== undefined ? { scopeKey } : {}) }
+    const common = scopeKey !== undefined ? { ...parsed.options, deadlineMs, scopeKey } : { ...parsed.options, deadlineMs }
     if (route.model !== undefined) {
       // A real model: no classification (the task type is given, or "general"), no routing.
       const taskType = taskHeader ?? "general"
@@ -180,91 +246,84 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     }
   }
 
-  const observeAnswer = (route: string, started: number, status: number, answer?: OrchestratedResponse, error?: GatewayError) =>
-    metrics.observe({
-      route,
-      status,
-      seconds: (monotonicNow() - started) / 1000,
-      ...(error !== undefined ? { errorType: error.type } : {}),
-      ...(answer !== undefined
-        ? { model: `${answer.provider}/${answer.model}`, strategy: answer.strategy, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens, costUsd: answer.costUsd }
-        : {})
-    })
-
-  const answerHeaders = (requestId: string, answer: OrchestratedResponse): Record<string, string> => ({
-    "x-orch-request-id": requestId,
-    "x-orch-cost-usd": String(answer.costUsd),
-    // The model name is the upstream's word: only printable ASCII may go in a header.
-    "x-orch-model": `${answer.provider}/${answer.model}`.replace(/[^\x20-\x7e]/g, "?").slice(0, 200),
-    "x-orch-strategy": answer.strategy
-  })
+  const observe = (route: string, started: number, status: number, answer?: OrchestratedResponse, error?: GatewayError) => {
+    metrics.request(route, status, (monotonicNow() - started) / 1000, error?.type)
+    if (answer !== undefined) metrics.answered(`${answer.provider}/${answer.model}`, answer.strategy, answer.usage.inputTokens, answer.usage.outputTokens, answer.costUsd)
+  }
 
   /** One call: admitted, body read and checked, routed, run (whole or streamed), answered. */
   const serveCall = async (endpoint: Endpoint, request: http.IncomingMessage, response: http.ServerResponse, keyName: string | undefined, requestId: string, started: number) => {
     const route = endpoint === "chat" ? "/v1/chat/completions" : "/v1/responses"
-    const fail = (error: GatewayError) => {
-      sendError(response, error)
-      observeAnswer(route, started, error.status, undefined, error)
-    }
     const admitted = acquire()
     if (admitted === false || (admitted !== true && !(await admitted))) {
       request.resume()
-      return fail(closing ? stopping : overloaded)
+      const error = closing ? stopping : overloaded
+      sendError(response, requestId, error)
+      return observe(route, started, error.status, undefined, error)
     }
-    const controller = new AbortController()
-    controllers.add(controller)
-    const onClose = () => {
-      if (!response.writableFinished) controller.abort()
-    }
-    response.on("close", onClose)
+    const call: Call = { cancelled: false, fiber: undefined }
+    calls.add(call)
+    response.on("close", () => {
+      if (!response.writableFinished) cancel(call)
+    })
     try {
-      const body = await readJsonBody(request, maxBodyBytes)
-      if (isGatewayError(body)) return fail(body)
-      const parsed = endpoint === "chat" ? readChatRequest(body.json) : readResponsesRequest(body.json)
-      if (isGatewayError(parsed)) return fail(parsed)
-      if (controller.signal.aborted) return observeAnswer(route, started, 499)
-      const callOptions = callOptionsOf(request, parsed, keyName)
-      const created = Math.floor(now() / 1000)
-      if (!parsed.stream) {
-        const exit = await runtime.runPromiseExit(orchestrator.complete(parsed.messages, callOptions), { signal: controller.signal })
-        if (Exit.isFailure(exit)) return failCall(exit.cause)
-        const answer = exit.value
-        const json = endpoint === "chat"
-          ? chatCompletionBody(`chatcmpl-${requestId}`, created, parsed.model, answer)
-          : JSON.stringify(responseObject(frameOf(requestId, created, parsed as ResponsesRequest), answer))
-        sendJson(response, 200, json, answerHeaders(requestId, answer))
-        return observeAnswer(route, started, 200, answer)
-      }
-      return await streamCall(endpoint, parsed, callOptions, response, controller, requestId, created, route, started)
+      const error = await answerCall(endpoint, route, request, response, keyName, requestId, started, call)
+      if (error === undefined) return
+      if (call.cancelled) return observe(route, started, 499)
+      sendError(response, requestId, error)
+      return observe(route, started, error.status, undefined, error)
     } finally {
-      response.off("close", onClose)
-      controllers.delete(controller)
+      calls.delete(call)
       release()
-    }
-
-    function failCall(cause: Cause.Cause<ProviderError>) {
-      if (controller.signal.aborted) return observeAnswer(route, started, 499)
-      const error = failureOf(cause)
-      return fail(error !== undefined ? fromProviderError(error) : internalError)
     }
   }
 
-  const frameOf = (requestId: string, created: number, parsed: ResponsesRequest): ResponseFrame =>
-    ({ id: `resp_${requestId.replace(/-/g, "")}`, messageId: `msg_${requestId.replace(/-/g, "")}`, createdAt: created, model: parsed.model, request: parsed })
+  /** Answers the call, or returns the error to answer with. */
+  const answerCall = async (
+    endpoint: Endpoint, route: string, request: http.IncomingMessage, response: http.ServerResponse, keyName: string | undefined,
+    requestId: string, started: number, call: Call
+  ): Promise<GatewayError | undefined> => {
+    const body = await readJsonBody(request, maxBodyBytes)
+    if (isGatewayError(body)) return body
+    const parsed = endpoint === "chat" ? readChatRequest(body.json) : readResponsesRequest(body.json)
+    if (isGatewayError(parsed)) return parsed
+    if (call.cancelled) {
+      observe(route, started, 499)
+      return undefined
+    }
+    const callOptions = callOptionsOf(request, parsed, keyName)
+    const created = Math.floor(now() / 1000)
+    if (parsed.stream) return streamCall(endpoint, parsed, callOptions, response, call, requestId, created, route, started)
+    const exit = await runCall(call, orchestrator.complete(parsed.messages, callOptions))
+    if (Exit.isFailure(exit)) return errorOf(exit.cause)
+    const answer = exit.value
+    const json = endpoint === "chat"
+      ? chatCompletionBody(`chatcmpl-${requestId}`, created, parsed.model, answer)
+      : JSON.stringify(responseObject(frameOf(requestId, created, parsed as ResponsesRequest), answer))
+    sendAnswer(response, requestId, json, answer)
+    observe(route, started, 200, answer)
+    return undefined
+  }
+
+  const frameOf = (requestId: string, created: number, parsed: ResponsesRequest): ResponseFrame => {
+    const compact = requestId.replace(/-/g, "")
+    return { id: `resp_${compact}`, messageId: `msg_${compact}`, createdAt: created, model: parsed.model, request: parsed }
+  }
 
   /**
    * A streamed call. Headers wait for the first text, so a call refused or failed before any text gets its proper
-   * status; after that a failure is an error event. A write the socket cannot take pauses the upstream stream until
-   * it drains (backpressure end to end).
+   * status (returned, for the caller to answer); after that a failure is an error event. A write the socket cannot
+   * take pauses the upstream stream until it drains (backpressure end to end).
    */
   const streamCall = async (
-    endpoint: Endpoint, parsed: ChatRequest, callOptions: CallOptions, response: http.ServerResponse, controller: AbortController,
+    endpoint: Endpoint, parsed: ChatRequest, callOptions: CallOptions, response: http.ServerResponse, call: Call,
     requestId: string, created: number, route: string, started: number
-  ) => {
+  ): Promise<GatewayError | undefined> => {
     const chat = endpoint === "chat" ? chatChunks(`chatcmpl-${requestId}`, created, parsed.model, parsed.includeUsage) : undefined
     const events = endpoint === "responses" ? responseEvents(frameOf(requestId, created, parsed as ResponsesRequest)) : undefined
     let answer: OrchestratedResponse | undefined
-    const open = () => {
+    /** The headers and the stream's opening event, sent with the first text (one socket write for the three). */
+    const open = (first: string): boolean => {
       response.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8",
         "cache-control": "no-cache",
@@ -272,9 +331,10 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         "x-accel-buffering": "no",
         trailer: "x-orch-cost-usd"
       })
-      response.write(chat !== undefined ? chat.role : events!.start())
+      return response.write((chat !== undefined ? chat.role : events!.start()) + first)
     }
-    const drained = Effect.callback<void>((resume) => {
+    // Built only when a write finds the socket full.
+    const drained = () => Effect.callback<void>((resume) => {
       const done = () => {
         response.off("drain", done)
         response.off("close", done)
@@ -292,26 +352,26 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         else out += chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
       }
       if (out === "") return Effect.void
-      if (!response.headersSent) open()
-      return response.write(out) ? Effect.void : drained
+      return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained()
     }
-    const exit = await runtime.runPromiseExit(Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts), { signal: controller.signal })
-    if (controller.signal.aborted || response.destroyed) return observeAnswer(route, started, 499)
+    const exit = await runCall(call, Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts))
+    if (call.cancelled || response.destroyed) {
+      observe(route, started, 499)
+      return undefined
+    }
     if (Exit.isFailure(exit) || answer === undefined) {
-      const failure = Exit.isFailure(exit) ? failureOf(exit.cause) : undefined
-      const error = failure !== undefined ? fromProviderError(failure) : internalError
-      if (!response.headersSent) {
-        sendError(response, error)
-        return observeAnswer(route, started, error.status, undefined, error)
-      }
+      const error = Exit.isFailure(exit) ? errorOf(exit.cause) : internalError
+      if (!response.headersSent) return error
       response.addTrailers({ "x-orch-cost-usd": "0" })
       response.end(chat !== undefined ? `data: ${errorBody(error)}\n\n` : events!.error(error))
-      return observeAnswer(route, started, error.status, undefined, error)
+      observe(route, started, error.status, undefined, error)
+      return undefined
     }
-    if (!response.headersSent) open()
+    if (!response.headersSent) open("")
     response.addTrailers({ "x-orch-cost-usd": String(answer.costUsd) })
     response.end(chat !== undefined ? chat.end(answer) : events!.end(answer))
-    return observeAnswer(route, started, 200, answer)
+    observe(route, started, 200, answer)
+    return undefined
   }
 
   const listModels = async (): Promise<ReadonlyArray<{ readonly id: string; readonly object: "model"; readonly created: number; readonly owned_by: string }>> => {
@@ -324,70 +384,61 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     ]
   }
 
-  const handle = (request: http.IncomingMessage, response: http.ServerResponse): void => {
-    const started = monotonicNow()
-    const requestId = randomUUID()
-    response.setHeader("x-orch-request-id", requestId)
+  /** The models endpoints: the list, or one model by id. */
+  const serveModels = async (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number, path: string, method: string) => {
+    if (method !== "GET") return refuse(request, response, requestId, started, "/v1/models", gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path.slice(0, 200)}`))
+    const models = await listModels()
+    if (path === "/v1/models") return sendSimple(request, response, requestId, started, "/v1/models", 200, JSON.stringify({ object: "list", data: models }))
+    let id: string
+    try {
+      id = decodeURIComponent(path.slice("/v1/models/".length))
+    } catch {
+      return refuse(request, response, requestId, started, "/v1/models", gatewayError(400, "invalid_request_error", "invalid_model_id", "The model id in the URL is not valid percent-encoding", "model"))
+    }
+    const found = models.find((m) => m.id === id)
+    return found !== undefined
+      ? sendSimple(request, response, requestId, started, "/v1/models", 200, JSON.stringify(found))
+      : refuse(request, response, requestId, started, "/v1/models", gatewayError(404, "invalid_request_error", "model_not_found", `The model "${id.slice(0, 200)}" does not exist or cannot answer now`, "model"))
+  }
+
+  /** A request by its URL and method. */
+  const route = (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number): Promise<void> | void => {
     const url = request.url ?? "/"
     const query = url.indexOf("?")
     const path = query >= 0 ? url.slice(0, query) : url
     const method = request.method ?? "GET"
-    serving++
-    metrics.setInFlight(serving)
-    const finished = () => {
+    if (path === "/v1/chat/completions" || path === "/v1/responses") {
+      const keyName = ring?.identify(header(request, "authorization"))
+      if (ring !== undefined && keyName === undefined) return refuse(request, response, requestId, started, path, unknownKey)
+      if (method !== "POST") return refuse(request, response, requestId, started, path, gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path}; use POST`))
+      if (closing) return refuse(request, response, requestId, started, path, stopping)
+      return serveCall(path === "/v1/chat/completions" ? "chat" : "responses", request, response, keyName, requestId, started)
+    }
+    if (path === "/health" && method === "GET") return sendSimple(request, response, requestId, started, "/health", closing ? 503 : 200, JSON.stringify({ status: closing ? "stopping" : "ok", inFlight: active }))
+    if (path === "/metrics" && method === "GET") return sendSimple(request, response, requestId, started, "/metrics", 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
+    if (path === "/v1/models" || path.startsWith("/v1/models/")) {
+      if (ring !== undefined && ring.identify(header(request, "authorization")) === undefined) return refuse(request, response, requestId, started, "/v1/models", unknownKey)
+      return serveModels(request, response, requestId, started, path, method)
+    }
+    return refuse(request, response, requestId, started, "other", gatewayError(404, "invalid_request_error", "unknown_url", `Unknown request URL: ${method} ${path.slice(0, 200)}`))
+  }
+
+  const serveRequest = async (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number) => {
+    try {
+      await route(request, response, requestId, started)
+    } catch (error) {
+      // A defect in the gateway: answer 500 without its details (they may hold a prompt), keep serving.
+      if (!response.headersSent) sendError(response, requestId, isProviderError(error) ? fromProviderError(error) : internalError)
+      else response.destroy()
+    } finally {
       serving--
-      metrics.setInFlight(serving)
       if (serving === 0) idle?.()
     }
-    const simple = (route: string, status: number, body: string, contentType = "application/json") => {
-      request.resume()
-      if (!response.headersSent) {
-        response.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body), "x-orch-cost-usd": "0" })
-        response.end(body)
-      }
-      metrics.observe({ route, status, seconds: (monotonicNow() - started) / 1000 })
-    }
-    const refuse = (route: string, error: GatewayError) => {
-      request.resume()
-      sendError(response, error)
-      metrics.observe({ route, status: error.status, seconds: (monotonicNow() - started) / 1000, errorType: error.type })
-    }
-    const run = async (): Promise<void> => {
-      if (path === "/health" && method === "GET") return simple("/health", closing ? 503 : 200, JSON.stringify({ status: closing ? "stopping" : "ok", inFlight: active }))
-      if (path === "/metrics" && method === "GET") return simple("/metrics", 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
-      const endpoint: Endpoint | "models" | undefined = path === "/v1/chat/completions" ? "chat"
-        : path === "/v1/responses" ? "responses"
-        : path === "/v1/models" || path.startsWith("/v1/models/") ? "models"
-        : undefined
-      if (endpoint === undefined) return refuse("other", gatewayError(404, "invalid_request_error", "unknown_url", `Unknown request URL: ${method} ${path.slice(0, 200)}`))
-      const keyName = ring?.identify(header(request, "authorization"))
-      if (ring !== undefined && keyName === undefined) {
-        return refuse(endpoint === "models" ? "/v1/models" : path, gatewayError(401, "invalid_request_error", "invalid_api_key", "Incorrect or missing API key: send Authorization: Bearer <key>"))
-      }
-      if (endpoint === "models") {
-        if (method !== "GET") return refuse("/v1/models", gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path.slice(0, 200)}`))
-        const models = await listModels()
-        if (path === "/v1/models") return simple("/v1/models", 200, JSON.stringify({ object: "list", data: models }))
-        let id: string
-        try {
-          id = decodeURIComponent(path.slice("/v1/models/".length))
-        } catch {
-          return refuse("/v1/models", gatewayError(400, "invalid_request_error", "invalid_model_id", "The model id in the URL is not valid percent-encoding", "model"))
-        }
-        const found = models.find((m) => m.id === id)
-        return found !== undefined
-          ? simple("/v1/models", 200, JSON.stringify(found))
-          : refuse("/v1/models", gatewayError(404, "invalid_request_error", "model_not_found", `The model "${id.slice(0, 200)}" does not exist or cannot answer now`, "model"))
-      }
-      if (method !== "POST") return refuse(path, gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path}; use POST`))
-      if (closing) return refuse(path, stopping)
-      return serveCall(endpoint, request, response, keyName, requestId, started)
-    }
-    run().catch((error: unknown) => {
-      // A defect in the gateway: answer 500 without its details (they may hold a prompt), keep serving.
-      if (!response.headersSent) sendError(response, isProviderError(error) ? fromProviderError(error) : internalError)
-      else response.destroy()
-    }).finally(finished)
+  }
+
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    serving++
+    void serveRequest(request, response, randomUUID(), monotonicNow())
   }
 
   let closed: Promise<void> | undefined
@@ -404,7 +455,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
           }
         })
       }
-      for (const controller of controllers) controller.abort()
+      for (const call of calls) cancel(call)
       for (const wake of waiting.splice(0)) wake(false)
       await runtime.dispose()
     })()

@@ -1,91 +1,129 @@
 /**
  * The gateway's metrics in Prometheus' text format (`GET /metrics`): requests by route and status, errors by type,
- * a latency histogram by route, tokens and cost by model and strategy, and the requests in flight. Counting is a
- * map update per request; the text is built only when scraped.
+ * a latency histogram by route, tokens and cost by model and strategy, and the requests in flight. Counting a
+ * request is a few lookups in small maps keyed by the values themselves and one histogram bucket incremented: no
+ * label string is built and nothing is allocated once a series exists. The text (labels escaped, buckets made
+ * cumulative) is built only when scraped.
  */
 
 /** Upper bounds of the latency histogram, in seconds. */
-const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
-
-/** What one finished request adds. */
-export interface RequestObservation {
-  readonly route: string
-  readonly status: number
-  readonly seconds: number
-  /** OpenAI's error type, for failures. */
-  readonly errorType?: string
-  /** For answered calls: the model that answered, the strategy, tokens and cost. */
-  readonly model?: string
-  readonly strategy?: string
-  readonly inputTokens?: number
-  readonly outputTokens?: number
-  readonly costUsd?: number
-}
+export const latencyBuckets: ReadonlyArray<number> = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
 
 /** The metrics of one gateway. */
 export interface GatewayMetrics {
-  readonly observe: (observation: RequestObservation) => void
-  readonly setInFlight: (count: number) => void
+  /** One finished request: its route, HTTP status, duration and, for failures, OpenAI's error type. */
+  readonly request: (route: string, status: number, seconds: number, errorType?: string) => void
+  /** One answered call: the model that answered, the strategy, its tokens and cost (every attempt's). */
+  readonly answered: (model: string, strategy: string, inputTokens: number, outputTokens: number, costUsd: number) => void
   /** The Prometheus exposition text. */
   readonly render: () => string
 }
 
+interface RouteSeries {
+  readonly byStatus: Map<number, number>
+  readonly errors: Map<string, number>
+  /** Requests per bucket, not cumulative: index i counts durations in (bound i-1, bound i]; the last is over every bound. */
+  readonly buckets: Array<number>
+  sum: number
+  count: number
+}
+
+interface ModelSeries {
+  inputTokens: number
+  outputTokens: number
+  costUsd: number
+}
+
+/** The index of the first bound at or above `seconds` (latencyBuckets.length when above all): a binary search. */
+export const bucketIndex = (seconds: number): number => {
+  let low = 0
+  let high = latencyBuckets.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (seconds <= latencyBuckets[middle]!) high = middle
+    else low = middle + 1
+  }
+  return low
+}
+
 const escapeLabel = (value: string): string => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')
 
-const labels = (pairs: Readonly<Record<string, string>>): string =>
-  `{${Object.entries(pairs).map(([name, value]) => `${name}="${escapeLabel(value)}"`).join(",")}}`
+/** A fresh set of metrics; `inFlight` gives the requests being served when scraped. */
+export const makeGatewayMetrics = (inFlight: () => number): GatewayMetrics => {
+  const routes = new Map<string, RouteSeries>()
+  const models = new Map<string, Map<string, ModelSeries>>()
 
-/** A fresh set of metrics. */
-export const makeGatewayMetrics = (): GatewayMetrics => {
-  const requests = new Map<string, number>()
-  const errors = new Map<string, number>()
-  const tokens = new Map<string, number>()
-  const cost = new Map<string, number>()
-  const histograms = new Map<string, { readonly counts: Array<number>; sum: number; count: number }>()
-  let inFlight = 0
-  const add = (map: Map<string, number>, key: string, by: number) => map.set(key, (map.get(key) ?? 0) + by)
+  const routeSeries = (route: string): RouteSeries => {
+    let series = routes.get(route)
+    if (series === undefined) {
+      series = { byStatus: new Map(), errors: new Map(), buckets: new Array<number>(latencyBuckets.length + 1).fill(0), sum: 0, count: 0 }
+      routes.set(route, series)
+    }
+    return series
+  }
+
+  const render = (): string => {
+    const lines: Array<string> = []
+    const head = (name: string, help: string, type: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+    head("orch_gateway_requests_total", "HTTP requests answered, by route and status", "counter")
+    for (const [route, series] of routes) {
+      for (const [status, count] of series.byStatus) lines.push(`orch_gateway_requests_total{route="${escapeLabel(route)}",status="${status}"} ${count}`)
+    }
+    head("orch_gateway_errors_total", "Requests answered with an error, by route and OpenAI error type", "counter")
+    for (const [route, series] of routes) {
+      for (const [type, count] of series.errors) lines.push(`orch_gateway_errors_total{route="${escapeLabel(route)}",type="${escapeLabel(type)}"} ${count}`)
+    }
+    head("orch_gateway_request_duration_seconds", "Time from request to the end of the response", "histogram")
+    for (const [route, series] of routes) {
+      const label = `route="${escapeLabel(route)}"`
+      let cumulative = 0
+      latencyBuckets.forEach((bound, i) => {
+        cumulative += series.buckets[i]!
+        lines.push(`orch_gateway_request_duration_seconds_bucket{${label},le="${bound}"} ${cumulative}`)
+      })
+      lines.push(`orch_gateway_request_duration_seconds_bucket{${label},le="+Inf"} ${series.count}`)
+      lines.push(`orch_gateway_request_duration_seconds_sum{${label}} ${series.sum}`, `orch_gateway_request_duration_seconds_count{${label}} ${series.count}`)
+    }
+    head("orch_gateway_tokens_total", "Tokens of answered calls, by answering model, strategy and direction", "counter")
+    for (const [model, byStrategy] of models) {
+      for (const [strategy, series] of byStrategy) {
+        const label = `model="${escapeLabel(model)}",strategy="${escapeLabel(strategy)}"`
+        lines.push(`orch_gateway_tokens_total{${label},direction="input"} ${series.inputTokens}`, `orch_gateway_tokens_total{${label},direction="output"} ${series.outputTokens}`)
+      }
+    }
+    head("orch_gateway_cost_usd_total", "Cost of answered calls in USD (every attempt), by answering model and strategy", "counter")
+    for (const [model, byStrategy] of models) {
+      for (const [strategy, series] of byStrategy) lines.push(`orch_gateway_cost_usd_total{model="${escapeLabel(model)}",strategy="${escapeLabel(strategy)}"} ${series.costUsd}`)
+    }
+    head("orch_gateway_requests_in_flight", "Requests being served now", "gauge")
+    lines.push(`orch_gateway_requests_in_flight ${inFlight()}`)
+    return `${lines.join("\n")}\n`
+  }
 
   return {
-    observe: (o) => {
-      add(requests, labels({ route: o.route, status: String(o.status) }), 1)
-      if (o.errorType !== undefined) add(errors, labels({ route: o.route, type: o.errorType }), 1)
-      const routeLabel = labels({ route: o.route })
-      let histogram = histograms.get(routeLabel)
-      if (histogram === undefined) {
-        histogram = { counts: latencyBuckets.map(() => 0), sum: 0, count: 0 }
-        histograms.set(routeLabel, histogram)
-      }
-      for (let i = 0; i < latencyBuckets.length; i++) if (o.seconds <= latencyBuckets[i]!) histogram.counts[i]!++
-      histogram.sum += o.seconds
-      histogram.count++
-      if (o.model !== undefined && o.strategy !== undefined) {
-        add(tokens, labels({ model: o.model, strategy: o.strategy, direction: "input" }), o.inputTokens ?? 0)
-        add(tokens, labels({ model: o.model, strategy: o.strategy, direction: "output" }), o.outputTokens ?? 0)
-        add(cost, labels({ model: o.model, strategy: o.strategy }), o.costUsd ?? 0)
-      }
+    request: (route, status, seconds, errorType) => {
+      const series = routeSeries(route)
+      series.byStatus.set(status, (series.byStatus.get(status) ?? 0) + 1)
+      if (errorType !== undefined) series.errors.set(errorType, (series.errors.get(errorType) ?? 0) + 1)
+      series.buckets[bucketIndex(seconds)]!++
+      series.sum += seconds
+      series.count++
     },
-    setInFlight: (count) => {
-      inFlight = count
+    answered: (model, strategy, inputTokens, outputTokens, costUsd) => {
+      let byStrategy = models.get(model)
+      if (byStrategy === undefined) {
+        byStrategy = new Map()
+        models.set(model, byStrategy)
+      }
+      let series = byStrategy.get(strategy)
+      if (series === undefined) {
+        series = { inputTokens: 0, outputTokens: 0, costUsd: 0 }
+        byStrategy.set(strategy, series)
+      }
+      series.inputTokens += inputTokens
+      series.outputTokens += outputTokens
+      series.costUsd += costUsd
     },
-    render: () => {
-      const lines: Array<string> = []
-      const family = (name: string, help: string, type: string, series: Map<string, number>) => {
-        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
-        for (const [key, value] of series) lines.push(`${name}${key} ${value}`)
-      }
-      family("orch_gateway_requests_total", "HTTP requests answered, by route and status", "counter", requests)
-      family("orch_gateway_errors_total", "Requests answered with an error, by route and OpenAI error type", "counter", errors)
-      lines.push("# HELP orch_gateway_request_duration_seconds Time from request to the end of the response", "# TYPE orch_gateway_request_duration_seconds histogram")
-      for (const [key, h] of histograms) {
-        const route = key.slice(1, -1)
-        latencyBuckets.forEach((bound, i) => lines.push(`orch_gateway_request_duration_seconds_bucket{${route},le="${bound}"} ${h.counts[i]}`))
-        lines.push(`orch_gateway_request_duration_seconds_bucket{${route},le="+Inf"} ${h.count}`)
-        lines.push(`orch_gateway_request_duration_seconds_sum${key} ${h.sum}`, `orch_gateway_request_duration_seconds_count${key} ${h.count}`)
-      }
-      family("orch_gateway_tokens_total", "Tokens of answered calls, by answering model, strategy and direction", "counter", tokens)
-      family("orch_gateway_cost_usd_total", "Cost of answered calls in USD (every attempt), by answering model and strategy", "counter", cost)
-      lines.push("# HELP orch_gateway_requests_in_flight Requests being served now", "# TYPE orch_gateway_requests_in_flight gauge", `orch_gateway_requests_in_flight ${inFlight}`)
-      return `${lines.join("\n")}\n`
-    }
+    render
   }
 }

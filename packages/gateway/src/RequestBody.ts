@@ -43,11 +43,11 @@ export const readJsonBody = (request: http.IncomingMessage, maxBytes: number): P
       if (done) return
       done = true
       const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")
-      if (text.trim() === "") return resolve(invalidRequestError("The request body is empty: send a JSON object"))
       try {
         resolve({ json: JSON.parse(text) as unknown })
       } catch {
-        resolve(invalidRequestError("The request body is not valid JSON"))
+        // Only a body that failed to parse is looked at again (a copy of a large body per request is not free).
+        resolve(invalidRequestError(text.trim() === "" ? "The request body is empty: send a JSON object" : "The request body is not valid JSON"))
       }
     })
   })

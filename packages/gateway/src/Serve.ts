@@ -15,6 +15,11 @@ export interface ServeOptions extends GatewayOptions {
   readonly graceMs?: number
   /** The longest time to receive a whole request, headers and body (default 30 s). */
   readonly requestTimeoutMs?: number
+  /**
+   * How long an idle kept-alive client connection stays open (default 65 s: longer than the 60 s idle timeout of
+   * common load balancers and clients' pools, so a client rarely sends on a connection the server is closing).
+   */
+  readonly keepAliveTimeoutMs?: number
 }
 
 /** A listening gateway. */
@@ -38,7 +43,13 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
   }
   const gateway = await createGateway(options)
   const requestTimeout = options.requestTimeoutMs ?? 30_000
-  const server = http.createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 20_000), keepAliveTimeout: 5_000 }, gateway.handle)
+  // Nagle's algorithm off on every connection (an answer is written once, and must not wait for an ACK).
+  const server = http.createServer({
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 20_000),
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
+    noDelay: true
+  }, gateway.handle)
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)

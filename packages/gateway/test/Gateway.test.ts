@@ -180,7 +180,15 @@ describe("errors are OpenAI's, so the SDK raises its typed exceptions", () => {
       expect((big as InstanceType<typeof OpenAI.APIError>).status).toBe(413)
       const unknown = await fetch(`${small.url}/v1/embeddings`, { method: "POST", body: "{}" })
       expect(unknown.status).toBe(404)
+      expect(unknown.headers.get("x-orch-request-id")).toMatch(/^[0-9a-f-]{36}$/)
+      expect(unknown.headers.get("x-orch-cost-usd")).toBe("0")
       expect(await unknown.json()).toMatchObject({ error: { type: "invalid_request_error", code: "unknown_url" } })
+      for (const [body, message] of [["", "empty"], ["  \n", "empty"], ["{\"model\":", "not valid JSON"]] as const) {
+        const bad = await fetch(`${small.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body })
+        expect(bad.status).toBe(400)
+        expect(bad.headers.get("x-orch-request-id")).toMatch(/^[0-9a-f-]{36}$/)
+        expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(message)
+      }
     } finally {
       await small.close()
     }
@@ -304,6 +312,7 @@ describe("models, responses, health and metrics", () => {
     await client.chat.completions.create({ model: "nope/none", messages: [{ role: "user", content: "hi" }] }).catch(() => undefined)
     const health = await fetch(`${gateway.url}/health`)
     expect(health.status).toBe(200)
+    expect(health.headers.get("x-orch-request-id")).toMatch(/^[0-9a-f-]{36}$/)
     expect(await health.json()).toMatchObject({ status: "ok" })
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text()
     expect(metrics).toMatch(/^orch_gateway_requests_total\{route="\/v1\/chat\/completions",status="200"\} \d+$/m)

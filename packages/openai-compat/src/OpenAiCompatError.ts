@@ -16,6 +16,7 @@ import {
   redact,
   type ErrorContext,
   type FailureScope,
+  type HeaderSource,
   type ProviderError
 } from "@orch/provider"
 
@@ -39,6 +40,13 @@ const bodyOf = (error: APIError): string => {
   return error.status !== undefined && message.startsWith(`${error.status} `) ? message.slice(`${error.status} `.length) : message
 }
 
+/**
+ * An HTTP failure status with its headers (Retry-After) and body text, through the contract's table: the one mapping
+ * of a failed response, whichever transport read it.
+ */
+export const errorFromStatus = (status: number, headers: HeaderSource, body: string, scope: FailureScope): ProviderError =>
+  errorFromHttp({ status, body, headers, model: scope.model, nowMs: scope.nowMs }, contextOf(scope), scope.secrets)
+
 /** An error a service put in a 200 body or event, through the contract's table. */
 export const inBandError = (error: unknown, scope: FailureScope): ProviderError =>
   errorFromInBand({ error, model: scope.model, nowMs: scope.nowMs, secrets: scope.secrets }, contextOf(scope))
@@ -61,7 +69,7 @@ export const errorFromSdk = (error: unknown, scope: FailureScope): ProviderError
   }
   if (error instanceof APIError && !(error instanceof APIConnectionError)) {
     if (error.status === undefined) return inBandError(error.error ?? { error: { message: error.message } }, scope)
-    return errorFromHttp({ status: error.status, body: bodyOf(error), headers: error.headers ?? null, model: scope.model, nowMs: scope.nowMs }, contextOf(scope), scope.secrets)
+    return errorFromStatus(error.status, error.headers ?? null, bodyOf(error), scope)
   }
   if (error instanceof SyntaxError) {
     return providerError({ _tag: "MalformedResponse" }, "The service sent data that is not valid JSON", contextOf(scope))

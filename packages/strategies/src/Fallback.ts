@@ -4,7 +4,7 @@
 import { type CompletionRequest, type Finish, type ProviderError, type StreamPart, toMessages } from "@orch/provider"
 import { Cause, Effect, Stream } from "effect"
 import { toPlan, withRole, withRoleStream } from "./Attempt.ts"
-import { launchSequential, launchStream, type LaunchOptions } from "./Launch.ts"
+import { launchSequential, launchStreamSequential, type LaunchOptions } from "./Launch.ts"
 import { makePlan, type Plan, type Step, stepNames } from "./Plan.ts"
 
 /** When `fallback` moves on. */
@@ -99,7 +99,7 @@ const fallbackStream = (plans: ReadonlyArray<Plan>, options: FallbackOptions, re
       const rest = plans.slice(first)
       let lastStarted = first
       const role = (index: number) => (continued.length > 0 ? "continuation" : first + index === 0 ? undefined : "fallback")
-      const parts = launchStream(fallbackLaunch(rest, options), (index) => {
+      const parts = launchStreamSequential(fallbackLaunch(rest, options), (index) => {
         lastStarted = first + index
         const stream = rest[index]!.stream(current)
         const r = role(index)

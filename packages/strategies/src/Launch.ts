@@ -117,6 +117,48 @@ export const launchSequential = <A>(
   return Effect.suspend(() => step(0))
 }
 
+/**
+ * `launchStream` for candidates that only start when the previous one failed (a fallback): the same decisions, with
+ * each candidate streamed in the caller's fiber one after another (no fork, no queue). A failure before the first
+ * text token or complete tool call moves to the next candidate; after it, the stream ends with `StreamInterrupted`
+ * carrying the text so far.
+ */
+export const launchStreamSequential = (
+  options: Omit<LaunchOptions, "startAfterMs">,
+  stream: (index: number) => Stream.Stream<StreamPart, ProviderError>
+): Stream.Stream<StreamPart, ProviderError> => {
+  const { count } = options
+  const errors: Array<ProviderError> = []
+  const step = (from: number): Stream.Stream<StreamPart, ProviderError> =>
+    Stream.suspend(() => {
+      let index = from
+      while (index < count && options.skip?.(index, errors) === true) index++
+      if (index >= count) return Stream.fail(failedAll(errors, count))
+      const current = index
+      const partial: Array<string> = []
+      let started = false
+      // One step per array of parts (a plain loop inside), not one per part.
+      const watched = Stream.mapArray(stream(current), (parts) => {
+        for (const part of parts) {
+          if (part.type === "text-delta") {
+            partial.push(part.delta)
+            started = true
+          } else if (part.type === "tool-call") started = true
+        }
+        return parts
+      })
+      return Stream.catchCause(watched, (cause) => {
+        const error = Cause.findErrorOption(cause)
+        if (error._tag === "None") return Stream.failCause(cause)
+        if (started) return Stream.fail(interruptedAfterText(error.value, partial.join("")))
+        errors.push(error.value)
+        if ((options.onFailure?.(error.value, current) ?? "continue") === "stop") return Stream.fail(error.value)
+        return step(current + 1)
+      })
+    })
+  return step(0)
+}
+
 /** A candidate stream that has delivered its first text or a complete tool call (or finished): its parts so far and the rest, in a queue. */
 interface Started {
   readonly queue: Queue.Queue<StreamPart, ProviderError | Cause.Done>

@@ -1,0 +1,132 @@
+/**
+ * The kit's lean transport: a JSON `POST` over `node:http` / `node:https` with one keep-alive agent per client, used
+ * for chat calls when no custom `fetch` is configured. It does what the `openai` SDK's fetch path does (the same
+ * body, the Bearer key, the custom headers, a backstop timeout) at a fraction of its client CPU: no
+ * `Request`/`Response`/`Headers` objects, no web streams. A whole call (`post`) gets exactly one outcome through a
+ * plain callback, with no `AbortSignal`; cancelling destroys the request, and every later event of the request, its
+ * response or its socket is absorbed, so nothing is left unhandled. A streamed call (`open`) settles at the response
+ * head and hands over the body as text pieces; its signal destroys the request.
+ */
+import * as http from "node:http"
+import * as https from "node:https"
+import { Redacted } from "effect"
+import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
+
+/** How one `POST` ended: a whole response (any status), a transport failure, or the backstop timeout. */
+export type PostOutcome =
+  | { readonly _tag: "Response"; readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly text: string }
+  | { readonly _tag: "Failure"; readonly error: unknown }
+  | { readonly _tag: "TimedOut" }
+
+/** A response whose head has arrived: its status, headers and body as text pieces. */
+export interface OpenedResponse {
+  readonly status: number
+  readonly headers: http.IncomingHttpHeaders
+  readonly body: AsyncIterable<string>
+  /** The whole body instead, as one text (an error response); a body that breaks off rejects. */
+  readonly text: () => Promise<string>
+}
+
+/** JSON `POST`s to one endpoint path over a keep-alive agent. */
+export interface JsonTransport {
+  /** Send `body` (JSON text); `done` is called exactly once. Returns the cancel function (destroys the request). */
+  readonly post: (body: string, done: (outcome: PostOutcome) => void) => () => void
+  /**
+   * Send `body` and settle at the response head, for a body read as it arrives (a stream). `signal` destroys the
+   * request at any point; a failure before the head rejects with the transport's error.
+   */
+  readonly open: (body: string, signal: AbortSignal) => Promise<OpenedResponse>
+}
+
+/** The error of a response that broke off before its end. */
+const brokenOff = (): Error => Object.assign(new Error("The response broke off before its end"), { code: "ECONNRESET" })
+
+/**
+ * The transport for `POST <baseUrl><path>`, or undefined when the settings name a custom `fetch` (which keeps the
+ * SDK path) or a base URL that is not http(s).
+ */
+export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string): JsonTransport | undefined => {
+  if (settings.fetch !== undefined || !URL.canParse(settings.baseUrl)) return undefined
+  const url = new URL(settings.baseUrl)
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined
+  const secure = url.protocol === "https:"
+  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true })
+  const request = secure ? https.request : http.request
+  // As the SDK sends them: the Bearer key (a placeholder without one), then the custom headers, which win by name.
+  const fixed: Record<string, string> = {
+    accept: "application/json",
+    "content-type": "application/json",
+    "user-agent": "@orch/openai-compat",
+    authorization: `Bearer ${settings.apiKey !== undefined ? Redacted.value(settings.apiKey) : "not-needed"}`
+  }
+  for (const [name, value] of Object.entries(settings.headers)) fixed[name.toLowerCase()] = Redacted.value(value)
+  const options: https.RequestOptions = {
+    protocol: url.protocol,
+    hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port === "" ? (secure ? 443 : 80) : Number(url.port),
+    path: `${url.pathname.replace(/\/$/, "")}${path}${url.search}`,
+    method: "POST",
+    agent
+  }
+  // A longer delay overflows Node's timer (which then fires at once, with a warning on stderr).
+  const timeoutMs = Math.min(settings.timeoutMs, 2 ** 31 - 1)
+
+  const post = (body: string, done: (outcome: PostOutcome) => void): () => void => {
+    let settled = false
+    // Every event below arrives after this function has returned, so `timer` and `req` are set by then.
+    const finish = (outcome: PostOutcome): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      done(outcome)
+    }
+    const req = request({ ...options, headers: { ...fixed, "content-length": Buffer.byteLength(body) } }, (res) => {
+      const chunks: Array<Buffer> = []
+      let ended = false
+      res.on("data", (chunk: Buffer) => chunks.push(chunk))
+      res.on("end", () => {
+        ended = true
+        finish({ _tag: "Response", status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") })
+      })
+      res.on("error", (error) => finish({ _tag: "Failure", error }))
+      res.on("close", () => {
+        if (!ended) finish({ _tag: "Failure", error: brokenOff() })
+      })
+    })
+    // Stays attached for the request's life: an error after the outcome (a cancelled request's hang-up) is absorbed.
+    req.on("error", (error) => finish({ _tag: "Failure", error }))
+    const timer = setTimeout(() => {
+      finish({ _tag: "TimedOut" })
+      req.destroy()
+    }, timeoutMs)
+    req.end(body)
+    return () => {
+      settled = true
+      clearTimeout(timer)
+      req.destroy()
+    }
+  }
+  const open = (body: string, signal: AbortSignal): Promise<OpenedResponse> =>
+    new Promise((resolve, reject) => {
+      const req = request({ ...options, headers: { ...fixed, accept: "text/event-stream", "content-length": Buffer.byteLength(body) } }, (res) => {
+        res.setEncoding("utf8")
+        // Errors while the body is read reach its reader through the iteration; this one keeps them handled.
+        res.on("error", () => undefined)
+        const text = (): Promise<string> =>
+          new Promise((done, fail) => {
+            let all = ""
+            res.on("data", (piece: string) => (all += piece))
+            res.on("end", () => done(all))
+            res.on("error", fail)
+            res.on("close", () => fail(brokenOff()))
+          })
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res as AsyncIterable<string>, text })
+      })
+      // Stays attached for the request's life: after the head (or an abort) a rejection is a no-op.
+      req.on("error", reject)
+      if (signal.aborted) req.destroy()
+      else signal.addEventListener("abort", () => req.destroy(), { once: true })
+      req.end(body)
+    })
+  return { post, open }
+}
