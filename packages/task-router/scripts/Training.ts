@@ -28,10 +28,16 @@ export interface TrainSettings {
   readonly learningRate: number
   readonly l2: number
   readonly seed: number
+  /**
+   * Models averaged into the shipped one: each is trained on its own shuffled order (seed, seed + 1, ...), and their
+   * weights and biases are averaged before quantising. The logits are linear in the weights, so this is exactly the
+   * average of the models' logits, at the size of one model; it takes out most of the order-to-order noise.
+   */
+  readonly models: number
 }
 
 /** The settings used for the committed weights. */
-export const defaultSettings: TrainSettings = { hashBits: 15, epochs: 16, learningRate: 0.1, l2: 3e-4, seed: 20261130 }
+export const defaultSettings: TrainSettings = { hashBits: 15, epochs: 16, learningRate: 0.1, l2: 3e-4, seed: 20261130, models: 5 }
 
 /** Read every `*.jsonl` of a corpus directory (sorted by name), failing loudly on a bad line. */
 export const loadCorpus = (directory: string): { readonly rows: ReadonlyArray<CorpusRow>; readonly sha256: string } => {
@@ -83,8 +89,25 @@ export const seededRandom = (seed: number): (() => number) => {
   }
 }
 
-/** Train a model (temperature 1) on examples. */
+/** Train `settings.models` models on shuffled orders and average them (temperature 1). */
 export const trainModel = (examples: ReadonlyArray<Example>, settings: TrainSettings): LinearModel => {
+  const count = Math.max(1, Math.floor(settings.models))
+  const first = trainOne(examples, settings.seed, settings)
+  if (count === 1) return first
+  const weights = Float64Array.from(first.weights)
+  const bias = Float64Array.from(first.bias)
+  for (let m = 1; m < count; m++) {
+    const next = trainOne(examples, settings.seed + m, settings)
+    for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] ?? 0) + (next.weights[i] ?? 0)
+    for (let c = 0; c < bias.length; c++) bias[c] = (bias[c] ?? 0) + (next.bias[c] ?? 0)
+  }
+  for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] ?? 0) / count
+  for (let c = 0; c < bias.length; c++) bias[c] = (bias[c] ?? 0) / count
+  return { ...first, bias, weights: Float32Array.from(weights) }
+}
+
+/** Train one model (temperature 1) on examples in the order a seed shuffles them to. */
+const trainOne = (examples: ReadonlyArray<Example>, seed: number, settings: TrainSettings): LinearModel => {
   const width = taskTypes.length
   const size = (1 << settings.hashBits) * width
   const weights = new Float64Array(size)
@@ -92,7 +115,7 @@ export const trainModel = (examples: ReadonlyArray<Example>, settings: TrainSett
   const bias = new Float64Array(width)
   const biasSquared = new Float64Array(width)
   const order = examples.map((_, i) => i)
-  const random = seededRandom(settings.seed)
+  const random = seededRandom(seed)
   const logits = new Float64Array(width)
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {

@@ -237,7 +237,7 @@ const slotPools: Readonly<Record<string, ReadonlyArray<Payload>>> = {
   code, stub: stubs, traceback: tracebacks, error_log: errorLogs, output: outputs, table: tables, document: documents, dialogue: dialogues
 }
 const postVariants: Readonly<Record<string, number>> = {
-  workflowPosts: 5, errorPosts: 4, reviewPosts: 4, codeGenerationPosts: 3, reasoningPosts: 2, summarizationPosts: 3, dataPosts: 3, generalPosts: 2, morePosts: 3, boundaryPosts: 3, composerPosts: 4, chatPosts: 3, workflowWithFailurePosts: 5
+  workflowPosts: 5, errorPosts: 4, reviewPosts: 4, codeGenerationPosts: 3, reasoningPosts: 2, summarizationPosts: 3, dataPosts: 3, generalPosts: 2, morePosts: 3, boundaryPosts: 3, composerPosts: 4, chatPosts: 3, workflowWithFailurePosts: 5, inlineReviewPosts: 4
 }
 const composePost = (post: Post): { readonly text: string; readonly domain: string } => {
   const needsFailure = post.text.includes("{fail}")

@@ -42,7 +42,10 @@ export interface Classification {
   readonly confidence: number
   /** The probability of every type, in [0, 1], summing to 1. */
   readonly scores: Readonly<Record<TaskType, number>>
-  /** The strongest features behind the decision, strongest first (the winner's, then the runner-up's). */
+  /**
+   * The strongest features behind the decision, strongest first (the winner's, then the runner-up's). The default
+   * classifier works them out on first read only, so classifying without reading them costs nothing extra.
+   */
   readonly signals: ReadonlyArray<FiredSignal>
   readonly classifiedBy: ClassifiedBy
 }
@@ -101,14 +104,39 @@ export const decide = (
   return { taskType: best, confidence: scores[best], scores }
 }
 
+/** Stronger first; equal pushes by name, so the order does not depend on the order of the features. */
+const stronger = (a: FiredSignal, b: FiredSignal): number => b.weight - a.weight || a.name.localeCompare(b.name)
+
+/** The `limit` features that push `type` hardest (a bounded insertion, not a sort of every feature). */
 const explain = (linear: LinearModel, features: ReadonlyArray<Feature>, type: TaskType, limit: number, contextFrom: number): Array<FiredSignal> => {
   const column = linear.classes.indexOf(type)
-  const pushes: Array<FiredSignal> = []
+  const top: Array<FiredSignal> = []
   features.forEach((feature, i) => {
     const weight = contribution(linear, feature, column)
-    if (weight > 0) pushes.push({ name: feature.name, type, weight, from: i >= contextFrom ? "context" : "prompt" })
+    if (weight <= 0) return
+    const last = top[top.length - 1]
+    if (top.length >= limit && last !== undefined && weight < last.weight) return
+    const signal: FiredSignal = { name: feature.name, type, weight, from: i >= contextFrom ? "context" : "prompt" }
+    let at = top.length
+    while (at > 0 && stronger(signal, top[at - 1] as FiredSignal) < 0) at--
+    if (at < limit) {
+      top.splice(at, 0, signal)
+      if (top.length > limit) top.pop()
+    }
   })
-  return pushes.sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name)).slice(0, limit)
+  return top
+}
+
+/** The strongest features behind a decision: the winner's, then the runner-up's. */
+const explainDecision = (
+  linear: LinearModel, features: ReadonlyArray<Feature>, decision: ReturnType<typeof decide>, contextFrom: number
+): ReadonlyArray<FiredSignal> => {
+  let runnerUp: TaskType | undefined
+  for (const type of taskTypes) if (type !== decision.taskType && (runnerUp === undefined || decision.scores[type] > decision.scores[runnerUp])) runnerUp = type
+  return [
+    ...explain(linear, features, decision.taskType, explainedWinner, contextFrom),
+    ...(runnerUp === undefined ? [] : explain(linear, features, runnerUp, explainedRunnerUp, contextFrom))
+  ]
 }
 
 /**
@@ -131,13 +159,16 @@ export const classifySync = (input: ClassifyInput, options: ClassifierOptions = 
   const raw = {} as Record<TaskType, number>
   linear.classes.forEach((type, i) => { raw[type] = logits[i] ?? 0 })
   const decision = decide(raw, linear.temperature)
-  let runnerUp: TaskType | undefined
-  for (const type of taskTypes) if (type !== decision.taskType && (runnerUp === undefined || decision.scores[type] > decision.scores[runnerUp])) runnerUp = type
-  const signals = [
-    ...explain(linear, features, decision.taskType, explainedWinner, contextFrom),
-    ...(runnerUp === undefined ? [] : explain(linear, features, runnerUp, explainedRunnerUp, contextFrom))
-  ]
-  return { ...decision, signals, classifiedBy: "signals" }
+  let signals: ReadonlyArray<FiredSignal> | undefined
+  return {
+    ...decision,
+    // Explaining costs a pass over the features per type and a sort; routing alone never needs it, so it is done on
+    // first read (and kept).
+    get signals(): ReadonlyArray<FiredSignal> {
+      return (signals ??= explainDecision(linear, features, decision, contextFrom))
+    },
+    classifiedBy: "signals"
+  }
 }
 
 /** Classify with the default classifier; an empty prompt fails with a `ProviderError` whose reason is `InvalidRequest`. */

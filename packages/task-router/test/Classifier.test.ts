@@ -24,6 +24,16 @@ describe("classify", () => {
     expect(result.signals.some((signal) => signal.type === expected)).toBe(expected === TaskType.GENERAL || result.signals.length > 0)
   })
 
+  it("works the signals out once, on first read, and keeps them when the classification is copied", () => {
+    const result = classifySync("Why does this throw KeyError: 'id'?\n```python\nrow = {}\nprint(row['id'])\n```")
+    const first = result.signals
+    expect(first.length).toBeGreaterThan(0)
+    expect(first[0]?.type).toBe(result.taskType)
+    expect(result.signals).toBe(first)
+    expect({ ...result }.signals).toBe(first)
+    expect(JSON.parse(JSON.stringify(result)).signals).toEqual(first)
+  })
+
   it("covers every task type in the examples", () => {
     expect(new Set(examples.map(([type]) => type))).toEqual(new Set(taskTypes))
   })

@@ -454,9 +454,49 @@ export const workflowWithFailurePosts: ReadonlyArray<Post> = [
   { label: "error_diagnosis", text: "Why does this error come up? The {unit} is unchanged from yesterday's successful run.\n\n{fail}" }
 ]
 
+/**
+ * Seventh batch: review with nothing to split off. The code is quoted inline in a sentence or the design is told in
+ * words; the verdict is asked as "is this idiomatic", "cleaner", "any issues", "would you merge this", "LGTM?"; and
+ * error words sit in the code under review while nothing has failed. A few questions of other types quote code
+ * inline too, so that a backtick is not taken for review.
+ */
+export const inlineReviewPosts: ReadonlyArray<Post> = [
+  { label: "code_review", text: "Is `if len(items) == 0:` idiomatic Python or should it be `if not items:`? Which would you rather see in a code base?", domain: "backend" },
+  { label: "code_review", text: "I wrote `const total = items.reduce((a, b) => a + b.price, 0)` instead of a for loop. Cleaner, or harder to read for the team?", domain: "web" },
+  { label: "code_review", text: "In our service every handler does `try { ... } catch (e) { logger.error(e); throw e }`. Nothing is failing, I just wonder if that's an anti-pattern. Thoughts?", domain: "backend" },
+  { label: "code_review", text: "Would you merge this? It swaps our hand-rolled retry loop for a `withRetry(fn, { attempts: 3 })` helper, and all tests pass.\n\n{code}", domain: "backend" },
+  { label: "code_review", text: "LGTM? small change, just moved the validation into its own function\n\n{code}", domain: "web" },
+  { label: "code_review", text: "Any issues with using `except Exception: pass` around the cache write? The cache is optional, so if it fails I don't care.", domain: "backend" },
+  { label: "code_review", text: "Design question, no code yet: I'm thinking of one big `Manager` class that loads the config, opens the DB connection, sends emails and schedules jobs. Is that a reasonable design or will it bite me later?", domain: "backend" },
+  { label: "code_review", text: "Our API returns HTTP 200 with `{\"error\": \"not found\"}` in the body instead of a 404. A colleague says that's fine. Is it good practice?", domain: "web" },
+  { label: "code_review", text: "Is using `SELECT *` in the view that feeds the dashboard acceptable, or should I list the columns? It works, I'm asking about maintainability.", domain: "datasci" },
+  { label: "code_review", text: "My plan for the upload service: the frontend sends the file to our API, the API writes it to /tmp, then a cron job moves it to S3 every 5 minutes. Does this design have obvious problems?", domain: "web" },
+  { label: "code_review", text: "we raise `ValueError(\"invalid id\")` from the repository layer and catch it in the controller to return a 400. is that the right place for it or should the controller validate first?", domain: "backend" },
+  { label: "code_review", text: "Any red flags in this? It logs `ERROR` and returns None when the file is missing, and the caller checks for None.\n\n{code}", domain: "backend" },
+  { label: "code_review", text: "Quick sanity check: I store the user's role in a JWT claim and check `token.role === \"admin\"` on the client to show the admin menu, and again on the server for every admin route. Is that OK security-wise?", domain: "web" },
+  { label: "code_review", text: "Is `useEffect(() => { fetchData() }, [])` with the fetch function defined inside the component fine, or is there a better pattern these days?", domain: "web" },
+  { label: "code_review", text: "Naming question: `get_user_data_from_db_and_cache_it()` feels too long. Is it fine or should I split what it does?", domain: "backend" },
+  { label: "code_review", text: "I'd like a second pair of eyes on the way I structured the modules: `models/` holds the ORM classes, `services/` the business logic, `routes/` the Flask blueprints, and `utils.py` everything else. Anything you'd change?", domain: "web" },
+  { label: "code_review", text: "We use a global `db = connect()` at module import time in our Django app. Works fine. Is that considered bad and why?", domain: "web" },
+  { label: "code_review", text: "This passes all the checks, but is it too clever? `return [*{*a} & {*b}]`", domain: "backend" },
+  { label: "code_review", text: "In the {tool} {unit} I hard-coded the reference path and thread counts in each {step}. It runs. Is that acceptable for a lab pipeline or should it all come from config?", tools: ["snakemake", "nextflow", "airflow", "github_actions"] },
+  { label: "code_review", text: "Is there anything wrong with this approach? Each worker opens its own connection and there's a `finally: conn.close()`, and on `OperationalError` we just log a warning and retry once.\n\n{code}", domain: "backend" },
+  { label: "code_review", text: "how would a senior dev feel about `while True:` with a `break` in three places? it works but i'm not sure it's readable", domain: "everyday" },
+  { label: "code_review", text: "Be honest, is this clean code or a mess?\n\n{code}\n\nThe `raise RuntimeError` at the end is on purpose, it should never be reached.", domain: "backend" },
+  { label: "code_review", text: "Would this pass code review at a big company? `def process(data, flag1=False, flag2=False, flag3=None, **kwargs):`", domain: "backend" },
+  { label: "code_review", text: "Does it make sense to wrap every pandas step in its own function (`load`, `clean`, `add_features`, `save`) and chain them with `.pipe()`, or is that over-engineering for a 200-line notebook?", domain: "datasci" },
+  { label: "code_review", text: "Reviewing a teammate's PR: they catch `KeyError` to handle missing config keys instead of using `.get()` with a default. Should I push back on that, and how would you phrase it?", domain: "backend" },
+  { label: "code_review", text: "is it ok to name a variable `l` if it's only used in a three-line loop? my linter complains, code works", domain: "everyday" },
+  { label: "general", text: "What does `??` do in JavaScript, and how is it different from `||`?", domain: "web" },
+  { label: "error_diagnosis", text: "Why does `df.groupby('sample').mean()` drop my string columns without telling me? I expected an error or at least a warning.", domain: "datasci" },
+  { label: "code_generation", text: "Write a function `chunk(items, size)` that splits a list into lists of at most `size` elements, with type hints and a docstring.", domain: "backend" },
+  { label: "reasoning", text: "If `f(n) = f(n-1) + 2n` and `f(0) = 0`, what is `f(10)`? Show the steps." }
+]
+
 /** Every post list, by name (the name starts the phrasing group of each post). */
 export const realVoicePosts: ReadonlyArray<readonly [string, ReadonlyArray<Post>]> = [
   ["workflowPosts", workflowPosts], ["errorPosts", errorPosts], ["reviewPosts", reviewPosts],
   ["codeGenerationPosts", codeGenerationPosts], ["reasoningPosts", reasoningPosts], ["summarizationPosts", summarizationPosts],
-  ["dataPosts", dataPosts], ["generalPosts", generalPosts], ["morePosts", morePosts], ["boundaryPosts", boundaryPosts], ["composerPosts", composerPosts], ["chatPosts", chatPosts], ["workflowWithFailurePosts", workflowWithFailurePosts]
+  ["dataPosts", dataPosts], ["generalPosts", generalPosts], ["morePosts", morePosts], ["boundaryPosts", boundaryPosts], ["composerPosts", composerPosts], ["chatPosts", chatPosts], ["workflowWithFailurePosts", workflowWithFailurePosts],
+  ["inlineReviewPosts", inlineReviewPosts]
 ]
