@@ -40,21 +40,18 @@ than the cells' 1.5 s deadline, so Timeout is the right end; the matrix counts t
 listed as survivable.
 `
 
-/** Markdown for BENCHMARKS.md: why the targets were missed. */
+/** Markdown for BENCHMARKS.md: what decides these figures, and what varies between runs. */
 export const benchNotes = `
-## Notes on the misses
+## Notes on these figures
 
-- The in-process overhead is the root: tens of µs at p50 and hundreds at p99 per \`complete\` (see the table:
-  classification and routing, the strategy fibers, the budget reservation and settlement, the ledger write, spans and
-  metrics, the ManagedRuntime Promise bridge), against an in-memory model that answers in under 1 µs. On a 2-core
-  machine shared with the loopback server and the SDK side, that CPU time is taken from the server, so the HTTP
-  throughput ratio falls well below 0.95 and the latency added at concurrency 64 is queueing of that cost. Both sides
-  use the same server with keep-alive connections. A first pass (spans without stack capture, untraced internals,
-  cached metric series and resolved models, an allocation-free token count, no tokenizer on the call path) cut the
-  in-process p50 from about 170 µs to the figure above; meeting 0.95 needs fewer Effect steps per call (one fiber
-  and one timer per attempt instead of several), which is the next piece of work.
-- The embedded ratio varies between runs (0.87 in the first full run, 0.998 in the next): on a 260K-parameter
-  model the work per token is microseconds, so the provider's per-call work and machine noise decide it.
-- Hedging in real time misses 5x because timer lag on a shared 2-core machine widens the 5 ms model's own p99; the
-  TestClock run of the same strategy shows the cut the strategy makes.
+- Over HTTP @orch now spends less client CPU per call than the raw \`openai\` SDK: the kit's chat calls go over
+  \`node:http\` with a keep-alive agent (no \`fetch\`, no web streams), and the per-call path of the core, the
+  strategies and the cost tracker runs as direct effects with one time bound per attempt. On a 2-core machine shared
+  by the loopback server and both clients, CPU per call decides throughput, so the ratios are above 1 and the added
+  latency is negative. The in-process overhead (the table above) is what @orch still adds over a model that answers
+  in under 1 µs.
+- The embedded ratio varies between runs (0.58 to 1.0 this session, depending on the machine's load): on a
+  260K-parameter model the work per token is microseconds, so the provider's per-call work and machine noise decide it.
+- Hedging in real time depends on timer lag on a shared 2-core machine (1.1x to 6x this session for the same code);
+  the TestClock run of the same strategy shows the cut the strategy makes.
 `

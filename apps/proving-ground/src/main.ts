@@ -124,7 +124,7 @@ const benchPart = async (): Promise<string> => {
       ["embedded tokens/s ratio ≥ 0.95", `${embeddedRatio}`, verdict(embeddedRatio >= 0.95)]
     ]),
     "",
-    "Why the misses: see \"Notes on the misses\" at the end.",
+    "What decides these figures and what varies between runs: see \"Notes on these figures\" at the end.",
     ""
   )
   sections.push(benchNotes)
