@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { type AttemptEvent, collectStream } from "@orch/provider"
+import { type AttemptEvent, collectStream, type LanguageModel } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
 import { Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
@@ -7,6 +7,18 @@ import { fallback, isContinued, timeout, withDeadline } from "../src/index.ts"
 import { eventsComplete, recordEvents } from "./Events.ts"
 
 const request = { prompt: "hello" }
+
+/** `fallback([timeout(slow, { firstTokenMs: 1000 }), fast])` past the limit and `fast`'s 50 ms: the answer, the first failure's reason, the events. */
+const pastFirstTokenLimit = (slow: LanguageModel, fast: LanguageModel) =>
+  Effect.gen(function*() {
+    const events: Array<AttemptEvent> = []
+    const fiber = yield* Effect.forkChild(recordEvents(fallback([timeout(slow, { firstTokenMs: 1_000 }), fast]).generate(request), events))
+    yield* TestClock.adjust(1_000)
+    yield* TestClock.adjust(50)
+    const completion = yield* Fiber.join(fiber)
+    const failed = events.find((e) => e._tag === "AttemptFailure")
+    return { completion, failure: failed?._tag === "AttemptFailure" ? failed.error.reason : undefined, events }
+  })
 
 describe("fallback", () => {
   it.effect("returns the first success in order and reports every attempt", () =>
@@ -61,15 +73,10 @@ describe("fallback", () => {
     Effect.gen(function*() {
       const slow = scriptedModel({ id: "local/slow", script: [{ text: "late", firstTokenMs: 5_000 }] })
       const fast = scriptedModel({ id: "cloud/fast", script: [{ text: "fast", firstTokenMs: 50 }] })
-      const events: Array<AttemptEvent> = []
-      const fiber = yield* Effect.forkChild(recordEvents(fallback([timeout(slow, { firstTokenMs: 1_000 }), fast]).generate(request), events))
-      yield* TestClock.adjust(1_000)
-      yield* TestClock.adjust(50)
-      const completion = yield* Fiber.join(fiber)
+      const { completion, failure, events } = yield* pastFirstTokenLimit(slow, fast)
       assert.strictEqual(completion.text, "fast")
       assert.strictEqual(slow.calls[0]?.outcome, "interrupted")
-      const failure = events.find((e) => e._tag === "AttemptFailure")
-      assert.strictEqual(failure?._tag === "AttemptFailure" ? failure.error.reason._tag : undefined, "Timeout")
+      assert.strictEqual(failure?._tag, "Timeout")
       assert.isTrue(eventsComplete(events))
     }))
 
@@ -81,17 +88,11 @@ describe("fallback", () => {
       const answered = yield* fallback([timeout(quick, { firstTokenMs: 1_000 }), fast]).generate(request)
       assert.strictEqual(answered.text, "quick")
       assert.strictEqual(quick.calls[0]?.mode, "generate")
-      const events: Array<AttemptEvent> = []
-      const fiber = yield* Effect.forkChild(recordEvents(fallback([timeout(slow, { firstTokenMs: 1_000 }), fast]).generate(request), events))
-      yield* TestClock.adjust(1_000)
-      yield* TestClock.adjust(50)
-      const completion = yield* Fiber.join(fiber)
+      const { completion, failure, events } = yield* pastFirstTokenLimit(slow, fast)
       assert.strictEqual(completion.text, "fast")
       assert.strictEqual(slow.calls[0]?.mode, "generate")
       assert.strictEqual(slow.calls[0]?.outcome, "interrupted")
-      const failure = events.find((e) => e._tag === "AttemptFailure")
-      const reason = failure?._tag === "AttemptFailure" ? failure.error.reason : undefined
-      assert.deepStrictEqual(reason, { _tag: "Timeout", phase: "first-token", afterMs: 1_000 })
+      assert.deepStrictEqual(failure, { _tag: "Timeout", phase: "first-token", afterMs: 1_000 })
       assert.isTrue(eventsComplete(events))
     }))
 
