@@ -182,12 +182,13 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       })
 
     // 3. Resolve ids to models. Ids the caller named must all resolve; the route's come from the available ones.
-    const resolveAll = (ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
+    const resolveAll = (call: Call, ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
       // Ids resolved before, against a fresh catalog, are looked up at once (a long list costs a lookup an id); else
-      // one after another: resolving reads the cached catalog (every id waits on the same first listing, if any).
+      // one after another, under the deadline: resolving reads the cached catalog (every id waits on the same first
+      // listing, if any).
       Effect.clockWith((clock) => {
         const known = catalog.resolvedNow(ids, clock.currentTimeMillisUnsafe())
-        return known !== undefined ? Effect.succeed(known) : resolveEach(ids, named)
+        return known !== undefined ? Effect.succeed(known) : within(call, resolveEach(ids, named))
       })
 
     const resolveEach = (ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
@@ -196,6 +197,11 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         if (named && failures.length > 0) return Effect.fail(unresolved(failures))
         return Effect.succeed(results.flatMap((r) => (r._tag === "Success" ? [r.success] : [])))
       })
+
+    // Preparation waits only on the catalog (its first listing) and the classifier (a tier that calls out): those waits
+    // run under the call's deadline; a call whose models are known and that needs no classification sets no timer.
+    const within = <A>(call: Call, effect: Effect.Effect<A, ProviderError>): Effect.Effect<A, ProviderError> =>
+      withDeadlineAt(effect, call.deadlineAt, call.deadlineMs)
 
     /** What routing decided: the ids to resolve, the decision, the request (with the route's defaults) and the strategy. */
     interface Routed {
@@ -225,7 +231,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         }
         return callOptions.taskType !== undefined ? Effect.map(router.given(callOptions.taskType), named) : Effect.succeed(named(undefined))
       }
-      return Effect.flatMap(traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify"), ({ classification, source }) =>
+      return within(call, Effect.flatMap(traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify"), ({ classification, source }) =>
         Effect.flatMap(catalog.available, (available) => {
           const decided = decideRoute(classification, call.request, available, router.table)
           if (isProviderError(decided)) {
@@ -238,7 +244,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
             strategy: call.strategyName === "auto" ? (decision.strategy === "auto" ? "local_first" : decision.strategy) : call.strategyName,
             routing: { taskType: decision.taskType, confidence: decision.confidence, source, models: decision.models, routeStrategy: decision.strategy, reason: decision.reason, ...(source === "classified" ? { classifiedBy: classification.classifiedBy } : {}) }
           })
-        }))
+        })))
     }
 
     // 2 and 3. Route, then resolve the ids to models that can take the request.
@@ -248,11 +254,11 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         // tracker's); send that limit, so a model cannot bill past what was reserved.
         const request = routed.request.maxTokens === undefined && hardBudgets ? { ...routed.request, maxTokens: assumedMaxOutputTokens } : routed.request
         const strategy = routed.strategy
-        return Effect.flatMap(Effect.flatMap(resolveAll(routed.ids, routed.named !== undefined || strategy === "model"), (resolved) => capableModels(resolved, request)), (models) => {
+        return Effect.flatMap(Effect.flatMap(resolveAll(call, routed.ids, routed.named !== undefined || strategy === "model"), (resolved) => capableModels(resolved, request)), (models) => {
           const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind)
           const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind)
           const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
-          if (usable.length === 0) return Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses)))
+          if (usable.length === 0) return within(call, Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses))))
           const scopeKey = callOptions.scopeKey ?? options.scopeKey
           const ledger = makeRequestLedger({ requestId: call.requestId, strategy, taskType: routed.routing.taskType, ...(scopeKey !== undefined ? { scopeKey } : {}) })
           return Effect.succeed<Prepared>({ ...call, request, strategy, routing: routed.routing, ledger, local, cloud, ...(routed.named !== undefined ? { named: routed.named } : {}) })
@@ -328,7 +334,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const complete = (input: PromptInput, callOptions: CallOptions = {}, forced?: { readonly strategy: string }) =>
       observe(
         Effect.flatMap(validate(input, callOptions, forced), (call) =>
-          Effect.flatMap(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), (prepared) => {
+          Effect.flatMap(prepare(call, callOptions), (prepared) => {
             // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
             const run = underDeadline(withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger)), call.deadlineAt)
             return Effect.flatMap(run, (raw) =>
@@ -340,7 +346,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
 
     const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
       Stream.unwrap(Effect.flatMap(validate(input, callOptions), (call) =>
-        Effect.map(withDeadlineAt(prepare(call, callOptions), call.deadlineAt, call.deadlineMs), (prepared) => {
+        Effect.map(prepare(call, callOptions), (prepared) => {
           const planned = withAttemptHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), ledgers.hookFor(prepared.ledger))
           // One pull step per array of parts, with a plain loop inside (no effect per chunk, whatever the strategy's
           // depth): text and tool calls go out as they come; when the plan's stream ends, the response goes last.

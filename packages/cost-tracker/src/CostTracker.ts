@@ -212,7 +212,6 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     Effect.uninterruptibleMask((restore) => lookupPrice(input.model, (price) => Effect.flatMap(Clock.currentTimeMillis, (now) => {
       const worstCase = worstCaseOf(input.model, input.request, price)
       const windows = windowsFor(budgets, input, now)
-      const id = `${input.requestId}#${input.attempt}#${crypto.randomUUID()}`
       const budgetKeys = windows.map((window) => window.key)
       if (worstCase.costNanos === null) {
         const hard = windows.find((window) => window.hard)
@@ -220,11 +219,12 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       }
       if (worstCase.costNanos === null || worstCase.costNanos === 0) {
         // Nothing to hold: a call that cannot cost anything is never refused by a money budget, and never touches
-        // a shared ledger before it ends.
-        const reservation: Reservation = { id, input, worstCase, budgetKeys, softExceeded: [] }
+        // a shared ledger before it ends (so its id is never written anywhere and needs no random part).
+        const reservation: Reservation = { id: `${input.requestId}#${input.attempt}`, input, worstCase, budgetKeys, softExceeded: [] }
         unheld.add(reservation)
         return Effect.succeed(reservation)
       }
+      const id = `${input.requestId}#${input.attempt}#${crypto.randomUUID()}`
       // The write may be cut by the deadline or a cancel while in flight, or fail after it landed: then the
       // reservation is freed by id (a no-op if it never landed; on Redis it runs after the write on the same
       // connection), so a cut call never holds its budget until expiry.
