@@ -14,7 +14,7 @@ import { providerError, readEvents, type ProviderError } from "@orch/provider"
 import { errorFromSdk, errorFromStatus, inBandError, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
 import { sseData } from "./OpenAiCompatSse.ts"
-import { type JsonTransport, makeJsonTransport, type PostOutcome } from "./OpenAiCompatTransport.ts"
+import { type JsonTransport, makeJsonTransport, maxResponseBytes, type PostOutcome } from "./OpenAiCompatTransport.ts"
 
 /** The calls of one endpoint. Failures are mapped `ProviderError`s. */
 export interface OpenAiCompatClient {
@@ -71,6 +71,10 @@ const sdkOf = (settings: OpenAiCompatSettings): OpenAI =>
     fetch: cancellableFetch(settings.fetch)
   })
 
+/** The error of an answer (or one streamed event) larger than the transport reads. */
+const tooLarge = (scope: FailureScope): ProviderError =>
+  providerError({ _tag: "MalformedResponse" }, `The service sent more than ${maxResponseBytes / (1024 * 1024)} MiB in one answer or event; it was not read further`, { provider: scope.provider, model: scope.model })
+
 /** Build the client. Makes no call. */
 export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCompatClient => {
   const sdk = sdkOf(settings)
@@ -80,6 +84,7 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
   /** A lean call's outcome as the SDK path would end: the parsed 2xx body, or the same `ProviderError`. */
   const settle = (outcome: PostOutcome, scope: FailureScope): Effect.Effect<unknown, ProviderError> => {
     if (outcome._tag === "TimedOut") return Effect.fail(errorFromSdk(new OpenAI.APIConnectionTimeoutError(), scope))
+    if (outcome._tag === "TooLarge") return Effect.fail(tooLarge(scope))
     if (outcome._tag === "Failure") return Effect.fail(errorFromSdk(outcome.error, scope))
     if (outcome.status < 200 || outcome.status >= 300) return Effect.fail(errorFromStatus(outcome.status, outcome.headers, outcome.text, scope))
     return Effect.try({ try: (): unknown => JSON.parse(outcome.text), catch: (error) => errorFromSdk(error, scope) })
@@ -128,7 +133,7 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
         }
         return lean.open(JSON.stringify(body), signal).then((opened) =>
           opened.status >= 200 && opened.status < 300
-            ? sseData(opened.body, parse)
+            ? sseData(opened.body, parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope) })
             : opened.text().then((text) => Promise.reject(errorFromStatus(opened.status, opened.headers, text, scope)))
         )
       },

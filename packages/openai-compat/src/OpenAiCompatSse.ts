@@ -5,13 +5,31 @@
  * its blank line when the body ends is dropped, as the `openai` SDK drops it.
  */
 
-/** The data of each event, as `parse` makes it of the event's text (`parse` may throw: the iteration fails). */
-export async function* sseData<A>(pieces: AsyncIterable<string>, parse: (text: string) => A): AsyncGenerator<A> {
-  let buffer = ""
+/**
+ * The data of each event, as `parse` makes it of the event's text (`parse` may throw: the iteration fails). An event
+ * (or a line) that grows past `maxEventChars` before its end throws `tooLarge()`: a server that never ends a line
+ * cannot fill the memory.
+ */
+export async function* sseData<A>(
+  pieces: AsyncIterable<string>,
+  parse: (text: string) => A,
+  limit: { readonly maxEventChars: number; readonly tooLarge: () => unknown }
+): AsyncGenerator<A> {
+  // Text after the last newline, kept as pieces until a newline arrives: a long line is read in time and memory
+  // proportional to its length (never re-joined or re-searched per piece).
+  let pending: Array<string> = []
+  let pendingChars = 0
   let data: Array<string> = []
+  let dataChars = 0
   let done = false
   for await (const piece of pieces) {
-    buffer = buffer.length === 0 ? piece : buffer + piece
+    if (piece.indexOf("\n") === -1) {
+      pending.push(piece)
+      pendingChars += piece.length
+      if (pendingChars > limit.maxEventChars) throw limit.tooLarge()
+      continue
+    }
+    const buffer = pending.length === 0 ? piece : pending.join("") + piece
     let start = 0
     let end = buffer.indexOf("\n", start)
     while (end !== -1) {
@@ -22,6 +40,7 @@ export async function* sseData<A>(pieces: AsyncIterable<string>, parse: (text: s
         if (data.length === 0) continue
         const text = data.length === 1 ? data[0]! : data.join("\n")
         data = []
+        dataChars = 0
         if (done) continue
         if (text.startsWith("[DONE]")) {
           done = true
@@ -29,10 +48,16 @@ export async function* sseData<A>(pieces: AsyncIterable<string>, parse: (text: s
         }
         yield parse(text)
       } else if (line.startsWith("data:")) {
-        data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5))
+        const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5)
+        dataChars += value.length
+        if (dataChars > limit.maxEventChars) throw limit.tooLarge()
+        data.push(value)
       }
       // Comments (`:`), `event:`, `id:` and `retry:` carry nothing the chat wire needs.
     }
-    buffer = start === 0 ? buffer : buffer.slice(start)
+    const rest = buffer.slice(start)
+    pending = rest.length === 0 ? [] : [rest]
+    pendingChars = rest.length
+    if (pendingChars > limit.maxEventChars) throw limit.tooLarge()
   }
 }

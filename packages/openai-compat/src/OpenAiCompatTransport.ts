@@ -12,11 +12,21 @@ import * as https from "node:https"
 import { Redacted } from "effect"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
 
-/** How one `POST` ended: a whole response (any status), a transport failure, or the backstop timeout. */
+/** How one `POST` ended: a whole response (any status), a transport failure, the backstop timeout, or a body too large. */
 export type PostOutcome =
   | { readonly _tag: "Response"; readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly text: string }
   | { readonly _tag: "Failure"; readonly error: unknown }
   | { readonly _tag: "TimedOut" }
+  | { readonly _tag: "TooLarge"; readonly limitBytes: number }
+
+/**
+ * The most a response body may hold (a whole answer, or one streamed event), so a server that never stops sending
+ * cannot fill the process's memory before the call's deadline: far above any real completion, logprobs included.
+ */
+export const maxResponseBytes = 64 * 1024 * 1024
+
+/** The most of an error body that is read: it is only summarised into the error's message and reason. */
+export const maxErrorBodyBytes = 1024 * 1024
 
 /** A response whose head has arrived: its status, headers and body as text pieces. */
 export interface OpenedResponse {
@@ -83,7 +93,15 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
     const req = request({ ...options, headers: { ...fixed, "content-length": Buffer.byteLength(body) } }, (res) => {
       const chunks: Array<Buffer> = []
       let ended = false
-      res.on("data", (chunk: Buffer) => chunks.push(chunk))
+      let bytes = 0
+      res.on("data", (chunk: Buffer) => {
+        bytes += chunk.length
+        if (bytes <= maxResponseBytes) chunks.push(chunk)
+        else {
+          finish({ _tag: "TooLarge", limitBytes: maxResponseBytes })
+          req.destroy()
+        }
+      })
       res.on("end", () => {
         ended = true
         finish({ _tag: "Response", status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") })
@@ -112,10 +130,16 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
         res.setEncoding("utf8")
         // Errors while the body is read reach its reader through the iteration; this one keeps them handled.
         res.on("error", () => undefined)
+        // An error body is read up to its first MiB (it is only summarised); the rest is not waited for.
         const text = (): Promise<string> =>
           new Promise((done, fail) => {
             let all = ""
-            res.on("data", (piece: string) => (all += piece))
+            res.on("data", (piece: string) => {
+              all += piece
+              if (all.length < maxErrorBodyBytes) return
+              done(all.slice(0, maxErrorBodyBytes))
+              req.destroy()
+            })
             res.on("end", () => done(all))
             res.on("error", fail)
             res.on("close", () => fail(brokenOff()))

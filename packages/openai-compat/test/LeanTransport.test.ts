@@ -3,6 +3,7 @@ import { Effect, Fiber, Redacted } from "effect"
 import * as net from "node:net"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { makeOpenAiCompatClient, makeOpenAiCompatLanguageModel, resolveSettings, type OpenAiCompatOptions } from "../src/index.ts"
+import { maxResponseBytes } from "../src/OpenAiCompatTransport.ts"
 import { call, failureOf, successOf } from "./support.ts"
 
 let server: WireServer
@@ -128,6 +129,13 @@ describe("the lean transport of non-streamed chat", () => {
     expect(successOf(await call(model, "generate")).text).toBe("again")
   })
 
+  it("a body larger than the transport reads is MalformedResponse, and the request is destroyed", async () => {
+    server.enqueue({ kind: "raw", contentType: "application/json", body: `{"pad":"${"x".repeat(maxResponseBytes)}"}` })
+    const error = failureOf(await call(lean(), "generate"))
+    expect(error.reason._tag).toBe("MalformedResponse")
+    expect(error.message).toContain("64 MiB")
+  })
+
   it("the backstop timeout is the SDK path's Timeout, and the request is destroyed", async () => {
     server.enqueue({ kind: "fault", fault: "stall" })
     const error = failureOf(await call(lean({ timeout: "20 millis" }), "generate"))
@@ -180,6 +188,13 @@ describe("the lean transport of streamed chat", () => {
   for (const [name, behavior] of failures) {
     it(`${name}: the same ProviderError as the SDK path`, () => expectSameFailure(behavior, "stream"))
   }
+
+  it("an event that never ends (a line without its newline past the limit) is MalformedResponse, not memory", async () => {
+    server.enqueue({ kind: "raw", contentType: "text/event-stream", body: `data: ${"x".repeat(maxResponseBytes + 1)}` })
+    const error = failureOf(await call(lean(), "stream"))
+    expect(error.reason._tag).toBe("MalformedResponse")
+    expect(error.message).toContain("64 MiB")
+  })
 
   it("a reset mid-stream fails the call with the text so far", async () => {
     server.enqueue({ kind: "fault", fault: "reset-mid-stream", text: "one two three four", afterTokens: 2 })
