@@ -22,7 +22,7 @@ import {
   codeReviewLast, errorLast, generalOverDocument, summarizationLast, codeSpecs, fermiQuestions, whatIfQuestions, workflowNarrative, codeReviewMore, errorCodeMore, generalExtra, summarizationMore, codeHowTo, dataAnalysisQuestions, documentRequests, formattedTableQuestions, workflowEditQuestions, errorReports, generalMore, reasoningDomains, dataNamed, jsonTableQuestions, jsonTables, rolePrompts, summarizationStandalone, summarizationWithPayload,
   workflowHowTo, workflowStandalone, workflowWithPayload
 } from "./corpus/RequestsText.ts"
-import { algorithmicCode, condenseRequests, generalNotReasoning, logRecaps, reasoningVaried, reworkRequests } from "./corpus/Boundaries.ts"
+import { algorithmicCode, condenseRequests, generalNotReasoning, inlineTextGeneral, logRecaps, reasoningVaried, reworkRequests, summarizeInline } from "./corpus/Boundaries.ts"
 import { realVoicePosts, toolNames, type Post } from "./corpus/RealVoices.ts"
 import { toolDefinitions, toolFailures } from "./corpus/ToolPayloads.ts"
 import { codeGenerationTemplated, dataTemplated, errorTemplated, generalTemplated, reasoningTemplated, workflowTemplated } from "./corpus/Templates.ts"
@@ -278,6 +278,8 @@ addStandalone("reasoning", reasoningVaried, 1, "reasoningVaried")
 addComposed("summarization", condenseRequests, 48, "condenseRequests")
 addComposed("general", reworkRequests, 42, "reworkRequests")
 addComposed("summarization", logRecaps, 32, "logRecaps")
+addStandalone("summarization", summarizeInline, 2, "summarizeInline")
+addStandalone("general", inlineTextGeneral, 2, "inlineTextGeneral")
 
 const check = process.argv.includes("--check")
 let differs = false

@@ -207,3 +207,34 @@ export const logRecaps: ReadonlyArray<PayloadRequest> = [
   { text: "Summarise the steps this pipeline went through, in order, from the output below.", kinds: ["output"] },
   { text: "For the incident timeline, summarize the events in this log with their times.", kinds: ["error_log", "output"] }
 ]
+
+/** A short text given inline, in the same message, to be condensed (instruction-dataset and chat style). */
+export const summarizeInline: ReadonlyArray<Standalone> = [
+  ["everyday", "Summarize this in one sentence: The city council met on Tuesday to discuss the new bike lanes. Residents from the east side complained about losing parking, while cyclists argued that the lanes would make the route safer. The council postponed the vote until next month so that an independent traffic study can be done."],
+  ["writing", "Give me a summary of this paragraph: Marie Curie was a Polish and naturalised-French physicist and chemist who conducted pioneering research on radioactivity. She was the first woman to win a Nobel Prize, the first person to win a Nobel Prize twice, and the only person to win a Nobel Prize in two scientific fields."],
+  ["datasci", "tl;dr: we tried three models on the churn data. Logistic regression got an AUC of 0.71, the random forest 0.78 and gradient boosting 0.80, but boosting took ten times longer to train and was harder to explain to the business, so the team is leaning towards the random forest for the first release."],
+  ["backend", "What's the gist of this? 'Starting next sprint, all services must expose a /health endpoint, emit structured JSON logs and propagate the trace id header. Services that don't comply by the end of Q2 will not be deployable through the shared pipeline.'"],
+  ["everyday", "Can you sum up what this review says? 'The hotel was clean and the staff were friendly, but the room was much smaller than in the photos and the breakfast was overpriced. The location near the station is great if you arrive late.'"],
+  ["bioinfo", "Summarize in two bullet points: Single-cell RNA sequencing measures gene expression in individual cells rather than averaging over a tissue. This reveals rare cell types and transitions between states, but the data are sparse and noisy, and batch effects between runs can be larger than the biological differences of interest."],
+  ["writing", "Write a one-line summary of this product description: a lightweight waterproof hiking jacket with taped seams, two zipped hand pockets, an adjustable hood and pit zips for ventilation, packable into its own pocket and weighing 280 grams."],
+  ["devops", "Condense this into a sentence for the changelog: we replaced the nightly cron job that rebuilt all images with a webhook that rebuilds only the images whose base changed, which cut the build time from two hours to about ten minutes and halved the registry storage."],
+  ["everyday", "what are the main points here: Regular exercise improves sleep, mood and concentration. Experts recommend at least 150 minutes of moderate activity a week, such as brisk walking, along with two days of muscle strengthening. Even short bouts of ten minutes count towards the total."],
+  ["writing", "Please summarize the following story in three sentences: A fisherman finds a talking fish that offers him wishes. His wife keeps asking for more: a house, a castle, to be queen, and finally to be like God. Each time the sea grows darker, and at the last wish everything is taken back and they are in their old hut again."]
+]
+
+/** An inline text with a request that is not a summary: extract, answer from it, classify, rewrite (general). */
+export const inlineTextGeneral: ReadonlyArray<Standalone> = [
+  ["everyday", "From the passage, when was the bridge opened? 'The Golden Gate Bridge, spanning the strait between San Francisco Bay and the Pacific, opened in 1937 and was at the time the longest suspension bridge in the world.'"],
+  ["writing", "Extract the names of all the people mentioned: 'After the concert, Maria and her brother Tom met the conductor, Mr. Alvarez, who introduced them to the pianist, Yuki Tanaka.'"],
+  ["everyday", "Given this text, is the restaurant open on Mondays? 'Open Tuesday to Sunday, 12-3 pm and 6-11 pm. Closed on public holidays. Reservations recommended for groups over six.'"],
+  ["writing", "Rewrite this so it sounds less robotic: 'Your request has been received. It will be processed in the order it was received. Thank you for your patience.'"],
+  ["writing", "Make this sentence shorter and punchier for an ad: 'Our new coffee blend is made from carefully selected beans that are roasted in small batches to bring out their natural sweetness.'"],
+  ["everyday", "Classify the sentiment of this review as positive, negative or mixed: 'The battery lasts forever but the screen scratches way too easily.'"],
+  ["writing", "Translate to German: 'Thank you for your message. I am out of the office until Monday and will reply as soon as I'm back.'"],
+  ["writing", "Fix the grammar: 'me and him goes to the store yesterday and buyed three apple'"],
+  ["everyday", "Using the text below, list the ingredients I need to buy. 'Mix two cups of flour with a teaspoon of baking powder, add three eggs and a cup of milk, then fold in a handful of blueberries.'"],
+  ["writing", "Turn this into a tweet under 280 characters: 'We are pleased to announce that our annual open day will take place on Saturday 14 June, with guided tours, talks from our researchers and activities for children.'"],
+  ["everyday", "Reply to my friend's text, she wrote: 'hey are we still on for saturday? I can bring snacks if you want'"],
+  ["writing", "Write a catchy headline for this paragraph: 'Scientists have found that crows can recognise individual human faces and remember people who treated them badly for years.'"]
+]
+
