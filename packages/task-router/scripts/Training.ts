@@ -34,10 +34,17 @@ export interface TrainSettings {
    * average of the models' logits, at the size of one model; it takes out most of the order-to-order noise.
    */
   readonly models: number
+  /**
+   * How much a prompt's loss is weighted up when its type is rarer in the corpus: by (rows / (types * rows of its
+   * type)) to this power (0: every prompt counts the same; 0.5: the square root, which the folds chose; 1: fully
+   * balanced). The corpus sizes of the types follow how much was written, not how often people ask, so the
+   * smaller types should not lose every boundary by count.
+   */
+  readonly classBalance: number
 }
 
 /** The settings used for the committed weights. */
-export const defaultSettings: TrainSettings = { hashBits: 15, epochs: 16, learningRate: 0.1, l2: 3e-4, seed: 20261130, models: 5 }
+export const defaultSettings: TrainSettings = { hashBits: 15, epochs: 16, learningRate: 0.1, l2: 3e-4, seed: 20261130, models: 5, classBalance: 0.5 }
 
 /** Read every `*.jsonl` of a corpus directory (sorted by name), failing loudly on a bad line. */
 export const loadCorpus = (directory: string): { readonly rows: ReadonlyArray<CorpusRow>; readonly sha256: string } => {
@@ -117,6 +124,9 @@ const trainOne = (examples: ReadonlyArray<Example>, seed: number, settings: Trai
   const order = examples.map((_, i) => i)
   const random = seededRandom(seed)
   const logits = new Float64Array(width)
+  const counts = new Array<number>(width).fill(0)
+  for (const example of examples) counts[example.label] = (counts[example.label] ?? 0) + 1
+  const classWeights = counts.map((n) => (examples.length / (width * Math.max(1, n))) ** settings.classBalance)
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1))
@@ -134,8 +144,9 @@ const trainOne = (examples: ReadonlyArray<Example>, seed: number, settings: Trai
         for (let c = 0; c < width; c++) logits[c] = (logits[c] ?? 0) + (weights[base + c] ?? 0) * value
       }
       const probabilities = softmax(logits, 1)
+      const classWeight = classWeights[example.label] ?? 1
       for (let c = 0; c < width; c++) {
-        const gradient = (probabilities[c] ?? 0) - (c === example.label ? 1 : 0)
+        const gradient = ((probabilities[c] ?? 0) - (c === example.label ? 1 : 0)) * classWeight
         biasSquared[c] = (biasSquared[c] ?? 0) + gradient * gradient
         bias[c] = (bias[c] ?? 0) - (settings.learningRate * gradient) / Math.sqrt((biasSquared[c] ?? 0) + 1e-8)
         for (let k = 0; k < example.buckets.length; k++) {

@@ -1,7 +1,7 @@
 /**
- * The features of the learned classifier: word unigrams and bigrams, word-start phrases and character 4-grams of
- * the request (the asking words), and the payload's kinds as evidence, each a named feature hashed to a bucket of
- * the weight table. The same function serves training (scripts/train.ts) and classification, so they cannot drift.
+ * The features of the learned classifier: word unigrams (and their stems) and bigrams, word-start phrases and
+ * character 4-grams of the request (the asking words), and the payload's kinds as evidence, each a named feature
+ * hashed to a bucket of the weight table. The same function serves training (scripts/train.ts) and classification, so they cannot drift.
  */
 import { splitPrompt, type SplitPrompt } from "./Payload.ts"
 
@@ -37,6 +37,20 @@ const tokenise = (request: string): Array<string> => {
   const tokens = request.toLowerCase().replace(/['’]/g, "").match(/[a-z0-9_]+|[?]/g) ?? []
   const words = tokens.map((token) => (/^\d+$/.test(token) ? "0" : token.length > 24 ? token.slice(0, 24) : token))
   return words.length <= headWords + tailWords ? words : [...words.slice(0, headWords), ...words.slice(-tailWords)]
+}
+
+/**
+ * A light suffix-stripping stem ("summarizing", "summarized", "summarizes" -> "summariz"), so a word form the corpus
+ * never used still meets the weight its siblings learned. Short words are left alone; it is not a linguistic stemmer
+ * and does not need to be: the stem is an extra feature beside the word itself.
+ */
+const stemSuffixes = ["ations", "ation", "ings", "ing", "ied", "ies", "ers", "er", "ed", "es", "ly", "s"]
+const stem = (word: string): string => {
+  if (word.length <= 4) return word
+  for (const suffix of stemSuffixes) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, word.length - suffix.length)
+  }
+  return word
 }
 
 const lengthBucket = (words: number): string =>
@@ -95,7 +109,11 @@ export const promptFeatures = (input: string | SplitPrompt, hashBits: number, sc
       for (let j = 0; j + 4 <= padded.length; j++) grams.add(padded.slice(j, j + 4))
     }
   }
-  for (const word of unigrams) groups[0]?.push(`word "${word}"`)
+  for (const word of unigrams) {
+    groups[0]?.push(`word "${word}"`)
+    const stemmed = stem(word)
+    if (stemmed !== word) groups[0]?.push(`stem "${stemmed}"`)
+  }
   for (const pair of bigrams) groups[1]?.push(`words "${pair}"`)
   for (const gram of grams) groups[2]?.push(`chars "${gram}"`)
   const features = new Map<string, number>()
