@@ -36,15 +36,15 @@ export interface TrainSettings {
   readonly models: number
   /**
    * How much a prompt's loss is weighted up when its type is rarer in the corpus: by (rows / (types * rows of its
-   * type)) to this power (0: every prompt counts the same; 0.5: the square root, which the folds chose; 1: fully
-   * balanced). The corpus sizes of the types follow how much was written, not how often people ask, so the
-   * smaller types should not lose every boundary by count.
+   * type)) to this power (0: every prompt counts the same; 0.5: the square root; 1: fully balanced, which the list
+   * and phrasing folds chose). The corpus sizes of the types follow how much was written, not how often people ask,
+   * so the smaller types should not lose every boundary by count.
    */
   readonly classBalance: number
 }
 
 /** The settings used for the committed weights. */
-export const defaultSettings: TrainSettings = { hashBits: 15, epochs: 16, learningRate: 0.1, l2: 3e-4, seed: 20261130, models: 5, classBalance: 0.5 }
+export const defaultSettings: TrainSettings = { hashBits: 16, epochs: 16, learningRate: 0.1, l2: 3e-4, seed: 20261130, models: 5, classBalance: 1 }
 
 /** Read every `*.jsonl` of a corpus directory (sorted by name), failing loudly on a bad line. */
 export const loadCorpus = (directory: string): { readonly rows: ReadonlyArray<CorpusRow>; readonly sha256: string } => {

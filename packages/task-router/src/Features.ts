@@ -88,6 +88,14 @@ const intentFeatures = (request: string): Array<string> => {
 }
 
 /**
+ * The weight of each group of word features (words and stems, word pairs, character 4-grams), each group's values
+ * also divided by the root of its size. The character 4-grams weigh 1.5: they carry a word's parts to its unseen
+ * forms, misspellings and compounds, and weighted up they raised the folds that hold whole phrasings and whole lists
+ * of phrasings out (issue #16).
+ */
+const groupWeights: ReadonlyArray<number> = [1, 1, 1.5]
+
+/**
  * The features of a prompt (already split, or split here), hashed into `2^hashBits` buckets. `scale` multiplies
  * every value (earlier chat turns use less than 1) and `prefix` keeps their names apart in explanations.
  */
@@ -117,8 +125,8 @@ export const promptFeatures = (input: string | SplitPrompt, hashBits: number, sc
   for (const pair of bigrams) groups[1]?.push(`words "${pair}"`)
   for (const gram of grams) groups[2]?.push(`chars "${gram}"`)
   const features = new Map<string, number>()
-  for (const group of groups) {
-    const value = group.length === 0 ? 0 : scale / Math.sqrt(group.length)
+  for (const [g, group] of groups.entries()) {
+    const value = group.length === 0 ? 0 : (scale * (groupWeights[g] ?? 1)) / Math.sqrt(group.length)
     for (const name of group) features.set(name, value)
   }
   if (plain.length > 0) features.set(`starts "${plain.slice(0, 2).join(" ")}"`, scale)
