@@ -83,6 +83,8 @@ const requestLatency = Metric.histogram("orch_request_latency_ms", {
 })
 
 const defaultDeadlineMs = 120_000
+/** A caller's request id: short, and safe in a header, a log line and a Redis key. */
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/
 const defaultMaxModelsPerKind = 3
 const defaultCloudRetries = 1
 
@@ -176,9 +178,13 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         const deadlineMs = callOptions.deadlineMs ?? options.deadlineMs ?? defaultDeadlineMs
         if (!(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return Effect.fail(invalidRequest([`deadlineMs must be a positive number of milliseconds, not ${deadlineMs}`]))
         const strategyRequested = forced?.strategy ?? callOptions.strategy ?? defaultStrategy
+        const requestId = callOptions.requestId ?? crypto.randomUUID()
+        if (callOptions.requestId !== undefined && !requestIdPattern.test(requestId)) {
+          return Effect.fail(invalidRequest([`requestId must be 1 to 128 letters, digits or "-_.:", not ${JSON.stringify(requestId.slice(0, 40))}`]))
+        }
         return Effect.flatMap(validateRequest(toRequest(input, callOptions)), (request) =>
           Effect.map(parseStrategy(strategyRequested), (strategyName): Call =>
-            ({ requestId: crypto.randomUUID(), startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName })))
+            ({ requestId, startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName })))
       })
 
     // 3. Resolve ids to models. Ids the caller named must all resolve; the route's come from the available ones.

@@ -241,6 +241,19 @@ describe("budgets and costs", () => {
     expect(lines).toContainEqual({ level: "Warn", message: expect.stringContaining("no price for model openai/gpt-unpriced-test") })
   })
 
+  it("a caller's request id names the call in the response and in the ledger", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    substrate.cloud.enqueue({ kind: "synth", text: "hello" })
+    const orchestrator = substrate.make()
+    const response = await orchestrator.complete("Say hello", { strategy: "cloud_only", requestId: "req-2026.11:30_a" })
+    expect(response.requestId).toBe("req-2026.11:30_a")
+    const ledger = JSON.parse(await orchestrator.costs.export("json")) as ReadonlyArray<{ readonly requestId: string }>
+    expect(ledger.map((record) => record.requestId)).toEqual(["req-2026.11:30_a"])
+    // Without one, every call gets its own random id.
+    substrate.cloud.enqueue({ kind: "synth", text: "again" })
+    expect((await orchestrator.complete("Say hello", { strategy: "cloud_only" })).requestId).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
   it("costs add up: the response, the attempts and the ledger agree", async () => {
     substrate = await startSubstrate()
     substrate.local.enqueue({ kind: "fault", fault: "server-500" })
