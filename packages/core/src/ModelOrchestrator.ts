@@ -261,8 +261,10 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         const request = routed.request.maxTokens === undefined && hardBudgets ? { ...routed.request, maxTokens: assumedMaxOutputTokens } : routed.request
         const strategy = routed.strategy
         return Effect.flatMap(Effect.flatMap(resolveAll(call, routed.ids, routed.named !== undefined || strategy === "model"), (resolved) => capableModels(resolved, request)), (models) => {
-          const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind)
-          const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind)
+          // The cap bounds the models routing picks; a list the caller names is used whole (never quietly cut).
+          const cap = routed.named !== undefined ? models.length : maxPerKind
+          const local = models.filter((m) => m.kind === "local").slice(0, cap)
+          const cloud = models.filter((m) => m.kind === "cloud").slice(0, cap)
           const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
           if (usable.length === 0) return within(call, Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses))))
           const scopeKey = callOptions.scopeKey ?? options.scopeKey
@@ -422,7 +424,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
               // Never quietly less than was asked: a two-model vote must not become samples of one model.
               const kept = new Set(members.map((m) => m.id))
               const dropped = (callOptions.models ?? []).filter((id) => !kept.has(id))
-              return yield* Effect.fail(invalidRequest([`the ensemble was given ${prepared.named} models but ${members.length} can take part${dropped.length > 0 ? ` (left out: ${dropped.join(", ")}` : " ("}${only !== "ensemble" ? `, by ${only.toUpperCase()}` : ""}; at most ${maxPerKind} of each kind)`]))
+              const why = [...(dropped.length > 0 ? [`left out: ${dropped.join(", ")}`] : []), ...(only !== "ensemble" ? [`by ${only.toUpperCase()}`] : [])]
+              return yield* Effect.fail(invalidRequest([`the ensemble was given ${prepared.named} models but ${members.length} can take part${why.length > 0 ? ` (${why.join(", ")})` : ""}`]))
             }
             const hook = ledgers.hookFor(prepared.ledger)
             const finish = (completion: Completion, detail: { readonly members: ReadonlyArray<EnsembleMember>; readonly agreement: number }) =>

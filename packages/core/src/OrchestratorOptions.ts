@@ -47,7 +47,7 @@ export interface OrchestratorOptions {
   readonly attemptFirstTokenMs?: number
   /** Retries of one cloud model on retryable errors before moving on (default 1; local models: 0). */
   readonly cloudRetries?: number
-  /** At most this many models of each kind take part in one call (default 3). */
+  /** At most this many models of each kind that routing picks take part in one call (default 3); models a call names are all used. */
   readonly maxModelsPerKind?: number
   /** The user or tenant key budgets are counted against, when calls do not name one. */
   readonly scopeKey?: string

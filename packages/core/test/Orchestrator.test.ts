@@ -94,6 +94,19 @@ describe("attempt events", () => {
   })
 })
 
+describe("models the caller names", () => {
+  it("a named list longer than maxModelsPerKind is tried whole, not quietly cut to the first three", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    const names = ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4o", "gpt-4.1"]
+    substrate.cloud.setModels(names)
+    substrate.cloud.enqueue({ kind: "fault", fault: "server-500" }, { kind: "fault", fault: "server-500" }, { kind: "fault", fault: "server-500" }, { kind: "synth", text: "the fourth" })
+    const response = await substrate.make({ cloudRetries: 0 }).complete("Say hello", { strategy: "cloud_only", models: names.map((n) => `openai/${n}`) })
+    expect(response.text).toBe("the fourth")
+    expect(response.model).toBe("gpt-4.1")
+    expect(response.attempts.map((a) => a.outcome)).toEqual(["failure", "failure", "failure", "success"])
+  })
+})
+
 describe("PARALLEL", () => {
   it("returns the faster answer and aborts the slower request", async () => {
     substrate = await startSubstrate()
