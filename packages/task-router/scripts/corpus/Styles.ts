@@ -343,21 +343,21 @@ export const reviewRewriteAsks: ReadonlyArray<Post> = [
 
 /** Every list in this file, by name, and how many times each post with a slot is composed. */
 export const stylePosts: ReadonlyArray<readonly [string, ReadonlyArray<Post>, number]> = [
-  ["chatLogTerse", chatLogTerse, 3],
-  ["reviewStackExchange", reviewStackExchange, 3],
-  ["reviewPullRequests", reviewPullRequests, 3],
-  ["reviewHomeworkInterview", reviewHomeworkInterview, 3],
-  ["reviewWorkflowDesign", reviewWorkflowDesign, 3],
-  ["errorHelpChannels", errorHelpChannels, 3],
-  ["errorBiostars", errorBiostars, 3],
-  ["errorSymptoms", errorSymptoms, 3],
-  ["workflowQuestions", workflowQuestions, 3],
-  ["workflowAfterAttempt", workflowAfterAttempt, 3],
-  ["workflowSpecs", workflowSpecs, 3],
-  ["dataInProse", dataInProse, 3],
-  ["dataMisleadingWords", dataMisleadingWords, 3],
-  ["dataNotebooks", dataNotebooks, 3],
-  ["workflowImproveRequests", workflowImproveRequests, 3],
-  ["dataReportProse", dataReportProse, 3],
-  ["reviewRewriteAsks", reviewRewriteAsks, 3]
+  ["chatLogTerse", chatLogTerse, 2],
+  ["reviewStackExchange", reviewStackExchange, 2],
+  ["reviewPullRequests", reviewPullRequests, 2],
+  ["reviewHomeworkInterview", reviewHomeworkInterview, 2],
+  ["reviewWorkflowDesign", reviewWorkflowDesign, 2],
+  ["errorHelpChannels", errorHelpChannels, 2],
+  ["errorBiostars", errorBiostars, 2],
+  ["errorSymptoms", errorSymptoms, 2],
+  ["workflowQuestions", workflowQuestions, 2],
+  ["workflowAfterAttempt", workflowAfterAttempt, 2],
+  ["workflowSpecs", workflowSpecs, 2],
+  ["dataInProse", dataInProse, 2],
+  ["dataMisleadingWords", dataMisleadingWords, 2],
+  ["dataNotebooks", dataNotebooks, 2],
+  ["workflowImproveRequests", workflowImproveRequests, 2],
+  ["dataReportProse", dataReportProse, 2],
+  ["reviewRewriteAsks", reviewRewriteAsks, 2]
 ]
