@@ -83,6 +83,8 @@ const requestLatency = Metric.histogram("orch_request_latency_ms", {
 })
 
 const defaultDeadlineMs = 120_000
+/** A caller's request id: short, and safe in a header, a log line and a Redis key. */
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/
 const defaultMaxModelsPerKind = 3
 const defaultCloudRetries = 1
 
@@ -176,9 +178,13 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         const deadlineMs = callOptions.deadlineMs ?? options.deadlineMs ?? defaultDeadlineMs
         if (!(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return Effect.fail(invalidRequest([`deadlineMs must be a positive number of milliseconds, not ${deadlineMs}`]))
         const strategyRequested = forced?.strategy ?? callOptions.strategy ?? defaultStrategy
+        const requestId = callOptions.requestId ?? crypto.randomUUID()
+        if (callOptions.requestId !== undefined && !requestIdPattern.test(requestId)) {
+          return Effect.fail(invalidRequest([`requestId must be 1 to 128 letters, digits or "-_.:", not ${JSON.stringify(requestId.slice(0, 40))}`]))
+        }
         return Effect.flatMap(validateRequest(toRequest(input, callOptions)), (request) =>
           Effect.map(parseStrategy(strategyRequested), (strategyName): Call =>
-            ({ requestId: crypto.randomUUID(), startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName })))
+            ({ requestId, startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName })))
       })
 
     // 3. Resolve ids to models. Ids the caller named must all resolve; the route's come from the available ones.
@@ -255,8 +261,10 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         const request = routed.request.maxTokens === undefined && hardBudgets ? { ...routed.request, maxTokens: assumedMaxOutputTokens } : routed.request
         const strategy = routed.strategy
         return Effect.flatMap(Effect.flatMap(resolveAll(call, routed.ids, routed.named !== undefined || strategy === "model"), (resolved) => capableModels(resolved, request)), (models) => {
-          const local = models.filter((m) => m.kind === "local").slice(0, maxPerKind)
-          const cloud = models.filter((m) => m.kind === "cloud").slice(0, maxPerKind)
+          // The cap bounds the models routing picks; a list the caller names is used whole (never quietly cut).
+          const cap = routed.named !== undefined ? models.length : maxPerKind
+          const local = models.filter((m) => m.kind === "local").slice(0, cap)
+          const cloud = models.filter((m) => m.kind === "cloud").slice(0, cap)
           const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
           if (usable.length === 0) return within(call, Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses))))
           const scopeKey = callOptions.scopeKey ?? options.scopeKey
@@ -416,7 +424,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
               // Never quietly less than was asked: a two-model vote must not become samples of one model.
               const kept = new Set(members.map((m) => m.id))
               const dropped = (callOptions.models ?? []).filter((id) => !kept.has(id))
-              return yield* Effect.fail(invalidRequest([`the ensemble was given ${prepared.named} models but ${members.length} can take part${dropped.length > 0 ? ` (left out: ${dropped.join(", ")}` : " ("}${only !== "ensemble" ? `, by ${only.toUpperCase()}` : ""}; at most ${maxPerKind} of each kind)`]))
+              const why = [...(dropped.length > 0 ? [`left out: ${dropped.join(", ")}`] : []), ...(only !== "ensemble" ? [`by ${only.toUpperCase()}`] : [])]
+              return yield* Effect.fail(invalidRequest([`the ensemble was given ${prepared.named} models but ${members.length} can take part${why.length > 0 ? ` (${why.join(", ")})` : ""}`]))
             }
             const hook = ledgers.hookFor(prepared.ledger)
             const finish = (completion: Completion, detail: { readonly members: ReadonlyArray<EnsembleMember>; readonly agreement: number }) =>

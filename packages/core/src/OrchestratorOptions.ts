@@ -47,7 +47,7 @@ export interface OrchestratorOptions {
   readonly attemptFirstTokenMs?: number
   /** Retries of one cloud model on retryable errors before moving on (default 1; local models: 0). */
   readonly cloudRetries?: number
-  /** At most this many models of each kind take part in one call (default 3). */
+  /** At most this many models of each kind that routing picks take part in one call (default 3); models a call names are all used. */
   readonly maxModelsPerKind?: number
   /** The user or tenant key budgets are counted against, when calls do not name one. */
   readonly scopeKey?: string
@@ -67,6 +67,11 @@ export interface CallOptions extends Omit<CompletionRequest, "prompt" | "message
   readonly deadlineMs?: number
   /** The user or tenant key for budgets. */
   readonly scopeKey?: string
+  /**
+   * This call's request id in the answer, the ledger and the attempt events (default a random UUID): 1 to 128
+   * letters, digits or `-_.:`, so a caller (the gateway) can use the id it already told its client.
+   */
+  readonly requestId?: string
   /** CASCADE: what makes an answer weak enough to escalate (default: empty or a refusal). */
   readonly scorers?: ReadonlyArray<Scorer>
 }
@@ -89,7 +94,7 @@ export const toRequest = (input: PromptInput, options: CallOptions = {}): Comple
   // Everything that is not a request option (call options, and ensemble options when called from `ensemble`).
   const {
     strategy: _strategy, taskType: _taskType, model: _model, models: _models, deadlineMs: _deadline, scopeKey: _scope,
-    scorers: _scorers, mode: _mode, samples: _samples, normalize: _normalize, ...rest
+    requestId: _requestId, scorers: _scorers, mode: _mode, samples: _samples, normalize: _normalize, ...rest
   } = options as EnsembleOptions
   if (typeof input === "string") return { ...rest, prompt: input }
   if (Array.isArray(input)) return { ...rest, messages: input as ReadonlyArray<Message> }

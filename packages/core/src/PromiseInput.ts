@@ -136,7 +136,7 @@ const optionalFunction = <F>(options: object, key: string, where: string): F | u
 }
 
 /** The keys every call option reads itself (not request fields). */
-const callKeys = new Set(["signal", "strategy", "taskType", "model", "models", "deadlineMs", "scopeKey", "scorers", "mode", "samples", "normalize"])
+const callKeys = new Set(["signal", "strategy", "taskType", "model", "models", "deadlineMs", "scopeKey", "requestId", "scorers", "mode", "samples", "normalize"])
 
 /** The options of `complete`, `stream`, `delegate` (`ensemble` too, with `ensemble: true`), checked and copied. */
 const optionsOf = (options: unknown, ensemble: boolean): { readonly options: EnsembleOptions; readonly signal?: AbortSignal } => {
@@ -144,7 +144,7 @@ const optionsOf = (options: unknown, ensemble: boolean): { readonly options: Ens
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InputProblem(`options must be an object, not ${typeName(options)}`)
   const where = "options"
   const out: Record<string, unknown> = {}
-  for (const key of ["strategy", "taskType", "model", "scopeKey", ...(ensemble ? ["mode"] : [])]) {
+  for (const key of ["strategy", "taskType", "model", "scopeKey", "requestId", ...(ensemble ? ["mode"] : [])]) {
     const value = optionalString(options, key, where)
     if (value !== undefined) out[key] = value
   }

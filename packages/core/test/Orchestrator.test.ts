@@ -94,6 +94,19 @@ describe("attempt events", () => {
   })
 })
 
+describe("models the caller names", () => {
+  it("a named list longer than maxModelsPerKind is tried whole, not quietly cut to the first three", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    const names = ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4o", "gpt-4.1"]
+    substrate.cloud.setModels(names)
+    substrate.cloud.enqueue({ kind: "fault", fault: "server-500" }, { kind: "fault", fault: "server-500" }, { kind: "fault", fault: "server-500" }, { kind: "synth", text: "the fourth" })
+    const response = await substrate.make({ cloudRetries: 0 }).complete("Say hello", { strategy: "cloud_only", models: names.map((n) => `openai/${n}`) })
+    expect(response.text).toBe("the fourth")
+    expect(response.model).toBe("gpt-4.1")
+    expect(response.attempts.map((a) => a.outcome)).toEqual(["failure", "failure", "failure", "success"])
+  })
+})
+
 describe("PARALLEL", () => {
   it("returns the faster answer and aborts the slower request", async () => {
     substrate = await startSubstrate()
@@ -239,6 +252,19 @@ describe("budgets and costs", () => {
     }
     expect(printed.join("")).not.toContain("no price")
     expect(lines).toContainEqual({ level: "Warn", message: expect.stringContaining("no price for model openai/gpt-unpriced-test") })
+  })
+
+  it("a caller's request id names the call in the response and in the ledger", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    substrate.cloud.enqueue({ kind: "synth", text: "hello" })
+    const orchestrator = substrate.make()
+    const response = await orchestrator.complete("Say hello", { strategy: "cloud_only", requestId: "req-2026.11:30_a" })
+    expect(response.requestId).toBe("req-2026.11:30_a")
+    const ledger = JSON.parse(await orchestrator.costs.export("json")) as ReadonlyArray<{ readonly requestId: string }>
+    expect(ledger.map((record) => record.requestId)).toEqual(["req-2026.11:30_a"])
+    // Without one, every call gets its own random id.
+    substrate.cloud.enqueue({ kind: "synth", text: "again" })
+    expect((await orchestrator.complete("Say hello", { strategy: "cloud_only" })).requestId).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it("costs add up: the response, the attempts and the ledger agree", async () => {

@@ -136,10 +136,14 @@ export const costNanos = (price: ModelPrice, usage: BilledTokens, latencyMs: num
  */
 export const worstCaseNanos = (price: ModelPrice, inputTokens: number, maxOutputTokens: number): number => {
   if (price._tag === "PerHour") return usdToNanos((price.usdPerHour * price.worstCaseSeconds) / 3600)
-  const tiers = [fullRates(price)]
-  if (price.longContext !== undefined && inputTokens > price.longContext.aboveInputTokens) tiers.push(fullRates(price.longContext))
-  const inputRate = Math.max(...tiers.flatMap((rates) => [rates.input, rates.cached, rates.cacheWrite, rates.cacheWriteLong]))
-  const outputRate = Math.max(...tiers.map((rates) => rates.output))
+  const base = fullRates(price)
+  let inputRate = Math.max(base.input, base.cached, base.cacheWrite, base.cacheWriteLong)
+  let outputRate = base.output
+  if (price.longContext !== undefined && inputTokens > price.longContext.aboveInputTokens) {
+    const long = fullRates(price.longContext)
+    inputRate = Math.max(inputRate, long.input, long.cached, long.cacheWrite, long.cacheWriteLong)
+    outputRate = Math.max(outputRate, long.output)
+  }
   // Never -0 (a free model: ceil of -1e-6), which Redis refuses as an increment.
   return Math.max(0, Math.ceil((inputTokens * inputRate + maxOutputTokens * outputRate) * 1000 - 1e-6))
 }

@@ -4,9 +4,11 @@
 // time to first token added, and the CPU each process spends per call. Ratios come from one run with the targets'
 // calls interleaved.
 //
-// A reference line runs beside the gateway: a bare node:http pass-through proxy (scripts/reference-proxy-process.ts)
-// over the same upstream. It is the floor of any proxy hop on this machine (a second HTTP server and client on the
-// same cores), so the gateway's figures read against it say what the gateway adds beyond the hop itself.
+// Two reference lines run beside the gateway, over the same upstream: a bare node:http pass-through proxy
+// (scripts/reference-proxy-process.ts), the floor of any proxy hop on this machine (a second HTTP server and client
+// on the same cores), and a minimal JSON hop (scripts/reference-json-process.ts) that parses the request, posts a
+// chat request of its own and writes an OpenAI body from the answer, the floor of any gateway that reads what passes
+// through. The gateway's figures read against them say what its routing, strategies, budgets and ledger add.
 //
 //   node --conditions=@orch/source packages/gateway/bench/overhead.ts [--requests 300] [--rounds 3]
 //   node --conditions=@orch/source packages/gateway/bench/overhead.ts --profile [--requests 300] [--rounds 3]
@@ -52,6 +54,7 @@ const upstream = await start("scripts/upstream-process.ts")
 const gateway = await start("scripts/gateway-process.ts", [JSON.stringify({ openaiBaseUrl: `${upstream.url}/v1` })],
   profileDir !== undefined ? ["--cpu-prof", "--cpu-prof-interval", "250", "--cpu-prof-dir", profileDir] : [])
 const proxy = await start("scripts/reference-proxy-process.ts", [upstream.url])
+const jsonHop = await start("scripts/reference-json-process.ts", [upstream.url])
 
 /** CPU time (user + system) a child process has used, in ms, from /proc (Linux). */
 const childCpuMs = (child: ChildProcess): number => {
@@ -66,6 +69,7 @@ const ownCpuMs = (): number => {
 interface Target { readonly name: string; readonly client: OpenAI; readonly model: string; readonly hop?: ChildProcess }
 const direct: Target = { name: "direct", client: new OpenAI({ baseURL: `${upstream.url}/v1`, apiKey: "sk-bench", maxRetries: 0 }), model: "gpt-4o-mini" }
 const viaProxy: Target = { name: "proxy", client: new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "sk-bench", maxRetries: 0 }), model: "gpt-4o-mini", hop: proxy.child }
+const viaJson: Target = { name: "json", client: new OpenAI({ baseURL: `${jsonHop.url}/v1`, apiKey: "sk-bench", maxRetries: 0 }), model: "openai/gpt-4o-mini", hop: jsonHop.child }
 const viaGateway: Target = { name: "gateway", client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "none", maxRetries: 0 }), model: "openai/gpt-4o-mini", hop: gateway.child }
 const messages = [{ role: "user" as const, content: "Say something short." }]
 // The orchestrator in this process, over the same upstream: its call alone, without the gateway's HTTP layer.
@@ -144,51 +148,57 @@ const cpuPerCall = async (targets: ReadonlyArray<Target>, calls: number, blocks:
 const measure = async (): Promise<Array<string>> => {
   // Latency and time to first token: the targets' calls alternate one by one, so the machine's load (other
   // processes share these 2 cores) falls on all alike. Throughput: blocks alternate, and each round gives a ratio.
-  const targets = [direct, viaProxy, viaGateway]
-  const samples = { direct: [] as Array<number>, proxy: [] as Array<number>, gateway: [] as Array<number>, orchestrator: [] as Array<number> }
+  // The JSON hop answers whole calls only (no streaming), so it has no time to first token.
+  const targets = [direct, viaProxy, viaJson, viaGateway]
+  const streamed = [direct, viaProxy, viaGateway]
+  const samples = { direct: [] as Array<number>, proxy: [] as Array<number>, json: [] as Array<number>, gateway: [] as Array<number>, orchestrator: [] as Array<number> }
   const ttft = { direct: [] as Array<number>, proxy: [] as Array<number>, gateway: [] as Array<number> }
-  const rates: Record<number, { direct: Array<number>; proxy: Array<number>; gateway: Array<number> }> = {}
-  const ratios: Record<number, { proxy: Array<number>; gateway: Array<number>; gatewayToProxy: Array<number> }> = {}
+  const rates: Record<number, { direct: Array<number>; proxy: Array<number>; json: Array<number>; gateway: Array<number> }> = {}
+  const ratios: Record<number, { proxy: Array<number>; json: Array<number>; gateway: Array<number>; gatewayToProxy: Array<number> }> = {}
   for (const c of [1, 16, 64]) {
-    rates[c] = { direct: [], proxy: [], gateway: [] }
-    ratios[c] = { proxy: [], gateway: [], gatewayToProxy: [] }
+    rates[c] = { direct: [], proxy: [], json: [], gateway: [] }
+    ratios[c] = { proxy: [], json: [], gateway: [], gatewayToProxy: [] }
   }
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < requests; i++) {
-      for (const target of targets) samples[target.name as keyof typeof ttft].push(...await latencies(target, 1, complete))
+      for (const target of targets) samples[target.name as keyof typeof samples].push(...await latencies(target, 1, complete))
       samples.orchestrator.push(...await latencies(orchestrated, 1, completeOrchestrated))
     }
     for (let i = 0; i < Math.ceil(requests / 2); i++) {
-      for (const target of targets) ttft[target.name as keyof typeof ttft].push(...await latencies(target, 1, firstToken))
+      for (const target of streamed) ttft[target.name as keyof typeof ttft].push(...await latencies(target, 1, firstToken))
     }
     for (const c of [1, 16, 64]) {
       // At least 16 calls per caller, so a block is not mostly its ramp up and down.
       const calls = Math.max(requests, 16 * c)
       const d = await throughput(direct, calls, c)
       const p = await throughput(viaProxy, calls, c)
+      const j = await throughput(viaJson, calls, c)
       const g = await throughput(viaGateway, calls, c)
       rates[c]!.direct.push(d)
       rates[c]!.proxy.push(p)
+      rates[c]!.json.push(j)
       rates[c]!.gateway.push(g)
       ratios[c]!.proxy.push(p / d)
+      ratios[c]!.json.push(j / d)
       ratios[c]!.gateway.push(g / d)
       ratios[c]!.gatewayToProxy.push(g / p)
     }
   }
-  const [cpuDirect, cpuProxy, cpuGateway] = await cpuPerCall([direct, viaProxy, viaGateway], requests * 2, rounds)
-  const cpu = { direct: cpuDirect!, proxy: cpuProxy!, gateway: cpuGateway! }
+  const [cpuDirect, cpuProxy, cpuJson, cpuGateway] = await cpuPerCall([direct, viaProxy, viaJson, viaGateway], requests * 2, rounds)
+  const cpu = { direct: cpuDirect!, proxy: cpuProxy!, json: cpuJson!, gateway: cpuGateway! }
   const p50 = (values: ReadonlyArray<number>) => percentile(values, 50)
   const p99 = (values: ReadonlyArray<number>) => percentile(values, 99)
   return [
-    `gateway overhead: ${rounds} rounds x ${requests} calls per measurement (throughput blocks at least 16 calls per caller), direct, reference proxy and gateway interleaved call by call (latency) or block by block (throughput); client, proxy, gateway and upstream are separate processes on this machine`,
-    `latency c=1      direct p50 ${fmt(p50(samples.direct))} p99 ${fmt(p99(samples.direct))} | reference proxy p50 ${fmt(p50(samples.proxy))} p99 ${fmt(p99(samples.proxy))} | gateway p50 ${fmt(p50(samples.gateway))} p99 ${fmt(p99(samples.gateway))}`,
-    `added latency    reference proxy p50 ${fmt(p50(samples.proxy) - p50(samples.direct))} p99 ${fmt(p99(samples.proxy) - p99(samples.direct))} | gateway p50 ${fmt(p50(samples.gateway) - p50(samples.direct))} p99 ${fmt(p99(samples.gateway) - p99(samples.direct))}   (target: gateway p50 under 0.5 ms)`,
+    `gateway overhead: ${rounds} rounds x ${requests} calls per measurement (throughput blocks at least 16 calls per caller), direct, reference proxy, reference JSON hop and gateway interleaved call by call (latency) or block by block (throughput); client, proxy, gateway and upstream are separate processes on this machine`,
+    `latency c=1      direct p50 ${fmt(p50(samples.direct))} p99 ${fmt(p99(samples.direct))} | reference proxy p50 ${fmt(p50(samples.proxy))} p99 ${fmt(p99(samples.proxy))} | reference JSON hop p50 ${fmt(p50(samples.json))} p99 ${fmt(p99(samples.json))} | gateway p50 ${fmt(p50(samples.gateway))} p99 ${fmt(p99(samples.gateway))}`,
+    `added latency    reference proxy p50 ${fmt(p50(samples.proxy) - p50(samples.direct))} p99 ${fmt(p99(samples.proxy) - p99(samples.direct))} | reference JSON hop p50 ${fmt(p50(samples.json) - p50(samples.direct))} p99 ${fmt(p99(samples.json) - p99(samples.direct))} | gateway p50 ${fmt(p50(samples.gateway) - p50(samples.direct))} p99 ${fmt(p99(samples.gateway) - p99(samples.direct))}   (target: gateway p50 under 0.5 ms)`,
     `of the gateway's, the orchestrator call (in-process, same upstream, p50 ${fmt(p50(samples.orchestrator))}) adds ${fmt(p50(samples.orchestrator) - p50(samples.direct))} and the gateway's HTTP hop ${fmt(p50(samples.gateway) - p50(samples.orchestrator))}`,
     `streaming TTFT   direct p50 ${fmt(p50(ttft.direct))} | reference proxy p50 ${fmt(p50(ttft.proxy))} (added ${fmt(p50(ttft.proxy) - p50(ttft.direct))}) | gateway p50 ${fmt(p50(ttft.gateway))} | gateway added p50 ${fmt(p50(ttft.gateway) - p50(ttft.direct))} p99 ${fmt(p99(ttft.gateway) - p99(ttft.direct))}`,
     ...[1, 16, 64].map((c) =>
-      `throughput c=${String(c).padEnd(2)}  direct ${median(rates[c]!.direct).toFixed(0)} calls/s | reference proxy ${median(rates[c]!.proxy).toFixed(0)} calls/s, ${median(ratios[c]!.proxy).toFixed(2)}x | gateway ${median(rates[c]!.gateway).toFixed(0)} calls/s, ${median(ratios[c]!.gateway).toFixed(2)}x direct, ${median(ratios[c]!.gatewayToProxy).toFixed(2)}x the proxy (medians of ${rounds} rounds)${c === 64 ? "   (target: at least 0.80x direct)" : ""}`),
+      `throughput c=${String(c).padEnd(2)}  direct ${median(rates[c]!.direct).toFixed(0)} calls/s | reference proxy ${median(rates[c]!.proxy).toFixed(0)} calls/s, ${median(ratios[c]!.proxy).toFixed(2)}x | reference JSON hop ${median(rates[c]!.json).toFixed(0)} calls/s, ${median(ratios[c]!.json).toFixed(2)}x | gateway ${median(rates[c]!.gateway).toFixed(0)} calls/s, ${median(ratios[c]!.gateway).toFixed(2)}x direct, ${median(ratios[c]!.gatewayToProxy).toFixed(2)}x the proxy (medians of ${rounds} rounds)${c === 64 ? "   (target: at least 0.80x direct)" : ""}`),
     `CPU per call (c=16, ${rounds} blocks of ${requests * 2} calls each): direct client ${fmt(cpu.direct.client)} + upstream ${fmt(cpu.direct.upstream)} = ${fmt(cpu.direct.total)}`,
     `  through the reference proxy: client ${fmt(cpu.proxy.client)} + proxy ${fmt(cpu.proxy.hop)} + upstream ${fmt(cpu.proxy.upstream)} = ${fmt(cpu.proxy.total)}, CPU-bound throughput ${(cpu.direct.total / cpu.proxy.total).toFixed(2)}x direct`,
+    `  through the reference JSON hop: client ${fmt(cpu.json.client)} + hop ${fmt(cpu.json.hop)} + upstream ${fmt(cpu.json.upstream)} = ${fmt(cpu.json.total)}, CPU-bound throughput ${(cpu.direct.total / cpu.json.total).toFixed(2)}x direct`,
     `  through the gateway:         client ${fmt(cpu.gateway.client)} + gateway ${fmt(cpu.gateway.hop)} + upstream ${fmt(cpu.gateway.upstream)} = ${fmt(cpu.gateway.total)}, CPU-bound throughput ${(cpu.direct.total / cpu.gateway.total).toFixed(2)}x direct, ${(cpu.proxy.total / cpu.gateway.total).toFixed(2)}x the proxy`,
     `load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.availableParallelism()} cores`
   ]
@@ -219,11 +229,11 @@ const profileLines = async (): Promise<Array<string>> => {
 
 try {
   // Warm-up: connections, JIT, the gateway's model catalog and tokenizer.
-  for (const target of [direct, viaProxy, viaGateway]) await latencies(target, 100, complete)
+  for (const target of [direct, viaProxy, viaJson, viaGateway]) await latencies(target, 100, complete)
   await latencies(orchestrated, 100, completeOrchestrated)
   const lines = profileDir !== undefined ? await profileLines() : await measure()
   process.stdout.write(`${lines.join("\n")}\n`)
 } finally {
   await orchestrator.dispose()
-  await Promise.all([stopped(gateway.child), stopped(proxy.child), stopped(upstream.child)])
+  await Promise.all([stopped(gateway.child), stopped(proxy.child), stopped(jsonHop.child), stopped(upstream.child)])
 }

@@ -223,14 +223,17 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     metrics.request(route, error.status, (monotonicNow() - started) / 1000, error.type)
   }
 
-  /** The call options of a request: its model routed, the routing headers, the key's or alias's budget scope. */
-  const callOptionsOf = (request: http.IncomingMessage, parsed: ChatRequest, keyName: string | undefined): CallOptions => {
+  /**
+   * The call options of a request: its model routed, the routing headers, the key's or alias's budget scope, and the
+   * request id the client is told (so the answer's `orch.request_id`, the header and the ledger name the same call).
+   */
+  const callOptionsOf = (request: http.IncomingMessage, parsed: ChatRequest, keyName: string | undefined, requestId: string): CallOptions => {
     const route = routeModel(parsed.model, aliases)
     const strategyHeader = header(request, "x-orch-strategy")
     const taskHeader = header(request, "x-orch-task-type")
     const alias = route.alias !== undefined ? aliases[route.alias] : undefined
     const scopeKey = keyName ?? (alias?.budgetUsd !== undefined ? aliasScope(route.alias!) : undefined)
-    const common = scopeKey !== undefined ? { ...parsed.options, deadlineMs, scopeKey } : { ...parsed.options, deadlineMs }
+    const common = scopeKey !== undefined ? { ...parsed.options, deadlineMs, requestId, scopeKey } : { ...parsed.options, deadlineMs, requestId }
     if (route.model !== undefined) {
       // A real model: no classification (the task type is given, or "general"), no routing.
       const taskType = taskHeader ?? "general"
@@ -291,7 +294,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       observe(route, started, 499)
       return undefined
     }
-    const callOptions = callOptionsOf(request, parsed, keyName)
+    const callOptions = callOptionsOf(request, parsed, keyName, requestId)
     const created = Math.floor(now() / 1000)
     if (parsed.stream) return streamCall(endpoint, parsed, callOptions, response, call, requestId, created, route, started)
     const exit = await runCall(call, orchestrator.complete(parsed.messages, callOptions))

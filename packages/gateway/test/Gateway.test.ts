@@ -52,6 +52,9 @@ describe("chat completions", () => {
     expect(orch).toMatchObject({ model: "openai/gpt-4o-mini", strategy: "model", task_type: "general", task_type_source: "given" })
     expect(orch.attempts).toHaveLength(1)
     expect(response.headers.get("x-orch-request-id")).toMatch(/^[0-9a-f-]{36}$/)
+    // One id for the call: the header, the orch object (the ledger's request id) and the completion id.
+    expect(orch.request_id).toBe(response.headers.get("x-orch-request-id"))
+    expect(data.id).toBe(`chatcmpl-${orch.request_id}`)
     expect(Number(response.headers.get("x-orch-cost-usd"))).toBeCloseTo(orch.cost_usd, 12)
     expect(orch.cost_usd).toBeGreaterThan(0)
     // What reached the upstream: the options mapped, the system message first.
@@ -77,6 +80,7 @@ describe("chat completions", () => {
     expect(last.usage).toMatchObject({ completion_tokens: 5 })
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true)
     expect(orchOf(finish).model).toBe("openai/gpt-4o-mini")
+    expect(chunks.every((c) => c.id === `chatcmpl-${orchOf(finish).request_id}`)).toBe(true)
   })
 
   it("routes virtual strategy models, aliases and the x-orch headers", async () => {

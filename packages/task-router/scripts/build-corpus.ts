@@ -24,6 +24,7 @@ import {
 } from "./corpus/RequestsText.ts"
 import { algorithmicCode, condenseRequests, generalNotReasoning, inlineTextGeneral, logRecaps, reasoningVaried, reworkRequests, summarizeInline } from "./corpus/Boundaries.ts"
 import { realVoicePosts, toolNames, type Post } from "./corpus/RealVoices.ts"
+import { stylePosts } from "./corpus/Styles.ts"
 import { toolDefinitions, toolFailures } from "./corpus/ToolPayloads.ts"
 import { codeGenerationTemplated, dataTemplated, errorTemplated, generalTemplated, reasoningTemplated, workflowTemplated } from "./corpus/Templates.ts"
 import { seededRandom } from "./Training.ts"
@@ -238,7 +239,8 @@ const slotPools: Readonly<Record<string, ReadonlyArray<Payload>>> = {
   code, stub: stubs, traceback: tracebacks, error_log: errorLogs, output: outputs, table: tables, document: documents, dialogue: dialogues
 }
 const postVariants: Readonly<Record<string, number>> = {
-  workflowPosts: 5, errorPosts: 4, reviewPosts: 4, codeGenerationPosts: 3, reasoningPosts: 2, summarizationPosts: 3, dataPosts: 3, generalPosts: 2, morePosts: 3, boundaryPosts: 3, composerPosts: 4, chatPosts: 3, workflowWithFailurePosts: 5, inlineReviewPosts: 4
+  workflowPosts: 5, errorPosts: 4, reviewPosts: 4, codeGenerationPosts: 3, reasoningPosts: 2, summarizationPosts: 3, dataPosts: 3, generalPosts: 2, morePosts: 3, boundaryPosts: 3, composerPosts: 4, chatPosts: 3, workflowWithFailurePosts: 5, inlineReviewPosts: 4,
+  ...Object.fromEntries(stylePosts.map(([list, , variants]) => [list, variants]))
 }
 const composePost = (post: Post): { readonly text: string; readonly domain: string } => {
   const needsFailure = post.text.includes("{fail}")
@@ -260,7 +262,7 @@ const composePost = (post: Post): { readonly text: string; readonly domain: stri
   })
   return { text, domain }
 }
-for (const [list, posts] of realVoicePosts) {
+for (const [list, posts] of [...realVoicePosts, ...stylePosts]) {
   posts.forEach((post, i) => {
     const uses = post.text.match(/\{(?:tool|unit|step|def|fail|code|stub|traceback|error_log|output|table|document|dialogue)\}/) !== null
     const variants = uses ? postVariants[list] ?? 2 : Math.min(2, postVariants[list] ?? 2)

@@ -42,6 +42,8 @@ const byNormalisedName = new Map<string, TaskType>(
  * `"code-generation"` or `"codegeneration"`. Returns `undefined` for anything else.
  */
 export const parseTaskType = (input: string): TaskType | undefined => {
+  const exact = byNormalisedName.get(input)
+  if (exact !== undefined) return exact
   const normalised = input.trim().toLowerCase().replace(/[\s-]+/g, "_")
   return byNormalisedName.get(normalised) ?? byNormalisedName.get(normalised.replace(/_/g, ""))
 }
