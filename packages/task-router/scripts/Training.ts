@@ -44,7 +44,7 @@ export interface TrainSettings {
 }
 
 /** The settings used for the committed weights. */
-export const defaultSettings: TrainSettings = { hashBits: 16, epochs: 16, learningRate: 0.1, l2: 3e-4, seed: 20261130, models: 5, classBalance: 1 }
+export const defaultSettings: TrainSettings = { hashBits: 16, epochs: 10, learningRate: 0.1, l2: 3e-4, seed: 20261130, models: 5, classBalance: 1 }
 
 /** Read every `*.jsonl` of a corpus directory (sorted by name), failing loudly on a bad line. */
 export const loadCorpus = (directory: string): { readonly rows: ReadonlyArray<CorpusRow>; readonly sha256: string } => {
