@@ -4,6 +4,7 @@
 // throughput cannot beat this line; the gap between the two is what the gateway, the core and its upstream client add.
 // Argument: the upstream's base URL (http://HOST:PORT). Prints "listening http://HOST:PORT"; stops on SIGTERM or SIGINT.
 import http from "node:http"
+import { runReferenceServer, upstreamFailed } from "./ReferenceServer.ts"
 
 const upstream = new URL(process.argv[2] ?? "http://127.0.0.1:1")
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
@@ -19,16 +20,7 @@ const server = http.createServer({ keepAliveTimeout: 60_000 }, (request, respons
     response.writeHead(answer.statusCode ?? 502, answer.headers)
     answer.pipe(response)
   })
-  forwarded.on("error", () => {
-    if (!response.headersSent) response.writeHead(502).end()
-    else response.destroy()
-  })
+  forwarded.on("error", () => upstreamFailed(response))
   request.pipe(forwarded)
 })
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address()
-  process.stdout.write(`listening http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}\n`)
-})
-const stop = () => server.close(() => process.exit(0))
-process.once("SIGTERM", stop)
-process.once("SIGINT", stop)
+runReferenceServer(server)
