@@ -321,7 +321,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         latencyMs: now - prepared.startedAt,
         ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
         ...(completion.toolCalls !== undefined && completion.toolCalls.length > 0 ? { toolCalls: completion.toolCalls } : {}),
-        ...(completion.object !== undefined ? { object: completion.object } : {})
+        ...(completion.object !== undefined ? { object: completion.object } : {}),
+        ...(completion.logprobs !== undefined && completion.logprobs.length > 0 ? { logprobs: completion.logprobs } : {})
       }
     }
 
@@ -384,7 +385,8 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
               if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
               const completion: Completion = {
                 text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
-                ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {})
+                ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {}),
+                ...(done.logprobs !== undefined ? { logprobs: done.logprobs } : {})
               }
               return Effect.map(withStructuredOutput(prepared.request, completion), (checked) =>
                 [{ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }])

@@ -1,7 +1,7 @@
 /**
  * What the orchestrator returns: the answer, who gave it, how it was decided, and every attempt with its cost.
  */
-import type { ErrorReasonTag, FinishReason, ProviderKind, ToolCall, Usage } from "@orch/provider"
+import type { ErrorReasonTag, FinishReason, ProviderKind, TokenLogprob, ToolCall, Usage } from "@orch/provider"
 
 /** One attempt of a request, as the ledger recorded it. */
 export interface AttemptSummary {
@@ -73,6 +73,8 @@ export interface OrchestratedResponse {
   readonly toolCalls?: ReadonlyArray<ToolCall>
   /** For `responseFormat: { type: "json", schema }`: the parsed answer, checked against the schema. */
   readonly object?: unknown
+  /** Each output token's log-probability, when the call asked for them (`logprobs: true`) and the answering model gave them. */
+  readonly logprobs?: ReadonlyArray<TokenLogprob>
 }
 
 /** One member's answer in an ensemble. */

@@ -107,6 +107,23 @@ describe("models the caller names", () => {
   })
 })
 
+describe("log-probabilities", () => {
+  it("the answering model's token log-probabilities reach the response when asked for, and only then", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    const body = (logprobs: unknown) => ({
+      id: "chatcmpl-lp", object: "chat.completion", created: 1, model: "gpt-4o-mini",
+      choices: [{ index: 0, message: { role: "assistant", content: "Yes." }, logprobs, finish_reason: "stop" }],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }
+    })
+    const content = [{ token: "Yes", logprob: -0.01, bytes: [89, 101, 115], top_logprobs: [] }, { token: ".", logprob: -0.2, bytes: [46], top_logprobs: [] }]
+    substrate.cloud.enqueue({ kind: "json", status: 200, body: body({ content, refusal: null }) }, { kind: "json", status: 200, body: body({ content, refusal: null }) })
+    const orchestrator = substrate.make({ cloudRetries: 0 })
+    const asked = await orchestrator.complete("Yes or no?", { model: "openai/gpt-4o-mini", logprobs: true })
+    expect(asked.logprobs).toEqual([{ token: "Yes", logprob: -0.01 }, { token: ".", logprob: -0.2 }])
+    expect((await orchestrator.complete("Yes or no?", { model: "openai/gpt-4o-mini" })).logprobs).toBeUndefined()
+  })
+})
+
 describe("PARALLEL", () => {
   it("returns the faster answer and aborts the slower request", async () => {
     substrate = await startSubstrate()

@@ -1,6 +1,7 @@
 /**
  * `POST /v1/chat/completions` in OpenAI's shapes: the request read into the orchestrator's messages and options
- * (every field OpenAI documents either mapped or refused with a 400 that names it), and the answer written back as
+ * (every field OpenAI documents that changes the answer either mapped or refused with a 400 that names it; fields
+ * that only label a call are accepted and not used), and the answer written back as
  * one `chat.completion` or as `chat.completion.chunk` server-sent events ending in `data: [DONE]`.
  */
 import type { OrchestratedResponse } from "@orch/core"
@@ -167,6 +168,25 @@ export const readTools = (body: Record<string, unknown>): Pick<CompletionRequest
   return { ...(tools !== undefined ? { tools } : {}), ...(tools !== undefined && toolChoice !== undefined ? { toolChoice } : {}) }
 }
 
+/**
+ * Fields OpenAI documents that change the answer and that the gateway cannot honour across its backends: refused
+ * with a 400 naming the field when set to anything but their default, never quietly dropped. Fields that only label
+ * a call (`user`, `metadata`, `store`, `service_tier`, `parallel_tool_calls`, ...) are accepted and not used.
+ */
+const unhonoured: ReadonlyArray<readonly [string, (value: unknown) => boolean, string]> = [
+  ["frequency_penalty", (v) => v !== 0, "frequency_penalty is not supported: the gateway routes to backends that do not all have it; leave it out (or 0)"],
+  ["presence_penalty", (v) => v !== 0, "presence_penalty is not supported: the gateway routes to backends that do not all have it; leave it out (or 0)"],
+  ["logit_bias", (v) => !(typeof v === "object" && v !== null && Object.keys(v).length === 0), "logit_bias is not supported: token ids differ between the backends the gateway routes to"],
+  ["top_logprobs", (v) => v !== 0, "top_logprobs is not supported: with logprobs: true each token's own log-probability is returned, without alternatives"],
+  ["functions", () => true, "functions is the deprecated form of tools: send tools (and tool_choice) instead"],
+  ["function_call", () => true, "function_call is the deprecated form of tool_choice: send tools and tool_choice instead"],
+  ["audio", () => true, "audio output is not supported: this gateway answers with text"],
+  ["modalities", (v) => !(Array.isArray(v) && v.every((m) => m === "text")), "modalities other than text are not supported: this gateway answers with text"],
+  ["prediction", () => true, "prediction (predicted outputs) is not supported"],
+  ["web_search_options", () => true, "web_search_options is not supported: no backend behind this gateway searches the web"],
+  ["reasoning_effort", () => true, "reasoning_effort is not supported: choose the model (or an alias) instead"]
+]
+
 /** Read a chat completions body. */
 export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
@@ -174,6 +194,10 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   const messages = readMessages(body.messages)
   if (!Array.isArray(messages)) return messages as GatewayError
   if (body.n !== undefined && body.n !== null && body.n !== 1) return invalidRequestError("n must be 1: this gateway returns one choice", "n")
+  for (const [field, set, message] of unhonoured) {
+    const value = body[field]
+    if (value !== undefined && value !== null && set(value)) return invalidRequestError(message, field)
+  }
   const tools = readTools(body)
   if (isGatewayError(tools)) return tools
   const shared = readSharedOptions(body, ["max_completion_tokens", "max_tokens"])
@@ -226,6 +250,15 @@ export const orchObject = (response: OrchestratedResponse) => ({
 /** OpenAI's tool call: the arguments as a JSON string. */
 export const wireToolCall = (call: ToolCall) => ({ id: call.id, type: "function" as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } })
 
+/**
+ * OpenAI's `logprobs` of a choice: each output token's log-probability with its UTF-8 bytes (no alternatives: a
+ * request for `top_logprobs` is refused), or null when none were asked for or the model gave none.
+ */
+export const choiceLogprobs = (response: OrchestratedResponse) =>
+  response.logprobs === undefined
+    ? null
+    : { content: response.logprobs.map((l) => ({ token: l.token, logprob: l.logprob, bytes: [...Buffer.from(l.token, "utf8")], top_logprobs: [] })), refusal: null }
+
 /** A whole `chat.completion`. */
 export const chatCompletionBody = (id: string, created: number, model: string, response: OrchestratedResponse): string => {
   const toolCalls = response.toolCalls ?? []
@@ -241,7 +274,7 @@ export const chatCompletionBody = (id: string, created: number, model: string, r
     object: "chat.completion",
     created,
     model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonOf(response.finishReason) }],
+    choices: [{ index: 0, message, logprobs: choiceLogprobs(response), finish_reason: finishReasonOf(response.finishReason) }],
     usage: usageOf(response.usage),
     system_fingerprint: null,
     orch: orchObject(response)
@@ -264,7 +297,7 @@ export const chatChunks = (id: string, created: number, model: string, includeUs
     /** The finish chunk (with the `orch` object), the usage chunk when asked, and `[DONE]`. */
     end: (response: OrchestratedResponse): string => {
       const base = { id, object: "chat.completion.chunk", created, model, system_fingerprint: null }
-      const finish = JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReasonOf(response.finishReason) }], ...(includeUsage ? { usage: null } : {}), orch: orchObject(response) })
+      const finish = JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: choiceLogprobs(response), finish_reason: finishReasonOf(response.finishReason) }], ...(includeUsage ? { usage: null } : {}), orch: orchObject(response) })
       const usage = includeUsage ? `data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(response.usage) })}\n\n` : ""
       return `data: ${finish}\n\n${usage}data: [DONE]\n\n`
     }

@@ -123,6 +123,36 @@ describe("chat completions", () => {
     expect((sent?.body as { tools?: Array<{ function: { name: string } }> }).tools?.[0]?.function.name).toBe("get_current_weather")
   })
 
+  it("returns the tokens' log-probabilities the upstream gave when logprobs is asked for, whole and streamed", async () => {
+    // OpenAI's documented shapes: choices[0].logprobs.content, one entry per token (in a stream, per chunk).
+    const tokens = [{ token: "Hi", logprob: -0.25 }, { token: " thé", logprob: -1.5 }]
+    const entry = (t: { token: string; logprob: number }) => ({ ...t, bytes: [...Buffer.from(t.token)], top_logprobs: [] })
+    upstreams.cloud.enqueue({ kind: "json", status: 200, body: {
+      id: "chatcmpl-lp", object: "chat.completion", created: 1, model: "gpt-4o-mini",
+      choices: [{ index: 0, message: { role: "assistant", content: "Hi thé", refusal: null }, logprobs: { content: tokens.map(entry), refusal: null }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }
+    } })
+    const whole = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], logprobs: true })
+    expect(whole.choices[0]?.logprobs?.content).toEqual(tokens.map(entry))
+    expect(generations(upstreams.cloud)[0]?.body).toMatchObject({ logprobs: true })
+    const chunk = (delta: object, t: { token: string; logprob: number } | undefined, finish: string | null) =>
+      `data: ${JSON.stringify({ id: "chatcmpl-lp", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, delta, logprobs: t === undefined ? null : { content: [entry(t)], refusal: null }, finish_reason: finish }] })}\n\n`
+    upstreams.cloud.enqueue({ kind: "raw", body: chunk({ role: "assistant", content: "" }, undefined, null) + chunk({ content: "Hi" }, tokens[0], null) + chunk({ content: " thé" }, tokens[1], null) +
+      chunk({}, undefined, "stop") + `data: ${JSON.stringify({ id: "chatcmpl-lp", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } })}\n\ndata: [DONE]\n\n` })
+    const stream = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], logprobs: true, stream: true })
+    const seen: Array<unknown> = []
+    let text = ""
+    for await (const part of stream) {
+      text += part.choices[0]?.delta.content ?? ""
+      seen.push(...(part.choices[0]?.logprobs?.content ?? []))
+    }
+    expect(text).toBe("Hi thé")
+    expect(seen).toEqual(tokens.map(entry))
+    // Not asked for: null, as OpenAI answers.
+    const plain = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
+    expect(plain.choices[0]?.logprobs).toBeNull()
+  })
+
   it("maps response_format to the upstream's JSON mode", async () => {
     upstreams.cloud.enqueue({ kind: "synth", text: "{\"answer\": 4}" })
     const schema = { type: "object", properties: { answer: { type: "number" } }, required: ["answer"] }
@@ -175,6 +205,26 @@ describe("errors are OpenAI's, so the SDK raises its typed exceptions", () => {
     } finally {
       await quick.close()
     }
+  })
+
+  it("400 naming the field for what the gateway cannot honour, instead of an answer that quietly ignored it", async () => {
+    const refused: ReadonlyArray<readonly [string, unknown]> = [
+      ["frequency_penalty", 0.5], ["presence_penalty", -1], ["logit_bias", { "50256": -100 }], ["top_logprobs", 3],
+      ["functions", [{ name: "f", parameters: { type: "object" } }]], ["function_call", "auto"], ["modalities", ["text", "audio"]],
+      ["audio", { voice: "alloy", format: "wav" }], ["prediction", { type: "content", content: "x" }], ["reasoning_effort", "high"]
+    ]
+    for (const [field, value] of refused) {
+      const error = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], [field]: value } as never).catch((e: unknown) => e)
+      expect(error, field).toBeInstanceOf(OpenAI.BadRequestError)
+      expect((error as InstanceType<typeof OpenAI.BadRequestError>).param, field).toBe(field)
+    }
+    expect(generations(upstreams.cloud)).toHaveLength(0)
+    // Their defaults, and fields that only label a call, are accepted.
+    const answer = await client.chat.completions.create({
+      model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], frequency_penalty: 0, presence_penalty: 0, logit_bias: {},
+      top_logprobs: 0, modalities: ["text"], user: "u-1", metadata: { team: "a" }, store: false, parallel_tool_calls: true
+    })
+    expect(answer.choices[0]?.message.content).toBe(defaultText)
   })
 
   it("413 for a body over the bound, 404 for an unknown route, in OpenAI's error shape", async () => {
