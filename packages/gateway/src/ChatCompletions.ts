@@ -168,12 +168,24 @@ export const readTools = (body: Record<string, unknown>): Pick<CompletionRequest
   return { ...(tools !== undefined ? { tools } : {}), ...(tools !== undefined && toolChoice !== undefined ? { toolChoice } : {}) }
 }
 
+/** A field the gateway cannot honour: its name, whether a value asks for it (not the default), and the refusal. */
+export type Unhonoured = readonly [field: string, asks: (value: unknown) => boolean, message: string]
+
+/** The 400 for the first field of `fields` the body sets to something that asks for it, or undefined. */
+export const refuseUnhonoured = (body: Record<string, unknown>, fields: ReadonlyArray<Unhonoured>): GatewayError | undefined => {
+  for (const [field, asks, message] of fields) {
+    const value = body[field]
+    if (value !== undefined && value !== null && asks(value)) return invalidRequestError(message, field)
+  }
+  return undefined
+}
+
 /**
  * Fields OpenAI documents that change the answer and that the gateway cannot honour across its backends: refused
  * with a 400 naming the field when set to anything but their default, never quietly dropped. Fields that only label
  * a call (`user`, `metadata`, `store`, `service_tier`, `parallel_tool_calls`, ...) are accepted and not used.
  */
-const unhonoured: ReadonlyArray<readonly [string, (value: unknown) => boolean, string]> = [
+const unhonoured: ReadonlyArray<Unhonoured> = [
   ["frequency_penalty", (v) => v !== 0, "frequency_penalty is not supported: the gateway routes to backends that do not all have it; leave it out (or 0)"],
   ["presence_penalty", (v) => v !== 0, "presence_penalty is not supported: the gateway routes to backends that do not all have it; leave it out (or 0)"],
   ["logit_bias", (v) => !(typeof v === "object" && v !== null && Object.keys(v).length === 0), "logit_bias is not supported: token ids differ between the backends the gateway routes to"],
@@ -194,10 +206,8 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   const messages = readMessages(body.messages)
   if (!Array.isArray(messages)) return messages as GatewayError
   if (body.n !== undefined && body.n !== null && body.n !== 1) return invalidRequestError("n must be 1: this gateway returns one choice", "n")
-  for (const [field, set, message] of unhonoured) {
-    const value = body[field]
-    if (value !== undefined && value !== null && set(value)) return invalidRequestError(message, field)
-  }
+  const refused = refuseUnhonoured(body, unhonoured)
+  if (refused !== undefined) return refused
   const tools = readTools(body)
   if (isGatewayError(tools)) return tools
   const shared = readSharedOptions(body, ["max_completion_tokens", "max_tokens"])

@@ -7,7 +7,7 @@
  */
 import type { OrchestratedResponse } from "@orch/core"
 import type { FilePart, ImagePart, Message, ResponseFormat, TextPart, ToolCall } from "@orch/provider"
-import { type ChatRequest, orchObject, readResponseFormat, readSharedOptions, readTools } from "./ChatCompletions.ts"
+import { type ChatRequest, orchObject, readResponseFormat, readSharedOptions, readTools, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { fileFrom, imageFrom, isRecord, toolCallFrom } from "./WireParts.ts"
 
@@ -73,6 +73,20 @@ const readInput = (input: unknown): ReadonlyArray<Message> | GatewayError => {
   return messages
 }
 
+/**
+ * Responses fields that change the answer and that a stateless gateway over several backends cannot honour: a 400
+ * naming the field, never quietly dropped.
+ */
+const unhonoured: ReadonlyArray<Unhonoured> = [
+  ["conversation", () => true, "conversation is not supported: this gateway keeps no state; send the conversation as input"],
+  ["prompt", () => true, "prompt (a stored prompt template) is not supported: send the instructions and input themselves"],
+  ["background", (v) => v !== false, "background responses are not supported: this gateway answers while the request is open"],
+  ["reasoning", (v) => !(typeof v === "object" && v !== null && Object.values(v).every((x) => x === null || x === undefined)), "reasoning options are not supported: choose the model (or an alias) instead"],
+  ["include", (v) => !(Array.isArray(v) && v.length === 0), "include is not supported: the gateway's answers carry their output and usage only"],
+  ["top_logprobs", (v) => v !== 0, "top_logprobs is not supported by this gateway's Responses endpoint"],
+  ["logit_bias", (v) => !(typeof v === "object" && v !== null && Object.keys(v).length === 0), "logit_bias is not supported: token ids differ between the backends the gateway routes to"]
+]
+
 /** Read a Responses body. */
 export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayError => {
   if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
@@ -80,6 +94,8 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
   if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
     return invalidRequestError("previous_response_id is not supported: this gateway keeps no state; send the conversation as input", "previous_response_id")
   }
+  const refused = refuseUnhonoured(body, unhonoured)
+  if (refused !== undefined) return refused
   if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== "string") return invalidRequestError("instructions must be a string", "instructions")
   const input = readInput(body.input)
   if (isGatewayError(input)) return input

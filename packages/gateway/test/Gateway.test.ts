@@ -361,6 +361,21 @@ describe("models, responses, health and metrics", () => {
     await expect(client.responses.create({ model: "openai/gpt-4o-mini", input: "hi", previous_response_id: "resp_1" })).rejects.toBeInstanceOf(OpenAI.BadRequestError)
   })
 
+  it("refuses, naming the field, what a stateless gateway cannot honour on the Responses API, and accepts the defaults", async () => {
+    const refused: ReadonlyArray<readonly [string, unknown]> = [
+      ["conversation", "conv_1"], ["prompt", { id: "pmpt_1" }], ["background", true], ["reasoning", { effort: "high" }],
+      ["include", ["message.output_text.logprobs"]], ["top_logprobs", 2], ["logit_bias", { "50256": -100 }]
+    ]
+    for (const [field, value] of refused) {
+      const error = await client.responses.create({ model: "openai/gpt-4o-mini", input: "hi", [field]: value } as never).catch((e: unknown) => e)
+      expect(error, field).toBeInstanceOf(OpenAI.BadRequestError)
+      expect((error as InstanceType<typeof OpenAI.BadRequestError>).param, field).toBe(field)
+    }
+    expect(generations(upstreams.cloud)).toHaveLength(0)
+    const answer = await client.responses.create({ model: "openai/gpt-4o-mini", input: "hi", background: false, include: [], reasoning: { effort: null }, top_logprobs: 0, store: false, user: "u-1" } as never)
+    expect((answer as { output_text: string }).output_text).toBe(defaultText)
+  })
+
   it("reports health and Prometheus metrics: requests, errors, latency, tokens and cost by model and strategy", async () => {
     await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
     await client.chat.completions.create({ model: "nope/none", messages: [{ role: "user", content: "hi" }] }).catch(() => undefined)
