@@ -180,6 +180,10 @@ export const refuseUnhonoured = (body: Record<string, unknown>, fields: Readonly
   return undefined
 }
 
+/** `logit_bias` other than `{}`: token ids differ between backends (Chat Completions and Responses alike). */
+export const logitBiasRefused: Unhonoured =
+  ["logit_bias", (v) => !(typeof v === "object" && v !== null && Object.keys(v).length === 0), "logit_bias is not supported: token ids differ between the backends the gateway routes to"]
+
 /**
  * Fields OpenAI documents that change the answer and that the gateway cannot honour across its backends: refused
  * with a 400 naming the field when set to anything but their default, never quietly dropped. Fields that only label
@@ -188,7 +192,7 @@ export const refuseUnhonoured = (body: Record<string, unknown>, fields: Readonly
 const unhonoured: ReadonlyArray<Unhonoured> = [
   ["frequency_penalty", (v) => v !== 0, "frequency_penalty is not supported: the gateway routes to backends that do not all have it; leave it out (or 0)"],
   ["presence_penalty", (v) => v !== 0, "presence_penalty is not supported: the gateway routes to backends that do not all have it; leave it out (or 0)"],
-  ["logit_bias", (v) => !(typeof v === "object" && v !== null && Object.keys(v).length === 0), "logit_bias is not supported: token ids differ between the backends the gateway routes to"],
+  logitBiasRefused,
   ["top_logprobs", (v) => v !== 0, "top_logprobs is not supported: with logprobs: true each token's own log-probability is returned, without alternatives"],
   ["functions", () => true, "functions is the deprecated form of tools: send tools (and tool_choice) instead"],
   ["function_call", () => true, "function_call is the deprecated form of tool_choice: send tools and tool_choice instead"],

@@ -7,7 +7,7 @@
  */
 import type { OrchestratedResponse } from "@orch/core"
 import type { FilePart, ImagePart, Message, ResponseFormat, TextPart, ToolCall } from "@orch/provider"
-import { type ChatRequest, orchObject, readResponseFormat, readSharedOptions, readTools, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
+import { type ChatRequest, orchObject, readResponseFormat, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { fileFrom, imageFrom, isRecord, toolCallFrom } from "./WireParts.ts"
 
@@ -84,7 +84,7 @@ const unhonoured: ReadonlyArray<Unhonoured> = [
   ["reasoning", (v) => !(typeof v === "object" && v !== null && Object.values(v).every((x) => x === null || x === undefined)), "reasoning options are not supported: choose the model (or an alias) instead"],
   ["include", (v) => !(Array.isArray(v) && v.length === 0), "include is not supported: the gateway's answers carry their output and usage only"],
   ["top_logprobs", (v) => v !== 0, "top_logprobs is not supported by this gateway's Responses endpoint"],
-  ["logit_bias", (v) => !(typeof v === "object" && v !== null && Object.keys(v).length === 0), "logit_bias is not supported: token ids differ between the backends the gateway routes to"]
+  logitBiasRefused
 ]
 
 /** Read a Responses body. */
