@@ -9,7 +9,7 @@
  */
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
-import { Clock, Effect, Redacted, type Stream } from "effect"
+import { Clock, Effect, Redacted, Result, type Stream } from "effect"
 import { providerError, readEvents, type ProviderError } from "@orch/provider"
 import { errorFromSdk, errorFromStatus, inBandError, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
@@ -21,6 +21,15 @@ export interface OpenAiCompatClient {
   readonly settings: OpenAiCompatSettings
   /** `POST /chat/completions` without streaming: the parsed body, whatever its shape. */
   readonly chat: (body: ChatCompletionCreateParamsNonStreaming, model: string) => Effect.Effect<unknown, ProviderError>
+  /**
+   * `chat` with the body built when the call starts and the parsed answer read by `read` as it arrives (given the
+   * Effect clock's time then): the whole call is one effect step on the lean transport, for the hot path.
+   */
+  readonly chatWith: <A>(
+    body: () => ChatCompletionCreateParamsNonStreaming,
+    model: string,
+    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>
+  ) => Effect.Effect<A, ProviderError>
   /**
    * `POST /chat/completions` as SSE: each event's parsed data; the request is aborted when the stream's scope closes.
    * Once the response has begun, a wait of more than the backstop timeout for the next event is a `between-chunks`
@@ -71,6 +80,18 @@ const sdkOf = (settings: OpenAiCompatSettings): OpenAI =>
     fetch: cancellableFetch(settings.fetch)
   })
 
+/** What `parseJson` returns for text that is not JSON. */
+const unparsable: unique symbol = Symbol("@orch/openai-compat/unparsable")
+
+/** JSON text parsed, or `unparsable`. */
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return unparsable
+  }
+}
+
 /** The error of an answer (or one streamed event) larger than the transport reads. */
 const tooLarge = (scope: FailureScope): ProviderError =>
   providerError({ _tag: "MalformedResponse" }, `The service sent more than ${maxResponseBytes / (1024 * 1024)} MiB in one answer or event; it was not read further`, { provider: scope.provider, model: scope.model })
@@ -81,33 +102,54 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
   const scopeFor = (model: string, nowMs: number, timeoutMs = settings.timeoutMs): FailureScope =>
     ({ provider: settings.backend, model, secrets: settings.secrets, timeoutMs, nowMs })
   const transport = makeJsonTransport(settings, "/chat/completions")
-  /** A lean call's outcome as the SDK path would end: the parsed 2xx body, or the same `ProviderError`. */
-  const settle = (outcome: PostOutcome, scope: FailureScope): Effect.Effect<unknown, ProviderError> => {
+  /**
+   * A lean call's outcome as the SDK path would end: the 2xx body parsed and read, or the same `ProviderError`. Runs
+   * in the fiber (the resumed effect), so nothing it throws can escape into the socket's event handler.
+   */
+  const settle = <A>(outcome: PostOutcome, scope: FailureScope, clock: Clock.Clock, read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>): Effect.Effect<A, ProviderError> => {
     if (outcome._tag === "TimedOut") return Effect.fail(errorFromSdk(new OpenAI.APIConnectionTimeoutError(), scope))
     if (outcome._tag === "TooLarge") return Effect.fail(tooLarge(scope))
     if (outcome._tag === "Failure") return Effect.fail(errorFromSdk(outcome.error, scope))
     if (outcome.status < 200 || outcome.status >= 300) return Effect.fail(errorFromStatus(outcome.status, outcome.headers, outcome.text, scope))
-    return Effect.try({ try: (): unknown => JSON.parse(outcome.text), catch: (error) => errorFromSdk(error, scope) })
+    const parsed = parseJson(outcome.text)
+    if (parsed === unparsable) return Effect.fail(errorFromSdk(new SyntaxError("The answer is not valid JSON"), scope))
+    return Effect.fromResult(read(parsed, clock.currentTimeMillisUnsafe()))
   }
-  const sdkChat = (body: ChatCompletionCreateParamsNonStreaming, model: string): Effect.Effect<unknown, ProviderError> =>
-    Effect.clockWith((clock) => {
+  const sdkChatWith = <A>(
+    body: () => ChatCompletionCreateParamsNonStreaming,
+    model: string,
+    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>
+  ): Effect.Effect<A, ProviderError> =>
+    Effect.withFiber((fiber) => {
+      const clock = fiber.getRef(Clock.Clock)
       const nowMs = clock.currentTimeMillisUnsafe()
-      return Effect.tryPromise({
-        try: (signal) => sdk.chat.completions.create(body, cancelledBy(signal)) as Promise<unknown>,
-        catch: (error) => errorFromSdk(error, scopeFor(model, nowMs))
-      })
+      const request = body()
+      return Effect.flatMap(
+        Effect.tryPromise({
+          try: (signal) => sdk.chat.completions.create(request, cancelledBy(signal)) as Promise<unknown>,
+          catch: (error) => errorFromSdk(error, scopeFor(model, nowMs))
+        }),
+        (answer) => Effect.fromResult(read(answer, clock.currentTimeMillisUnsafe()))
+      )
     })
-  const leanChat = (lean: JsonTransport) => (body: ChatCompletionCreateParamsNonStreaming, model: string): Effect.Effect<unknown, ProviderError> =>
-    Effect.clockWith((clock) => {
+  const leanChatWith = (lean: JsonTransport) => <A>(
+    body: () => ChatCompletionCreateParamsNonStreaming,
+    model: string,
+    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>
+  ): Effect.Effect<A, ProviderError> =>
+    Effect.withFiber((fiber) => {
+      const clock = fiber.getRef(Clock.Clock)
       const scope = scopeFor(model, clock.currentTimeMillisUnsafe())
-      const text = JSON.stringify(body)
+      const text = JSON.stringify(body())
       // One parameter only: the callback then makes no AbortSignal; interruption runs the returned cancel.
-      return Effect.callback<unknown, ProviderError>((resume) => {
-        const cancel = lean.post(text, (outcome) => resume(settle(outcome, scope)))
+      return Effect.callback<A, ProviderError>((resume) => {
+        const cancel = lean.post(text, (outcome) => resume(Effect.suspend(() => settle(outcome, scope, clock, read))))
         return Effect.sync(cancel)
       })
     })
-  const chat = transport !== undefined ? leanChat(transport) : sdkChat
+  const chatWith = transport !== undefined ? leanChatWith(transport) : sdkChatWith
+  const chat = (body: ChatCompletionCreateParamsNonStreaming, model: string): Effect.Effect<unknown, ProviderError> =>
+    chatWith(() => body, model, (answer) => Result.succeed(answer))
 
   const idleFor = (model: string) => ({
     millis: settings.timeoutMs,
@@ -159,5 +201,5 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
         })
       ))
 
-  return { settings, chat, chatStream, getJson }
+  return { settings, chat, chatWith, chatStream, getJson }
 }

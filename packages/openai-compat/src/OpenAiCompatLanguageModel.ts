@@ -55,10 +55,9 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
     }))
   }
 
+  // One effect step on the lean transport: the body is built as the call starts, the answer read as it arrives.
   const generate = (request: CompletionRequest): Effect.Effect<ReadonlyArray<WireEvent>, ProviderError> =>
-    Effect.clockWith((clock) =>
-      Effect.flatMap(client.chat(chatBody(wireNameOf(), request, dialect), options.name), (body) =>
-        Effect.fromResult(completionEvents(body, scopeAt(clock.currentTimeMillisUnsafe())))))
+    client.chatWith(() => chatBody(wireNameOf(), request, dialect), options.name, (body, receivedAtMs) => completionEvents(body, scopeAt(receivedAtMs)))
 
   const streamOnWire = options.streamOnWire ?? options.kind === "local"
   return makeLanguageModel({

@@ -4,7 +4,7 @@
  * server's `n_probs`); the token limit under the field the endpoint knows.
  */
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions"
-import { messageText, optionsFor, toMessages, type CompletionRequest, type Message, type ToolChoice } from "@orch/provider"
+import { messageText, toMessages, type CompletionRequest, type Message, type ToolChoice } from "@orch/provider"
 
 /** How an endpoint wants a few fields. */
 export interface RequestDialect {
@@ -57,21 +57,20 @@ const toolChoiceOf = (choice: ToolChoice): unknown =>
 /** The body of a non-streamed call; a streamed call adds `stream` and `stream_options`. */
 export const chatBody = (model: string, request: CompletionRequest, dialect: RequestDialect): ChatCompletionCreateParamsNonStreaming => {
   const responseFormat = responseFormatOf(request)
-  const body = {
-    model,
-    messages: toMessages(request).map(wireMessage),
-    ...(request.tools !== undefined && request.tools.length > 0
-      ? { tools: request.tools.map((tool) => ({ type: "function", function: { name: tool.name, ...(tool.description !== undefined ? { description: tool.description } : {}), parameters: tool.parameters } })) }
-      : {}),
-    ...(request.toolChoice !== undefined && (request.tools?.length ?? 0) > 0 ? { tool_choice: toolChoiceOf(request.toolChoice) } : {}),
-    ...(request.maxTokens !== undefined ? { [dialect.maxTokensField]: request.maxTokens } : {}),
-    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-    ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-    ...(request.stop !== undefined && request.stop.length > 0 ? { stop: [...request.stop] } : {}),
-    ...(request.seed !== undefined ? { seed: request.seed } : {}),
-    ...(responseFormat !== undefined ? { response_format: responseFormat } : {}),
-    ...(request.logprobs === true ? { logprobs: true } : {}),
-    ...optionsFor(request, dialect.backend)
+  // Fields set one by one, in the order the wire has always had them (no object spread per optional field).
+  const body: Record<string, unknown> = { model, messages: toMessages(request).map(wireMessage) }
+  if (request.tools !== undefined && request.tools.length > 0) {
+    body["tools"] = request.tools.map((tool) => ({ type: "function", function: { name: tool.name, ...(tool.description !== undefined ? { description: tool.description } : {}), parameters: tool.parameters } }))
+    if (request.toolChoice !== undefined) body["tool_choice"] = toolChoiceOf(request.toolChoice)
   }
-  return body as unknown as ChatCompletionCreateParamsNonStreaming
+  if (request.maxTokens !== undefined) body[dialect.maxTokensField] = request.maxTokens
+  if (request.temperature !== undefined) body["temperature"] = request.temperature
+  if (request.topP !== undefined) body["top_p"] = request.topP
+  if (request.stop !== undefined && request.stop.length > 0) body["stop"] = [...request.stop]
+  if (request.seed !== undefined) body["seed"] = request.seed
+  if (responseFormat !== undefined) body["response_format"] = responseFormat
+  if (request.logprobs === true) body["logprobs"] = true
+  const own = request.providerOptions?.[dialect.backend]
+  // Spread, not assigned: a key such as `__proto__` stays a plain field of the body.
+  return (own === undefined ? body : { ...body, ...own }) as unknown as ChatCompletionCreateParamsNonStreaming
 }

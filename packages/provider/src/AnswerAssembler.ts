@@ -66,18 +66,19 @@ const isCount = (n: unknown): n is number => typeof n === "number" && Number.isS
 const usageFrom = (reported: ReportedUsage | undefined, request: () => string, output: () => string): Usage => {
   const input = reported?.inputTokens
   const outputTokens = reported?.outputTokens
-  const extras = {
-    ...(isCount(reported?.cachedInputTokens) && reported.cachedInputTokens > 0 ? { cachedInputTokens: reported.cachedInputTokens } : {}),
-    ...(isCount(reported?.cacheWriteInputTokens) && reported.cacheWriteInputTokens > 0 ? { cacheWriteInputTokens: reported.cacheWriteInputTokens } : {}),
-    ...(isCount(reported?.reasoningTokens) && reported.reasoningTokens > 0 ? { reasoningTokens: reported.reasoningTokens } : {})
-  }
-  if (isCount(input) && isCount(outputTokens)) return { inputTokens: input, outputTokens, ...extras, estimated: false }
-  return {
+  // Fields set one by one in the record's order (no object spread per optional count).
+  const usage: { -readonly [K in keyof Usage]?: Usage[K] } = {
     inputTokens: isCount(input) ? input : approximateTokenCount(request()),
-    outputTokens: isCount(outputTokens) ? outputTokens : approximateTokenCount(output()),
-    ...extras,
-    estimated: true
+    outputTokens: isCount(outputTokens) ? outputTokens : approximateTokenCount(output())
   }
+  if (reported !== undefined) {
+    const { cachedInputTokens, cacheWriteInputTokens, reasoningTokens } = reported
+    if (isCount(cachedInputTokens) && cachedInputTokens > 0) usage.cachedInputTokens = cachedInputTokens
+    if (isCount(cacheWriteInputTokens) && cacheWriteInputTokens > 0) usage.cacheWriteInputTokens = cacheWriteInputTokens
+    if (isCount(reasoningTokens) && reasoningTokens > 0) usage.reasoningTokens = reasoningTokens
+  }
+  usage.estimated = !(isCount(input) && isCount(outputTokens))
+  return usage as Usage
 }
 
 /**
@@ -117,12 +118,15 @@ export interface AnswerSource {
 
 /** Merge reported usage, dropping missing counts so that an earlier report is not erased by a later partial one. */
 const mergeUsage = (into: ReportedUsage | undefined, usage: ReportedUsage): ReportedUsage => {
-  const merged: { -readonly [K in keyof ReportedUsage]: ReportedUsage[K] } = { ...into }
-  for (const key of Object.keys(usage) as Array<keyof ReportedUsage>) {
-    const value = usage[key]
-    if (value !== undefined && value !== null) merged[key] = value
+  // The first report is taken as it is (only its counts are ever read); later ones fill in what they give.
+  if (into === undefined) return usage
+  return {
+    inputTokens: usage.inputTokens ?? into.inputTokens,
+    outputTokens: usage.outputTokens ?? into.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens ?? into.cachedInputTokens,
+    cacheWriteInputTokens: usage.cacheWriteInputTokens ?? into.cacheWriteInputTokens,
+    reasoningTokens: usage.reasoningTokens ?? into.reasoningTokens
   }
-  return merged
 }
 
 /**

@@ -15,41 +15,66 @@ export interface CompletionBuilder {
   readonly done: () => Result.Result<Completion, ProviderError>
 }
 
+/** What a builder has gathered so far. */
+interface Gathered {
+  text: string
+  reasoning: string | undefined
+  toolCalls: Array<ToolCall> | undefined
+  finish: Extract<StreamPart, { type: "finish" }> | undefined
+}
+
+const gather = (into: Gathered, parts: ReadonlyArray<StreamPart>): void => {
+  for (const part of parts) {
+    switch (part.type) {
+      case "text-delta":
+        into.text += part.delta
+        break
+      case "reasoning-delta":
+        into.reasoning = into.reasoning === undefined ? part.delta : into.reasoning + part.delta
+        break
+      case "tool-call":
+        ;(into.toolCalls ??= []).push({ id: part.id, name: part.name, arguments: part.arguments })
+        break
+      case "finish":
+        into.finish = part
+        break
+    }
+  }
+}
+
+const completionOf = ({ text, reasoning, toolCalls, finish }: Gathered): Result.Result<Completion, ProviderError> => {
+  if (finish === undefined) {
+    return Result.fail(providerError({ _tag: "StreamInterrupted", partialText: text }, "The stream ended without a finish"))
+  }
+  const completion: { -readonly [K in keyof Completion]: Completion[K] } = {
+    text,
+    finishReason: finish.finishReason,
+    usage: finish.usage,
+    provider: finish.provider,
+    model: finish.model,
+    timings: finish.timings
+  }
+  if (reasoning !== undefined) completion.reasoning = reasoning
+  if (finish.responseId !== undefined) completion.responseId = finish.responseId
+  if (finish.meanLogprob !== undefined) completion.meanLogprob = finish.meanLogprob
+  if (finish.logprobs !== undefined) completion.logprobs = finish.logprobs
+  if (toolCalls !== undefined) completion.toolCalls = toolCalls
+  if (finish.object !== undefined) completion.object = finish.object
+  if (finish.reasoningSignature !== undefined) completion.reasoningSignature = finish.reasoningSignature
+  return Result.succeed(completion)
+}
+
 /** A fresh builder: the deltas joined, the complete tool calls in order, the `finish` part's metadata. */
 export const makeCompletionBuilder = (): CompletionBuilder => {
-  const text: Array<string> = []
-  const reasoning: Array<string> = []
-  const toolCalls: Array<ToolCall> = []
-  let finish: Extract<StreamPart, { type: "finish" }> | undefined
-  const add = (parts: ReadonlyArray<StreamPart>): void => {
-    for (const part of parts) {
-      if (part.type === "text-delta") text.push(part.delta)
-      else if (part.type === "reasoning-delta") reasoning.push(part.delta)
-      else if (part.type === "tool-call") toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments })
-      else if (part.type === "finish") finish = part
-    }
-  }
-  const done = (): Result.Result<Completion, ProviderError> => {
-    if (finish === undefined) {
-      return Result.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
-    }
-    return Result.succeed({
-      text: text.join(""),
-      finishReason: finish.finishReason,
-      usage: finish.usage,
-      provider: finish.provider,
-      model: finish.model,
-      timings: finish.timings,
-      ...(reasoning.length > 0 ? { reasoning: reasoning.join("") } : {}),
-      ...(finish.responseId !== undefined ? { responseId: finish.responseId } : {}),
-      ...(finish.meanLogprob !== undefined ? { meanLogprob: finish.meanLogprob } : {}),
-      ...(finish.logprobs !== undefined ? { logprobs: finish.logprobs } : {}),
-      ...(toolCalls.length > 0 ? { toolCalls } : {}),
-      ...(finish.object !== undefined ? { object: finish.object } : {}),
-      ...(finish.reasoningSignature !== undefined ? { reasoningSignature: finish.reasoningSignature } : {})
-    })
-  }
-  return { add, done }
+  const gathered: Gathered = { text: "", reasoning: undefined, toolCalls: undefined, finish: undefined }
+  return { add: (parts) => gather(gathered, parts), done: () => completionOf(gathered) }
+}
+
+/** The completion of an answer's parts all at once (a one-shot answer): what a builder given them in one batch makes. */
+export const completionOfParts = (parts: ReadonlyArray<StreamPart>): Result.Result<Completion, ProviderError> => {
+  const gathered: Gathered = { text: "", reasoning: undefined, toolCalls: undefined, finish: undefined }
+  gather(gathered, parts)
+  return completionOf(gathered)
 }
 
 /**

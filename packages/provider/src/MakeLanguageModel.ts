@@ -11,15 +11,15 @@
  * not per event). The span is made only when a tracer is installed (with Effect's built-in `nativeTracer` nobody
  * could observe it), and a failure's log line is built only when debug logging is on.
  */
-import { Effect, type Fiber, LogLevel, References, Stream, Tracer } from "effect"
-import { makeAnswerAssembler, type WireEvent } from "./AnswerAssembler.ts"
-import { collectStream, makeCompletionBuilder } from "./Collect.ts"
+import { Clock, Effect, type Fiber, LogLevel, References, Result, Stream, Tracer } from "effect"
+import { type AnswerAssembler, makeAnswerAssembler, type WireEvent } from "./AnswerAssembler.ts"
+import { collectStream, completionOfParts } from "./Collect.ts"
 import type { Completion } from "./Completion.ts"
 import type { LanguageModel, ModelInfo, ProviderKind } from "./Model.ts"
 import { throughStage } from "./PlainStage.ts"
 import { invalidRequest, providerError, type ProviderError } from "./ProviderError.ts"
 import { requestFor } from "./History.ts"
-import { requestText, validateRequest, type CompletionRequest } from "./Request.ts"
+import { requestText, validateRequestResult, type CompletionRequest } from "./Request.ts"
 import type { StreamPart } from "./StreamPart.ts"
 
 /** What a backend supplies: its names and its wire mapping. */
@@ -67,19 +67,22 @@ const checkContextWindow = (model: WireModel, request: CompletionRequest): Provi
   )
 }
 
-/** The request checked, with the model named in an InvalidRequest. */
+/** The request checked, with the model named in an InvalidRequest (a plain function: no effect step). */
+const validatedResult = (model: WireModel, input: CompletionRequest): Result.Result<CompletionRequest, ProviderError> => {
+  const checked = validateRequestResult(input)
+  if (Result.isFailure(checked)) {
+    const error = checked.failure
+    return error.reason._tag === "InvalidRequest" ? Result.fail(invalidRequest(error.reason.issues, { provider: model.provider, model: model.name })) : checked
+  }
+  // A history written by another backend, made acceptable to this one (tool-call ids, foreign reasoning).
+  const request = requestFor(model.provider, checked.success)
+  const tooLong = checkContextWindow(model, request)
+  return tooLong === undefined ? Result.succeed(request) : Result.fail(tooLong)
+}
+
+/** The request checked, as an effect. */
 const validated = (model: WireModel, input: CompletionRequest): Effect.Effect<CompletionRequest, ProviderError> =>
-  validateRequest(input).pipe(
-    Effect.mapError((error) =>
-      error.reason._tag === "InvalidRequest" ? invalidRequest(error.reason.issues, { provider: model.provider, model: model.name }) : error
-    ),
-    Effect.flatMap((valid) => {
-      // A history written by another backend, made acceptable to this one (tool-call ids, foreign reasoning).
-      const request = requestFor(model.provider, valid)
-      const tooLong = checkContextWindow(model, request)
-      return tooLong === undefined ? Effect.succeed(request) : Effect.fail(tooLong)
-    })
-  )
+  Effect.suspend(() => Effect.fromResult(validatedResult(model, input)))
 
 /** Whether a tracer that can observe spans is installed (Effect's default `nativeTracer` exports nothing). */
 const tracing = (fiber: Fiber.Fiber<unknown, unknown>): boolean => fiber.getRef(Tracer.Tracer) !== Tracer.nativeTracer
@@ -101,28 +104,32 @@ const assembled = (model: WireModel, request: CompletionRequest, events: Stream.
     return Effect.succeed({ push: assembler.push, end: assembler.end, fail: assembler.interrupted })
   }))
 
-/** A one-shot answer: the backend's effect, then a plain loop over its events into the completion. */
+/** The completion of a one-shot answer's events, through the call's assembler. */
+const completionOfEvents = (assembler: AnswerAssembler, events: ReadonlyArray<WireEvent>): Result.Result<Completion, ProviderError> => {
+  const parts: Array<StreamPart> = []
+  for (const event of events) {
+    const error = assembler.push(event, parts)
+    if (error !== undefined) return Result.fail(error)
+  }
+  const error = assembler.end(parts)
+  if (error !== undefined) return Result.fail(error)
+  return completionOfParts(parts)
+}
+
+/**
+ * A one-shot answer: the backend's effect, then a plain loop over its events into the completion. `clock` is the
+ * calling fiber's, read here so that the call's timings start now.
+ */
 const oneShot = (
   model: WireModel,
   request: CompletionRequest,
-  call: (request: CompletionRequest) => Effect.Effect<ReadonlyArray<WireEvent>, ProviderError>
-): Effect.Effect<Completion, ProviderError> =>
-  Effect.clockWith((clock) => {
-    const assembler = makeAnswerAssembler(model, request, clock.currentTimeMillisUnsafe(), () => clock.currentTimeMillisUnsafe())
-    // A failure of the call itself comes before any text: it keeps its reason.
-    return Effect.flatMap(call(request), (events) => {
-      const parts: Array<StreamPart> = []
-      for (const event of events) {
-        const error = assembler.push(event, parts)
-        if (error !== undefined) return Effect.fail(error)
-      }
-      const error = assembler.end(parts)
-      if (error !== undefined) return Effect.fail(error)
-      const builder = makeCompletionBuilder()
-      builder.add(parts)
-      return Effect.fromResult(builder.done())
-    })
-  })
+  call: (request: CompletionRequest) => Effect.Effect<ReadonlyArray<WireEvent>, ProviderError>,
+  clock: Clock.Clock
+): Effect.Effect<Completion, ProviderError> => {
+  const assembler = makeAnswerAssembler(model, request, clock.currentTimeMillisUnsafe(), () => clock.currentTimeMillisUnsafe())
+  // A failure of the call itself comes before any text: it keeps its reason.
+  return Effect.flatMap(call(request), (events) => Effect.fromResult(completionOfEvents(assembler, events)))
+}
 
 /**
  * A `LanguageModel` from a backend's wire mapping. The model validates, pre-checks the context window, times,
@@ -134,12 +141,22 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
   const call = model.generate
 
   // The span and the failure log are added only when someone can see them (checked once per call).
+  // Validation and the assembler's set-up run inside this one step, as plain code; then the backend's call.
+  const answer = (fiber: Fiber.Fiber<unknown, unknown>, input: CompletionRequest): Effect.Effect<Completion, ProviderError> => {
+    const valid = validatedResult(model, input)
+    if (Result.isFailure(valid)) return Effect.fail(valid.failure)
+    const request = valid.success
+    return call !== undefined ? oneShot(model, request, call, fiber.getRef(Clock.Clock)) : collectStream(assembled(model, request, model.stream(request)))
+  }
   const generate = (input: CompletionRequest): Effect.Effect<Completion, ProviderError> =>
     Effect.withFiber((fiber) => {
-      let effect = Effect.flatMap(validated(model, input), (request) =>
-        call !== undefined ? oneShot(model, request, call) : collectStream(assembled(model, request, model.stream(request))))
-      if (debugLogging(fiber)) effect = Effect.tapError(effect, logFailure)
-      return tracing(fiber) ? Effect.withSpan(effect, generateSpan) : effect
+      if (tracing(fiber)) {
+        // Everything, validation included, inside the span.
+        const inside = Effect.withFiber((inner) => answer(inner, input))
+        return Effect.withSpan(debugLogging(fiber) ? Effect.tapError(inside, logFailure) : inside, generateSpan)
+      }
+      const effect = answer(fiber, input)
+      return debugLogging(fiber) ? Effect.tapError(effect, logFailure) : effect
     })
 
   const parts = (input: CompletionRequest, log: boolean): Effect.Effect<Stream.Stream<StreamPart, ProviderError>, ProviderError> => {

@@ -170,8 +170,41 @@ const isPlainJsonObject = (u: unknown): u is Readonly<Record<string, unknown>> =
 /** Whether a string is canonical standard base64 (no `data:` prefix, no whitespace, padded). */
 export const isBase64 = (text: string): boolean => text.length > 0 && text.length % 4 === 0 && base64Pattern.test(text)
 
-/** Every string in a value, keys included, found without recursion (a deep or cyclic value cannot break it). */
+/**
+ * Whether some string in a value (keys included) passes `test`: the usual request (shallow, small) by plain
+ * recursion with no bookkeeping, anything deeper or larger by `someStringDeep`.
+ */
 const someString = (root: unknown, test: (s: string) => boolean): boolean => {
+  const budget = { nodes: shallowWalkNodes }
+  return someStringShallow(root, test, shallowWalkDepth, budget) ?? someStringDeep(root, test)
+}
+
+/** How deep and how many values the plain recursion looks before it hands over (a cycle or shared values end it too). */
+const shallowWalkDepth = 8
+const shallowWalkNodes = 2_000
+
+/** `someString` by recursion: true or false, or undefined when the value is deeper or larger than the budget. */
+const someStringShallow = (value: unknown, test: (s: string) => boolean, depth: number, budget: { nodes: number }): boolean | undefined => {
+  if (typeof value === "string") return test(value)
+  if (typeof value !== "object" || value === null) return false
+  if (depth === 0 || --budget.nodes < 0) return undefined
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = someStringShallow(item, test, depth - 1, budget)
+      if (found !== false) return found
+    }
+    return false
+  }
+  for (const key of Object.keys(value)) {
+    if (test(key)) return true
+    const found = someStringShallow((value as Record<string, unknown>)[key], test, depth - 1, budget)
+    if (found !== false) return found
+  }
+  return false
+}
+
+/** Every string in a value, keys included, found without recursion (a deep or cyclic value cannot break it). */
+const someStringDeep = (root: unknown, test: (s: string) => boolean): boolean => {
   const stack: Array<unknown> = [root]
   const seen = new Set<object>()
   while (stack.length > 0) {
@@ -265,9 +298,22 @@ const isEmptyContent = (content: unknown): boolean =>
     ? content.trim().length === 0
     : Array.isArray(content) && content.every((p) => isRecord(p) && (p["type"] === "text" || p["type"] === "reasoning") && typeof p["text"] === "string" && p["text"].trim().length === 0)
 
+/**
+ * A message of the usual shape that has nothing to report: a system, user or assistant turn (no tool calls) whose
+ * content is a non-blank string. `messageIssues` skips the rest of its checks (and their wording) for it.
+ */
+const isPlainTextMessage = (raw: unknown): boolean => {
+  if (!isRecord(raw)) return false
+  const content = raw["content"]
+  if (typeof content !== "string") return false
+  const role = raw["role"]
+  return (role === "user" || role === "system" || (role === "assistant" && raw["toolCalls"] === undefined)) && content.trim().length > 0
+}
+
 const messageIssues = (messages: ReadonlyArray<unknown>, issues: Array<string>): void => {
   const calls = new Map<string, { readonly answered: boolean }>()
   messages.forEach((raw, i) => {
+    if (isPlainTextMessage(raw)) return
     const where = `message ${i + 1}`
     if (!isRecord(raw)) {
       issues.push(`${where} must be an object with a role and content`)
@@ -489,16 +535,26 @@ const checkRequest = (input: unknown): Result.Result<CompletionRequest, Provider
  * request that is not valid Unicode. A value that cannot even be read (a throwing getter) is an `InvalidRequest` too.
  */
 export const validateRequest = (input: unknown): Effect.Effect<CompletionRequest, ProviderError> =>
+  isChecked(input) ? Effect.succeed(input) : Effect.suspend(() => Effect.fromResult(validateRequestResult(input)))
+
+/**
+ * `validateRequest` as a plain function, for a caller already running inside an effect (a model's `generate`): the
+ * checked request, or the same `InvalidRequest`. Never throws: a value that cannot be read is an `InvalidRequest`.
+ */
+export const validateRequestResult = (input: unknown): Result.Result<CompletionRequest, ProviderError> => {
+  if (isChecked(input)) return Result.succeed(input)
+  let result: Result.Result<CompletionRequest, ProviderError>
+  try {
+    result = checkRequest(input)
+  } catch (error) {
+    return Result.fail(invalidRequest([`the request could not be read: ${error instanceof Error ? error.message.slice(0, 200) : "a property threw"}`]))
+  }
+  if (Result.isSuccess(result)) Object.defineProperty(result.success, checked, { value: true })
+  return result
+}
+
+const isChecked = (input: unknown): input is CompletionRequest =>
   typeof input === "object" && input !== null && (input as { readonly [checked]?: true })[checked] === true
-    ? Effect.succeed(input as CompletionRequest)
-    : Effect.try({
-      try: () => checkRequest(input),
-      catch: (error) => invalidRequest([`the request could not be read: ${error instanceof Error ? error.message.slice(0, 200) : "a property threw"}`])
-    }).pipe(Effect.flatMap((result) => {
-      if (Result.isFailure(result)) return Effect.fail(result.failure)
-      Object.defineProperty(result.success, checked, { value: true })
-      return Effect.succeed(result.success)
-    }))
 
 /**
  * The mark of a request this module built from a checked input (never set on a caller's object, and not copied by a

@@ -93,6 +93,19 @@ describe("validateRequest: parts, tools and formats", () => {
     }
     expect(issuesOf({ prompt: "hi", providerOptions: { ollama: { deep: root } } })).toBeUndefined()
   })
+  it("finds a lone surrogate however deep, wide or cyclic the value around it", () => {
+    const bad = "x\ud800y"
+    let deep: Record<string, unknown> = { last: bad }
+    for (let i = 0; i < 20; i++) deep = { a: deep }
+    expect(issuesOf({ prompt: "hi", providerOptions: { ollama: { deep } } })).toContain("lone surrogate")
+    const wide = [...Array.from({ length: 5_000 }, (_, i) => ({ n: i })), { last: bad }]
+    expect(issuesOf({ prompt: "hi", providerOptions: { ollama: { wide } } })).toContain("lone surrogate")
+    const cyclic: Record<string, unknown> = { name: "ok" }
+    cyclic["self"] = cyclic
+    expect(issuesOf({ prompt: "hi", providerOptions: { ollama: { cyclic } } })).toBeUndefined()
+    cyclic["late"] = bad
+    expect(issuesOf({ prompt: "hi", providerOptions: { ollama: { cyclic } } })).toContain("lone surrogate")
+  })
 })
 
 describe("text helpers", () => {
