@@ -110,7 +110,7 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
     if (outcome._tag === "TimedOut") return Effect.fail(errorFromSdk(new OpenAI.APIConnectionTimeoutError(), scope))
     if (outcome._tag === "TooLarge") return Effect.fail(tooLarge(scope))
     if (outcome._tag === "Failure") return Effect.fail(errorFromSdk(outcome.error, scope))
-    if (outcome.status < 200 || outcome.status >= 300) return Effect.fail(errorFromStatus(outcome.status, outcome.headers, outcome.text, scope))
+    if (outcome.status < 200 || outcome.status >= 300) return Effect.fail(errorFromStatus(outcome.status, outcome.headers(), outcome.text, scope))
     const parsed = parseJson(outcome.text)
     if (parsed === unparsable) return Effect.fail(errorFromSdk(new SyntaxError("The answer is not valid JSON"), scope))
     return Effect.fromResult(read(parsed, clock.currentTimeMillisUnsafe()))

@@ -14,7 +14,13 @@ import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
 
 /** How one `POST` ended: a whole response (any status), a transport failure, the backstop timeout, or a body too large. */
 export type PostOutcome =
-  | { readonly _tag: "Response"; readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly text: string }
+  | {
+    readonly _tag: "Response"
+    readonly status: number
+    /** The response's headers, parsed when first asked for (only a failed response's are read). */
+    readonly headers: () => http.IncomingHttpHeaders
+    readonly text: string
+  }
   | { readonly _tag: "Failure"; readonly error: unknown }
   | { readonly _tag: "TimedOut" }
   | { readonly _tag: "TooLarge"; readonly limitBytes: number }
@@ -78,6 +84,7 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
     method: "POST",
     agent
   }
+  const postOptions: https.RequestOptions = { ...options, headers: fixed }
   // A longer delay overflows Node's timer (which then fires at once, with a warning on stderr).
   const timeoutMs = Math.min(settings.timeoutMs, 2 ** 31 - 1)
 
@@ -90,7 +97,8 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
       clearTimeout(timer)
       done(outcome)
     }
-    const req = request({ ...options, headers: { ...fixed, "content-length": Buffer.byteLength(body) } }, (res) => {
+    // The same options every call: Node copies what it keeps, and sets Content-Length itself from the body `end` sends.
+    const req = request(postOptions, (res) => {
       const chunks: Array<Buffer> = []
       let ended = false
       let bytes = 0
@@ -104,7 +112,7 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
       })
       res.on("end", () => {
         ended = true
-        finish({ _tag: "Response", status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") })
+        finish({ _tag: "Response", status: res.statusCode ?? 0, headers: () => res.headers, text: Buffer.concat(chunks).toString("utf8") })
       })
       res.on("error", (error) => finish({ _tag: "Failure", error }))
       res.on("close", () => {

@@ -535,22 +535,28 @@ const checkRequest = (input: unknown): Result.Result<CompletionRequest, Provider
  * request that is not valid Unicode. A value that cannot even be read (a throwing getter) is an `InvalidRequest` too.
  */
 export const validateRequest = (input: unknown): Effect.Effect<CompletionRequest, ProviderError> =>
-  isChecked(input) ? Effect.succeed(input) : Effect.suspend(() => Effect.fromResult(validateRequestResult(input)))
+  isChecked(input)
+    ? Effect.succeed(input)
+    : Effect.suspend(() => {
+      const result = validateRequestResult(input)
+      if (Result.isFailure(result)) return Effect.fail(result.failure)
+      if (result.success !== input) Object.defineProperty(result.success, checked, { value: true })
+      return Effect.succeed(result.success)
+    })
 
 /**
- * `validateRequest` as a plain function, for a caller already running inside an effect (a model's `generate`): the
- * checked request, or the same `InvalidRequest`. Never throws: a value that cannot be read is an `InvalidRequest`.
+ * `validateRequest` as a plain function, for a caller already running inside an effect that uses the request once
+ * (a model's `generate`): the checked request, or the same `InvalidRequest`. Never throws: a value that cannot be
+ * read is an `InvalidRequest`. Unlike `validateRequest` it does not mark the request as checked (marking costs more
+ * than the check of a usual request), so a request passed on to other calls should come from `validateRequest`.
  */
 export const validateRequestResult = (input: unknown): Result.Result<CompletionRequest, ProviderError> => {
   if (isChecked(input)) return Result.succeed(input)
-  let result: Result.Result<CompletionRequest, ProviderError>
   try {
-    result = checkRequest(input)
+    return checkRequest(input)
   } catch (error) {
     return Result.fail(invalidRequest([`the request could not be read: ${error instanceof Error ? error.message.slice(0, 200) : "a property threw"}`]))
   }
-  if (Result.isSuccess(result)) Object.defineProperty(result.success, checked, { value: true })
-  return result
 }
 
 const isChecked = (input: unknown): input is CompletionRequest =>
