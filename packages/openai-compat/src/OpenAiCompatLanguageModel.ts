@@ -4,7 +4,7 @@
  * endpoints answer `generate` with one JSON body; local servers are called streaming on the wire whatever the
  * caller asked, so that a cancelled call closes the socket while the server writes, and generation stops at once.
  */
-import { Effect, type Stream } from "effect"
+import { Effect, Result, type Stream } from "effect"
 import { makeLanguageModel, throughStage, type CompletionRequest, type LanguageModel, type ModelInfo, type ProviderError, type ProviderKind, type WireEvent } from "@orch/provider"
 import type { OpenAiCompatClient } from "./OpenAiCompatClient.ts"
 import type { FailureScope } from "./OpenAiCompatError.ts"
@@ -56,8 +56,11 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
   }
 
   // One effect step on the lean transport: the body is built as the call starts, the answer read as it arrives.
-  const generate = (request: CompletionRequest): Effect.Effect<ReadonlyArray<WireEvent>, ProviderError> =>
-    client.chatWith(() => chatBody(wireNameOf(), request, dialect), options.name, (body, receivedAtMs) => completionEvents(body, scopeAt(receivedAtMs)))
+  const generateWith = <A>(request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>): Effect.Effect<A, ProviderError> =>
+    client.chatWith(() => chatBody(wireNameOf(), request, dialect), options.name, (body, receivedAtMs) => {
+      const events = completionEvents(body, scopeAt(receivedAtMs))
+      return Result.isFailure(events) ? Result.fail(events.failure) : read(events.success)
+    })
 
   const streamOnWire = options.streamOnWire ?? options.kind === "local"
   return makeLanguageModel({
@@ -66,7 +69,7 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
     kind: options.kind,
     spanPrefix: options.spanPrefix ?? "OpenAiCompatLanguageModel",
     stream,
-    ...(streamOnWire ? {} : { generate }),
+    ...(streamOnWire ? {} : { generateWith }),
     ...(options.thinkTags !== undefined ? { thinkTags: options.thinkTags } : {}),
     ...(options.info !== undefined ? { info: options.info } : {}),
     ...(options.contextWindow !== undefined ? { contextWindow: options.contextWindow } : {})

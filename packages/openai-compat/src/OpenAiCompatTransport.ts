@@ -54,6 +54,10 @@ export interface JsonTransport {
   readonly open: (body: string, signal: AbortSignal) => Promise<OpenedResponse>
 }
 
+/** A body's chunks as text; the usual small answer is one chunk, decoded without a copy. */
+const textOf = (chunks: ReadonlyArray<Buffer>): string =>
+  chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8")
+
 /** The error of a response that broke off before its end. */
 const brokenOff = (): Error => Object.assign(new Error("The response broke off before its end"), { code: "ECONNRESET" })
 
@@ -112,7 +116,7 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
       })
       res.on("end", () => {
         ended = true
-        finish({ _tag: "Response", status: res.statusCode ?? 0, headers: () => res.headers, text: Buffer.concat(chunks).toString("utf8") })
+        finish({ _tag: "Response", status: res.statusCode ?? 0, headers: () => res.headers, text: textOf(chunks) })
       })
       res.on("error", (error) => finish({ _tag: "Failure", error }))
       res.on("close", () => {

@@ -46,7 +46,20 @@ export interface WireModel {
    * are called streaming on the wire, so that a cancelled call stops the generation at once.
    */
   readonly generate?: (request: CompletionRequest) => Effect.Effect<ReadonlyArray<WireEvent>, ProviderError>
+  /**
+   * `generate` for a backend that gets its answer in a callback of its own: it hands the events to `read` there
+   * (which turns them into the completion, or the error they mean) and succeeds or fails with what `read` returns,
+   * so the answer costs no effect step after the call's. Used instead of `generate` when given.
+   */
+  readonly generateWith?: <A>(request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>) => Effect.Effect<A, ProviderError>
 }
+
+/** A backend's non-streamed call, with the events read where they arrive. */
+type ReadingCall = (request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<Completion, ProviderError>) => Effect.Effect<Completion, ProviderError>
+
+/** `generate` as a reading call: its events, then `read`. */
+const readingAfter = (generate: (request: CompletionRequest) => Effect.Effect<ReadonlyArray<WireEvent>, ProviderError>): ReadingCall =>
+  (request, read) => Effect.flatMap(generate(request), (events) => Effect.fromResult(read(events)))
 
 /**
  * The fewest tokens a text can be (generously below any tokenizer's count: six characters a token), so the
@@ -120,15 +133,10 @@ const completionOfEvents = (assembler: AnswerAssembler, events: ReadonlyArray<Wi
  * A one-shot answer: the backend's effect, then a plain loop over its events into the completion. `clock` is the
  * calling fiber's, read here so that the call's timings start now.
  */
-const oneShot = (
-  model: WireModel,
-  request: CompletionRequest,
-  call: (request: CompletionRequest) => Effect.Effect<ReadonlyArray<WireEvent>, ProviderError>,
-  clock: Clock.Clock
-): Effect.Effect<Completion, ProviderError> => {
+const oneShot = (model: WireModel, request: CompletionRequest, call: ReadingCall, clock: Clock.Clock): Effect.Effect<Completion, ProviderError> => {
   const assembler = makeAnswerAssembler(model, request, clock.currentTimeMillisUnsafe(), () => clock.currentTimeMillisUnsafe())
   // A failure of the call itself comes before any text: it keeps its reason.
-  return Effect.flatMap(call(request), (events) => Effect.fromResult(completionOfEvents(assembler, events)))
+  return call(request, (events) => completionOfEvents(assembler, events))
 }
 
 /**
@@ -138,7 +146,7 @@ const oneShot = (
 export const makeLanguageModel = (model: WireModel): LanguageModel => {
   const generateSpan = `${model.spanPrefix}.generate`
   const streamSpan = `${model.spanPrefix}.stream`
-  const call = model.generate
+  const call: ReadingCall | undefined = model.generateWith ?? (model.generate !== undefined ? readingAfter(model.generate) : undefined)
 
   // The span and the failure log are added only when someone can see them (checked once per call).
   // Validation and the assembler's set-up run inside this one step, as plain code; then the backend's call.

@@ -167,9 +167,12 @@ describe("a one-shot generate is assembled like a stream", () => {
     it(`gives what the streamed path gives: ${script.name}`, async () => {
       const streamed = await run(wire(script.events).model.generate({ prompt: "x", logprobs: true }))
       const oneShot = await run(wire([], undefined, { generate: () => Effect.succeed(script.events) }).model.generate({ prompt: "x", logprobs: true }))
+      // A backend that reads its answer in its own callback hands the events over there.
+      const reading = await run(wire([], undefined, { generateWith: (_request, read) => Effect.suspend(() => Effect.fromResult(read(script.events))) }).model.generate({ prompt: "x", logprobs: true }))
       const comparable = (result: Result.Result<unknown, ProviderError>) =>
         Result.isSuccess(result) ? { ...(result.success as object), timings: undefined } : { error: result.failure.reason, message: result.failure.message }
       expect(comparable(oneShot)).toEqual(comparable(streamed))
+      expect(comparable(reading)).toEqual(comparable(streamed))
     })
   }
 
@@ -179,6 +182,16 @@ describe("a one-shot generate is assembled like a stream", () => {
     expect(failure(await run(model.generate({ prompt: "x" }))).reason._tag).toBe("Overloaded")
     expect(failure(await run(model.generate({ prompt: " " }))).reason._tag).toBe("InvalidRequest")
     expect(calls).toBe(1)
+  })
+
+  it("generateWith is used instead of generate, and its own failure keeps its reason", async () => {
+    let generated = 0
+    const { model } = wire([], undefined, {
+      generate: () => Effect.sync(() => generated++).pipe(Effect.andThen(Effect.succeed([]))),
+      generateWith: () => Effect.fail(overloaded)
+    })
+    expect(failure(await run(model.generate({ prompt: "x" }))).reason._tag).toBe("Overloaded")
+    expect(generated).toBe(0)
   })
 })
 
