@@ -106,13 +106,14 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
    * A lean call's outcome as the SDK path would end: the 2xx body parsed and read, or the same `ProviderError`. Runs
    * in the fiber (the resumed effect), so nothing it throws can escape into the socket's event handler.
    */
-  const settle = <A>(outcome: PostOutcome, scope: FailureScope, clock: Clock.Clock, read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>): Effect.Effect<A, ProviderError> => {
-    if (outcome._tag === "TimedOut") return Effect.fail(errorFromSdk(new OpenAI.APIConnectionTimeoutError(), scope))
-    if (outcome._tag === "TooLarge") return Effect.fail(tooLarge(scope))
-    if (outcome._tag === "Failure") return Effect.fail(errorFromSdk(outcome.error, scope))
-    if (outcome.status < 200 || outcome.status >= 300) return Effect.fail(errorFromStatus(outcome.status, outcome.headers(), outcome.text, scope))
+  const settle = <A>(outcome: PostOutcome, model: string, startedAtMs: number, clock: Clock.Clock, read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>): Effect.Effect<A, ProviderError> => {
+    // The failure scope is made only for a failure (it names the call's start, as the SDK path's does).
+    if (outcome._tag === "TimedOut") return Effect.fail(errorFromSdk(new OpenAI.APIConnectionTimeoutError(), scopeFor(model, startedAtMs)))
+    if (outcome._tag === "TooLarge") return Effect.fail(tooLarge(scopeFor(model, startedAtMs)))
+    if (outcome._tag === "Failure") return Effect.fail(errorFromSdk(outcome.error, scopeFor(model, startedAtMs)))
+    if (outcome.status < 200 || outcome.status >= 300) return Effect.fail(errorFromStatus(outcome.status, outcome.headers(), outcome.text, scopeFor(model, startedAtMs)))
     const parsed = parseJson(outcome.text)
-    if (parsed === unparsable) return Effect.fail(errorFromSdk(new SyntaxError("The answer is not valid JSON"), scope))
+    if (parsed === unparsable) return Effect.fail(errorFromSdk(new SyntaxError("The answer is not valid JSON"), scopeFor(model, startedAtMs)))
     return Effect.fromResult(read(parsed, clock.currentTimeMillisUnsafe()))
   }
   const sdkChatWith = <A>(
@@ -139,11 +140,11 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
   ): Effect.Effect<A, ProviderError> =>
     Effect.withFiber((fiber) => {
       const clock = fiber.getRef(Clock.Clock)
-      const scope = scopeFor(model, clock.currentTimeMillisUnsafe())
+      const startedAtMs = clock.currentTimeMillisUnsafe()
       const text = JSON.stringify(body())
       // One parameter only: the callback then makes no AbortSignal; interruption runs the returned cancel.
       return Effect.callback<A, ProviderError>((resume) => {
-        const cancel = lean.post(text, (outcome) => resume(Effect.suspend(() => settle(outcome, scope, clock, read))))
+        const cancel = lean.post(text, (outcome) => resume(Effect.suspend(() => settle(outcome, model, startedAtMs, clock, read))))
         return Effect.sync(cancel)
       })
     })

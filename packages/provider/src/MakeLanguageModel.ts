@@ -134,9 +134,10 @@ const completionOfEvents = (assembler: AnswerAssembler, events: ReadonlyArray<Wi
  * calling fiber's, read here so that the call's timings start now.
  */
 const oneShot = (model: WireModel, request: CompletionRequest, call: ReadingCall, clock: Clock.Clock): Effect.Effect<Completion, ProviderError> => {
-  const assembler = makeAnswerAssembler(model, request, clock.currentTimeMillisUnsafe(), () => clock.currentTimeMillisUnsafe())
-  // A failure of the call itself comes before any text: it keeps its reason.
-  return call(request, (events) => completionOfEvents(assembler, events))
+  const startMs = clock.currentTimeMillisUnsafe()
+  // The assembler is made when the events are there, so that nothing of it is kept while the call waits. A failure
+  // of the call itself comes before any text: it keeps its reason.
+  return call(request, (events) => completionOfEvents(makeAnswerAssembler(model, request, startMs, () => clock.currentTimeMillisUnsafe()), events))
 }
 
 /**

@@ -498,6 +498,9 @@ const plainShell = (input: unknown): Record<string, unknown> | undefined => {
   return shell
 }
 
+/** The tool names of a request without tools (shared: never written to). */
+const noNames: ReadonlySet<string> = new Set()
+
 const checkRequest = (input: unknown): Result.Result<CompletionRequest, ProviderError> => {
   let shell: Schema.Schema.Type<typeof CompletionRequestSchema> | undefined = plainShell(input) as Schema.Schema.Type<typeof CompletionRequestSchema> | undefined
   if (shell === undefined) {
@@ -518,7 +521,7 @@ const checkRequest = (input: unknown): Result.Result<CompletionRequest, Provider
     messageIssues(messages, issues)
     if (prompt === undefined && !messages.some((m) => isRecord(m) && m["role"] === "user")) issues.push("the messages have no user message")
   }
-  let names: ReadonlySet<string> = new Set()
+  let names: ReadonlySet<string> = noNames
   if (shell.tools !== undefined) names = toolIssues(shell.tools, issues)
   if (shell.toolChoice !== undefined) toolChoiceIssues(shell.toolChoice, names, (shell.tools?.length ?? 0) > 0, issues)
   if (shell.responseFormat !== undefined) responseFormatIssues(shell.responseFormat, issues)
