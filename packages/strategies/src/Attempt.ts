@@ -76,6 +76,16 @@ export const AttemptHookRef = Context.Reference<AttemptHook | undefined>("@orch/
 export const withAttemptHook = <A, E, R>(self: Effect.Effect<A, E, R>, hook: AttemptHook): Effect.Effect<A, E, R> =>
   Effect.provideService(self, AttemptHookRef, hook)
 
+/**
+ * `self` under the absolute deadline `at` (or the one in scope, if sooner) with `hook` called around every attempt:
+ * `underDeadline` and `withAttemptHook` in one change of context, as the core runs every call.
+ */
+export const underDeadlineWithHook = <A, E, R>(self: Effect.Effect<A, E, R>, at: number, hook: AttemptHook): Effect.Effect<A, E, R> =>
+  Effect.updateContext(self, (context: Context.Context<never>) => {
+    const outer = Context.get(context, Deadline)
+    return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
+  })
+
 /** Stream form of `withAttemptHook`. */
 export const withAttemptHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, hook: AttemptHook): Stream.Stream<A, E, R> =>
   Stream.provideService(self, AttemptHookRef, hook)
@@ -112,27 +122,28 @@ const reportEnd = (
   started: Started,
   request: CompletionRequest,
   progress: Progress
-): Effect.Effect<void> =>
-  Effect.suspend(() => {
-    const latencyMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
-    const base = started.ids
-    let outcome: AttemptOutcome
-    if (Exit.isSuccess(exit)) {
-      const completion = exit.value
-      const usage = completion ? completion.usage : progress.finish?.usage ?? estimatedUsage(request, progress.partial.join(""))
-      const firstTokenMs = completion ? completion.timings.firstTokenMs : progress.firstTokenMs
-      outcome = { _tag: "AttemptSuccess", ...base, latencyMs, usage, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), text: completion ? completion.text : progress.partial.join("") }
-    } else {
-      const text = progress.partial.join("")
-      const error = Cause.findErrorOption(exit.cause)
-      outcome = error._tag === "Some"
-        ? { _tag: "AttemptFailure", ...base, latencyMs, error: error.value, usage: estimatedUsage(request, text), text }
-        : { _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, text), text }
-    }
-    const { text: _text, ...event } = outcome
-    const heard = started.listener(event)
-    return started.end === undefined ? heard : Effect.andThen(heard, started.end(outcome))
-  })
+): Effect.Effect<void> => {
+  // Called as the attempt ends (from `onExit`, or on a refusal), so it reads the clock then, with no step of its own.
+  const latencyMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
+  const base = started.ids
+  let outcome: AttemptOutcome
+  if (Exit.isSuccess(exit)) {
+    const completion = exit.value
+    const usage = completion ? completion.usage : progress.finish?.usage ?? estimatedUsage(request, progress.partial.join(""))
+    const firstTokenMs = completion ? completion.timings.firstTokenMs : progress.firstTokenMs
+    outcome = { _tag: "AttemptSuccess", ...base, latencyMs, usage, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), text: completion ? completion.text : progress.partial.join("") }
+  } else {
+    const text = progress.partial.join("")
+    const error = Cause.findErrorOption(exit.cause)
+    outcome = error._tag === "Some"
+      ? { _tag: "AttemptFailure", ...base, latencyMs, error: error.value, usage: estimatedUsage(request, text), text }
+      : { _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, text), text }
+  }
+  const { text: _text, ...event } = outcome
+  const heard = started.listener(event)
+  const end = started.end
+  return end === undefined ? heard : Effect.flatMapEager(heard, () => end(outcome))
+}
 
 /** The deadline's error as seen by one attempt: named for the model it cut, so a list of failed attempts says whose. */
 const attemptDeadlineError = (afterMs: number, model: AttemptModel): ProviderError => {
@@ -162,11 +173,16 @@ const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, 
     const ids = { attemptId, model, role }
     const started: Started = { ids, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
     const announced = listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
-    if (hook === undefined) return Effect.as(announced, started)
-    return Effect.andThen(announced, Effect.flatMap(Effect.exit(restore(hook({ attemptId, model, role, request, startedAtMs: startedAt }))), (allowed) =>
+    if (hook === undefined) return Effect.mapEager(announced, () => started)
+    // A listener or a hook that answers at once (an in-memory ledger) costs no step; one that waits is run as one.
+    const decided = (allowed: Exit.Exit<AttemptEnd, ProviderError>): Effect.Effect<Started, ProviderError> =>
       Exit.isSuccess(allowed)
         ? Effect.succeed({ ...started, end: allowed.value })
-        : Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] }), Effect.failCause(allowed.cause))))
+        : Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] }), Effect.failCause(allowed.cause))
+    return Effect.flatMapEager(announced, () => {
+      const asked = hook({ attemptId, model, role, request, startedAtMs: startedAt })
+      return Exit.isExit(asked) ? decided(asked as Exit.Exit<AttemptEnd, ProviderError>) : Effect.flatMap(Effect.exit(restore(asked)), decided)
+    })
   })
 
 /** Keep what a stream delivers (text, first-token time, finish) with a plain loop over each array of parts. */
