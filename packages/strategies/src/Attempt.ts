@@ -28,7 +28,7 @@ import { Cause, Clock, Context, Effect, Exit, Stream } from "effect"
 import { ChunkLimits, guardStream, hasChunkLimits } from "./ChunkLimits.ts"
 import { Deadline, deadlineError } from "./Deadline.ts"
 import { isPlan, makePlan, type Plan, type Step } from "./Plan.ts"
-import { timeBound } from "./TimeBound.ts"
+import { timeBoundOn } from "./TimeBound.ts"
 
 /** What the attempts in scope are for ("primary", "fallback", "race", "hedge", "vote", "judge", ...). */
 export const AttemptRole = Context.Reference<string>("@orch/strategies/AttemptRole", { defaultValue: () => "primary" })
@@ -216,14 +216,16 @@ export const attempt = (model: LanguageModel): Plan => {
         // A one-shot answer's first token is the whole answer: under a first-token limit alone, a cloud model is called
         // as it answers best (one JSON body, no stream on the wire), and the limit bounds the call.
         const firstTokenAt = !viaStream && limits.firstTokenMs !== undefined ? started.startedAt + limits.firstTokenMs : undefined
-        const bounded = started.deadline === undefined && firstTokenAt === undefined ? call : Effect.suspend(() => {
+        // The attempt has begun (this runs as it does), so what is left of each limit is read now.
+        let bounded = call
+        if (started.deadline !== undefined || firstTokenAt !== undefined) {
           const now = started.clock.currentTimeMillisUnsafe()
           const deadlineLeft = started.deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, started.deadline - now)
           const firstTokenLeft = firstTokenAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, firstTokenAt - now)
-          return firstTokenLeft < deadlineLeft
-            ? timeBound(call, firstTokenLeft, () => firstTokenMissed(limits.firstTokenMs ?? 0, context))
-            : timeBound(call, deadlineLeft, () => attemptDeadlineError(deadlineLeft, base))
-        })
+          bounded = firstTokenLeft < deadlineLeft
+            ? timeBoundOn(started.clock, call, firstTokenLeft, () => firstTokenMissed(limits.firstTokenMs ?? 0, context))
+            : timeBoundOn(started.clock, call, deadlineLeft, () => attemptDeadlineError(deadlineLeft, base))
+        }
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       }))
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
