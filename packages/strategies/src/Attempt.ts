@@ -28,7 +28,7 @@ import { Cause, Clock, Context, Effect, Exit, Stream } from "effect"
 import { ChunkLimits, guardStream, hasChunkLimits } from "./ChunkLimits.ts"
 import { Deadline, deadlineError } from "./Deadline.ts"
 import { isPlan, makePlan, type Plan, type Step } from "./Plan.ts"
-import { timeBoundOn } from "./TimeBound.ts"
+import { isRealClock, timeBoundOn } from "./TimeBound.ts"
 
 /** What the attempts in scope are for ("primary", "fallback", "race", "hedge", "vote", "judge", ...). */
 export const AttemptRole = Context.Reference<string>("@orch/strategies/AttemptRole", { defaultValue: () => "primary" })
@@ -212,19 +212,25 @@ export const attempt = (model: LanguageModel): Plan => {
         const progress: Progress = { partial: [] }
         const limits = started.limits
         const viaStream = hasChunkLimits(limits) && (model.kind === "local" || limits.betweenChunksMs !== undefined)
-        const call = viaStream ? collectStream(tracked(guardStream(model.stream(request), limits, context), progress, started)) : model.generate(request)
         // A one-shot answer's first token is the whole answer: under a first-token limit alone, a cloud model is called
         // as it answers best (one JSON body, no stream on the wire), and the limit bounds the call.
         const firstTokenAt = !viaStream && limits.firstTokenMs !== undefined ? started.startedAt + limits.firstTokenMs : undefined
-        // The attempt has begun (this runs as it does), so what is left of each limit is read now.
-        let bounded = call
-        if (started.deadline !== undefined || firstTokenAt !== undefined) {
+        let bounded: Effect.Effect<Completion, ProviderError>
+        if (viaStream) bounded = collectStream(tracked(guardStream(model.stream(request), limits, context), progress, started))
+        else if (started.deadline === undefined && firstTokenAt === undefined) bounded = model.generate(request)
+        else {
+          // The attempt has begun (this runs as it does), so what is left of each limit is read now; the nearer one
+          // bounds the call. A model that times its own requests keeps the bound itself (no timer or fiber here).
           const now = started.clock.currentTimeMillisUnsafe()
           const deadlineLeft = started.deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, started.deadline - now)
           const firstTokenLeft = firstTokenAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, firstTokenAt - now)
-          bounded = firstTokenLeft < deadlineLeft
-            ? timeBoundOn(started.clock, call, firstTokenLeft, () => firstTokenMissed(limits.firstTokenMs ?? 0, context))
-            : timeBoundOn(started.clock, call, deadlineLeft, () => attemptDeadlineError(deadlineLeft, base))
+          const left = Math.min(firstTokenLeft, deadlineLeft)
+          const error = firstTokenLeft < deadlineLeft
+            ? () => firstTokenMissed(limits.firstTokenMs ?? 0, context)
+            : () => attemptDeadlineError(deadlineLeft, base)
+          bounded = model.generateBounded !== undefined && left > 0 && isRealClock(started.clock)
+            ? model.generateBounded(request, { atMs: now + left, error })
+            : timeBoundOn(started.clock, model.generate(request), left, error)
         }
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       }))

@@ -10,6 +10,9 @@ import { Clock, Context, Effect, Fiber } from "effect"
 /** The clock a runtime uses when none is provided: the only one whose sleep is a plain timer. */
 const realClock = Context.get(Context.empty(), Clock.Clock)
 
+/** Whether `clock` is the real one (not a `TestClock`): a bound then is a plain timer, and a model may keep it itself. */
+export const isRealClock = (clock: Clock.Clock): boolean => clock === realClock
+
 /** Node's timers hold at most this many milliseconds; longer bounds wait in steps. */
 const maxTimerMs = 2 ** 31 - 1
 
