@@ -12,7 +12,7 @@ import {
 } from "@orch/provider"
 import {
   attempt, chain, chainPair, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote,
-  underDeadlineStream, underDeadlineWithHook, withAttemptHook, withAttemptHookStream, withDeadlineAt
+  underDeadlineWithHook, underDeadlineWithHookStream, withAttemptHook, withDeadlineAt
 } from "@orch/strategies"
 import { type Classification, decideRoute, type RoutingDecision, TaskRouter, type TaskRouterShape } from "@orch/task-router"
 import { Cause, Clock, Context, Effect, Layer, Metric, Pull, type Scope, Stream, Tracer } from "effect"
@@ -362,10 +362,10 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
       Stream.unwrap(Effect.clockWith((clock) => Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe()), (call) =>
         Effect.mapEager(prepare(call, callOptions, clock), (prepared) => {
-          const planned = withAttemptHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), ledgers.hookFor(prepared.ledger))
+          const planned = underDeadlineWithHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), call.deadlineAt, ledgers.hookFor(prepared.ledger))
           // One pull step per array of parts, with a plain loop inside (no effect per chunk, whatever the strategy's
           // depth): text and tool calls go out as they come; when the plan's stream ends, the response goes last.
-          return Stream.transformPull(underDeadlineStream(planned, call.deadlineAt), (pull) => Effect.clockWith((clock) => {
+          return Stream.transformPull(planned, (pull) => Effect.clockWith((clock) => {
             const text: Array<string> = []
             const toolCalls: Array<ToolCall> = []
             let finish: Extract<StreamPart, { type: "finish" }> | undefined

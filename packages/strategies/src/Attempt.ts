@@ -86,6 +86,13 @@ export const underDeadlineWithHook = <A, E, R>(self: Effect.Effect<A, E, R>, at:
     return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
   })
 
+/** Stream form of `underDeadlineWithHook`. */
+export const underDeadlineWithHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, at: number, hook: AttemptHook): Stream.Stream<A, E, R> =>
+  Stream.updateContext(self, (context: Context.Context<never>) => {
+    const outer = Context.get(context, Deadline)
+    return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
+  })
+
 /** Stream form of `withAttemptHook`. */
 export const withAttemptHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, hook: AttemptHook): Stream.Stream<A, E, R> =>
   Stream.provideService(self, AttemptHookRef, hook)
