@@ -145,6 +145,17 @@ interface Prepared extends Call {
   readonly named?: number
 }
 
+const noModelsOfAKind: ReadonlyArray<LanguageModel> = []
+
+/** The local and the cloud models, in order, at most `cap` of each (the list itself when it is all of one kind). */
+const byKind = (models: ReadonlyArray<LanguageModel>, cap: number): readonly [ReadonlyArray<LanguageModel>, ReadonlyArray<LanguageModel>] => {
+  if (models.length <= cap) {
+    if (models.every((m) => m.kind === "cloud")) return [noModelsOfAKind, models]
+    if (models.every((m) => m.kind === "local")) return [models, noModelsOfAKind]
+  }
+  return [models.filter((m) => m.kind === "local").slice(0, cap), models.filter((m) => m.kind === "cloud").slice(0, cap)]
+}
+
 /** The error for ids that did not resolve: the one error for one id, else ModelNotFound naming them all. */
 const unresolved = (failures: ReadonlyArray<{ readonly id: string; readonly error: ProviderError }>): ProviderError => {
   const [first] = failures
@@ -264,8 +275,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         return Effect.flatMapEager(Effect.flatMapEager(resolveAll(call, routed.ids, routed.named !== undefined || strategy === "model", clock), (resolved) => capableModels(resolved, request)), (models) => {
           // The cap bounds the models routing picks; a list the caller names is used whole (never quietly cut).
           const cap = routed.named !== undefined ? models.length : maxPerKind
-          const local = models.filter((m) => m.kind === "local").slice(0, cap)
-          const cloud = models.filter((m) => m.kind === "cloud").slice(0, cap)
+          const [local, cloud] = byKind(models, cap)
           const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
           if (usable.length === 0) return within(call, Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses))))
           const scopeKey = callOptions.scopeKey ?? options.scopeKey
@@ -274,12 +284,19 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         })
       })
 
-    // 4. Plan: the named strategy decides the order, the retries and the stall limits.
+    // 4. Plan: the named strategy decides the order, the retries and the stall limits. A named model's plan depends on
+    // the model alone (plans hold no state of a call), so it is made once per model.
+    const cloudRetries = options.cloudRetries ?? defaultCloudRetries
+    const modelPlans = new WeakMap<LanguageModel, Plan>()
     const planOf = (prepared: Prepared, scorers: CallOptions["scorers"]): Plan => {
-      const cloudRetries = options.cloudRetries ?? defaultCloudRetries
       if (prepared.strategy === "model") {
-        const [only] = [...prepared.local, ...prepared.cloud]
-        return cloudRetries > 0 ? retry(only!, { times: cloudRetries }) : attempt(only!)
+        const only = prepared.local[0] ?? prepared.cloud[0]!
+        let plan = modelPlans.get(only)
+        if (plan === undefined) {
+          plan = cloudRetries > 0 ? retry(only, { times: cloudRetries }) : attempt(only)
+          modelPlans.set(only, plan)
+        }
+        return plan
       }
       return namedStrategy(prepared.strategy, {
         local: prepared.local,

@@ -119,9 +119,13 @@ interface Started {
   readonly deadline: number | undefined
   readonly limits: typeof ChunkLimits.Service
   readonly listener: AttemptListener
-  readonly end: AttemptEnd | undefined
+  /** Set once the hook has let the attempt start. */
+  end: AttemptEnd | undefined
   readonly clock: Clock.Clock
 }
+
+/** The listener in scope when nobody listens: its events are not built at all. */
+const silent: AttemptListener = Context.get(Context.empty(), AttemptEvents)
 
 /** The end of an attempt from its exit: exactly one of success, failure, cancelled, to the listener and the hook. */
 const reportEnd = (
@@ -146,9 +150,10 @@ const reportEnd = (
       ? { _tag: "AttemptFailure", ...base, latencyMs, error: error.value, usage: estimatedUsage(request, text), text }
       : { _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, text), text }
   }
+  const end = started.end
+  if (started.listener === silent) return end === undefined ? Effect.void : end(outcome)
   const { text: _text, ...event } = outcome
   const heard = started.listener(event)
-  const end = started.end
   return end === undefined ? heard : Effect.flatMapEager(heard, () => end(outcome))
 }
 
@@ -179,13 +184,14 @@ const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, 
     const attemptId = newAttemptId()
     const ids = { attemptId, model, role }
     const started: Started = { ids, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
-    const announced = listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
+    const announced = listener === silent ? Effect.void : listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
     if (hook === undefined) return Effect.mapEager(announced, () => started)
     // A listener or a hook that answers at once (an in-memory ledger) costs no step; one that waits is run as one.
-    const decided = (allowed: Exit.Exit<AttemptEnd, ProviderError>): Effect.Effect<Started, ProviderError> =>
-      Exit.isSuccess(allowed)
-        ? Effect.succeed({ ...started, end: allowed.value })
-        : Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] }), Effect.failCause(allowed.cause))
+    const decided = (allowed: Exit.Exit<AttemptEnd, ProviderError>): Effect.Effect<Started, ProviderError> => {
+      if (Exit.isFailure(allowed)) return Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] }), Effect.failCause(allowed.cause))
+      started.end = allowed.value
+      return Effect.succeed(started)
+    }
     return Effect.flatMapEager(announced, () => {
       const asked = hook({ attemptId, model, role, request, startedAtMs: startedAt })
       return Exit.isExit(asked) ? decided(asked as Exit.Exit<AttemptEnd, ProviderError>) : Effect.flatMap(Effect.exit(restore(asked)), decided)
