@@ -45,6 +45,19 @@ describe("SQLite ledger", () => {
       fs.rmSync(path.dirname(file), { recursive: true })
     }))
 
+  it.effect("opens one new file from several threads at once: each creates or finds the tables, none fails", () =>
+    Effect.gen(function*() {
+      // Each open runs its own thread; before the schema was written in one transaction, two of them could both see
+      // a column missing and both add it ("duplicate column name").
+      for (let round = 0; round < 4; round++) {
+        const file = tempFile()
+        const opened = yield* Effect.all(Array.from({ length: 6 }, () => Effect.exit(openSqliteLedger(file))), { concurrency: "unbounded" })
+        for (const exit of opened) if (exit._tag === "Success") yield* exit.value.close
+        expect(opened.filter((exit) => exit._tag === "Failure")).toEqual([])
+        fs.rmSync(path.dirname(file), { recursive: true })
+      }
+    }))
+
   it("never lets several processes, each sharing transactions among its calls, together reserve past one hard budget", async () => {
     const file = tempFile()
     const workers = await Promise.all([0, 1, 2].map((worker) =>
