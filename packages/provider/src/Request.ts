@@ -3,7 +3,7 @@
  * tools it may call, the shape of the answer, and the options every backend understands. Backend-specific options go
  * under `providerOptions[backend]`, never on the shared request, and may not override what validation and pricing own.
  */
-import { Effect, Result, Schema } from "effect"
+import { Effect, Exit, Result, Schema } from "effect"
 import { canonicalJson } from "./CanonicalJson.ts"
 import { schemaIssues } from "./JsonSchema.ts"
 import { invalidRequest, type ProviderError } from "./ProviderError.ts"
@@ -489,16 +489,27 @@ const checkRequest = (input: unknown): Result.Result<CompletionRequest, Provider
  * request that is not valid Unicode. A value that cannot even be read (a throwing getter) is an `InvalidRequest` too.
  */
 export const validateRequest = (input: unknown): Effect.Effect<CompletionRequest, ProviderError> =>
+  isCheckedRequest(input) ? Effect.succeed(input) : Effect.suspend(() => validateRequestNow(input))
+
+/**
+ * `validateRequest` decided at once, as an `Exit` (itself an effect): for code already running in an effect, so a
+ * call checks its request without a step of its own. The same checks and errors.
+ */
+export const validateRequestNow = (input: unknown): Exit.Exit<CompletionRequest, ProviderError> => {
+  if (isCheckedRequest(input)) return Exit.succeed(input)
+  let result: Result.Result<CompletionRequest, ProviderError>
+  try {
+    result = checkRequest(input)
+  } catch (error) {
+    return Exit.fail(invalidRequest([`the request could not be read: ${error instanceof Error ? error.message.slice(0, 200) : "a property threw"}`]))
+  }
+  if (Result.isFailure(result)) return Exit.fail(result.failure)
+  Object.defineProperty(result.success, checked, { value: true })
+  return Exit.succeed(result.success)
+}
+
+const isCheckedRequest = (input: unknown): input is CompletionRequest =>
   typeof input === "object" && input !== null && (input as { readonly [checked]?: true })[checked] === true
-    ? Effect.succeed(input as CompletionRequest)
-    : Effect.try({
-      try: () => checkRequest(input),
-      catch: (error) => invalidRequest([`the request could not be read: ${error instanceof Error ? error.message.slice(0, 200) : "a property threw"}`])
-    }).pipe(Effect.flatMap((result) => {
-      if (Result.isFailure(result)) return Effect.fail(result.failure)
-      Object.defineProperty(result.success, checked, { value: true })
-      return Effect.succeed(result.success)
-    }))
 
 /**
  * The mark of a request this module built from a checked input (never set on a caller's object, and not copied by a
