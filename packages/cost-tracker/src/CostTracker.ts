@@ -108,6 +108,7 @@ export interface CostTrackerShape {
    * limit. Interruptible (a deadline can cut a slow shared ledger): a reservation whose write is cut while in flight
    * frees itself. To never lose one that was made, call it as `Effect.uninterruptibleMask((restore) =>
    * Effect.flatMap(restore(reserve(input)), (held) => ...))`: the continuation then runs before any interruption.
+   * On a store that answers at once (the in-memory one) it is a single synchronous step: see `reservesAtOnce`.
    */
   readonly reserve: (input: ReserveInput) => Effect.Effect<Reservation, ProviderError>
   /** Record the attempt and replace its reservation by its real cost, atomically. */
