@@ -6,7 +6,7 @@
  * attempt, including an interruption while the reservation itself is in flight. Attempt spans (with the
  * OpenTelemetry GenAI attribute names) are made only when a tracer is installed.
  */
-import type { CostTrackerShape, Reservation } from "@orch/cost-tracker"
+import { type CostTrackerShape, type Reservation, reservesAtOnce } from "@orch/cost-tracker"
 import type { ProviderError } from "@orch/provider"
 import { type AttemptEnd, type AttemptHook, type AttemptOutcome, type AttemptStartInfo, deadlineError, remainingMs } from "@orch/strategies"
 import type { Context} from "effect";
@@ -48,19 +48,26 @@ interface Series {
 
 /** The metric series of one provider, model and outcome, made once per hook owner (attributed metrics cost to build). */
 const makeSeries = () => {
-  const cache = new Map<string, Series>()
+  // By provider, then model, then outcome: found without building a key per attempt.
+  const cache = new Map<string, Map<string, Map<string, Series>>>()
+  let size = 0
   return (provider: string, model: string, outcome: string): Series => {
-    const key = `${provider}\u0000${model}\u0000${outcome}`
-    let series = cache.get(key)
-    if (series === undefined) {
-      const attributes = { provider, model, outcome }
-      series = {
-        calls: Metric.withAttributes(attemptCalls, attributes),
-        errors: Metric.withAttributes(attemptErrors, attributes),
-        latency: Metric.withAttributes(attemptLatency, attributes),
-        cost: Metric.withAttributes(attemptCost, attributes)
-      }
-      if (cache.size < 10_000) cache.set(key, series)
+    const found = cache.get(provider)?.get(model)?.get(outcome)
+    if (found !== undefined) return found
+    const attributes = { provider, model, outcome }
+    const series: Series = {
+      calls: Metric.withAttributes(attemptCalls, attributes),
+      errors: Metric.withAttributes(attemptErrors, attributes),
+      latency: Metric.withAttributes(attemptLatency, attributes),
+      cost: Metric.withAttributes(attemptCost, attributes)
+    }
+    if (size < 10_000) {
+      let byModel = cache.get(provider)
+      if (byModel === undefined) cache.set(provider, byModel = new Map())
+      let byOutcome = byModel.get(model)
+      if (byOutcome === undefined) byModel.set(model, byOutcome = new Map())
+      byOutcome.set(outcome, series)
+      size++
     }
     return series
   }
@@ -69,7 +76,8 @@ const makeSeries = () => {
 /**
  * Reserve so that neither the deadline nor an interruption while the reservation is in flight leaks it: the
  * reservation runs in its own fiber (finishing at once for an in-memory ledger); a caller that stops waiting (the
- * deadline in scope passed, or it was interrupted) leaves it to finish and be released.
+ * deadline in scope passed, or it was interrupted) leaves it to finish and be released. A tracker that reserves at
+ * once (see `reservesAtOnce`) needs none of it: its reservation is made and answered in one synchronous step.
  */
 const reserveReleasingLate = (tracker: CostTrackerShape, reserve: Effect.Effect<Reservation, ProviderError>): Effect.Effect<Reservation, ProviderError> =>
   Effect.uninterruptibleMask((restore) =>
@@ -88,11 +96,12 @@ const reserveReleasingLate = (tracker: CostTrackerShape, reserve: Effect.Effect<
 /** The owner of the ledger hooks of an orchestrator: its metric series, and a hook per request. */
 export const makeAttemptLedger = (tracker: CostTrackerShape) => {
   const seriesOf = makeSeries()
+  const atOnce = reservesAtOnce(tracker)
 
   const settle = (ledger: RequestLedger, reservation: Reservation, attempt: number, outcome: AttemptOutcome): Effect.Effect<void> => {
     const { text, ...event } = outcome
-    return tracker.settle(reservation, event, { outputText: text }).pipe(
-      Effect.flatMap((record) => {
+    // The series are updated in place, with the context read once: no effect per series.
+    return Effect.contextWith((context: Context.Context<never>) => Effect.map(tracker.settle(reservation, event, { outputText: text }), (record) => {
         const costUsd = record.costNanos === null ? null : record.costNanos / 1_000_000_000
         const error = event._tag === "AttemptFailure" ? event.error : undefined
         ledger.attempts.push({
@@ -111,15 +120,11 @@ export const makeAttemptLedger = (tracker: CostTrackerShape) => {
           costUsd
         })
         const series = seriesOf(event.model.provider, event.model.name, record.outcome)
-        // The series are updated in place: no effect per series.
-        return Effect.contextWith((context: Context.Context<never>) => {
-          series.calls.updateUnsafe(1, context)
-          series.latency.updateUnsafe(event.latencyMs, context)
-          if (record.outcome === "failure") series.errors.updateUnsafe(1, context)
-          if (costUsd !== null) series.cost.updateUnsafe(costUsd, context)
-          return Effect.void
-        })
-      }),
+        series.calls.updateUnsafe(1, context)
+        series.latency.updateUnsafe(event.latencyMs, context)
+        if (record.outcome === "failure") series.errors.updateUnsafe(1, context)
+        if (costUsd !== null) series.cost.updateUnsafe(costUsd, context)
+      })).pipe(
       Effect.catchCause((cause) => Effect.logError("@orch/core: could not record an attempt in the ledger", cause))
     )
   }
@@ -148,7 +153,7 @@ export const makeAttemptLedger = (tracker: CostTrackerShape) => {
   const hookFor = (ledger: RequestLedger): AttemptHook => (info) =>
     Effect.flatMap(Tracer.Tracer, (tracer) => {
       const attempt = ledger.nextAttempt()
-      const reserve = reserveReleasingLate(tracker, tracker.reserve({
+      const reservation = tracker.reserve({
         requestId: ledger.requestId,
         attempt,
         model: info.model,
@@ -156,7 +161,8 @@ export const makeAttemptLedger = (tracker: CostTrackerShape) => {
         strategy: ledger.strategy,
         ...(ledger.taskType !== undefined ? { taskType: ledger.taskType } : {}),
         ...(ledger.scopeKey !== undefined ? { scopeKey: ledger.scopeKey } : {})
-      }))
+      })
+      const reserve = atOnce ? reservation : reserveReleasingLate(tracker, reservation)
       // With no tracer installed (the native one records nothing anyone reads), no span is made.
       if (tracer === Tracer.nativeTracer) return Effect.map(reserve, (reservation): AttemptEnd => (outcome) => settle(ledger, reservation, attempt, outcome))
       return Effect.flatMap(spanOf(ledger, info, attempt), (span) =>

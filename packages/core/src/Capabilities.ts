@@ -54,19 +54,19 @@ const describe: Readonly<Record<Capability, string>> = {
  * When there were models and none is left, fails with `InvalidRequest` (`missingCapabilities` set) naming, for each
  * model, what it lacks, before anything is sent.
  */
-export const capableModels = (models: ReadonlyArray<LanguageModel>, request: CompletionRequest): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
-  Effect.suspend(() => {
-    const needed = requiredCapabilities(request)
-    if (needed.length === 0 || models.length === 0) return Effect.succeed(models)
-    const lacking = models.map((model) => {
-      const capabilities = capabilitiesOf(model)
-      return { model, missing: needed.filter((c) => capabilities[c] === false) }
-    })
-    const capable = lacking.filter((l) => l.missing.length === 0).map((l) => l.model)
-    if (capable.length > 0) return Effect.succeed(capable)
-    const missing = needed.filter((c) => lacking.some((l) => l.missing.includes(c)))
-    const issue = `no model that could answer can take ${missing.map((c) => describe[c]).join(" and ")}: ${
-      lacking.map((l) => `${l.model.id} cannot take ${l.missing.map((c) => describe[c]).join(" or ")}`).join("; ")
-    }. Name a model that can (e.g. a vision or tool-calling model), or leave them out of the request.`
-    return Effect.fail(providerError({ _tag: "InvalidRequest", issues: [issue], missingCapabilities: missing }, `Invalid request: ${issue}`))
+export const capableModels = (models: ReadonlyArray<LanguageModel>, request: CompletionRequest): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> => {
+  // Decided at once (the answer is an Exit): it reads only its arguments.
+  const needed = requiredCapabilities(request)
+  if (needed.length === 0 || models.length === 0) return Effect.succeed(models)
+  const lacking = models.map((model) => {
+    const capabilities = capabilitiesOf(model)
+    return { model, missing: needed.filter((c) => capabilities[c] === false) }
   })
+  const capable = lacking.filter((l) => l.missing.length === 0).map((l) => l.model)
+  if (capable.length > 0) return Effect.succeed(capable)
+  const missing = needed.filter((c) => lacking.some((l) => l.missing.includes(c)))
+  const issue = `no model that could answer can take ${missing.map((c) => describe[c]).join(" and ")}: ${
+    lacking.map((l) => `${l.model.id} cannot take ${l.missing.map((c) => describe[c]).join(" or ")}`).join("; ")
+  }. Name a model that can (e.g. a vision or tool-calling model), or leave them out of the request.`
+  return Effect.fail(providerError({ _tag: "InvalidRequest", issues: [issue], missingCapabilities: missing }, `Invalid request: ${issue}`))
+}

@@ -8,11 +8,11 @@
 import { assumedMaxOutputTokens as trackerMaxOutputTokens, CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
 import {
   type Completion, type CompletionRequest, invalidRequest, isProviderError, type LanguageModel, type ModelInfo, providerError,
-  type ProviderError, type StreamPart, type ToolCall, validateRequest, withStructuredOutput
+  type ProviderError, type StreamPart, type ToolCall, validateRequestNow, withStructuredOutput
 } from "@orch/provider"
 import {
   attempt, chain, chainPair, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote,
-  underDeadline, underDeadlineStream, withAttemptHook, withAttemptHookStream, withDeadlineAt
+  underDeadlineWithHook, underDeadlineWithHookStream, withAttemptHook, withDeadlineAt
 } from "@orch/strategies"
 import { type Classification, decideRoute, type RoutingDecision, TaskRouter, type TaskRouterShape } from "@orch/task-router"
 import { Cause, Clock, Context, Effect, Layer, Metric, Pull, type Scope, Stream, Tracer } from "effect"
@@ -145,6 +145,17 @@ interface Prepared extends Call {
   readonly named?: number
 }
 
+const noModelsOfAKind: ReadonlyArray<LanguageModel> = []
+
+/** The local and the cloud models, in order, at most `cap` of each (the list itself when it is all of one kind). */
+const byKind = (models: ReadonlyArray<LanguageModel>, cap: number): readonly [ReadonlyArray<LanguageModel>, ReadonlyArray<LanguageModel>] => {
+  if (models.length <= cap) {
+    if (models.every((m) => m.kind === "cloud")) return [noModelsOfAKind, models]
+    if (models.every((m) => m.kind === "local")) return [models, noModelsOfAKind]
+  }
+  return [models.filter((m) => m.kind === "local").slice(0, cap), models.filter((m) => m.kind === "cloud").slice(0, cap)]
+}
+
 /** The error for ids that did not resolve: the one error for one id, else ModelNotFound naming them all. */
 const unresolved = (failures: ReadonlyArray<{ readonly id: string; readonly error: ProviderError }>): ProviderError => {
   const [first] = failures
@@ -171,31 +182,31 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     yield* Effect.addFinalizer(() =>
       Effect.forEach(options.providers, (p) => p.close ?? Effect.void, { discard: true }))
 
-    // 1. Validate, once per call: the request, the strategy name, the deadline (from now).
+    // 1. Validate, once per call: the request, the strategy name, the deadline (from `startedAt`, now). Decided at
+    // once: the answer is an Exit (no step of its own), read inside the call's running effect.
+    const validateAt = (input: PromptInput, callOptions: CallOptions, startedAt: number, forced?: { readonly strategy: string }): Effect.Effect<Call, ProviderError> => {
+      const deadlineMs = callOptions.deadlineMs ?? options.deadlineMs ?? defaultDeadlineMs
+      if (!(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return Effect.fail(invalidRequest([`deadlineMs must be a positive number of milliseconds, not ${deadlineMs}`]))
+      const strategyRequested = forced?.strategy ?? callOptions.strategy ?? defaultStrategy
+      const requestId = callOptions.requestId ?? crypto.randomUUID()
+      if (callOptions.requestId !== undefined && !requestIdPattern.test(requestId)) {
+        return Effect.fail(invalidRequest([`requestId must be 1 to 128 letters, digits or "-_.:", not ${JSON.stringify(requestId.slice(0, 40))}`]))
+      }
+      return Effect.flatMapEager(validateRequestNow(toRequest(input, callOptions)), (request) =>
+        Effect.mapEager(parseStrategy(strategyRequested), (strategyName): Call =>
+          ({ requestId, startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName })))
+    }
     const validate = (input: PromptInput, callOptions: CallOptions, forced?: { readonly strategy: string }): Effect.Effect<Call, ProviderError> =>
-      Effect.clockWith((clock) => {
-        const startedAt = clock.currentTimeMillisUnsafe()
-        const deadlineMs = callOptions.deadlineMs ?? options.deadlineMs ?? defaultDeadlineMs
-        if (!(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return Effect.fail(invalidRequest([`deadlineMs must be a positive number of milliseconds, not ${deadlineMs}`]))
-        const strategyRequested = forced?.strategy ?? callOptions.strategy ?? defaultStrategy
-        const requestId = callOptions.requestId ?? crypto.randomUUID()
-        if (callOptions.requestId !== undefined && !requestIdPattern.test(requestId)) {
-          return Effect.fail(invalidRequest([`requestId must be 1 to 128 letters, digits or "-_.:", not ${JSON.stringify(requestId.slice(0, 40))}`]))
-        }
-        return Effect.flatMap(validateRequest(toRequest(input, callOptions)), (request) =>
-          Effect.map(parseStrategy(strategyRequested), (strategyName): Call =>
-            ({ requestId, startedAt, deadlineMs, deadlineAt: startedAt + deadlineMs, request, strategyRequested, strategyName })))
-      })
+      Effect.clockWith((clock) => validateAt(input, callOptions, clock.currentTimeMillisUnsafe(), forced))
 
     // 3. Resolve ids to models. Ids the caller named must all resolve; the route's come from the available ones.
-    const resolveAll = (call: Call, ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
+    const resolveAll = (call: Call, ids: ReadonlyArray<string>, named: boolean, clock: Clock.Clock): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> => {
       // Ids resolved before, against a fresh catalog, are looked up at once (a long list costs a lookup an id); else
       // one after another, under the deadline: resolving reads the cached catalog (every id waits on the same first
       // listing, if any).
-      Effect.clockWith((clock) => {
-        const known = catalog.resolvedNow(ids, clock.currentTimeMillisUnsafe())
-        return known !== undefined ? Effect.succeed(known) : within(call, resolveEach(ids, named))
-      })
+      const known = catalog.resolvedNow(ids, clock.currentTimeMillisUnsafe())
+      return known !== undefined ? Effect.succeed(known) : within(call, resolveEach(ids, named))
+    }
 
     const resolveEach = (ids: ReadonlyArray<string>, named: boolean): Effect.Effect<ReadonlyArray<LanguageModel>, ProviderError> =>
       Effect.flatMap(Effect.forEach(ids, (id) => Effect.result(catalog.resolve(id))), (results) => {
@@ -235,7 +246,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
             routing: { ...task, models: caller, routeStrategy: call.strategyName, reason: `The caller named the models: ${caller.join(", ")}.` }
           }
         }
-        return callOptions.taskType !== undefined ? Effect.map(router.given(callOptions.taskType), named) : Effect.succeed(named(undefined))
+        return callOptions.taskType !== undefined ? Effect.mapEager(router.given(callOptions.taskType), named) : Effect.succeed(named(undefined))
       }
       return within(call, Effect.flatMap(traced(classifyRequest(router, call.request, callOptions.taskType), "orch.classify"), ({ classification, source }) =>
         Effect.flatMap(catalog.available, (available) => {
@@ -253,18 +264,18 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         })))
     }
 
-    // 2 and 3. Route, then resolve the ids to models that can take the request.
-    const prepare = (call: Call, callOptions: CallOptions): Effect.Effect<Prepared, ProviderError> =>
-      Effect.flatMap(route(call, callOptions), (routed) => {
+    // 2 and 3. Route, then resolve the ids to models that can take the request. Run inside the call's effect: what
+    // is known at once (a named model, a given task type, a fresh catalog) is decided without a step.
+    const prepare = (call: Call, callOptions: CallOptions, clock: Clock.Clock): Effect.Effect<Prepared, ProviderError> =>
+      Effect.flatMapEager(route(call, callOptions), (routed) => {
         // Under a hard budget the reservation assumes an output limit when none is set (the route's default or the
         // tracker's); send that limit, so a model cannot bill past what was reserved.
         const request = routed.request.maxTokens === undefined && hardBudgets ? { ...routed.request, maxTokens: assumedMaxOutputTokens } : routed.request
         const strategy = routed.strategy
-        return Effect.flatMap(Effect.flatMap(resolveAll(call, routed.ids, routed.named !== undefined || strategy === "model"), (resolved) => capableModels(resolved, request)), (models) => {
+        return Effect.flatMapEager(Effect.flatMapEager(resolveAll(call, routed.ids, routed.named !== undefined || strategy === "model", clock), (resolved) => capableModels(resolved, request)), (models) => {
           // The cap bounds the models routing picks; a list the caller names is used whole (never quietly cut).
           const cap = routed.named !== undefined ? models.length : maxPerKind
-          const local = models.filter((m) => m.kind === "local").slice(0, cap)
-          const cloud = models.filter((m) => m.kind === "cloud").slice(0, cap)
+          const [local, cloud] = byKind(models, cap)
           const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
           if (usable.length === 0) return within(call, Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses))))
           const scopeKey = callOptions.scopeKey ?? options.scopeKey
@@ -273,12 +284,19 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         })
       })
 
-    // 4. Plan: the named strategy decides the order, the retries and the stall limits.
+    // 4. Plan: the named strategy decides the order, the retries and the stall limits. A named model's plan depends on
+    // the model alone (plans hold no state of a call), so it is made once per model.
+    const cloudRetries = options.cloudRetries ?? defaultCloudRetries
+    const modelPlans = new WeakMap<LanguageModel, Plan>()
     const planOf = (prepared: Prepared, scorers: CallOptions["scorers"]): Plan => {
-      const cloudRetries = options.cloudRetries ?? defaultCloudRetries
       if (prepared.strategy === "model") {
-        const [only] = [...prepared.local, ...prepared.cloud]
-        return cloudRetries > 0 ? retry(only!, { times: cloudRetries }) : attempt(only!)
+        const only = prepared.local[0] ?? prepared.cloud[0]!
+        let plan = modelPlans.get(only)
+        if (plan === undefined) {
+          plan = cloudRetries > 0 ? retry(only, { times: cloudRetries }) : attempt(only)
+          modelPlans.set(only, plan)
+        }
+        return plan
       }
       return namedStrategy(prepared.strategy, {
         local: prepared.local,
@@ -326,40 +344,45 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       }
     }
 
-    // Request metrics, updated in place (no effect per series), and a span only when a tracer is installed.
-    const observe = <A>(self: Effect.Effect<A, ProviderError>, name: string): Effect.Effect<A, ProviderError> =>
+    // Request metrics, updated in place as the call ends (no effect per series), and a span only when a tracer is
+    // installed. `self` is built when the call runs, with the clock in its context.
+    const observe = <A>(self: (clock: Clock.Clock) => Effect.Effect<A, ProviderError>, name: string): Effect.Effect<A, ProviderError> =>
       Effect.contextWith((context: Context.Context<never>) => {
         const clock = Context.get(context, Clock.Clock)
         const started = clock.currentTimeMillisUnsafe()
-        const measured = Effect.onExit(self, (exit) => Effect.sync(() => {
+        const measured = Effect.onExit(Context.get(context, Tracer.Tracer) === Tracer.nativeTracer ? self(clock) : Effect.suspend(() => self(clock)), (exit) => {
           requestsTotal.updateUnsafe(1, context)
           requestLatency.updateUnsafe(clock.currentTimeMillisUnsafe() - started, context)
           if (exit._tag === "Failure") requestErrors.updateUnsafe(1, context)
-        }))
+          return Effect.void
+        })
         return Context.get(context, Tracer.Tracer) === Tracer.nativeTracer ? measured : measured.pipe(Effect.withSpan(name, {}, { captureStackTrace: false }))
       })
 
     // 5. Run: the whole call, preparation included, under the deadline fixed when it was made.
+    // What is decided at once (validation, a named model's routing and resolution) takes no step of its own; the
+    // plan's attempts are the call's only waits.
     const complete = (input: PromptInput, callOptions: CallOptions = {}, forced?: { readonly strategy: string }) =>
       observe(
-        Effect.flatMap(validate(input, callOptions, forced), (call) =>
-          Effect.flatMap(prepare(call, callOptions), (prepared) => {
-            // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
-            const run = underDeadline(withAttemptHook(planOf(prepared, callOptions.scorers).generate(prepared.request), ledgers.hookFor(prepared.ledger)), call.deadlineAt)
-            return Effect.flatMap(run, (raw) =>
-              Effect.flatMap(withStructuredOutput(prepared.request, raw), (completion) =>
-                Effect.clockWith((clock) => Effect.succeed(respond(prepared, prepared.strategy, completion, clock.currentTimeMillisUnsafe(), completion.timings.firstTokenMs)))))
-          })),
+        (clock) =>
+          Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe(), forced), (call) =>
+            Effect.flatMapEager(prepare(call, callOptions, clock), (prepared) => {
+              // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
+              const run = underDeadlineWithHook(planOf(prepared, callOptions.scorers).generate(prepared.request), call.deadlineAt, ledgers.hookFor(prepared.ledger))
+              const answer = (completion: Completion) => respond(prepared, prepared.strategy, completion, clock.currentTimeMillisUnsafe(), completion.timings.firstTokenMs)
+              const json = prepared.request.responseFormat?.type === "json"
+              return Effect.flatMap(run, (raw) => (json ? Effect.map(withStructuredOutput(prepared.request, raw), answer) : Effect.succeed(answer(raw))))
+            })),
         forced?.strategy === "auto" ? "orch.delegate" : "orch.complete"
       )
 
     const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
-      Stream.unwrap(Effect.flatMap(validate(input, callOptions), (call) =>
-        Effect.map(prepare(call, callOptions), (prepared) => {
-          const planned = withAttemptHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), ledgers.hookFor(prepared.ledger))
+      Stream.unwrap(Effect.clockWith((clock) => Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe()), (call) =>
+        Effect.mapEager(prepare(call, callOptions, clock), (prepared) => {
+          const planned = underDeadlineWithHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), call.deadlineAt, ledgers.hookFor(prepared.ledger))
           // One pull step per array of parts, with a plain loop inside (no effect per chunk, whatever the strategy's
           // depth): text and tool calls go out as they come; when the plan's stream ends, the response goes last.
-          return Stream.transformPull(underDeadlineStream(planned, call.deadlineAt), (pull) => Effect.clockWith((clock) => {
+          return Stream.transformPull(planned, (pull) => Effect.clockWith((clock) => {
             const text: Array<string> = []
             const toolCalls: Array<ToolCall> = []
             let finish: Extract<StreamPart, { type: "finish" }> | undefined
@@ -407,11 +430,11 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
                 }))
             return Effect.succeed(next)
           }))
-        })))
+        }))))
 
     const ensemble = (input: PromptInput, callOptions: EnsembleOptions = {}) =>
       observe(
-        Effect.gen(function*() {
+        (clock) => Effect.gen(function*() {
           const mode = yield* parseEnsembleMode(callOptions.mode ?? "vote")
           const only = callOptions.strategy === undefined ? "ensemble" : yield* parseStrategy(callOptions.strategy)
           if (callOptions.samples !== undefined && (!Number.isInteger(callOptions.samples) || callOptions.samples < 1 || callOptions.samples > 32)) {
@@ -419,7 +442,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           }
           const call = yield* validate(input, { ...callOptions, strategy: "ensemble" })
           return yield* withDeadlineAt(Effect.gen(function*() {
-            const prepared = yield* prepare(call, callOptions)
+            const prepared = yield* prepare(call, callOptions, clock)
             const members = only === "local_only" ? prepared.local : only === "cloud_only" ? prepared.cloud : [...prepared.local, ...prepared.cloud]
             if (members.length === 0) return yield* Effect.fail(noModels(only, yield* catalog.status))
             if (prepared.named !== undefined && prepared.named > members.length) {

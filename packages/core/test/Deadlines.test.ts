@@ -2,7 +2,7 @@
 // never answers its model listing must not hold `complete`, `stream`, AUTO or `providers()` past the deadline; and
 // what the caller names is what runs: unknown model ids are an error naming them, a two-model vote never becomes
 // samples of one model. A reservation is released whatever ends the attempt, even while it is in flight.
-import { CostTracker, type CostTrackerShape } from "@orch/cost-tracker"
+import { CostTracker, type CostTrackerShape, reservesAtOnce } from "@orch/cost-tracker"
 import { makeCloudProvider } from "@orch/providers-cloud"
 import { makeLocalProvider } from "@orch/providers-local"
 import { startWireServer, type WireServer } from "@orch/testing"
@@ -118,6 +118,35 @@ describe("what the caller names is what runs", () => {
 })
 
 describe("reservations", () => {
+  it("on the in-memory ledger (reserved in one step, no fiber), a call cut mid-flight frees its reservation and is billed as cancelled", async () => {
+    const cloud = await startWireServer({ models: ["gpt-4o-mini"] })
+    cleanup.push(cloud.close)
+    // The answer never comes: the server stalls before its first byte until the client hangs up.
+    cloud.enqueue({ kind: "fault", fault: "stall" })
+    const provider = makeCloudProvider({ openai: { apiKey: canaryKey, baseUrl: `${cloud.url}/v1` } })
+    const program = Effect.gen(function*() {
+      const costs = yield* CostTracker
+      expect(reservesAtOnce(costs)).toBe(true)
+      const layer = ModelOrchestrator.layerWith({ providers: [provider], deadlineMs: 10_000 }).pipe(
+        Layer.provide(Layer.merge(Layer.succeed(CostTracker, costs), TaskRouter.layer()))
+      )
+      const orchestrator = Context.get(yield* Layer.build(layer), ModelOrchestrator)
+      const reservedNow = Effect.map(costs.budgetStatus(), (standings) => standings.reduce((sum, b) => sum + b.reservedUsd, 0))
+      const fiber = yield* Effect.forkChild(orchestrator.complete("Say hello", { model: "openai/gpt-4o-mini" }))
+      // Wait until the call is sent (reserved first) to the server that never answers, then cut it.
+      while (!cloud.requests.some((r) => r.path === "/v1/chat/completions")) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
+      }
+      const held = yield* reservedNow
+      yield* Fiber.interrupt(fiber)
+      return { held, reserved: yield* reservedNow, summary: yield* costs.summary() }
+    })
+    const result = await Effect.runPromise(Effect.scoped(program).pipe(Effect.provide(CostTracker.layerMemory({ budgets: [{ name: "global", limitUsd: 1, period: "total", mode: "hard" }] }))))
+    expect(result.held).toBeGreaterThan(0)
+    expect(result.reserved).toBe(0)
+    expect(result.summary.totals).toMatchObject({ attempts: 1, cancelled: 1 })
+  })
+
   it("a reservation still in flight when the call is cancelled is released when it lands", async () => {
     const cloud = await startWireServer({ models: ["gpt-4o-mini"] })
     cleanup.push(cloud.close)

@@ -85,3 +85,52 @@ export const windowsFor = (budgets: ReadonlyArray<Budget>, subject: BudgetSubjec
       hard: budget.mode === "hard"
     }]
   })
+
+const noWindows: ReadonlyArray<BudgetWindow> = Object.freeze([])
+
+/**
+ * `windowsFor` over a fixed list of budgets, for every call's path: the same windows, with each budget's limit
+ * converted once, each period's current window named once per window (not per call), and nothing built when no
+ * budget counts the call.
+ */
+export const makeWindowsFor = (budgets: ReadonlyArray<Budget>): (subject: BudgetSubject, timeMs: number) => ReadonlyArray<BudgetWindow> => {
+  if (budgets.length === 0) return () => noWindows
+  const compiled = budgets.map((budget) => ({
+    budget, scope: budget.scope ?? {}, limitNanos: usdToNanos(budget.limitUsd), hard: budget.mode === "hard",
+    // A budget that counts every call, or one key's, names the same window until its period turns.
+    fixed: budget.scope?.eachKey !== true
+  }))
+  // The current window of each period, and when it started and ends (epoch ms, UTC).
+  const current = { day: { from: 0, to: 0, name: "" }, month: { from: 0, to: 0, name: "" } }
+  const windowAt = (period: BudgetPeriod, timeMs: number): string => {
+    if (period === "total") return "total"
+    const known = current[period]
+    if (timeMs >= known.from && timeMs < known.to) return known.name
+    const date = new Date(timeMs)
+    known.from = period === "day" ? Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) : Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1)
+    known.to = period === "day" ? known.from + 86_400_000 : Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)
+    known.name = windowOf(period, timeMs)
+    return known.name
+  }
+  const fixedKeys = new Map<Budget, { readonly window: string; readonly value: BudgetWindow }>()
+  return (subject, timeMs) => {
+    const windows: Array<BudgetWindow> = []
+    for (const { budget, scope, limitNanos, hard, fixed } of compiled) {
+      if (scope.key !== undefined && scope.key !== subject.scopeKey) continue
+      if (scope.taskType !== undefined && scope.taskType !== subject.taskType) continue
+      if (scope.eachKey === true && subject.scopeKey === undefined) continue
+      const window = windowAt(budget.period, timeMs)
+      if (fixed) {
+        let made = fixedKeys.get(budget)
+        if (made === undefined || made.window !== window) {
+          made = { window, value: Object.freeze({ key: `${budget.name}|${window}`, budget: budget.name, limitNanos, hard }) }
+          fixedKeys.set(budget, made)
+        }
+        windows.push(made.value)
+      } else {
+        windows.push({ key: `${budget.name}|key=${subject.scopeKey}|${window}`, budget: budget.name, limitNanos, hard })
+      }
+    }
+    return windows.length === 0 ? noWindows : windows
+  }
+}

@@ -10,9 +10,11 @@ import {
 } from "@orch/provider"
 import { Clock, Context, Effect, Exit, Layer } from "effect"
 import type { AttemptRecord } from "./AttemptRecord.ts"
-import { type Budget, type BudgetSubject, type BudgetWindow, validateBudgets, windowsFor } from "./Budget.ts"
+import { type Budget, type BudgetSubject, type BudgetWindow, makeWindowsFor, validateBudgets } from "./Budget.ts"
 import { type ExportFormat, toCsv, toJson } from "./LedgerExport.ts"
-import { type BudgetStanding, LedgerStore } from "./LedgerStore.ts"
+import {
+  type BudgetStanding, LedgerStore, type ReservationRequest, type ReserveResult, type SynchronousLedger, synchronousLedgerOf
+} from "./LedgerStore.ts"
 import { MemoryLedger, type MemoryLedgerOptions } from "./MemoryLedger.ts"
 import { nanosToUsd } from "./Money.ts"
 import { costNanos, type ModelPrice, worstCaseNanos } from "./ModelPrice.ts"
@@ -106,6 +108,7 @@ export interface CostTrackerShape {
    * limit. Interruptible (a deadline can cut a slow shared ledger): a reservation whose write is cut while in flight
    * frees itself. To never lose one that was made, call it as `Effect.uninterruptibleMask((restore) =>
    * Effect.flatMap(restore(reserve(input)), (held) => ...))`: the continuation then runs before any interruption.
+   * On a store that answers at once (the in-memory one) it is a single synchronous step: see `reservesAtOnce`.
    */
   readonly reserve: (input: ReserveInput) => Effect.Effect<Reservation, ProviderError>
   /** Record the attempt and replace its reservation by its real cost, atomically. */
@@ -145,7 +148,11 @@ interface ResolvedUsage extends CheckedUsage {
 
 const fromUsage = (usage: Usage, fallback: () => UsageFallback): ResolvedUsage => {
   const checked = checkUsage(usage, fallback)
-  return { ...checked, tokenSource: checked.estimated ? "approximate" : "reported" }
+  return {
+    inputTokens: checked.inputTokens, cachedInputTokens: checked.cachedInputTokens, cacheWriteInputTokens: checked.cacheWriteInputTokens,
+    cacheWriteLongInputTokens: checked.cacheWriteLongInputTokens, outputTokens: checked.outputTokens, estimated: checked.estimated,
+    flags: checked.flags, tokenSource: checked.estimated ? "approximate" : "reported"
+  }
 }
 
 /** The usage of an attempt that produced nothing and was billed nothing. */
@@ -164,10 +171,42 @@ const usageInReason = (event: AttemptFailure | AttemptCancelled): { readonly usa
   return {}
 }
 
+/** Writes a held reservation to the store and answers it (see `reserveAt`). */
+type Hold = (input: ReserveInput, id: string, request: ReservationRequest, worstCase: WorstCase, budgetKeys: ReadonlyArray<string>) => Effect.Effect<Reservation, ProviderError>
+
+const noKeys: ReadonlyArray<string> = Object.freeze([])
+const keysOf = (windows: ReadonlyArray<BudgetWindow>): ReadonlyArray<string> =>
+  windows.length === 0 ? noKeys : windows.map((window) => window.key)
+
+/**
+ * Ids for held reservations, unique across every process sharing a ledger: a random prefix drawn once (122 random
+ * bits, as a v4 UUID has) and a counter, instead of a fresh UUID per call.
+ */
+const makeReservationIds = () => {
+  const prefix = crypto.randomUUID()
+  let count = 0
+  return { next: (): string => `${prefix}-${(++count).toString(36)}` }
+}
+
+// The trackers `makeCostTracker` built on a store that answers at once (the tracker objects themselves: a copy or a
+// wrapper, which may reserve differently, is not in it).
+const atOnce = new WeakSet<CostTrackerShape>()
+
+/**
+ * Whether a tracker's `reserve` and `settle` each run as one synchronous step (a tracker built by `makeCostTracker`
+ * on a store that answers at once, such as the in-memory one): a reservation is then never in flight, so a caller
+ * needs no fiber or uninterruptible region to make sure it is released. False for any other tracker.
+ */
+export const reservesAtOnce = (tracker: CostTrackerShape): boolean => atOnce.has(tracker)
+
 /** Build the tracker on a ledger store. */
 export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerOptions = {}) {
   const store = yield* LedgerStore
+  // The store's own synchronous operations, when it answers at once: reserve and settle then run in one step.
+  const synchronous = synchronousLedgerOf(store)
   const budgets = yield* validateBudgets(options.budgets ?? [])
+  const windowsAt = makeWindowsFor(budgets)
+  const reservationIds = makeReservationIds()
   const prices = options.prices !== undefined && "lookup" in options.prices ? options.prices : makePriceTable(options.prices ?? {})
   const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? assumedMaxOutputTokens
   const reservationTtlMs = options.reservationTtlMs ?? 60 * 60 * 1000
@@ -208,45 +247,86 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       `Hard budget "${hard.budget}" cannot bound a call to ${modelId(input.model)}: the model has no known price. Add a price for it.`,
       { provider: input.model.provider, model: input.model.name })
 
-  const reserve = (input: ReserveInput): Effect.Effect<Reservation, ProviderError> =>
-    Effect.uninterruptibleMask((restore) => lookupPrice(input.model, (price) => Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const worstCase = worstCaseOf(input.model, input.request, price)
-      const windows = windowsFor(budgets, input, now)
-      const budgetKeys = windows.map((window) => window.key)
-      if (worstCase.costNanos === null) {
-        const hard = windows.find((window) => window.hard)
-        if (hard !== undefined) return Effect.fail(refuseUnpriced(input, hard))
-      }
-      if (worstCase.costNanos === null || worstCase.costNanos === 0) {
-        // Nothing to hold: a call that cannot cost anything is never refused by a money budget, and never touches
-        // a shared ledger before it ends (so its id is never written anywhere and needs no random part).
-        const reservation: Reservation = { id: `${input.requestId}#${input.attempt}`, input, worstCase, budgetKeys, softExceeded: [] }
-        unheld.add(reservation)
-        return Effect.succeed(reservation)
-      }
-      const id = `${input.requestId}#${input.attempt}#${crypto.randomUUID()}`
-      // The write may be cut by the deadline or a cancel while in flight, or fail after it landed: then the
-      // reservation is freed by id (a no-op if it never landed; on Redis it runs after the write on the same
-      // connection), so a cut call never holds its budget until expiry.
-      const written = restore(store.reserve({ id, amountNanos: worstCase.costNanos, budgets: windows, nowMs: now, expiresAtMs: now + reservationTtlMs, ttlMs: reservationTtlMs })).pipe(
-        // Detached, so a cut call ends at once: the release queues behind the write it undoes.
-        Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Effect.asVoid(Effect.forkDetach(Effect.ignore(store.release(id)))))
-      )
-      return Effect.flatMap(written, (result): Effect.Effect<Reservation, ProviderError> => {
-        if (result._tag === "Refused") {
-          const standing = result.standing
-          const usedUsd = nanosToUsd(standing.spentNanos + standing.reservedNanos)
-          return Effect.fail(providerError(
-            { _tag: "BudgetExceeded", budget: standing.budget, limitUsd: nanosToUsd(standing.limitNanos), spentUsd: usedUsd, requestedUsd: worstCase.costUsd ?? 0 },
-            `Hard budget "${standing.budget}" (${standing.key}) would be exceeded: $${usedUsd.toFixed(6)} spent or reserved of $${nanosToUsd(standing.limitNanos).toFixed(6)}, and this call may cost up to $${(worstCase.costUsd ?? 0).toFixed(6)}. Nothing was sent.`,
-            { provider: input.model.provider, model: input.model.name }))
-        }
-        const reservation: Reservation = { id, input, worstCase, budgetKeys, softExceeded: result.softExceeded }
-        if (result.softExceeded.length === 0) return Effect.succeed(reservation)
-        return Effect.as(Effect.forEach(result.softExceeded, (standing) =>
-          Effect.logWarning(`@orch/cost-tracker: soft budget "${standing.budget}" (${standing.key}) exceeded by request ${input.requestId}: limit $${nanosToUsd(standing.limitNanos)}, spent or reserved $${nanosToUsd(standing.spentNanos + standing.reservedNanos)}, this call up to $${worstCase.costUsd ?? 0}`), { discard: true }), reservation)
-      })
-    })))
+  /** The answer of the store to a held reservation: refused by a hard budget, or held (with soft budgets it passed). */
+  const answered = (input: ReserveInput, id: string, worstCase: WorstCase, budgetKeys: ReadonlyArray<string>, result: ReserveResult): Effect.Effect<Reservation, ProviderError> => {
+    if (result._tag === "Refused") {
+      const standing = result.standing
+      const usedUsd = nanosToUsd(standing.spentNanos + standing.reservedNanos)
+      return Effect.fail(providerError(
+        { _tag: "BudgetExceeded", budget: standing.budget, limitUsd: nanosToUsd(standing.limitNanos), spentUsd: usedUsd, requestedUsd: worstCase.costUsd ?? 0 },
+        `Hard budget "${standing.budget}" (${standing.key}) would be exceeded: $${usedUsd.toFixed(6)} spent or reserved of $${nanosToUsd(standing.limitNanos).toFixed(6)}, and this call may cost up to $${(worstCase.costUsd ?? 0).toFixed(6)}. Nothing was sent.`,
+        { provider: input.model.provider, model: input.model.name }))
+    }
+    const reservation: Reservation = { id, input, worstCase, budgetKeys, softExceeded: result.softExceeded }
+    if (result.softExceeded.length === 0) return Effect.succeed(reservation)
+    return Effect.as(Effect.forEach(result.softExceeded, (standing) =>
+      Effect.logWarning(`@orch/cost-tracker: soft budget "${standing.budget}" (${standing.key}) exceeded by request ${input.requestId}: limit $${nanosToUsd(standing.limitNanos)}, spent or reserved $${nanosToUsd(standing.spentNanos + standing.reservedNanos)}, this call up to $${worstCase.costUsd ?? 0}`), { discard: true }), reservation)
+  }
+
+  /**
+   * Reserve at `now`: everything decided before the store is asked (the worst case, the budgets, a refusal for an
+   * unpriced model under a hard budget, a call that cannot cost anything), then `hold` for a reservation to write.
+   */
+  const reserveAt = (
+    input: ReserveInput,
+    price: ModelPrice | undefined,
+    now: number,
+    hold: Hold
+  ): Effect.Effect<Reservation, ProviderError> => {
+    const worstCase = worstCaseOf(input.model, input.request, price)
+    const windows = windowsAt(input, now)
+    const budgetKeys = keysOf(windows)
+    if (worstCase.costNanos === null) {
+      const hard = windows.find((window) => window.hard)
+      if (hard !== undefined) return Effect.fail(refuseUnpriced(input, hard))
+    }
+    if (worstCase.costNanos === null || worstCase.costNanos === 0) {
+      // Nothing to hold: a call that cannot cost anything is never refused by a money budget, and never touches
+      // a shared ledger before it ends (so its id is never written anywhere and needs no random part).
+      const reservation: Reservation = { id: `${input.requestId}#${input.attempt}`, input, worstCase, budgetKeys, softExceeded: [] }
+      unheld.add(reservation)
+      return Effect.succeed(reservation)
+    }
+    const id = `${input.requestId}#${input.attempt}#${reservationIds.next()}`
+    return hold(input, id, { id, amountNanos: worstCase.costNanos, budgets: windows, nowMs: now, expiresAtMs: now + reservationTtlMs, ttlMs: reservationTtlMs }, worstCase, budgetKeys)
+  }
+
+  /**
+   * On a store that answers at once: the reservation is made and answered in this one synchronous step, so nothing
+   * can interrupt it half made. Only warnings (soft budgets passed) run after it; a reservation cut during them is freed.
+   */
+  const holdAtOnce = (ledger: SynchronousLedger) =>
+  (input: ReserveInput, id: string, request: ReservationRequest, worstCase: WorstCase, budgetKeys: ReadonlyArray<string>): Effect.Effect<Reservation, ProviderError> => {
+    const result = ledger.reserve(request)
+    const answer = answered(input, id, worstCase, budgetKeys, result)
+    return result._tag === "Reserved" && result.softExceeded.length > 0
+      ? Effect.onInterrupt(answer, () => Effect.sync(() => ledger.release(id)))
+      : answer
+  }
+
+  /**
+   * On a store that may take time (SQLite, Redis): the write may be cut by the deadline or a cancel while in flight,
+   * or fail after it landed: then the reservation is freed by id (a no-op if it never landed; on Redis it runs after
+   * the write on the same connection), so a cut call never holds its budget until expiry.
+   */
+  const holdInFlight = (restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) =>
+  (input: ReserveInput, id: string, request: ReservationRequest, worstCase: WorstCase, budgetKeys: ReadonlyArray<string>): Effect.Effect<Reservation, ProviderError> =>
+    restore(store.reserve(request)).pipe(
+      // Detached, so a cut call ends at once: the release queues behind the write it undoes.
+      Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Effect.asVoid(Effect.forkDetach(Effect.ignore(store.release(id))))),
+      Effect.flatMap((result) => answered(input, id, worstCase, budgetKeys, result))
+    )
+
+  const holdNow = synchronous !== undefined ? holdAtOnce(synchronous) : undefined
+  const reserve = (input: ReserveInput): Effect.Effect<Reservation, ProviderError> => {
+    if (holdNow !== undefined) {
+      // The whole reservation is made while this step runs. Only an unpriced model is warned about first, and it
+      // holds nothing.
+      return Effect.clockWith((clock) => lookupPrice(input.model, (price) => reserveAt(input, price, clock.currentTimeMillisUnsafe(), holdNow)))
+    }
+    return Effect.uninterruptibleMask((restore) => lookupPrice(input.model, (price) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => reserveAt(input, price, now, holdInFlight(restore)))))
+  }
 
   /** What replaces an invalid reported count: the reservation's bound, or the bound of the request. */
   const fallbackFor = (report: AttemptReport, reservation: Reservation | undefined) => (): UsageFallback =>
@@ -257,15 +337,22 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
         outputTokens: report.request?.maxTokens ?? defaultMaxOutputTokens
       }
 
-  const resolveUsage = (report: AttemptReport, reservation: Reservation | undefined): Effect.Effect<ResolvedUsage> => {
+  /** The usage of an attempt when it needs no counting (the service reported it, or nothing was produced). */
+  const usageAtOnce = (report: AttemptReport, reservation: Reservation | undefined): ResolvedUsage | undefined => {
     const event = report.event
-    const fallback = fallbackFor(report, reservation)
-    if (event._tag === "AttemptSuccess") return Effect.succeed(fromUsage(event.usage, fallback))
+    if (event._tag === "AttemptSuccess") return fromUsage(event.usage, fallbackFor(report, reservation))
     const carried = usageInReason(event)
-    if (carried.usage !== undefined) return Effect.succeed(fromUsage(carried.usage, fallback))
-    const produced = report.outputText ?? carried.partialText ?? ""
+    if (carried.usage !== undefined) return fromUsage(carried.usage, fallbackFor(report, reservation))
     // Failed before producing anything (refused, unreachable, rejected): nothing was generated or billed.
-    if (event._tag === "AttemptFailure" && produced.length === 0) return Effect.succeed(nothingUsed)
+    if (event._tag === "AttemptFailure" && (report.outputText ?? carried.partialText ?? "").length === 0) return nothingUsed
+    return undefined
+  }
+
+  const resolveUsage = (report: AttemptReport, reservation: Reservation | undefined): Effect.Effect<ResolvedUsage> => {
+    const known = usageAtOnce(report, reservation)
+    if (known !== undefined) return Effect.succeed(known)
+    const event = report.event
+    const produced = report.outputText ?? (event._tag === "AttemptSuccess" ? "" : usageInReason(event).partialText) ?? ""
     return Effect.gen(function*() {
       const input = report.request !== undefined ? yield* countRequestTokens(event.model, report.request) : { tokens: 0, source: "approximate" as const }
       const output = yield* countTokens(event.model, produced)
@@ -277,52 +364,63 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     })
   }
 
+  /** The record of an attempt, and what to log about it (usage flagged, a model with no price), if anything. */
+  const recordOf = (report: AttemptReport, reservation: Reservation | undefined, resolved: ResolvedUsage, price: ModelPrice | undefined, time: number): { readonly record: AttemptRecord; readonly log: Effect.Effect<void> | undefined } => {
+    const event = report.event
+    const model: AttemptModel = event.model
+    const usage = resolved
+    const checkedFlags = resolved.flags
+    // Measured here, not reported, but an event built elsewhere may still carry NaN: never priced as such.
+    const latencyMs = Number.isFinite(event.latencyMs) && event.latencyMs >= 0 ? event.latencyMs : 0
+    const cost = price === undefined ? null : costNanos(price, usage, latencyMs)
+    const maxTokens = report.request?.maxTokens
+    const aboveMaxTokens = maxTokens !== undefined && usage.outputTokens > maxTokens
+    const reserved = reservation?.worstCase.costNanos
+    const aboveReservation = cost !== null && reserved !== undefined && reserved !== null && cost > reserved
+    const flags: ReadonlyArray<UsageFlag> = !aboveMaxTokens && !aboveReservation ? checkedFlags : [
+      ...checkedFlags,
+      ...(aboveMaxTokens ? ["above-max-tokens" as const] : []),
+      ...(aboveReservation ? ["above-reservation" as const] : [])
+    ]
+    const record: AttemptRecord = {
+      time,
+      requestId: report.requestId,
+      attempt: report.attempt,
+      role: event.role,
+      provider: model.provider,
+      model: model.name,
+      ...(report.taskType !== undefined ? { taskType: report.taskType } : {}),
+      ...(report.strategy !== undefined ? { strategy: report.strategy } : {}),
+      ...(report.scopeKey !== undefined ? { scopeKey: report.scopeKey } : {}),
+      inputTokens: usage.inputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      ...(usage.cacheWriteInputTokens > 0 ? { cacheWriteInputTokens: usage.cacheWriteInputTokens } : {}),
+      ...(usage.cacheWriteLongInputTokens > 0 ? { cacheWriteLongInputTokens: usage.cacheWriteLongInputTokens } : {}),
+      outputTokens: usage.outputTokens,
+      estimated: resolved.estimated,
+      tokenSource: resolved.tokenSource,
+      costNanos: cost,
+      latencyMs,
+      outcome: event._tag === "AttemptSuccess" ? "success" : event._tag === "AttemptFailure" ? "failure" : "cancelled",
+      ...(event._tag === "AttemptFailure" ? { errorReason: event.error.reason._tag } : event._tag === "AttemptCancelled" ? { errorReason: "Cancelled" as const } : {}),
+      ...(options.logPrompts === true && report.request !== undefined ? { prompt: requestText(report.request) } : {}),
+      ...(options.logPrompts === true && report.outputText !== undefined ? { completion: report.outputText } : {}),
+      ...(flags.length > 0 ? { usageFlags: [...flags] } : {})
+    }
+    const unpriced = unpricedWarning(model, price)
+    if (flags.length === 0) return { record, log: unpriced }
+    // Counts that could not be priced as given are a warning; usage merely above the request's limits was billed
+    // as reported (a service may bill past `maxTokens`), so it is on the record and logged at debug level only.
+    const message = `@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`
+    const flagged = checkedFlags.length > 0 ? Effect.logWarning(message) : Effect.logDebug(message)
+    return { record, log: unpriced === undefined ? flagged : Effect.andThen(unpriced, flagged) }
+  }
+
   const buildRecord = (report: AttemptReport, reservation?: Reservation): Effect.Effect<AttemptRecord> =>
-    Effect.flatMap(resolveUsage(report, reservation), (resolved) => lookupPrice(report.event.model, (price) => Effect.flatMap(Clock.currentTimeMillis, (time) => {
-      const event = report.event
-      const model: AttemptModel = event.model
-      const { flags: checkedFlags, tokenSource, estimated, ...usage } = resolved
-      // Measured here, not reported, but an event built elsewhere may still carry NaN: never priced as such.
-      const latencyMs = Number.isFinite(event.latencyMs) && event.latencyMs >= 0 ? event.latencyMs : 0
-      const cost = price === undefined ? null : costNanos(price, usage, latencyMs)
-      const flags: Array<UsageFlag> = [...checkedFlags]
-      const maxTokens = report.request?.maxTokens
-      if (maxTokens !== undefined && usage.outputTokens > maxTokens) flags.push("above-max-tokens")
-      const reserved = reservation?.worstCase.costNanos
-      if (cost !== null && reserved !== undefined && reserved !== null && cost > reserved) flags.push("above-reservation")
-      const record: AttemptRecord = {
-        time,
-        requestId: report.requestId,
-        attempt: report.attempt,
-        role: event.role,
-        provider: model.provider,
-        model: model.name,
-        ...(report.taskType !== undefined ? { taskType: report.taskType } : {}),
-        ...(report.strategy !== undefined ? { strategy: report.strategy } : {}),
-        ...(report.scopeKey !== undefined ? { scopeKey: report.scopeKey } : {}),
-        inputTokens: usage.inputTokens,
-        cachedInputTokens: usage.cachedInputTokens,
-        ...(usage.cacheWriteInputTokens > 0 ? { cacheWriteInputTokens: usage.cacheWriteInputTokens } : {}),
-        ...(usage.cacheWriteLongInputTokens > 0 ? { cacheWriteLongInputTokens: usage.cacheWriteLongInputTokens } : {}),
-        outputTokens: usage.outputTokens,
-        estimated,
-        tokenSource,
-        costNanos: cost,
-        latencyMs,
-        outcome: event._tag === "AttemptSuccess" ? "success" : event._tag === "AttemptFailure" ? "failure" : "cancelled",
-        ...(event._tag === "AttemptFailure" ? { errorReason: event.error.reason._tag } : event._tag === "AttemptCancelled" ? { errorReason: "Cancelled" as const } : {}),
-        ...(options.logPrompts === true && report.request !== undefined ? { prompt: requestText(report.request) } : {}),
-        ...(options.logPrompts === true && report.outputText !== undefined ? { completion: report.outputText } : {}),
-        ...(flags.length > 0 ? { usageFlags: flags } : {})
-      }
-      if (flags.length > 0) {
-        // Counts that could not be priced as given are a warning; usage merely above the request's limits was billed
-        // as reported (a service may bill past `maxTokens`), so it is on the record and logged at debug level only.
-        const message = `@orch/cost-tracker: the usage ${modelId(model)} reported for request ${report.requestId} was flagged (${flags.join(", ")}); it was charged $${cost === null ? "unknown" : nanosToUsd(cost)}`
-        return Effect.as(checkedFlags.length > 0 ? Effect.logWarning(message) : Effect.logDebug(message), record)
-      }
-      return Effect.succeed(record)
-    })))
+    Effect.flatMap(resolveUsage(report, reservation), (resolved) => Effect.flatMap(Clock.currentTimeMillis, (time) => {
+      const { record, log } = recordOf(report, reservation, resolved, prices.lookup(report.event.model), time)
+      return log === undefined ? Effect.succeed(record) : Effect.as(log, record)
+    }))
 
   const settle = (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions = {}): Effect.Effect<AttemptRecord, ProviderError> => {
     const { input } = reservation
@@ -333,8 +431,18 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       ...(input.scopeKey !== undefined ? { scopeKey: input.scopeKey } : {}),
       ...(settleOptions.outputText !== undefined ? { outputText: settleOptions.outputText } : {})
     }
+    const reservationId = unheld.has(reservation) ? undefined : reservation.id
+    const known = synchronous !== undefined ? usageAtOnce(report, reservation) : undefined
+    if (synchronous !== undefined && known !== undefined) {
+      // On a store that answers at once, with usage that needs no counting: recorded and committed in one step.
+      return Effect.clockWith((clock) => {
+        const { record, log } = recordOf(report, reservation, known, prices.lookup(event.model), clock.currentTimeMillisUnsafe())
+        synchronous.commit({ record, budgetKeys: reservation.budgetKeys, ...(reservationId !== undefined ? { reservationId } : {}) })
+        return log === undefined ? Effect.succeed(record) : Effect.as(log, record)
+      })
+    }
     return Effect.flatMap(buildRecord(report, reservation), (record) =>
-      Effect.as(store.commit({ record, budgetKeys: reservation.budgetKeys, ...(unheld.has(reservation) ? {} : { reservationId: reservation.id }) }), record))
+      Effect.as(store.commit({ record, budgetKeys: reservation.budgetKeys, ...(reservationId !== undefined ? { reservationId } : {}) }), record))
   }
 
   const release = Effect.fnUntraced(function*(reservation: Reservation) {
@@ -343,14 +451,13 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
 
   const record = Effect.fnUntraced(function*(report: AttemptReport) {
     const entry = yield* buildRecord(report)
-    const windows = windowsFor(budgets, report, entry.time)
-    yield* store.commit({ record: entry, budgetKeys: windows.map((window) => window.key) })
+    yield* store.commit({ record: entry, budgetKeys: keysOf(windowsAt(report, entry.time)) })
     return entry
   })
 
   const budgetStatus = Effect.fn("CostTracker.budgetStatus")(function*(subject: BudgetSubject = {}) {
     const now = yield* Clock.currentTimeMillis
-    const standings = yield* store.standings(windowsFor(budgets, subject, now))
+    const standings = yield* store.standings(windowsAt(subject, now))
     return standings.map(toStatus)
   })
 
@@ -365,7 +472,9 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
 
   // The BPE worker (OpenAI token estimates) is kept while a tracker is open, and stopped with the last one.
   yield* Effect.acquireRelease(retainTokenizer, () => releaseTokenizer)
-  return CostTracker.of({ priceOf, estimateWorstCase, reserve, settle, release, record, budgetStatus, summary, export: exportRecords, close: store.close })
+  const tracker = CostTracker.of({ priceOf, estimateWorstCase, reserve, settle, release, record, budgetStatus, summary, export: exportRecords, close: store.close })
+  if (synchronous !== undefined) atOnce.add(tracker)
+  return tracker
 })
 
 /**

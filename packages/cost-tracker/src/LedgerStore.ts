@@ -80,6 +80,30 @@ export interface LedgerStoreShape {
   readonly close: Effect.Effect<void>
 }
 
+/**
+ * The operations of a store that answers at once, in the caller's step (the in-memory store): the same atomic
+ * reserve, commit and release as its effects, as plain functions. A tracker on such a store reserves and settles in
+ * one synchronous step: nothing can interrupt a reservation half made, so nothing has to guard it.
+ */
+export interface SynchronousLedger {
+  readonly reserve: (request: ReservationRequest) => ReserveResult
+  readonly commit: (entry: LedgerEntry) => void
+  readonly release: (reservationId: string) => void
+}
+
+// Keyed by the store object itself: a copy or a wrapper of a store (which may change what its effects do) is not
+// registered, so it is always used through its effects.
+const synchronousLedgers = new WeakMap<LedgerStoreShape, SynchronousLedger>()
+
+/** Say that a store's effects are exactly these synchronous operations, run in one step. Returns the store. */
+export const answersAtOnce = <S extends LedgerStoreShape>(store: S, operations: SynchronousLedger): S => {
+  synchronousLedgers.set(store, operations)
+  return store
+}
+
+/** The synchronous operations of a store that registered them with `answersAtOnce`, else undefined. */
+export const synchronousLedgerOf = (store: LedgerStoreShape): SynchronousLedger | undefined => synchronousLedgers.get(store)
+
 /** The ledger store in use. Provide one with `MemoryLedger.layer`, `SqliteLedger.layer` or `RedisLedger.layer`. */
 export class LedgerStore extends Context.Service<LedgerStore, LedgerStoreShape>()("@orch/cost-tracker/LedgerStore") {}
 

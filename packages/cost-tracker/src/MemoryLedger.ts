@@ -9,8 +9,10 @@
  */
 import { Effect, Layer } from "effect"
 import type { AttemptRecord } from "./AttemptRecord.ts"
-import { type BudgetStanding, LedgerStore, type LedgerStoreShape } from "./LedgerStore.ts"
-import { emptyTally, type RolledUp, summarizeParts, tallyRecord } from "./Summary.ts"
+import {
+  answersAtOnce, type BudgetStanding, type LedgerEntry, LedgerStore, type LedgerStoreShape, type ReservationRequest, type ReserveResult
+} from "./LedgerStore.ts"
+import { emptyTally, type RolledUp, summarizeParts, type Tally, tallyRecord } from "./Summary.ts"
 
 /** How much the in-memory store keeps. */
 export interface MemoryLedgerOptions {
@@ -19,10 +21,13 @@ export interface MemoryLedgerOptions {
 }
 
 interface Totals { spentNanos: number; reservedNanos: number }
+interface Bucket { time: number; lastTime: number; provider: string; model: string; taskType?: string; strategy?: string; tally: Tally }
 interface Held { readonly amountNanos: number; readonly keys: ReadonlyArray<string>; readonly expiresAtMs: number }
 
 const hourMs = 3_600_000
 const dayMs = 24 * hourMs
+/** The answer to a reservation that took no budget past its limit (shared: it is never changed). */
+const nothingExceeded: ReserveResult = Object.freeze({ _tag: "Reserved", softExceeded: Object.freeze([]) })
 
 /** When the window a budget key names ends (epoch ms), or undefined for a total that never ends. */
 const windowEnd = (key: string): number | undefined => {
@@ -40,7 +45,7 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
   const recent: Array<AttemptRecord | undefined> = []
   let start = 0
   let count = 0
-  const buckets = new Map<string, { time: number; lastTime: number; provider: string; model: string; taskType?: string; strategy?: string; tally: ReturnType<typeof emptyTally> }>()
+  const buckets = new Map<string, Bucket>()
   const totals = new Map<string, Totals>()
   const held = new Map<string, Held>()
   let sweepAt = 1_024
@@ -67,18 +72,29 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
     sweepAt = Math.max(1_024, totals.size * 2)
   }
 
+  // The bucket the last rolled-up record went to: records come in runs of one hour and model, so most find it here.
+  let lastBucket: Bucket | undefined
+  let lastHour = -1
   const rollUp = (record: AttemptRecord): void => {
     const hour = Math.floor(record.time / hourMs)
-    const id = `${hour}\u0000${record.provider}\u0000${record.model}\u0000${record.taskType ?? "\u0001"}\u0000${record.strategy ?? "\u0001"}`
-    let bucket = buckets.get(id)
-    if (bucket === undefined) {
-      bucket = {
-        time: record.time, lastTime: record.time, provider: record.provider, model: record.model,
-        ...(record.taskType !== undefined ? { taskType: record.taskType } : {}),
-        ...(record.strategy !== undefined ? { strategy: record.strategy } : {}),
-        tally: emptyTally()
+    let bucket = lastBucket
+    if (
+      bucket === undefined || hour !== lastHour || bucket.provider !== record.provider || bucket.model !== record.model ||
+      bucket.taskType !== record.taskType || bucket.strategy !== record.strategy
+    ) {
+      const id = `${hour}\u0000${record.provider}\u0000${record.model}\u0000${record.taskType ?? "\u0001"}\u0000${record.strategy ?? "\u0001"}`
+      bucket = buckets.get(id)
+      if (bucket === undefined) {
+        bucket = {
+          time: record.time, lastTime: record.time, provider: record.provider, model: record.model,
+          ...(record.taskType !== undefined ? { taskType: record.taskType } : {}),
+          ...(record.strategy !== undefined ? { strategy: record.strategy } : {}),
+          tally: emptyTally()
+        }
+        buckets.set(id, bucket)
       }
-      buckets.set(id, bucket)
+      lastBucket = bucket
+      lastHour = hour
     }
     bucket.time = Math.min(bucket.time, record.time)
     bucket.lastTime = Math.max(bucket.lastTime, record.time)
@@ -115,33 +131,39 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
     held.delete(reservationId)
     for (const key of reservation.keys) totalsOf(key).reservedNanos -= reservation.amountNanos
   }
-  return {
-    reserve: (request) => Effect.sync(() => {
-      reclaim(request.nowMs)
-      const softExceeded: Array<BudgetStanding> = []
-      if (request.amountNanos > 0) {
-        for (const window of request.budgets) {
-          const current = totalsOf(window.key)
-          const standing = { key: window.key, budget: window.budget, limitNanos: window.limitNanos, ...current }
-          if (current.spentNanos + current.reservedNanos + request.amountNanos > window.limitNanos) {
-            if (window.hard) return { _tag: "Refused" as const, standing }
-            softExceeded.push(standing)
-          }
-        }
-        for (const window of request.budgets) totalsOf(window.key).reservedNanos += request.amountNanos
-        const ttl = request.ttlMs ?? (request.expiresAtMs !== undefined && request.nowMs !== undefined ? request.expiresAtMs - request.nowMs : undefined)
-        const expiresAtMs = ttl !== undefined && request.nowMs !== undefined ? request.nowMs + ttl : Number.POSITIVE_INFINITY
-        nextExpiry = Math.min(nextExpiry, expiresAtMs)
-        held.set(request.id, { amountNanos: request.amountNanos, keys: request.budgets.map((window) => window.key), expiresAtMs })
+  const reserve = (request: ReservationRequest): ReserveResult => {
+    reclaim(request.nowMs)
+    if (!(request.amountNanos > 0)) return nothingExceeded
+    let softExceeded: Array<BudgetStanding> | undefined
+    for (const window of request.budgets) {
+      const current = totalsOf(window.key)
+      if (current.spentNanos + current.reservedNanos + request.amountNanos > window.limitNanos) {
+        const standing = { key: window.key, budget: window.budget, limitNanos: window.limitNanos, spentNanos: current.spentNanos, reservedNanos: current.reservedNanos }
+        if (window.hard) return { _tag: "Refused", standing }
+        ;(softExceeded ??= []).push(standing)
       }
-      return { _tag: "Reserved" as const, softExceeded }
-    }),
-    commit: (entry) => Effect.sync(() => {
-      append(entry.record)
-      free(entry.reservationId)
-      for (const key of entry.budgetKeys) totalsOf(key).spentNanos += entry.record.costNanos ?? 0
-      sweep(entry.record.time)
-    }),
+    }
+    const keys: Array<string> = []
+    for (const window of request.budgets) {
+      totalsOf(window.key).reservedNanos += request.amountNanos
+      keys.push(window.key)
+    }
+    const ttl = request.ttlMs ?? (request.expiresAtMs !== undefined && request.nowMs !== undefined ? request.expiresAtMs - request.nowMs : undefined)
+    const expiresAtMs = ttl !== undefined && request.nowMs !== undefined ? request.nowMs + ttl : Number.POSITIVE_INFINITY
+    nextExpiry = Math.min(nextExpiry, expiresAtMs)
+    held.set(request.id, { amountNanos: request.amountNanos, keys, expiresAtMs })
+    return softExceeded === undefined ? nothingExceeded : { _tag: "Reserved", softExceeded }
+  }
+  const commit = (entry: LedgerEntry): void => {
+    append(entry.record)
+    free(entry.reservationId)
+    const cost = entry.record.costNanos ?? 0
+    for (const key of entry.budgetKeys) totalsOf(key).spentNanos += cost
+    sweep(entry.record.time)
+  }
+  const store: LedgerStoreShape = {
+    reserve: (request) => Effect.sync(() => reserve(request)),
+    commit: (entry) => Effect.sync(() => commit(entry)),
     release: (reservationId) => Effect.sync(() => free(reservationId)),
     standings: (windows) => Effect.sync(() =>
       windows.map((window) => ({ key: window.key, budget: window.budget, limitNanos: window.limitNanos, ...totalsOf(window.key) }))),
@@ -149,6 +171,7 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
     summary: (query) => Effect.sync(() => summarizeParts(kept(), buckets.values() as Iterable<RolledUp>, query)),
     close: Effect.void
   }
+  return answersAtOnce(store, { reserve, commit, release: free })
 }
 
 /** The in-memory ledger store as a layer. */

@@ -37,6 +37,9 @@ export interface PriceTable {
 
 const datedSuffix = /-(\d{8}|\d{4}-\d{2}-\d{2}|latest)$/
 
+/** How many models' prices a table remembers after looking them up once. */
+const cachedModels = 10_000
+
 /** Build a price table. */
 export const makePriceTable = (options: PriceTableOptions = {}): PriceTable => {
   const entries: Record<string, ModelPrice> = {
@@ -44,11 +47,28 @@ export const makePriceTable = (options: PriceTableOptions = {}): PriceTable => {
     ...Object.assign({}, ...(options.files ?? [])),
     ...options.overrides
   }
-  const lookup = (model: PricedModel): ModelPrice | undefined => {
+  const find = (model: PricedModel): ModelPrice | undefined => {
     const id = `${model.provider}/${model.name}`
     const undated = id.replace(datedSuffix, "")
     return entries[id] ?? entries[undated] ?? entries[model.provider] ??
       (model.kind === "local" ? localDefaultPrice : undefined)
+  }
+  // The entries never change, so each model's answer is kept: by kind, provider and name (no id built per call), for
+  // up to `cachedModels` models (names come from configuration and servers' model lists, but need not be few).
+  const known = { local: new Map<string, Map<string, ModelPrice | null>>(), cloud: new Map<string, Map<string, ModelPrice | null>>() }
+  let cached = 0
+  const lookup = (model: PricedModel): ModelPrice | undefined => {
+    const byKind = model.kind === "local" ? known.local : known.cloud
+    let byName = byKind.get(model.provider)
+    const hit = byName?.get(model.name)
+    if (hit !== undefined) return hit ?? undefined
+    const price = find(model)
+    if (cached < cachedModels) {
+      if (byName === undefined) byKind.set(model.provider, byName = new Map())
+      byName.set(model.name, price ?? null)
+      cached++
+    }
+    return price
   }
   return { lookup, entries }
 }

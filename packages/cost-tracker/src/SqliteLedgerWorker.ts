@@ -99,8 +99,17 @@ const open = (): DatabaseSync => {
   database.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`)
   database.exec("PRAGMA journal_mode = WAL")
   database.exec("PRAGMA synchronous = FULL")
-  database.exec(schema)
-  migrate(database)
+  // Made and migrated in one write transaction: processes opening a new file at once take turns (the busy timeout
+  // waits), so the second finds the tables and columns the first added instead of adding them again.
+  database.exec("BEGIN IMMEDIATE")
+  try {
+    database.exec(schema)
+    migrate(database)
+    database.exec("COMMIT")
+  } catch (error) {
+    database.exec("ROLLBACK")
+    throw error
+  }
   return database
 }
 

@@ -59,18 +59,19 @@ export const isBillableCount = (value: unknown): value is number =>
  * non-negative integer.
  */
 export const checkUsage = (usage: Usage, fallback: () => UsageFallback): CheckedUsage => {
-  const flags = new Set<UsageFlag>()
+  let invalid = false
+  let inconsistent = false
   let replacement: UsageFallback | undefined
-  const fallbackOf = (): UsageFallback => (replacement ??= fallback())
   const required = (value: unknown, kind: keyof UsageFallback): number => {
     if (isBillableCount(value)) return Math.ceil(value)
-    flags.add("invalid-count")
-    return Math.min(maxBillableTokens, Math.max(0, Math.ceil(fallbackOf()[kind])))
+    invalid = true
+    replacement ??= fallback()
+    return Math.min(maxBillableTokens, Math.max(0, Math.ceil(replacement[kind])))
   }
   const optional = (value: unknown): number | undefined => {
     if (value === undefined) return 0
     if (isBillableCount(value)) return Math.ceil(value)
-    flags.add("invalid-count")
+    invalid = true
     return undefined
   }
   let inputTokens = required(usage.inputTokens, "inputTokens")
@@ -84,15 +85,20 @@ export const checkUsage = (usage: Usage, fallback: () => UsageFallback): Checked
   const cacheWriteLongInputTokens = reportedWriteLong ?? cacheWriteInputTokens
   if (cacheWriteLongInputTokens > cacheWriteInputTokens) {
     cacheWriteInputTokens = cacheWriteLongInputTokens
-    flags.add("inconsistent-counts")
+    inconsistent = true
   }
   if (cachedInputTokens + cacheWriteInputTokens > inputTokens) {
     inputTokens = cachedInputTokens + cacheWriteInputTokens
-    flags.add("inconsistent-counts")
+    inconsistent = true
   }
+  const flags: ReadonlyArray<UsageFlag> = invalid
+    ? (inconsistent ? ["invalid-count", "inconsistent-counts"] : ["invalid-count"])
+    : (inconsistent ? ["inconsistent-counts"] : noFlags)
   return {
     inputTokens, cachedInputTokens, cacheWriteInputTokens, cacheWriteLongInputTokens, outputTokens,
-    estimated: usage.estimated !== false || flags.has("invalid-count"),
-    flags: [...flags]
+    estimated: usage.estimated !== false || invalid,
+    flags
   }
 }
+
+const noFlags: ReadonlyArray<UsageFlag> = Object.freeze([])

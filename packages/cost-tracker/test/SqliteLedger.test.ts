@@ -45,6 +45,31 @@ describe("SQLite ledger", () => {
       fs.rmSync(path.dirname(file), { recursive: true })
     }))
 
+  it("opens one new file from several processes at once: its tables are made and migrated once", async () => {
+    const file = tempFile()
+    // Each process loads, says so, and opens the file when told: all of them within a millisecond or so.
+    const processes = Array.from({ length: 6 }, () =>
+      spawn(process.execPath, ["--conditions=@orch/source", path.join(import.meta.dirname, "fixtures", "sqlite-open.ts"), file], { stdio: ["pipe", "pipe", "inherit"] }))
+    const lines = processes.map((child) => {
+      const seen: Array<string> = []
+      let buffered = ""
+      const waiters: Array<() => void> = []
+      child.stdout.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString()
+        const parts = buffered.split("\n")
+        buffered = parts.pop() ?? ""
+        seen.push(...parts)
+        for (const wake of waiters.splice(0)) wake()
+      })
+      const nth = (n: number): Promise<string> => seen.length > n ? Promise.resolve(seen[n]!) : new Promise((resolve) => waiters.push(() => resolve(nth(n))))
+      return nth
+    })
+    await Promise.all(lines.map((nth) => nth(0)))
+    for (const child of processes) child.stdin.end("go\n")
+    expect(await Promise.all(lines.map((nth) => nth(1)))).toEqual(Array.from({ length: 6 }, () => "0"))
+    fs.rmSync(path.dirname(file), { recursive: true })
+  })
+
   it("never lets several processes, each sharing transactions among its calls, together reserve past one hard budget", async () => {
     const file = tempFile()
     const workers = await Promise.all([0, 1, 2].map((worker) =>

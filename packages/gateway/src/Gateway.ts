@@ -89,6 +89,8 @@ const errorOf = (cause: Cause.Cause<ProviderError>): GatewayError => {
 interface Call {
   cancelled: boolean
   fiber: Fiber.Fiber<unknown, unknown> | undefined
+  /** Resolves when the fiber has ended (its finalizers, such as releasing a reservation, included). */
+  ended: Promise<unknown> | undefined
 }
 
 /** Cancel a call: its fiber is interrupted, which aborts its upstream requests. */
@@ -153,6 +155,9 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     throw failureOf(built.cause) ?? Cause.squash(built.cause)
   }
   const orchestrator: ModelOrchestratorShape = built.value
+  // Calls run in the runtime's services, each in a fiber of its own that the gateway tracks (and, on close, cancels
+  // and awaits before the runtime is disposed), so they need not also join the runtime's own fiber scope.
+  const forkCall = Effect.runForkWith(await runtime.context())
 
   const calls = new Set<Call>()
   const waiting: Array<(admitted: boolean) => void> = []
@@ -181,10 +186,12 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
    * cancellation interrupts it, which aborts its upstream requests.
    */
   const runCall = <A>(call: Call, effect: Effect.Effect<A, ProviderError>): Promise<Exit.Exit<A, ProviderError>> => {
-    const fiber = runtime.runFork(effect)
+    const fiber = forkCall(effect)
     call.fiber = fiber
     if (call.cancelled) fiber.interruptUnsafe()
-    return new Promise((resolve) => fiber.addObserver(resolve))
+    const ended = new Promise<Exit.Exit<A, ProviderError>>((resolve) => fiber.addObserver(resolve))
+    call.ended = ended
+    return ended
   }
 
   const sendError = (response: http.ServerResponse, requestId: string, error: GatewayError) => {
@@ -264,7 +271,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       sendError(response, requestId, error)
       return observe(route, started, error.status, undefined, error)
     }
-    const call: Call = { cancelled: false, fiber: undefined }
+    const call: Call = { cancelled: false, fiber: undefined, ended: undefined }
     calls.add(call)
     response.on("close", () => {
       if (!response.writableFinished) cancel(call)
@@ -458,8 +465,14 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
           }
         })
       }
-      for (const call of calls) cancel(call)
+      const ending: Array<Promise<unknown>> = []
+      for (const call of calls) {
+        cancel(call)
+        if (call.ended !== undefined) ending.push(call.ended)
+      }
       for (const wake of waiting.splice(0)) wake(false)
+      // Cancelled calls end (their upstream requests aborted, reservations released) before the ledger closes.
+      await Promise.all(ending)
       await runtime.dispose()
     })()
     return closed

@@ -58,6 +58,12 @@ export interface ModelInfo {
   readonly capabilities?: ModelCapabilities
 }
 
+/** When a call must have ended (epoch ms, on the real clock), and the error it then ends with. */
+export interface CallBound {
+  readonly atMs: number
+  readonly error: () => ProviderError
+}
+
 /** A model that can answer: a value with names, `generate` and `stream`. */
 export interface LanguageModel {
   /** The full id, `backend/name`. */
@@ -69,6 +75,12 @@ export interface LanguageModel {
   readonly kind: ProviderKind
   /** A complete answer. Interruption aborts the underlying request. */
   readonly generate: (request: CompletionRequest) => Effect.Effect<Completion, ProviderError>
+  /**
+   * `generate` that ends by itself at `bound.atMs` (epoch ms, on the real clock) with `bound.error()` when no answer
+   * has come by then, its request aborted, whatever the server does. Offered by a model whose transport times its own
+   * requests: an attempt under a deadline then needs no timer and no fiber of its own. Optional.
+   */
+  readonly generateBounded?: (request: CompletionRequest, bound: CallBound) => Effect.Effect<Completion, ProviderError>
   /** The answer as parts; ends with a `finish` part, or fails. Interruption aborts the underlying request. */
   readonly stream: (request: CompletionRequest) => Stream.Stream<StreamPart, ProviderError>
   /** What is known of it (context window, prices, loaded), when known. */

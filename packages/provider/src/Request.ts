@@ -3,7 +3,7 @@
  * tools it may call, the shape of the answer, and the options every backend understands. Backend-specific options go
  * under `providerOptions[backend]`, never on the shared request, and may not override what validation and pricing own.
  */
-import { Effect, Result, Schema } from "effect"
+import { Effect, Exit, Result, Schema } from "effect"
 import { canonicalJson } from "./CanonicalJson.ts"
 import { schemaIssues } from "./JsonSchema.ts"
 import { invalidRequest, type ProviderError } from "./ProviderError.ts"
@@ -538,23 +538,29 @@ const checkRequest = (input: unknown): Result.Result<CompletionRequest, Provider
  * request that is not valid Unicode. A value that cannot even be read (a throwing getter) is an `InvalidRequest` too.
  */
 export const validateRequest = (input: unknown): Effect.Effect<CompletionRequest, ProviderError> =>
-  isChecked(input)
-    ? Effect.succeed(input)
-    : Effect.suspend(() => {
-      const result = validateRequestResult(input)
-      if (Result.isFailure(result)) return Effect.fail(result.failure)
-      if (result.success !== input) Object.defineProperty(result.success, checked, { value: true })
-      return Effect.succeed(result.success)
-    })
+  isCheckedRequest(input) ? Effect.succeed(input) : Effect.suspend(() => validateRequestNow(input))
+
+/**
+ * `validateRequest` decided at once, as an `Exit` (itself an effect): for code already running in an effect, so a
+ * call checks its request without a step of its own. The same checks and errors.
+ */
+export const validateRequestNow = (input: unknown): Exit.Exit<CompletionRequest, ProviderError> => {
+  if (isCheckedRequest(input)) return Exit.succeed(input)
+  const result = validateRequestResult(input)
+  if (Result.isFailure(result)) return Exit.fail(result.failure)
+  Object.defineProperty(result.success, checked, { value: true })
+  return Exit.succeed(result.success)
+}
 
 /**
  * `validateRequest` as a plain function, for a caller already running inside an effect that uses the request once
  * (a model's `generate`): the checked request, or the same `InvalidRequest`. Never throws: a value that cannot be
- * read is an `InvalidRequest`. Unlike `validateRequest` it does not mark the request as checked (marking costs more
- * than the check of a usual request), so a request passed on to other calls should come from `validateRequest`.
+ * read is an `InvalidRequest`. Unlike `validateRequest` and `validateRequestNow` it does not mark the request as
+ * checked (marking costs more than the check of a usual request), so a request passed on to other calls should come
+ * from one of those.
  */
 export const validateRequestResult = (input: unknown): Result.Result<CompletionRequest, ProviderError> => {
-  if (isChecked(input)) return Result.succeed(input)
+  if (isCheckedRequest(input)) return Result.succeed(input)
   try {
     return checkRequest(input)
   } catch (error) {
@@ -562,7 +568,7 @@ export const validateRequestResult = (input: unknown): Result.Result<CompletionR
   }
 }
 
-const isChecked = (input: unknown): input is CompletionRequest =>
+const isCheckedRequest = (input: unknown): input is CompletionRequest =>
   typeof input === "object" && input !== null && (input as { readonly [checked]?: true })[checked] === true
 
 /**

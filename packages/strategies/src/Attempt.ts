@@ -28,7 +28,7 @@ import { Cause, Clock, Context, Effect, Exit, Stream } from "effect"
 import { ChunkLimits, guardStream, hasChunkLimits } from "./ChunkLimits.ts"
 import { Deadline, deadlineError } from "./Deadline.ts"
 import { isPlan, makePlan, type Plan, type Step } from "./Plan.ts"
-import { timeBound } from "./TimeBound.ts"
+import { isRealClock, timeBoundOn } from "./TimeBound.ts"
 
 /** What the attempts in scope are for ("primary", "fallback", "race", "hedge", "vote", "judge", ...). */
 export const AttemptRole = Context.Reference<string>("@orch/strategies/AttemptRole", { defaultValue: () => "primary" })
@@ -76,6 +76,23 @@ export const AttemptHookRef = Context.Reference<AttemptHook | undefined>("@orch/
 export const withAttemptHook = <A, E, R>(self: Effect.Effect<A, E, R>, hook: AttemptHook): Effect.Effect<A, E, R> =>
   Effect.provideService(self, AttemptHookRef, hook)
 
+/**
+ * `self` under the absolute deadline `at` (or the one in scope, if sooner) with `hook` called around every attempt:
+ * `underDeadline` and `withAttemptHook` in one change of context, as the core runs every call.
+ */
+export const underDeadlineWithHook = <A, E, R>(self: Effect.Effect<A, E, R>, at: number, hook: AttemptHook): Effect.Effect<A, E, R> =>
+  Effect.updateContext(self, (context: Context.Context<never>) => {
+    const outer = Context.get(context, Deadline)
+    return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
+  })
+
+/** Stream form of `underDeadlineWithHook`. */
+export const underDeadlineWithHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, at: number, hook: AttemptHook): Stream.Stream<A, E, R> =>
+  Stream.updateContext(self, (context: Context.Context<never>) => {
+    const outer = Context.get(context, Deadline)
+    return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
+  })
+
 /** Stream form of `withAttemptHook`. */
 export const withAttemptHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, hook: AttemptHook): Stream.Stream<A, E, R> =>
   Stream.provideService(self, AttemptHookRef, hook)
@@ -102,9 +119,13 @@ interface Started {
   readonly deadline: number | undefined
   readonly limits: typeof ChunkLimits.Service
   readonly listener: AttemptListener
-  readonly end: AttemptEnd | undefined
+  /** Set once the hook has let the attempt start. */
+  end: AttemptEnd | undefined
   readonly clock: Clock.Clock
 }
+
+/** The listener in scope when nobody listens: its events are not built at all. */
+const silent: AttemptListener = Context.get(Context.empty(), AttemptEvents)
 
 /** The end of an attempt from its exit: exactly one of success, failure, cancelled, to the listener and the hook. */
 const reportEnd = (
@@ -112,27 +133,29 @@ const reportEnd = (
   started: Started,
   request: CompletionRequest,
   progress: Progress
-): Effect.Effect<void> =>
-  Effect.suspend(() => {
-    const latencyMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
-    const base = started.ids
-    let outcome: AttemptOutcome
-    if (Exit.isSuccess(exit)) {
-      const completion = exit.value
-      const usage = completion ? completion.usage : progress.finish?.usage ?? estimatedUsage(request, progress.partial.join(""))
-      const firstTokenMs = completion ? completion.timings.firstTokenMs : progress.firstTokenMs
-      outcome = { _tag: "AttemptSuccess", ...base, latencyMs, usage, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), text: completion ? completion.text : progress.partial.join("") }
-    } else {
-      const text = progress.partial.join("")
-      const error = Cause.findErrorOption(exit.cause)
-      outcome = error._tag === "Some"
-        ? { _tag: "AttemptFailure", ...base, latencyMs, error: error.value, usage: estimatedUsage(request, text), text }
-        : { _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, text), text }
-    }
-    const { text: _text, ...event } = outcome
-    const heard = started.listener(event)
-    return started.end === undefined ? heard : Effect.andThen(heard, started.end(outcome))
-  })
+): Effect.Effect<void> => {
+  // Called as the attempt ends (from `onExit`, or on a refusal), so it reads the clock then, with no step of its own.
+  const latencyMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
+  const base = started.ids
+  let outcome: AttemptOutcome
+  if (Exit.isSuccess(exit)) {
+    const completion = exit.value
+    const usage = completion ? completion.usage : progress.finish?.usage ?? estimatedUsage(request, progress.partial.join(""))
+    const firstTokenMs = completion ? completion.timings.firstTokenMs : progress.firstTokenMs
+    outcome = { _tag: "AttemptSuccess", ...base, latencyMs, usage, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), text: completion ? completion.text : progress.partial.join("") }
+  } else {
+    const text = progress.partial.join("")
+    const error = Cause.findErrorOption(exit.cause)
+    outcome = error._tag === "Some"
+      ? { _tag: "AttemptFailure", ...base, latencyMs, error: error.value, usage: estimatedUsage(request, text), text }
+      : { _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, text), text }
+  }
+  const end = started.end
+  if (started.listener === silent) return end === undefined ? Effect.void : end(outcome)
+  const { text: _text, ...event } = outcome
+  const heard = started.listener(event)
+  return end === undefined ? heard : Effect.flatMapEager(heard, () => end(outcome))
+}
 
 /** The deadline's error as seen by one attempt: named for the model it cut, so a list of failed attempts says whose. */
 const attemptDeadlineError = (afterMs: number, model: AttemptModel): ProviderError => {
@@ -161,12 +184,18 @@ const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, 
     const attemptId = newAttemptId()
     const ids = { attemptId, model, role }
     const started: Started = { ids, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
-    const announced = listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
-    if (hook === undefined) return Effect.as(announced, started)
-    return Effect.andThen(announced, Effect.flatMap(Effect.exit(restore(hook({ attemptId, model, role, request, startedAtMs: startedAt }))), (allowed) =>
-      Exit.isSuccess(allowed)
-        ? Effect.succeed({ ...started, end: allowed.value })
-        : Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] }), Effect.failCause(allowed.cause))))
+    const announced = listener === silent ? Effect.void : listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
+    if (hook === undefined) return Effect.mapEager(announced, () => started)
+    // A listener or a hook that answers at once (an in-memory ledger) costs no step; one that waits is run as one.
+    const decided = (allowed: Exit.Exit<AttemptEnd, ProviderError>): Effect.Effect<Started, ProviderError> => {
+      if (Exit.isFailure(allowed)) return Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] }), Effect.failCause(allowed.cause))
+      started.end = allowed.value
+      return Effect.succeed(started)
+    }
+    return Effect.flatMapEager(announced, () => {
+      const asked = hook({ attemptId, model, role, request, startedAtMs: startedAt })
+      return Exit.isExit(asked) ? decided(asked as Exit.Exit<AttemptEnd, ProviderError>) : Effect.flatMap(Effect.exit(restore(asked)), decided)
+    })
   })
 
 /** Keep what a stream delivers (text, first-token time, finish) with a plain loop over each array of parts. */
@@ -196,18 +225,26 @@ export const attempt = (model: LanguageModel): Plan => {
         const progress: Progress = { partial: [] }
         const limits = started.limits
         const viaStream = hasChunkLimits(limits) && (model.kind === "local" || limits.betweenChunksMs !== undefined)
-        const call = viaStream ? collectStream(tracked(guardStream(model.stream(request), limits, context), progress, started)) : model.generate(request)
         // A one-shot answer's first token is the whole answer: under a first-token limit alone, a cloud model is called
         // as it answers best (one JSON body, no stream on the wire), and the limit bounds the call.
         const firstTokenAt = !viaStream && limits.firstTokenMs !== undefined ? started.startedAt + limits.firstTokenMs : undefined
-        const bounded = started.deadline === undefined && firstTokenAt === undefined ? call : Effect.suspend(() => {
+        let bounded: Effect.Effect<Completion, ProviderError>
+        if (viaStream) bounded = collectStream(tracked(guardStream(model.stream(request), limits, context), progress, started))
+        else if (started.deadline === undefined && firstTokenAt === undefined) bounded = model.generate(request)
+        else {
+          // The attempt has begun (this runs as it does), so what is left of each limit is read now; the nearer one
+          // bounds the call. A model that times its own requests keeps the bound itself (no timer or fiber here).
           const now = started.clock.currentTimeMillisUnsafe()
           const deadlineLeft = started.deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, started.deadline - now)
           const firstTokenLeft = firstTokenAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, firstTokenAt - now)
-          return firstTokenLeft < deadlineLeft
-            ? timeBound(call, firstTokenLeft, () => firstTokenMissed(limits.firstTokenMs ?? 0, context))
-            : timeBound(call, deadlineLeft, () => attemptDeadlineError(deadlineLeft, base))
-        })
+          const left = Math.min(firstTokenLeft, deadlineLeft)
+          const error = firstTokenLeft < deadlineLeft
+            ? () => firstTokenMissed(limits.firstTokenMs ?? 0, context)
+            : () => attemptDeadlineError(deadlineLeft, base)
+          bounded = model.generateBounded !== undefined && left > 0 && isRealClock(started.clock)
+            ? model.generateBounded(request, { atMs: now + left, error })
+            : timeBoundOn(started.clock, model.generate(request), left, error)
+        }
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       }))
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>

@@ -4,7 +4,7 @@
  */
 import { providerError, type ProviderError, type StreamPart } from "@orch/provider"
 import { Context, Effect, Stream } from "effect"
-import { timeBound } from "./TimeBound.ts"
+import { timeBoundOn } from "./TimeBound.ts"
 
 /** Per-attempt stream limits in milliseconds; an absent limit is no limit. */
 export interface ChunkLimitValues {
@@ -32,7 +32,7 @@ export interface StreamDeadline {
 /**
  * Enforce chunk limits, and a deadline, on a stream: fail with `Timeout` (phase "first-token" or "between-chunks")
  * when the first text token or the next chunk is late, and with the deadline's error when it passes. Each pull is
- * bounded by whichever comes first (`timeBound`: no timer for a pull that ends at once); interrupting the pull aborts
+ * bounded by whichever comes first (`timeBoundOn`: no timer for a pull that ends at once); interrupting the pull aborts
  * the underlying request.
  */
 export const guardStream = <R>(
@@ -53,8 +53,8 @@ export const guardStream = <R>(
       const left = deadline === undefined ? undefined : deadline.at - now
       let next: typeof pull
       if (left !== undefined && left <= 0) return Effect.fail(deadline!.error())
-      if (left !== undefined && (wait === undefined || left <= wait)) next = timeBound(pull, left, deadline!.error)
-      else if (wait !== undefined) next = timeBound(pull, wait, () => providerError({ _tag: "Timeout", phase, afterMs: limit ?? 0 }, `No ${phase === "first-token" ? "first token" : "chunk"} within ${limit} ms`, context))
+      if (left !== undefined && (wait === undefined || left <= wait)) next = timeBoundOn(clock, pull, left, deadline!.error)
+      else if (wait !== undefined) next = timeBoundOn(clock, pull, wait, () => providerError({ _tag: "Timeout", phase, afterMs: limit ?? 0 }, `No ${phase === "first-token" ? "first token" : "chunk"} within ${limit} ms`, context))
       else next = pull
       return Effect.map(next, (chunk) => {
         if (!seenText && chunk.some((part) => part.type === "text-delta" || part.type === "tool-call-delta" || part.type === "tool-call")) seenText = true

@@ -4,7 +4,7 @@
  */
 import { providerError, type ProviderError } from "@orch/provider"
 import { Clock, Context, Effect, Stream } from "effect"
-import { timeBound } from "./TimeBound.ts"
+import { timeBound, timeBoundOn } from "./TimeBound.ts"
 
 /** The absolute deadline in scope (epoch milliseconds on the Effect clock), or `undefined` for none. */
 export const Deadline = Context.Reference<number | undefined>("@orch/strategies/Deadline", {
@@ -65,11 +65,12 @@ export const withDeadlineAt = <A, R>(
   totalMs: number
 ): Effect.Effect<A, ProviderError, R> =>
   Effect.contextWith((context: Context.Context<never>) => {
-    const now = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
+    const clock = Context.get(context, Clock.Clock)
+    const now = clock.currentTimeMillisUnsafe()
     const outer = Context.get(context, Deadline)
     const deadline = outer === undefined ? at : Math.min(outer, at)
     if (deadline - now <= 0) return Effect.fail(deadlineError(totalMs))
-    return Effect.provideService(timeBound(self, deadline - now, () => deadlineError(totalMs)), Deadline, deadline)
+    return Effect.provideService(timeBoundOn(clock, self, deadline - now, () => deadlineError(totalMs)), Deadline, deadline)
   })
 
 /** Stream form of `withDeadlineAt`. */

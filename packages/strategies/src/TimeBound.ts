@@ -10,6 +10,9 @@ import { Clock, Context, Effect, Fiber } from "effect"
 /** The clock a runtime uses when none is provided: the only one whose sleep is a plain timer. */
 const realClock = Context.get(Context.empty(), Clock.Clock)
 
+/** Whether `clock` is the real one (not a `TestClock`): a bound then is a plain timer, and a model may keep it itself. */
+export const isRealClock = (clock: Clock.Clock): boolean => clock === realClock
+
 /** Node's timers hold at most this many milliseconds; longer bounds wait in steps. */
 const maxTimerMs = 2 ** 31 - 1
 
@@ -18,35 +21,38 @@ const maxTimerMs = 2 ** 31 - 1
  * interruption of the caller interrupts it; a bound of 0 or less fails at once unless `self` ended synchronously.
  */
 export const timeBound = <A, E, E2, R>(self: Effect.Effect<A, E, R>, ms: number, onTimeout: () => E2): Effect.Effect<A, E | E2, R> =>
-  Effect.contextWith((context: Context.Context<never>) => {
-    if (Context.get(context, Clock.Clock) !== realClock) return Effect.timeoutOrElse(self, { duration: Math.max(0, ms), orElse: () => Effect.fail(onTimeout()) })
-    return Effect.flatMap(Effect.forkChild(self, { startImmediately: true }), (fiber) => {
-      const ended = fiber.pollUnsafe()
-      if (ended !== undefined) return ended
-      if (!(ms > 0)) return Effect.andThen(Fiber.interrupt(fiber), Effect.fail(onTimeout()))
-      return Effect.callback<A, E | E2>((resume) => {
-        let timer: ReturnType<typeof setTimeout> | undefined
-        const stopObserving = fiber.addObserver((exit) => {
-          if (timer !== undefined) clearTimeout(timer)
-          timer = undefined
-          resume(exit)
-        })
-        const arm = (left: number): void => {
-          timer = setTimeout(() => {
-            if (left > maxTimerMs) return arm(left - maxTimerMs)
-            timer = undefined
-            stopObserving()
-            resume(Effect.andThen(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
-          }, Math.min(left, maxTimerMs))
-        }
-        arm(ms)
-        // The caller was interrupted: stop the timer and the effect.
-        return Effect.suspend(() => {
-          if (timer !== undefined) clearTimeout(timer)
+  Effect.contextWith((context: Context.Context<never>) => timeBoundOn(Context.get(context, Clock.Clock), self, ms, onTimeout))
+
+/** `timeBound` under `clock`, the clock in scope, already read (by a caller running in the same effect). */
+export const timeBoundOn = <A, E, E2, R>(clock: Clock.Clock, self: Effect.Effect<A, E, R>, ms: number, onTimeout: () => E2): Effect.Effect<A, E | E2, R> => {
+  if (clock !== realClock) return Effect.timeoutOrElse(self, { duration: Math.max(0, ms), orElse: () => Effect.fail(onTimeout()) })
+  return Effect.flatMap(Effect.forkChild(self, { startImmediately: true }), (fiber) => {
+    const ended = fiber.pollUnsafe()
+    if (ended !== undefined) return ended
+    if (!(ms > 0)) return Effect.andThen(Fiber.interrupt(fiber), Effect.fail(onTimeout()))
+    return Effect.callback<A, E | E2>((resume) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const stopObserving = fiber.addObserver((exit) => {
+        if (timer !== undefined) clearTimeout(timer)
+        timer = undefined
+        resume(exit)
+      })
+      const arm = (left: number): void => {
+        timer = setTimeout(() => {
+          if (left > maxTimerMs) return arm(left - maxTimerMs)
           timer = undefined
           stopObserving()
-          return Fiber.interrupt(fiber)
-        })
+          resume(Effect.andThen(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+        }, Math.min(left, maxTimerMs))
+      }
+      arm(ms)
+      // The caller was interrupted: stop the timer and the effect.
+      return Effect.suspend(() => {
+        if (timer !== undefined) clearTimeout(timer)
+        timer = undefined
+        stopObserving()
+        return Fiber.interrupt(fiber)
       })
     })
   })
+}
