@@ -10,7 +10,7 @@
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
 import { Clock, Effect, Redacted, Result, type Stream } from "effect"
-import { providerError, readEvents, type ProviderError } from "@orch/provider"
+import { providerError, readEvents, type CallBound, type ProviderError } from "@orch/provider"
 import { errorFromSdk, errorFromStatus, inBandError, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
 import { sseData } from "./OpenAiCompatSse.ts"
@@ -23,12 +23,15 @@ export interface OpenAiCompatClient {
   readonly chat: (body: ChatCompletionCreateParamsNonStreaming, model: string) => Effect.Effect<unknown, ProviderError>
   /**
    * `chat` with the body built when the call starts and the parsed answer read by `read` as it arrives (given the
-   * Effect clock's time then): the whole call is one effect step on the lean transport, for the hot path.
+   * Effect clock's time then): the whole call is one effect step on the lean transport, for the hot path. With a
+   * `bound` (epoch ms on the real clock) the call ends by itself at `bound.atMs` with `bound.error()`, its request
+   * aborted, when that comes before the backstop timeout; the lean transport keeps it with its own timer.
    */
   readonly chatWith: <A>(
     body: () => ChatCompletionCreateParamsNonStreaming,
     model: string,
-    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>
+    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>,
+    bound?: CallBound
   ) => Effect.Effect<A, ProviderError>
   /**
    * `POST /chat/completions` as SSE: each event's parsed data; the request is aborted when the stream's scope closes.
@@ -119,32 +122,43 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
   const sdkChatWith = <A>(
     body: () => ChatCompletionCreateParamsNonStreaming,
     model: string,
-    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>
+    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>,
+    bound?: CallBound
   ): Effect.Effect<A, ProviderError> =>
     Effect.withFiber((fiber) => {
       const clock = fiber.getRef(Clock.Clock)
       const nowMs = clock.currentTimeMillisUnsafe()
       const request = body()
-      return Effect.flatMap(
-        Effect.tryPromise({
-          try: (signal) => sdk.chat.completions.create(request, cancelledBy(signal)) as Promise<unknown>,
-          catch: (error) => errorFromSdk(error, scopeFor(model, nowMs))
-        }),
-        (answer) => Effect.fromResult(read(answer, clock.currentTimeMillisUnsafe()))
-      )
+      const answer = Effect.tryPromise({
+        try: (signal) => sdk.chat.completions.create(request, cancelledBy(signal)) as Promise<unknown>,
+        catch: (error) => errorFromSdk(error, scopeFor(model, nowMs))
+      })
+      // The SDK has no bound of its own: the call is raced against one (the SDK's timeout stays the backstop).
+      const kept = bound === undefined || bound.atMs - nowMs >= settings.timeoutMs
+        ? answer
+        : Effect.timeoutOrElse(answer, { duration: Math.max(0, bound.atMs - nowMs), orElse: () => Effect.fail(bound.error()) })
+      return Effect.flatMap(kept, (parsed) => Effect.fromResult(read(parsed, clock.currentTimeMillisUnsafe())))
     })
   const leanChatWith = (lean: JsonTransport) => <A>(
     body: () => ChatCompletionCreateParamsNonStreaming,
     model: string,
-    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>
+    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>,
+    bound?: CallBound
   ): Effect.Effect<A, ProviderError> =>
     Effect.withFiber((fiber) => {
       const clock = fiber.getRef(Clock.Clock)
       const startedAtMs = clock.currentTimeMillisUnsafe()
       const text = JSON.stringify(body())
+      // A bound nearer than the backstop takes the transport's timer; its timeout is then the bound's error.
+      const byBound = bound !== undefined && bound.atMs - startedAtMs < settings.timeoutMs ? bound : undefined
       // One parameter only: the callback then makes no AbortSignal; interruption runs the returned cancel.
       return Effect.callback<A, ProviderError>((resume) => {
-        const cancel = lean.post(text, (outcome) => resume(Effect.suspend(() => settle(outcome, model, startedAtMs, clock, read))))
+        const cancel = lean.post(
+          text,
+          (outcome) =>
+            resume(Effect.suspend(() => (byBound !== undefined && outcome._tag === "TimedOut" ? Effect.fail(byBound.error()) : settle(outcome, model, startedAtMs, clock, read)))),
+          byBound !== undefined ? byBound.atMs - startedAtMs : undefined
+        )
         return Effect.sync(cancel)
       })
     })

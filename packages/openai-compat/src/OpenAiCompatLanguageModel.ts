@@ -5,7 +5,7 @@
  * caller asked, so that a cancelled call closes the socket while the server writes, and generation stops at once.
  */
 import { Effect, Result, type Stream } from "effect"
-import { makeLanguageModel, throughStage, type CompletionRequest, type LanguageModel, type ModelInfo, type ProviderError, type ProviderKind, type WireEvent } from "@orch/provider"
+import { makeLanguageModel, throughStage, type CallBound, type CompletionRequest, type LanguageModel, type ModelInfo, type ProviderError, type ProviderKind, type WireEvent } from "@orch/provider"
 import type { OpenAiCompatClient } from "./OpenAiCompatClient.ts"
 import type { FailureScope } from "./OpenAiCompatError.ts"
 import { chatBody } from "./OpenAiCompatRequest.ts"
@@ -56,11 +56,11 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
   }
 
   // One effect step on the lean transport: the body is built as the call starts, the answer read as it arrives.
-  const generateWith = <A>(request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>): Effect.Effect<A, ProviderError> =>
+  const generateWith = <A>(request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>, bound?: CallBound): Effect.Effect<A, ProviderError> =>
     client.chatWith(() => chatBody(wireNameOf(), request, dialect), options.name, (body, receivedAtMs) => {
       const events = completionEvents(body, scopeAt(receivedAtMs))
       return Result.isFailure(events) ? Result.fail(events.failure) : read(events.success)
-    })
+    }, bound)
 
   const streamOnWire = options.streamOnWire ?? options.kind === "local"
   return makeLanguageModel({

@@ -45,8 +45,11 @@ export interface OpenedResponse {
 
 /** JSON `POST`s to one endpoint path over a keep-alive agent. */
 export interface JsonTransport {
-  /** Send `body` (JSON text); `done` is called exactly once. Returns the cancel function (destroys the request). */
-  readonly post: (body: string, done: (outcome: PostOutcome) => void) => () => void
+  /**
+   * Send `body` (JSON text); `done` is called exactly once. `timeoutMs` (default: the backstop timeout) ends the call
+   * with `TimedOut`. Returns the cancel function (destroys the request).
+   */
+  readonly post: (body: string, done: (outcome: PostOutcome) => void, timeoutMs?: number) => () => void
   /**
    * Send `body` and settle at the response head, for a body read as it arrives (a stream). `signal` destroys the
    * request at any point; a failure before the head rejects with the transport's error.
@@ -92,7 +95,7 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
   // A longer delay overflows Node's timer (which then fires at once, with a warning on stderr).
   const timeoutMs = Math.min(settings.timeoutMs, 2 ** 31 - 1)
 
-  const post = (body: string, done: (outcome: PostOutcome) => void): () => void => {
+  const post = (body: string, done: (outcome: PostOutcome) => void, callTimeoutMs: number = timeoutMs): () => void => {
     let settled = false
     // Every event below arrives after this function has returned, so `timer` and `req` are set by then.
     const finish = (outcome: PostOutcome): void => {
@@ -128,7 +131,7 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
     const timer = setTimeout(() => {
       finish({ _tag: "TimedOut" })
       req.destroy()
-    }, timeoutMs)
+    }, Math.max(0, Math.min(callTimeoutMs, timeoutMs)))
     req.end(body)
     return () => {
       settled = true

@@ -1,10 +1,11 @@
 import { startWireServer, type Behavior, type WireServer } from "@orch/testing"
+import { providerError, type CallBound } from "@orch/provider"
 import { Effect, Fiber, Redacted } from "effect"
 import * as net from "node:net"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { makeOpenAiCompatClient, makeOpenAiCompatLanguageModel, resolveSettings, type OpenAiCompatOptions } from "../src/index.ts"
 import { maxResponseBytes } from "../src/OpenAiCompatTransport.ts"
-import { call, failureOf, successOf } from "./support.ts"
+import { call, failureOf, settle, successOf } from "./support.ts"
 
 let server: WireServer
 beforeAll(async () => {
@@ -134,6 +135,26 @@ describe("the lean transport of non-streamed chat", () => {
     const error = failureOf(await call(lean(), "generate"))
     expect(error.reason._tag).toBe("MalformedResponse")
     expect(error.message).toContain("64 MiB")
+  })
+
+  it("a bound before the backstop ends the call with the bound's error and destroys the request, on both paths", async () => {
+    const boundIn = (ms: number): CallBound => ({
+      atMs: Date.now() + ms,
+      error: () => providerError({ _tag: "Timeout", phase: "first-token", afterMs: ms }, `No first token within ${ms} ms`, { provider: "srv", model: "m" })
+    })
+    server.enqueue({ kind: "fault", fault: "stall" })
+    const error = failureOf(await settle(lean().generateBounded!({ prompt: "wait" }, boundIn(20))))
+    expect(error.reason).toEqual({ _tag: "Timeout", phase: "first-token", afterMs: 20 })
+    await server.waitForClosed()
+    expect(server.requests[0]?.aborted).toBe(true)
+    server.enqueue({ kind: "fault", fault: "stall" })
+    expect(failureOf(await settle(viaSdk().generateBounded!({ prompt: "wait" }, boundIn(20)))).reason).toEqual(error.reason)
+    await server.waitForClosed()
+    // A far bound: the answer that comes is read, and the backstop stays the limit when it is the nearer.
+    server.enqueue({ kind: "synth", text: "in time" })
+    expect(successOf(await settle(lean().generateBounded!({ prompt: "x" }, boundIn(60_000)))).text).toBe("in time")
+    server.enqueue({ kind: "fault", fault: "stall" })
+    expect(failureOf(await settle(lean({ timeout: "20 millis" }).generateBounded!({ prompt: "wait" }, boundIn(60_000)))).reason).toEqual({ _tag: "Timeout", phase: "total", afterMs: 20 })
   })
 
   it("the backstop timeout is the SDK path's Timeout, and the request is destroyed", async () => {

@@ -15,7 +15,7 @@ import { Clock, Effect, type Fiber, LogLevel, References, Result, Stream, Tracer
 import { type AnswerAssembler, makeAnswerAssembler, type WireEvent } from "./AnswerAssembler.ts"
 import { collectStream, completionOfParts } from "./Collect.ts"
 import type { Completion } from "./Completion.ts"
-import type { LanguageModel, ModelInfo, ProviderKind } from "./Model.ts"
+import type { CallBound, LanguageModel, ModelInfo, ProviderKind } from "./Model.ts"
 import { throughStage } from "./PlainStage.ts"
 import { invalidRequest, providerError, type ProviderError } from "./ProviderError.ts"
 import { requestFor } from "./History.ts"
@@ -49,13 +49,23 @@ export interface WireModel {
   /**
    * `generate` for a backend that gets its answer in a callback of its own: it hands the events to `read` there
    * (which turns them into the completion, or the error they mean) and succeeds or fails with what `read` returns,
-   * so the answer costs no effect step after the call's. Used instead of `generate` when given.
+   * so the answer costs no effect step after the call's. Used instead of `generate` when given. With a `bound` the
+   * call must end by itself at `bound.atMs` (epoch ms, on the real clock) with `bound.error()`, its request aborted:
+   * a model made with `generateWith` offers `generateBounded`.
    */
-  readonly generateWith?: <A>(request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>) => Effect.Effect<A, ProviderError>
+  readonly generateWith?: <A>(
+    request: CompletionRequest,
+    read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>,
+    bound?: CallBound
+  ) => Effect.Effect<A, ProviderError>
 }
 
 /** A backend's non-streamed call, with the events read where they arrive. */
-type ReadingCall = (request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<Completion, ProviderError>) => Effect.Effect<Completion, ProviderError>
+type ReadingCall = (
+  request: CompletionRequest,
+  read: (events: ReadonlyArray<WireEvent>) => Result.Result<Completion, ProviderError>,
+  bound?: CallBound
+) => Effect.Effect<Completion, ProviderError>
 
 /** `generate` as a reading call: its events, then `read`. */
 const readingAfter = (generate: (request: CompletionRequest) => Effect.Effect<ReadonlyArray<WireEvent>, ProviderError>): ReadingCall =>
@@ -133,11 +143,12 @@ const completionOfEvents = (assembler: AnswerAssembler, events: ReadonlyArray<Wi
  * A one-shot answer: the backend's effect, then a plain loop over its events into the completion. `clock` is the
  * calling fiber's, read here so that the call's timings start now.
  */
-const oneShot = (model: WireModel, request: CompletionRequest, call: ReadingCall, clock: Clock.Clock): Effect.Effect<Completion, ProviderError> => {
+const oneShot = (model: WireModel, request: CompletionRequest, call: ReadingCall, clock: Clock.Clock, bound: CallBound | undefined): Effect.Effect<Completion, ProviderError> => {
   const startMs = clock.currentTimeMillisUnsafe()
   // The assembler is made when the events are there, so that nothing of it is kept while the call waits. A failure
   // of the call itself comes before any text: it keeps its reason.
-  return call(request, (events) => completionOfEvents(makeAnswerAssembler(model, request, startMs, () => clock.currentTimeMillisUnsafe()), events))
+  const read = (events: ReadonlyArray<WireEvent>) => completionOfEvents(makeAnswerAssembler(model, request, startMs, () => clock.currentTimeMillisUnsafe()), events)
+  return bound === undefined ? call(request, read) : call(request, read, bound)
 }
 
 /**
@@ -151,22 +162,25 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
 
   // The span and the failure log are added only when someone can see them (checked once per call).
   // Validation and the assembler's set-up run inside this one step, as plain code; then the backend's call.
-  const answer = (fiber: Fiber.Fiber<unknown, unknown>, input: CompletionRequest): Effect.Effect<Completion, ProviderError> => {
+  const answer = (fiber: Fiber.Fiber<unknown, unknown>, input: CompletionRequest, bound: CallBound | undefined): Effect.Effect<Completion, ProviderError> => {
     const valid = validatedResult(model, input)
     if (Result.isFailure(valid)) return Effect.fail(valid.failure)
     const request = valid.success
-    return call !== undefined ? oneShot(model, request, call, fiber.getRef(Clock.Clock)) : collectStream(assembled(model, request, model.stream(request)))
+    return call !== undefined ? oneShot(model, request, call, fiber.getRef(Clock.Clock), bound) : collectStream(assembled(model, request, model.stream(request)))
   }
-  const generate = (input: CompletionRequest): Effect.Effect<Completion, ProviderError> =>
+  const run = (input: CompletionRequest, bound: CallBound | undefined): Effect.Effect<Completion, ProviderError> =>
     Effect.withFiber((fiber) => {
       if (tracing(fiber)) {
         // Everything, validation included, inside the span.
-        const inside = Effect.withFiber((inner) => answer(inner, input))
+        const inside = Effect.withFiber((inner) => answer(inner, input, bound))
         return Effect.withSpan(debugLogging(fiber) ? Effect.tapError(inside, logFailure) : inside, generateSpan)
       }
-      const effect = answer(fiber, input)
+      const effect = answer(fiber, input, bound)
       return debugLogging(fiber) ? Effect.tapError(effect, logFailure) : effect
     })
+  const generate = (input: CompletionRequest): Effect.Effect<Completion, ProviderError> => run(input, undefined)
+  // Offered only by a backend that keeps a bound itself (its own timer, its request aborted at the bound).
+  const generateBounded = model.generateWith !== undefined ? (input: CompletionRequest, bound: CallBound) => run(input, bound) : undefined
 
   const parts = (input: CompletionRequest, log: boolean): Effect.Effect<Stream.Stream<StreamPart, ProviderError>, ProviderError> => {
     const request = log ? Effect.tapError(validated(model, input), logFailure) : validated(model, input)
@@ -187,6 +201,7 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
     name: model.name,
     kind: model.kind,
     generate,
+    ...(generateBounded !== undefined ? { generateBounded } : {}),
     stream,
     ...(model.info !== undefined ? { info: model.info } : {})
   }

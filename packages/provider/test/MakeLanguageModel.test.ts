@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result, Stream, Tracer } from "effect"
 import {
+  type CallBound,
   collectStream,
   makeLanguageModel,
   makeThinkSplitter,
@@ -192,6 +193,24 @@ describe("a one-shot generate is assembled like a stream", () => {
     })
     expect(failure(await run(model.generate({ prompt: "x" }))).reason._tag).toBe("Overloaded")
     expect(generated).toBe(0)
+  })
+
+  it("a model made with generateWith offers generateBounded and hands the bound to the backend; one without does not", async () => {
+    const seen: Array<CallBound | undefined> = []
+    const { model } = wire([], undefined, {
+      generateWith: (_request, read, bound) => Effect.suspend(() => {
+        seen.push(bound)
+        return Effect.fromResult(read([{ _tag: "text", text: "ok" }, { _tag: "finish", finishReason: "stop" }]))
+      })
+    })
+    const bound: CallBound = { atMs: 123, error: () => overloaded }
+    expect(success(await run(model.generate({ prompt: "x" }))).text).toBe("ok")
+    expect(success(await run(model.generateBounded!({ prompt: "x" }, bound))).text).toBe("ok")
+    expect(seen).toEqual([undefined, bound])
+    expect(failure(await run(model.generateBounded!({ prompt: " " }, bound))).reason._tag).toBe("InvalidRequest")
+    expect(seen).toHaveLength(2)
+    expect(wire([], undefined, { generate: () => Effect.succeed([]) }).model.generateBounded).toBeUndefined()
+    expect(wire([]).model.generateBounded).toBeUndefined()
   })
 })
 
