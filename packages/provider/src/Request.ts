@@ -548,7 +548,7 @@ export const validateRequestNow = (input: unknown): Exit.Exit<CompletionRequest,
   if (isCheckedRequest(input)) return Exit.succeed(input)
   const result = validateRequestResult(input)
   if (Result.isFailure(result)) return Exit.fail(result.failure)
-  Object.defineProperty(result.success, checked, { value: true })
+  CheckedMark.set(result.success)
   return Exit.succeed(result.success)
 }
 
@@ -569,14 +569,31 @@ export const validateRequestResult = (input: unknown): Result.Result<CompletionR
 }
 
 const isCheckedRequest = (input: unknown): input is CompletionRequest =>
-  typeof input === "object" && input !== null && (input as { readonly [checked]?: true })[checked] === true
+  CheckedMark.isOn(input)
 
 /**
  * The mark of a request this module built from a checked input (never set on a caller's object, and not copied by a
  * spread): a call's request is checked once, not again by every attempt and model under it. Requests are values
- * (their types are read-only).
+ * (their types are read-only). The mark is a private field, set on the request by a constructor whose base returns
+ * the object it is given: invisible to keys, JSON and spreads like a hidden property, at the cost of a plain one
+ * (defining a non-enumerable property costs about ten times as much).
  */
-const checked = Symbol("@orch/provider/checkedRequest")
+class Stamped {
+  constructor(target: object) {
+    return target
+  }
+}
+class CheckedMark extends Stamped {
+  readonly #checked = true
+  /** Mark `request` as checked. */
+  static set(request: object): void {
+    new CheckedMark(request)
+  }
+  /** Whether `value` carries the mark. */
+  static isOn(value: unknown): boolean {
+    return typeof value === "object" && value !== null && #checked in value
+  }
+}
 
 /** The text of a message's content: a string as is, text parts joined by newlines (images, files and reasoning left out). */
 export const messageText = (content: MessageContent | undefined): string => {
@@ -593,8 +610,16 @@ export const hasImages = (request: CompletionRequest): boolean => hasPart(reques
 /** Whether any message carries a file part. */
 export const hasFiles = (request: CompletionRequest): boolean => hasPart(request, "file")
 
-const hasPart = (request: CompletionRequest, type: ContentPart["type"]): boolean =>
-  (request.messages ?? []).some((m) => typeof m.content !== "string" && m.content !== undefined && m.content.some((p) => p.type === type))
+const hasPart = (request: CompletionRequest, type: ContentPart["type"]): boolean => {
+  const messages = request.messages
+  if (messages === undefined) return false
+  for (const message of messages) {
+    const content = message.content
+    if (typeof content === "string" || content === undefined) continue
+    for (const part of content) if (part.type === type) return true
+  }
+  return false
+}
 
 /** The request as one list of chat messages: system prompt first, then messages, then the prompt as a user turn. */
 export const toMessages = (request: CompletionRequest): ReadonlyArray<Message> => {
@@ -611,15 +636,23 @@ export const toMessages = (request: CompletionRequest): ReadonlyArray<Message> =
  * definitions and the response schema (they cost input tokens too). Images and files are not text and not counted.
  */
 export const requestText = (request: CompletionRequest): string => {
-  const pieces: Array<string> = []
-  for (const m of toMessages(request)) {
-    pieces.push(messageText(m.content))
-    if (m.role === "assistant") for (const call of m.toolCalls ?? []) pieces.push(`${call.name} ${canonicalJson(call.arguments)}`)
+  // The pieces joined by newlines as they come (in `toMessages` order), with no list of messages or pieces.
+  let text: string | undefined
+  if (request.system !== undefined && request.system.length > 0) text = request.system
+  if (request.messages) {
+    for (const m of request.messages) {
+      text = joined(text, messageText(m.content))
+      if (m.role === "assistant" && m.toolCalls !== undefined) for (const call of m.toolCalls) text = joined(text, `${call.name} ${canonicalJson(call.arguments)}`)
+    }
   }
-  for (const tool of request.tools ?? []) pieces.push(`${tool.name} ${tool.description ?? ""} ${canonicalJson(tool.parameters)}`)
-  if (request.responseFormat?.type === "json" && request.responseFormat.schema !== undefined) pieces.push(canonicalJson(request.responseFormat.schema))
-  return pieces.join("\n")
+  if (request.prompt !== undefined) text = joined(text, request.prompt)
+  if (request.tools !== undefined) for (const tool of request.tools) text = joined(text, `${tool.name} ${tool.description ?? ""} ${canonicalJson(tool.parameters)}`)
+  if (request.responseFormat?.type === "json" && request.responseFormat.schema !== undefined) text = joined(text, canonicalJson(request.responseFormat.schema))
+  return text ?? ""
 }
+
+/** `text` and `piece` on lines of their own (the first piece alone). */
+const joined = (text: string | undefined, piece: string): string => (text === undefined ? piece : `${text}\n${piece}`)
 
 /** A chat turn as plain text, for backends (or adapters) that take text only. */
 export interface TextMessage { readonly role: "system" | "user" | "assistant"; readonly content: string }

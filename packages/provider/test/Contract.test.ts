@@ -123,6 +123,19 @@ describe("text helpers", () => {
     expect(text).toContain("Weather in a city")
     expect(textMessages({ messages }).map((m) => m.role)).toEqual(["user", "assistant", "user"])
   })
+  it("requestText is every piece on a line of its own, in order: system, messages and their calls, prompt, tools, schema", () => {
+    const messages: ReadonlyArray<Message> = [
+      { role: "user", content: [{ type: "text", text: "look" }, { type: "image", data: png, mediaType: "image/png" }] },
+      { role: "assistant", toolCalls: [call] },
+      { role: "tool", toolCallId: "call_1", content: "rainy" }
+    ]
+    const text = requestText({ system: "sys", messages, prompt: "next", tools: [weather], responseFormat: { type: "json", schema: { type: "object" } } })
+    expect(text).toBe(
+      `sys\nlook\n\nget_weather {"city":"Oslo"}\nrainy\nnext\nget_weather Weather in a city ${canonicalJson(weather.parameters)}\n{"type":"object"}`
+    )
+    expect(requestText({ prompt: "x" })).toBe("x")
+    expect(requestText({ system: "", messages: [] })).toBe("")
+  })
 })
 
 describe("JSON Schema subset", () => {
