@@ -3,9 +3,11 @@
  * strategies own them; a backstop timeout; its logger off, so it prints nothing; the key from `Redacted`; custom
  * headers), with every call aborted when its Effect is interrupted. Chat calls, streamed and not, take the kit's lean
  * `node:http` transport instead when no custom `fetch` is configured (same request, same events, same errors, a
- * fraction of the CPU; streams parsed by the kit's SSE reader). Streams are read ahead in batches by the
- * contract's `readEvents` (one fiber wake per network read, one backstop timer per call). Also the bounded GETs a
- * provider needs for listing and probing (`/models`, llama.cpp's `/props`), which never wait for the SDK's backstop.
+ * fraction of the CPU; streams parsed by the kit's SSE reader); there a non-streamed call is one effect step whose
+ * answer is read where it arrives, and a caller's bound is kept by the call's own timer. Streams are read ahead in
+ * batches by the contract's `readEvents` (one fiber wake per network read, one backstop timer per call). Also the
+ * bounded GETs a provider needs for listing and probing (`/models`, llama.cpp's `/props`), which never wait for the
+ * SDK's backstop.
  */
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"

@@ -6,10 +6,12 @@
  * through the `AnswerAssembler` (think blocks, refusals, tool calls, log-probabilities, the terminator, usage, what
  * an error after visible text means).
  *
- * The hot path is lean on purpose: a one-shot `generate` is the backend's effect and then a plain loop over its
- * events (no stream at all); `stream` is the backend's stream through one plain stage (one effect per network batch,
- * not per event). The span is made only when a tracer is installed (with Effect's built-in `nativeTracer` nobody
- * could observe it), and a failure's log line is built only when debug logging is on.
+ * The hot path is lean on purpose: a one-shot `generate` validates as plain code and is then the backend's effect,
+ * whose events a plain loop turns into the completion where they arrive (`generateWith`: no stream, no effect step
+ * of its own); `stream` is the backend's stream through one plain stage (one effect per network batch, not per
+ * event). A backend that keeps a call's bound itself gets `generateBounded`. The span is made only when a tracer is
+ * installed (with Effect's built-in `nativeTracer` nobody could observe it), and a failure's log line is built only
+ * when debug logging is on.
  */
 import { Clock, Effect, type Fiber, LogLevel, References, Result, Stream, Tracer } from "effect"
 import { type AnswerAssembler, makeAnswerAssembler, type WireEvent } from "./AnswerAssembler.ts"
