@@ -320,7 +320,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           known++
         }
       }
-      return {
+      const response: OrchestratedResponse = {
         requestId: prepared.requestId,
         text: completion.text,
         finishReason: completion.finishReason,
@@ -336,12 +336,15 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         usage: completion.usage,
         costUsd,
         costKnown: known === attempts.length,
-        latencyMs: now - prepared.startedAt,
-        ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
-        ...(completion.toolCalls !== undefined && completion.toolCalls.length > 0 ? { toolCalls: completion.toolCalls } : {}),
-        ...(completion.object !== undefined ? { object: completion.object } : {}),
-        ...(completion.logprobs !== undefined && completion.logprobs.length > 0 ? { logprobs: completion.logprobs } : {})
+        latencyMs: now - prepared.startedAt
       }
+      // Optional fields set only when present (no temporary object per field).
+      const optional = response as { -readonly [K in keyof OrchestratedResponse]: OrchestratedResponse[K] }
+      if (firstTokenMs !== undefined) optional.firstTokenMs = firstTokenMs
+      if (completion.toolCalls !== undefined && completion.toolCalls.length > 0) optional.toolCalls = completion.toolCalls
+      if (completion.object !== undefined) optional.object = completion.object
+      if (completion.logprobs !== undefined && completion.logprobs.length > 0) optional.logprobs = completion.logprobs
+      return response
     }
 
     // Request metrics, updated in place as the call ends (no effect per series), and a span only when a tracer is

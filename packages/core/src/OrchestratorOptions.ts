@@ -91,15 +91,20 @@ export type PromptInput = string | ReadonlyArray<Message> | CompletionRequest
 
 /** The request of a call: its prompt and its request options. */
 export const toRequest = (input: PromptInput, options: CallOptions = {}): CompletionRequest => {
-  // Everything that is not a request option (call options, and ensemble options when called from `ensemble`).
-  const {
-    strategy: _strategy, taskType: _taskType, model: _model, models: _models, deadlineMs: _deadline, scopeKey: _scope,
-    requestId: _requestId, scorers: _scorers, mode: _mode, samples: _samples, normalize: _normalize, ...rest
-  } = options as EnsembleOptions
-  if (typeof input === "string") return { ...rest, prompt: input }
-  if (Array.isArray(input)) return { ...rest, messages: input as ReadonlyArray<Message> }
-  return { ...rest, ...(input as CompletionRequest) }
+  // The request options, copied once into the request (call options, and ensemble options when called from
+  // `ensemble`, stay out); a whole request given as the input wins over them.
+  const request: Record<string, unknown> = {}
+  for (const key in options) {
+    if (Object.hasOwn(options, key) && !callOptionKeys.has(key)) request[key] = (options as Record<string, unknown>)[key]
+  }
+  if (typeof input === "string") request["prompt"] = input
+  else if (Array.isArray(input)) request["messages"] = input as ReadonlyArray<Message>
+  else Object.assign(request, input)
+  return request as CompletionRequest
 }
+
+/** The options of a call that are not request options. */
+const callOptionKeys: ReadonlySet<string> = new Set(["strategy", "taskType", "model", "models", "deadlineMs", "scopeKey", "requestId", "scorers", "mode", "samples", "normalize"])
 
 /** The budgets of the options: `costs.budgets` plus the `budgetUsd` shorthand. */
 export const budgetsOf = (options: OrchestratorOptions): ReadonlyArray<Budget> => [

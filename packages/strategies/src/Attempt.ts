@@ -124,6 +124,9 @@ interface Started {
   readonly clock: Clock.Clock
 }
 
+/** The progress of an attempt that reads no stream (it is only read: nothing is kept in it). */
+const noProgress: Progress = Object.freeze({ partial: Object.freeze([]) as unknown as Array<string> })
+
 /** The listener in scope when nobody listens: its events are not built at all. */
 const silent: AttemptListener = Context.get(Context.empty(), AttemptEvents)
 
@@ -136,19 +139,22 @@ const reportEnd = (
 ): Effect.Effect<void> => {
   // Called as the attempt ends (from `onExit`, or on a refusal), so it reads the clock then, with no step of its own.
   const latencyMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
-  const base = started.ids
+  const { attemptId, model, role } = started.ids
   let outcome: AttemptOutcome
   if (Exit.isSuccess(exit)) {
     const completion = exit.value
     const usage = completion ? completion.usage : progress.finish?.usage ?? estimatedUsage(request, progress.partial.join(""))
     const firstTokenMs = completion ? completion.timings.firstTokenMs : progress.firstTokenMs
-    outcome = { _tag: "AttemptSuccess", ...base, latencyMs, usage, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), text: completion ? completion.text : progress.partial.join("") }
+    const text = completion ? completion.text : progress.partial.join("")
+    outcome = firstTokenMs !== undefined
+      ? { _tag: "AttemptSuccess", attemptId, model, role, latencyMs, usage, firstTokenMs, text }
+      : { _tag: "AttemptSuccess", attemptId, model, role, latencyMs, usage, text }
   } else {
     const text = progress.partial.join("")
     const error = Cause.findErrorOption(exit.cause)
     outcome = error._tag === "Some"
-      ? { _tag: "AttemptFailure", ...base, latencyMs, error: error.value, usage: estimatedUsage(request, text), text }
-      : { _tag: "AttemptCancelled", ...base, latencyMs, usage: estimatedUsage(request, text), text }
+      ? { _tag: "AttemptFailure", attemptId, model, role, latencyMs, error: error.value, usage: estimatedUsage(request, text), text }
+      : { _tag: "AttemptCancelled", attemptId, model, role, latencyMs, usage: estimatedUsage(request, text), text }
   }
   const end = started.end
   if (started.listener === silent) return end === undefined ? Effect.void : end(outcome)
@@ -184,19 +190,23 @@ const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, 
     const attemptId = newAttemptId()
     const ids = { attemptId, model, role }
     const started: Started = { ids, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
-    const announced = listener === silent ? Effect.void : listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt })
-    if (hook === undefined) return Effect.mapEager(announced, () => started)
     // A listener or a hook that answers at once (an in-memory ledger) costs no step; one that waits is run as one.
-    const decided = (allowed: Exit.Exit<AttemptEnd, ProviderError>): Effect.Effect<Started, ProviderError> => {
-      if (Exit.isFailure(allowed)) return Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, { partial: [] }), Effect.failCause(allowed.cause))
-      started.end = allowed.value
-      return Effect.succeed(started)
-    }
-    return Effect.flatMapEager(announced, () => {
+    const ask = (): Effect.Effect<Started, ProviderError> => {
+      if (hook === undefined) return Effect.succeed(started)
       const asked = hook({ attemptId, model, role, request, startedAtMs: startedAt })
-      return Exit.isExit(asked) ? decided(asked as Exit.Exit<AttemptEnd, ProviderError>) : Effect.flatMap(Effect.exit(restore(asked)), decided)
-    })
+      return Exit.isExit(asked)
+        ? allowedOrReported(asked as Exit.Exit<AttemptEnd, ProviderError>, started, request)
+        : Effect.flatMap(Effect.exit(restore(asked)), (allowed) => allowedOrReported(allowed, started, request))
+    }
+    return listener === silent ? ask() : Effect.flatMapEager(listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt }), ask)
   })
+
+/** The hook's answer: the attempt may start (with what to call at its end), or it was refused and is reported failed. */
+const allowedOrReported = (allowed: Exit.Exit<AttemptEnd, ProviderError>, started: Started, request: CompletionRequest): Effect.Effect<Started, ProviderError> => {
+  if (Exit.isFailure(allowed)) return Effect.andThen(reportEnd(Exit.failCause(allowed.cause), started, request, noProgress), Effect.failCause(allowed.cause))
+  started.end = allowed.value
+  return Effect.succeed(started)
+}
 
 /** Keep what a stream delivers (text, first-token time, finish) with a plain loop over each array of parts. */
 const tracked = (parts: Stream.Stream<StreamPart, ProviderError>, progress: Progress, started: Started): Stream.Stream<StreamPart, ProviderError> =>
@@ -222,9 +232,10 @@ export const attempt = (model: LanguageModel): Plan => {
   const generate = (request: CompletionRequest): Effect.Effect<Completion, ProviderError> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(begin(base, request, restore), (started) => {
-        const progress: Progress = { partial: [] }
         const limits = started.limits
         const viaStream = hasChunkLimits(limits) && (model.kind === "local" || limits.betweenChunksMs !== undefined)
+        // A one-shot call's text and usage come whole with its completion; only a collected stream keeps progress.
+        const progress: Progress = viaStream ? { partial: [] } : noProgress
         // A one-shot answer's first token is the whole answer: under a first-token limit alone, a cloud model is called
         // as it answers best (one JSON body, no stream on the wire), and the limit bounds the call.
         const firstTokenAt = !viaStream && limits.firstTokenMs !== undefined ? started.startedAt + limits.firstTokenMs : undefined
