@@ -85,6 +85,14 @@ const sdkOf = (settings: OpenAiCompatSettings): OpenAI =>
     fetch: cancellableFetch(settings.fetch)
   })
 
+/** `chatWith`'s shape, on either path. */
+type ChatWith = <A>(
+  body: () => ChatCompletionCreateParamsNonStreaming,
+  model: string,
+  read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>,
+  bound?: CallBound
+) => Effect.Effect<A, ProviderError>
+
 /** What `parseJson` returns for text that is not JSON. */
 const unparsable: unique symbol = Symbol("@orch/openai-compat/unparsable")
 
@@ -121,12 +129,7 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
     if (parsed === unparsable) return Effect.fail(errorFromSdk(new SyntaxError("The answer is not valid JSON"), scopeFor(model, startedAtMs)))
     return Effect.fromResult(read(parsed, clock.currentTimeMillisUnsafe()))
   }
-  const sdkChatWith = <A>(
-    body: () => ChatCompletionCreateParamsNonStreaming,
-    model: string,
-    read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>,
-    bound?: CallBound
-  ): Effect.Effect<A, ProviderError> =>
+  const sdkChatWith: ChatWith = (body, model, read, bound) =>
     Effect.withFiber((fiber) => {
       const clock = fiber.getRef(Clock.Clock)
       const nowMs = clock.currentTimeMillisUnsafe()
@@ -141,12 +144,12 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
         : Effect.timeoutOrElse(answer, { duration: Math.max(0, bound.atMs - nowMs), orElse: () => Effect.fail(bound.error()) })
       return Effect.flatMap(kept, (parsed) => Effect.fromResult(read(parsed, clock.currentTimeMillisUnsafe())))
     })
-  const leanChatWith = (lean: JsonTransport) => <A>(
+  const leanChatWith = (lean: JsonTransport): ChatWith => <A>(
     body: () => ChatCompletionCreateParamsNonStreaming,
     model: string,
     read: (answer: unknown, receivedAtMs: number) => Result.Result<A, ProviderError>,
     bound?: CallBound
-  ): Effect.Effect<A, ProviderError> =>
+  ) =>
     Effect.withFiber((fiber) => {
       const clock = fiber.getRef(Clock.Clock)
       const startedAtMs = clock.currentTimeMillisUnsafe()
