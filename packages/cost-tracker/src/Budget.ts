@@ -70,21 +70,25 @@ export const windowOf = (period: BudgetPeriod, timeMs: number): string => {
   return period === "day" ? `day|${iso.slice(0, 10)}` : `month|${iso.slice(0, 7)}`
 }
 
+/** Whether a budget counts a call of `subject` (its scope's key, task type, or each key once there is one). */
+const counts = (budget: Budget, subject: BudgetSubject): boolean => {
+  const scope = budget.scope
+  if (scope === undefined) return true
+  if (scope.key !== undefined && scope.key !== subject.scopeKey) return false
+  if (scope.taskType !== undefined && scope.taskType !== subject.taskType) return false
+  return !(scope.eachKey === true && subject.scopeKey === undefined)
+}
+
+/** The ledger key of a budget's window for `subject` (a budget for each key has one window per key). */
+const windowKey = (budget: Budget, subject: BudgetSubject, window: string): string =>
+  budget.scope?.eachKey === true ? `${budget.name}|key=${subject.scopeKey}|${window}` : `${budget.name}|${window}`
+
 /** The windows of the budgets that count a call made at `timeMs`. */
 export const windowsFor = (budgets: ReadonlyArray<Budget>, subject: BudgetSubject, timeMs: number): ReadonlyArray<BudgetWindow> =>
-  budgets.flatMap((budget) => {
-    const scope = budget.scope ?? {}
-    if (scope.key !== undefined && scope.key !== subject.scopeKey) return []
-    if (scope.taskType !== undefined && scope.taskType !== subject.taskType) return []
-    if (scope.eachKey === true && subject.scopeKey === undefined) return []
-    const keyPart = scope.eachKey === true ? `|key=${subject.scopeKey}` : ""
-    return [{
-      key: `${budget.name}${keyPart}|${windowOf(budget.period, timeMs)}`,
-      budget: budget.name,
-      limitNanos: usdToNanos(budget.limitUsd),
-      hard: budget.mode === "hard"
-    }]
-  })
+  budgets.flatMap((budget) =>
+    counts(budget, subject)
+      ? [{ key: windowKey(budget, subject, windowOf(budget.period, timeMs)), budget: budget.name, limitNanos: usdToNanos(budget.limitUsd), hard: budget.mode === "hard" }]
+      : [])
 
 const noWindows: ReadonlyArray<BudgetWindow> = Object.freeze([])
 
@@ -96,7 +100,7 @@ const noWindows: ReadonlyArray<BudgetWindow> = Object.freeze([])
 export const makeWindowsFor = (budgets: ReadonlyArray<Budget>): (subject: BudgetSubject, timeMs: number) => ReadonlyArray<BudgetWindow> => {
   if (budgets.length === 0) return () => noWindows
   const compiled = budgets.map((budget) => ({
-    budget, scope: budget.scope ?? {}, limitNanos: usdToNanos(budget.limitUsd), hard: budget.mode === "hard",
+    budget, limitNanos: usdToNanos(budget.limitUsd), hard: budget.mode === "hard",
     // A budget that counts every call, or one key's, names the same window until its period turns.
     fixed: budget.scope?.eachKey !== true
   }))
@@ -115,20 +119,18 @@ export const makeWindowsFor = (budgets: ReadonlyArray<Budget>): (subject: Budget
   const fixedKeys = new Map<Budget, { readonly window: string; readonly value: BudgetWindow }>()
   return (subject, timeMs) => {
     const windows: Array<BudgetWindow> = []
-    for (const { budget, scope, limitNanos, hard, fixed } of compiled) {
-      if (scope.key !== undefined && scope.key !== subject.scopeKey) continue
-      if (scope.taskType !== undefined && scope.taskType !== subject.taskType) continue
-      if (scope.eachKey === true && subject.scopeKey === undefined) continue
+    for (const { budget, limitNanos, hard, fixed } of compiled) {
+      if (!counts(budget, subject)) continue
       const window = windowAt(budget.period, timeMs)
       if (fixed) {
         let made = fixedKeys.get(budget)
         if (made === undefined || made.window !== window) {
-          made = { window, value: Object.freeze({ key: `${budget.name}|${window}`, budget: budget.name, limitNanos, hard }) }
+          made = { window, value: Object.freeze({ key: windowKey(budget, subject, window), budget: budget.name, limitNanos, hard }) }
           fixedKeys.set(budget, made)
         }
         windows.push(made.value)
       } else {
-        windows.push({ key: `${budget.name}|key=${subject.scopeKey}|${window}`, budget: budget.name, limitNanos, hard })
+        windows.push({ key: windowKey(budget, subject, window), budget: budget.name, limitNanos, hard })
       }
     }
     return windows.length === 0 ? noWindows : windows
