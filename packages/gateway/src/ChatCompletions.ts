@@ -9,12 +9,15 @@ import type { CompletionRequest, FilePart, FinishReason, ImagePart, Message, Res
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { fileFrom, imageFrom, isRecord, toolCallFrom, toolChoiceFrom, toolsFrom } from "./WireParts.ts"
 
+/** The request options the orchestrator passes to the model, as they are read (one object, filled field by field). */
+export type RequestOptions = { -readonly [K in keyof Omit<CompletionRequest, "prompt" | "messages">]: Omit<CompletionRequest, "prompt" | "messages">[K] }
+
 /** A chat request, read. */
 export interface ChatRequest {
   readonly model: string
   readonly messages: ReadonlyArray<Message>
   /** The request options the orchestrator passes to the model. */
-  readonly options: Omit<CompletionRequest, "prompt" | "messages">
+  readonly options: Readonly<RequestOptions>
   readonly stream: boolean
   readonly includeUsage: boolean
 }
@@ -127,8 +130,8 @@ export const readResponseFormat = (value: unknown, param: string): ResponseForma
   return invalidRequestError(`${param}.type must be text, json_object or json_schema`, param)
 }
 
-/** The options every endpoint shares, read from OpenAI's field names. */
-export const readSharedOptions = (body: Record<string, unknown>, maxTokensField: ReadonlyArray<string>): Omit<CompletionRequest, "prompt" | "messages"> | GatewayError => {
+/** The options every endpoint shares, read from OpenAI's field names into `options`; or the error. */
+export const readSharedOptions = (body: Record<string, unknown>, maxTokensField: ReadonlyArray<string>, options: RequestOptions): GatewayError | undefined => {
   let maxTokens: number | undefined
   for (const field of maxTokensField) {
     const value = optionalNumber(body, field)
@@ -146,18 +149,17 @@ export const readSharedOptions = (body: Record<string, unknown>, maxTokensField:
   else if (Array.isArray(body.stop) && body.stop.every((s) => typeof s === "string")) stop = body.stop as ReadonlyArray<string>
   else if (body.stop !== undefined && body.stop !== null) return invalidRequestError("stop must be a string or a list of strings", "stop")
   if (body.logprobs !== undefined && body.logprobs !== null && typeof body.logprobs !== "boolean") return invalidRequestError("logprobs must be a boolean", "logprobs")
-  return {
-    ...(maxTokens !== undefined ? { maxTokens } : {}),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(topP !== undefined ? { topP } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    ...(stop !== undefined && stop.length > 0 ? { stop } : {}),
-    ...(body.logprobs === true ? { logprobs: true } : {})
-  }
+  if (maxTokens !== undefined) options.maxTokens = maxTokens
+  if (temperature !== undefined) options.temperature = temperature
+  if (topP !== undefined) options.topP = topP
+  if (seed !== undefined) options.seed = seed
+  if (stop !== undefined && stop.length > 0) options.stop = stop
+  if (body.logprobs === true) options.logprobs = true
+  return undefined
 }
 
-/** `tools` and `tool_choice` as the contract's (a `tool_choice` without tools is refused). */
-export const readTools = (body: Record<string, unknown>): Pick<CompletionRequest, "tools" | "toolChoice"> | GatewayError => {
+/** `tools` and `tool_choice` as the contract's, into `options` (a `tool_choice` without tools is refused); or the error. */
+export const readTools = (body: Record<string, unknown>, options: RequestOptions): GatewayError | undefined => {
   const tools = toolsFrom(body.tools)
   if (isGatewayError(tools)) return tools
   const toolChoice = toolChoiceFrom(body.tool_choice)
@@ -165,7 +167,11 @@ export const readTools = (body: Record<string, unknown>): Pick<CompletionRequest
   if (tools === undefined && toolChoice !== undefined && toolChoice !== "none" && toolChoice !== "auto") {
     return invalidRequestError("tool_choice names a tool, but the request has no tools", "tool_choice")
   }
-  return { ...(tools !== undefined ? { tools } : {}), ...(tools !== undefined && toolChoice !== undefined ? { toolChoice } : {}) }
+  if (tools !== undefined) {
+    options.tools = tools
+    if (toolChoice !== undefined) options.toolChoice = toolChoice
+  }
+  return undefined
 }
 
 /** A field the gateway cannot honour: its name, whether a value asks for it (not the default), and the refusal. */
@@ -203,6 +209,9 @@ const unhonoured: ReadonlyArray<Unhonoured> = [
   ["reasoning_effort", () => true, "reasoning_effort is not supported: choose the model (or an alias) instead"]
 ]
 
+/** The fields of the largest number of tokens to write, the first set wins. */
+const maxTokensFields: ReadonlyArray<string> = ["max_completion_tokens", "max_tokens"]
+
 /** Read a chat completions body. */
 export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
@@ -212,18 +221,20 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (body.n !== undefined && body.n !== null && body.n !== 1) return invalidRequestError("n must be 1: this gateway returns one choice", "n")
   const refused = refuseUnhonoured(body, unhonoured)
   if (refused !== undefined) return refused
-  const tools = readTools(body)
-  if (isGatewayError(tools)) return tools
-  const shared = readSharedOptions(body, ["max_completion_tokens", "max_tokens"])
-  if (isGatewayError(shared)) return shared
+  const options: RequestOptions = {}
+  const toolsError = readTools(body, options)
+  if (toolsError !== undefined) return toolsError
+  const sharedError = readSharedOptions(body, maxTokensFields, options)
+  if (sharedError !== undefined) return sharedError
   const format = readResponseFormat(body.response_format, "response_format")
   if (isGatewayError(format)) return format
+  if (format !== undefined) options.responseFormat = format
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") return invalidRequestError("stream must be a boolean", "stream")
   const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined
   return {
     model: body.model,
     messages,
-    options: { ...shared, ...tools, ...(format !== undefined ? { responseFormat: format as ResponseFormat } : {}) },
+    options,
     stream: body.stream === true,
     includeUsage: body.stream === true && streamOptions?.include_usage === true
   }

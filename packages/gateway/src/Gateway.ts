@@ -6,7 +6,6 @@
  * its call, which aborts the upstream requests. All state that matters lives in the ledger, so gateways over one
  * shared ledger (Redis) are interchangeable.
  */
-import { randomUUID } from "node:crypto"
 import type http from "node:http"
 import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, type OrchestratedResponse, type OrchestratedStreamPart, type OrchestratorOptions } from "@orch/core"
 import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
@@ -17,6 +16,7 @@ import { type GatewayMetrics, makeGatewayMetrics } from "./GatewayMetrics.ts"
 import { aliasScope, type ModelAlias, normalizeStrategy, parseAliases, routeModel, virtualModels } from "./ModelDirectory.ts"
 import { errorBody, fromProviderError, type GatewayError, gatewayError, isGatewayError } from "./OpenAiError.ts"
 import { readJsonBody } from "./RequestBody.ts"
+import { makeRequestIds } from "./RequestIds.ts"
 import { readResponsesRequest, responseEvents, type ResponseFrame, responseObject, type ResponsesRequest } from "./Responses.ts"
 
 /** What a gateway is built from. */
@@ -66,6 +66,9 @@ const defaultDeadlineMs = 120_000
 
 type Endpoint = "chat" | "responses"
 
+/** What routing a request answers when the request became a call: the call ends the request itself. */
+const inCall = true
+
 /** The ProviderError of a failed exit, Cancelled for an interruption, undefined for a defect. */
 const failureOf = (cause: Cause.Cause<ProviderError>): ProviderError | undefined => {
   const failure = Cause.findErrorOption(cause)
@@ -85,12 +88,24 @@ const errorOf = (cause: Cause.Cause<ProviderError>): GatewayError => {
   return error !== undefined ? fromProviderError(error) : internalError
 }
 
-/** A call being served: cancelled when its client goes away or the gateway stops; the fiber running it, once started. */
+/**
+ * A call being served, one object for all its state (no closure per step): its request and response, cancelled when
+ * its client goes away or the gateway stops, and the fiber running it, once started.
+ */
 interface Call {
+  readonly endpoint: Endpoint
+  readonly route: string
+  readonly request: http.IncomingMessage
+  readonly response: http.ServerResponse
+  readonly keyName: string | undefined
+  readonly requestId: string
+  readonly started: number
+  /** Holds one of the slots of calls in flight (and is in the set of calls). */
+  admitted: boolean
   cancelled: boolean
+  /** Answered (or failed) and its slot released: nothing more happens to it. */
+  done: boolean
   fiber: Fiber.Fiber<unknown, unknown> | undefined
-  /** Resolves when the fiber has ended (its finalizers, such as releasing a reservation, included). */
-  ended: Promise<unknown> | undefined
 }
 
 /** Cancel a call: its fiber is interrupted, which aborts its upstream requests. */
@@ -166,6 +181,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   let closing = false
   let idle: (() => void) | undefined
   const metrics: GatewayMetrics = makeGatewayMetrics(() => serving)
+  const nextRequestId = makeRequestIds()
 
   const acquire = (): Promise<boolean> | boolean => {
     if (active < maxConcurrent) { active++; return true }
@@ -181,17 +197,62 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     if (next !== undefined) next(!closing)
   }
 
+  /** A request answered: when none is left and the gateway is closing, `close` goes on. */
+  const requestEnded = () => {
+    serving--
+    if (serving === 0) idle?.()
+  }
+
+  /** A defect in the gateway: answer 500 without its details (they may hold a prompt), or cut a begun answer; keep serving. */
+  const answerDefect = (response: http.ServerResponse, requestId: string, error: unknown) => {
+    if (!response.headersSent) sendError(response, requestId, isProviderError(error) ? fromProviderError(error) : internalError)
+    else response.destroy()
+  }
+
+  /** The end of a call, once: its slot released, the request counted as answered. */
+  const callEnded = (call: Call) => {
+    if (call.done) return
+    call.done = true
+    if (call.admitted) {
+      calls.delete(call)
+      release()
+    }
+    requestEnded()
+  }
+
+  /** A step of a call that threw: a defect, answered as one; the call ends. */
+  const callDefect = (call: Call, error: unknown) => {
+    if (call.done) return
+    answerDefect(call.response, call.requestId, error)
+    callEnded(call)
+  }
+
+  /** A call that failed: its error answered (or, for a client gone, counted as 499), and its end. */
+  const callFailed = (call: Call, error: GatewayError) => {
+    if (call.cancelled) observe(call.route, call.started, 499)
+    else {
+      sendError(call.response, call.requestId, error)
+      observe(call.route, call.started, error.status, undefined, error)
+    }
+    callEnded(call)
+  }
+
   /**
-   * One fiber on the runtime per orchestrator call (the runtime's services are built once, at start). The call's
-   * cancellation interrupts it, which aborts its upstream requests.
+   * One fiber on the runtime per orchestrator call (the runtime's services are built once, at start); `onExit` runs
+   * when it ends (its finalizers, such as releasing a reservation, done). The call's cancellation interrupts it, which
+   * aborts its upstream requests.
    */
-  const runCall = <A>(call: Call, effect: Effect.Effect<A, ProviderError>): Promise<Exit.Exit<A, ProviderError>> => {
+  const runCall = <A>(call: Call, effect: Effect.Effect<A, ProviderError>, onExit: (call: Call, exit: Exit.Exit<A, ProviderError>) => void): void => {
     const fiber = forkCall(effect)
     call.fiber = fiber
     if (call.cancelled) fiber.interruptUnsafe()
-    const ended = new Promise<Exit.Exit<A, ProviderError>>((resolve) => fiber.addObserver(resolve))
-    call.ended = ended
-    return ended
+    fiber.addObserver((exit) => {
+      try {
+        onExit(call, exit)
+      } catch (error) {
+        callDefect(call, error)
+      }
+    })
   }
 
   const sendError = (response: http.ServerResponse, requestId: string, error: GatewayError) => {
@@ -240,20 +301,22 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     const taskHeader = header(request, "x-orch-task-type")
     const alias = route.alias !== undefined ? aliases[route.alias] : undefined
     const scopeKey = keyName ?? (alias?.budgetUsd !== undefined ? aliasScope(route.alias!) : undefined)
-    const common = scopeKey !== undefined ? { ...parsed.options, deadlineMs, requestId, scopeKey } : { ...parsed.options, deadlineMs, requestId }
+    // One object, filled field by field (the request's options are copied once).
+    const options: { -readonly [K in keyof CallOptions]: CallOptions[K] } = { ...parsed.options, deadlineMs, requestId }
+    if (scopeKey !== undefined) options.scopeKey = scopeKey
     if (route.model !== undefined) {
       // A real model: no classification (the task type is given, or "general"), no routing.
-      const taskType = taskHeader ?? "general"
-      return strategyHeader !== undefined
-        ? { ...common, taskType, models: [route.model], strategy: normalizeStrategy(strategyHeader) }
-        : { ...common, taskType, model: route.model }
+      options.taskType = taskHeader ?? "general"
+      if (strategyHeader !== undefined) {
+        options.models = [route.model]
+        options.strategy = normalizeStrategy(strategyHeader)
+      } else options.model = route.model
+      return options
     }
-    return {
-      ...common,
-      strategy: strategyHeader !== undefined ? normalizeStrategy(strategyHeader) : route.strategy ?? "auto",
-      ...(route.models !== undefined ? { models: route.models } : {}),
-      ...(taskHeader !== undefined ? { taskType: taskHeader } : {})
-    }
+    options.strategy = strategyHeader !== undefined ? normalizeStrategy(strategyHeader) : route.strategy ?? "auto"
+    if (route.models !== undefined) options.models = route.models
+    if (taskHeader !== undefined) options.taskType = taskHeader
+    return options
   }
 
   const observe = (route: string, started: number, status: number, answer?: OrchestratedResponse, error?: GatewayError) => {
@@ -261,58 +324,77 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     if (answer !== undefined) metrics.answered(`${answer.provider}/${answer.model}`, answer.strategy, answer.usage.inputTokens, answer.usage.outputTokens, answer.costUsd)
   }
 
-  /** One call: admitted, body read and checked, routed, run (whole or streamed), answered. */
-  const serveCall = async (endpoint: Endpoint, request: http.IncomingMessage, response: http.ServerResponse, keyName: string | undefined, requestId: string, started: number) => {
+  /**
+   * One call: admitted, body read and checked, routed, run (whole or streamed), answered. Each step hands the next
+   * the call by callback (no promise, no async frame); a step that throws is a defect, answered as one.
+   */
+  const serveCall = (endpoint: Endpoint, request: http.IncomingMessage, response: http.ServerResponse, keyName: string | undefined, requestId: string, started: number): void => {
     const route = endpoint === "chat" ? "/v1/chat/completions" : "/v1/responses"
-    const admitted = acquire()
-    if (admitted === false || (admitted !== true && !(await admitted))) {
-      request.resume()
-      const error = closing ? stopping : overloaded
-      sendError(response, requestId, error)
-      return observe(route, started, error.status, undefined, error)
-    }
-    const call: Call = { cancelled: false, fiber: undefined, ended: undefined }
-    calls.add(call)
-    response.on("close", () => {
-      if (!response.writableFinished) cancel(call)
-    })
+    const call: Call = { endpoint, route, request, response, keyName, requestId, started, admitted: false, cancelled: false, done: false, fiber: undefined }
     try {
-      const error = await answerCall(endpoint, route, request, response, keyName, requestId, started, call)
-      if (error === undefined) return
-      if (call.cancelled) return observe(route, started, 499)
-      sendError(response, requestId, error)
-      return observe(route, started, error.status, undefined, error)
-    } finally {
-      calls.delete(call)
-      release()
+      const admitted = acquire()
+      if (admitted === true) return startCall(call)
+      if (admitted === false) return refuseCall(call)
+      admitted.then((ok) => {
+        try {
+          if (ok) startCall(call)
+          else refuseCall(call)
+        } catch (error) {
+          callDefect(call, error)
+        }
+      }, (error: unknown) => callDefect(call, error))
+    } catch (error) {
+      callDefect(call, error)
     }
   }
 
-  /** Answers the call, or returns the error to answer with. */
-  const answerCall = async (
-    endpoint: Endpoint, route: string, request: http.IncomingMessage, response: http.ServerResponse, keyName: string | undefined,
-    requestId: string, started: number, call: Call
-  ): Promise<GatewayError | undefined> => {
-    const body = await readJsonBody(request, maxBodyBytes)
-    if (isGatewayError(body)) return body
-    const parsed = endpoint === "chat" ? readChatRequest(body.json) : readResponsesRequest(body.json)
-    if (isGatewayError(parsed)) return parsed
+  /** No slot for the call (at the limit, or stopping): 503. */
+  const refuseCall = (call: Call) => {
+    call.request.resume()
+    const error = closing ? stopping : overloaded
+    sendError(call.response, call.requestId, error)
+    observe(call.route, call.started, error.status, undefined, error)
+    callEnded(call)
+  }
+
+  /** An admitted call: tracked, cancelled if its client goes away before the answer is written, its body read. */
+  const startCall = (call: Call) => {
+    call.admitted = true
+    calls.add(call)
+    call.response.on("close", () => {
+      if (!call.response.writableFinished) cancel(call)
+    })
+    readJsonBody(call.request, maxBodyBytes, (error, json) => {
+      try {
+        if (error !== undefined) callFailed(call, error)
+        else bodyRead(call, json)
+      } catch (defect) {
+        callDefect(call, defect)
+      }
+    })
+  }
+
+  /** The body read: checked, routed, run whole or streamed. */
+  const bodyRead = (call: Call, json: unknown) => {
+    const parsed = call.endpoint === "chat" ? readChatRequest(json) : readResponsesRequest(json)
+    if (isGatewayError(parsed)) return callFailed(call, parsed)
     if (call.cancelled) {
-      observe(route, started, 499)
-      return undefined
+      observe(call.route, call.started, 499)
+      return callEnded(call)
     }
-    const callOptions = callOptionsOf(request, parsed, keyName, requestId)
+    const callOptions = callOptionsOf(call.request, parsed, call.keyName, call.requestId)
     const created = Math.floor(now() / 1000)
-    if (parsed.stream) return streamCall(endpoint, parsed, callOptions, response, call, requestId, created, route, started)
-    const exit = await runCall(call, orchestrator.complete(parsed.messages, callOptions))
-    if (Exit.isFailure(exit)) return errorOf(exit.cause)
-    const answer = exit.value
-    const json = endpoint === "chat"
-      ? chatCompletionBody(`chatcmpl-${requestId}`, created, parsed.model, answer)
-      : JSON.stringify(responseObject(frameOf(requestId, created, parsed as ResponsesRequest), answer))
-    sendAnswer(response, requestId, json, answer)
-    observe(route, started, 200, answer)
-    return undefined
+    if (parsed.stream) return streamCall(call, parsed, callOptions, created)
+    runCall(call, orchestrator.complete(parsed.messages, callOptions), (call, exit) => {
+      if (Exit.isFailure(exit)) return callFailed(call, errorOf(exit.cause))
+      const answer = exit.value
+      const json = call.endpoint === "chat"
+        ? chatCompletionBody(`chatcmpl-${call.requestId}`, created, parsed.model, answer)
+        : JSON.stringify(responseObject(frameOf(call.requestId, created, parsed as ResponsesRequest), answer))
+      sendAnswer(call.response, call.requestId, json, answer)
+      observe(call.route, call.started, 200, answer)
+      callEnded(call)
+    })
   }
 
   const frameOf = (requestId: string, created: number, parsed: ResponsesRequest): ResponseFrame => {
@@ -322,13 +404,11 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
 
   /**
    * A streamed call. Headers wait for the first text, so a call refused or failed before any text gets its proper
-   * status (returned, for the caller to answer); after that a failure is an error event. A write the socket cannot
+   * status; after that a failure is an error event. A write the socket cannot
    * take pauses the upstream stream until it drains (backpressure end to end).
    */
-  const streamCall = async (
-    endpoint: Endpoint, parsed: ChatRequest, callOptions: CallOptions, response: http.ServerResponse, call: Call,
-    requestId: string, created: number, route: string, started: number
-  ): Promise<GatewayError | undefined> => {
+  const streamCall = (call: Call, parsed: ChatRequest, callOptions: CallOptions, created: number): void => {
+    const { endpoint, response, requestId } = call
     const chat = endpoint === "chat" ? chatChunks(`chatcmpl-${requestId}`, created, parsed.model, parsed.includeUsage) : undefined
     const events = endpoint === "responses" ? responseEvents(frameOf(requestId, created, parsed as ResponsesRequest)) : undefined
     let answer: OrchestratedResponse | undefined
@@ -364,24 +444,25 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       if (out === "") return Effect.void
       return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained()
     }
-    const exit = await runCall(call, Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts))
-    if (call.cancelled || response.destroyed) {
-      observe(route, started, 499)
-      return undefined
-    }
-    if (Exit.isFailure(exit) || answer === undefined) {
-      const error = Exit.isFailure(exit) ? errorOf(exit.cause) : internalError
-      if (!response.headersSent) return error
-      response.addTrailers({ "x-orch-cost-usd": "0" })
-      response.end(chat !== undefined ? `data: ${errorBody(error)}\n\n` : events!.error(error))
-      observe(route, started, error.status, undefined, error)
-      return undefined
-    }
-    if (!response.headersSent) open("")
-    response.addTrailers({ "x-orch-cost-usd": String(answer.costUsd) })
-    response.end(chat !== undefined ? chat.end(answer) : events!.end(answer))
-    observe(route, started, 200, answer)
-    return undefined
+    runCall(call, Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts), (call, exit) => {
+      if (call.cancelled || response.destroyed) {
+        observe(call.route, call.started, 499)
+        return callEnded(call)
+      }
+      if (Exit.isFailure(exit) || answer === undefined) {
+        const error = Exit.isFailure(exit) ? errorOf(exit.cause) : internalError
+        if (!response.headersSent) return callFailed(call, error)
+        response.addTrailers({ "x-orch-cost-usd": "0" })
+        response.end(chat !== undefined ? `data: ${errorBody(error)}\n\n` : events!.error(error))
+        observe(call.route, call.started, error.status, undefined, error)
+        return callEnded(call)
+      }
+      if (!response.headersSent) open("")
+      response.addTrailers({ "x-orch-cost-usd": String(answer.costUsd) })
+      response.end(chat !== undefined ? chat.end(answer) : events!.end(answer))
+      observe(call.route, call.started, 200, answer)
+      callEnded(call)
+    })
   }
 
   const listModels = async (): Promise<ReadonlyArray<{ readonly id: string; readonly object: "model"; readonly created: number; readonly owned_by: string }>> => {
@@ -411,8 +492,11 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       : refuse(request, response, requestId, started, "/v1/models", gatewayError(404, "invalid_request_error", "model_not_found", `The model "${id.slice(0, 200)}" does not exist or cannot answer now`, "model"))
   }
 
-  /** A request by its URL and method. */
-  const route = (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number): Promise<void> | void => {
+  /**
+   * A request by its URL and method: `inCall` when it became a call (which ends the request itself), a promise for
+   * the models endpoints, nothing when answered already.
+   */
+  const route = (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number): Promise<void> | typeof inCall | void => {
     const url = request.url ?? "/"
     const query = url.indexOf("?")
     const path = query >= 0 ? url.slice(0, query) : url
@@ -422,7 +506,8 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       if (ring !== undefined && keyName === undefined) return refuse(request, response, requestId, started, path, unknownKey)
       if (method !== "POST") return refuse(request, response, requestId, started, path, gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path}; use POST`))
       if (closing) return refuse(request, response, requestId, started, path, stopping)
-      return serveCall(path === "/v1/chat/completions" ? "chat" : "responses", request, response, keyName, requestId, started)
+      serveCall(path === "/v1/chat/completions" ? "chat" : "responses", request, response, keyName, requestId, started)
+      return inCall
     }
     if (path === "/health" && method === "GET") return sendSimple(request, response, requestId, started, "/health", closing ? 503 : 200, JSON.stringify({ status: closing ? "stopping" : "ok", inFlight: active }))
     if (path === "/metrics" && method === "GET") return sendSimple(request, response, requestId, started, "/metrics", 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
@@ -433,22 +518,22 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     return refuse(request, response, requestId, started, "other", gatewayError(404, "invalid_request_error", "unknown_url", `Unknown request URL: ${method} ${path.slice(0, 200)}`))
   }
 
-  const serveRequest = async (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number) => {
-    try {
-      await route(request, response, requestId, started)
-    } catch (error) {
-      // A defect in the gateway: answer 500 without its details (they may hold a prompt), keep serving.
-      if (!response.headersSent) sendError(response, requestId, isProviderError(error) ? fromProviderError(error) : internalError)
-      else response.destroy()
-    } finally {
-      serving--
-      if (serving === 0) idle?.()
-    }
-  }
-
   const handle = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     serving++
-    void serveRequest(request, response, randomUUID(), monotonicNow())
+    const requestId = nextRequestId()
+    let pending: Promise<void> | typeof inCall | void
+    try {
+      pending = route(request, response, requestId, monotonicNow())
+    } catch (error) {
+      answerDefect(response, requestId, error)
+      return requestEnded()
+    }
+    if (pending === undefined) return requestEnded()
+    if (pending === inCall) return
+    pending.then(requestEnded, (error: unknown) => {
+      answerDefect(response, requestId, error)
+      requestEnded()
+    })
   }
 
   let closed: Promise<void> | undefined
@@ -468,7 +553,8 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       const ending: Array<Promise<unknown>> = []
       for (const call of calls) {
         cancel(call)
-        if (call.ended !== undefined) ending.push(call.ended)
+        const fiber = call.fiber
+        if (fiber !== undefined) ending.push(new Promise((resolve) => fiber.addObserver(resolve)))
       }
       for (const wake of waiting.splice(0)) wake(false)
       // Cancelled calls end (their upstream requests aborted, reservations released) before the ledger closes.

@@ -6,8 +6,8 @@
  * `response.completed`). The gateway keeps no state, so `previous_response_id` is refused.
  */
 import type { OrchestratedResponse } from "@orch/core"
-import type { FilePart, ImagePart, Message, ResponseFormat, TextPart, ToolCall } from "@orch/provider"
-import { type ChatRequest, orchObject, readResponseFormat, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
+import type { FilePart, ImagePart, Message, TextPart, ToolCall } from "@orch/provider"
+import { type ChatRequest, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { fileFrom, imageFrom, isRecord, toolCallFrom } from "./WireParts.ts"
 
@@ -87,6 +87,9 @@ const unhonoured: ReadonlyArray<Unhonoured> = [
   logitBiasRefused
 ]
 
+/** The field of the largest number of tokens to write. */
+const maxTokensFields: ReadonlyArray<string> = ["max_output_tokens"]
+
 /** Read a Responses body. */
 export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayError => {
   if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
@@ -99,18 +102,20 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
   if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== "string") return invalidRequestError("instructions must be a string", "instructions")
   const input = readInput(body.input)
   if (isGatewayError(input)) return input
-  const tools = readTools(body)
-  if (isGatewayError(tools)) return tools
-  const shared = readSharedOptions(body, ["max_output_tokens"])
-  if (isGatewayError(shared)) return shared
+  const options: RequestOptions = {}
+  const toolsError = readTools(body, options)
+  if (toolsError !== undefined) return toolsError
+  const sharedError = readSharedOptions(body, maxTokensFields, options)
+  if (sharedError !== undefined) return sharedError
   const text = isRecord(body.text) ? body.text : undefined
   const format = readResponseFormat(text?.format, "text.format")
   if (isGatewayError(format)) return format
+  if (format !== undefined) options.responseFormat = format
   const instructions = typeof body.instructions === "string" && body.instructions.length > 0 ? body.instructions : null
   return {
     model: body.model,
     messages: instructions !== null ? [{ role: "system", content: instructions }, ...input] : input,
-    options: { ...shared, ...tools, ...(format !== undefined ? { responseFormat: format as ResponseFormat } : {}) },
+    options,
     stream: body.stream === true,
     includeUsage: false,
     instructions
