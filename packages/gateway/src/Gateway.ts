@@ -13,6 +13,7 @@ import { Cause, Effect, Exit, type Fiber, Layer, Logger, ManagedRuntime, Stream 
 import { type ApiKeyEntry, makeKeyRing, parseKeys } from "./ApiKeys.ts"
 import { chatChunks, chatCompletionBody, type ChatRequest, readChatRequest } from "./ChatCompletions.ts"
 import { type GatewayMetrics, makeGatewayMetrics } from "./GatewayMetrics.ts"
+import { makeModelNames } from "./ModelNames.ts"
 import { aliasScope, type ModelAlias, normalizeStrategy, parseAliases, routeModel, virtualModels } from "./ModelDirectory.ts"
 import { errorBody, fromProviderError, type GatewayError, gatewayError, isGatewayError } from "./OpenAiError.ts"
 import { readJsonBody } from "./RequestBody.ts"
@@ -114,20 +115,22 @@ const cancel = (call: Call) => {
   call.fiber?.interruptUnsafe()
 }
 
+/** Resumes when a response the socket could not take at once has drained (or closed): the wait of backpressure. */
+const drained = (response: http.ServerResponse): Effect.Effect<void> =>
+  Effect.callback<void>((resume) => {
+    const done = () => {
+      response.off("drain", done)
+      response.off("close", done)
+      resume(Effect.void)
+    }
+    response.on("drain", done)
+    response.on("close", done)
+  })
+
 /** A header's trimmed value, or undefined when absent or blank. */
 const header = (request: http.IncomingMessage, name: string): string | undefined => {
   const value = request.headers[name]
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined
-}
-
-const unprintable = /[^\x20-\x7e]/
-const unprintableAll = /[^\x20-\x7e]/g
-
-/** `x-orch-model`: the model name is the upstream's word, and only printable ASCII may go in a header. */
-const modelHeader = (answer: OrchestratedResponse): string => {
-  const name = `${answer.provider}/${answer.model}`
-  const cut = name.length > 200 ? name.slice(0, 200) : name
-  return unprintable.test(cut) ? cut.replace(unprintableAll, "?") : cut
 }
 
 /** The orchestrator options with each key's and each alias's budget added as its own hard, all-time scope. */
@@ -182,6 +185,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   let idle: (() => void) | undefined
   const metrics: GatewayMetrics = makeGatewayMetrics(() => serving)
   const nextRequestId = makeRequestIds()
+  const modelNameOf = makeModelNames()
 
   const acquire = (): Promise<boolean> | boolean => {
     if (active < maxConcurrent) { active++; return true }
@@ -270,7 +274,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       "content-length": Buffer.byteLength(json),
       "x-orch-request-id": requestId,
       "x-orch-cost-usd": String(answer.costUsd),
-      "x-orch-model": modelHeader(answer),
+      "x-orch-model": modelNameOf(answer.provider, answer.model).header,
       "x-orch-strategy": answer.strategy
     })
     response.end(json)
@@ -321,7 +325,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
 
   const observe = (route: string, started: number, status: number, answer?: OrchestratedResponse, error?: GatewayError) => {
     metrics.request(route, status, (monotonicNow() - started) / 1000, error?.type)
-    if (answer !== undefined) metrics.answered(`${answer.provider}/${answer.model}`, answer.strategy, answer.usage.inputTokens, answer.usage.outputTokens, answer.costUsd)
+    if (answer !== undefined) metrics.answered(modelNameOf(answer.provider, answer.model).label, answer.strategy, answer.usage.inputTokens, answer.usage.outputTokens, answer.costUsd)
   }
 
   /**
@@ -423,16 +427,6 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       })
       return response.write((chat !== undefined ? chat.role : events!.start()) + first)
     }
-    // Built only when a write finds the socket full.
-    const drained = () => Effect.callback<void>((resume) => {
-      const done = () => {
-        response.off("drain", done)
-        response.off("close", done)
-        resume(Effect.void)
-      }
-      response.on("drain", done)
-      response.on("close", done)
-    })
     // One callback and one socket write per batch of parts the stream hands over, not per part.
     const onParts = (parts: ReadonlyArray<OrchestratedStreamPart>) => {
       let out = ""
@@ -442,7 +436,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         else out += chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
       }
       if (out === "") return Effect.void
-      return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained()
+      return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained(response)
     }
     runCall(call, Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts), (call, exit) => {
       if (call.cancelled || response.destroyed) {

@@ -225,7 +225,10 @@ export const responseEvents = (frame: ResponseFrame) => {
   }
   return {
     /** created and in_progress. */
-    start: (): string => event("response.created", { response: responseObject(frame) }) + event("response.in_progress", { response: responseObject(frame) }),
+    start: (): string => {
+      const opening = responseObject(frame)
+      return event("response.created", { response: opening }) + event("response.in_progress", { response: opening })
+    },
     delta: (text: string): string => `${openMessage()}${deltaHead}${JSON.stringify(text)},"sequence_number":${sequence++}}\n\n`,
     /** A complete tool call: its item added, its arguments in one delta, done. */
     toolCall: (call: ToolCall): string => {
