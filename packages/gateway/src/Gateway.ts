@@ -408,8 +408,8 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
 
   /**
    * A streamed call. Headers wait for the first text, so a call refused or failed before any text gets its proper
-   * status; after that a failure is an error event. A write the socket cannot
-   * take pauses the upstream stream until it drains (backpressure end to end).
+   * status; after that a failure is an error event. A write the socket cannot take pauses the upstream stream until
+   * it drains (backpressure end to end).
    */
   const streamCall = (call: Call, parsed: ChatRequest, callOptions: CallOptions, created: number): void => {
     const { endpoint, response, requestId } = call
