@@ -114,7 +114,9 @@ interface Progress {
 
 /** An attempt that was let start: its ids, start time, deadline and chunk limits, and its ends. */
 interface Started {
-  readonly ids: { readonly attemptId: number; readonly model: AttemptModel; readonly role: string }
+  readonly attemptId: number
+  readonly model: AttemptModel
+  readonly role: string
   readonly startedAt: number
   readonly deadline: number | undefined
   readonly limits: typeof ChunkLimits.Service
@@ -139,7 +141,7 @@ const reportEnd = (
 ): Effect.Effect<void> => {
   // Called as the attempt ends (from `onExit`, or on a refusal), so it reads the clock then, with no step of its own.
   const latencyMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
-  const { attemptId, model, role } = started.ids
+  const { attemptId, model, role } = started
   let outcome: AttemptOutcome
   if (Exit.isSuccess(exit)) {
     const completion = exit.value
@@ -188,18 +190,25 @@ const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, 
     const listener = Context.get(context, AttemptEvents)
     const hook = Context.get(context, AttemptHookRef)
     const attemptId = newAttemptId()
-    const ids = { attemptId, model, role }
-    const started: Started = { ids, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
+    const started: Started = { attemptId, model, role, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
     // A listener or a hook that answers at once (an in-memory ledger) costs no step; one that waits is run as one.
-    const ask = (): Effect.Effect<Started, ProviderError> => {
-      if (hook === undefined) return Effect.succeed(started)
-      const asked = hook({ attemptId, model, role, request, startedAtMs: startedAt })
-      return Exit.isExit(asked)
-        ? allowedOrReported(asked as Exit.Exit<AttemptEnd, ProviderError>, started, request)
-        : Effect.flatMap(Effect.exit(restore(asked)), (allowed) => allowedOrReported(allowed, started, request))
-    }
-    return listener === silent ? ask() : Effect.flatMapEager(listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt }), ask)
+    if (listener === silent) return askHook(hook, started, request, restore)
+    return Effect.flatMapEager(listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt }), () => askHook(hook, started, request, restore))
   })
+
+/** Ask the hook (if any) whether the attempt may start. */
+const askHook = (
+  hook: AttemptHook | undefined,
+  started: Started,
+  request: CompletionRequest,
+  restore: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+): Effect.Effect<Started, ProviderError> => {
+  if (hook === undefined) return Effect.succeed(started)
+  const asked = hook({ attemptId: started.attemptId, model: started.model, role: started.role, request, startedAtMs: started.startedAt })
+  return Exit.isExit(asked)
+    ? allowedOrReported(asked as Exit.Exit<AttemptEnd, ProviderError>, started, request)
+    : Effect.flatMap(Effect.exit(restore(asked)), (allowed) => allowedOrReported(allowed, started, request))
+}
 
 /** The hook's answer: the attempt may start (with what to call at its end), or it was refused and is reported failed. */
 const allowedOrReported = (allowed: Exit.Exit<AttemptEnd, ProviderError>, started: Started, request: CompletionRequest): Effect.Effect<Started, ProviderError> => {
