@@ -53,14 +53,28 @@ const attemptLatency = Metric.histogram("orch_attempt_latency_ms", {
 })
 const attemptCost = Metric.counter("orch_cost_usd_total", { description: "Known cost of model calls in USD" })
 
+/**
+ * The attributes of one provider, model and outcome, and the context of an update with them: the context's own metric
+ * attributes with these over them, as `Metric.withAttributes` adds them (merged once per set of context attributes).
+ * The four attempt metrics of an attempt share one such context: one change of context per attempt, not one per metric.
+ */
 interface Series {
-  readonly calls: typeof attemptCalls
-  readonly errors: typeof attemptErrors
-  readonly latency: typeof attemptLatency
-  readonly cost: typeof attemptCost
+  readonly attributes: Readonly<Record<string, string>>
+  inContext: Readonly<Record<string, string>> | undefined
+  merged: Readonly<Record<string, string>>
 }
 
-/** The metric series of one provider, model and outcome, made once per hook owner (attributed metrics cost to build). */
+/** `context` with `series`' attributes over its own. */
+const withSeries = (context: Context.Context<never>, series: Series): Context.Context<never> => {
+  const inContext = Context.get(context, Metric.CurrentMetricAttributes)
+  if (inContext !== series.inContext) {
+    series.inContext = inContext
+    series.merged = { ...inContext, ...series.attributes }
+  }
+  return Context.add(context, Metric.CurrentMetricAttributes, series.merged)
+}
+
+/** The metric series of one provider, model and outcome, made once per hook owner. */
 const makeSeries = () => {
   // By provider, then model, then outcome: found without building a key per attempt.
   const cache = new Map<string, Map<string, Map<string, Series>>>()
@@ -69,12 +83,7 @@ const makeSeries = () => {
     const found = cache.get(provider)?.get(model)?.get(outcome)
     if (found !== undefined) return found
     const attributes = { provider, model, outcome }
-    const series: Series = {
-      calls: Metric.withAttributes(attemptCalls, attributes),
-      errors: Metric.withAttributes(attemptErrors, attributes),
-      latency: Metric.withAttributes(attemptLatency, attributes),
-      cost: Metric.withAttributes(attemptCost, attributes)
-    }
+    const series: Series = { attributes, inContext: undefined, merged: attributes }
     if (size < 10_000) {
       let byModel = cache.get(provider)
       if (byModel === undefined) cache.set(provider, byModel = new Map())
@@ -134,11 +143,11 @@ export const makeAttemptLedger = (tracker: CostTrackerShape) => {
         error: record.errorReason,
         latencyMs: event.latencyMs, inputTokens: record.inputTokens, outputTokens: record.outputTokens, estimated: record.estimated, costUsd
       })
-    const series = seriesOf(model.provider, model.name, record.outcome)
-    series.calls.updateUnsafe(1, context)
-    series.latency.updateUnsafe(event.latencyMs, context)
-    if (record.outcome === "failure") series.errors.updateUnsafe(1, context)
-    if (costUsd !== null) series.cost.updateUnsafe(costUsd, context)
+    const attributed = withSeries(context, seriesOf(model.provider, model.name, record.outcome))
+    attemptCalls.updateUnsafe(1, attributed)
+    attemptLatency.updateUnsafe(event.latencyMs, attributed)
+    if (record.outcome === "failure") attemptErrors.updateUnsafe(1, attributed)
+    if (costUsd !== null) attemptCost.updateUnsafe(costUsd, attributed)
   }
 
   const notRecorded = (cause: Cause.Cause<ProviderError>) => Effect.logError("@orch/core: could not record an attempt in the ledger", cause)

@@ -1,15 +1,16 @@
 // On the in-memory ledger the core reserves and settles each attempt in the attempt's own steps (the tracker's
 // immediate forms). A copy of the same tracker is not registered as immediate, so it takes the general path (the
 // tracker's effects). The same calls through both, over the same loopback servers, must give the same answers, the
-// same attempts and the same ledger records: successes, failures, a stream cut mid-way (usage counted, not
-// reported), an unpriced model (warned about), a soft budget passed (warned about) and a hard budget refusing.
+// same attempts, the same ledger records and the same attempt metrics: successes, failures, a stream cut mid-way (usage
+// counted, not reported), an unpriced model (warned about), a soft budget passed (warned about) and a hard budget
+// refusing.
 import { describe, expect, it } from "vitest"
 import { type Budget, CostTracker, type CostTrackerShape, makeCostTracker, MemoryLedger } from "@orch/cost-tracker"
 import { makeCloudProvider } from "@orch/providers-cloud"
 import { makeLocalProvider } from "@orch/providers-local"
 import { TaskRouter } from "@orch/task-router"
 import { startWireServer, type WireServer } from "@orch/testing"
-import { Effect, Layer, Logger, ManagedRuntime, Stream } from "effect"
+import { Effect, Layer, Logger, ManagedRuntime, Metric, Stream } from "effect"
 import { ModelOrchestrator, type OrchestratorOptions } from "../src/index.ts"
 
 const budgets: ReadonlyArray<Budget> = [
@@ -31,8 +32,15 @@ const make = async (copy: boolean) => {
   }
   const tracker = Layer.effect(CostTracker, Effect.map(makeCostTracker({ budgets }), (built): CostTrackerShape => (copy ? CostTracker.of({ ...built }) : built)))
     .pipe(Layer.provide(MemoryLedger.layer))
-  // The warnings (soft budget, unpriced model) are logged by both paths; nothing is printed.
-  const runtime = ManagedRuntime.make(Layer.mergeAll(ModelOrchestrator.layerWith(options).pipe(Layer.provide(Layer.merge(tracker, TaskRouter.layer({})))), tracker, Logger.layer([])))
+  // The warnings (soft budget, unpriced model) are logged by both paths; nothing is printed. Each runtime has a metric
+  // registry of its own, and a metric attribute of its own that every series must carry.
+  const runtime = ManagedRuntime.make(Layer.mergeAll(
+    ModelOrchestrator.layerWith(options).pipe(Layer.provide(Layer.merge(tracker, TaskRouter.layer({})))),
+    tracker,
+    Logger.layer([]),
+    Layer.succeed(Metric.MetricRegistry, new Map()),
+    Layer.succeed(Metric.CurrentMetricAttributes, { service: "ledger-test", outcome: "overridden by the series" })
+  ))
   const close = async () => {
     await runtime.dispose()
     await local.close()
@@ -65,11 +73,15 @@ const script = ({ cloud, local, runtime }: { readonly runtime: Awaited<ReturnTyp
     cloud.enqueue({ kind: "synth", text: "task given", usage: { inputTokens: 5, outputTokens: 2 } })
     yield* call(orchestrator.complete("Say hello", { model: "openai/gpt-4o-mini", requestId: "r7", taskType: "summarization", maxTokens: 16 }), answer)
     const records = JSON.parse(yield* (yield* CostTracker).export("json")) as Array<Record<string, unknown>>
-    return { outcomes, records: records.map(({ time: _time, latencyMs: _latency, ...rest }) => rest) }
+    // The attempt metrics, latencies left out (only their count), in a stable order.
+    const metrics = (yield* Metric.snapshot).filter((m) => m.id.startsWith("orch_attempt") || m.id === "orch_cost_usd_total")
+      .map((m) => ({ id: m.id, attributes: m.attributes, state: m.type === "Histogram" ? { count: (m.state as { count: number }).count } : m.state }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+    return { outcomes, records: records.map(({ time: _time, latencyMs: _latency, ...rest }) => rest), metrics }
   }))
 
 describe("the immediate ledger path", () => {
-  it("gives the same answers, attempts and records as the tracker's general path", async () => {
+  it("gives the same answers, attempts, records and metrics as the tracker's general path", async () => {
     const immediate = await make(false)
     const general = await make(true)
     try {
@@ -83,6 +95,15 @@ describe("the immediate ledger path", () => {
       expect(fast.outcomes[5]).toEqual({ failed: "BudgetExceeded" })
       expect(fast.records[2]).toMatchObject({ costNanos: null })
       expect(fast.records[3]).toMatchObject({ estimated: true })
+      // Every attempt counted once, under its provider, model and outcome, with the context's own attribute kept.
+      const calls = fast.metrics.filter((m) => m.id === "orch_attempts_total")
+      expect(calls.map((m) => [m.attributes, (m.state as { count: number }).count])).toEqual(expect.arrayContaining([
+        [{ service: "ledger-test", provider: "openai", model: "gpt-4o-mini", outcome: "success" }, 3],
+        [{ service: "ledger-test", provider: "openai", model: "gpt-4o-mini", outcome: "failure" }, 1],
+        [{ service: "ledger-test", provider: "openai", model: "gpt-unpriced-test", outcome: "success" }, 1],
+        [{ service: "ledger-test", provider: "ollama", model: "llama3.2:1b", outcome: "failure" }, 1]
+      ]))
+      expect(fast.metrics.filter((m) => m.id === "orch_attempt_errors_total").map((m) => m.attributes?.["model"]).sort()).toEqual(["gpt-4o-mini", "llama3.2:1b"])
     } finally {
       await immediate.close()
       await general.close()
