@@ -62,16 +62,23 @@ interface Series {
   readonly attributes: Readonly<Record<string, string>>
   inContext: Readonly<Record<string, string>> | undefined
   merged: Readonly<Record<string, string>>
+  /** The last context given, and the one made from it (calls of one orchestrator usually share their context). */
+  lastContext: Context.Context<never> | undefined
+  lastAttributed: Context.Context<never> | undefined
 }
 
 /** `context` with `series`' attributes over its own. */
 const withSeries = (context: Context.Context<never>, series: Series): Context.Context<never> => {
+  if (context === series.lastContext) return series.lastAttributed!
   const inContext = Context.get(context, Metric.CurrentMetricAttributes)
   if (inContext !== series.inContext) {
     series.inContext = inContext
     series.merged = { ...inContext, ...series.attributes }
   }
-  return Context.add(context, Metric.CurrentMetricAttributes, series.merged)
+  const attributed = Context.add(context, Metric.CurrentMetricAttributes, series.merged)
+  series.lastContext = context
+  series.lastAttributed = attributed
+  return attributed
 }
 
 /** The metric series of one provider, model and outcome, made once per hook owner. */
@@ -83,7 +90,7 @@ const makeSeries = () => {
     const found = cache.get(provider)?.get(model)?.get(outcome)
     if (found !== undefined) return found
     const attributes = { provider, model, outcome }
-    const series: Series = { attributes, inContext: undefined, merged: attributes }
+    const series: Series = { attributes, inContext: undefined, merged: attributes, lastContext: undefined, lastAttributed: undefined }
     if (size < 10_000) {
       let byModel = cache.get(provider)
       if (byModel === undefined) cache.set(provider, byModel = new Map())
