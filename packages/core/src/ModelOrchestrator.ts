@@ -236,15 +236,17 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     // call, and answers only read it), up to a bound, past which each call makes its own.
     const namedRoutings = new Map<string, Map<string | undefined, RoutingSummary>>()
     let namedRoutingCount = 0
-    const namedRouting = (model: string, task: Pick<RoutingSummary, "taskType" | "confidence" | "source">): RoutingSummary => {
+    const namedRouting = (model: string, given: string | undefined): RoutingSummary => {
       const byTask = namedRoutings.get(model)
-      const key = task.source === "given" ? task.taskType : undefined
-      const found = byTask?.get(key)
+      const found = byTask?.get(given)
       if (found !== undefined) return found
+      const task = given !== undefined
+        ? { taskType: given, confidence: 1, source: "given" as const }
+        : { taskType: "general", confidence: 0, source: "unclassified" as const }
       const routing: RoutingSummary = { ...task, models: [model], routeStrategy: "model", reason: `The caller asked for ${model}.` }
       if (namedRoutingCount < maxCachedRoutings) {
-        if (byTask === undefined) namedRoutings.set(model, new Map([[key, routing]]))
-        else byTask.set(key, routing)
+        if (byTask === undefined) namedRoutings.set(model, new Map([[given, routing]]))
+        else byTask.set(given, routing)
         namedRoutingCount++
       }
       return routing
@@ -252,16 +254,21 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
 
     // 2. Route: the caller's models as named (no classification unless a task type is given), else the router's.
     const route = (call: Call, callOptions: CallOptions): Effect.Effect<Routed, ProviderError> => {
-      const caller = callOptions.model !== undefined ? [callOptions.model] : callOptions.models !== undefined && callOptions.models.length > 0 ? [...new Set(callOptions.models)] : undefined
+      const model = callOptions.model
+      if (model !== undefined) {
+        // One model, as named: its routing is made once per task type given (or none).
+        const routed = (taskType: string | undefined): Routed => {
+          const routing = namedRouting(model, taskType)
+          return { ids: routing.models, request: call.request, strategy: "model", routing }
+        }
+        return callOptions.taskType !== undefined ? Effect.mapEager(router.given(callOptions.taskType), (given) => routed(given.taskType)) : Effect.succeed(routed(undefined))
+      }
+      const caller = callOptions.models !== undefined && callOptions.models.length > 0 ? [...new Set(callOptions.models)] : undefined
       if (caller !== undefined) {
         const named = (given: Classification | undefined): Routed => {
           const task = given !== undefined
             ? { taskType: given.taskType, confidence: 1, source: "given" as const }
             : { taskType: "general", confidence: 0, source: "unclassified" as const }
-          if (callOptions.model !== undefined) {
-            const routing = namedRouting(callOptions.model, task)
-            return { ids: routing.models, request: call.request, strategy: "model", routing }
-          }
           return {
             ids: caller, request: call.request, named: caller.length,
             strategy: call.strategyName === "auto" ? "local_first" : call.strategyName,
