@@ -181,7 +181,10 @@ const firstTokenMissed = (limitMs: number, context: { readonly provider: string;
  * is read in one step.
  */
 const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>): Effect.Effect<Started, ProviderError> =>
-  Effect.contextWith((context: Context.Context<never>) => {
+  Effect.contextWith((context: Context.Context<never>) => beginIn(context, model, request, restore))
+
+/** `begin` with the context in hand: an `Exit` when the hook answers at once (the usual case), else an effect. */
+const beginIn = (context: Context.Context<never>, model: AttemptModel, request: CompletionRequest, restore: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>): Effect.Effect<Started, ProviderError> => {
     const clock = Context.get(context, Clock.Clock)
     const deadline = Context.get(context, Deadline)
     const startedAt = clock.currentTimeMillisUnsafe()
@@ -194,7 +197,7 @@ const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, 
     // A listener or a hook that answers at once (an in-memory ledger) costs no step; one that waits is run as one.
     if (listener === silent) return askHook(hook, started, request, restore)
     return Effect.flatMapEager(listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt }), () => askHook(hook, started, request, restore))
-  })
+}
 
 /** Ask the hook (if any) whether the attempt may start. */
 const askHook = (
@@ -240,7 +243,8 @@ export const attempt = (model: LanguageModel): Plan => {
   const context = { provider: model.provider, model: model.name }
   const generate = (request: CompletionRequest): Effect.Effect<Completion, ProviderError> =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(begin(base, request, restore), (started) => {
+      // The attempt begins in the step that reads the context; a hook that answers at once adds no step.
+      Effect.contextWith((scope: Context.Context<never>) => Effect.flatMapEager(beginIn(scope, base, request, restore), (started) => {
         const limits = started.limits
         const viaStream = hasChunkLimits(limits) && (model.kind === "local" || limits.betweenChunksMs !== undefined)
         // A one-shot call's text and usage come whole with its completion; only a collected stream keeps progress.
@@ -266,7 +270,7 @@ export const attempt = (model: LanguageModel): Plan => {
             : timeBoundOn(started.clock, model.generate(request), left, error)
         }
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
-      }))
+      })))
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
     Stream.unwrap(Effect.uninterruptibleMask((restore) =>
       Effect.map(begin(base, request, restore), (started) => {
