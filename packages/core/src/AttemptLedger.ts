@@ -230,28 +230,28 @@ export const makeAttemptLedger = (tracker: CostTrackerShape) => {
   }
 
   const hookWith = (ledger: RequestLedger, info: AttemptStartInfo, tracer: Tracer.Tracer): Effect.Effect<AttemptEnd, ProviderError> => {
-      const attempt = ledger.nextAttempt()
-      const reservation = tracker.reserve(reserveInput(ledger, info, attempt))
-      const reserve = atOnce ? reservation : reserveReleasingLate(tracker, reservation)
-      // With no tracer installed (the native one records nothing anyone reads), no span is made.
-      if (tracer === Tracer.nativeTracer) return Effect.map(reserve, (reservation): AttemptEnd => (outcome) => settle(ledger, reservation, attempt, outcome))
-      return Effect.flatMap(spanOf(ledger, info, attempt), (span) =>
-        Effect.flatMap(Effect.exit(reserve), (reserved): Effect.Effect<AttemptEnd, ProviderError> => {
-          if (Exit.isFailure(reserved)) return Effect.andThen(Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span.end(now, reserved))), Effect.failCause(reserved.cause))
-          const reservation = reserved.value
-          return Effect.succeed((outcome) =>
-            Effect.andThen(settle(ledger, reservation, attempt, outcome), Effect.sync(() => {
-              const last = ledger.attempts[ledger.attempts.length - 1]
-              if (last !== undefined && last.attempt === attempt) {
-                span.attribute("gen_ai.usage.input_tokens", last.inputTokens)
-                span.attribute("gen_ai.usage.output_tokens", last.outputTokens)
-                span.attribute("orch.attempt.outcome", last.outcome)
-                span.attribute("orch.attempt.cost_usd", last.costUsd ?? -1)
-                if (last.error !== undefined) span.attribute("error.type", last.error)
-              }
-              span.end(BigInt(info.startedAtMs + outcome.latencyMs) * 1_000_000n, outcome._tag === "AttemptFailure" ? Exit.fail(outcome.error) : Exit.void)
-            })))
-        }))
+    const attempt = ledger.nextAttempt()
+    const reservation = tracker.reserve(reserveInput(ledger, info, attempt))
+    const reserve = atOnce ? reservation : reserveReleasingLate(tracker, reservation)
+    // With no tracer installed (the native one records nothing anyone reads), no span is made.
+    if (tracer === Tracer.nativeTracer) return Effect.map(reserve, (reservation): AttemptEnd => (outcome) => settle(ledger, reservation, attempt, outcome))
+    return Effect.flatMap(spanOf(ledger, info, attempt), (span) =>
+      Effect.flatMap(Effect.exit(reserve), (reserved): Effect.Effect<AttemptEnd, ProviderError> => {
+        if (Exit.isFailure(reserved)) return Effect.andThen(Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span.end(now, reserved))), Effect.failCause(reserved.cause))
+        const reservation = reserved.value
+        return Effect.succeed((outcome) =>
+          Effect.andThen(settle(ledger, reservation, attempt, outcome), Effect.sync(() => {
+            const last = ledger.attempts[ledger.attempts.length - 1]
+            if (last !== undefined && last.attempt === attempt) {
+              span.attribute("gen_ai.usage.input_tokens", last.inputTokens)
+              span.attribute("gen_ai.usage.output_tokens", last.outputTokens)
+              span.attribute("orch.attempt.outcome", last.outcome)
+              span.attribute("orch.attempt.cost_usd", last.costUsd ?? -1)
+              if (last.error !== undefined) span.attribute("error.type", last.error)
+            }
+            span.end(BigInt(info.startedAtMs + outcome.latencyMs) * 1_000_000n, outcome._tag === "AttemptFailure" ? Exit.fail(outcome.error) : Exit.void)
+          })))
+      }))
   }
 
   return { hookFor }
