@@ -188,9 +188,20 @@ const makeReservationIds = () => {
   return { next: (): string => `${prefix}-${(++count).toString(36)}` }
 }
 
+/**
+ * `reserve` and `settle` at a time the caller read from the clock (the same clock the tracker's own methods read),
+ * for a tracker that reserves at once. Each returns an effect that is already its `Exit` in the usual case (nothing to
+ * log, usage that needs no counting), so a caller can take the answer without running a step; any other effect
+ * still has to be run (it logs a warning, or counts tokens).
+ */
+export interface ImmediateTracker {
+  readonly reserveAt: (input: ReserveInput, nowMs: number) => Effect.Effect<Reservation, ProviderError>
+  readonly settleAt: (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, options: SettleOptions, nowMs: number) => Effect.Effect<AttemptRecord, ProviderError>
+}
+
 // The trackers `makeCostTracker` built on a store that answers at once (the tracker objects themselves: a copy or a
-// wrapper, which may reserve differently, is not in it).
-const atOnce = new WeakSet<CostTrackerShape>()
+// wrapper, which may reserve differently, is not in it), with their immediate forms.
+const atOnce = new WeakMap<CostTrackerShape, ImmediateTracker>()
 
 /**
  * Whether a tracker's `reserve` and `settle` each run as one synchronous step (a tracker built by `makeCostTracker`
@@ -198,6 +209,9 @@ const atOnce = new WeakSet<CostTrackerShape>()
  * needs no fiber or uninterruptible region to make sure it is released. False for any other tracker.
  */
 export const reservesAtOnce = (tracker: CostTrackerShape): boolean => atOnce.has(tracker)
+
+/** The immediate forms of a tracker's `reserve` and `settle` (see `ImmediateTracker`), when it reserves at once. */
+export const immediateTrackerOf = (tracker: CostTrackerShape): ImmediateTracker | undefined => atOnce.get(tracker)
 
 /** Build the tracker on a ledger store. */
 export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerOptions = {}) {
@@ -318,12 +332,12 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     )
 
   const holdNow = synchronous !== undefined ? holdAtOnce(synchronous) : undefined
+  // The whole reservation is made while this runs. Only an unpriced model is warned about first, and it holds nothing.
+  const reserveNowAt = (hold: Hold) => (input: ReserveInput, nowMs: number): Effect.Effect<Reservation, ProviderError> =>
+    lookupPrice(input.model, (price) => reserveAt(input, price, nowMs, hold))
+  const reserveImmediately = holdNow !== undefined ? reserveNowAt(holdNow) : undefined
   const reserve = (input: ReserveInput): Effect.Effect<Reservation, ProviderError> => {
-    if (holdNow !== undefined) {
-      // The whole reservation is made while this step runs. Only an unpriced model is warned about first, and it
-      // holds nothing.
-      return Effect.clockWith((clock) => lookupPrice(input.model, (price) => reserveAt(input, price, clock.currentTimeMillisUnsafe(), holdNow)))
-    }
+    if (reserveImmediately !== undefined) return Effect.clockWith((clock) => reserveImmediately(input, clock.currentTimeMillisUnsafe()))
     return Effect.uninterruptibleMask((restore) => lookupPrice(input.model, (price) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => reserveAt(input, price, now, holdInFlight(restore)))))
   }
@@ -422,7 +436,11 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
       return log === undefined ? Effect.succeed(record) : Effect.as(log, record)
     }))
 
-  const settle = (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions = {}): Effect.Effect<AttemptRecord, ProviderError> => {
+  const settle = (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions = {}): Effect.Effect<AttemptRecord, ProviderError> =>
+    settleWith(reservation, event, settleOptions, undefined)
+
+  /** Settle at `nowMs`, or at the clock's time when the record is made (undefined). */
+  const settleWith = (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, settleOptions: SettleOptions, nowMs: number | undefined): Effect.Effect<AttemptRecord, ProviderError> => {
     const { input } = reservation
     const report: AttemptReport = {
       requestId: input.requestId, attempt: input.attempt, event, request: input.request,
@@ -435,11 +453,12 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     const known = synchronous !== undefined ? usageAtOnce(report, reservation) : undefined
     if (synchronous !== undefined && known !== undefined) {
       // On a store that answers at once, with usage that needs no counting: recorded and committed in one step.
-      return Effect.clockWith((clock) => {
-        const { record, log } = recordOf(report, reservation, known, prices.lookup(event.model), clock.currentTimeMillisUnsafe())
+      const commitAt = (time: number): Effect.Effect<AttemptRecord> => {
+        const { record, log } = recordOf(report, reservation, known, prices.lookup(event.model), time)
         synchronous.commit({ record, budgetKeys: reservation.budgetKeys, ...(reservationId !== undefined ? { reservationId } : {}) })
         return log === undefined ? Effect.succeed(record) : Effect.as(log, record)
-      })
+      }
+      return nowMs !== undefined ? commitAt(nowMs) : Effect.clockWith((clock) => commitAt(clock.currentTimeMillisUnsafe()))
     }
     return Effect.flatMap(buildRecord(report, reservation), (record) =>
       Effect.as(store.commit({ record, budgetKeys: reservation.budgetKeys, ...(reservationId !== undefined ? { reservationId } : {}) }), record))
@@ -473,7 +492,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   // The BPE worker (OpenAI token estimates) is kept while a tracker is open, and stopped with the last one.
   yield* Effect.acquireRelease(retainTokenizer, () => releaseTokenizer)
   const tracker = CostTracker.of({ priceOf, estimateWorstCase, reserve, settle, release, record, budgetStatus, summary, export: exportRecords, close: store.close })
-  if (synchronous !== undefined) atOnce.add(tracker)
+  if (reserveImmediately !== undefined) atOnce.set(tracker, { reserveAt: reserveImmediately, settleAt: settleWith })
   return tracker
 })
 
