@@ -309,9 +309,12 @@ export const chatCompletionBody = (id: string, created: number, model: string, r
 /**
  * The writer of one streamed chat completion's events. The fixed part of every chunk is serialised once; a delta
  * costs one `JSON.stringify` of its text. A tool call goes out whole, in one chunk, once its arguments are complete.
+ * The closing chunks reuse the fixed part too: each is byte for byte the `JSON.stringify` of the chunk OpenAI
+ * documents, with only its variable parts (logprobs, usage, the `orch` object) serialised.
  */
 export const chatChunks = (id: string, created: number, model: string, includeUsage: boolean) => {
-  const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`
+  const frame = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":[`
+  const head = `${frame}{"index":0,"delta":`
   const tail = includeUsage ? `,"logprobs":null,"finish_reason":null}],"usage":null}\n\n` : `,"logprobs":null,"finish_reason":null}]}\n\n`
   let toolIndex = 0
   return {
@@ -321,10 +324,10 @@ export const chatChunks = (id: string, created: number, model: string, includeUs
     toolCall: (call: ToolCall) => `${head}${JSON.stringify({ tool_calls: [{ index: toolIndex++, ...wireToolCall(call) }] })}${tail}`,
     /** The finish chunk (with the `orch` object), the usage chunk when asked, and `[DONE]`. */
     end: (response: OrchestratedResponse): string => {
-      const base = { id, object: "chat.completion.chunk", created, model, system_fingerprint: null }
-      const finish = JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: choiceLogprobs(response), finish_reason: finishReasonOf(response.finishReason) }], ...(includeUsage ? { usage: null } : {}), orch: orchObject(response) })
-      const usage = includeUsage ? `data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(response.usage) })}\n\n` : ""
-      return `data: ${finish}\n\n${usage}data: [DONE]\n\n`
+      const finish = `${head}{},"logprobs":${JSON.stringify(choiceLogprobs(response))},"finish_reason":"${finishReasonOf(response.finishReason)}"}]` +
+        `${includeUsage ? `,"usage":null` : ""},"orch":${JSON.stringify(orchObject(response))}}\n\n`
+      const usage = includeUsage ? `${frame}],"usage":${JSON.stringify(usageOf(response.usage))}}\n\n` : ""
+      return `${finish}${usage}data: [DONE]\n\n`
     }
   }
 }
