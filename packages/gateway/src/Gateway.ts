@@ -6,6 +6,7 @@
  * its call, which aborts the upstream requests. All state that matters lives in the ledger, so gateways over one
  * shared ledger (Redis) are interchangeable.
  */
+import { randomUUID } from "node:crypto"
 import type http from "node:http"
 import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, type OrchestratedResponse, type OrchestratedStreamPart, type OrchestratorOptions } from "@orch/core"
 import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
@@ -17,7 +18,6 @@ import { makeModelNames } from "./ModelNames.ts"
 import { aliasScope, type ModelAlias, normalizeStrategy, parseAliases, routeModel, virtualModels } from "./ModelDirectory.ts"
 import { errorBody, fromProviderError, type GatewayError, gatewayError, isGatewayError } from "./OpenAiError.ts"
 import { readJsonBody } from "./RequestBody.ts"
-import { makeRequestIds } from "./RequestIds.ts"
 import { readResponsesRequest, responseEvents, type ResponseFrame, responseObject, type ResponsesRequest } from "./Responses.ts"
 
 /** What a gateway is built from. */
@@ -184,7 +184,6 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   let closing = false
   let idle: (() => void) | undefined
   const metrics: GatewayMetrics = makeGatewayMetrics(() => serving)
-  const nextRequestId = makeRequestIds()
   const modelNameOf = makeModelNames()
 
   const acquire = (): Promise<boolean> | boolean => {
@@ -514,7 +513,8 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
 
   const handle = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     serving++
-    const requestId = nextRequestId()
+    // Random, not sequential: an id tells a client nothing about the gateway's other traffic.
+    const requestId = randomUUID()
     let pending: Promise<void> | typeof inCall | void
     try {
       pending = route(request, response, requestId, monotonicNow())
