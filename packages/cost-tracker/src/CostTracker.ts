@@ -10,7 +10,7 @@ import {
 } from "@orch/provider"
 import { Clock, Context, Effect, Exit, Layer } from "effect"
 import type { AttemptRecord } from "./AttemptRecord.ts"
-import { type Budget, type BudgetSubject, type BudgetWindow, makeWindowsFor, validateBudgets } from "./Budget.ts"
+import { type Budget, type BudgetSubject, type BudgetWindow, makeBudgetWindows, validateBudgets } from "./Budget.ts"
 import { type ExportFormat, toCsv, toJson } from "./LedgerExport.ts"
 import {
   type BudgetStanding, type LedgerEntry, LedgerStore, type ReservationRequest, type ReserveResult, type SynchronousLedger, synchronousLedgerOf
@@ -226,10 +226,6 @@ PlainRecord.prototype = Object.prototype
 /** Writes a held reservation to the store and answers it (see `reserveAt`). */
 type Hold = (input: ReserveInput, id: string, request: ReservationRequest, worstCase: WorstCase, budgetKeys: ReadonlyArray<string>) => Effect.Effect<Reservation, ProviderError>
 
-const noKeys: ReadonlyArray<string> = Object.freeze([])
-const keysOf = (windows: ReadonlyArray<BudgetWindow>): ReadonlyArray<string> =>
-  windows.length === 0 ? noKeys : windows.map((window) => window.key)
-
 /**
  * Ids for held reservations, `requestId#attempt#` and a part unique across every process sharing a ledger: a random
  * prefix drawn once (122 random bits, as a v4 UUID has) and a counter, instead of a fresh UUID per call.
@@ -257,7 +253,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   // The store's own synchronous operations, when it answers at once: reserve and settle then run in one step.
   const synchronous = synchronousLedgerOf(store)
   const budgets = yield* validateBudgets(options.budgets ?? [])
-  const windowsAt = makeWindowsFor(budgets)
+  const windowsAt = makeBudgetWindows(budgets)
   const reservationIds = makeReservationIds()
   const prices = options.prices !== undefined && "lookup" in options.prices ? options.prices : makePriceTable(options.prices ?? {})
   const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? assumedMaxOutputTokens
@@ -326,8 +322,9 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     hold: Hold
   ): Effect.Effect<Reservation, ProviderError> => {
     const worstCase = worstCaseOf(input.model, input.request, price)
-    const windows = windowsAt(input, now)
-    const budgetKeys = keysOf(windows)
+    const counting = windowsAt(input, now)
+    const windows = counting.windows
+    const budgetKeys = counting.keys
     if (worstCase.costNanos === null) {
       const hard = windows.find((window) => window.hard)
       if (hard !== undefined) return Effect.fail(refuseUnpriced(input, hard))
@@ -491,13 +488,13 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
 
   const record = Effect.fnUntraced(function*(report: AttemptReport) {
     const entry = yield* buildRecord(report, report.event, report.request, report.outputText)
-    yield* store.commit({ record: entry, budgetKeys: keysOf(windowsAt(report, entry.time)) })
+    yield* store.commit({ record: entry, budgetKeys: windowsAt(report, entry.time).keys })
     return entry
   })
 
   const budgetStatus = Effect.fn("CostTracker.budgetStatus")(function*(subject: BudgetSubject = {}) {
     const now = yield* Clock.currentTimeMillis
-    const standings = yield* store.standings(windowsAt(subject, now))
+    const standings = yield* store.standings(windowsAt(subject, now).windows)
     return standings.map(toStatus)
   })
 

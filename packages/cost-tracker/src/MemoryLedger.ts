@@ -29,8 +29,11 @@ const dayMs = 24 * hourMs
 /** The answer to a reservation that took no budget past its limit (shared: it is never changed). */
 const nothingExceeded: ReserveResult = Object.freeze({ _tag: "Reserved", softExceeded: Object.freeze([]) })
 
-/** The keys of a reservation that counts against no budget (shared: nothing is ever added to it). */
-const noKeys: ReadonlyArray<string> = Object.freeze([])
+/**
+ * The keys of a reservation that counts against no budget: shared, typed read-only, never changed. Not frozen, since
+ * `for...of` over a frozen array allocates per step.
+ */
+const noKeys: ReadonlyArray<string> = []
 
 /** When the window a budget key names ends (epoch ms), or undefined for a total that never ends. */
 const windowEnd = (key: string): number | undefined => {
