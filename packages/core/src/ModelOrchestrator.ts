@@ -166,6 +166,9 @@ const unresolved = (failures: ReadonlyArray<{ readonly id: string; readonly erro
     `Unknown models: ${failures.map((f) => f.id).join(", ")}. ${failures.map((f) => f.error.message).join("; ")}`)
 }
 
+/** The most named-model routings an orchestrator keeps (one per model and task type named). */
+const maxCachedRoutings = 10_000
+
 /** Build an orchestrator over the cost tracker and router in context. */
 export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<ModelOrchestratorShape, never, CostTracker | TaskRouter | Scope.Scope> =>
   Effect.gen(function*() {
@@ -229,17 +232,43 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       readonly named?: number
     }
 
+    // A named model's routing depends on the model and the task alone: made once per pair (it holds no state of a
+    // call, and answers only read it), up to a bound, past which each call makes its own.
+    const namedRoutings = new Map<string, Map<string | undefined, RoutingSummary>>()
+    let namedRoutingCount = 0
+    const namedRouting = (model: string, given: string | undefined): RoutingSummary => {
+      const byTask = namedRoutings.get(model)
+      const found = byTask?.get(given)
+      if (found !== undefined) return found
+      const task = given !== undefined
+        ? { taskType: given, confidence: 1, source: "given" as const }
+        : { taskType: "general", confidence: 0, source: "unclassified" as const }
+      const routing: RoutingSummary = { ...task, models: [model], routeStrategy: "model", reason: `The caller asked for ${model}.` }
+      if (namedRoutingCount < maxCachedRoutings) {
+        if (byTask === undefined) namedRoutings.set(model, new Map([[given, routing]]))
+        else byTask.set(given, routing)
+        namedRoutingCount++
+      }
+      return routing
+    }
+
     // 2. Route: the caller's models as named (no classification unless a task type is given), else the router's.
     const route = (call: Call, callOptions: CallOptions): Effect.Effect<Routed, ProviderError> => {
-      const caller = callOptions.model !== undefined ? [callOptions.model] : callOptions.models !== undefined && callOptions.models.length > 0 ? [...new Set(callOptions.models)] : undefined
+      const model = callOptions.model
+      if (model !== undefined) {
+        // One model, as named: its routing is made once per task type given (or none).
+        const routed = (taskType: string | undefined): Routed => {
+          const routing = namedRouting(model, taskType)
+          return { ids: routing.models, request: call.request, strategy: "model", routing }
+        }
+        return callOptions.taskType !== undefined ? Effect.mapEager(router.given(callOptions.taskType), (given) => routed(given.taskType)) : Effect.succeed(routed(undefined))
+      }
+      const caller = callOptions.models !== undefined && callOptions.models.length > 0 ? [...new Set(callOptions.models)] : undefined
       if (caller !== undefined) {
         const named = (given: Classification | undefined): Routed => {
           const task = given !== undefined
             ? { taskType: given.taskType, confidence: 1, source: "given" as const }
             : { taskType: "general", confidence: 0, source: "unclassified" as const }
-          if (callOptions.model !== undefined) {
-            return { ids: caller, request: call.request, strategy: "model", routing: { ...task, models: caller, routeStrategy: "model", reason: `The caller asked for ${callOptions.model}.` } }
-          }
           return {
             ids: caller, request: call.request, named: caller.length,
             strategy: call.strategyName === "auto" ? "local_first" : call.strategyName,
@@ -276,11 +305,13 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           // The cap bounds the models routing picks; a list the caller names is used whole (never quietly cut).
           const cap = routed.named !== undefined ? models.length : maxPerKind
           const [local, cloud] = byKind(models, cap)
-          const usable = strategy === "local_only" ? local : strategy === "cloud_only" ? cloud : [...local, ...cloud]
-          if (usable.length === 0) return within(call, Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses))))
+          const usable = strategy === "local_only" ? local.length : strategy === "cloud_only" ? cloud.length : local.length + cloud.length
+          if (usable === 0) return within(call, Effect.flatMap(catalog.status, (statuses) => Effect.fail(noModels(strategy, statuses))))
           const scopeKey = callOptions.scopeKey ?? options.scopeKey
-          const ledger = makeRequestLedger({ requestId: call.requestId, strategy, taskType: routed.routing.taskType, ...(scopeKey !== undefined ? { scopeKey } : {}) })
-          return Effect.succeed<Prepared>({ ...call, request, strategy, routing: routed.routing, ledger, local, cloud, ...(routed.named !== undefined ? { named: routed.named } : {}) })
+          const ledger = makeRequestLedger({ requestId: call.requestId, strategy, taskType: routed.routing.taskType, scopeKey })
+          const prepared: Prepared = { ...call, request, strategy, routing: routed.routing, ledger, local, cloud }
+          if (routed.named !== undefined) (prepared as { named?: number }).named = routed.named
+          return Effect.succeed(prepared)
         })
       })
 
@@ -349,17 +380,18 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
 
     // Request metrics, updated in place as the call ends (no effect per series), and a span only when a tracer is
     // installed. `self` is built when the call runs, with the clock in its context.
-    const observe = <A>(self: (clock: Clock.Clock) => Effect.Effect<A, ProviderError>, name: string): Effect.Effect<A, ProviderError> =>
+    const observe = <A>(self: (clock: Clock.Clock, context: Context.Context<never>) => Effect.Effect<A, ProviderError>, name: string): Effect.Effect<A, ProviderError> =>
       Effect.contextWith((context: Context.Context<never>) => {
         const clock = Context.get(context, Clock.Clock)
+        const tracer = Context.get(context, Tracer.Tracer)
         const started = clock.currentTimeMillisUnsafe()
-        const measured = Effect.onExit(Context.get(context, Tracer.Tracer) === Tracer.nativeTracer ? self(clock) : Effect.suspend(() => self(clock)), (exit) => {
+        const measured = Effect.onExit(tracer === Tracer.nativeTracer ? self(clock, context) : Effect.suspend(() => self(clock, context)), (exit) => {
           requestsTotal.updateUnsafe(1, context)
           requestLatency.updateUnsafe(clock.currentTimeMillisUnsafe() - started, context)
           if (exit._tag === "Failure") requestErrors.updateUnsafe(1, context)
           return Effect.void
         })
-        return Context.get(context, Tracer.Tracer) === Tracer.nativeTracer ? measured : measured.pipe(Effect.withSpan(name, {}, { captureStackTrace: false }))
+        return tracer === Tracer.nativeTracer ? measured : measured.pipe(Effect.withSpan(name, {}, { captureStackTrace: false }))
       })
 
     // 5. Run: the whole call, preparation included, under the deadline fixed when it was made.
@@ -367,11 +399,13 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     // plan's attempts are the call's only waits.
     const complete = (input: PromptInput, callOptions: CallOptions = {}, forced?: { readonly strategy: string }) =>
       observe(
-        (clock) =>
+        (clock, context) =>
           Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe(), forced), (call) =>
             Effect.flatMapEager(prepare(call, callOptions, clock), (prepared) => {
               // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
-              const run = underDeadlineWithHook(planOf(prepared, callOptions.scorers).generate(prepared.request), call.deadlineAt, ledgers.hookFor(prepared.ledger))
+              // The ledger's hook reads the call's context (no tracer or metrics are installed between here and the
+              // plan's attempts).
+              const run = underDeadlineWithHook(planOf(prepared, callOptions.scorers).generate(prepared.request), call.deadlineAt, ledgers.hookFor(prepared.ledger, context))
               const answer = (completion: Completion) => respond(prepared, prepared.strategy, completion, clock.currentTimeMillisUnsafe(), completion.timings.firstTokenMs)
               const json = prepared.request.responseFormat?.type === "json"
               return Effect.flatMap(run, (raw) => (json ? Effect.map(withStructuredOutput(prepared.request, raw), answer) : Effect.succeed(answer(raw))))

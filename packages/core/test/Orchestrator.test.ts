@@ -107,6 +107,29 @@ describe("models the caller names", () => {
   })
 })
 
+describe("a named model's routing", () => {
+  it("says the model and the task type of each call, whichever model and task type the calls before it named", async () => {
+    substrate = await startSubstrate({ localDown: true })
+    substrate.cloud.setModels(["gpt-4o-mini", "gpt-4o"])
+    for (let i = 0; i < 4; i++) substrate.cloud.enqueue({ kind: "synth", text: "ok" })
+    const orchestrator = substrate.make({ cloudRetries: 0 })
+    const calls = [
+      { model: "openai/gpt-4o-mini", taskType: "code_generation" },
+      { model: "openai/gpt-4o-mini" },
+      { model: "openai/gpt-4o", taskType: "code_generation" },
+      { model: "openai/gpt-4o-mini", taskType: "summarization" }
+    ] as const
+    const routings = []
+    for (const options of calls) routings.push((await orchestrator.complete("Say hello", options)).routing)
+    expect(routings).toEqual([
+      { taskType: "code_generation", confidence: 1, source: "given", models: ["openai/gpt-4o-mini"], routeStrategy: "model", reason: "The caller asked for openai/gpt-4o-mini." },
+      { taskType: "general", confidence: 0, source: "unclassified", models: ["openai/gpt-4o-mini"], routeStrategy: "model", reason: "The caller asked for openai/gpt-4o-mini." },
+      { taskType: "code_generation", confidence: 1, source: "given", models: ["openai/gpt-4o"], routeStrategy: "model", reason: "The caller asked for openai/gpt-4o." },
+      { taskType: "summarization", confidence: 1, source: "given", models: ["openai/gpt-4o-mini"], routeStrategy: "model", reason: "The caller asked for openai/gpt-4o-mini." }
+    ])
+  })
+})
+
 describe("log-probabilities", () => {
   it("the answering model's token log-probabilities reach the response when asked for, and only then", async () => {
     substrate = await startSubstrate({ localDown: true })

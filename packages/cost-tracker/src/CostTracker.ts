@@ -236,9 +236,20 @@ const makeReservationIds = () => {
   return { next: (input: ReserveInput): string => input.requestId + "#" + input.attempt + unique + (++count).toString(36) }
 }
 
+/**
+ * `reserve` and `settle` at a time the caller read from the clock (the same clock the tracker's own methods read),
+ * for a tracker that reserves at once. Each returns an effect that is already its `Exit` in the usual case (nothing to
+ * log, usage that needs no counting), so a caller can take the answer without running a step; any other effect
+ * still has to be run (it logs a warning, or counts tokens).
+ */
+export interface ImmediateTracker {
+  readonly reserveAt: (input: ReserveInput, nowMs: number) => Effect.Effect<Reservation, ProviderError>
+  readonly settleAt: (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, options: SettleOptions, nowMs: number) => Effect.Effect<AttemptRecord, ProviderError>
+}
+
 // The trackers `makeCostTracker` built on a store that answers at once (the tracker objects themselves: a copy or a
-// wrapper, which may reserve differently, is not in it).
-const atOnce = new WeakSet<CostTrackerShape>()
+// wrapper, which may reserve differently, is not in it), with their immediate forms.
+const atOnce = new WeakMap<CostTrackerShape, ImmediateTracker>()
 
 /**
  * Whether a tracker's `reserve` and `settle` each run as one synchronous step (a tracker built by `makeCostTracker`
@@ -246,6 +257,9 @@ const atOnce = new WeakSet<CostTrackerShape>()
  * needs no fiber or uninterruptible region to make sure it is released. False for any other tracker.
  */
 export const reservesAtOnce = (tracker: CostTrackerShape): boolean => atOnce.has(tracker)
+
+/** The immediate forms of a tracker's `reserve` and `settle` (see `ImmediateTracker`), when it reserves at once. */
+export const immediateTrackerOf = (tracker: CostTrackerShape): ImmediateTracker | undefined => atOnce.get(tracker)
 
 /** Build the tracker on a ledger store. */
 export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerOptions = {}) {
@@ -367,17 +381,21 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     )
 
   const holdNow = synchronous !== undefined ? holdAtOnce(synchronous) : undefined
+  /**
+   * Reserve at `nowMs` on a store that answers at once: the whole reservation is made while this runs. Only an
+   * unpriced model is warned about first, and it holds nothing.
+   */
+  const reserveNow = (hold: Hold, input: ReserveInput, nowMs: number): Effect.Effect<Reservation, ProviderError> => {
+    const price = prices.lookup(input.model)
+    const warning = unpricedWarning(input.model, price)
+    const reserved = reserveAt(input, price, nowMs, hold)
+    return warning === undefined ? reserved : Effect.andThen(warning, reserved)
+  }
+  const reserveImmediately = holdNow !== undefined
+    ? (input: ReserveInput, nowMs: number): Effect.Effect<Reservation, ProviderError> => reserveNow(holdNow, input, nowMs)
+    : undefined
   const reserve = (input: ReserveInput): Effect.Effect<Reservation, ProviderError> => {
-    if (holdNow !== undefined) {
-      // The whole reservation is made while this step runs. Only an unpriced model is warned about first, and it
-      // holds nothing.
-      return Effect.clockWith((clock) => {
-        const price = prices.lookup(input.model)
-        const warning = unpricedWarning(input.model, price)
-        const reserved = reserveAt(input, price, clock.currentTimeMillisUnsafe(), holdNow)
-        return warning === undefined ? reserved : Effect.andThen(warning, reserved)
-      })
-    }
+    if (holdNow !== undefined) return Effect.clockWith((clock) => reserveNow(holdNow, input, clock.currentTimeMillisUnsafe()))
     return Effect.uninterruptibleMask((restore) => lookupPrice(input.model, (price) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => reserveAt(input, price, now, holdInFlight(restore)))))
   }
@@ -464,19 +482,27 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   const entryOf = (record: AttemptRecord, reservation: Reservation): LedgerEntry =>
     unheld.has(reservation) ? { record, budgetKeys: reservation.budgetKeys } : { record, budgetKeys: reservation.budgetKeys, reservationId: reservation.id }
 
-  const settle = (reservation: Reservation, event: Ended, settleOptions?: SettleOptions): Effect.Effect<AttemptRecord, ProviderError> => {
+  /** On a store that answers at once, with usage that needs no counting: recorded and committed in one step, at `time`. */
+  const commitNow = (ledger: SynchronousLedger, reservation: Reservation, event: Ended, outputText: string | undefined, usage: CheckedUsage, time: number): Effect.Effect<AttemptRecord> => {
+    const price = prices.lookup(event.model)
+    const record = recordOf(reservation.input, event, reservation.input.request, outputText, reservation, usage, price, time)
+    const log = logOf(record, usage, event.model, price)
+    ledger.commit(entryOf(record, reservation))
+    return log === undefined ? Effect.succeed(record) : Effect.as(log, record)
+  }
+
+  const settle = (reservation: Reservation, event: Ended, settleOptions?: SettleOptions): Effect.Effect<AttemptRecord, ProviderError> =>
+    settleWith(reservation, event, settleOptions, undefined)
+
+  /** Settle at `nowMs`, or at the clock's time when the record is made (undefined). */
+  const settleWith = (reservation: Reservation, event: Ended, settleOptions: SettleOptions | undefined, nowMs: number | undefined): Effect.Effect<AttemptRecord, ProviderError> => {
     const input = reservation.input
     const outputText = settleOptions?.outputText
     const known = synchronous !== undefined ? usageAtOnce(event, input.request, outputText, reservation) : undefined
     if (synchronous !== undefined && known !== undefined) {
-      // On a store that answers at once, with usage that needs no counting: recorded and committed in one step.
-      return Effect.clockWith((clock) => {
-        const price = prices.lookup(event.model)
-        const record = recordOf(input, event, input.request, outputText, reservation, known, price, clock.currentTimeMillisUnsafe())
-        const log = logOf(record, known, event.model, price)
-        synchronous.commit(entryOf(record, reservation))
-        return log === undefined ? Effect.succeed(record) : Effect.as(log, record)
-      })
+      return nowMs !== undefined
+        ? commitNow(synchronous, reservation, event, outputText, known, nowMs)
+        : Effect.clockWith((clock) => commitNow(synchronous, reservation, event, outputText, known, clock.currentTimeMillisUnsafe()))
     }
     return Effect.flatMap(buildRecord(input, event, input.request, outputText, reservation), (record) =>
       Effect.as(store.commit(entryOf(record, reservation)), record))
@@ -510,7 +536,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   // The BPE worker (OpenAI token estimates) is kept while a tracker is open, and stopped with the last one.
   yield* Effect.acquireRelease(retainTokenizer, () => releaseTokenizer)
   const tracker = CostTracker.of({ priceOf, estimateWorstCase, reserve, settle, release, record, budgetStatus, summary, export: exportRecords, close: store.close })
-  if (synchronous !== undefined) atOnce.add(tracker)
+  if (reserveImmediately !== undefined) atOnce.set(tracker, { reserveAt: reserveImmediately, settleAt: settleWith })
   return tracker
 })
 

@@ -195,7 +195,9 @@ const someStringShallow = (value: unknown, test: (s: string) => boolean, depth: 
     }
     return false
   }
-  for (const key of Object.keys(value)) {
+  // Own enumerable keys, as `Object.keys` gives them, without the array.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
     if (test(key)) return true
     const found = someStringShallow((value as Record<string, unknown>)[key], test, depth - 1, budget)
     if (found !== false) return found
@@ -311,9 +313,11 @@ const isPlainTextMessage = (raw: unknown): boolean => {
 }
 
 const messageIssues = (messages: ReadonlyArray<unknown>, issues: Array<string>): void => {
-  const calls = new Map<string, { readonly answered: boolean }>()
+  // The tool calls seen so far, by id; made at the first message that is not plain text (the usual request has none).
+  let seen: Map<string, { readonly answered: boolean }> | undefined
   messages.forEach((raw, i) => {
     if (isPlainTextMessage(raw)) return
+    const calls = (seen ??= new Map())
     const where = `message ${i + 1}`
     if (!isRecord(raw)) {
       issues.push(`${where} must be an object with a role and content`)

@@ -114,7 +114,9 @@ interface Progress {
 
 /** An attempt that was let start: its ids, start time, deadline and chunk limits, and its ends. */
 interface Started {
-  readonly ids: { readonly attemptId: number; readonly model: AttemptModel; readonly role: string }
+  readonly attemptId: number
+  readonly model: AttemptModel
+  readonly role: string
   readonly startedAt: number
   readonly deadline: number | undefined
   readonly limits: typeof ChunkLimits.Service
@@ -139,7 +141,7 @@ const reportEnd = (
 ): Effect.Effect<void> => {
   // Called as the attempt ends (from `onExit`, or on a refusal), so it reads the clock then, with no step of its own.
   const latencyMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
-  const { attemptId, model, role } = started.ids
+  const { attemptId, model, role } = started
   let outcome: AttemptOutcome
   if (Exit.isSuccess(exit)) {
     const completion = exit.value
@@ -179,7 +181,10 @@ const firstTokenMissed = (limitMs: number, context: { readonly provider: string;
  * is read in one step.
  */
 const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>): Effect.Effect<Started, ProviderError> =>
-  Effect.contextWith((context: Context.Context<never>) => {
+  Effect.contextWith((context: Context.Context<never>) => beginIn(context, model, request, restore))
+
+/** `begin` with the context in hand: an `Exit` when the hook answers at once (the usual case), else an effect. */
+const beginIn = (context: Context.Context<never>, model: AttemptModel, request: CompletionRequest, restore: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>): Effect.Effect<Started, ProviderError> => {
     const clock = Context.get(context, Clock.Clock)
     const deadline = Context.get(context, Deadline)
     const startedAt = clock.currentTimeMillisUnsafe()
@@ -188,18 +193,25 @@ const begin = (model: AttemptModel, request: CompletionRequest, restore: <A, E, 
     const listener = Context.get(context, AttemptEvents)
     const hook = Context.get(context, AttemptHookRef)
     const attemptId = newAttemptId()
-    const ids = { attemptId, model, role }
-    const started: Started = { ids, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
+    const started: Started = { attemptId, model, role, startedAt, deadline, limits: Context.get(context, ChunkLimits), listener, clock, end: undefined }
     // A listener or a hook that answers at once (an in-memory ledger) costs no step; one that waits is run as one.
-    const ask = (): Effect.Effect<Started, ProviderError> => {
-      if (hook === undefined) return Effect.succeed(started)
-      const asked = hook({ attemptId, model, role, request, startedAtMs: startedAt })
-      return Exit.isExit(asked)
-        ? allowedOrReported(asked as Exit.Exit<AttemptEnd, ProviderError>, started, request)
-        : Effect.flatMap(Effect.exit(restore(asked)), (allowed) => allowedOrReported(allowed, started, request))
-    }
-    return listener === silent ? ask() : Effect.flatMapEager(listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt }), ask)
-  })
+    if (listener === silent) return askHook(hook, started, request, restore)
+    return Effect.flatMapEager(listener({ _tag: "AttemptStart", attemptId, model, role, startedAtMs: startedAt }), () => askHook(hook, started, request, restore))
+}
+
+/** Ask the hook (if any) whether the attempt may start. */
+const askHook = (
+  hook: AttemptHook | undefined,
+  started: Started,
+  request: CompletionRequest,
+  restore: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+): Effect.Effect<Started, ProviderError> => {
+  if (hook === undefined) return Effect.succeed(started)
+  const asked = hook({ attemptId: started.attemptId, model: started.model, role: started.role, request, startedAtMs: started.startedAt })
+  return Exit.isExit(asked)
+    ? allowedOrReported(asked as Exit.Exit<AttemptEnd, ProviderError>, started, request)
+    : Effect.flatMap(Effect.exit(restore(asked)), (allowed) => allowedOrReported(allowed, started, request))
+}
 
 /** The hook's answer: the attempt may start (with what to call at its end), or it was refused and is reported failed. */
 const allowedOrReported = (allowed: Exit.Exit<AttemptEnd, ProviderError>, started: Started, request: CompletionRequest): Effect.Effect<Started, ProviderError> => {
@@ -231,7 +243,8 @@ export const attempt = (model: LanguageModel): Plan => {
   const context = { provider: model.provider, model: model.name }
   const generate = (request: CompletionRequest): Effect.Effect<Completion, ProviderError> =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(begin(base, request, restore), (started) => {
+      // The attempt begins in the step that reads the context; a hook that answers at once adds no step.
+      Effect.contextWith((scope: Context.Context<never>) => Effect.flatMapEager(beginIn(scope, base, request, restore), (started) => {
         const limits = started.limits
         const viaStream = hasChunkLimits(limits) && (model.kind === "local" || limits.betweenChunksMs !== undefined)
         // A one-shot call's text and usage come whole with its completion; only a collected stream keeps progress.
@@ -257,7 +270,7 @@ export const attempt = (model: LanguageModel): Plan => {
             : timeBoundOn(started.clock, model.generate(request), left, error)
         }
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
-      }))
+      })))
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
     Stream.unwrap(Effect.uninterruptibleMask((restore) =>
       Effect.map(begin(base, request, restore), (started) => {
