@@ -10,9 +10,12 @@ import { runScenarios, type ScenarioRun } from "./RecordScenarios.ts"
 
 const golden = JSON.parse(readFileSync(new URL("./fixtures/records-golden.json", import.meta.url), "utf8")) as Record<"plain" | "logPrompts", ScenarioRun>
 
-/** A run as JSON (field order kept), after checking that no field is present with the value undefined. */
+/** A run as JSON (field order kept), after checking that records are plain objects with no field set to undefined. */
 const asStored = (run: ScenarioRun): ScenarioRun => {
   for (const { case: name, record } of run.records) {
+    // Plain objects, as an object literal is (they are made by a constructor for speed).
+    expect(Object.getPrototypeOf(record), name).toBe(Object.prototype)
+    expect(record.constructor, name).toBe(Object)
     for (const [key, value] of Object.entries(record)) expect(value, `${name}: ${key}`).not.toBeUndefined()
   }
   return JSON.parse(JSON.stringify(run)) as ScenarioRun
