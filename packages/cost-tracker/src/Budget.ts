@@ -90,49 +90,92 @@ export const windowsFor = (budgets: ReadonlyArray<Budget>, subject: BudgetSubjec
       ? [{ key: windowKey(budget, subject, windowOf(budget.period, timeMs)), budget: budget.name, limitNanos: usdToNanos(budget.limitUsd), hard: budget.mode === "hard" }]
       : [])
 
-const noWindows: ReadonlyArray<BudgetWindow> = Object.freeze([])
+// Shared by every call that no budget counts, and typed read-only. Not frozen: `for...of` over a frozen array takes
+// the engine's slow path, which allocates a result object per step, and stores iterate these on every call.
+const noWindows: ReadonlyArray<BudgetWindow> = []
+const noKeys: ReadonlyArray<string> = []
+
+/** The budget windows that count a call (each frozen), and their keys: shared between calls, never changed. */
+export interface CountingWindows {
+  readonly windows: ReadonlyArray<BudgetWindow>
+  readonly keys: ReadonlyArray<string>
+}
+
+const noneCounting: CountingWindows = Object.freeze({ windows: noWindows, keys: noKeys })
+
+/** How many subjects (scope key and task type) `makeBudgetWindows` keeps the windows of before starting afresh. */
+const keptSubjects = 10_000
 
 /**
- * `windowsFor` over a fixed list of budgets, for every call's path: the same windows, with each budget's limit
- * converted once, each period's current window named once per window (not per call), and nothing built when no
- * budget counts the call.
+ * `windowsFor` over a fixed list of budgets, for every call's path, with the windows' keys: the same windows, with
+ * each budget's limit converted once, and nothing built for a call whose subject (scope key and task type) was seen
+ * while its windows are current: the answer is kept per subject until a period it counts turns (a day, a month), for
+ * up to `keptSubjects` subjects.
  */
-export const makeWindowsFor = (budgets: ReadonlyArray<Budget>): (subject: BudgetSubject, timeMs: number) => ReadonlyArray<BudgetWindow> => {
-  if (budgets.length === 0) return () => noWindows
-  const compiled = budgets.map((budget) => ({
-    budget, limitNanos: usdToNanos(budget.limitUsd), hard: budget.mode === "hard",
-    // A budget that counts every call, or one key's, names the same window until its period turns.
-    fixed: budget.scope?.eachKey !== true
-  }))
+export const makeBudgetWindows = (budgets: ReadonlyArray<Budget>): (subject: BudgetSubject, timeMs: number) => CountingWindows => {
+  if (budgets.length === 0) return () => noneCounting
+  const compiled = budgets.map((budget) => ({ budget, limitNanos: usdToNanos(budget.limitUsd), hard: budget.mode === "hard" }))
   // The current window of each period, and when it started and ends (epoch ms, UTC).
   const current = { day: { from: 0, to: 0, name: "" }, month: { from: 0, to: 0, name: "" } }
-  const windowAt = (period: BudgetPeriod, timeMs: number): string => {
-    if (period === "total") return "total"
+  const windowAt = (period: "day" | "month", timeMs: number): { readonly from: number; readonly to: number; readonly name: string } => {
     const known = current[period]
-    if (timeMs >= known.from && timeMs < known.to) return known.name
+    if (timeMs >= known.from && timeMs < known.to) return known
     const date = new Date(timeMs)
     known.from = period === "day" ? Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) : Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1)
     known.to = period === "day" ? known.from + 86_400_000 : Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)
     known.name = windowOf(period, timeMs)
-    return known.name
+    return known
   }
-  const fixedKeys = new Map<Budget, { readonly window: string; readonly value: BudgetWindow }>()
-  return (subject, timeMs) => {
+  interface Kept extends CountingWindows {
+    readonly from: number
+    readonly to: number
+  }
+  // By scope key, then task type (`undefined` is a key of its own in a Map): no key string built per call.
+  const kept = new Map<string | undefined, Map<string | undefined, Kept>>()
+  let keptCount = 0
+  const compute = (subject: BudgetSubject, timeMs: number): Kept => {
     const windows: Array<BudgetWindow> = []
-    for (const { budget, limitNanos, hard, fixed } of compiled) {
+    let from = Number.NEGATIVE_INFINITY
+    let to = Number.POSITIVE_INFINITY
+    for (const { budget, limitNanos, hard } of compiled) {
       if (!counts(budget, subject)) continue
-      const window = windowAt(budget.period, timeMs)
-      if (fixed) {
-        let made = fixedKeys.get(budget)
-        if (made === undefined || made.window !== window) {
-          made = { window, value: Object.freeze({ key: windowKey(budget, subject, window), budget: budget.name, limitNanos, hard }) }
-          fixedKeys.set(budget, made)
-        }
-        windows.push(made.value)
-      } else {
-        windows.push({ key: windowKey(budget, subject, window), budget: budget.name, limitNanos, hard })
+      let window = "total"
+      if (budget.period !== "total") {
+        const span = windowAt(budget.period, timeMs)
+        from = Math.max(from, span.from)
+        to = Math.min(to, span.to)
+        window = span.name
       }
+      windows.push(Object.freeze({ key: windowKey(budget, subject, window), budget: budget.name, limitNanos, hard }))
     }
-    return windows.length === 0 ? noWindows : windows
+    if (windows.length === 0) return { ...noneCounting, from, to }
+    // Not frozen, as `noWindows`: typed read-only and never changed.
+    return { windows, keys: windows.map((window) => window.key), from, to }
   }
+  return (subject, timeMs) => {
+    let byTask = kept.get(subject.scopeKey)
+    const found = byTask?.get(subject.taskType)
+    if (found !== undefined && timeMs >= found.from && timeMs < found.to) return found
+    const made = compute(subject, timeMs)
+    if (found === undefined) {
+      if (keptCount >= keptSubjects) {
+        kept.clear()
+        keptCount = 0
+        byTask = undefined
+      }
+      keptCount++
+    }
+    if (byTask === undefined) kept.set(subject.scopeKey, byTask = new Map())
+    byTask.set(subject.taskType, made)
+    return made
+  }
+}
+
+/**
+ * `windowsFor` over a fixed list of budgets, for every call's path: see `makeBudgetWindows` (whose answers it
+ * returns without their keys).
+ */
+export const makeWindowsFor = (budgets: ReadonlyArray<Budget>): (subject: BudgetSubject, timeMs: number) => ReadonlyArray<BudgetWindow> => {
+  const windowsAt = makeBudgetWindows(budgets)
+  return (subject, timeMs) => windowsAt(subject, timeMs).windows
 }

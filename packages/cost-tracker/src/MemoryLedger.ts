@@ -29,6 +29,12 @@ const dayMs = 24 * hourMs
 /** The answer to a reservation that took no budget past its limit (shared: it is never changed). */
 const nothingExceeded: ReserveResult = Object.freeze({ _tag: "Reserved", softExceeded: Object.freeze([]) })
 
+/**
+ * The keys of a reservation that counts against no budget: shared, typed read-only, never changed. Not frozen, since
+ * `for...of` over a frozen array allocates per step.
+ */
+const noKeys: ReadonlyArray<string> = []
+
 /** When the window a budget key names ends (epoch ms), or undefined for a total that never ends. */
 const windowEnd = (key: string): number | undefined => {
   const day = /\|day\|(\d{4}-\d{2}-\d{2})$/.exec(key)
@@ -143,10 +149,14 @@ export const makeMemoryLedger = (options: MemoryLedgerOptions = {}): LedgerStore
         ;(softExceeded ??= []).push(standing)
       }
     }
-    const keys: Array<string> = []
-    for (const window of request.budgets) {
-      totalsOf(window.key).reservedNanos += request.amountNanos
-      keys.push(window.key)
+    let keys = noKeys
+    if (request.budgets.length > 0) {
+      const listed: Array<string> = []
+      for (const window of request.budgets) {
+        totalsOf(window.key).reservedNanos += request.amountNanos
+        listed.push(window.key)
+      }
+      keys = listed
     }
     const ttl = request.ttlMs ?? (request.expiresAtMs !== undefined && request.nowMs !== undefined ? request.expiresAtMs - request.nowMs : undefined)
     const expiresAtMs = ttl !== undefined && request.nowMs !== undefined ? request.nowMs + ttl : Number.POSITIVE_INFINITY

@@ -79,22 +79,15 @@ export const localDefaultPrice: PerTokenPrice = {
   source: "local default", readOn: ""
 }
 
-/** Every rate of a tier, the defaults filled in. */
-interface FullRates {
-  readonly input: number
-  readonly cached: number
-  readonly cacheWrite: number
-  readonly cacheWriteLong: number
-  readonly output: number
-}
-
-const fullRates = (rates: TokenRates): FullRates => ({
-  input: rates.inputPerMillion,
-  cached: rates.cachedInputPerMillion ?? rates.inputPerMillion,
-  cacheWrite: rates.cacheWriteInputPerMillion ?? rates.inputPerMillion * defaultCacheWriteMultiple,
-  cacheWriteLong: rates.cacheWriteLongInputPerMillion ?? rates.inputPerMillion * defaultCacheWriteLongMultiple,
-  output: rates.outputPerMillion
-})
+// The rates of a tier with the defaults filled in, one function per rate: read on every call's path, so no object
+// of them is built per call.
+const cachedRate = (rates: TokenRates): number => rates.cachedInputPerMillion ?? rates.inputPerMillion
+const cacheWriteRate = (rates: TokenRates): number => rates.cacheWriteInputPerMillion ?? rates.inputPerMillion * defaultCacheWriteMultiple
+const cacheWriteLongRate = (rates: TokenRates): number =>
+  rates.cacheWriteLongInputPerMillion ?? rates.inputPerMillion * defaultCacheWriteLongMultiple
+/** The dearest rate of any input token of a tier (a cache write of an hour, usually). */
+const dearestInputRate = (rates: TokenRates): number =>
+  Math.max(rates.inputPerMillion, cachedRate(rates), cacheWriteRate(rates), cacheWriteLongRate(rates))
 
 /** The tokens of a call by billed kind. Cached and cache-write tokens are part of `inputTokens`. */
 export interface BilledTokens {
@@ -118,15 +111,15 @@ export const tierOf = (price: PerTokenPrice, inputTokens: number): TokenRates =>
  */
 export const costNanos = (price: ModelPrice, usage: BilledTokens, latencyMs: number): number => {
   if (price._tag === "PerHour") return usdToNanos((price.usdPerHour * Math.max(0, latencyMs)) / 3_600_000)
-  const rates = fullRates(tierOf(price, usage.inputTokens))
+  const rates = tierOf(price, usage.inputTokens)
   const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens)
   const written = Math.min(usage.cacheWriteInputTokens ?? 0, usage.inputTokens - cached)
   const writtenLong = Math.min(usage.cacheWriteLongInputTokens ?? 0, written)
   const uncached = usage.inputTokens - cached - written
   // USD per million tokens is nano-dollars per thousandth of a token: multiply by 1000 for nano-dollars per token.
   return Math.max(0, Math.round((
-    uncached * rates.input + cached * rates.cached + (written - writtenLong) * rates.cacheWrite +
-    writtenLong * rates.cacheWriteLong + usage.outputTokens * rates.output
+    uncached * rates.inputPerMillion + cached * cachedRate(rates) + (written - writtenLong) * cacheWriteRate(rates) +
+    writtenLong * cacheWriteLongRate(rates) + usage.outputTokens * rates.outputPerMillion
   ) * 1000))
 }
 
@@ -136,13 +129,11 @@ export const costNanos = (price: ModelPrice, usage: BilledTokens, latencyMs: num
  */
 export const worstCaseNanos = (price: ModelPrice, inputTokens: number, maxOutputTokens: number): number => {
   if (price._tag === "PerHour") return usdToNanos((price.usdPerHour * price.worstCaseSeconds) / 3600)
-  const base = fullRates(price)
-  let inputRate = Math.max(base.input, base.cached, base.cacheWrite, base.cacheWriteLong)
-  let outputRate = base.output
+  let inputRate = dearestInputRate(price)
+  let outputRate = price.outputPerMillion
   if (price.longContext !== undefined && inputTokens > price.longContext.aboveInputTokens) {
-    const long = fullRates(price.longContext)
-    inputRate = Math.max(inputRate, long.input, long.cached, long.cacheWrite, long.cacheWriteLong)
-    outputRate = Math.max(outputRate, long.output)
+    inputRate = Math.max(inputRate, dearestInputRate(price.longContext))
+    outputRate = Math.max(outputRate, price.longContext.outputPerMillion)
   }
   // Never -0 (a free model: ceil of -1e-6), which Redis refuses as an increment.
   return Math.max(0, Math.ceil((inputTokens * inputRate + maxOutputTokens * outputRate) * 1000 - 1e-6))

@@ -3,7 +3,7 @@
  * (o200k_base for the GPT-4o, GPT-4.1, GPT-5 and o-series families, cl100k_base for older ones), loaded lazily on
  * first use; every other model uses the contract's stated approximation. Either way the count is an estimate.
  */
-import { approximateTokenCount, canonicalJson, type CompletionRequest, requestText, toMessages } from "@orch/provider"
+import { approximateTokenCount, canonicalJson, type CompletionRequest, type Message, requestText, toMessages } from "@orch/provider"
 import { Effect } from "effect"
 import { Worker } from "node:worker_threads"
 
@@ -156,28 +156,34 @@ const conservativeToolPromptTokens = 600
  * and cheap (a byte count), so it runs on every call's path.
  */
 export const conservativeRequestTokens = (request: CompletionRequest): number => {
-  const messages = toMessages(request)
   const format = request.responseFormat
   let tokens = conservativeTokenCount(requestText(request)) + (format?.type === "json" ? conservativeTokenCount(format.name ?? "") : 0)
-  const tools = request.tools ?? []
-  tokens += tools.length * conservativePerMessageTokens
-  if (tools.length > 0 || (format?.type === "json" && format.schema !== undefined)) tokens += conservativeToolPromptTokens
+  const toolCount = request.tools === undefined ? 0 : request.tools.length
+  tokens += toolCount * conservativePerMessageTokens
+  if (toolCount > 0 || (format?.type === "json" && format.schema !== undefined)) tokens += conservativeToolPromptTokens
   if (request.providerOptions !== undefined) tokens += conservativeTokenCount(canonicalJson(request.providerOptions))
-  for (const message of messages) {
-    tokens += 1 + conservativePerMessageTokens
-    if (message.role === "assistant") {
-      for (const call of message.toolCalls ?? []) tokens += conservativePerMessageTokens + conservativeTokenCount(call.id)
-    } else if (message.role === "tool") {
-      tokens += conservativeTokenCount(message.toolCallId) + conservativeTokenCount(message.name ?? "")
-    }
-    if (typeof message.content === "string" || message.content === undefined) continue
-    for (const part of message.content) {
-      if (part.type === "image") tokens += conservativeImageTokens
-      else if (part.type === "file") tokens += conservativeFileTokens(part.data) + conservativeTokenCount(part.filename ?? "")
-      else if (part.type === "reasoning") tokens += conservativeTokenCount(part.text) + conservativeTokenCount(part.redactedData ?? "")
-    }
-  }
+  // The messages of `toMessages`, without building its list: a system text and a prompt are plain-text messages.
+  if (request.system !== undefined && request.system.length > 0) tokens += 1 + conservativePerMessageTokens
+  if (request.prompt !== undefined) tokens += 1 + conservativePerMessageTokens
+  if (request.messages) for (const message of request.messages) tokens += conservativeMessageTokens(message)
   return tokens + conservativePrimingTokens
+}
+
+/** A message's share of `conservativeRequestTokens` beyond its text: the template, tool call ids, images and files. */
+const conservativeMessageTokens = (message: Message): number => {
+  let tokens = 1 + conservativePerMessageTokens
+  if (message.role === "assistant") {
+    if (message.toolCalls !== undefined) for (const call of message.toolCalls) tokens += conservativePerMessageTokens + conservativeTokenCount(call.id)
+  } else if (message.role === "tool") {
+    tokens += conservativeTokenCount(message.toolCallId) + conservativeTokenCount(message.name ?? "")
+  }
+  if (typeof message.content === "string" || message.content === undefined) return tokens
+  for (const part of message.content) {
+    if (part.type === "image") tokens += conservativeImageTokens
+    else if (part.type === "file") tokens += conservativeFileTokens(part.data) + conservativeTokenCount(part.filename ?? "")
+    else if (part.type === "reasoning") tokens += conservativeTokenCount(part.text) + conservativeTokenCount(part.redactedData ?? "")
+  }
+  return tokens
 }
 
 /**

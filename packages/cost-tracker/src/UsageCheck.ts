@@ -53,36 +53,36 @@ export interface UsageFallback {
 export const isBillableCount = (value: unknown): value is number =>
   typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= maxBillableTokens
 
+/** A count as billed (rounded up), or `invalid` when it is not a billable count. */
+const billed = (value: unknown): number => (isBillableCount(value) ? Math.ceil(value) : invalid)
+const invalid = -1
+
+/** A replacement count from the fallback, made billable. */
+const replaced = (value: number): number => Math.min(maxBillableTokens, Math.max(0, Math.ceil(value)))
+
 /**
- * Check a usage report. `fallback` is asked only when a count is invalid. Optional counts that are absent are 0;
- * fractional counts are rounded up (services bill whole tokens). The result always prices to a finite,
- * non-negative integer.
+ * Check a usage report. `fallback` (a value, or a function asked only when a count is invalid) replaces an invalid
+ * count. Optional counts that are absent are 0; fractional counts are rounded up (services bill whole tokens). The
+ * result always prices to a finite, non-negative integer.
  */
-export const checkUsage = (usage: Usage, fallback: () => UsageFallback): CheckedUsage => {
-  let invalid = false
+export const checkUsage = (usage: Usage, fallback: UsageFallback | (() => UsageFallback)): CheckedUsage => {
+  let inputTokens = billed(usage.inputTokens)
+  let outputTokens = billed(usage.outputTokens)
+  const cached = usage.cachedInputTokens === undefined ? 0 : billed(usage.cachedInputTokens)
+  const reportedWrite = usage.cacheWriteInputTokens === undefined ? 0 : billed(usage.cacheWriteInputTokens)
+  const reportedWriteLong = usage.cacheWriteLongInputTokens === undefined ? 0 : billed(usage.cacheWriteLongInputTokens)
+  const isInvalid = inputTokens === invalid || outputTokens === invalid || cached === invalid || reportedWrite === invalid || reportedWriteLong === invalid
+  if (inputTokens === invalid || outputTokens === invalid) {
+    const replacement = typeof fallback === "function" ? fallback() : fallback
+    if (inputTokens === invalid) inputTokens = replaced(replacement.inputTokens)
+    if (outputTokens === invalid) outputTokens = replaced(replacement.outputTokens)
+  }
   let inconsistent = false
-  let replacement: UsageFallback | undefined
-  const required = (value: unknown, kind: keyof UsageFallback): number => {
-    if (isBillableCount(value)) return Math.ceil(value)
-    invalid = true
-    replacement ??= fallback()
-    return Math.min(maxBillableTokens, Math.max(0, Math.ceil(replacement[kind])))
-  }
-  const optional = (value: unknown): number | undefined => {
-    if (value === undefined) return 0
-    if (isBillableCount(value)) return Math.ceil(value)
-    invalid = true
-    return undefined
-  }
-  let inputTokens = required(usage.inputTokens, "inputTokens")
-  const outputTokens = required(usage.outputTokens, "outputTokens")
   // An invalid cached count is dropped (priced as uncached input: dearer); invalid cache writes are taken to be
   // all the uncached input at the dearest write rate.
-  const cachedInputTokens = optional(usage.cachedInputTokens) ?? 0
-  const reportedWrite = optional(usage.cacheWriteInputTokens)
-  const reportedWriteLong = optional(usage.cacheWriteLongInputTokens)
-  let cacheWriteInputTokens = reportedWrite ?? Math.max(0, inputTokens - cachedInputTokens)
-  const cacheWriteLongInputTokens = reportedWriteLong ?? cacheWriteInputTokens
+  const cachedInputTokens = cached === invalid ? 0 : cached
+  let cacheWriteInputTokens = reportedWrite === invalid ? Math.max(0, inputTokens - cachedInputTokens) : reportedWrite
+  const cacheWriteLongInputTokens = reportedWriteLong === invalid ? cacheWriteInputTokens : reportedWriteLong
   if (cacheWriteLongInputTokens > cacheWriteInputTokens) {
     cacheWriteInputTokens = cacheWriteLongInputTokens
     inconsistent = true
@@ -91,14 +91,17 @@ export const checkUsage = (usage: Usage, fallback: () => UsageFallback): Checked
     inputTokens = cachedInputTokens + cacheWriteInputTokens
     inconsistent = true
   }
-  const flags: ReadonlyArray<UsageFlag> = invalid
-    ? (inconsistent ? ["invalid-count", "inconsistent-counts"] : ["invalid-count"])
-    : (inconsistent ? ["inconsistent-counts"] : noFlags)
+  const flags: ReadonlyArray<UsageFlag> = isInvalid
+    ? (inconsistent ? invalidAndInconsistent : invalidOnly)
+    : (inconsistent ? inconsistentOnly : noFlags)
   return {
     inputTokens, cachedInputTokens, cacheWriteInputTokens, cacheWriteLongInputTokens, outputTokens,
-    estimated: usage.estimated !== false || invalid,
+    estimated: usage.estimated !== false || isInvalid,
     flags
   }
 }
 
 const noFlags: ReadonlyArray<UsageFlag> = Object.freeze([])
+const invalidOnly: ReadonlyArray<UsageFlag> = Object.freeze(["invalid-count"])
+const inconsistentOnly: ReadonlyArray<UsageFlag> = Object.freeze(["inconsistent-counts"])
+const invalidAndInconsistent: ReadonlyArray<UsageFlag> = Object.freeze(["invalid-count", "inconsistent-counts"])

@@ -5,10 +5,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { AttemptCancelled, CompletionRequest } from "@orch/provider"
 import { Effect, Layer } from "effect"
+import fc from "fast-check"
 import { TestClock } from "effect/testing"
 import {
   type AttemptRecord, type Budget, type BudgetSubject, CostTracker, LedgerStore, makeMemoryLedger, makePriceTable, makeWindowsFor,
-  type Reservation, reservesAtOnce, windowsFor
+  makeBudgetWindows, type Reservation, reservesAtOnce, windowsFor
 } from "../src/index.ts"
 import { collectingWarnings, failure, failureOf, gpt4oMini, haiku, llama, mystery, success } from "./Support.ts"
 
@@ -134,6 +135,46 @@ describe("a tracker on a store that answers at once", () => {
         expect(today).toMatchObject({ key: "per-key|key=acme|day|2026-12-01", spentUsd: 0 })
       }), CostTracker.layerMemory({ budgets }))
     }))
+})
+
+describe("budget windows kept per subject", () => {
+  const manyBudgets: ReadonlyArray<Budget> = [
+    ...budgets,
+    { name: "acme-daily", limitUsd: 1, period: "day", mode: "hard", scope: { key: "acme", taskType: "CODE" } },
+    { name: "each-month", limitUsd: 1, period: "month", mode: "soft", scope: { eachKey: true, taskType: "SUMMARIZATION" } }
+  ]
+  const subject = fc.record({ scopeKey: fc.constantFrom("acme", "beta", "gamma"), taskType: fc.constantFrom("CODE", "SUMMARIZATION", "GENERAL") }, { requiredKeys: [] })
+  // Times around the turns of days, months and a year, in any order (a clock may be set back).
+  const time = fc.integer({ min: Date.UTC(2026, 10, 29), max: Date.UTC(2027, 0, 2) }).chain((base) =>
+    fc.constantFrom(base, Date.UTC(2026, 10, 30, 23, 59, 59, 999), Date.UTC(2026, 11, 1), Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1)))
+
+  it("are the windows and keys `windowsFor` names, for any sequence of calls", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(subject, time), { minLength: 1, maxLength: 60 }), (calls) => {
+      const windowsAt = makeBudgetWindows(manyBudgets)
+      const windowsOnly = makeWindowsFor(manyBudgets)
+      for (const [who, when] of calls) {
+        const expected = windowsFor(manyBudgets, who, when)
+        const counting = windowsAt(who, when)
+        expect(counting.windows).toEqual(expected)
+        expect(counting.keys).toEqual(expected.map((window) => window.key))
+        expect(windowsOnly(who, when)).toEqual(expected)
+      }
+    }), { numRuns: 300 })
+  })
+
+  it("stay right past the subjects they keep, and are answered again while current", () => {
+    const windowsAt = makeBudgetWindows(manyBudgets)
+    const now = Date.UTC(2026, 10, 30, 12)
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10_050; i++) {
+        const who = { scopeKey: `tenant-${i}`, taskType: "SUMMARIZATION" }
+        expect(windowsAt(who, now).keys).toEqual(windowsFor(manyBudgets, who, now).map((window) => window.key))
+      }
+    }
+    const kept = windowsAt({ scopeKey: "acme", taskType: "CODE" }, now)
+    expect(kept.windows.every(Object.isFrozen)).toBe(true)
+    expect(windowsAt({ scopeKey: "acme", taskType: "CODE" }, now)).toBe(kept)
+  })
 })
 
 describe("a price table between calls", () => {
