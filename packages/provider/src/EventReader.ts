@@ -4,7 +4,8 @@
  * consuming fiber takes every event that arrived in the meantime (the wake is deferred to the scheduler's next turn,
  * so the events of one network read travel together), instead of one fiber resume per event. A body that stalls is
  * cut by one watchdog per call, re-armed only when it fires (the last event's time is a plain variable), on the
- * Effect `Clock` so `TestClock` drives it. Closing the stream early (a failure, an interruption) aborts the request.
+ * Effect `Clock` so `TestClock` drives it. A caller's bound on the whole stream (`bound`, on the real clock) is one plain
+ * timer, with no fiber. Closing the stream early (a failure, an interruption) aborts the request.
  *
  * Plain stages (`throughStage`) put on such a stream run inside the read loop itself: a backend's chunk mapping and
  * the model's answer assembler add no stream layer and no effect per event.
@@ -32,7 +33,17 @@ export interface EventReaderOptions<A, E> {
    * client with no timeout of its own on the response head). The request is aborted.
    */
   readonly opening?: { readonly millis: number; readonly onTimeout: () => E } | undefined
+  /**
+   * When the whole stream must have ended (epoch ms, on the real clock), and the error it then ends with, whatever
+   * the reader waits for (the response head, the next event, the rest of one): kept by one plain timer, set when the
+   * request is sent and cleared when the stream ends, fails or closes. The request is aborted; the error is the
+   * stream's as it is (no stage maps it).
+   */
+  readonly bound?: { readonly atMs: number; readonly onBound: () => E } | undefined
 }
+
+/** Node's timers hold at most this many milliseconds; a later bound waits in steps. */
+const maxTimerMs = 2 ** 31 - 1
 
 // The stages are typed where they are added (`throughStage`); here they are only composed.
 type AnyStage = PlainStage<unknown, unknown, unknown, unknown>
@@ -103,6 +114,12 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
     let paused = false
     let lastEventMs = openedAtMs
     let waiter: (() => void) | undefined
+    let boundTimer: ReturnType<typeof setTimeout> | undefined
+    const clearBound = (): void => {
+      if (boundTimer === undefined) return
+      clearTimeout(boundTimer)
+      boundTimer = undefined
+    }
 
     const wake = (): void => {
       const resume = waiter
@@ -116,6 +133,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       if (ended || failed || closed) return
       failed = true
       failure = error
+      clearBound()
       controller.abort()
       wake()
     }
@@ -128,6 +146,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       failed = true
       failure = undefined
       defect = { error }
+      clearBound()
       controller.abort()
       wake()
     }
@@ -144,6 +163,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
         const error = stage?.end !== undefined ? stage.end(buffer) : undefined
         if (error !== undefined) return fail(error)
         ended = true
+        clearBound()
         wake()
         return
       }
@@ -171,6 +191,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
     const close = (): void => {
       if (closed) return
       closed = true
+      clearBound()
       // A response read to its end has nothing left to abort (and an abort costs a DOMException and its stack).
       if (ended) return
       controller.abort()
@@ -222,11 +243,30 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       scope
     )
 
+    const bound = options.bound
+    /** Arm the bound's timer for what is left of it (in steps past Node's longest timer); at the bound, fail. */
+    const armBound = (): void => {
+      const left = bound!.atMs - clock.currentTimeMillisUnsafe()
+      if (left > 0) {
+        boundTimer = setTimeout(armBound, Math.min(left, maxTimerMs))
+        return
+      }
+      boundTimer = undefined
+      try {
+        fail(bound!.onBound())
+      } catch (error) {
+        die(error)
+      }
+    }
+    const boundWatch: Effect.Effect<void> = bound === undefined ? Effect.void : Effect.sync(armBound)
+
     return Scope.addFinalizer(scope, Effect.sync(close)).pipe(
+      Effect.andThen(boundWatch),
       Effect.andThen(openingWatch),
       Effect.andThen(Effect.tryPromise({
-        try: () => options.open(controller.signal, openedAtMs),
-        // When the opening timed out, the abort that followed is not the failure.
+        // A bound already past sends nothing.
+        try: () => (failed ? Promise.reject(failure) : options.open(controller.signal, openedAtMs)),
+        // When the opening timed out (or the bound passed), the abort that followed is not the failure.
         catch: (error) => (failed ? failure : readFailure(options.onError(error, openedAtMs)))
       })),
       Effect.flatMap((events) => {

@@ -9,7 +9,8 @@
  * The hot path is lean on purpose: a one-shot `generate` validates as plain code and is then the backend's effect,
  * whose events a plain loop turns into the completion where they arrive (`generateWith`: no stream, no effect step
  * of its own); `stream` is the backend's stream through one plain stage (one effect per network batch, not per
- * event). A backend that keeps a call's bound itself gets `generateBounded`. The span is made only when a tracer is
+ * event). A backend that keeps a call's bound itself gets `generateBounded`, and one whose stream keeps it,
+ * `streamBounded`. The span is made only when a tracer is
  * installed (with Effect's built-in `nativeTracer` nobody could observe it), and a failure's log line is built only
  * when debug logging is on.
  */
@@ -43,6 +44,12 @@ export interface WireModel {
    * `ProviderError` as if no text had arrived; interruption must abort the request.
    */
   readonly stream: (request: CompletionRequest) => Stream.Stream<WireEvent, ProviderError>
+  /**
+   * `stream` that ends by itself at `bound.atMs` (epoch ms, on the real clock) with `bound.error()`, its request
+   * aborted, whatever it waits for, and its timer cleared at the stream's end (`readEvents` with its `bound`). A model
+   * made with it offers `streamBounded`.
+   */
+  readonly streamBounded?: (request: CompletionRequest, bound: CallBound) => Stream.Stream<WireEvent, ProviderError>
   /**
    * The answer of a non-streamed call, as the same events. Without it `generate` consumes `stream`: local servers
    * are called streaming on the wire, so that a cancelled call stops the generation at once.
@@ -184,18 +191,22 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
   // Offered only by a backend that keeps a bound itself (its own timer, its request aborted at the bound).
   const generateBounded = model.generateWith !== undefined ? (input: CompletionRequest, bound: CallBound) => run(input, bound) : undefined
 
-  const parts = (input: CompletionRequest, log: boolean): Effect.Effect<Stream.Stream<StreamPart, ProviderError>, ProviderError> => {
+  const parts = (input: CompletionRequest, log: boolean, bound: CallBound | undefined): Effect.Effect<Stream.Stream<StreamPart, ProviderError>, ProviderError> => {
     const request = log ? Effect.tapError(validated(model, input), logFailure) : validated(model, input)
     return Effect.map(request, (valid) => {
-      const assembledParts = assembled(model, valid, model.stream(valid))
+      const events = bound === undefined ? model.stream(valid) : model.streamBounded!(valid, bound)
+      const assembledParts = assembled(model, valid, events)
       return log ? Stream.tapError(assembledParts, logFailure) : assembledParts
     })
   }
-  const stream = (input: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
+  const streamOf = (input: CompletionRequest, bound: CallBound | undefined): Stream.Stream<StreamPart, ProviderError> =>
     Stream.unwrap(Effect.withFiber((fiber) => {
       const log = debugLogging(fiber)
-      return tracing(fiber) ? Effect.succeed(Stream.withSpan(Stream.unwrap(parts(input, log)), streamSpan)) : parts(input, log)
+      return tracing(fiber) ? Effect.succeed(Stream.withSpan(Stream.unwrap(parts(input, log, bound)), streamSpan)) : parts(input, log, bound)
     }))
+  const stream = (input: CompletionRequest): Stream.Stream<StreamPart, ProviderError> => streamOf(input, undefined)
+  // Offered only by a backend whose stream keeps a bound itself (its own timer, its request aborted at the bound).
+  const streamBounded = model.streamBounded !== undefined ? (input: CompletionRequest, bound: CallBound) => streamOf(input, bound) : undefined
 
   return {
     id: `${model.provider}/${model.name}`,
@@ -205,6 +216,7 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
     generate,
     ...(generateBounded !== undefined ? { generateBounded } : {}),
     stream,
+    ...(streamBounded !== undefined ? { streamBounded } : {}),
     ...(model.info !== undefined ? { info: model.info } : {})
   }
 }

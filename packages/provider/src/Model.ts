@@ -83,6 +83,14 @@ export interface LanguageModel {
   readonly generateBounded?: (request: CompletionRequest, bound: CallBound) => Effect.Effect<Completion, ProviderError>
   /** The answer as parts; ends with a `finish` part, or fails. Interruption aborts the underlying request. */
   readonly stream: (request: CompletionRequest) => Stream.Stream<StreamPart, ProviderError>
+  /**
+   * `stream` that ends by itself at `bound.atMs` (epoch ms, on the real clock): the same parts, and when the stream
+   * has not ended by then it fails with `bound.error()` and its request is aborted, whatever it waits for (the
+   * response head, the next chunk, the rest of one). Its timer is cleared when the stream ends, fails or is
+   * interrupted. Offered by a model whose transport times its own streams: an attempt under a deadline then bounds
+   * no pull of its own. Optional.
+   */
+  readonly streamBounded?: (request: CompletionRequest, bound: CallBound) => Stream.Stream<StreamPart, ProviderError>
   /** What is known of it (context window, prices, loaded), when known. */
   readonly info?: ModelInfo
 }

@@ -212,6 +212,24 @@ describe("a one-shot generate is assembled like a stream", () => {
     expect(wire([], undefined, { generate: () => Effect.succeed([]) }).model.generateBounded).toBeUndefined()
     expect(wire([]).model.generateBounded).toBeUndefined()
   })
+
+  it("a model made with streamBounded offers it, validates first and assembles the bounded stream's events; one without does not", async () => {
+    const seen: Array<CallBound | undefined> = []
+    const events: ReadonlyArray<WireEvent> = [{ _tag: "text", text: "ok" }, { _tag: "finish", finishReason: "stop" }]
+    const { model } = wire(events, undefined, {
+      streamBounded: (_request, bound) => {
+        seen.push(bound)
+        return Stream.fromIterable(events)
+      }
+    })
+    const bound: CallBound = { atMs: 123, error: () => overloaded }
+    expect(success(await run(collectStream(model.streamBounded!({ prompt: "x" }, bound)))).text).toBe("ok")
+    expect(success(await run(collectStream(model.stream({ prompt: "x" })))).text).toBe("ok")
+    expect(seen).toEqual([bound])
+    expect(failure(await run(collectStream(model.streamBounded!({ prompt: " " }, bound)))).reason._tag).toBe("InvalidRequest")
+    expect(seen).toHaveLength(1)
+    expect(wire([]).model.streamBounded).toBeUndefined()
+  })
 })
 
 describe("spans", () => {
