@@ -5,7 +5,8 @@
  * `node:http` transport instead when no custom `fetch` is configured (same request, same events, same errors, a
  * fraction of the CPU; streams parsed by the kit's SSE reader); there a non-streamed call is one effect step whose
  * answer is read where it arrives, and a caller's bound is kept by the call's own timer. Streams are read ahead in
- * batches by the contract's `readEvents` (one fiber wake per network read, one backstop timer per call). Also the
+ * batches by the contract's `readEvents` (one fiber wake per network read, one backstop timer per call, and a
+ * caller's bound on the stream kept by one plain timer). Also the
  * bounded GETs a provider needs for listing and probing (`/models`, llama.cpp's `/props`), which never wait for the
  * SDK's backstop.
  */
@@ -38,9 +39,10 @@ export interface OpenAiCompatClient {
   /**
    * `POST /chat/completions` as SSE: each event's parsed data; the request is aborted when the stream's scope closes.
    * Once the response has begun, a wait of more than the backstop timeout for the next event is a `between-chunks`
-   * Timeout.
+   * Timeout. With a `bound` (epoch ms on the real clock) the stream ends by itself at `bound.atMs` with
+   * `bound.error()`, its request aborted, whatever it waits for; one plain timer keeps it, cleared at the stream's end.
    */
-  readonly chatStream: (body: ChatCompletionCreateParamsStreaming, model: string) => Stream.Stream<unknown, ProviderError>
+  readonly chatStream: (body: ChatCompletionCreateParamsStreaming, model: string, bound?: CallBound) => Stream.Stream<unknown, ProviderError>
   /** `GET <path>` relative to the base URL (or to the server root for a path starting with `/`), bounded by the probe timeout. */
   readonly getJson: (path: string) => Effect.Effect<unknown, ProviderError>
 }
@@ -175,15 +177,19 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
     millis: settings.timeoutMs,
     onIdle: () => providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider: settings.backend, model })
   })
-  const sdkChatStream = (body: ChatCompletionCreateParamsStreaming, model: string): Stream.Stream<unknown, ProviderError> =>
+  const boundOf = (bound: CallBound | undefined) => (bound === undefined ? undefined : { atMs: bound.atMs, onBound: bound.error })
+  const sdkChatStream = (body: ChatCompletionCreateParamsStreaming, model: string, bound?: CallBound): Stream.Stream<unknown, ProviderError> =>
     readEvents<unknown, ProviderError>({
+      bound: boundOf(bound),
       open: (signal) => sdk.chat.completions.create(body, cancelledBy(signal)),
       onError: (error, openedAtMs) => errorFromSdk(error, scopeFor(model, openedAtMs)),
       // The SDK's timeout ends at the response head; a body that stalls is cut by the same backstop between events.
       idle: idleFor(model)
     })
-  const leanChatStream = (lean: JsonTransport) => (body: ChatCompletionCreateParamsStreaming, model: string): Stream.Stream<unknown, ProviderError> =>
+  const leanChatStream = (lean: JsonTransport) => (body: ChatCompletionCreateParamsStreaming, model: string, bound?: CallBound): Stream.Stream<unknown, ProviderError> =>
     readEvents<unknown, ProviderError>({
+      // The bound's timer aborts the request (the reader's signal destroys it) at the head, between events or within one.
+      bound: boundOf(bound),
       open: (signal, openedAtMs) => {
         const scope = scopeFor(model, openedAtMs)
         // As the SDK reads a stream: an event with an `error` is thrown, unparsable data is a SyntaxError.

@@ -40,20 +40,24 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
   const dialect = { backend: settings.backend, maxTokensField: options.maxTokensField ?? "max_tokens" } as const
   const scopeAt = (nowMs: number): FailureScope => ({ provider: settings.backend, model: options.name, secrets: settings.secrets, timeoutMs: settings.timeoutMs, nowMs })
 
-  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> => {
+  const streamWithin = (request: CompletionRequest, bound: CallBound | undefined): Stream.Stream<WireEvent, ProviderError> => {
     const body = {
       ...chatBody(wireNameOf(), request, dialect),
       stream: true as const,
       ...(options.streamUsage === false ? {} : { stream_options: { include_usage: true } })
     }
     // Each chunk's events in a plain loop, a batch of chunks at a time.
-    return throughStage(client.chatStream(body, options.name), Effect.clockWith((clock) => {
+    return throughStage(client.chatStream(body, options.name, bound), Effect.clockWith((clock) => {
       const scope = scopeAt(clock.currentTimeMillisUnsafe())
       return Effect.succeed({
         push: (chunk: unknown, out: Array<WireEvent>): ProviderError | undefined => chunkEventsInto(chunk, scope, out)
       })
     }))
   }
+
+  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> => streamWithin(request, undefined)
+  // The bound on the stream's own timer (readEvents'), on either path: the abort reaches the SDK's fetch too.
+  const streamBounded = (request: CompletionRequest, bound: CallBound): Stream.Stream<WireEvent, ProviderError> => streamWithin(request, bound)
 
   // One effect step on the lean transport: the body is built as the call starts, the answer read as it arrives.
   const generateWith = <A>(request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>, bound?: CallBound): Effect.Effect<A, ProviderError> =>
@@ -69,6 +73,7 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
     kind: options.kind,
     spanPrefix: options.spanPrefix ?? "OpenAiCompatLanguageModel",
     stream,
+    streamBounded,
     ...(streamOnWire ? {} : { generateWith }),
     ...(options.thinkTags !== undefined ? { thinkTags: options.thinkTags } : {}),
     ...(options.info !== undefined ? { info: options.info } : {}),

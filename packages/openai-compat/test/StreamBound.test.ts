@@ -1,0 +1,136 @@
+import { startWireServer, type WireServer } from "@orch/testing"
+import { providerError, type CallBound, type LanguageModel, type ProviderError, type StreamPart } from "@orch/provider"
+import { Effect, Fiber, Redacted, Stream } from "effect"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
+import { makeOpenAiCompatClient, makeOpenAiCompatLanguageModel, resolveSettings, type OpenAiCompatOptions } from "../src/index.ts"
+import { chunk, settle, sse } from "./support.ts"
+
+let server: WireServer
+beforeAll(async () => {
+  server = await startWireServer({ models: ["m"] })
+})
+afterAll(() => server.close())
+beforeEach(() => server.reset())
+afterEach(() => vi.restoreAllMocks())
+
+const options = (extra: Partial<OpenAiCompatOptions> = {}): OpenAiCompatOptions =>
+  ({ backend: "srv", baseUrl: `${server.url}/v1`, apiKey: Redacted.make("sk-bound-test-0123456789"), ...extra })
+/** A cloud model on the lean transport (no custom `fetch`). */
+const lean = (): LanguageModel => makeOpenAiCompatLanguageModel(makeOpenAiCompatClient(resolveSettings(options())), { name: "m", kind: "cloud" })
+/** The same model on the SDK path (a custom `fetch`). */
+const viaSdk = (): LanguageModel =>
+  makeOpenAiCompatLanguageModel(makeOpenAiCompatClient(resolveSettings(options({ fetch: (input, init) => globalThis.fetch(input, init) }))), { name: "m", kind: "cloud" })
+
+const boundError = (ms: number) => providerError({ _tag: "Timeout", phase: "total", afterMs: ms }, `The call's deadline of ${ms} ms passed`, { provider: "srv", model: "m" })
+/** A bound `ms` from now. No assertion reads how long anything took: only which error came, and what the server saw. */
+const boundIn = (ms: number): CallBound => ({ atMs: Date.now() + ms, error: () => boundError(ms) })
+
+/** The text parts that arrived and how the stream ended. */
+const read = async (stream: Stream.Stream<StreamPart, ProviderError>) => {
+  const parts: Array<StreamPart> = []
+  const result = await settle(Stream.runForEach(stream, (part) => Effect.sync(() => parts.push(part))))
+  const text = parts.flatMap((part) => (part.type === "text-delta" ? [part.delta] : [])).join("")
+  return { parts, text, result }
+}
+
+/** An SSE answer's first chunks, sent and then held open (a server still generating). */
+const stallAfter = (pieces: ReadonlyArray<string>) => ({
+  kind: "raw" as const,
+  body: sse([chunk({ role: "assistant", content: "" }), ...pieces.map((content) => chunk({ content }))], false),
+  stallAfter: true
+})
+
+/** The far-future timers set while `run` runs (delays of at least `minMs`), and whether each was cleared. */
+const watchTimers = async <A>(minMs: number, run: () => Promise<A>) => {
+  const set = new Set<unknown>()
+  const cleared = new Set<unknown>()
+  const realSet = globalThis.setTimeout
+  const realClear = globalThis.clearTimeout
+  vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
+    const handle = realSet(fn, ms)
+    if ((ms ?? 0) >= minMs) set.add(handle)
+    return handle
+  }) as typeof setTimeout)
+  vi.spyOn(globalThis, "clearTimeout").mockImplementation(((handle: Parameters<typeof clearTimeout>[0]) => {
+    cleared.add(handle)
+    realClear(handle)
+  }) as typeof clearTimeout)
+  const value = await run()
+  vi.restoreAllMocks()
+  return { value, set: [...set], pending: [...set].filter((handle) => !cleared.has(handle)) }
+}
+
+describe("streamBounded on the openai-compat transport", () => {
+  it("is offered by the model", () => {
+    expect(lean().streamBounded).toBeTypeOf("function")
+    expect(viaSdk().streamBounded).toBeTypeOf("function")
+  })
+
+  it("a stream that stalls after some text fails with the bound's error, keeps the text before, and the request is destroyed", async () => {
+    server.enqueue(stallAfter(["Hel", "lo"]))
+    const { text, result } = await read(lean().streamBounded!({ prompt: "x" }, boundIn(100)))
+    expect(result._tag).toBe("Failure")
+    expect(result._tag === "Failure" ? result.failure : undefined).toEqual(boundError(100))
+    expect(text).toBe("Hello")
+    await server.waitForClosed()
+    expect(server.requests[0]?.aborted).toBe(true)
+  })
+
+  it("a stall before the response head ends at the bound with its error, on both paths", async () => {
+    for (const model of [lean(), viaSdk()]) {
+      server.reset()
+      server.enqueue({ kind: "fault", fault: "stall" })
+      const { text, result } = await read(model.streamBounded!({ prompt: "x" }, boundIn(50)))
+      expect(result._tag === "Failure" ? result.failure.reason : undefined).toEqual({ _tag: "Timeout", phase: "total", afterMs: 50 })
+      expect(text).toBe("")
+      // On a loaded machine the bound may pass before the request is read: whatever arrived was hung up on.
+      await server.waitForClosed()
+      expect(server.requests.filter((request) => !request.aborted)).toEqual([])
+    }
+  })
+
+  it("a body that drips within one event is cut at the bound too", async () => {
+    server.enqueue({ kind: "fault", fault: "slow-drip", text: "a long answer sent one byte at a time", delayMs: 20 })
+    const { result } = await read(lean().streamBounded!({ prompt: "x" }, boundIn(60)))
+    expect(result._tag === "Failure" ? result.failure.message : undefined).toBe(boundError(60).message)
+    await server.waitForClosed()
+    expect(server.requests.filter((request) => !request.aborted)).toEqual([])
+  })
+
+  it("a far bound: the stream completes as `stream` does and its timer is cleared at the end", async () => {
+    server.enqueue({ kind: "synth", text: "all of it" })
+    server.enqueue({ kind: "synth", text: "all of it" })
+    const plain = await read(lean().stream({ prompt: "x" }))
+    const watched = await watchTimers(2_000_000_000, () => read(lean().streamBounded!({ prompt: "x" }, boundIn(3_600_000_000))))
+    expect(watched.value.result._tag).toBe("Success")
+    expect(watched.value.parts.map((part) => part.type)).toEqual(plain.parts.map((part) => part.type))
+    expect(watched.value.text).toBe("all of it")
+    // One timer, of Node's longest delay (the bound waits in steps), and none left behind.
+    expect(watched.set).toHaveLength(1)
+    expect(watched.pending).toEqual([])
+    expect(server.requests[1]?.aborted).toBe(false)
+  })
+
+  it("interrupting the consumer mid-stream clears the timer and destroys the request", async () => {
+    server.enqueue(stallAfter(["Hel"]))
+    const watched = await watchTimers(2_000_000_000, async () => {
+      const first = Promise.withResolvers<void>()
+      const fiber = Effect.runFork(Stream.runForEach(lean().streamBounded!({ prompt: "x" }, boundIn(3_600_000_000)), (part) =>
+        Effect.sync(() => {
+          if (part.type === "text-delta") first.resolve()
+        })))
+      await first.promise
+      await Effect.runPromise(Fiber.interrupt(fiber))
+    })
+    expect(watched.set).toHaveLength(1)
+    expect(watched.pending).toEqual([])
+    await server.waitForClosed()
+    expect(server.requests[0]?.aborted).toBe(true)
+  })
+
+  it("a bound already past sends nothing", async () => {
+    const { result } = await read(lean().streamBounded!({ prompt: "x" }, boundIn(-1)))
+    expect(result._tag === "Failure" ? result.failure.reason._tag : undefined).toBe("Timeout")
+    expect(server.requests).toHaveLength(0)
+  })
+})
