@@ -234,7 +234,8 @@ const tracked = (parts: Stream.Stream<StreamPart, ProviderError>, progress: Prog
 
 /**
  * A model as a strategy of one attempt. The attempt fails at once with `Timeout` when the shared deadline has
- * passed (no call is made), is cut at the deadline (one timer), and, when chunk limits are in scope, runs over the
+ * passed (no call is made), is cut at the deadline (one timer; a model that times its own calls or streams keeps it on
+ * its transport's timer, on the real clock), and, when chunk limits are in scope, runs over the
  * stream so the first-token and gap limits apply (its `generate` then collects the stream). A cloud model under a
  * first-token limit alone is called with `generate` (one body on the wire), the limit bounding the whole call.
  */
@@ -276,9 +277,15 @@ export const attempt = (model: LanguageModel): Plan => {
       Effect.map(begin(base, request, restore), (started) => {
         const progress: Progress = { partial: [] }
         const at = started.deadline
-        // Each pull is bounded by the deadline (no timer for one that ends at once); the error names what was left.
-        const deadline = at === undefined ? undefined : { at, error: () => attemptDeadlineError(Math.max(0, at - started.startedAt), base) }
-        const bounded = tracked(guardStream(model.stream(request), started.limits, context, deadline), progress, started)
+        const error = () => attemptDeadlineError(Math.max(0, (at ?? 0) - started.startedAt), base)
+        // A model that times its own streams keeps the deadline on its transport's timer (no fiber or timer per pull)
+        // when nothing else bounds the pulls: on the real clock, with time left and no chunk limits.
+        const ownBound = model.streamBounded !== undefined && at !== undefined && at > started.startedAt &&
+          !hasChunkLimits(started.limits) && isRealClock(started.clock)
+        // Otherwise each pull is bounded by the deadline (no timer for one that ends at once); the error names what was left.
+        const bounded = ownBound
+          ? tracked(model.streamBounded!(request, { atMs: at, error }), progress, started)
+          : tracked(guardStream(model.stream(request), started.limits, context, at === undefined ? undefined : { at, error }), progress, started)
         return Stream.onExit(bounded, (exit) => reportEnd(exit as Exit.Exit<void, ProviderError>, started, request, progress))
       })))
   return makePlan(model.id, generate, stream, model.info?.contextWindow)
