@@ -68,9 +68,10 @@ describe("streamBounded on the openai-compat transport", () => {
 
   it("a stream that stalls after some text fails with the bound's error, keeps the text before, and the request is destroyed", async () => {
     server.enqueue(stallAfter(["Hel", "lo"]))
-    const { text, result } = await read(lean().streamBounded!({ prompt: "x" }, boundIn(100)))
+    // A second: long enough for the first events to arrive on a loaded machine, as the text check needs.
+    const { text, result } = await read(lean().streamBounded!({ prompt: "x" }, boundIn(1_000)))
     expect(result._tag).toBe("Failure")
-    expect(result._tag === "Failure" ? result.failure : undefined).toEqual(boundError(100))
+    expect(result._tag === "Failure" ? result.failure : undefined).toEqual(boundError(1_000))
     expect(text).toBe("Hello")
     await server.waitForClosed()
     expect(server.requests[0]?.aborted).toBe(true)
