@@ -38,7 +38,9 @@ class Ledger implements RequestLedger {
     if (taskType !== undefined) this.taskType = taskType
     if (scopeKey !== undefined) this.scopeKey = scopeKey
   }
-  readonly nextAttempt = (): number => ++this.#started
+  nextAttempt(): number {
+    return ++this.#started
+  }
 }
 
 /** A fresh ledger for one request (a field given as undefined is left out). */
