@@ -1,11 +1,12 @@
 /**
  * The events of an SDK's streamed response (an `AsyncIterable` of parsed SSE events or lines) as an Effect stream,
  * read ahead in batches: a plain promise loop takes each event the SDK parses into a buffer, and one wake of the
- * consuming fiber takes every event that arrived in the meantime (the wake is deferred to the scheduler's next turn,
- * so the events of one network read travel together), instead of one fiber resume per event. A body that stalls is
- * cut by one watchdog per call, re-armed only when it fires (the last event's time is a plain variable), on the
- * Effect `Clock` so `TestClock` drives it. A caller's bound on the whole stream (`bound`, on the real clock) is one plain
- * timer, with no fiber. Closing the stream early (a failure, an interruption) aborts the request.
+ * consuming fiber takes every event that arrived in the meantime (the wake waits for the next tick, after the
+ * microtasks that parse what has arrived, so the events of one network read travel together), instead of one fiber
+ * resume per event. A body that stalls is cut by one watchdog per call, re-armed only when it fires (the last event's
+ * time is a plain variable), on the Effect `Clock` so `TestClock` drives it. A caller's bound on the whole stream
+ * (`bound`, on the real clock) is one plain timer, with no fiber; with a bound, a watch that could only fire after it
+ * is not started. Closing the stream early (a failure, an interruption) aborts the request.
  *
  * Plain stages (`throughStage`) put on such a stream run inside the read loop itself: a backend's chunk mapping and
  * the model's answer assembler add no stream layer and no effect per event.
@@ -200,9 +201,13 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       if (it?.return !== undefined) it.return().then(undefined, () => undefined)
     }
 
-    /** Resolves on the scheduler's next turn after outputs, an end or a failure. */
+    /**
+     * Resolves after outputs, an end or a failure, once the events already received are all read: the wake waits for
+     * the next tick, which runs when the microtasks that parse what has arrived are drained (the reading is a chain
+     * of promises), so the events of one network read make one batch, with no turn of the event loop in between.
+     */
     const more: Effect.Effect<void> = Effect.callback<void>((resume) => {
-      waiter = () => resume(Effect.yieldNow)
+      waiter = () => process.nextTick(resume, Effect.void)
       return Effect.sync(() => {
         waiter = undefined
       })
@@ -224,7 +229,10 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       return Effect.flatMap(more, () => pull)
     })
 
-    const idle = options.idle
+    // A watch that cannot end the stream before the bound does is not kept: the wait it limits begins now or later.
+    const bound = options.bound
+    const beforeBound = (millis: number): boolean => bound === undefined || openedAtMs + millis < bound.atMs
+    const idle = options.idle !== undefined && beforeBound(options.idle.millis) ? options.idle : undefined
     const watchdog: Effect.Effect<void> | undefined = idle === undefined ? undefined : Effect.suspend(() => {
       if (ended || failed || closed) return Effect.void
       const waited = paused ? 0 : clock.currentTimeMillisUnsafe() - lastEventMs
@@ -235,7 +243,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       return Effect.flatMap(Effect.sleep(idle.millis - waited), () => watchdog!)
     })
 
-    const opening = options.opening
+    const opening = options.opening !== undefined && beforeBound(options.opening.millis) ? options.opening : undefined
     const openingWatch: Effect.Effect<unknown> = opening === undefined ? Effect.void : Effect.forkIn(
       Effect.flatMap(Effect.sleep(opening.millis), () => Effect.sync(() => {
         if (iterator === undefined) fail(readFailure(opening.onTimeout()))
@@ -243,7 +251,6 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       scope
     )
 
-    const bound = options.bound
     /** Arm the bound's timer for what is left of it (in steps past Node's longest timer); at the bound, fail. */
     const armBound = (): void => {
       const left = bound!.atMs - clock.currentTimeMillisUnsafe()
