@@ -165,6 +165,47 @@ describe("readEvents", () => {
       expect(source.signal?.aborted).toBe(true)
     }))
 
+  it.effect("a bound later than the idle limit leaves the idle limit in force", () =>
+    Effect.gen(function*() {
+      const source = sourceOf(["a"], "stall")
+      const received = yield* Deferred.make<void>()
+      const stream = readEvents<string, string>({
+        open: (signal) => {
+          source.signal = signal
+          return Promise.resolve(source.iterable)
+        },
+        onError: String,
+        idle: { millis: 30_000, onIdle: () => "stalled" },
+        // Ten minutes away: only the idle limit can end this stall first.
+        bound: { atMs: 600_000, onBound: () => "bound passed" }
+      })
+      const fiber = yield* stream.pipe(Stream.runForEach(() => Deferred.succeed(received, undefined)), Effect.exit, Effect.forkChild)
+      yield* Deferred.await(received)
+      yield* TestClock.adjust("30 seconds")
+      expect(outcome(yield* Fiber.join(fiber))).toBe("stalled")
+      expect(source.signal?.aborted).toBe(true)
+    }))
+
+  it.effect("a bound later than the opening limit leaves the opening limit in force", () =>
+    Effect.gen(function*() {
+      let signal: AbortSignal | undefined
+      const stream = readEvents<number, string>({
+        open: (given) => {
+          signal = given
+          return new Promise((_, reject) => given.addEventListener("abort", () => reject(new Error("AbortError"))))
+        },
+        onError: (error) => `read failed: ${(error as Error).message}`,
+        opening: { millis: 10_000, onTimeout: () => "no answer" },
+        bound: { atMs: 600_000, onBound: () => "bound passed" }
+      })
+      const fiber = yield* Effect.forkChild(Effect.exit(Stream.runDrain(stream)))
+      while (signal === undefined) yield* Effect.yieldNow
+      yield* Effect.yieldNow
+      yield* TestClock.adjust("10 seconds")
+      expect(outcome(yield* Fiber.join(fiber))).toBe("no answer")
+      expect(signal?.aborted).toBe(true)
+    }))
+
   it.effect("a response that never begins is cut by the opening limit, not reported as the abort that follows", () =>
     Effect.gen(function*() {
       let signal: AbortSignal | undefined
