@@ -82,17 +82,20 @@ export const withAttemptHook = <A, E, R>(self: Effect.Effect<A, E, R>, hook: Att
  * `underDeadline` and `withAttemptHook` in one change of context, as the core runs every call.
  */
 export const underDeadlineWithHook = <A, E, R>(self: Effect.Effect<A, E, R>, at: number, hook: AttemptHook): Effect.Effect<A, E, R> =>
-  Effect.updateContext(self, (context: Context.Context<never>) => {
-    const outer = Context.get(context, Deadline)
-    return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
-  })
+  Effect.updateContext(self, (context: Context.Context<never>) => contextUnderDeadlineWithHook(context, at, hook) as Context.Context<R>)
 
 /** Stream form of `underDeadlineWithHook`. */
 export const underDeadlineWithHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, at: number, hook: AttemptHook): Stream.Stream<A, E, R> =>
-  Stream.updateContext(self, (context: Context.Context<never>) => {
-    const outer = Context.get(context, Deadline)
-    return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
-  })
+  Stream.updateContext(self, (context: Context.Context<never>) => contextUnderDeadlineWithHook(context, at, hook) as Context.Context<R>)
+
+/**
+ * `context` with the absolute deadline `at` in scope (or the one already there if sooner) and `hook` called around
+ * every attempt: what `underDeadlineWithHook` runs its effect in, for a caller that provides the context itself.
+ */
+export const contextUnderDeadlineWithHook = <R>(context: Context.Context<R>, at: number, hook: AttemptHook): Context.Context<R> => {
+  const outer = Context.get(context as Context.Context<never>, Deadline)
+  return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook)
+}
 
 /** Stream form of `withAttemptHook`. */
 export const withAttemptHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, hook: AttemptHook): Stream.Stream<A, E, R> =>
