@@ -2,9 +2,10 @@
 // interrupted, left early by its consumer, or refused before it began; and the end is reported before the
 // consumer sees the stream end (the core builds its answer's attempts and cost right after).
 import { assert, describe, it } from "@effect/vitest"
-import { type AttemptEvent, providerError } from "@orch/provider"
+import { type AttemptEvent, type LanguageModel, providerError, type ProviderError, type StreamPart } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
-import { Channel, Effect, Exit, Fiber, Stream } from "effect"
+import { Channel, Effect, Exit, Fiber, type Pull, Stream } from "effect"
+import type { NonEmptyReadonlyArray } from "effect/Array"
 import { TestClock } from "effect/testing"
 import { attempt, type AttemptOutcome, withAttemptHook } from "../src/index.ts"
 import { eventsComplete, recordEvents } from "./Events.ts"
@@ -84,7 +85,10 @@ describe("attempt(model).stream", () => {
       const failure = providerError({ _tag: "ServerError", status: 503 }, "503 at the head", { provider: "cloud", model: "opening" })
       const base = scriptedModel({ id: "cloud/opening", script: [{ text: "unused" }] })
       // The backend fails while its stream is set up (a refused connection, an error status at the head).
-      const model = { ...base, stream: () => Stream.fromChannel(Channel.fromTransform(() => Effect.fail(failure))) }
+      const failing: Stream.Stream<StreamPart, ProviderError> = Stream.fromChannel(Channel.fromTransform(
+        (): Effect.Effect<Pull.Pull<NonEmptyReadonlyArray<StreamPart>, ProviderError>, ProviderError> => Effect.fail(failure)
+      ))
+      const model: LanguageModel = { ...base, stream: () => failing }
       const ends: Array<AttemptOutcome> = []
       const seen = yield* withAttemptHook(Stream.runCollect(Stream.concat(
         Stream.catchCause(attempt(model).stream(request), () => Stream.empty),
