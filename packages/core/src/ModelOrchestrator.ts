@@ -12,10 +12,10 @@ import {
 } from "@orch/provider"
 import {
   attempt, chain, chainPair, namedStrategy, parseEnsembleMode, parseStrategy, type Plan, race, retry, type Strategy, vote,
-  underDeadlineWithHook, underDeadlineWithHookStream, withAttemptHook, withDeadlineAt
+  contextUnderDeadlineWithHook, underDeadlineWithHook, withAttemptHook, withDeadlineAt
 } from "@orch/strategies"
 import { type Classification, decideRoute, type RoutingDecision, TaskRouter, type TaskRouterShape } from "@orch/task-router"
-import { Cause, Clock, Context, Effect, Layer, Metric, Pull, type Scope, Stream, Tracer } from "effect"
+import { Cause, Channel, Clock, Context, Effect, Layer, Metric, Pull, type Scope, Stream, Tracer } from "effect"
 import { isReadonlyArrayNonEmpty as isNonEmptyReadonlyArray, type NonEmptyReadonlyArray } from "effect/Array"
 import { capableModels } from "./Capabilities.ts"
 import { makeAttemptLedger, makeRequestLedger, type RequestLedger } from "./AttemptLedger.ts"
@@ -413,61 +413,64 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
         forced?.strategy === "auto" ? "orch.delegate" : "orch.complete"
       )
 
+    // One stream layer: the call is validated, routed and planned as the stream starts (in the consumer's context,
+    // read once); the plan's stream is pulled under the deadline and ledger hook, and its parts forwarded by a plain
+    // loop per array (no effect per part, whatever the strategy's depth); when it ends, the response goes last.
     const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
-      Stream.unwrap(Effect.clockWith((clock) => Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe()), (call) =>
-        Effect.mapEager(prepare(call, callOptions, clock), (prepared) => {
-          const planned = underDeadlineWithHookStream(planOf(prepared, callOptions.scorers).stream(prepared.request), call.deadlineAt, ledgers.hookFor(prepared.ledger))
-          // One pull step per array of parts, with a plain loop inside (no effect per chunk, whatever the strategy's
-          // depth): text and tool calls go out as they come; when the plan's stream ends, the response goes last.
-          return Stream.transformPull(planned, (pull) => Effect.clockWith((clock) => {
-            const text: Array<string> = []
-            const toolCalls: Array<ToolCall> = []
-            let finish: Extract<StreamPart, { type: "finish" }> | undefined
-            let firstTokenMs: number | undefined
-            let ended = false
-            const forward = (parts: ReadonlyArray<StreamPart>): Array<OrchestratedStreamPart> => {
-              const out: Array<OrchestratedStreamPart> = []
-              for (const part of parts) {
-                if (part.type === "text-delta") {
-                  if (firstTokenMs === undefined) firstTokenMs = clock.currentTimeMillisUnsafe() - prepared.startedAt
-                  text.push(part.delta)
-                  out.push({ type: "text-delta", delta: part.delta })
-                } else if (part.type === "tool-call") {
-                  const done = { id: part.id, name: part.name, arguments: part.arguments }
-                  toolCalls.push(done)
-                  out.push({ type: "tool-call", ...done })
-                } else if (part.type === "finish") finish = part
-              }
-              return out
-            }
-            const last = Effect.suspend((): Effect.Effect<NonEmptyReadonlyArray<OrchestratedStreamPart>, ProviderError> => {
-              const done = finish
-              if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
-              const completion: Completion = {
-                text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
-                ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {}),
-                ...(done.logprobs !== undefined ? { logprobs: done.logprobs } : {})
-              }
-              return Effect.map(withStructuredOutput(prepared.request, completion), (checked) =>
-                [{ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }])
-            })
-            const next: Pull.Pull<NonEmptyReadonlyArray<OrchestratedStreamPart>, ProviderError> = Effect.suspend(() =>
-              ended
-                ? Cause.done()
-                : Pull.matchEffect(pull, {
-                  onSuccess: (parts) => {
-                    const out = forward(parts)
-                    return isNonEmptyReadonlyArray(out) ? Effect.succeed(out) : next
-                  },
-                  onFailure: Effect.failCause,
-                  onDone: () => {
-                    ended = true
-                    return last
+      Stream.fromChannel(Channel.fromTransform((upstream: Pull.Pull<unknown, unknown, unknown>, scope: Scope.Scope) =>
+        Effect.contextWith((context: Context.Context<never>) => {
+          const clock = Context.get(context, Clock.Clock)
+          return Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe()), (call) =>
+            Effect.flatMapEager(prepare(call, callOptions, clock), (prepared) => {
+              const planned = planOf(prepared, callOptions.scorers).stream(prepared.request)
+              const inner = contextUnderDeadlineWithHook(context, call.deadlineAt, ledgers.hookFor(prepared.ledger, context))
+              return Effect.map(Effect.provideContext(Channel.toTransform(planned.channel)(upstream, scope), inner), (pull) => {
+                const pullInner = Effect.provideContext(pull, inner)
+                const text: Array<string> = []
+                const toolCalls: Array<ToolCall> = []
+                let finish: Extract<StreamPart, { type: "finish" }> | undefined
+                let firstTokenMs: number | undefined
+                let ended = false
+                const forward = (parts: ReadonlyArray<StreamPart>): Array<OrchestratedStreamPart> => {
+                  const out: Array<OrchestratedStreamPart> = []
+                  for (const part of parts) {
+                    if (part.type === "text-delta") {
+                      if (firstTokenMs === undefined) firstTokenMs = clock.currentTimeMillisUnsafe() - prepared.startedAt
+                      text.push(part.delta)
+                      out.push({ type: "text-delta", delta: part.delta })
+                    } else if (part.type === "tool-call") {
+                      const done = { id: part.id, name: part.name, arguments: part.arguments }
+                      toolCalls.push(done)
+                      out.push({ type: "tool-call", ...done })
+                    } else if (part.type === "finish") finish = part
                   }
-                }))
-            return Effect.succeed(next)
-          }))
-        }))))
+                  return out
+                }
+                const last = Effect.suspend((): Effect.Effect<NonEmptyReadonlyArray<OrchestratedStreamPart>, ProviderError> => {
+                  const done = finish
+                  if (done === undefined) return Effect.fail(providerError({ _tag: "StreamInterrupted", partialText: text.join("") }, "The stream ended without a finish"))
+                  const completion: Completion = {
+                    text: text.join(""), finishReason: done.finishReason, usage: done.usage, provider: done.provider, model: done.model, timings: done.timings,
+                    ...(toolCalls.length > 0 ? { toolCalls } : {}), ...(done.object !== undefined ? { object: done.object } : {}),
+                    ...(done.logprobs !== undefined ? { logprobs: done.logprobs } : {})
+                  }
+                  return Effect.map(withStructuredOutput(prepared.request, completion), (checked) =>
+                    [{ type: "response", response: respond(prepared, prepared.strategy, checked, clock.currentTimeMillisUnsafe(), firstTokenMs) }])
+                })
+                const onSuccess = (parts: NonEmptyReadonlyArray<StreamPart>) => {
+                  const out = forward(parts)
+                  return isNonEmptyReadonlyArray(out) ? Effect.succeed(out) : next
+                }
+                const onDone = () => {
+                  ended = true
+                  return last
+                }
+                const next: Pull.Pull<NonEmptyReadonlyArray<OrchestratedStreamPart>, ProviderError> = Effect.suspend(() =>
+                  ended ? Cause.done() : Pull.matchEffect(pullInner, { onSuccess, onFailure: Effect.failCause, onDone }))
+                return next
+              })
+            }))
+        })))
 
     const ensemble = (input: PromptInput, callOptions: EnsembleOptions = {}) =>
       observe(

@@ -72,6 +72,14 @@ const script = ({ cloud, local, runtime }: { readonly runtime: Awaited<ReturnTyp
     yield* call(orchestrator.complete("Say hello", { model: "openai/gpt-4o-mini", requestId: "r6", scopeKey: "team", maxTokens: 4_000 }), answer)
     cloud.enqueue({ kind: "synth", text: "task given", usage: { inputTokens: 5, outputTokens: 2 } })
     yield* call(orchestrator.complete("Say hello", { model: "openai/gpt-4o-mini", requestId: "r7", taskType: "summarization", maxTokens: 16 }), answer)
+    // A caller that stops reading after the first text, while the server is still generating: the attempt ends as
+    // cancelled, with the usage of what arrived estimated, and the stream ends cleanly.
+    cloud.enqueue({
+      kind: "raw",
+      body: `data: ${JSON.stringify({ id: "c8", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, delta: { role: "assistant", content: "Once upon" }, finish_reason: null }] })}\n\n`,
+      stallAfter: true
+    })
+    yield* call(Stream.runCollect(Stream.takeUntil(orchestrator.stream("Tell me a story", { model: "openai/gpt-4o-mini", requestId: "r8", maxTokens: 16 }), (part) => part.type === "text-delta")), (parts) => parts.length)
     const records = JSON.parse(yield* (yield* CostTracker).export("json")) as Array<Record<string, unknown>>
     // The attempt metrics, latencies left out (only their count), in a stable order.
     const metrics = (yield* Metric.snapshot).filter((m) => m.id.startsWith("orch_attempt") || m.id === "orch_cost_usd_total")
@@ -90,8 +98,10 @@ describe("the immediate ledger path", () => {
       expect(fast).toEqual(slow)
       // The script reaches every branch: a success, a failure, a cut stream, a refusal, an unpriced model.
       expect(fast.records.map((r) => [r.requestId, r.outcome])).toEqual([
-        ["r1", "success"], ["r2", "failure"], ["r3", "success"], ["r4", "failure"], ["r5", "success"], ["r7", "success"]
+        ["r1", "success"], ["r2", "failure"], ["r3", "success"], ["r4", "failure"], ["r5", "success"], ["r7", "success"], ["r8", "cancelled"]
       ])
+      expect(fast.outcomes[7]).toBe(1)
+      expect(fast.records[6]).toMatchObject({ estimated: true })
       expect(fast.outcomes[5]).toEqual({ failed: "BudgetExceeded" })
       expect(fast.records[2]).toMatchObject({ costNanos: null })
       expect(fast.records[3]).toMatchObject({ estimated: true })

@@ -24,7 +24,8 @@ import {
   type StreamPart,
   type Usage
 } from "@orch/provider"
-import { Cause, Clock, Context, Effect, Exit, Stream } from "effect"
+import { Cause, Channel, Clock, Context, Effect, Exit, Pull, Scope, Stream } from "effect"
+import type { NonEmptyReadonlyArray } from "effect/Array"
 import { ChunkLimits, guardStream, hasChunkLimits } from "./ChunkLimits.ts"
 import { Deadline, deadlineError } from "./Deadline.ts"
 import { isPlan, makePlan, type Plan, type Step } from "./Plan.ts"
@@ -81,17 +82,20 @@ export const withAttemptHook = <A, E, R>(self: Effect.Effect<A, E, R>, hook: Att
  * `underDeadline` and `withAttemptHook` in one change of context, as the core runs every call.
  */
 export const underDeadlineWithHook = <A, E, R>(self: Effect.Effect<A, E, R>, at: number, hook: AttemptHook): Effect.Effect<A, E, R> =>
-  Effect.updateContext(self, (context: Context.Context<never>) => {
-    const outer = Context.get(context, Deadline)
-    return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
-  })
+  Effect.updateContext(self, (context: Context.Context<never>) => contextUnderDeadlineWithHook(context, at, hook) as Context.Context<R>)
 
 /** Stream form of `underDeadlineWithHook`. */
 export const underDeadlineWithHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, at: number, hook: AttemptHook): Stream.Stream<A, E, R> =>
-  Stream.updateContext(self, (context: Context.Context<never>) => {
-    const outer = Context.get(context, Deadline)
-    return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook) as Context.Context<R>
-  })
+  Stream.updateContext(self, (context: Context.Context<never>) => contextUnderDeadlineWithHook(context, at, hook) as Context.Context<R>)
+
+/**
+ * `context` with the absolute deadline `at` in scope (or the one already there if sooner) and `hook` called around
+ * every attempt: what `underDeadlineWithHook` runs its effect in, for a caller that provides the context itself.
+ */
+export const contextUnderDeadlineWithHook = <R>(context: Context.Context<R>, at: number, hook: AttemptHook): Context.Context<R> => {
+  const outer = Context.get(context as Context.Context<never>, Deadline)
+  return Context.add(Context.add(context, Deadline, outer === undefined ? at : Math.min(outer, at)), AttemptHookRef, hook)
+}
 
 /** Stream form of `withAttemptHook`. */
 export const withAttemptHookStream = <A, E, R>(self: Stream.Stream<A, E, R>, hook: AttemptHook): Stream.Stream<A, E, R> =>
@@ -221,16 +225,19 @@ const allowedOrReported = (allowed: Exit.Exit<AttemptEnd, ProviderError>, starte
 }
 
 /** Keep what a stream delivers (text, first-token time, finish) with a plain loop over each array of parts. */
+const keep = <T extends ReadonlyArray<StreamPart>>(array: T, progress: Progress, started: Started): T => {
+  for (const part of array) {
+    if (part.type === "text-delta") {
+      if (progress.firstTokenMs === undefined) progress.firstTokenMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
+      progress.partial.push(part.delta)
+    } else if (part.type === "finish") progress.finish = part
+  }
+  return array
+}
+
+/** `keep` on every array a stream delivers. */
 const tracked = (parts: Stream.Stream<StreamPart, ProviderError>, progress: Progress, started: Started): Stream.Stream<StreamPart, ProviderError> =>
-  Stream.mapArray(parts, (array) => {
-    for (const part of array) {
-      if (part.type === "text-delta") {
-        if (progress.firstTokenMs === undefined) progress.firstTokenMs = started.clock.currentTimeMillisUnsafe() - started.startedAt
-        progress.partial.push(part.delta)
-      } else if (part.type === "finish") progress.finish = part
-    }
-    return array
-  })
+  Stream.mapArray(parts, (array) => keep(array, progress, started))
 
 /**
  * A model as a strategy of one attempt. The attempt fails at once with `Timeout` when the shared deadline has
@@ -272,22 +279,42 @@ export const attempt = (model: LanguageModel): Plan => {
         }
         return restore(bounded).pipe(Effect.onExit((exit) => reportEnd(exit, started, request, progress)))
       })))
+  // One stream layer: the attempt begins (uninterruptibly, its end registered on the scope before anything can
+  // interrupt it), then the model's stream is pulled with its progress kept by a plain loop; the end is reported once,
+  // as the stream ends or fails, or when its scope closes first (an interruption, a consumer that stopped early).
   const stream = (request: CompletionRequest): Stream.Stream<StreamPart, ProviderError> =>
-    Stream.unwrap(Effect.uninterruptibleMask((restore) =>
-      Effect.map(begin(base, request, restore), (started) => {
-        const progress: Progress = { partial: [] }
-        const at = started.deadline
-        const error = () => attemptDeadlineError(Math.max(0, (at ?? 0) - started.startedAt), base)
-        // A model that times its own streams keeps the deadline on its transport's timer (no fiber or timer per pull)
-        // when nothing else bounds the pulls: on the real clock, with time left and no chunk limits.
-        const ownBound = model.streamBounded !== undefined && at !== undefined && at > started.startedAt &&
-          !hasChunkLimits(started.limits) && isRealClock(started.clock)
-        // Otherwise each pull is bounded by the deadline (no timer for one that ends at once); the error names what was left.
-        const bounded = ownBound
-          ? tracked(model.streamBounded!(request, { atMs: at, error }), progress, started)
-          : tracked(guardStream(model.stream(request), started.limits, context, at === undefined ? undefined : { at, error }), progress, started)
-        return Stream.onExit(bounded, (exit) => reportEnd(exit as Exit.Exit<void, ProviderError>, started, request, progress))
-      })))
+    Stream.fromChannel(Channel.fromTransform((upstream: Pull.Pull<unknown, unknown, unknown>, scope: Scope.Scope) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(begin(base, request, restore), (started) => {
+          const progress: Progress = { partial: [] }
+          const at = started.deadline
+          const error = () => attemptDeadlineError(Math.max(0, (at ?? 0) - started.startedAt), base)
+          // A model that times its own streams keeps the deadline on its transport's timer (no fiber or timer per pull)
+          // when nothing else bounds the pulls: on the real clock, with time left and no chunk limits.
+          const ownBound = model.streamBounded !== undefined && at !== undefined && at > started.startedAt &&
+            !hasChunkLimits(started.limits) && isRealClock(started.clock)
+          // Otherwise each pull is bounded by the deadline (no timer for one that ends at once); the error names what was left.
+          const parts = ownBound
+            ? model.streamBounded!(request, { atMs: at, error })
+            : guardStream(model.stream(request), started.limits, context, at === undefined ? undefined : { at, error })
+          let reported = false
+          const report = (exit: Exit.Exit<void, ProviderError>): Effect.Effect<void> => {
+            if (reported) return Effect.void
+            reported = true
+            return reportEnd(exit, started, request, progress)
+          }
+          const onSuccess = (array: NonEmptyReadonlyArray<StreamPart>) => Effect.succeed(keep(array, progress, started))
+          const onFailure = (cause: Cause.Cause<ProviderError>) => Effect.andThen(report(Exit.failCause(cause)), Effect.failCause(cause))
+          const onDone = (leftover: unknown) => Effect.andThen(report(Exit.void), Cause.done(leftover))
+          // The scope closing first: an interruption or failure around the stream, or a consumer that stopped reading
+          // (the scope's exit is then the consumer's success, not the stream's): cancelled unless the finish had come.
+          const closed = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
+            report(Exit.isFailure(exit) ? exit as Exit.Exit<never, ProviderError> : progress.finish !== undefined ? Exit.void : Exit.interrupt())
+          return Effect.andThen(
+            Scope.addFinalizerExit(scope, closed),
+            Effect.map(restore(Channel.toTransform(parts.channel)(upstream, scope)), (pull) => Pull.matchEffect(pull, { onSuccess, onFailure, onDone }))
+          )
+        }))))
   return makePlan(model.id, generate, stream, model.info?.contextWindow)
 }
 
