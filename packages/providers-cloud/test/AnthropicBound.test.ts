@@ -284,11 +284,13 @@ describe("Anthropic generateBounded", () => {
     expect(server.requests).toHaveLength(0)
   })
 
-  it("errors other than the bound are unchanged", async () => {
+  it("errors other than the bound are unchanged, and the timer is cleared when the call fails", async () => {
     server.enqueue({ kind: "fault", fault: "rate-limit", retryAfter: "7" }, { kind: "fault", fault: "rate-limit", retryAfter: "7" })
     const plain = failureOf(await settle(model().generate({ prompt: "x" })))
-    const bounded = failureOf(await settle(model().generateBounded!({ prompt: "x" }, boundIn(farMs))))
+    const watched = await watchTimers(2_000_000_000, () => settle(model().generateBounded!({ prompt: "x" }, boundIn(farMs))))
     expect(plain?.reason._tag).toBe("RateLimited")
-    expect(bounded).toEqual(plain)
+    expect(failureOf(watched.value)).toEqual(plain)
+    expect(watched.set).toHaveLength(1)
+    expect(watched.pending).toEqual([])
   })
 })
