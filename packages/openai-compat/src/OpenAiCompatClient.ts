@@ -13,10 +13,10 @@
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
 import { Clock, Effect, Redacted, Result, type Stream } from "effect"
-import { providerError, readEvents, type CallBound, type ProviderError } from "@orch/provider"
+import { providerError, readEventBatches, readEvents, type CallBound, type ProviderError } from "@orch/provider"
 import { errorFromSdk, errorFromStatus, inBandError, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
-import { sseData } from "./OpenAiCompatSse.ts"
+import { sseDataBatches } from "./OpenAiCompatSse.ts"
 import { type JsonTransport, makeJsonTransport, maxResponseBytes, type PostOutcome } from "./OpenAiCompatTransport.ts"
 
 /** The calls of one endpoint. Failures are mapped `ProviderError`s. */
@@ -186,8 +186,9 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
       // The SDK's timeout ends at the response head; a body that stalls is cut by the same backstop between events.
       idle: idleFor(model)
     })
+  // The events of each network read parsed at once and handed over as one array (one promise per read, not per event).
   const leanChatStream = (lean: JsonTransport) => (body: ChatCompletionCreateParamsStreaming, model: string, bound?: CallBound): Stream.Stream<unknown, ProviderError> =>
-    readEvents<unknown, ProviderError>({
+    readEventBatches<unknown, ProviderError>({
       // The bound's timer aborts the request (the reader's signal destroys it) at the head, between events or within one.
       bound: boundOf(bound),
       open: (signal, openedAtMs) => {
@@ -201,7 +202,7 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
         }
         return lean.open(JSON.stringify(body), signal).then((opened) =>
           opened.status >= 200 && opened.status < 300
-            ? sseData(opened.body, parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope) })
+            ? sseDataBatches(opened.body, parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope) })
             : opened.text().then((text) => Promise.reject(errorFromStatus(opened.status, opened.headers, text, scope)))
         )
       },

@@ -6,15 +6,17 @@
  */
 
 /**
- * The data of each event, as `parse` makes it of the event's text (`parse` may throw: the iteration fails). An event
- * (or a line) that grows past `maxEventChars` before its end throws `tooLarge()`: a server that never ends a line
- * cannot fill the memory.
+ * The data of each event, as `parse` makes it of the event's text, handed over as one array per body piece (the
+ * events that piece completed; a piece that completes none hands over nothing). `parse` may throw: the events of the
+ * piece before it are handed over first, then the iteration fails. An event (or a line) that grows past
+ * `maxEventChars` before its end fails it the same way with `tooLarge()`: a server that never ends a line cannot
+ * fill the memory.
  */
-export async function* sseData<A>(
+export async function* sseDataBatches<A>(
   pieces: AsyncIterable<string>,
   parse: (text: string) => A,
   limit: { readonly maxEventChars: number; readonly tooLarge: () => unknown }
-): AsyncGenerator<A> {
+): AsyncGenerator<ReadonlyArray<A>> {
   // Text after the last newline, kept as pieces until a newline arrives: a long line is read in time and memory
   // proportional to its length (never re-joined or re-searched per piece).
   let pending: Array<string> = []
@@ -30,6 +32,9 @@ export async function* sseData<A>(
       continue
     }
     const buffer = pending.length === 0 ? piece : pending.join("") + piece
+    const batch: Array<A> = []
+    // What ends the reading after this piece's events (a parse that threw, an event too large), if anything.
+    let failure: { readonly error: unknown } | undefined
     let start = 0
     let end = buffer.indexOf("\n", start)
     while (end !== -1) {
@@ -46,15 +51,25 @@ export async function* sseData<A>(
           done = true
           continue
         }
-        yield parse(text)
+        try {
+          batch.push(parse(text))
+        } catch (error) {
+          failure = { error }
+          break
+        }
       } else if (line.startsWith("data:")) {
         const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5)
         dataChars += value.length
-        if (dataChars > limit.maxEventChars) throw limit.tooLarge()
+        if (dataChars > limit.maxEventChars) {
+          failure = { error: limit.tooLarge() }
+          break
+        }
         data.push(value)
       }
       // Comments (`:`), `event:`, `id:` and `retry:` carry nothing the chat wire needs.
     }
+    if (batch.length > 0) yield batch
+    if (failure !== undefined) throw failure.error
     const rest = buffer.slice(start)
     pending = rest.length === 0 ? [] : [rest]
     pendingChars = rest.length

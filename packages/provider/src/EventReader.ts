@@ -54,6 +54,8 @@ type StageMaker = Effect.Effect<AnyStage>
 interface ReaderSpec {
   readonly options: EventReaderOptions<unknown, unknown>
   readonly stages: ReadonlyArray<StageMaker>
+  /** Whether each item `open`'s iterable yields is an array of events (`readEventBatches`). */
+  readonly batched: boolean
 }
 
 /** Where a reader stream keeps what it runs, so that a stage put on it is fused into its loop. */
@@ -158,6 +160,17 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
         die(error)
       }
     }
+    /** One event into the buffer, through the stages; false when a stage's error ended the stream. */
+    const take = (event: unknown): boolean => {
+      if (stage === undefined) {
+        buffer.push(event)
+        return true
+      }
+      const error = stage.push(event, buffer)
+      if (error === undefined) return true
+      fail(error)
+      return false
+    }
     const next = (result: IteratorResult<unknown>): void => {
       if (closed || failed) return
       if (result.done === true) {
@@ -169,10 +182,11 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
         return
       }
       lastEventMs = clock.currentTimeMillisUnsafe()
-      if (stage === undefined) buffer.push(result.value)
-      else {
-        const error = stage.push(result.value, buffer)
-        if (error !== undefined) return fail(error)
+      if (!spec.batched) {
+        if (!take(result.value)) return
+      } else {
+        const events = result.value as ReadonlyArray<unknown>
+        for (let i = 0; i < events.length; i++) if (!take(events[i])) return
       }
       if (buffer.length > 0) wake()
       if (buffer.length >= highWater) paused = true
@@ -292,7 +306,20 @@ const readerStream = (spec: ReaderSpec): Stream.Stream<unknown, unknown> => {
 
 /** The response's events as a stream (see the module comment). Nothing is sent until the stream runs. */
 export const readEvents = <A, E>(options: EventReaderOptions<A, E>): Stream.Stream<A, E> =>
-  readerStream({ options: options as EventReaderOptions<unknown, unknown>, stages: [] }) as Stream.Stream<A, E>
+  readerStream({ options: options as EventReaderOptions<unknown, unknown>, stages: [], batched: false }) as Stream.Stream<A, E>
+
+/** How to open and read a response whose reader hands over the events of each network read as one array. */
+export type EventBatchReaderOptions<A, E> = Omit<EventReaderOptions<A, E>, "open"> & {
+  /** Send the request; the iterable yields the events parsed from each piece of the body, in order, as one array. */
+  readonly open: (signal: AbortSignal, openedAtMs: number) => Promise<AsyncIterable<ReadonlyArray<A>>>
+}
+
+/**
+ * `readEvents` for a reader that parses the events of each network read at once: one promise per read instead of
+ * one per event. The events are taken one by one into the read loop (and its stages), exactly as `readEvents` takes them.
+ */
+export const readEventBatches = <A, E>(options: EventBatchReaderOptions<A, E>): Stream.Stream<A, E> =>
+  readerStream({ options: options as unknown as EventReaderOptions<unknown, unknown>, stages: [], batched: true }) as Stream.Stream<A, E>
 
 /**
  * @internal The reader stream `self` with one more stage run inside its loop, when `self` is a reader stream
@@ -304,5 +331,5 @@ export const fuseStage = <A, B, E, EIn, R2>(
 ): Stream.Stream<B, E | EIn, R2> | undefined => {
   const spec = (self as { readonly [readerSpec]?: ReaderSpec })[readerSpec]
   if (spec === undefined) return undefined
-  return readerStream({ options: spec.options, stages: [...spec.stages, make as unknown as StageMaker] }) as Stream.Stream<B, E | EIn, R2>
+  return readerStream({ options: spec.options, stages: [...spec.stages, make as unknown as StageMaker], batched: spec.batched }) as Stream.Stream<B, E | EIn, R2>
 }

@@ -14,7 +14,7 @@
  * installed (with Effect's built-in `nativeTracer` nobody could observe it), and a failure's log line is built only
  * when debug logging is on.
  */
-import { Clock, Effect, type Fiber, LogLevel, References, Result, Stream, Tracer } from "effect"
+import { Channel, Clock, Effect, type Fiber, LogLevel, type Pull, References, Result, type Scope, Stream, Tracer } from "effect"
 import { type AnswerAssembler, makeAnswerAssembler, type WireEvent } from "./AnswerAssembler.ts"
 import { collectStream, completionOfParts } from "./Collect.ts"
 import type { Completion } from "./Completion.ts"
@@ -112,10 +112,6 @@ const validatedResult = (model: WireModel, input: CompletionRequest): Result.Res
   return tooLong === undefined ? Result.succeed(request) : Result.fail(tooLong)
 }
 
-/** The request checked, as an effect. */
-const validated = (model: WireModel, input: CompletionRequest): Effect.Effect<CompletionRequest, ProviderError> =>
-  Effect.suspend(() => Effect.fromResult(validatedResult(model, input)))
-
 /** Whether a tracer that can observe spans is installed (Effect's default `nativeTracer` exports nothing). */
 const tracing = (fiber: Fiber.Fiber<unknown, unknown>): boolean => fiber.getRef(Tracer.Tracer) !== Tracer.nativeTracer
 
@@ -192,18 +188,21 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
   const generateBounded = model.generateWith !== undefined ? (input: CompletionRequest, bound: CallBound) => run(input, bound) : undefined
 
   const parts = (input: CompletionRequest, log: boolean, bound: CallBound | undefined): Effect.Effect<Stream.Stream<StreamPart, ProviderError>, ProviderError> => {
-    const request = log ? Effect.tapError(validated(model, input), logFailure) : validated(model, input)
-    return Effect.map(request, (valid) => {
-      const events = bound === undefined ? model.stream(valid) : model.streamBounded!(valid, bound)
-      const assembledParts = assembled(model, valid, events)
-      return log ? Stream.tapError(assembledParts, logFailure) : assembledParts
-    })
+    const valid = validatedResult(model, input)
+    if (Result.isFailure(valid)) return log ? Effect.andThen(logFailure(valid.failure), Effect.fail(valid.failure)) : Effect.fail(valid.failure)
+    const events = bound === undefined ? model.stream(valid.success) : model.streamBounded!(valid.success, bound)
+    const assembledParts = assembled(model, valid.success, events)
+    return Effect.succeed(log ? Stream.tapError(assembledParts, logFailure) : assembledParts)
   }
+  // One stream layer over the backend's: the request is checked as the stream starts, in the same step.
   const streamOf = (input: CompletionRequest, bound: CallBound | undefined): Stream.Stream<StreamPart, ProviderError> =>
-    Stream.unwrap(Effect.withFiber((fiber) => {
-      const log = debugLogging(fiber)
-      return tracing(fiber) ? Effect.succeed(Stream.withSpan(Stream.unwrap(parts(input, log, bound)), streamSpan)) : parts(input, log, bound)
-    }))
+    Stream.fromChannel(Channel.fromTransform((upstream: Pull.Pull<unknown, unknown, unknown>, scope: Scope.Scope) =>
+      Effect.withFiber((fiber) => {
+        const log = debugLogging(fiber)
+        // Traced: the check inside the span, as before.
+        const built = tracing(fiber) ? Effect.succeed(Stream.withSpan(Stream.unwrap(Effect.suspend(() => parts(input, log, bound))), streamSpan)) : parts(input, log, bound)
+        return Effect.flatMap(built, (stream) => Channel.toTransform(stream.channel)(upstream, scope))
+      })))
   const stream = (input: CompletionRequest): Stream.Stream<StreamPart, ProviderError> => streamOf(input, undefined)
   // Offered only by a backend whose stream keeps a bound itself (its own timer, its request aborted at the bound).
   const streamBounded = model.streamBounded !== undefined ? (input: CompletionRequest, bound: CallBound) => streamOf(input, bound) : undefined

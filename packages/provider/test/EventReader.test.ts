@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Deferred, Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { readEvents, throughStage, type PlainStage } from "../src/index.ts"
+import { readEventBatches, readEvents, throughStage, type PlainStage } from "../src/index.ts"
 
 /** What an SDK hands back for a streamed response: an async iterable of parsed events, here with a script. */
 interface Source<A> {
@@ -248,6 +248,33 @@ describe("readEvents", () => {
       }
       expect(yield* Fiber.join(fiber)).toEqual([0, 1, 2, 3, 4])
     }))
+})
+
+describe("readEventBatches", () => {
+  const cases: ReadonlyArray<{ readonly name: string; readonly batches: ReadonlyArray<ReadonlyArray<number>>; readonly ending?: { readonly fail: unknown } }> = [
+    { name: "batches read to the end", batches: [[1, 2, 3], [4], [5, 6]] },
+    { name: "a stage error in the middle of a batch", batches: [[1, 2], [3, -4, 5], [6]] },
+    { name: "a failure of the source after some batches", batches: [[1, 2], [3]], ending: { fail: "reset" } }
+  ]
+  for (const c of cases) {
+    it.effect(`takes each batch's events one by one, as readEvents takes them one at a time: ${c.name}`, () =>
+      Effect.gen(function*() {
+        const batched = readEventBatches<number, string>({
+          open: (signal) => {
+            batchesSource.signal = signal
+            return Promise.resolve(batchesSource.iterable)
+          },
+          onError: (error) => `read failed: ${String(error)}`
+        })
+        const batchesSource = sourceOf(c.batches, c.ending ?? "end")
+        const fromBatches = yield* batchesOf(batched.pipe(throughStage(doubling), throughStage(pairing)))
+        const oneByOne = yield* batchesOf(reader(sourceOf(c.batches.flat(), c.ending ?? "end")).pipe(throughStage(doubling), throughStage(pairing)))
+        expect(fromBatches.batches.flat()).toEqual(oneByOne.batches.flat())
+        expect(fromBatches.ended).toEqual(oneByOne.ended)
+        // A stream that did not read to its end aborts its request.
+        expect(batchesSource.signal?.aborted).toBe(fromBatches.ended !== "done")
+      }))
+  }
 })
 
 describe("throughStage", () => {

@@ -312,7 +312,9 @@ export const attempt = (model: LanguageModel): Plan => {
             report(Exit.isFailure(exit) ? exit as Exit.Exit<never, ProviderError> : progress.finish !== undefined ? Exit.void : Exit.interrupt())
           return Effect.andThen(
             Scope.addFinalizerExit(scope, closed),
-            Effect.map(restore(Channel.toTransform(parts.channel)(upstream, scope)), (pull) => Pull.matchEffect(pull, { onSuccess, onFailure, onDone }))
+            // A stream that fails as it opens is reported at once, as one that fails later is.
+            Effect.map(Effect.onError(restore(Channel.toTransform(parts.channel)(upstream, scope)), (cause) => report(Exit.failCause(cause))), (pull) =>
+              Pull.matchEffect(pull, { onSuccess, onFailure, onDone }))
           )
         }))))
   return makePlan(model.id, generate, stream, model.info?.contextWindow)

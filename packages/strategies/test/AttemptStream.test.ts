@@ -4,7 +4,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type AttemptEvent, providerError } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
-import { Effect, Exit, Fiber, Stream } from "effect"
+import { Channel, Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { attempt, type AttemptOutcome, withAttemptHook } from "../src/index.ts"
 import { eventsComplete, recordEvents } from "./Events.ts"
@@ -77,6 +77,22 @@ describe("attempt(model).stream", () => {
       assert.strictEqual(ends[0]?.text, "one ")
       assert.notStrictEqual(model.calls[0]?.outcome, "completed")
       assert.isTrue(eventsComplete(events))
+    }))
+
+  it.effect("a stream that fails as it opens is reported once as a failure, before the consumer sees the failure", () =>
+    Effect.gen(function*() {
+      const failure = providerError({ _tag: "ServerError", status: 503 }, "503 at the head", { provider: "cloud", model: "opening" })
+      const base = scriptedModel({ id: "cloud/opening", script: [{ text: "unused" }] })
+      // The backend fails while its stream is set up (a refused connection, an error status at the head).
+      const model = { ...base, stream: () => Stream.fromChannel(Channel.fromTransform(() => Effect.fail(failure))) }
+      const ends: Array<AttemptOutcome> = []
+      const seen = yield* withAttemptHook(Stream.runCollect(Stream.concat(
+        Stream.catchCause(attempt(model).stream(request), () => Stream.empty),
+        Stream.fromEffect(Effect.sync(() => `ends: ${ends.length}`))
+      )), keepingEnds(ends))
+      assert.deepStrictEqual(seen, ["ends: 1"])
+      assert.strictEqual(ends[0]?._tag, "AttemptFailure")
+      if (ends[0]?._tag === "AttemptFailure") assert.strictEqual(ends[0].error.reason._tag, "ServerError")
     }))
 
   it.effect("an attempt the hook refuses fails with the refusal, calls nothing and is reported once as failed", () =>
