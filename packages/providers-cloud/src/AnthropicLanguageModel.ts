@@ -1,10 +1,12 @@
 /**
  * Anthropic models as `LanguageModel` values: the Messages API through the official client, JSON for `generate`
  * and raw SSE events for `stream` (message_start, content_block_*, ping, message_delta with the final usage,
- * message_stop). System messages become the `system` field; `max_tokens` is always sent.
+ * message_stop). System messages become the `system` field; `max_tokens` is always sent. A caller's bound (an
+ * attempt's deadline) is kept by the call itself, with no fiber: the non-streamed call's one plain timer aborts the
+ * SDK's request through its signal (`generateBounded`), a stream's is the event reader's (`streamBounded`).
  */
 import type Anthropic from "@anthropic-ai/sdk"
-import { Clock, Effect, type Stream } from "effect"
+import { Clock, Effect, Result, type Stream } from "effect"
 import {
   makeLanguageModel,
   optionsFor,
@@ -13,6 +15,7 @@ import {
   messageText,
   providerError,
   toMessages,
+  type CallBound,
   type Message,
   type ToolChoice,
   type CompletionRequest,
@@ -32,6 +35,9 @@ import { unconfiguredModel } from "./internal/ModelCalls.ts"
 
 type MessageBody = Anthropic.Messages.MessageCreateParamsNonStreaming
 type StreamEvent = Anthropic.Messages.RawMessageStreamEvent
+
+/** Node's timers hold at most this many milliseconds; a later bound waits in steps. */
+const maxTimerMs = 2 ** 31 - 1
 
 /** An Anthropic stop reason in the shared vocabulary. */
 const finishReasonOf = (reason: string | null | undefined): FinishReason | undefined => {
@@ -236,37 +242,88 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
   const secrets = [Redacted.value(settings.apiKey)]
   const scopeAt = (nowMs: number): FailureScope => ({ provider, model: name, secrets, timeoutMs: settings.timeoutMs, nowMs })
 
-  const generate = (request: CompletionRequest): Effect.Effect<ReadonlyArray<WireEvent>, ProviderError> =>
-    Effect.gen(function*() {
-      const nowMs = yield* Clock.currentTimeMillis
-      const message: unknown = yield* Effect.tryPromise({
-        try: (signal) => client.post("/v1/messages", { body: messageBody(name, request, defaultMaxTokens), signal, timeout: settings.timeoutMs }),
-        catch: (error) => fromSdkError(error, scopeAt(nowMs))
+  /** A message body as events, or the error it means (a plain function: it runs where the answer arrives). */
+  const messageEvents = (message: unknown, request: CompletionRequest, nowMs: number): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
+    const body = message as Anthropic.Messages.Message | { readonly type?: unknown } | null | undefined
+    if (typeof body !== "object" || body === null) return Result.fail(providerError({ _tag: "MalformedResponse" }, "The response is not a message", { provider, model: name }))
+    if (body.type === "error") return Result.fail(fromInBandError(body, scopeAt(nowMs)))
+    const done = body as Anthropic.Messages.Message
+    if (!Array.isArray(done.content)) return Result.fail(providerError({ _tag: "MalformedResponse" }, "The message has no content", { provider, model: name }))
+    const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+    absorb(counts, done.usage)
+    const structured = structuredToolName(request)
+    const stated = finishReasonOf(done.stop_reason) ?? "other"
+    const finishReason = stated === "tool-calls" && structured !== undefined ? "stop" : stated
+    return Result.succeed([
+      { _tag: "metadata", model: done.model, responseId: done.id },
+      ...done.content.flatMap((block): ReadonlyArray<WireEvent> =>
+        block.type === "text" ? [{ _tag: "text", text: block.text }]
+        : block.type === "thinking" ? [{ _tag: "reasoning", text: block.thinking }]
+        : block.type === "tool_use" && block.name === structured ? [{ _tag: "text", text: JSON.stringify(block.input) }]
+        : block.type === "tool_use" ? [{ _tag: "tool-call", id: block.id, name: block.name, arguments: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]
+        : []),
+      { _tag: "finish", finishReason, usage: reportedOf(counts) }
+    ])
+  }
+
+  /**
+   * The non-streamed call: the SDK's request with a signal of our own, its answer read where it arrives. With a bound,
+   * one plain timer aborts the request at `bound.atMs` (at the head or within the body: the SDK reads the body under
+   * the same signal) and ends the call with `bound.error()`; whichever comes first settles the call, once, and the
+   * timer is cleared then or when the call is interrupted. A bound already past sends nothing.
+   */
+  const generateWith = <A>(request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>, bound?: CallBound): Effect.Effect<A, ProviderError> =>
+    Effect.withFiber((fiber) => {
+      const clock = fiber.getRef(Clock.Clock)
+      const nowMs = clock.currentTimeMillisUnsafe()
+      if (bound !== undefined && bound.atMs <= nowMs) return Effect.failSync(bound.error)
+      const body = messageBody(name, request, defaultMaxTokens)
+      // One parameter only: the callback then makes no AbortSignal of its own; interruption runs the returned cancel.
+      return Effect.callback<A, ProviderError>((resume) => {
+        const controller = new AbortController()
+        let settled = false
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const settle = (effect: Effect.Effect<A, ProviderError>): void => {
+          if (settled) return
+          settled = true
+          if (timer !== undefined) clearTimeout(timer)
+          timer = undefined
+          resume(effect)
+        }
+        // Node's timers hold at most 2^31-1 ms: a later bound waits in steps.
+        const arm = (): void => {
+          const left = bound!.atMs - clock.currentTimeMillisUnsafe()
+          if (left > 0) {
+            timer = setTimeout(arm, Math.min(left, maxTimerMs))
+            return
+          }
+          timer = undefined
+          controller.abort()
+          settle(Effect.failSync(bound!.error))
+        }
+        if (bound !== undefined) arm()
+        client.post("/v1/messages", { body, signal: controller.signal, timeout: settings.timeoutMs }).then(
+          // Read in the resumed fiber, so that nothing it throws can escape into a promise handler.
+          (message: unknown) =>
+            settle(Effect.suspend(() => {
+              const events = messageEvents(message, request, nowMs)
+              return Result.isFailure(events) ? Effect.fail(events.failure) : Effect.fromResult(read(events.success))
+            })),
+          (error: unknown) => settle(Effect.suspend(() => Effect.fail(fromSdkError(error, scopeAt(nowMs)))))
+        )
+        return Effect.sync(() => {
+          if (settled) return
+          settled = true
+          if (timer !== undefined) clearTimeout(timer)
+          timer = undefined
+          controller.abort()
+        })
       })
-      const body = message as Anthropic.Messages.Message | { readonly type?: unknown } | null | undefined
-      if (typeof body !== "object" || body === null) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The response is not a message", { provider, model: name }))
-      if (body.type === "error") return yield* Effect.fail(fromInBandError(body, scopeAt(nowMs)))
-      const done = body as Anthropic.Messages.Message
-      if (!Array.isArray(done.content)) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, "The message has no content", { provider, model: name }))
-      const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
-      absorb(counts, done.usage)
-      const structured = structuredToolName(request)
-      const stated = finishReasonOf(done.stop_reason) ?? "other"
-      const finishReason = stated === "tool-calls" && structured !== undefined ? "stop" : stated
-      return [
-        { _tag: "metadata", model: done.model, responseId: done.id },
-        ...done.content.flatMap((block): ReadonlyArray<WireEvent> =>
-          block.type === "text" ? [{ _tag: "text", text: block.text }]
-          : block.type === "thinking" ? [{ _tag: "reasoning", text: block.thinking }]
-          : block.type === "tool_use" && block.name === structured ? [{ _tag: "text", text: JSON.stringify(block.input) }]
-          : block.type === "tool_use" ? [{ _tag: "tool-call", id: block.id, name: block.name, arguments: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]
-          : []),
-        { _tag: "finish", finishReason, usage: reportedOf(counts) }
-      ]
     })
 
-  // The events read ahead in batches, mapped in the read loop; a body that stalls is cut by the same backstop.
-  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
+  // The events read ahead in batches, mapped in the read loop; a body that stalls is cut by the same backstop. With a
+  // bound, the reader's one plain timer ends the stream at `bound.atMs` and its signal aborts the SDK's request.
+  const streamWithin = (request: CompletionRequest, bound: CallBound | undefined): Stream.Stream<WireEvent, ProviderError> =>
     throughStage(
       readEvents<StreamEvent, ProviderError>({
         open: (signal) =>
@@ -275,7 +332,8 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         idle: {
           millis: settings.timeoutMs,
           onIdle: () => providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider, model: name })
-        }
+        },
+        bound: bound === undefined ? undefined : { atMs: bound.atMs, onBound: bound.error }
       }),
       Effect.sync(() => {
         const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
@@ -288,6 +346,8 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         }
       })
     )
+  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> => streamWithin(request, undefined)
+  const streamBounded = (request: CompletionRequest, bound: CallBound): Stream.Stream<WireEvent, ProviderError> => streamWithin(request, bound)
 
   return makeLanguageModel({
     provider,
@@ -296,7 +356,8 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
     spanPrefix: "AnthropicLanguageModel",
     thinkTags: false,
     stream,
-    generate,
+    streamBounded,
+    generateWith,
     ...(parts.info ? { info: parts.info } : {})
   })
 }

@@ -7,7 +7,7 @@
  */
 import type { Effect, Stream } from "effect";
 import { Duration, Redacted } from "effect"
-import { type ProviderError, registerSecrets } from "@orch/provider"
+import { type CallBound, type ProviderError, registerSecrets } from "@orch/provider"
 import { callJson, streamNdjson, type HttpEndpoint } from "./internal/httpJson.ts"
 import { defaultOllamaHost, type OllamaConfig } from "./OllamaConfig.ts"
 
@@ -17,8 +17,11 @@ export interface OllamaClient {
   readonly host: string
   /** Values that must never be printed: header values and URL credentials. */
   readonly secrets: ReadonlyArray<string>
-  /** `POST /api/chat`, streamed: each NDJSON line parsed. */
-  readonly chat: (body: Readonly<Record<string, unknown>>, model: string) => Stream.Stream<unknown, ProviderError>
+  /**
+   * `POST /api/chat`, streamed: each NDJSON line parsed. With a `bound` (epoch ms on the real clock) the stream ends
+   * by itself at `bound.atMs` with `bound.error()`, its request aborted, whatever it waits for.
+   */
+  readonly chat: (body: Readonly<Record<string, unknown>>, model: string, bound?: CallBound) => Stream.Stream<unknown, ProviderError>
   /** `GET /api/tags`: the models pulled on the server (bounded by the probe timeout). */
   readonly list: Effect.Effect<unknown, ProviderError>
   /** `GET /api/ps`: the models loaded in memory now (bounded). */
@@ -75,7 +78,7 @@ export const makeOllamaClient = (config: OllamaConfig, backend = config.name ?? 
   return {
     host: endpoint.baseUrl,
     secrets: endpoint.secrets,
-    chat: (body, model) => streamNdjson(endpoint, "/api/chat", { ...body, stream: true }, { ...context, model }, backstopMs),
+    chat: (body, model, bound) => streamNdjson(endpoint, "/api/chat", { ...body, stream: true }, { ...context, model }, backstopMs, bound),
     list: callJson(endpoint, "/api/tags", { method: "GET" }, context, probeMs),
     ps: callJson(endpoint, "/api/ps", { method: "GET" }, context, probeMs),
     show: (model) => callJson(endpoint, "/api/show", { method: "POST", body: { model } }, { ...context, model }, probeMs)

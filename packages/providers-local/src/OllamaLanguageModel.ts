@@ -3,7 +3,9 @@
  * an `/api/chat` body and each NDJSON line to events. `/api/chat` is streamed on the wire for `generate` too, so a
  * cancelled call stops the generation. An `{"error": …}` line goes through the contract's error table (a missing
  * model is ModelNotFound with the `ollama pull` hint); an answer with `tool_calls` finishes `tool-calls`; per-token
- * `logprobs` are carried; an unparsable line fails the call (never a shorter answer).
+ * `logprobs` are carried; an unparsable line fails the call (never a shorter answer). A stream given a caller's
+ * bound keeps it on the reader's own timer (`streamBounded`); `generate` is the kit's collection of `stream`, so it
+ * offers no `generateBounded`.
  */
 import {
   errorFromInBand,
@@ -13,6 +15,7 @@ import {
   readToolArguments,
   throughStage,
   toMessages,
+  type CallBound,
   type Message,
   type CompletionRequest,
   type FinishReason,
@@ -122,9 +125,10 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
       ? providerError({ _tag: "ModelNotFound", modelId: name }, `Model '${name}' is not on the Ollama server at ${client.host}: run \`ollama pull ${name}\``, { ...context, ...(error.status !== undefined ? { status: error.status } : {}) })
       : error
 
-  // The lines mapped in the read loop (`throughStage`); a failure of the reading gets the pull hint.
-  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> =>
-    throughStage(client.chat(ollamaChatRequest(name, request, setup.keepAlive), name), Effect.clockWith((clock) => {
+  // The lines mapped in the read loop (`throughStage`); a failure of the reading gets the pull hint. A bound is kept
+  // by the reader's own timer (its error is the stream's as it is), the request aborted at it.
+  const streamWithin = (request: CompletionRequest, bound: CallBound | undefined): Stream.Stream<WireEvent, ProviderError> =>
+    throughStage(client.chat(ollamaChatRequest(name, request, setup.keepAlive), name, bound), Effect.clockWith((clock) => {
       const nowMs = clock.currentTimeMillisUnsafe()
       let toolCalls = false
       // A line's events go out together, or not at all when the line is bad.
@@ -164,6 +168,8 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
       }
       return Effect.succeed({ push, fail: withHint })
     }))
+  const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> => streamWithin(request, undefined)
+  const streamBounded = (request: CompletionRequest, bound: CallBound): Stream.Stream<WireEvent, ProviderError> => streamWithin(request, bound)
 
   return makeLanguageModel({
     provider: setup.backend,
@@ -171,6 +177,7 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
     kind: "local",
     spanPrefix: "OllamaLanguageModel",
     stream,
+    streamBounded,
     ...(setup.thinkTags !== undefined ? { thinkTags: setup.thinkTags } : {}),
     ...(setup.info !== undefined ? { info: setup.info } : {}),
     ...(setup.contextWindow !== undefined ? { contextWindow: setup.contextWindow } : {})

@@ -2,10 +2,10 @@
  * Plain HTTP for the Ollama native API, with `fetch` (replaceable) and nothing that prints: a JSON call bounded by a
  * timeout, and an NDJSON stream whose every line must parse (an unparsable line is MalformedResponse, never a
  * dropped line). HTTP errors go through the contract's table; transport failures are Unavailable; a cancelled call
- * aborts its own request. Messages are scrubbed of the endpoint's secrets (header values, URL credentials).
+ * aborts its own request, and a stream given a caller's bound ends at it. Messages are scrubbed of the endpoint's secrets (header values, URL credentials).
  */
 import { Clock, Effect, type Stream } from "effect"
-import { cancelled, errorFromHttp, networkCause, providerError, readEvents, redact, throughStage, type ErrorContext, type ProviderError } from "@orch/provider"
+import { cancelled, errorFromHttp, networkCause, providerError, readEvents, redact, throughStage, type CallBound, type ErrorContext, type ProviderError } from "@orch/provider"
 
 /** How to reach a server: where, with which headers, through which fetch, and what must never be printed. */
 export interface HttpEndpoint {
@@ -97,11 +97,21 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
  * A streamed call: each NDJSON line parsed. An unparsable line fails the stream with MalformedResponse; the request
  * is aborted when the stream closes early (a cancelled call stops the server's generation). The lines are read ahead
  * in batches and parsed in the read loop (`readEvents`); the backstop bounds the wait for the response to begin and,
- * once it has, for each next line.
+ * once it has, for each next line. With a `bound` (epoch ms on the real clock) the stream ends by itself at
+ * `bound.atMs` with `bound.error()`, whatever it waits for, its request aborted: the reader's one plain timer, cleared
+ * when the stream ends, fails or is interrupted.
  */
-export const streamNdjson = (endpoint: HttpEndpoint, path: string, body: unknown, context: ErrorContext & { readonly model?: string }, backstopMs: number): Stream.Stream<unknown, ProviderError> =>
+export const streamNdjson = (
+  endpoint: HttpEndpoint,
+  path: string,
+  body: unknown,
+  context: ErrorContext & { readonly model?: string },
+  backstopMs: number,
+  bound?: CallBound
+): Stream.Stream<unknown, ProviderError> =>
   throughStage(
     readEvents<string, ProviderError>({
+      bound: bound === undefined ? undefined : { atMs: bound.atMs, onBound: bound.error },
       open: (signal, nowMs) =>
         send(endpoint, path, { method: "POST", body }, signal, context, nowMs).then((response) => {
           if (response.body === null) throw providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent an empty body`, context)
