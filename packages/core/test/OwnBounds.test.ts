@@ -1,5 +1,5 @@
 // An attempt under a deadline on the real clock hands the deadline to an Anthropic or Ollama model that keeps it on
-// its own timer (`streamBounded`, Anthropic's `generateBounded`), against the loopback wire server: a stalled answer
+// its own timer (`streamBounded`, `generateBounded`), against the loopback wire server: a stalled answer
 // ends with the attempt's deadline error naming the model, the text that arrived is in the attempt's outcome, and the
 // upstream request is aborted. The models are the real ones; a wrapper only counts which of their calls the attempt
 // made. No assertion reads how long anything took.
@@ -87,19 +87,22 @@ describe("a streamed attempt under a deadline, on a model that keeps it itself",
   }
 })
 
-describe("a one-shot attempt under a deadline on Anthropic", () => {
-  it("a server that never answers ends with the attempt's deadline error, through generateBounded, the request aborted", async () => {
-    const { model, bounds } = counted(anthropic())
+describe("a one-shot attempt under a deadline on a model that keeps it itself", () => {
+  // Ollama's answers are its collected stream: its generateBounded is its bounded stream, collected.
+  for (const [name, make] of [["Anthropic", anthropic], ["Ollama", ollama]] as const) {
+  it(`${name}: a server that never answers ends with the attempt's deadline error, through generateBounded, the request aborted`, async () => {
+    const { model, bounds } = counted(make())
     const { seen, hook } = outcomes()
     server.enqueue({ kind: "fault", fault: "stall" })
     const deadline = Date.now() + 200
     const result = await settle(withAttemptHook(underDeadline(attempt(model).generate(request), deadline), hook))
     const error = failureOf(result)
     expect(error?.reason).toMatchObject({ _tag: "Timeout", phase: "total" })
-    expect(error?.model).toBe("claude-3-5-haiku-latest")
+    expect(error?.model).toBe(model.name)
     expect(bounds.map((bound) => bound.atMs)).toEqual([deadline])
     expect(seen.map((outcome) => outcome._tag)).toEqual(["AttemptFailure"])
     await server.waitForClosed()
     expect(server.requests[0]?.aborted).toBe(true)
   })
+  }
 })

@@ -47,7 +47,8 @@ export interface WireModel {
   /**
    * `stream` that ends by itself at `bound.atMs` (epoch ms, on the real clock) with `bound.error()`, its request
    * aborted, whatever it waits for, and its timer cleared at the stream's end (`readEvents` with its `bound`). A model
-   * made with it offers `streamBounded`.
+   * made with it offers `streamBounded`, and, when it has no one-shot call (`generate`, `generateWith`), also
+   * `generateBounded`: its bounded stream, collected.
    */
   readonly streamBounded?: (request: CompletionRequest, bound: CallBound) => Stream.Stream<WireEvent, ProviderError>
   /**
@@ -171,7 +172,8 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
     const valid = validatedResult(model, input)
     if (Result.isFailure(valid)) return Effect.fail(valid.failure)
     const request = valid.success
-    return call !== undefined ? oneShot(model, request, call, fiber.getRef(Clock.Clock), bound) : collectStream(assembled(model, request, model.stream(request)))
+    if (call !== undefined) return oneShot(model, request, call, fiber.getRef(Clock.Clock), bound)
+    return collectStream(assembled(model, request, bound === undefined ? model.stream(request) : model.streamBounded!(request, bound)))
   }
   const run = (input: CompletionRequest, bound: CallBound | undefined): Effect.Effect<Completion, ProviderError> =>
     Effect.withFiber((fiber) => {
@@ -184,8 +186,11 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
       return debugLogging(fiber) ? Effect.tapError(effect, logFailure) : effect
     })
   const generate = (input: CompletionRequest): Effect.Effect<Completion, ProviderError> => run(input, undefined)
-  // Offered only by a backend that keeps a bound itself (its own timer, its request aborted at the bound).
-  const generateBounded = model.generateWith !== undefined ? (input: CompletionRequest, bound: CallBound) => run(input, bound) : undefined
+  // Offered only by a backend that keeps a bound itself (its own timer, its request aborted at the bound): its one-shot
+  // call, or, for a backend whose answers are its collected stream, its bounded stream.
+  const generateBounded = model.generateWith !== undefined || (call === undefined && model.streamBounded !== undefined)
+    ? (input: CompletionRequest, bound: CallBound) => run(input, bound)
+    : undefined
 
   const parts = (input: CompletionRequest, log: boolean, bound: CallBound | undefined): Effect.Effect<Stream.Stream<StreamPart, ProviderError>, ProviderError> => {
     const valid = validatedResult(model, input)

@@ -113,9 +113,21 @@ const watchTimers = async <A>(minMs: number, run: () => Promise<A>) => {
 const farMs = 3_600_000_000
 
 describe("Ollama streamBounded", () => {
-  it("is offered; generateBounded is not (generate collects the stream)", () => {
+  it("is offered, and so is generateBounded (generate collects the stream)", () => {
     expect(model().streamBounded).toBeTypeOf("function")
-    expect(model().generateBounded).toBeUndefined()
+    expect(model().generateBounded).toBeTypeOf("function")
+  })
+
+  it("generateBounded: a stream that stalls fails with the bound's error, once, and the request is aborted; a far bound answers as generate does", async () => {
+    server.enqueue(stallAfter(["Hel", "lo"]))
+    const bound = boundIn(500)
+    expect(failureOf(await settle(model().generateBounded!({ prompt: "x" }, bound)))).toEqual(boundError(500))
+    expect(bound.made()).toBe(1)
+    await server.waitForClosed()
+    expect(server.requests[0]?.aborted).toBe(true)
+    server.setDefault({ kind: "synth", text: "all of it" })
+    const answered = await settle(model().generateBounded!({ prompt: "x" }, boundIn(farMs)))
+    expect(Result.isSuccess(answered) ? answered.success.text : answered.failure.message).toBe("all of it")
   })
 
   it("a stream that stalls after some text fails with the bound's error, once, keeps the text before, and the request is aborted", async () => {
