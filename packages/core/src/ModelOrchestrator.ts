@@ -423,9 +423,12 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
           return Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe()), (call) =>
             Effect.flatMapEager(prepare(call, callOptions, clock), (prepared) => {
               const planned = planOf(prepared, callOptions.scorers).stream(prepared.request)
-              const inner = contextUnderDeadlineWithHook(context, call.deadlineAt, ledgers.hookFor(prepared.ledger, context))
-              return Effect.map(Effect.provideContext(Channel.toTransform(planned.channel)(upstream, scope), inner), (pull) => {
-                const pullInner = Effect.provideContext(pull, inner)
+              // The deadline and the ledger's hook are added to the context of the set-up and of each pull (two
+              // entries on top of it, not a copy of every service).
+              const hook = ledgers.hookFor(prepared.ledger, context)
+              const underDeadline = (current: Context.Context<never>) => contextUnderDeadlineWithHook(current, call.deadlineAt, hook)
+              return Effect.map(Effect.updateContext(Channel.toTransform(planned.channel)(upstream, scope), underDeadline), (pull) => {
+                const pullInner = Effect.updateContext(pull, underDeadline)
                 const text: Array<string> = []
                 const toolCalls: Array<ToolCall> = []
                 let finish: Extract<StreamPart, { type: "finish" }> | undefined
