@@ -61,6 +61,14 @@ interface ReaderSpec {
 /** Where a reader stream keeps what it runs, so that a stage put on it is fused into its loop. */
 const readerSpec: unique symbol = Symbol.for("@orch/provider/EventReader/spec")
 
+/**
+ * Run `f` once the microtasks queued so far have run: on the next tick where the runtime has one (Node, Bun, Deno),
+ * else as a macrotask (this contract package assumes no Node API).
+ */
+const afterMicrotasks: (f: () => void) => void = typeof globalThis.process?.nextTick === "function"
+  ? (f) => globalThis.process.nextTick(f)
+  : (f) => void setTimeout(f, 0)
+
 /** Events held before reading pauses for a consumer that does not take them. */
 const highWater = 1024
 
@@ -221,7 +229,7 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
      * of promises), so the events of one network read make one batch, with no turn of the event loop in between.
      */
     const more: Effect.Effect<void> = Effect.callback<void>((resume) => {
-      waiter = () => process.nextTick(resume, Effect.void)
+      waiter = () => afterMicrotasks(() => resume(Effect.void))
       return Effect.sync(() => {
         waiter = undefined
       })
