@@ -298,11 +298,14 @@ export const attempt = (model: LanguageModel): Plan => {
             ? model.streamBounded!(request, { atMs: at, error })
             : guardStream(model.stream(request), started.limits, context, at === undefined ? undefined : { at, error })
           let reported = false
-          const report = (exit: Exit.Exit<void, ProviderError>): Effect.Effect<void> => {
-            if (reported) return Effect.void
-            reported = true
-            return reportEnd(exit, started, request, progress)
-          }
+          // Once claimed, the report runs to its end: an interruption reaching a pull while a hook's end waits (a
+          // remote ledger settling) must not leave the attempt unsettled, since the scope's finalizer then skips it.
+          const report = (exit: Exit.Exit<void, ProviderError>): Effect.Effect<void> =>
+            Effect.uninterruptible(Effect.suspend(() => {
+              if (reported) return Effect.void
+              reported = true
+              return reportEnd(exit, started, request, progress)
+            }))
           const onSuccess = (array: NonEmptyReadonlyArray<StreamPart>) => Effect.succeed(keep(array, progress, started))
           const onFailure = (cause: Cause.Cause<ProviderError>) => Effect.andThen(report(Exit.failCause(cause)), Effect.failCause(cause))
           const onDone = (leftover: unknown) => Effect.andThen(report(Exit.void), Cause.done(leftover))

@@ -1,0 +1,52 @@
+// A streamed attempt whose hook ends with an effect that waits (a ledger settling on a remote store): the end, once
+// begun, runs to its end even when the consumer is interrupted meanwhile, as the generate path's does; otherwise the
+// attempt is never settled (its reservation held, its record missing) and no later report makes up for it.
+import { assert, describe, it } from "@effect/vitest"
+import { scriptedModel } from "@orch/testing"
+import { Deferred, Effect, Fiber, Stream } from "effect"
+import { attempt, type AttemptOutcome, withAttemptHook } from "../src/index.ts"
+
+const request = { prompt: "hello" }
+
+/** A hook whose end signals `began`, waits for `gate`, then keeps the outcome (the settling of a remote ledger). */
+const slowEnds = (ends: Array<AttemptOutcome>, began: Deferred.Deferred<void>, gate: Deferred.Deferred<void>) => () =>
+  Effect.succeed((outcome: AttemptOutcome) =>
+    Deferred.succeed(began, undefined).pipe(
+      Effect.andThen(Deferred.await(gate)),
+      Effect.andThen(Effect.sync(() => { ends.push(outcome) }))
+    ))
+
+describe("attempt(model).stream with a hook whose end is an effect that waits", () => {
+  it.effect("a consumer interrupted while the end of a finished stream is reported still gets it reported, once", () =>
+    Effect.gen(function*() {
+      const model = scriptedModel({ id: "cloud/a", script: [{ text: "one two", usage: { inputTokens: 3, outputTokens: 2 } }] })
+      const ends: Array<AttemptOutcome> = []
+      const began = yield* Deferred.make<void>()
+      const gate = yield* Deferred.make<void>()
+      const fiber = yield* Effect.forkChild(withAttemptHook(Stream.runDrain(attempt(model).stream(request)), slowEnds(ends, began, gate)))
+      yield* Deferred.await(began)
+      // The client goes away while the attempt's end is being recorded.
+      const interrupter = yield* Effect.forkChild(Fiber.interrupt(fiber))
+      yield* Effect.yieldNow
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(interrupter)
+      assert.strictEqual(ends.length, 1)
+      assert.strictEqual(ends[0]?._tag, "AttemptSuccess")
+    }))
+
+  it.effect("a consumer interrupted while the end of a failed stream is reported still gets it reported, once", () =>
+    Effect.gen(function*() {
+      const model = scriptedModel({ id: "cloud/a", script: [{ text: "one two three", failAfterTokens: 1, fail: "ServerError" }] })
+      const ends: Array<AttemptOutcome> = []
+      const began = yield* Deferred.make<void>()
+      const gate = yield* Deferred.make<void>()
+      const fiber = yield* Effect.forkChild(withAttemptHook(Effect.exit(Stream.runDrain(attempt(model).stream(request))), slowEnds(ends, began, gate)))
+      yield* Deferred.await(began)
+      const interrupter = yield* Effect.forkChild(Fiber.interrupt(fiber))
+      yield* Effect.yieldNow
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(interrupter)
+      assert.strictEqual(ends.length, 1)
+      assert.strictEqual(ends[0]?._tag, "AttemptFailure")
+    }))
+})
