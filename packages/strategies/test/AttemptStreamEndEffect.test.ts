@@ -1,6 +1,7 @@
 // A streamed attempt whose hook ends with an effect that waits (a ledger settling on a remote store): the end, once
 // begun, runs to its end even when the consumer is interrupted meanwhile, as the generate path's does; otherwise the
-// attempt is never settled (its reservation held, its record missing) and no later report makes up for it.
+// attempt is never settled (its reservation held, its record missing) and no later report makes up for it. A consumer
+// that stops once the finish has come ends the attempt as a success.
 import { assert, describe, it } from "@effect/vitest"
 import { scriptedModel } from "@orch/testing"
 import { Deferred, Effect, Fiber, Stream } from "effect"
@@ -48,5 +49,18 @@ describe("attempt(model).stream with a hook whose end is an effect that waits", 
       yield* Fiber.join(interrupter)
       assert.strictEqual(ends.length, 1)
       assert.strictEqual(ends[0]?._tag, "AttemptFailure")
+    }))
+})
+
+describe("attempt(model).stream left by its consumer after the finish", () => {
+  it.effect("a consumer that stops right after the finish ends the attempt once, as a success with the finish's usage", () =>
+    Effect.gen(function*() {
+      const model = scriptedModel({ id: "cloud/a", script: [{ text: "one two", usage: { inputTokens: 3, outputTokens: 2 } }] })
+      const ends: Array<AttemptOutcome> = []
+      const keep = () => Effect.succeed((outcome: AttemptOutcome) => Effect.sync(() => { ends.push(outcome) }))
+      yield* withAttemptHook(Stream.runDrain(Stream.takeUntil(attempt(model).stream(request), (part) => part.type === "finish")), keep)
+      assert.strictEqual(ends.length, 1)
+      assert.strictEqual(ends[0]?._tag, "AttemptSuccess")
+      assert.deepStrictEqual(ends[0]?.usage, { inputTokens: 3, outputTokens: 2, estimated: false })
     }))
 })
