@@ -15,6 +15,7 @@
  * when debug logging is on.
  */
 import { Channel, Clock, Effect, type Fiber, LogLevel, type Pull, References, Result, type Scope, Stream, Tracer } from "effect"
+import type { NonEmptyReadonlyArray } from "effect/Array"
 import { type AnswerAssembler, makeAnswerAssembler, type WireEvent } from "./AnswerAssembler.ts"
 import { collectStream, completionOfParts } from "./Collect.ts"
 import type { Completion } from "./Completion.ts"
@@ -199,15 +200,23 @@ export const makeLanguageModel = (model: WireModel): LanguageModel => {
     const assembledParts = assembled(model, valid.success, events)
     return Effect.succeed(log ? Stream.tapError(assembledParts, logFailure) : assembledParts)
   }
-  // One stream layer over the backend's: the request is checked as the stream starts, in the same step.
+  // One stream layer over the backend's: the request is checked, and the backend's stream set up, in the first pull.
+  // The set-up sends the request and waits for the response head, so it must be part of a pull: an attempt bounds
+  // each pull (a first-token limit, the deadline) and would otherwise wait for a head that never comes.
   const streamOf = (input: CompletionRequest, bound: CallBound | undefined): Stream.Stream<StreamPart, ProviderError> =>
-    Stream.fromChannel(Channel.fromTransform((upstream: Pull.Pull<unknown, unknown, unknown>, scope: Scope.Scope) =>
-      Effect.withFiber((fiber) => {
+    Stream.fromChannel(Channel.fromTransform((upstream: Pull.Pull<unknown, unknown, unknown>, scope: Scope.Scope) => {
+      let pull: Pull.Pull<NonEmptyReadonlyArray<StreamPart>, ProviderError> | undefined
+      const first = Effect.withFiber((fiber) => {
         const log = debugLogging(fiber)
         // Traced: the check inside the span, as before.
         const built = tracing(fiber) ? Effect.succeed(Stream.withSpan(Stream.unwrap(Effect.suspend(() => parts(input, log, bound))), streamSpan)) : parts(input, log, bound)
-        return Effect.flatMap(built, (stream) => Channel.toTransform(stream.channel)(upstream, scope))
-      })))
+        return Effect.flatMap(Effect.flatMap(built, (stream) => Channel.toTransform(stream.channel)(upstream, scope)), (made) => {
+          pull = made
+          return made
+        })
+      })
+      return Effect.succeed(Effect.suspend(() => pull ?? first))
+    }))
   const stream = (input: CompletionRequest): Stream.Stream<StreamPart, ProviderError> => streamOf(input, undefined)
   // Offered only by a backend whose stream keeps a bound itself (its own timer, its request aborted at the bound).
   const streamBounded = model.streamBounded !== undefined ? (input: CompletionRequest, bound: CallBound) => streamOf(input, bound) : undefined

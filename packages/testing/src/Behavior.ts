@@ -74,6 +74,8 @@ export interface FaultBehavior {
   readonly text?: string
   /** slow-drip: delay between single bytes (default 2 ms, at least 1 ms). */
   readonly delayMs?: number
+  /** stall: send no response head either, for a streamed request too (a server that loads the model before it answers, as Ollama does). */
+  readonly beforeHead?: boolean
 }
 
 /** Any custom reply: status, JSON body and headers. */

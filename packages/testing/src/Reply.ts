@@ -212,7 +212,7 @@ const faultReply = (context: ReplyContext, behavior: FaultBehavior): Reply => {
     case "reset-before-headers":
       return { head: undefined, pieces: [], ending: "reset" }
     case "stall":
-      return exchange.stream ? { head: streamHead(exchange), pieces: [], ending: "stall" } : { head: undefined, pieces: [], ending: "stall" }
+      return exchange.stream && behavior.beforeHead !== true ? { head: streamHead(exchange), pieces: [], ending: "stall" } : { head: undefined, pieces: [], ending: "stall" }
     case "slow-drip": {
       // At least 1 ms, so every byte really leaves in its own write after a pause.
       const delayMs = Math.max(1, behavior.delayMs ?? 2)
