@@ -16,7 +16,7 @@ import { Clock, Effect, Redacted, Result, type Stream } from "effect"
 import { providerError, readEventBatches, readEvents, type CallBound, type ProviderError } from "@orch/provider"
 import { errorFromSdk, errorFromStatus, inBandError, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
-import { sseDataBatches } from "./OpenAiCompatSse.ts"
+import { makeSseReader } from "./OpenAiCompatSse.ts"
 import { type JsonTransport, makeJsonTransport, maxResponseBytes, type PostOutcome } from "./OpenAiCompatTransport.ts"
 
 /** The calls of one endpoint. Failures are mapped `ProviderError`s. */
@@ -186,7 +186,7 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
       // The SDK's timeout ends at the response head; a body that stalls is cut by the same backstop between events.
       idle: idleFor(model)
     })
-  // The events of each network read parsed at once and handed over as one array (one promise per read, not per event).
+  // The events of each body piece parsed where it arrives and handed over as one array (no promise per event).
   const leanChatStream = (lean: JsonTransport) => (body: ChatCompletionCreateParamsStreaming, model: string, bound?: CallBound): Stream.Stream<unknown, ProviderError> =>
     readEventBatches<unknown, ProviderError>({
       // The bound's timer aborts the request (the reader's signal destroys it) at the head, between events or within one.
@@ -202,7 +202,7 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
         }
         return lean.open(JSON.stringify(body), signal).then((opened) =>
           opened.status >= 200 && opened.status < 300
-            ? sseDataBatches(opened.body, parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope) })
+            ? opened.events(makeSseReader(parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope) }))
             : opened.text().then((text) => Promise.reject(errorFromStatus(opened.status, opened.headers, text, scope)))
         )
       },

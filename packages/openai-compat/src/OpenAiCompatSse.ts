@@ -6,17 +6,16 @@
  */
 
 /**
- * The data of each event, as `parse` makes it of the event's text, handed over as one array per body piece (the
- * events that piece completed; a piece that completes none hands over nothing). `parse` may throw: the events of the
- * piece before it are handed over first, then the iteration fails. An event (or a line) that grows past
- * `maxEventChars` before its end fails it the same way with `tooLarge()`: a server that never ends a line cannot
- * fill the memory.
+ * A reader of one stream's body pieces: each call takes the next piece and appends to `out` the data of every event
+ * that piece completes, as `parse` makes it of the event's text. It returns what ends the reading, if anything: the
+ * error `parse` threw (the events before it are in `out`), or `tooLarge()` for an event (or a line) that grew past
+ * `maxEventChars` before its end (a server that never ends a line cannot fill the memory). Once it has returned an
+ * error it must not be called again.
  */
-export async function* sseDataBatches<A>(
-  pieces: AsyncIterable<string>,
+export const makeSseReader = <A>(
   parse: (text: string) => A,
   limit: { readonly maxEventChars: number; readonly tooLarge: () => unknown }
-): AsyncGenerator<ReadonlyArray<A>> {
+): (piece: string, out: Array<A>) => unknown => {
   // Text after the last newline, kept as pieces until a newline arrives: a long line is read in time and memory
   // proportional to its length (never re-joined or re-searched per piece).
   let pending: Array<string> = []
@@ -24,17 +23,13 @@ export async function* sseDataBatches<A>(
   let data: Array<string> = []
   let dataChars = 0
   let done = false
-  for await (const piece of pieces) {
+  return (piece, out) => {
     if (piece.indexOf("\n") === -1) {
       pending.push(piece)
       pendingChars += piece.length
-      if (pendingChars > limit.maxEventChars) throw limit.tooLarge()
-      continue
+      return pendingChars > limit.maxEventChars ? limit.tooLarge() : undefined
     }
     const buffer = pending.length === 0 ? piece : pending.join("") + piece
-    const batch: Array<A> = []
-    // What ends the reading after this piece's events (a parse that threw, an event too large), if anything.
-    let failure: { readonly error: unknown } | undefined
     let start = 0
     let end = buffer.indexOf("\n", start)
     while (end !== -1) {
@@ -52,27 +47,21 @@ export async function* sseDataBatches<A>(
           continue
         }
         try {
-          batch.push(parse(text))
+          out.push(parse(text))
         } catch (error) {
-          failure = { error }
-          break
+          return error
         }
       } else if (line.startsWith("data:")) {
         const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5)
         dataChars += value.length
-        if (dataChars > limit.maxEventChars) {
-          failure = { error: limit.tooLarge() }
-          break
-        }
+        if (dataChars > limit.maxEventChars) return limit.tooLarge()
         data.push(value)
       }
       // Comments (`:`), `event:`, `id:` and `retry:` carry nothing the chat wire needs.
     }
-    if (batch.length > 0) yield batch
-    if (failure !== undefined) throw failure.error
     const rest = buffer.slice(start)
     pending = rest.length === 0 ? [] : [rest]
     pendingChars = rest.length
-    if (pendingChars > limit.maxEventChars) throw limit.tooLarge()
+    return pendingChars > limit.maxEventChars ? limit.tooLarge() : undefined
   }
 }

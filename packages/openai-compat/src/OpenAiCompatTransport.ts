@@ -34,13 +34,98 @@ export const maxResponseBytes = 64 * 1024 * 1024
 /** The most of an error body that is read: it is only summarised into the error's message and reason. */
 export const maxErrorBodyBytes = 1024 * 1024
 
-/** A response whose head has arrived: its status, headers and body as text pieces. */
+/** A response whose head has arrived: its status, headers and body. Read it one way only. */
 export interface OpenedResponse {
   readonly status: number
   readonly headers: http.IncomingHttpHeaders
-  readonly body: AsyncIterable<string>
+  /**
+   * The body read as it arrives: `take` turns each text piece into the events it completes (appended to `out`) and
+   * returns what ends the reading, if anything; the iterable yields the events of each piece as one array (a piece
+   * that completes none yields nothing), then ends with the body, or fails with what `take` returned, a failure of
+   * the response, or a body that broke off before its end. Reading pauses while arrays wait unread.
+   */
+  readonly events: <A>(take: (piece: string, out: Array<A>) => unknown) => AsyncIterable<ReadonlyArray<A>>
   /** The whole body instead, as one text (an error response); a body that breaks off rejects. */
   readonly text: () => Promise<string>
+}
+
+/** Arrays read but not yet taken at which the response is paused (its socket is then not read). */
+const pauseAt = 8
+
+/**
+ * `OpenedResponse.events` over a response: plain listeners push each piece's events, and `next` takes them, with no
+ * async generator and no promise per piece that waits for nothing.
+ */
+const eventsOf = <A>(res: http.IncomingMessage, take: (piece: string, out: Array<A>) => unknown): AsyncIterable<ReadonlyArray<A>> => {
+  const queue: Array<ReadonlyArray<A>> = []
+  let failure: { readonly error: unknown } | undefined
+  let ended = false
+  let waiting: { readonly resolve: (result: IteratorResult<ReadonlyArray<A>>) => void; readonly reject: (error: unknown) => void } | undefined
+  /** Hand the waiting `next` what there is now: an array, the failure, the end, or nothing yet. */
+  const answer = (): void => {
+    const waiter = waiting
+    if (waiter === undefined) return
+    if (queue.length > 0) {
+      waiting = undefined
+      waiter.resolve({ done: false, value: queue.shift()! })
+    } else if (failure !== undefined) {
+      waiting = undefined
+      waiter.reject(failure.error)
+    } else if (ended) {
+      waiting = undefined
+      waiter.resolve({ done: true, value: undefined })
+    }
+  }
+  const fail = (error: unknown): void => {
+    if (failure !== undefined || ended) return
+    failure = { error }
+    answer()
+  }
+  res.on("data", (piece: string) => {
+    if (failure !== undefined) return
+    const out: Array<A> = []
+    let error: unknown
+    try {
+      error = take(piece, out)
+    } catch (thrown) {
+      error = thrown
+    }
+    if (out.length > 0) queue.push(out)
+    if (error !== undefined) failure = { error }
+    answer()
+    // Paused only while arrays wait that no `next` has taken.
+    if (failure === undefined && queue.length >= pauseAt) res.pause()
+  })
+  res.on("end", () => {
+    ended = true
+    answer()
+  })
+  res.on("error", fail)
+  res.on("close", () => fail(brokenOff()))
+  const next = (): Promise<IteratorResult<ReadonlyArray<A>>> => {
+    if (queue.length > 0) {
+      const value = queue.shift()!
+      if (queue.length < pauseAt && res.isPaused() && failure === undefined) res.resume()
+      return Promise.resolve({ done: false, value })
+    }
+    if (failure !== undefined) return Promise.reject(failure.error)
+    if (ended) return Promise.resolve({ done: true, value: undefined })
+    if (res.isPaused()) res.resume()
+    return new Promise((resolve, reject) => {
+      waiting = { resolve, reject }
+    })
+  }
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next,
+      // A reader that stops early: nothing more is read (the caller's signal destroys the request).
+      return: () => {
+        if (!ended && failure === undefined) failure = { error: brokenOff() }
+        res.destroy()
+        return Promise.resolve({ done: true, value: undefined })
+      }
+    })
+  }
 }
 
 /** JSON `POST`s to one endpoint path over a keep-alive agent. */
@@ -159,7 +244,7 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
             res.on("error", fail)
             res.on("close", () => fail(brokenOff()))
           })
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res as AsyncIterable<string>, text })
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, events: (take) => eventsOf(res, take), text })
       })
       // Stays attached for the request's life: after the head (or an abort) a rejection is a no-op.
       req.on("error", reject)

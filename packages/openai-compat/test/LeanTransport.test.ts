@@ -1,6 +1,6 @@
 import { startWireServer, type Behavior, type WireServer } from "@orch/testing"
 import { providerError, type CallBound } from "@orch/provider"
-import { Effect, Fiber, Redacted } from "effect"
+import { Effect, Fiber, Redacted, Stream } from "effect"
 import * as net from "node:net"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { makeOpenAiCompatClient, makeOpenAiCompatLanguageModel, resolveSettings, type OpenAiCompatOptions } from "../src/index.ts"
@@ -221,6 +221,20 @@ describe("the lean transport of streamed chat", () => {
     server.enqueue({ kind: "fault", fault: "reset-mid-stream", text: "one two three four", afterTokens: 2 })
     const error = failureOf(await call(lean(), "stream"))
     expect(error.reason._tag).toBe("StreamInterrupted")
+  })
+
+  it("a consumer slower than the server pauses the reading and loses nothing, in order", async () => {
+    const words = Array.from({ length: 4_000 }, (_, i) => `w${i} `)
+    const body = [...words.map((word) => `data: ${JSON.stringify(chunkOf(word))}\n\n`), `data: ${JSON.stringify(chunkOf("", "stop"))}\n\n`, "data: [DONE]\n\n"].join("")
+    server.enqueue({ kind: "raw", body, contentType: "text/event-stream", split: { seed: 7, maxChunk: 97 } })
+    const texts: Array<string> = []
+    // Each batch waits a turn of the event loop before the next is taken, while the server sends all it has.
+    await Effect.runPromise(Stream.runForEachArray(lean().stream({ prompt: "count" }), (parts) =>
+      Effect.promise(() => new Promise<void>((resolve) => {
+        for (const part of parts) if (part.type === "text-delta") texts.push(part.delta)
+        setImmediate(resolve)
+      }))))
+    expect(texts.join("")).toBe(words.join(""))
   })
 
   it("an interrupted stream destroys its request", async () => {
