@@ -1,9 +1,9 @@
-import { startWireServer, type WireServer } from "@orch/testing"
-import { providerError, type CallBound, type LanguageModel, type ProviderError, type StreamPart } from "@orch/provider"
+import { boundsFor, farBoundMs, readStream as read, startWireServer, watchTimers, type WireServer } from "@orch/testing"
+import type { LanguageModel } from "@orch/provider"
 import { Effect, Fiber, Redacted, Stream } from "effect"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { makeOpenAiCompatClient, makeOpenAiCompatLanguageModel, resolveSettings, type OpenAiCompatOptions } from "../src/index.ts"
-import { chunk, settle, sse } from "./support.ts"
+import { chunk, sse } from "./support.ts"
 
 let server: WireServer
 beforeAll(async () => {
@@ -11,7 +11,6 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 beforeEach(() => server.reset())
-afterEach(() => vi.restoreAllMocks())
 
 const options = (extra: Partial<OpenAiCompatOptions> = {}): OpenAiCompatOptions =>
   ({ backend: "srv", baseUrl: `${server.url}/v1`, apiKey: Redacted.make("sk-bound-test-0123456789"), ...extra })
@@ -21,17 +20,8 @@ const lean = (): LanguageModel => makeOpenAiCompatLanguageModel(makeOpenAiCompat
 const viaSdk = (): LanguageModel =>
   makeOpenAiCompatLanguageModel(makeOpenAiCompatClient(resolveSettings(options({ fetch: (input, init) => globalThis.fetch(input, init) }))), { name: "m", kind: "cloud" })
 
-const boundError = (ms: number) => providerError({ _tag: "Timeout", phase: "total", afterMs: ms }, `The call's deadline of ${ms} ms passed`, { provider: "srv", model: "m" })
-/** A bound `ms` from now. No assertion reads how long anything took: only which error came, and what the server saw. */
-const boundIn = (ms: number): CallBound => ({ atMs: Date.now() + ms, error: () => boundError(ms) })
-
-/** The text parts that arrived and how the stream ended. */
-const read = async (stream: Stream.Stream<StreamPart, ProviderError>) => {
-  const parts: Array<StreamPart> = []
-  const result = await settle(Stream.runForEach(stream, (part) => Effect.sync(() => parts.push(part))))
-  const text = parts.flatMap((part) => (part.type === "text-delta" ? [part.delta] : [])).join("")
-  return { parts, text, result }
-}
+/** Bounds naming the model; no assertion reads how long anything took: only which error came, and what the server saw. */
+const { boundError, boundIn } = boundsFor({ provider: "srv", model: "m" })
 
 /** An SSE answer's first chunks, sent and then held open (a server still generating). */
 const stallAfter = (pieces: ReadonlyArray<string>) => ({
@@ -39,26 +29,6 @@ const stallAfter = (pieces: ReadonlyArray<string>) => ({
   body: sse([chunk({ role: "assistant", content: "" }), ...pieces.map((content) => chunk({ content }))], false),
   stallAfter: true
 })
-
-/** The far-future timers set while `run` runs (delays of at least `minMs`), and whether each was cleared. */
-const watchTimers = async <A>(minMs: number, run: () => Promise<A>) => {
-  const set = new Set<unknown>()
-  const cleared = new Set<unknown>()
-  const realSet = globalThis.setTimeout
-  const realClear = globalThis.clearTimeout
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
-    const handle = realSet(fn, ms)
-    if ((ms ?? 0) >= minMs) set.add(handle)
-    return handle
-  }) as typeof setTimeout)
-  vi.spyOn(globalThis, "clearTimeout").mockImplementation(((handle: Parameters<typeof clearTimeout>[0]) => {
-    cleared.add(handle)
-    realClear(handle)
-  }) as typeof clearTimeout)
-  const value = await run()
-  vi.restoreAllMocks()
-  return { value, set: [...set], pending: [...set].filter((handle) => !cleared.has(handle)) }
-}
 
 describe("streamBounded on the openai-compat transport", () => {
   it("is offered by the model", () => {
@@ -102,7 +72,7 @@ describe("streamBounded on the openai-compat transport", () => {
     server.enqueue({ kind: "synth", text: "all of it" })
     server.enqueue({ kind: "synth", text: "all of it" })
     const plain = await read(lean().stream({ prompt: "x" }))
-    const watched = await watchTimers(2_000_000_000, () => read(lean().streamBounded!({ prompt: "x" }, boundIn(3_600_000_000))))
+    const watched = await watchTimers(() => read(lean().streamBounded!({ prompt: "x" }, boundIn(farBoundMs))))
     expect(watched.value.result._tag).toBe("Success")
     expect(watched.value.parts.map((part) => part.type)).toEqual(plain.parts.map((part) => part.type))
     expect(watched.value.text).toBe("all of it")
@@ -114,9 +84,9 @@ describe("streamBounded on the openai-compat transport", () => {
 
   it("interrupting the consumer mid-stream clears the timer and destroys the request", async () => {
     server.enqueue(stallAfter(["Hel"]))
-    const watched = await watchTimers(2_000_000_000, async () => {
+    const watched = await watchTimers(async () => {
       const first = Promise.withResolvers<void>()
-      const fiber = Effect.runFork(Stream.runForEach(lean().streamBounded!({ prompt: "x" }, boundIn(3_600_000_000)), (part) =>
+      const fiber = Effect.runFork(Stream.runForEach(lean().streamBounded!({ prompt: "x" }, boundIn(farBoundMs)), (part) =>
         Effect.sync(() => {
           if (part.type === "text-delta") first.resolve()
         })))

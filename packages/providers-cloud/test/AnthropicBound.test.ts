@@ -5,11 +5,10 @@
  * aborted; a far bound completes as the plain call does and leaves no timer behind; an interrupted caller aborts the
  * request; a bound already past sends nothing. No assertion reads how long anything took.
  */
-import { providerError, type CallBound, type LanguageModel, type ProviderError, type StreamPart } from "@orch/provider"
-import { startWireServer, type WireServer } from "@orch/testing"
+import type { LanguageModel, ProviderError } from "@orch/provider"
+import { boundedSettleMs, boundsFor, farBoundMs, readStream as read, settleWithin, startSilentServer, startWireServer, watchTimers, type WireServer } from "@orch/testing"
 import { Effect, Fiber, Result, Stream } from "effect"
-import * as net from "node:net"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { anthropicModel } from "../src/index.ts"
 
 let server: WireServer
@@ -18,37 +17,14 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 beforeEach(() => server.reset())
-afterEach(() => vi.restoreAllMocks())
 
 const apiKey = "sk-ant-bound-test-0123456789"
 const model = (baseUrl = server.url): LanguageModel => anthropicModel("claude-3-5-haiku-latest", { apiKey, baseUrl, defaultMaxTokens: 64 })
 
-const boundError = (ms: number) =>
-  providerError({ _tag: "Timeout", phase: "total", afterMs: ms }, `The call's deadline of ${ms} ms passed`, { provider: "anthropic", model: "claude-3-5-haiku-latest" })
-/** A bound `ms` from now, and how many times its error was made (the contract: exactly once when it fires). */
-const boundIn = (ms: number): CallBound & { readonly made: () => number } => {
-  let made = 0
-  return {
-    atMs: Date.now() + ms,
-    error: () => {
-      made++
-      return boundError(ms)
-    },
-    made: () => made
-  }
-}
-
+/** Bounds naming the model: the error a bound ends a call with, and a bound that counts how many times it made it. */
+const { boundError, boundIn } = boundsFor({ provider: "anthropic", model: "claude-3-5-haiku-latest" })
 /** Run to a Result; a hang fails the test (the bounds under test are far shorter). */
-const settle = <A, E>(effect: Effect.Effect<A, E>): Promise<Result.Result<A, E>> =>
-  Effect.runPromise(effect.pipe(Effect.timeoutOrElse({ duration: 10_000, orElse: () => Effect.die(new Error("did not settle")) }), Effect.result))
-
-/** The text parts that arrived and how the stream ended. */
-const read = async (stream: Stream.Stream<StreamPart, ProviderError>) => {
-  const parts: Array<StreamPart> = []
-  const result = await settle(Stream.runForEach(stream, (part) => Effect.sync(() => parts.push(part))))
-  const text = parts.flatMap((part) => (part.type === "text-delta" ? [part.delta] : [])).join("")
-  return { parts, text, result }
-}
+const settle = <A, E>(effect: Effect.Effect<A, E>) => settleWithin(effect, boundedSettleMs)
 const failureOf = <A>(result: Result.Result<A, ProviderError>): ProviderError | undefined => (Result.isFailure(result) ? result.failure : undefined)
 
 /** Anthropic SSE events as the Messages API sends them (`event:` line, then the JSON data). */
@@ -64,63 +40,6 @@ const stallAfter = (pieces: ReadonlyArray<string>) => ({
   body: sse([messageStart, { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }, ...pieces.map(textDelta)]),
   stallAfter: true
 })
-
-/**
- * A server that accepts every connection and never sends a byte (no status line, no headers), counting the
- * connections that carried a request and how many of those were closed. (undici may open a spare connection after an
- * aborted one, which carries nothing: it is not counted.)
- */
-const silentServer = async () => {
-  const sockets = new Set<net.Socket>()
-  let requested = 0
-  let closed = 0
-  const silent = net.createServer((socket) => {
-    sockets.add(socket)
-    let carried = false
-    socket.once("data", () => {
-      carried = true
-      requested++
-    })
-    socket.on("close", () => {
-      if (carried) closed++
-      sockets.delete(socket)
-    })
-  })
-  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve))
-  return {
-    url: `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
-    counts: () => ({ requested, closed }),
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy()
-      silent.close(() => resolve())
-    })
-  }
-}
-/** Resolves once every connection that carried a request to the silent server is closed by the client. */
-const allClosed = async (counts: () => { readonly requested: number; readonly closed: number }) => {
-  while (counts().closed < counts().requested) await new Promise((resolve) => setImmediate(resolve))
-}
-
-/** The far-future timers set while `run` runs (delays of at least `minMs`), and whether each was cleared. */
-const watchTimers = async <A>(minMs: number, run: () => Promise<A>) => {
-  const set = new Set<unknown>()
-  const cleared = new Set<unknown>()
-  const realSet = globalThis.setTimeout
-  const realClear = globalThis.clearTimeout
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
-    const handle = realSet(fn, ms)
-    if ((ms ?? 0) >= minMs) set.add(handle)
-    return handle
-  }) as typeof setTimeout)
-  vi.spyOn(globalThis, "clearTimeout").mockImplementation(((handle: Parameters<typeof clearTimeout>[0]) => {
-    cleared.add(handle)
-    realClear(handle)
-  }) as typeof clearTimeout)
-  const value = await run()
-  vi.restoreAllMocks()
-  return { value, set: [...set], pending: [...set].filter((handle) => !cleared.has(handle)) }
-}
-const farMs = 3_600_000_000
 
 describe("Anthropic streamBounded", () => {
   it("is offered, with generateBounded", () => {
@@ -149,13 +68,13 @@ describe("Anthropic streamBounded", () => {
   })
 
   it("a stall before the response head ends at the bound with its error, and the connection is closed", async () => {
-    const silent = await silentServer()
+    const silent = await startSilentServer()
     try {
       const bound = boundIn(50)
       const { result } = await read(model(silent.url).streamBounded!({ prompt: "x" }, bound))
       expect(failureOf(result)).toEqual(boundError(50))
       expect(bound.made()).toBe(1)
-      await allClosed(silent.counts)
+      await silent.allClosed()
     } finally {
       await silent.close()
     }
@@ -172,7 +91,7 @@ describe("Anthropic streamBounded", () => {
   it("a far bound: the stream completes as `stream` does and its timer is cleared at the end", async () => {
     server.enqueue({ kind: "synth", text: "all of it" }, { kind: "synth", text: "all of it" })
     const plain = await read(model().stream({ prompt: "x" }))
-    const watched = await watchTimers(2_000_000_000, () => read(model().streamBounded!({ prompt: "x" }, boundIn(farMs))))
+    const watched = await watchTimers(() => read(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs))))
     expect(Result.isSuccess(watched.value.result)).toBe(true)
     expect(watched.value.parts.map((part) => part.type)).toEqual(plain.parts.map((part) => part.type))
     expect(watched.value.text).toBe("all of it")
@@ -184,9 +103,9 @@ describe("Anthropic streamBounded", () => {
 
   it("interrupting the consumer mid-stream clears the timer and aborts the request", async () => {
     server.enqueue(stallAfter(["Hel"]))
-    const watched = await watchTimers(2_000_000_000, async () => {
+    const watched = await watchTimers(async () => {
       const first = Promise.withResolvers<void>()
-      const fiber = Effect.runFork(Stream.runForEach(model().streamBounded!({ prompt: "x" }, boundIn(farMs)), (part) =>
+      const fiber = Effect.runFork(Stream.runForEach(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs)), (part) =>
         Effect.sync(() => {
           if (part.type === "text-delta") first.resolve()
         })))
@@ -210,7 +129,7 @@ describe("Anthropic streamBounded", () => {
   it("errors other than the bound are unchanged", async () => {
     server.enqueue({ kind: "fault", fault: "overloaded-529" }, { kind: "fault", fault: "overloaded-529" })
     const plain = failureOf((await read(model().stream({ prompt: "x" }))).result)
-    const bounded = failureOf((await read(model().streamBounded!({ prompt: "x" }, boundIn(farMs)))).result)
+    const bounded = failureOf((await read(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs)))).result)
     expect(plain?.reason._tag).toBe("Overloaded")
     expect(bounded).toEqual(plain)
   })
@@ -218,13 +137,13 @@ describe("Anthropic streamBounded", () => {
 
 describe("Anthropic generateBounded", () => {
   it("a server that never answers: the call fails with the bound's error, once, and the connection is closed", async () => {
-    const silent = await silentServer()
+    const silent = await startSilentServer()
     try {
       const bound = boundIn(50)
       const result = await settle(model(silent.url).generateBounded!({ prompt: "x" }, bound))
       expect(failureOf(result)).toEqual(boundError(50))
       expect(bound.made()).toBe(1)
-      await allClosed(silent.counts)
+      await silent.allClosed()
     } finally {
       await silent.close()
     }
@@ -251,7 +170,7 @@ describe("Anthropic generateBounded", () => {
   it("a far bound: the answer is generate's and the timer is cleared", async () => {
     server.enqueue({ kind: "synth", text: "in time" }, { kind: "synth", text: "in time" })
     const plain = await settle(model().generate({ prompt: "x" }))
-    const watched = await watchTimers(2_000_000_000, () => settle(model().generateBounded!({ prompt: "x" }, boundIn(farMs))))
+    const watched = await watchTimers(() => settle(model().generateBounded!({ prompt: "x" }, boundIn(farBoundMs))))
     expect(Result.isSuccess(plain) && Result.isSuccess(watched.value)).toBe(true)
     if (Result.isSuccess(plain) && Result.isSuccess(watched.value)) {
       expect(watched.value.success.text).toBe("in time")
@@ -265,8 +184,8 @@ describe("Anthropic generateBounded", () => {
 
   it("an interrupted call clears the timer and aborts the request", async () => {
     server.enqueue({ kind: "fault", fault: "stall" })
-    const watched = await watchTimers(2_000_000_000, async () => {
-      const fiber = Effect.runFork(model().generateBounded!({ prompt: "x" }, boundIn(farMs)))
+    const watched = await watchTimers(async () => {
+      const fiber = Effect.runFork(model().generateBounded!({ prompt: "x" }, boundIn(farBoundMs)))
       while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
       await Effect.runPromise(Fiber.interrupt(fiber))
     })
@@ -287,7 +206,7 @@ describe("Anthropic generateBounded", () => {
   it("errors other than the bound are unchanged, and the timer is cleared when the call fails", async () => {
     server.enqueue({ kind: "fault", fault: "rate-limit", retryAfter: "7" }, { kind: "fault", fault: "rate-limit", retryAfter: "7" })
     const plain = failureOf(await settle(model().generate({ prompt: "x" })))
-    const watched = await watchTimers(2_000_000_000, () => settle(model().generateBounded!({ prompt: "x" }, boundIn(farMs))))
+    const watched = await watchTimers(() => settle(model().generateBounded!({ prompt: "x" }, boundIn(farBoundMs))))
     expect(plain?.reason._tag).toBe("RateLimited")
     expect(failureOf(watched.value)).toEqual(plain)
     expect(watched.set).toHaveLength(1)

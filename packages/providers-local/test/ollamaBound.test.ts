@@ -5,11 +5,10 @@
  * behind; an interrupted consumer aborts the request; a bound already past sends nothing. `generate` is the kit's
  * collection of the stream and offers no `generateBounded`. No assertion reads how long anything took.
  */
-import { providerError, type CallBound, type LanguageModel, type ProviderError, type StreamPart } from "@orch/provider"
-import { startWireServer, type WireServer } from "@orch/testing"
+import type { LanguageModel, ProviderError } from "@orch/provider"
+import { boundedSettleMs, boundsFor, farBoundMs, readStream as read, settleWithin, startSilentServer, startWireServer, watchTimers, type WireServer } from "@orch/testing"
 import { Effect, Fiber, Result, Stream } from "effect"
-import * as net from "node:net"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { makeOllamaClient, makeOllamaLanguageModel } from "../src/index.ts"
 
 let server: WireServer
@@ -18,99 +17,19 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 beforeEach(() => server.reset())
-afterEach(() => vi.restoreAllMocks())
 
 const model = (host = server.url): LanguageModel => makeOllamaLanguageModel(makeOllamaClient({ host }), "llama3.2:1b", { backend: "ollama" })
 
-const boundError = (ms: number) =>
-  providerError({ _tag: "Timeout", phase: "total", afterMs: ms }, `The call's deadline of ${ms} ms passed`, { provider: "ollama", model: "llama3.2:1b" })
-/** A bound `ms` from now, and how many times its error was made (the contract: exactly once when it fires). */
-const boundIn = (ms: number): CallBound & { readonly made: () => number } => {
-  let made = 0
-  return {
-    atMs: Date.now() + ms,
-    error: () => {
-      made++
-      return boundError(ms)
-    },
-    made: () => made
-  }
-}
-
+/** Bounds naming the model: the error a bound ends a call with, and a bound that counts how many times it made it. */
+const { boundError, boundIn } = boundsFor({ provider: "ollama", model: "llama3.2:1b" })
 /** Run to a Result; a hang fails the test (the bounds under test are far shorter). */
-const settle = <A, E>(effect: Effect.Effect<A, E>): Promise<Result.Result<A, E>> =>
-  Effect.runPromise(effect.pipe(Effect.timeoutOrElse({ duration: 10_000, orElse: () => Effect.die(new Error("did not settle")) }), Effect.result))
-
-/** The text parts that arrived and how the stream ended. */
-const read = async (stream: Stream.Stream<StreamPart, ProviderError>) => {
-  const parts: Array<StreamPart> = []
-  const result = await settle(Stream.runForEach(stream, (part) => Effect.sync(() => parts.push(part))))
-  const text = parts.flatMap((part) => (part.type === "text-delta" ? [part.delta] : [])).join("")
-  return { parts, text, result }
-}
+const settle = <A, E>(effect: Effect.Effect<A, E>) => settleWithin(effect, boundedSettleMs)
 const failureOf = <A>(result: Result.Result<A, ProviderError>): ProviderError | undefined => (Result.isFailure(result) ? result.failure : undefined)
 
 /** One `/api/chat` NDJSON line, as Ollama streams it. */
 const line = (content: string) => `${JSON.stringify({ model: "llama3.2:1b", created_at: "2026-12-01T03:00:00Z", message: { role: "assistant", content }, done: false })}\n`
 /** A streamed answer's first lines, sent and then held open (a model still generating). */
 const stallAfter = (pieces: ReadonlyArray<string>) => ({ kind: "raw" as const, contentType: "application/x-ndjson", body: pieces.map(line).join(""), stallAfter: true })
-
-/**
- * A server that accepts every connection and never sends a byte (no status line, no headers), counting the
- * connections that carried a request and how many of those were closed. (undici may open a spare connection after an
- * aborted one, which carries nothing: it is not counted.)
- */
-const silentServer = async () => {
-  const sockets = new Set<net.Socket>()
-  let requested = 0
-  let closed = 0
-  const silent = net.createServer((socket) => {
-    sockets.add(socket)
-    let carried = false
-    socket.once("data", () => {
-      carried = true
-      requested++
-    })
-    socket.on("close", () => {
-      if (carried) closed++
-      sockets.delete(socket)
-    })
-  })
-  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve))
-  return {
-    url: `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
-    counts: () => ({ requested, closed }),
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy()
-      silent.close(() => resolve())
-    })
-  }
-}
-/** Resolves once every connection that carried a request to the silent server is closed by the client. */
-const allClosed = async (counts: () => { readonly requested: number; readonly closed: number }) => {
-  while (counts().closed < counts().requested) await new Promise((resolve) => setImmediate(resolve))
-}
-
-/** The far-future timers set while `run` runs (delays of at least `minMs`), and whether each was cleared. */
-const watchTimers = async <A>(minMs: number, run: () => Promise<A>) => {
-  const set = new Set<unknown>()
-  const cleared = new Set<unknown>()
-  const realSet = globalThis.setTimeout
-  const realClear = globalThis.clearTimeout
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
-    const handle = realSet(fn, ms)
-    if ((ms ?? 0) >= minMs) set.add(handle)
-    return handle
-  }) as typeof setTimeout)
-  vi.spyOn(globalThis, "clearTimeout").mockImplementation(((handle: Parameters<typeof clearTimeout>[0]) => {
-    cleared.add(handle)
-    realClear(handle)
-  }) as typeof clearTimeout)
-  const value = await run()
-  vi.restoreAllMocks()
-  return { value, set: [...set], pending: [...set].filter((handle) => !cleared.has(handle)) }
-}
-const farMs = 3_600_000_000
 
 describe("Ollama streamBounded", () => {
   it("is offered, and so is generateBounded (generate collects the stream)", () => {
@@ -126,7 +45,7 @@ describe("Ollama streamBounded", () => {
     await server.waitForClosed()
     expect(server.requests[0]?.aborted).toBe(true)
     server.setDefault({ kind: "synth", text: "all of it" })
-    const answered = await settle(model().generateBounded!({ prompt: "x" }, boundIn(farMs)))
+    const answered = await settle(model().generateBounded!({ prompt: "x" }, boundIn(farBoundMs)))
     expect(Result.isSuccess(answered) ? answered.success.text : answered.failure.message).toBe("all of it")
   })
 
@@ -151,13 +70,13 @@ describe("Ollama streamBounded", () => {
   })
 
   it("a stall before the response head ends at the bound with its error, and the connection is closed", async () => {
-    const silent = await silentServer()
+    const silent = await startSilentServer()
     try {
       const bound = boundIn(50)
       const { result } = await read(model(silent.url).streamBounded!({ prompt: "x" }, bound))
       expect(failureOf(result)).toEqual(boundError(50))
       expect(bound.made()).toBe(1)
-      await allClosed(silent.counts)
+      await silent.allClosed()
     } finally {
       await silent.close()
     }
@@ -174,7 +93,7 @@ describe("Ollama streamBounded", () => {
   it("a far bound: the stream completes as `stream` does and its timer is cleared at the end", async () => {
     server.enqueue({ kind: "synth", text: "all of it" }, { kind: "synth", text: "all of it" })
     const plain = await read(model().stream({ prompt: "x" }))
-    const watched = await watchTimers(2_000_000_000, () => read(model().streamBounded!({ prompt: "x" }, boundIn(farMs))))
+    const watched = await watchTimers(() => read(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs))))
     expect(Result.isSuccess(watched.value.result)).toBe(true)
     expect(watched.value.parts.map((part) => part.type)).toEqual(plain.parts.map((part) => part.type))
     expect(watched.value.text).toBe("all of it")
@@ -186,9 +105,9 @@ describe("Ollama streamBounded", () => {
 
   it("interrupting the consumer mid-stream clears the timer and aborts the request", async () => {
     server.enqueue(stallAfter(["Hel"]))
-    const watched = await watchTimers(2_000_000_000, async () => {
+    const watched = await watchTimers(async () => {
       const first = Promise.withResolvers<void>()
-      const fiber = Effect.runFork(Stream.runForEach(model().streamBounded!({ prompt: "x" }, boundIn(farMs)), (part) =>
+      const fiber = Effect.runFork(Stream.runForEach(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs)), (part) =>
         Effect.sync(() => {
           if (part.type === "text-delta") first.resolve()
         })))
@@ -212,13 +131,13 @@ describe("Ollama streamBounded", () => {
   it("errors other than the bound are unchanged (an in-band error line, a missing model with its pull hint)", async () => {
     server.enqueue({ kind: "fault", fault: "in-band-error" }, { kind: "fault", fault: "in-band-error" })
     const plain = failureOf((await read(model().stream({ prompt: "x" }))).result)
-    const bounded = failureOf((await read(model().streamBounded!({ prompt: "x" }, boundIn(farMs)))).result)
+    const bounded = failureOf((await read(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs)))).result)
     expect(plain).toBeDefined()
     expect(bounded).toEqual(plain)
     const missing = { kind: "json" as const, status: 404, body: { error: "model 'llama3.2:1b' not found, try pulling it first" } }
     server.enqueue(missing, missing)
     const plainMissing = failureOf((await read(model().stream({ prompt: "x" }))).result)
-    const boundedMissing = failureOf((await read(model().streamBounded!({ prompt: "x" }, boundIn(farMs)))).result)
+    const boundedMissing = failureOf((await read(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs)))).result)
     expect(plainMissing?.reason._tag).toBe("ModelNotFound")
     expect(plainMissing?.message).toContain("ollama pull")
     expect(boundedMissing).toEqual(plainMissing)

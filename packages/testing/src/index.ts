@@ -4,6 +4,7 @@
  * model for strategy tests driven by `TestClock`.
  */
 export * from "./Backstop.ts"
+export * from "./BoundedCalls.ts"
 export * from "./ModelCalls.ts"
 export * from "./SharedData.ts"
 export * from "./ScriptedModel.ts"
