@@ -3,11 +3,12 @@
  * event reader's timer) and a non-streamed call (`generateBounded`, one plain timer aborting the SDK's request) end at
  * the bound with its error, whatever they wait for (the head, the next event, the rest of a body), the request
  * aborted; a far bound completes as the plain call does and leaves no timer behind; an interrupted caller aborts the
- * request; a bound already past sends nothing. No assertion reads how long anything took.
+ * request; a bound already past sends nothing. The stream cases are the ones every such wire passes
+ * (`boundedStreamCases` in @orch/testing); Anthropic's own are here. No assertion reads how long anything took.
  */
 import type { LanguageModel, ProviderError } from "@orch/provider"
-import { boundedSettleMs, boundsFor, farBoundMs, readStream as read, settleWithin, startSilentServer, startWireServer, watchTimers, type WireServer } from "@orch/testing"
-import { Effect, Fiber, Result, Stream } from "effect"
+import { boundedSettleMs, boundedStreamCases, boundsFor, farBoundMs, readStream as read, settleWithin, startSilentServer, startWireServer, watchTimers, type WireServer } from "@orch/testing"
+import { Effect, Fiber, Result } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { anthropicModel } from "../src/index.ts"
 
@@ -22,7 +23,8 @@ const apiKey = "sk-ant-bound-test-0123456789"
 const model = (baseUrl = server.url): LanguageModel => anthropicModel("claude-3-5-haiku-latest", { apiKey, baseUrl, defaultMaxTokens: 64 })
 
 /** Bounds naming the model: the error a bound ends a call with, and a bound that counts how many times it made it. */
-const { boundError, boundIn } = boundsFor({ provider: "anthropic", model: "claude-3-5-haiku-latest" })
+const bounds = boundsFor({ provider: "anthropic", model: "claude-3-5-haiku-latest" })
+const { boundError, boundIn } = bounds
 /** Run to a Result; a hang fails the test (the bounds under test are far shorter). */
 const settle = <A, E>(effect: Effect.Effect<A, E>) => settleWithin(effect, boundedSettleMs)
 const failureOf = <A>(result: Result.Result<A, ProviderError>): ProviderError | undefined => (Result.isFailure(result) ? result.failure : undefined)
@@ -42,89 +44,7 @@ const stallAfter = (pieces: ReadonlyArray<string>) => ({
 })
 
 describe("Anthropic streamBounded", () => {
-  it("is offered, with generateBounded", () => {
-    expect(model().streamBounded).toBeTypeOf("function")
-    expect(model().generateBounded).toBeTypeOf("function")
-  })
-
-  it("a stream that stalls after some text fails with the bound's error, once, keeps the text before, and the request is aborted", async () => {
-    server.enqueue(stallAfter(["Hel", "lo"]))
-    const bound = boundIn(1_000)
-    const { text, result } = await read(model().streamBounded!({ prompt: "x" }, bound))
-    expect(failureOf(result)).toEqual(boundError(1_000))
-    expect(bound.made()).toBe(1)
-    expect(text).toBe("Hello")
-    await server.waitForClosed()
-    expect(server.requests[0]?.aborted).toBe(true)
-  })
-
-  it("a stream whose head came and no event after it ends at the bound", async () => {
-    server.enqueue({ kind: "fault", fault: "stall" })
-    const { text, result } = await read(model().streamBounded!({ prompt: "x" }, boundIn(50)))
-    expect(failureOf(result)?.reason).toEqual({ _tag: "Timeout", phase: "total", afterMs: 50 })
-    expect(text).toBe("")
-    await server.waitForClosed()
-    expect(server.requests.filter((request) => !request.aborted)).toEqual([])
-  })
-
-  it("a stall before the response head ends at the bound with its error, and the connection is closed", async () => {
-    const silent = await startSilentServer()
-    try {
-      const bound = boundIn(50)
-      const { result } = await read(model(silent.url).streamBounded!({ prompt: "x" }, bound))
-      expect(failureOf(result)).toEqual(boundError(50))
-      expect(bound.made()).toBe(1)
-      await silent.allClosed()
-    } finally {
-      await silent.close()
-    }
-  })
-
-  it("a body that drips within one event is cut at the bound too", async () => {
-    server.enqueue({ kind: "fault", fault: "slow-drip", text: "a long answer sent one byte at a time", delayMs: 20 })
-    const { result } = await read(model().streamBounded!({ prompt: "x" }, boundIn(60)))
-    expect(failureOf(result)).toEqual(boundError(60))
-    await server.waitForClosed()
-    expect(server.requests.filter((request) => !request.aborted)).toEqual([])
-  })
-
-  it("a far bound: the stream completes as `stream` does and its timer is cleared at the end", async () => {
-    server.enqueue({ kind: "synth", text: "all of it" }, { kind: "synth", text: "all of it" })
-    const plain = await read(model().stream({ prompt: "x" }))
-    const watched = await watchTimers(() => read(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs))))
-    expect(Result.isSuccess(watched.value.result)).toBe(true)
-    expect(watched.value.parts.map((part) => part.type)).toEqual(plain.parts.map((part) => part.type))
-    expect(watched.value.text).toBe("all of it")
-    // One timer, of Node's longest delay (the bound waits in steps), and none left behind.
-    expect(watched.set).toHaveLength(1)
-    expect(watched.pending).toEqual([])
-    expect(server.requests[1]?.aborted).toBe(false)
-  })
-
-  it("interrupting the consumer mid-stream clears the timer and aborts the request", async () => {
-    server.enqueue(stallAfter(["Hel"]))
-    const watched = await watchTimers(async () => {
-      const first = Promise.withResolvers<void>()
-      const fiber = Effect.runFork(Stream.runForEach(model().streamBounded!({ prompt: "x" }, boundIn(farBoundMs)), (part) =>
-        Effect.sync(() => {
-          if (part.type === "text-delta") first.resolve()
-        })))
-      await first.promise
-      await Effect.runPromise(Fiber.interrupt(fiber))
-    })
-    expect(watched.set).toHaveLength(1)
-    expect(watched.pending).toEqual([])
-    await server.waitForClosed()
-    expect(server.requests[0]?.aborted).toBe(true)
-  })
-
-  it("a bound already past sends nothing", async () => {
-    const bound = boundIn(-1)
-    const { result } = await read(model().streamBounded!({ prompt: "x" }, bound))
-    expect(failureOf(result)).toEqual(boundError(-1))
-    expect(bound.made()).toBe(1)
-    expect(server.requests).toHaveLength(0)
-  })
+  for (const { name, run } of boundedStreamCases({ server: () => server, model, bounds, stallAfter })) it(name, run)
 
   it("errors other than the bound are unchanged", async () => {
     server.enqueue({ kind: "fault", fault: "overloaded-529" }, { kind: "fault", fault: "overloaded-529" })

@@ -5,6 +5,7 @@
  */
 export * from "./Backstop.ts"
 export * from "./BoundedCalls.ts"
+export * from "./BoundedStreamCases.ts"
 export * from "./ModelCalls.ts"
 export * from "./SharedData.ts"
 export * from "./ScriptedModel.ts"
