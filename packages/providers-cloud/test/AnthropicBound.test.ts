@@ -56,6 +56,10 @@ describe("Anthropic streamBounded", () => {
 })
 
 describe("Anthropic generateBounded", () => {
+  it("is offered", () => {
+    expect(model().generateBounded).toBeTypeOf("function")
+  })
+
   it("a server that never answers: the call fails with the bound's error, once, and the connection is closed", async () => {
     const silent = await startSilentServer()
     try {

@@ -36,6 +36,10 @@ const stallAfter = (pieces: ReadonlyArray<string>) => ({ kind: "raw" as const, c
 describe("Ollama streamBounded", () => {
   for (const { name, run } of boundedStreamCases({ server: () => server, model, bounds, stallAfter })) it(name, run)
 
+  it("generateBounded is offered (generate collects the stream)", () => {
+    expect(model().generateBounded).toBeTypeOf("function")
+  })
+
   it("generateBounded: a stream that stalls fails with the bound's error, once, and the request is aborted; a far bound answers as generate does", async () => {
     server.enqueue(stallAfter(["Hel", "lo"]))
     const bound = boundIn(500)

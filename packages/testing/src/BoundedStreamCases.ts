@@ -1,5 +1,5 @@
 /**
- * The cases every model that offers `streamBounded` and `generateBounded` passes against the loopback wire server,
+ * The cases every model that offers `streamBounded` passes against the loopback wire server,
  * whatever its wire: a stream ends at the bound with the bound's error (made once) whatever it waits for (the response
  * head, the next event, the rest of one), the request aborted and the text before kept; a far bound completes as
  * `stream` does and leaves no timer behind; an interrupted consumer aborts the request; a bound already past sends
@@ -50,10 +50,9 @@ export const boundedStreamCases = (subject: BoundedStreamSubject): ReadonlyArray
   }
   return [
     {
-      name: "streamBounded and generateBounded are offered",
+      name: "streamBounded is offered",
       run: async () => {
         assert.equal(typeof model().streamBounded, "function")
-        assert.equal(typeof model().generateBounded, "function")
       }
     },
     {
