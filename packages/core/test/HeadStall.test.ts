@@ -2,10 +2,10 @@
 // keeps per pull (a first-token limit, the deadline on a clock the model cannot time itself): the wait for the head
 // is part of the wait for the first token, as it was before the streaming path became one layer. Real models against
 // the loopback wire server; no assertion reads how long anything took.
-import type { CompletionRequest, LanguageModel, ProviderError } from "@orch/provider"
+import type { CompletionRequest, LanguageModel, ProviderError, StreamPart } from "@orch/provider"
 import { makeOllamaClient, makeOllamaLanguageModel } from "@orch/providers-local"
 import { attempt, type AttemptHook, type AttemptOutcome, timeout, underDeadlineStream, withAttemptHookStream } from "@orch/strategies"
-import { startWireServer, type WireServer } from "@orch/testing"
+import { boundedSettleMs, settleWithin, startWireServer, type WireServer } from "@orch/testing"
 import { Effect, Result, Stream } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 
@@ -19,33 +19,35 @@ beforeEach(() => server.reset())
 const request: CompletionRequest = { prompt: "Tell me a story" }
 
 /** Run to a Result; a hang fails the test (the limits under test are far shorter). */
-const settle = <A>(effect: Effect.Effect<A, ProviderError>): Promise<Result.Result<A, ProviderError>> =>
-  Effect.runPromise(effect.pipe(Effect.timeoutOrElse({ duration: 10_000, orElse: () => Effect.die(new Error("did not settle")) }), Effect.result))
+const settle = <A>(effect: Effect.Effect<A, ProviderError>) => settleWithin(effect, boundedSettleMs)
 
 const ollama = (): LanguageModel => makeOllamaLanguageModel(makeOllamaClient({ host: server.url }), "llama3.2:1b", { backend: "ollama" })
 
-describe("a streamed attempt whose server sends no head", () => {
-  it("Ollama under a first-token limit: fails with the first-token Timeout, reported once, the request aborted", async () => {
-    const seen: Array<AttemptOutcome> = []
-    const hook: AttemptHook = () => Effect.succeed((outcome) => Effect.sync(() => void seen.push(outcome)))
-    server.enqueue({ kind: "fault", fault: "stall", beforeHead: true })
-    const result = await settle(Stream.runDrain(withAttemptHookStream(timeout(attempt(ollama()), { firstTokenMs: 200 }).stream(request), hook)))
-    expect(Result.isFailure(result) ? result.failure.reason : undefined).toMatchObject({ _tag: "Timeout", phase: "first-token" })
-    expect(seen.map((outcome) => outcome._tag)).toEqual(["AttemptFailure"])
-    await server.waitForClosed()
-    expect(server.requests[0]?.aborted).toBe(true)
-  })
+/** The limits an attempt keeps per pull, each with the phase of the Timeout it ends a head-less stream with. */
+const limits: ReadonlyArray<{ readonly name: string; readonly phase: string; readonly stream: () => Stream.Stream<StreamPart, ProviderError> }> = [
+  {
+    name: "Ollama under a first-token limit: fails with the first-token Timeout, reported once, the request aborted",
+    phase: "first-token",
+    stream: () => timeout(attempt(ollama()), { firstTokenMs: 200 }).stream(request)
+  },
+  {
+    name: "Ollama under a deadline with a gap limit (the deadline kept per pull): fails with the deadline's Timeout, the request aborted",
+    phase: "total",
+    stream: () => underDeadlineStream(timeout(attempt(ollama()), { betweenChunksMs: 5_000 }).stream(request), Date.now() + 200)
+  }
+]
 
-  it("Ollama under a deadline with a gap limit (the deadline kept per pull): fails with the deadline's Timeout, the request aborted", async () => {
-    const seen: Array<AttemptOutcome> = []
-    const hook: AttemptHook = () => Effect.succeed((outcome) => Effect.sync(() => void seen.push(outcome)))
-    server.enqueue({ kind: "fault", fault: "stall", beforeHead: true })
-    const deadline = Date.now() + 200
-    const limited = timeout(attempt(ollama()), { betweenChunksMs: 5_000 })
-    const result = await settle(Stream.runDrain(withAttemptHookStream(underDeadlineStream(limited.stream(request), deadline), hook)))
-    expect(Result.isFailure(result) ? result.failure.reason : undefined).toMatchObject({ _tag: "Timeout", phase: "total" })
-    expect(seen.map((outcome) => outcome._tag)).toEqual(["AttemptFailure"])
-    await server.waitForClosed()
-    expect(server.requests[0]?.aborted).toBe(true)
-  })
+describe("a streamed attempt whose server sends no head", () => {
+  for (const { name, phase, stream } of limits) {
+    it(name, async () => {
+      const seen: Array<AttemptOutcome> = []
+      const hook: AttemptHook = () => Effect.succeed((outcome) => Effect.sync(() => void seen.push(outcome)))
+      server.enqueue({ kind: "fault", fault: "stall", beforeHead: true })
+      const result = await settle(Stream.runDrain(withAttemptHookStream(stream(), hook)))
+      expect(Result.isFailure(result) ? result.failure.reason : undefined).toMatchObject({ _tag: "Timeout", phase })
+      expect(seen.map((outcome) => outcome._tag)).toEqual(["AttemptFailure"])
+      await server.waitForClosed()
+      expect(server.requests[0]?.aborted).toBe(true)
+    })
+  }
 })

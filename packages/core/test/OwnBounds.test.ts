@@ -7,7 +7,7 @@ import type { CallBound, CompletionRequest, LanguageModel, ProviderError } from 
 import { anthropicModel } from "@orch/providers-cloud"
 import { makeOllamaClient, makeOllamaLanguageModel } from "@orch/providers-local"
 import { attempt, type AttemptHook, type AttemptOutcome, underDeadline, underDeadlineStream, withAttemptHook, withAttemptHookStream } from "@orch/strategies"
-import { startWireServer, type Behavior, type WireServer } from "@orch/testing"
+import { boundedSettleMs, settleWithin, startWireServer, type Behavior, type WireServer } from "@orch/testing"
 import { Effect, Result, Stream } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 
@@ -39,8 +39,7 @@ const outcomes = () => {
 }
 
 /** Run to a Result; a hang fails the test (the deadlines under test are far shorter). */
-const settle = <A>(effect: Effect.Effect<A, ProviderError>): Promise<Result.Result<A, ProviderError>> =>
-  Effect.runPromise(effect.pipe(Effect.timeoutOrElse({ duration: 10_000, orElse: () => Effect.die(new Error("did not settle")) }), Effect.result))
+const settle = <A>(effect: Effect.Effect<A, ProviderError>) => settleWithin(effect, boundedSettleMs)
 const failureOf = <A>(result: Result.Result<A, ProviderError>): ProviderError | undefined => (Result.isFailure(result) ? result.failure : undefined)
 
 const anthropic = () => anthropicModel("claude-3-5-haiku-latest", { apiKey: "sk-ant-own-bounds-0123456789", baseUrl: server.url, defaultMaxTokens: 64 })

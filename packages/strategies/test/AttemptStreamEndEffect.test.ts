@@ -17,39 +17,31 @@ const slowEnds = (ends: Array<AttemptOutcome>, began: Deferred.Deferred<void>, g
       Effect.andThen(Effect.sync(() => { ends.push(outcome) }))
     ))
 
-describe("attempt(model).stream with a hook whose end is an effect that waits", () => {
-  it.effect("a consumer interrupted while the end of a finished stream is reported still gets it reported, once", () =>
-    Effect.gen(function*() {
-      const model = scriptedModel({ id: "cloud/a", script: [{ text: "one two", usage: { inputTokens: 3, outputTokens: 2 } }] })
-      const ends: Array<AttemptOutcome> = []
-      const began = yield* Deferred.make<void>()
-      const gate = yield* Deferred.make<void>()
-      const fiber = yield* Effect.forkChild(withAttemptHook(Stream.runDrain(attempt(model).stream(request)), slowEnds(ends, began, gate)))
-      yield* Deferred.await(began)
-      // The client goes away while the attempt's end is being recorded.
-      const interrupter = yield* Effect.forkChild(Fiber.interrupt(fiber))
-      yield* Effect.yieldNow
-      yield* Deferred.succeed(gate, undefined)
-      yield* Fiber.join(interrupter)
-      assert.strictEqual(ends.length, 1)
-      assert.strictEqual(ends[0]?._tag, "AttemptSuccess")
-    }))
+/** Streams whose end is reported while the consumer is interrupted: one that finished, one that failed. */
+const endings: ReadonlyArray<{ readonly how: string; readonly script: Parameters<typeof scriptedModel>[0]["script"]; readonly tag: AttemptOutcome["_tag"] }> = [
+  { how: "finished", script: [{ text: "one two", usage: { inputTokens: 3, outputTokens: 2 } }], tag: "AttemptSuccess" },
+  { how: "failed", script: [{ text: "one two three", failAfterTokens: 1, fail: "ServerError" }], tag: "AttemptFailure" }
+]
 
-  it.effect("a consumer interrupted while the end of a failed stream is reported still gets it reported, once", () =>
-    Effect.gen(function*() {
-      const model = scriptedModel({ id: "cloud/a", script: [{ text: "one two three", failAfterTokens: 1, fail: "ServerError" }] })
-      const ends: Array<AttemptOutcome> = []
-      const began = yield* Deferred.make<void>()
-      const gate = yield* Deferred.make<void>()
-      const fiber = yield* Effect.forkChild(withAttemptHook(Effect.exit(Stream.runDrain(attempt(model).stream(request))), slowEnds(ends, began, gate)))
-      yield* Deferred.await(began)
-      const interrupter = yield* Effect.forkChild(Fiber.interrupt(fiber))
-      yield* Effect.yieldNow
-      yield* Deferred.succeed(gate, undefined)
-      yield* Fiber.join(interrupter)
-      assert.strictEqual(ends.length, 1)
-      assert.strictEqual(ends[0]?._tag, "AttemptFailure")
-    }))
+describe("attempt(model).stream with a hook whose end is an effect that waits", () => {
+  for (const { how, script, tag } of endings) {
+    it.effect(`a consumer interrupted while the end of a ${how} stream is reported still gets it reported, once`, () =>
+      Effect.gen(function*() {
+        const model = scriptedModel({ id: "cloud/a", script })
+        const ends: Array<AttemptOutcome> = []
+        const began = yield* Deferred.make<void>()
+        const gate = yield* Deferred.make<void>()
+        const fiber = yield* Effect.forkChild(withAttemptHook(Effect.exit(Stream.runDrain(attempt(model).stream(request))), slowEnds(ends, began, gate)))
+        yield* Deferred.await(began)
+        // The client goes away while the attempt's end is being recorded.
+        const interrupter = yield* Effect.forkChild(Fiber.interrupt(fiber))
+        yield* Effect.yieldNow
+        yield* Deferred.succeed(gate, undefined)
+        yield* Fiber.join(interrupter)
+        assert.strictEqual(ends.length, 1)
+        assert.strictEqual(ends[0]?._tag, tag)
+      }))
+  }
 })
 
 describe("attempt(model).stream left by its consumer after the finish", () => {
