@@ -14,6 +14,7 @@
 import { Cause, Channel, Effect, Scope, Stream } from "effect"
 import type { NonEmptyReadonlyArray } from "effect/Array"
 import type { PlainStage } from "./PlainStage.ts"
+import { timerAt } from "./TimerAt.ts"
 
 /** How to open and read one streamed response. */
 export interface EventReaderOptions<A, E> {
@@ -42,9 +43,6 @@ export interface EventReaderOptions<A, E> {
    */
   readonly bound?: { readonly atMs: number; readonly onBound: () => E } | undefined
 }
-
-/** Node's timers hold at most this many milliseconds; a later bound waits in steps. */
-const maxTimerMs = 2 ** 31 - 1
 
 // The stages are typed where they are added (`throughStage`); here they are only composed.
 type AnyStage = PlainStage<unknown, unknown, unknown, unknown>
@@ -125,11 +123,11 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
     let paused = false
     let lastEventMs = openedAtMs
     let waiter: (() => void) | undefined
-    let boundTimer: ReturnType<typeof setTimeout> | undefined
+    let cancelBound: (() => void) | undefined
     const clearBound = (): void => {
-      if (boundTimer === undefined) return
-      clearTimeout(boundTimer)
-      boundTimer = undefined
+      if (cancelBound === undefined) return
+      cancelBound()
+      cancelBound = undefined
     }
 
     const wake = (): void => {
@@ -273,21 +271,18 @@ const run = (spec: ReaderSpec) => (_upstream: unknown, scope: Scope.Scope) =>
       scope
     )
 
-    /** Arm the bound's timer for what is left of it (in steps past Node's longest timer); at the bound, fail. */
-    const armBound = (): void => {
-      const left = bound!.atMs - clock.currentTimeMillisUnsafe()
-      if (left > 0) {
-        boundTimer = setTimeout(armBound, Math.min(left, maxTimerMs))
-        return
-      }
-      boundTimer = undefined
+    /** At the bound, fail (a bound already past fails at once, before the request is sent). */
+    const atBound = (): void => {
       try {
         fail(bound!.onBound())
       } catch (error) {
         die(error)
       }
     }
-    const boundWatch: Effect.Effect<void> = bound === undefined ? Effect.void : Effect.sync(armBound)
+    // Cancelling a timer that has fired does nothing, so the canceller is kept whatever happened while it was set.
+    const boundWatch: Effect.Effect<void> = bound === undefined ? Effect.void : Effect.sync(() => {
+      cancelBound = timerAt(bound.atMs, () => clock.currentTimeMillisUnsafe(), atBound)
+    })
 
     return Scope.addFinalizer(scope, Effect.sync(close)).pipe(
       Effect.andThen(boundWatch),

@@ -16,6 +16,7 @@ import {
   providerError,
   toMessages,
   type CallBound,
+  timerAt,
   type Message,
   type ToolChoice,
   type CompletionRequest,
@@ -35,9 +36,6 @@ import { unconfiguredModel } from "./internal/ModelCalls.ts"
 
 type MessageBody = Anthropic.Messages.MessageCreateParamsNonStreaming
 type StreamEvent = Anthropic.Messages.RawMessageStreamEvent
-
-/** Node's timers hold at most this many milliseconds; a later bound waits in steps. */
-const maxTimerMs = 2 ** 31 - 1
 
 /** An Anthropic stop reason in the shared vocabulary. */
 const finishReasonOf = (reason: string | null | undefined): FinishReason | undefined => {
@@ -282,26 +280,21 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
       return Effect.callback<A, ProviderError>((resume) => {
         const controller = new AbortController()
         let settled = false
-        let timer: ReturnType<typeof setTimeout> | undefined
+        let cancelTimer: (() => void) | undefined
         const settle = (effect: Effect.Effect<A, ProviderError>): void => {
           if (settled) return
           settled = true
-          if (timer !== undefined) clearTimeout(timer)
-          timer = undefined
+          cancelTimer?.()
           resume(effect)
         }
-        // Node's timers hold at most 2^31-1 ms: a later bound waits in steps.
-        const arm = (): void => {
-          const left = bound!.atMs - clock.currentTimeMillisUnsafe()
-          if (left > 0) {
-            timer = setTimeout(arm, Math.min(left, maxTimerMs))
-            return
-          }
-          timer = undefined
-          controller.abort()
-          settle(Effect.failSync(bound!.error))
+        if (bound !== undefined) {
+          cancelTimer = timerAt(bound.atMs, () => clock.currentTimeMillisUnsafe(), () => {
+            controller.abort()
+            settle(Effect.failSync(bound.error))
+          })
+          // The bound passed in the meantime: nothing is sent.
+          if (settled) return
         }
-        if (bound !== undefined) arm()
         client.post("/v1/messages", { body, signal: controller.signal, timeout: settings.timeoutMs }).then(
           // Read in the resumed fiber, so that nothing it throws can escape into a promise handler.
           (message: unknown) =>
@@ -314,8 +307,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         return Effect.sync(() => {
           if (settled) return
           settled = true
-          if (timer !== undefined) clearTimeout(timer)
-          timer = undefined
+          cancelTimer?.()
           controller.abort()
         })
       })

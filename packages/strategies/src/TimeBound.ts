@@ -5,6 +5,7 @@
  * effect ends at once (an in-memory model, an in-memory ledger). Under any other clock (a `TestClock`) it is
  * `Effect.timeoutOrElse`, so tests drive it as before.
  */
+import { timerAt } from "@orch/provider"
 import { Clock, Context, Effect, Fiber } from "effect"
 
 /** The clock a runtime uses when none is provided: the only one whose sleep is a plain timer. */
@@ -12,9 +13,6 @@ const realClock = Context.get(Context.empty(), Clock.Clock)
 
 /** Whether `clock` is the real one (not a `TestClock`): a bound then is a plain timer, and a model may keep it itself. */
 export const isRealClock = (clock: Clock.Clock): boolean => clock === realClock
-
-/** Node's timers hold at most this many milliseconds; longer bounds wait in steps. */
-const maxTimerMs = 2 ** 31 - 1
 
 /**
  * `self`, or a failure with `onTimeout()` when `ms` milliseconds pass first. `self` runs in a child fiber, so an
@@ -31,25 +29,18 @@ export const timeBoundOn = <A, E, E2, R>(clock: Clock.Clock, self: Effect.Effect
     if (ended !== undefined) return ended
     if (!(ms > 0)) return Effect.andThen(Fiber.interrupt(fiber), Effect.fail(onTimeout()))
     return Effect.callback<A, E | E2>((resume) => {
-      let timer: ReturnType<typeof setTimeout> | undefined
+      // `ms` is above 0 here, so the timer fires later, after `stopObserving` is set.
+      const cancelTimer = timerAt(clock.currentTimeMillisUnsafe() + ms, () => clock.currentTimeMillisUnsafe(), () => {
+        stopObserving()
+        resume(Effect.andThen(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+      })
       const stopObserving = fiber.addObserver((exit) => {
-        if (timer !== undefined) clearTimeout(timer)
-        timer = undefined
+        cancelTimer()
         resume(exit)
       })
-      const arm = (left: number): void => {
-        timer = setTimeout(() => {
-          if (left > maxTimerMs) return arm(left - maxTimerMs)
-          timer = undefined
-          stopObserving()
-          resume(Effect.andThen(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
-        }, Math.min(left, maxTimerMs))
-      }
-      arm(ms)
       // The caller was interrupted: stop the timer and the effect.
       return Effect.suspend(() => {
-        if (timer !== undefined) clearTimeout(timer)
-        timer = undefined
+        cancelTimer()
         stopObserving()
         return Fiber.interrupt(fiber)
       })
