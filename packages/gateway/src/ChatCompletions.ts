@@ -7,7 +7,7 @@
 import type { OrchestratedResponse } from "@orch/core"
 import type { CompletionRequest, FilePart, FinishReason, ImagePart, Message, ResponseFormat, TextPart, ToolCall, Usage, UserMessage } from "@orch/provider"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
-import { fileFrom, imageFrom, isRecord, toolCallFrom, toolChoiceFrom, toolsFrom } from "./WireParts.ts"
+import { checkFields, fileFrom, imageFrom, invalidType, invalidValue, isRecord, labelChecks, numberField, readStreamOptions, toolCallFrom, toolChoiceFrom, toolsFrom } from "./WireParts.ts"
 
 /** The request options the orchestrator passes to the model, as they are read (one object, filled field by field). */
 export type RequestOptions = { -readonly [K in keyof Omit<CompletionRequest, "prompt" | "messages">]: Omit<CompletionRequest, "prompt" | "messages">[K] }
@@ -22,23 +22,29 @@ export interface ChatRequest {
   readonly includeUsage: boolean
 }
 
-/** A user message's content: a string, or text, image and file parts. */
+/** A user message's content: a string, or text, image and file parts (none of them empty). */
 const userContent = (content: unknown, where: string): UserMessage["content"] | GatewayError => {
-  if (typeof content === "string") return content
-  if (!Array.isArray(content)) return invalidRequestError(`${where}.content must be a string or a list of content parts`, "messages")
+  if (typeof content === "string") return content !== "" ? content : invalidValue(`${where}.content`, "a user message may not be empty")
+  if (!Array.isArray(content)) return invalidType(`${where}.content`, "a string or a list of content parts")
+  if (content.length === 0) return invalidValue(`${where}.content`, "a user message needs at least one content part")
   const parts: Array<TextPart | ImagePart | FilePart> = []
-  for (const part of content) {
-    if (!isRecord(part)) return invalidRequestError(`${where}.content has a part that is not an object`, "messages")
-    if (part.type === "text" && typeof part.text === "string") parts.push({ type: "text", text: part.text })
-    else if (part.type === "image_url") {
-      const image = imageFrom(isRecord(part.image_url) ? part.image_url.url : part.image_url, "messages")
+  for (let j = 0; j < content.length; j++) {
+    const part: unknown = content[j]
+    const at = `${where}.content[${j}]`
+    if (!isRecord(part)) return invalidType(at, "a content part object")
+    if (part.type === "text") {
+      if (typeof part.text !== "string") return invalidType(`${at}.text`, "a string")
+      parts.push({ type: "text", text: part.text })
+    } else if (part.type === "image_url") {
+      const image = imageFrom(isRecord(part.image_url) ? part.image_url.url : part.image_url, `${at}.image_url`)
       if (isGatewayError(image)) return image
       parts.push(image)
-    } else if (part.type === "file" && isRecord(part.file)) {
-      const file = fileFrom(part.file.file_data, part.file.filename, part.file.file_id, "messages")
+    } else if (part.type === "file") {
+      if (!isRecord(part.file)) return invalidType(`${at}.file`, "an object with file_data")
+      const file = fileFrom(part.file.file_data, part.file.filename, part.file.file_id, `${at}.file`)
       if (isGatewayError(file)) return file
       parts.push(file)
-    } else return invalidRequestError(`${where}.content: "${String(part.type).slice(0, 40)}" parts are not supported; send text, image_url or file parts`, "messages")
+    } else return invalidValue(`${at}.type`, `"${String(part.type).slice(0, 40)}" parts are not supported; send text, image_url or file parts`)
   }
   return parts
 }
@@ -47,30 +53,37 @@ const userContent = (content: unknown, where: string): UserMessage["content"] | 
 const textContent = (content: unknown, where: string): string | GatewayError => {
   if (typeof content === "string") return content
   if (content === null || content === undefined) return ""
-  if (!Array.isArray(content)) return invalidRequestError(`${where}.content must be a string or a list of text parts`, "messages")
+  if (!Array.isArray(content)) return invalidType(`${where}.content`, "a string or a list of text parts")
   const texts: Array<string> = []
-  for (const part of content) {
-    if (isRecord(part) && part.type === "text" && typeof part.text === "string") texts.push(part.text)
-    else if (isRecord(part) && part.type === "refusal" && typeof part.refusal === "string") texts.push(part.refusal)
-    else return invalidRequestError(`${where}.content may hold text parts only`, "messages")
+  for (let j = 0; j < content.length; j++) {
+    const part: unknown = content[j]
+    const at = `${where}.content[${j}]`
+    if (isRecord(part) && part.type === "text") {
+      if (typeof part.text !== "string") return invalidType(`${at}.text`, "a string")
+      texts.push(part.text)
+    } else if (isRecord(part) && part.type === "refusal" && typeof part.refusal === "string") texts.push(part.refusal)
+    else return invalidValue(at, "this message's content may hold text parts only")
   }
   return texts.join("\n")
 }
 
 /** The messages of a chat request in the contract's shapes; `developer` messages are system messages. */
 export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayError => {
-  if (!Array.isArray(value) || value.length === 0) return invalidRequestError("messages must be a non-empty list of messages", "messages")
+  if (!Array.isArray(value)) return invalidType("messages", "a list of messages")
+  if (value.length === 0) return invalidValue("messages", "expected a non-empty list of messages")
   const messages: Array<Message> = []
   for (let i = 0; i < value.length; i++) {
     const raw: unknown = value[i]
     const where = `messages[${i}]`
-    if (!isRecord(raw)) return invalidRequestError(`${where} must be an object with a role and content`, "messages")
+    if (!isRecord(raw)) return invalidType(where, "an object with a role and content")
+    if (raw.name !== undefined && raw.name !== null && typeof raw.name !== "string") return invalidType(`${where}.name`, "a string")
     switch (raw.role) {
       case "system":
       case "developer": {
         const text = textContent(raw.content, where)
         if (isGatewayError(text)) return text
-        messages.push({ role: "system", content: text })
+        // An empty system prompt says nothing: it is left out, as if not sent.
+        if (text !== "") messages.push({ role: "system", content: text })
         break
       }
       case "user": {
@@ -84,10 +97,12 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
         if (isGatewayError(text)) return text
         const toolCalls: Array<ToolCall> = []
         if (raw.tool_calls !== undefined && raw.tool_calls !== null) {
-          if (!Array.isArray(raw.tool_calls)) return invalidRequestError(`${where}.tool_calls must be a list`, "messages")
-          for (const call of raw.tool_calls) {
-            const fn = isRecord(call) && isRecord(call.function) ? call.function : {}
-            const parsed = toolCallFrom(isRecord(call) ? call.id : undefined, fn.name, fn.arguments, "messages")
+          if (!Array.isArray(raw.tool_calls)) return invalidType(`${where}.tool_calls`, "a list of tool calls")
+          for (let j = 0; j < raw.tool_calls.length; j++) {
+            const call: unknown = raw.tool_calls[j]
+            const at = `${where}.tool_calls[${j}]`
+            if (!isRecord(call) || !isRecord(call.function)) return invalidType(at, "a tool call with an id and a function")
+            const parsed = toolCallFrom(call.id, call.function.name, call.function.arguments, at)
             if (isGatewayError(parsed)) return parsed
             toolCalls.push(parsed)
           }
@@ -96,59 +111,64 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
         break
       }
       case "tool": {
-        if (typeof raw.tool_call_id !== "string") return invalidRequestError(`${where}: a tool message needs tool_call_id`, "messages")
+        if (typeof raw.tool_call_id !== "string" || raw.tool_call_id === "") return invalidType(`${where}.tool_call_id`, "the id of the tool call this message answers")
         const text = textContent(raw.content, where)
         if (isGatewayError(text)) return text
         messages.push({ role: "tool", toolCallId: raw.tool_call_id, content: text })
         break
       }
       default:
-        return invalidRequestError(`${where}.role must be system, developer, user, assistant or tool, not ${JSON.stringify(raw.role)?.slice(0, 40)}`, "messages")
+        return invalidValue(`${where}.role`, `expected system, developer, user, assistant or tool, not ${JSON.stringify(raw.role)?.slice(0, 40)}`)
     }
   }
-  return messages
-}
-
-const optionalNumber = (body: Record<string, unknown>, name: string): number | undefined | GatewayError => {
-  const value = body[name]
-  if (value === undefined || value === null) return undefined
-  return typeof value === "number" ? value : invalidRequestError(`${name} must be a number`, name)
+  return messages.length > 0 ? messages : invalidValue("messages", "every message is an empty system message")
 }
 
 /** `response_format` as the orchestrator's: text, json_object, or json_schema with its schema and name. */
 export const readResponseFormat = (value: unknown, param: string): ResponseFormat | undefined | GatewayError => {
   if (value === undefined || value === null) return undefined
-  if (!isRecord(value)) return invalidRequestError(`${param} must be an object such as {"type": "json_object"}`, param)
+  if (!isRecord(value)) return invalidType(param, 'an object such as {"type": "json_object"}')
   if (value.type === "text") return { type: "text" }
   if (value.type === "json_object") return { type: "json" }
   if (value.type === "json_schema") {
     // Chat completions nest the schema under json_schema; the Responses API puts it on the format itself.
-    const spec = isRecord(value.json_schema) ? value.json_schema : value
-    if (!isRecord(spec.schema)) return invalidRequestError(`${param}: json_schema needs a schema object`, param)
+    const nested = isRecord(value.json_schema)
+    const spec = nested ? value.json_schema as Record<string, unknown> : value
+    const at = nested ? `${param}.json_schema` : param
+    if (!isRecord(spec.schema)) return invalidType(`${at}.schema`, "a JSON Schema object")
+    if (spec.name !== undefined && spec.name !== null && (typeof spec.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name))) {
+      return invalidValue(`${at}.name`, 'a schema name is 1 to 64 letters, digits, "_" or "-"')
+    }
     return { type: "json", schema: spec.schema, ...(typeof spec.name === "string" ? { name: spec.name } : {}) }
   }
-  return invalidRequestError(`${param}.type must be text, json_object or json_schema`, param)
+  return invalidValue(`${param}.type`, "expected text, json_object or json_schema")
 }
 
-/** The options every endpoint shares, read from OpenAI's field names into `options`; or the error. */
+/** The largest `max_tokens` the request contract takes. */
+const maxTokensBound = 10_000_000
+
+/** The options every endpoint shares, read from OpenAI's field names into `options`; or the 400 naming the field. */
 export const readSharedOptions = (body: Record<string, unknown>, maxTokensField: ReadonlyArray<string>, options: RequestOptions): GatewayError | undefined => {
   let maxTokens: number | undefined
   for (const field of maxTokensField) {
-    const value = optionalNumber(body, field)
+    const value = numberField(body, field, { min: 1, max: maxTokensBound, integer: true })
     if (typeof value === "object") return value
     if (value !== undefined) { maxTokens = value; break }
   }
-  const temperature = optionalNumber(body, "temperature")
+  const temperature = numberField(body, "temperature", { min: 0, max: 2 })
   if (typeof temperature === "object") return temperature
-  const topP = optionalNumber(body, "top_p")
+  const topP = numberField(body, "top_p", { min: 0, max: 1 })
   if (typeof topP === "object") return topP
-  const seed = optionalNumber(body, "seed")
+  const seed = numberField(body, "seed", { integer: true })
   if (typeof seed === "object") return seed
   let stop: ReadonlyArray<string> | undefined
-  if (typeof body.stop === "string") stop = [body.stop]
-  else if (Array.isArray(body.stop) && body.stop.every((s) => typeof s === "string")) stop = body.stop as ReadonlyArray<string>
-  else if (body.stop !== undefined && body.stop !== null) return invalidRequestError("stop must be a string or a list of strings", "stop")
-  if (body.logprobs !== undefined && body.logprobs !== null && typeof body.logprobs !== "boolean") return invalidRequestError("logprobs must be a boolean", "logprobs")
+  if (typeof body.stop === "string") stop = body.stop !== "" ? [body.stop] : undefined
+  else if (Array.isArray(body.stop)) {
+    if (!body.stop.every((s) => typeof s === "string")) return invalidType("stop", "a string or a list of strings")
+    if (body.stop.length > 4) return invalidValue("stop", `up to 4 stop sequences, not ${body.stop.length}`)
+    stop = (body.stop as ReadonlyArray<string>).filter((s) => s !== "")
+  } else if (body.stop !== undefined && body.stop !== null) return invalidType("stop", "a string or a list of strings")
+  if (body.logprobs !== undefined && body.logprobs !== null && typeof body.logprobs !== "boolean") return invalidType("logprobs", "a boolean")
   if (maxTokens !== undefined) options.maxTokens = maxTokens
   if (temperature !== undefined) options.temperature = temperature
   if (topP !== undefined) options.topP = topP
@@ -158,14 +178,20 @@ export const readSharedOptions = (body: Record<string, unknown>, maxTokensField:
   return undefined
 }
 
-/** `tools` and `tool_choice` as the contract's, into `options` (a `tool_choice` without tools is refused); or the error. */
+/**
+ * `tools` and `tool_choice` as the contract's, into `options`: a `tool_choice` that asks for a tool needs tools, and a
+ * function it names must be one of them; or the error.
+ */
 export const readTools = (body: Record<string, unknown>, options: RequestOptions): GatewayError | undefined => {
   const tools = toolsFrom(body.tools)
   if (isGatewayError(tools)) return tools
   const toolChoice = toolChoiceFrom(body.tool_choice)
   if (isGatewayError(toolChoice)) return toolChoice
   if (tools === undefined && toolChoice !== undefined && toolChoice !== "none" && toolChoice !== "auto") {
-    return invalidRequestError("tool_choice names a tool, but the request has no tools", "tool_choice")
+    return invalidValue("tool_choice", "tool_choice asks for a tool, but the request has no tools")
+  }
+  if (tools !== undefined && typeof toolChoice === "object" && !tools.some((tool) => tool.name === toolChoice.name)) {
+    return invalidValue("tool_choice", `the function ${JSON.stringify(toolChoice.name.slice(0, 70))} is not one of the request's tools`)
   }
   if (tools !== undefined) {
     options.tools = tools
@@ -206,6 +232,7 @@ const unhonoured: ReadonlyArray<Unhonoured> = [
   ["modalities", (v) => !(Array.isArray(v) && v.every((m) => m === "text")), "modalities other than text are not supported: this gateway answers with text"],
   ["prediction", () => true, "prediction (predicted outputs) is not supported"],
   ["web_search_options", () => true, "web_search_options is not supported: no backend behind this gateway searches the web"],
+  ["verbosity", (v) => v !== "medium", "verbosity is not supported: the backends behind this gateway do not all have it; leave it out (or \"medium\")"],
   ["reasoning_effort", () => true, "reasoning_effort is not supported: choose the model (or an alias) instead"]
 ]
 
@@ -217,8 +244,12 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
   if (typeof body.model !== "string" || body.model.trim() === "") return invalidRequestError("model is required: a model id, a virtual model such as orch/auto, or an alias", "model")
   const messages = readMessages(body.messages)
-  if (!Array.isArray(messages)) return messages as GatewayError
-  if (body.n !== undefined && body.n !== null && body.n !== 1) return invalidRequestError("n must be 1: this gateway returns one choice", "n")
+  if (isGatewayError(messages)) return messages
+  const n = numberField(body, "n", { min: 1, integer: true })
+  if (typeof n === "object") return n
+  if (n !== undefined && n !== 1) return invalidValue("n", "n must be 1: this gateway returns one choice")
+  const labelError = checkFields(body, labelChecks)
+  if (labelError !== undefined) return labelError
   const refused = refuseUnhonoured(body, unhonoured)
   if (refused !== undefined) return refused
   const options: RequestOptions = {}
@@ -229,15 +260,9 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   const format = readResponseFormat(body.response_format, "response_format")
   if (isGatewayError(format)) return format
   if (format !== undefined) options.responseFormat = format
-  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") return invalidRequestError("stream must be a boolean", "stream")
-  const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined
-  return {
-    model: body.model,
-    messages,
-    options,
-    stream: body.stream === true,
-    includeUsage: body.stream === true && streamOptions?.include_usage === true
-  }
+  const includeUsage = readStreamOptions(body)
+  if (typeof includeUsage === "object") return includeUsage
+  return { model: body.model, messages, options, stream: body.stream === true, includeUsage }
 }
 
 /** OpenAI's finish reason for ours. */

@@ -16,7 +16,7 @@ import { chatChunks, chatCompletionBody, type ChatRequest, readChatRequest } fro
 import { type GatewayMetrics, makeGatewayMetrics } from "./GatewayMetrics.ts"
 import { makeModelNames } from "./ModelNames.ts"
 import { aliasScope, type ModelAlias, normalizeStrategy, parseAliases, routeModel, virtualModels } from "./ModelDirectory.ts"
-import { errorBody, fromProviderError, type GatewayError, gatewayError, isGatewayError } from "./OpenAiError.ts"
+import { errorBody, fromProviderError, type GatewayError, gatewayError, isGatewayError, methodNotAllowed } from "./OpenAiError.ts"
 import { readJsonBody } from "./RequestBody.ts"
 import { readResponsesRequest, responseEvents, type ResponseFrame, responseObject, type ResponsesRequest } from "./Responses.ts"
 
@@ -261,9 +261,12 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const sendError = (response: http.ServerResponse, requestId: string, error: GatewayError) => {
     if (response.headersSent || response.destroyed) return
     const body = errorBody(error)
-    response.writeHead(error.status, error.retryAfterSeconds !== undefined
-      ? { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-orch-request-id": requestId, "x-orch-cost-usd": "0", "retry-after": String(error.retryAfterSeconds) }
-      : { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-orch-request-id": requestId, "x-orch-cost-usd": "0" })
+    const headers: http.OutgoingHttpHeaders = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-orch-request-id": requestId, "x-orch-cost-usd": "0" }
+    if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds)
+    if (error.allow !== undefined) headers.allow = error.allow
+    // The rest of a body too large or too slow is not read: the connection ends with this answer.
+    if (error.closeConnection === true) headers.connection = "close"
+    response.writeHead(error.status, headers)
     response.end(body)
   }
   const sendAnswer = (response: http.ServerResponse, requestId: string, json: string, answer: OrchestratedResponse) => {
@@ -367,7 +370,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     call.response.on("close", () => {
       if (!call.response.writableFinished) cancel(call)
     })
-    readJsonBody(call.request, maxBodyBytes, (error, json) => {
+    readJsonBody(call.request, { maxBytes: maxBodyBytes, timeoutMs: deadlineMs }, (error, json) => {
       try {
         if (error !== undefined) callFailed(call, error)
         else bodyRead(call, json)
@@ -470,7 +473,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
 
   /** The models endpoints: the list, or one model by id. */
   const serveModels = async (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number, path: string, method: string) => {
-    if (method !== "GET") return refuse(request, response, requestId, started, "/v1/models", gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path.slice(0, 200)}`))
+    if (method !== "GET" && method !== "HEAD") return refuse(request, response, requestId, started, "/v1/models", methodNotAllowed(method, path, "GET, HEAD"))
     const models = await listModels()
     if (path === "/v1/models") return sendSimple(request, response, requestId, started, "/v1/models", 200, JSON.stringify({ object: "list", data: models }))
     let id: string
@@ -497,13 +500,16 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     if (path === "/v1/chat/completions" || path === "/v1/responses") {
       const keyName = ring?.identify(header(request, "authorization"))
       if (ring !== undefined && keyName === undefined) return refuse(request, response, requestId, started, path, unknownKey)
-      if (method !== "POST") return refuse(request, response, requestId, started, path, gatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path}; use POST`))
+      if (method !== "POST") return refuse(request, response, requestId, started, path, methodNotAllowed(method, path, "POST"))
       if (closing) return refuse(request, response, requestId, started, path, stopping)
       serveCall(path === "/v1/chat/completions" ? "chat" : "responses", request, response, keyName, requestId, started)
       return inCall
     }
-    if (path === "/health" && method === "GET") return sendSimple(request, response, requestId, started, "/health", closing ? 503 : 200, JSON.stringify({ status: closing ? "stopping" : "ok", inFlight: active }))
-    if (path === "/metrics" && method === "GET") return sendSimple(request, response, requestId, started, "/metrics", 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
+    // HEAD is GET without the body (node:http leaves the body out).
+    const read = method === "GET" || method === "HEAD"
+    if ((path === "/health" || path === "/metrics") && !read) return refuse(request, response, requestId, started, path, methodNotAllowed(method, path, "GET, HEAD"))
+    if (path === "/health") return sendSimple(request, response, requestId, started, "/health", closing ? 503 : 200, JSON.stringify({ status: closing ? "stopping" : "ok", inFlight: active }))
+    if (path === "/metrics") return sendSimple(request, response, requestId, started, "/metrics", 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
     if (path === "/v1/models" || path.startsWith("/v1/models/")) {
       if (ring !== undefined && ring.identify(header(request, "authorization")) === undefined) return refuse(request, response, requestId, started, "/v1/models", unknownKey)
       return serveModels(request, response, requestId, started, path, method)

@@ -15,6 +15,10 @@ export interface GatewayError {
   readonly message: string
   /** Seconds for a `retry-after` header, when waiting helps. */
   readonly retryAfterSeconds?: number
+  /** Answer with `connection: close` (the rest of the request is not read: a body too large or too slow). */
+  readonly closeConnection?: boolean
+  /** The methods a 405's URL takes, for its `allow` header. */
+  readonly allow?: string
 }
 
 /** A gateway error from its parts. */
@@ -24,6 +28,10 @@ export const gatewayError = (status: number, type: string, code: string | null, 
 /** 400: the request is wrong; `param` names the field when one is to blame. */
 export const invalidRequestError = (message: string, param: string | null = null): GatewayError =>
   gatewayError(400, "invalid_request_error", null, message, param)
+
+/** 405: the URL exists, the method is not one it takes (`allow` lists those). */
+export const methodNotAllowed = (method: string, path: string, allow: string): GatewayError =>
+  ({ ...gatewayError(405, "invalid_request_error", "method_not_allowed", `${method.slice(0, 20)} is not allowed on ${path.slice(0, 200)}; use ${allow}`), allow })
 
 /** Whether a value is a `GatewayError` (the readers return one or their result). */
 export const isGatewayError = (value: unknown): value is GatewayError =>

@@ -1,19 +1,67 @@
 /**
- * Reading a request body with a bound: a declared `content-length` over the limit is refused before a byte is read,
- * and a body that grows past it while arriving is cut off. Either way the answer is a 413 in OpenAI's shape. The
- * result is handed to a callback, once: a request costs its four listeners and no promise.
+ * Reading a request body with bounds: a declared `content-length` over the limit is refused before a byte is read,
+ * a body that grows past it while arriving is cut off (413), a body that has not arrived whole within its time is
+ * given up (408), and JSON nested deeper than `maxJsonDepth` is refused (400: deeper values would overflow the stack
+ * of whatever walks them later, the providers' serialisers among them). A 413 or 408 closes the connection: the rest
+ * of that body is never read. The result is handed to a callback, once: a request costs its listeners and no promise.
  */
 import type http from "node:http"
 import { type GatewayError, gatewayError, invalidRequestError } from "./OpenAiError.ts"
 
-/** What reading a body gives: the error to answer with (413 too large, 400 not JSON), or undefined and the body's JSON. */
+/** What reading a body gives: the error to answer with (413, 408, 400), or undefined and the body's JSON. */
 export type BodyRead = (error: GatewayError | undefined, json: unknown) => void
 
-const tooLarge = (maxBytes: number): GatewayError =>
-  gatewayError(413, "invalid_request_error", "request_too_large", `The request body is larger than ${maxBytes} bytes`)
+/** The deepest nesting of arrays and objects a request may hold (a JSON Schema rarely needs a tenth of it). */
+export const maxJsonDepth = 128
+
+const tooLarge = (maxBytes: number): GatewayError => ({
+  ...gatewayError(413, "invalid_request_error", "request_too_large", `The request body is larger than ${maxBytes} bytes`),
+  closeConnection: true
+})
+
+const tooSlow = (ms: number): GatewayError => ({
+  ...gatewayError(408, "invalid_request_error", "request_timeout", `The request body did not arrive within ${ms} ms`),
+  closeConnection: true
+})
+
+/** The 400 for JSON nested too deeply. */
+export const tooDeep = (param: string | null = null): GatewayError =>
+  invalidRequestError(`The request nests arrays and objects more than ${maxJsonDepth} levels deep`, param)
+
+/**
+ * Whether a JSON value nests arrays and objects more than `max` levels deep: walked without recursion (a value deep
+ * enough to matter would overflow a recursive walk), and stopping at the first level too deep.
+ */
+export const nestedDeeperThan = (value: unknown, max: number = maxJsonDepth): boolean => {
+  if (typeof value !== "object" || value === null) return false
+  const stack: Array<unknown> = [value]
+  const depths: Array<number> = [1]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    const depth = depths.pop()!
+    if (depth > max) return true
+    const children = Array.isArray(node) ? node : Object.values(node as Record<string, unknown>)
+    for (const child of children) {
+      if (typeof child === "object" && child !== null) {
+        stack.push(child)
+        depths.push(depth + 1)
+      }
+    }
+  }
+  return false
+}
+
+/** Options of `readJsonBody`. */
+export interface BodyBounds {
+  /** The largest body in bytes; more is a 413. */
+  readonly maxBytes: number
+  /** How long the body may take to arrive whole, in ms; past it, a 408 (the client that sends headers, then stalls). */
+  readonly timeoutMs: number
+}
 
 /** Read the body's JSON and call `done` once with it, or with the error to answer with. */
-export const readJsonBody = (request: http.IncomingMessage, maxBytes: number, done: BodyRead): void => {
+export const readJsonBody = (request: http.IncomingMessage, bounds: BodyBounds, done: BodyRead): void => {
+  const { maxBytes, timeoutMs } = bounds
   const declared = Number(request.headers["content-length"] ?? Number.NaN)
   if (Number.isFinite(declared) && declared > maxBytes) {
     request.resume()
@@ -22,11 +70,22 @@ export const readJsonBody = (request: http.IncomingMessage, maxBytes: number, do
   const chunks: Array<Buffer> = []
   let size = 0
   let finished = false
+  const timer = setTimeout(() => {
+    if (finished) return
+    finished = true
+    chunks.length = 0
+    request.resume()
+    done(tooSlow(timeoutMs), undefined)
+  }, timeoutMs)
+  const finish = () => {
+    finished = true
+    clearTimeout(timer)
+  }
   request.on("data", (chunk: Buffer) => {
     if (finished) return
     size += chunk.length
     if (size > maxBytes) {
-      finished = true
+      finish()
       chunks.length = 0
       request.resume()
       done(tooLarge(maxBytes), undefined)
@@ -36,17 +95,17 @@ export const readJsonBody = (request: http.IncomingMessage, maxBytes: number, do
   })
   request.on("close", () => {
     if (finished) return
-    finished = true
+    finish()
     done(invalidRequestError("The client closed the request before its body ended"), undefined)
   })
   request.on("error", () => {
     if (finished) return
-    finished = true
+    finish()
     done(invalidRequestError("The request body could not be read"), undefined)
   })
   request.on("end", () => {
     if (finished) return
-    finished = true
+    finish()
     const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")
     let json: unknown
     try {
@@ -55,6 +114,7 @@ export const readJsonBody = (request: http.IncomingMessage, maxBytes: number, do
       // Only a body that failed to parse is looked at again (a copy of a large body per request is not free).
       return done(invalidRequestError(text.trim() === "" ? "The request body is empty: send a JSON object" : "The request body is not valid JSON"), undefined)
     }
+    if (nestedDeeperThan(json)) return done(tooDeep(), undefined)
     done(undefined, json)
   })
 }

@@ -9,7 +9,7 @@ import type { OrchestratedResponse } from "@orch/core"
 import type { FilePart, ImagePart, Message, TextPart, ToolCall } from "@orch/provider"
 import { type ChatRequest, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
-import { fileFrom, imageFrom, isRecord, toolCallFrom } from "./WireParts.ts"
+import { checkFields, type FieldCheck, fileFrom, imageFrom, invalidType, invalidValue, isRecord, isString, labelChecks, readStreamOptions, toolCallFrom } from "./WireParts.ts"
 
 /** A Responses request, read; `instructions` comes first as a system message. */
 export interface ResponsesRequest extends ChatRequest {
@@ -18,35 +18,40 @@ export interface ResponsesRequest extends ChatRequest {
 
 const itemContent = (content: unknown, where: string, textOnly: boolean): string | ReadonlyArray<TextPart | ImagePart | FilePart> | GatewayError => {
   if (typeof content === "string") return content
-  if (!Array.isArray(content)) return invalidRequestError(`${where}.content must be a string or a list of content parts`, "input")
+  if (!Array.isArray(content)) return invalidType(`${where}.content`, "a string or a list of content parts")
   const parts: Array<TextPart | ImagePart | FilePart> = []
-  for (const part of content) {
-    if (!isRecord(part)) return invalidRequestError(`${where}.content has a part that is not an object`, "input")
-    if ((part.type === "input_text" || part.type === "output_text" || part.type === "text") && typeof part.text === "string") parts.push({ type: "text", text: part.text })
-    else if (part.type === "refusal" && typeof part.refusal === "string") parts.push({ type: "text", text: part.refusal })
+  for (let j = 0; j < content.length; j++) {
+    const part: unknown = content[j]
+    const at = `${where}.content[${j}]`
+    if (!isRecord(part)) return invalidType(at, "a content part object")
+    if (part.type === "input_text" || part.type === "output_text" || part.type === "text") {
+      if (typeof part.text !== "string") return invalidType(`${at}.text`, "a string")
+      parts.push({ type: "text", text: part.text })
+    } else if (part.type === "refusal" && typeof part.refusal === "string") parts.push({ type: "text", text: part.refusal })
     else if (part.type === "input_image" && !textOnly) {
-      const image = imageFrom(part.image_url, "input")
+      const image = imageFrom(part.image_url, `${at}.image_url`)
       if (isGatewayError(image)) return image
       parts.push(image)
     } else if (part.type === "input_file" && !textOnly) {
-      const file = fileFrom(part.file_data, part.filename, part.file_id, "input")
+      const file = fileFrom(part.file_data, part.filename, part.file_id, `${at}.file_data`)
       if (isGatewayError(file)) return file
       parts.push(file)
-    } else return invalidRequestError(`${where}.content: "${String(part.type).slice(0, 40)}" parts are not supported here`, "input")
+    } else return invalidValue(`${at}.type`, `"${String(part.type).slice(0, 40)}" parts are not supported here`)
   }
   return textOnly ? parts.map((p) => (p.type === "text" ? p.text : "")).join("\n") : parts
 }
 
 const readInput = (input: unknown): ReadonlyArray<Message> | GatewayError => {
-  if (typeof input === "string") return input.length > 0 ? [{ role: "user", content: input }] : invalidRequestError("input is empty", "input")
-  if (!Array.isArray(input) || input.length === 0) return invalidRequestError("input must be a string or a non-empty list of input items", "input")
+  if (typeof input === "string") return input.length > 0 ? [{ role: "user", content: input }] : invalidValue("input", "input is empty")
+  if (!Array.isArray(input)) return invalidType("input", "a string or a list of input items")
+  if (input.length === 0) return invalidValue("input", "expected a non-empty list of input items")
   const messages: Array<Message> = []
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i]
     const where = `input[${i}]`
-    if (!isRecord(item)) return invalidRequestError(`${where} must be an object`, "input")
+    if (!isRecord(item)) return invalidType(where, "an input item object")
     if (item.type === "function_call") {
-      const call = toolCallFrom(item.call_id, item.name, item.arguments, "input")
+      const call = toolCallFrom(item.call_id, item.name, item.arguments, where)
       if (isGatewayError(call)) return call
       // Calls made in one turn follow each other: they belong to one assistant message.
       const last = messages.at(-1)
@@ -55,22 +60,43 @@ const readInput = (input: unknown): ReadonlyArray<Message> | GatewayError => {
       continue
     }
     if (item.type === "function_call_output") {
-      if (typeof item.call_id !== "string") return invalidRequestError(`${where}: a function_call_output needs call_id`, "input")
-      const output = typeof item.output === "string" ? item.output : JSON.stringify(item.output ?? "")
+      if (typeof item.call_id !== "string" || item.call_id === "") return invalidType(`${where}.call_id`, "the call_id of the function call this output answers")
+      const output = itemOutput(item.output, `${where}.output`)
+      if (isGatewayError(output)) return output
       messages.push({ role: "tool", toolCallId: item.call_id, content: output })
       continue
     }
     if (item.type !== undefined && item.type !== "message") {
-      return invalidRequestError(`${where}: "${String(item.type).slice(0, 40)}" items are not supported; send messages, function_call and function_call_output items`, "input")
+      return invalidValue(`${where}.type`, `"${String(item.type).slice(0, 40)}" items are not supported; send messages, function_call and function_call_output items`)
     }
     const role = item.role === "developer" ? "system" : item.role
-    if (role !== "system" && role !== "user" && role !== "assistant") return invalidRequestError(`${where}.role must be system, developer, user or assistant`, "input")
+    if (role !== "system" && role !== "user" && role !== "assistant") return invalidValue(`${where}.role`, "expected system, developer, user or assistant")
     const content = itemContent(item.content, where, role !== "user")
     if (isGatewayError(content)) return content
-    if (role === "user") messages.push({ role, content })
-    else messages.push({ role, content: content as string })
+    if (role === "user") {
+      if (content.length === 0) return invalidValue(`${where}.content`, "a user message may not be empty")
+      messages.push({ role, content })
+    } else if (role === "system") {
+      // An empty system prompt says nothing: it is left out, as if not sent.
+      if (content !== "") messages.push({ role, content: content as string })
+    } else messages.push({ role, content: content as string })
   }
-  return messages
+  return messages.length > 0 ? messages : invalidValue("input", "every input item is an empty system message")
+}
+
+/** A function call's output: a string, or a list of input_text parts (their text joined). */
+const itemOutput = (output: unknown, param: string): string | GatewayError => {
+  if (typeof output === "string") return output
+  if (Array.isArray(output)) {
+    const texts: Array<string> = []
+    for (let j = 0; j < output.length; j++) {
+      const part: unknown = output[j]
+      if (isRecord(part) && (part.type === "input_text" || part.type === "output_text") && typeof part.text === "string") texts.push(part.text)
+      else return invalidValue(`${param}[${j}]`, "a function call's output may hold input_text parts only")
+    }
+    return texts.join("\n")
+  }
+  return invalidType(param, "a string or a list of input_text parts")
 }
 
 /**
@@ -84,11 +110,20 @@ const unhonoured: ReadonlyArray<Unhonoured> = [
   ["reasoning", (v) => !(typeof v === "object" && v !== null && Object.values(v).every((x) => x === null || x === undefined)), "reasoning options are not supported: choose the model (or an alias) instead"],
   ["include", (v) => !(Array.isArray(v) && v.length === 0), "include is not supported: the gateway's answers carry their output and usage only"],
   ["top_logprobs", (v) => v !== 0, "top_logprobs is not supported by this gateway's Responses endpoint"],
+  ["max_tool_calls", () => true, "max_tool_calls is not supported: the backends behind this gateway cannot all bound their tool calls"],
   logitBiasRefused
 ]
 
 /** The field of the largest number of tokens to write. */
 const maxTokensFields: ReadonlyArray<string> = ["max_output_tokens"]
+
+/** Fields of a Responses body that only shape or file the call, with their types: wrong types are a 400. */
+const responsesChecks: ReadonlyArray<FieldCheck> = [
+  ...labelChecks,
+  ["instructions", "a string", isString],
+  ["truncation", '"auto" or "disabled"', (v) => v === "auto" || v === "disabled"],
+  ["text", 'an object such as {"format": {"type": "text"}}', isRecord]
+]
 
 /** Read a Responses body. */
 export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayError => {
@@ -97,9 +132,10 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
   if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
     return invalidRequestError("previous_response_id is not supported: this gateway keeps no state; send the conversation as input", "previous_response_id")
   }
+  const checked = checkFields(body, responsesChecks)
+  if (checked !== undefined) return checked
   const refused = refuseUnhonoured(body, unhonoured)
   if (refused !== undefined) return refused
-  if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== "string") return invalidRequestError("instructions must be a string", "instructions")
   const input = readInput(body.input)
   if (isGatewayError(input)) return input
   const options: RequestOptions = {}
@@ -111,6 +147,8 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
   const format = readResponseFormat(text?.format, "text.format")
   if (isGatewayError(format)) return format
   if (format !== undefined) options.responseFormat = format
+  const streamed = readStreamOptions(body)
+  if (typeof streamed === "object") return streamed
   const instructions = typeof body.instructions === "string" && body.instructions.length > 0 ? body.instructions : null
   return {
     model: body.model,
@@ -216,6 +254,9 @@ export const responseEvents = (frame: ResponseFrame) => {
   const event = (type: string, payload: Record<string, unknown>): string =>
     `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`
   let deltaHead = ""
+  // What has gone out, for a `response.failed` that lists it: the text so far and each finished output item by index.
+  let sent = ""
+  const finished: Array<unknown> = []
   const openMessage = (): string => {
     if (messageIndex !== undefined) return ""
     messageIndex = outputs++
@@ -229,12 +270,16 @@ export const responseEvents = (frame: ResponseFrame) => {
       const opening = responseObject(frame)
       return event("response.created", { response: opening }) + event("response.in_progress", { response: opening })
     },
-    delta: (text: string): string => `${openMessage()}${deltaHead}${JSON.stringify(text)},"sequence_number":${sequence++}}\n\n`,
+    delta: (text: string): string => {
+      sent += text
+      return `${openMessage()}${deltaHead}${JSON.stringify(text)},"sequence_number":${sequence++}}\n\n`
+    },
     /** A complete tool call: its item added, its arguments in one delta, done. */
     toolCall: (call: ToolCall): string => {
       const index = outputs++
       const item = callItem(frame, call, calls++, "in_progress")
       const args = JSON.stringify(call.arguments)
+      finished[index] = { ...item, status: "completed", arguments: args }
       return event("response.output_item.added", { output_index: index, item }) +
         event("response.function_call_arguments.delta", { item_id: item.id, output_index: index, delta: args }) +
         event("response.function_call_arguments.done", { item_id: item.id, output_index: index, name: call.name, arguments: args }) +
@@ -250,7 +295,14 @@ export const responseEvents = (frame: ResponseFrame) => {
         event("response.output_item.done", { output_index: messageIndex, item: messageItem(frame, response.text, whole.status === "incomplete" ? "incomplete" : "completed") })
       return opened + message + event(whole.status === "incomplete" ? "response.incomplete" : "response.completed", { response: whole })
     },
-    /** An `error` event, for a failure after the stream began. */
-    error: (error: GatewayError): string => event("error", { code: error.code, message: error.message, param: error.param })
+    /**
+     * A failure after the stream began: `response.failed` (the response with `status: "failed"`, its `error`, and the
+     * output sent so far, the message cut short as `incomplete`), then the `error` event the SDKs raise.
+     */
+    error: (error: GatewayError): string => {
+      if (messageIndex !== undefined) finished[messageIndex] = messageItem(frame, sent, "incomplete")
+      const failed = { ...responseObject(frame), status: "failed", error: { code: error.code ?? error.type, message: error.message }, output: finished.filter((item) => item !== undefined) }
+      return event("response.failed", { response: failed }) + event("error", { code: error.code, message: error.message, param: error.param })
+    }
   }
 }

@@ -1,10 +1,99 @@
 /**
- * The pieces OpenAI's two APIs share, read into the request contract's: images and files (data URLs or image URLs),
- * function tool definitions, the tool choice, and tool-call arguments (a JSON string on the wire, an object in the
- * contract). Everything the contract cannot carry is a 400 naming the parameter.
+ * The pieces OpenAI's two APIs share, read into the request contract's: the checks of a field's type and range
+ * (OpenAI's `invalid_type` and `invalid_value` 400s, `param` naming the field as OpenAI does, `messages[0].content`),
+ * images and files (data URLs or image URLs), function tool definitions, the tool choice, and tool-call arguments (a
+ * JSON string on the wire, an object in the contract). Everything the contract cannot carry is a 400 naming the
+ * parameter.
  */
 import type { FilePart, ImagePart, ToolCall, ToolChoice, ToolDefinition } from "@orch/provider"
-import { type GatewayError, invalidRequestError } from "./OpenAiError.ts"
+import { type GatewayError, gatewayError, invalidRequestError } from "./OpenAiError.ts"
+import { nestedDeeperThan, tooDeep } from "./RequestBody.ts"
+
+/** 400 `invalid_type`: the field holds the wrong kind of value. */
+export const invalidType = (param: string, expected: string): GatewayError =>
+  gatewayError(400, "invalid_request_error", "invalid_type", `Invalid type for '${param}': expected ${expected}`, param)
+
+/** 400 `invalid_value`: the field has the right type and a value outside what it may be. */
+export const invalidValue = (param: string, message: string): GatewayError =>
+  gatewayError(400, "invalid_request_error", "invalid_value", `Invalid value for '${param}': ${message}`, param)
+
+/** The range of a number field: bounds (inclusive) and whether it counts (an integer). */
+export interface NumberRange {
+  readonly min?: number
+  readonly max?: number
+  readonly integer?: boolean
+}
+
+/**
+ * A number field of a body, checked against its range: undefined when absent or null (OpenAI's "not set"), else the
+ * number, or the 400 naming the field. JSON's `1e999` reads as Infinity and is no number here.
+ */
+export const numberField = (body: Readonly<Record<string, unknown>>, name: string, range: NumberRange): number | undefined | GatewayError => {
+  const value = body[name]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== "number" || !Number.isFinite(value)) return invalidType(name, range.integer === true ? "an integer" : "a number")
+  if (range.integer === true && !Number.isSafeInteger(value)) return invalidType(name, "an integer")
+  if (range.min !== undefined && value < range.min) return invalidValue(name, `expected a value >= ${range.min}, but got ${value}`)
+  if (range.max !== undefined && value > range.max) return invalidValue(name, `expected a value <= ${range.max}, but got ${value}`)
+  return value
+}
+
+/** A field that does not change the answer, with what it must hold: its name, the words for it, the check. */
+export type FieldCheck = readonly [field: string, expected: string, holds: (value: unknown) => boolean]
+
+/** The 400 for the first field of `checks` the body sets (not null) to a value that fails its check, or undefined. */
+export const checkFields = (body: Readonly<Record<string, unknown>>, checks: ReadonlyArray<FieldCheck>): GatewayError | undefined => {
+  for (const [field, expected, holds] of checks) {
+    const value = body[field]
+    if (value !== undefined && value !== null && !holds(value)) return invalidType(field, expected)
+  }
+  return undefined
+}
+
+/** Whether a value is a string. */
+export const isString = (value: unknown): value is string => typeof value === "string"
+
+/** Whether a value is a boolean. */
+export const isBoolean = (value: unknown): value is boolean => typeof value === "boolean"
+
+/** OpenAI's `metadata`: at most 16 pairs, keys up to 64 characters, string values up to 512. */
+export const isMetadata = (value: unknown): boolean =>
+  isRecord(value) && Object.keys(value).length <= 16 &&
+  Object.entries(value).every(([key, v]) => key.length <= 64 && typeof v === "string" && v.length <= 512)
+
+/**
+ * The fields both APIs share that only label or file a call, with the type each must have: accepted and not used,
+ * but a value of the wrong type is the caller's mistake, a 400 as OpenAI gives it.
+ */
+export const labelChecks: ReadonlyArray<FieldCheck> = [
+  ["user", "a string", isString],
+  ["safety_identifier", "a string", isString],
+  ["prompt_cache_key", "a string", isString],
+  ["metadata", "an object of at most 16 string values (keys up to 64 characters, values up to 512)", isMetadata],
+  ["store", "a boolean", isBoolean],
+  ["parallel_tool_calls", "a boolean", isBoolean],
+  ["service_tier", "a string such as \"auto\"", isString],
+  ["stream", "a boolean", isBoolean]
+]
+
+/**
+ * `stream_options`: an object of booleans (`include_usage`, `include_obfuscation`), and only on a streamed request
+ * (OpenAI refuses it otherwise). Returns whether the usage chunk is asked for, or the 400.
+ */
+export const readStreamOptions = (body: Readonly<Record<string, unknown>>): boolean | GatewayError => {
+  const options = body.stream_options
+  if (options === undefined || options === null) return false
+  if (!isRecord(options)) return invalidType("stream_options", "an object such as {\"include_usage\": true}")
+  if (body.stream !== true) return invalidValue("stream_options", "stream_options is only allowed when stream is true")
+  for (const field of ["include_usage", "include_obfuscation"]) {
+    const value = options[field]
+    if (value !== undefined && value !== null && typeof value !== "boolean") return invalidType(`stream_options.${field}`, "a boolean")
+  }
+  return options.include_usage === true
+}
+
+/** Function names as OpenAI accepts them. */
+const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/
 
 /** Whether a value is a plain object. */
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
@@ -36,14 +125,19 @@ export const fileFrom = (fileData: unknown, filename: unknown, fileId: unknown, 
   return { type: "file", data: data[2]!, mediaType: data[1]!.toLowerCase(), ...(typeof filename === "string" ? { filename } : {}) }
 }
 
-/** A function tool: chat completions nest it under `function`, the Responses API does not. */
+/** A function tool: chat completions nest it under `function` (param `tools[0].function.name`), the Responses API does not. */
 export const toolFrom = (tool: unknown, param: string): ToolDefinition | GatewayError => {
-  if (!isRecord(tool) || tool.type !== "function") {
-    return invalidRequestError(`${param}: only function tools are supported, not ${JSON.stringify(isRecord(tool) ? tool.type : tool)?.slice(0, 40)}`, param)
+  if (!isRecord(tool)) return invalidType(param, "a function tool object")
+  if (tool.type !== "function") {
+    return invalidValue(`${param}.type`, `only function tools are supported, not ${JSON.stringify(tool.type)?.slice(0, 40)}`)
   }
-  const spec = isRecord(tool.function) ? tool.function : tool
-  if (typeof spec.name !== "string") return invalidRequestError(`${param}: a function tool needs a name`, param)
-  if (spec.parameters !== undefined && !isRecord(spec.parameters)) return invalidRequestError(`${param}: parameters must be a JSON Schema object`, param)
+  const nested = isRecord(tool.function)
+  const spec = nested ? tool.function as Record<string, unknown> : tool
+  const at = nested ? `${param}.function` : param
+  if (typeof spec.name !== "string") return invalidType(`${at}.name`, "a string")
+  if (!toolNamePattern.test(spec.name)) return invalidValue(`${at}.name`, `a function name is 1 to 64 letters, digits, "_" or "-", not ${JSON.stringify(spec.name.slice(0, 70))}`)
+  if (spec.description !== undefined && spec.description !== null && typeof spec.description !== "string") return invalidType(`${at}.description`, "a string")
+  if (spec.parameters !== undefined && spec.parameters !== null && !isRecord(spec.parameters)) return invalidType(`${at}.parameters`, "a JSON Schema object")
   return {
     name: spec.name,
     ...(typeof spec.description === "string" ? { description: spec.description } : {}),
@@ -51,14 +145,17 @@ export const toolFrom = (tool: unknown, param: string): ToolDefinition | Gateway
   }
 }
 
-/** The tools of a request, or undefined when it has none. */
+/** The tools of a request (no name twice), or undefined when it has none. */
 export const toolsFrom = (tools: unknown): ReadonlyArray<ToolDefinition> | undefined | GatewayError => {
   if (tools === undefined || tools === null) return undefined
-  if (!Array.isArray(tools)) return invalidRequestError("tools must be a list of function tools", "tools")
+  if (!Array.isArray(tools)) return invalidType("tools", "a list of function tools")
   const out: Array<ToolDefinition> = []
+  const names = new Set<string>()
   for (let i = 0; i < tools.length; i++) {
-    const tool = toolFrom(tools[i], "tools")
+    const tool = toolFrom(tools[i], `tools[${i}]`)
     if ("status" in tool) return tool
+    if (names.has(tool.name)) return invalidValue(`tools[${i}]`, `the function name ${JSON.stringify(tool.name)} is given twice`)
+    names.add(tool.name)
     out.push(tool)
   }
   return out.length > 0 ? out : undefined
@@ -72,20 +169,22 @@ export const toolChoiceFrom = (choice: unknown): ToolChoice | undefined | Gatewa
     const name = isRecord(choice.function) ? choice.function.name : choice.name
     if (typeof name === "string") return { name }
   }
-  return invalidRequestError('tool_choice must be "auto", "none", "required" or a function by name', "tool_choice")
+  return invalidValue("tool_choice", 'expected "auto", "none", "required" or a function by name')
 }
 
-/** A tool call with its arguments parsed from the wire's JSON string. */
+/** A tool call with its arguments parsed from the wire's JSON string; `param` names the call (`messages[1].tool_calls[0]`). */
 export const toolCallFrom = (id: unknown, name: unknown, args: unknown, param: string): ToolCall | GatewayError => {
-  if (typeof id !== "string" || typeof name !== "string") return invalidRequestError(`${param}: a tool call needs an id and a function name`, param)
+  if (typeof id !== "string" || id === "") return invalidType(param, "a tool call with an id")
+  if (typeof name !== "string") return invalidType(param, "a tool call with a function name")
   let parsed: unknown = {}
   if (typeof args === "string" && args.trim() !== "") {
     try {
       parsed = JSON.parse(args)
     } catch {
-      return invalidRequestError(`${param}: the arguments of tool call ${id.slice(0, 60)} are not valid JSON`, param)
+      return invalidValue(param, `the arguments of tool call ${id.slice(0, 60)} are not valid JSON`)
     }
   } else if (isRecord(args)) parsed = args
-  if (!isRecord(parsed)) return invalidRequestError(`${param}: the arguments of tool call ${id.slice(0, 60)} must be a JSON object`, param)
+  if (!isRecord(parsed)) return invalidValue(param, `the arguments of tool call ${id.slice(0, 60)} must be a JSON object`)
+  if (nestedDeeperThan(parsed)) return tooDeep(param)
   return { id, name, arguments: parsed }
 }

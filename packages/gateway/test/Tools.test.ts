@@ -103,11 +103,11 @@ describe("chat completions with tools", () => {
       expect(error).toBeInstanceOf(OpenAI.BadRequestError)
       return error as InstanceType<typeof OpenAI.BadRequestError>
     }
-    expect((await bad({ tools: [{ type: "web_search" }] })).param).toBe("tools")
+    expect((await bad({ tools: [{ type: "web_search" }] })).param).toBe("tools[0].type")
     expect((await bad({ tool_choice: { type: "function", function: { name: "get_weather" } } })).param).toBe("tool_choice")
-    expect((await bad({ messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{not json" } }] }, { role: "user", content: "hi" }] })).param).toBe("messages")
+    expect((await bad({ messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{not json" } }] }, { role: "user", content: "hi" }] })).param).toBe("messages[0].tool_calls[0]")
     expect((await bad({ messages: [{ role: "user", content: [{ type: "file", file: { file_id: "file-abc" } }] }] })).message).toMatch(/file ids are not supported/)
-    expect((await bad({ messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }] }] })).param).toBe("messages")
+    expect((await bad({ messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }] }] })).param).toBe("messages[0].content[0].type")
   })
 })
 

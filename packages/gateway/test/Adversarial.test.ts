@@ -1,0 +1,351 @@
+// The gateway's HTTP contract under callers that send what they should not: every field a caller may send, of the
+// wrong type or out of its range, is a 400 in OpenAI's shape whose `param` names the field (as OpenAI names it,
+// `messages[0].content`) and nothing reaches an upstream; JSON nested too deep is a 400, never a 500; and at the HTTP
+// edge: bodies too large (413) or too slow (408) close their connection, HEAD and wrong methods on every route,
+// chunked bodies, `Expect: 100-continue`, pipelined requests, and a client gone mid-body. Raw `node:http` and
+// `node:net` clients against a gateway over the loopback wire servers.
+import http from "node:http"
+import net from "node:net"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import type { RunningGateway } from "../src/index.ts"
+import { eventually, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
+
+let upstreams: Upstreams
+let gateway: RunningGateway
+
+beforeAll(async () => {
+  upstreams = await startUpstreams()
+  gateway = await startGateway(upstreams, { maxBodyBytes: 512 * 1024 })
+})
+afterAll(async () => {
+  await gateway?.close()
+  await upstreams?.close()
+})
+afterEach(() => {
+  upstreams.local.reset()
+  upstreams.cloud.reset()
+})
+
+interface Answer {
+  readonly status: number
+  readonly headers: http.IncomingHttpHeaders
+  readonly body: string
+}
+
+/** One request over a fresh connection, its whole answer. */
+const send = (target: RunningGateway, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> =>
+  new Promise((resolve, reject) => {
+    const request = http.request(`${target.url}${path}`, { method, headers: { "content-type": "application/json", ...headers }, agent: false }, (response) => {
+      let text = ""
+      response.setEncoding("utf8")
+      response.on("data", (chunk: string) => (text += chunk))
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }))
+    })
+    request.on("error", reject)
+    request.end(body)
+  })
+
+const errorOf = (answer: Answer) => (JSON.parse(answer.body) as { error: { message: string; type: string; param: string | null; code: string | null } }).error
+
+const chatBody = (extra: Record<string, unknown>) => JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra })
+const responsesBody = (extra: Record<string, unknown>) => JSON.stringify({ model: "openai/gpt-4o-mini", input: "hi", ...extra })
+
+/** What a raw socket received until the server closed it (or `until` held). */
+const exchange = (target: RunningGateway, write: (socket: net.Socket) => void, until?: (received: string) => boolean): Promise<{ readonly received: string; readonly closedByServer: boolean }> =>
+  new Promise((resolve) => {
+    const socket = net.connect(Number(new URL(target.url).port), "127.0.0.1")
+    let received = ""
+    let settled = false
+    const settle = (closedByServer: boolean) => {
+      if (settled) return
+      settled = true
+      resolve({ received, closedByServer })
+      socket.destroy()
+    }
+    socket.on("data", (chunk) => {
+      received += chunk.toString("latin1")
+      if (until?.(received) === true) settle(false)
+    })
+    socket.on("end", () => settle(true))
+    socket.on("close", () => settle(true))
+    socket.on("error", () => settle(true))
+    socket.on("connect", () => write(socket))
+  })
+
+/** The status codes of the HTTP answers in raw bytes, in order. */
+const statuses = (received: string) => [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]))
+
+type Case = readonly [name: string, body: string, param: string | null, code?: string]
+
+// Each field as the reference documents it, given a value of the wrong type or out of its range.
+const chatCases: ReadonlyArray<Case> = [
+  ["temperature above 2", chatBody({ temperature: 2.5 }), "temperature", "invalid_value"],
+  ["temperature below 0", chatBody({ temperature: -0.1 }), "temperature", "invalid_value"],
+  ["temperature as a string", chatBody({ temperature: "0.2" }), "temperature", "invalid_type"],
+  ["top_p above 1", chatBody({ top_p: 1.5 }), "top_p", "invalid_value"],
+  ["max_tokens 0", chatBody({ max_tokens: 0 }), "max_tokens", "invalid_value"],
+  ["max_tokens negative", chatBody({ max_tokens: -5 }), "max_tokens", "invalid_value"],
+  ["max_tokens a fraction", chatBody({ max_tokens: 1.5 }), "max_tokens", "invalid_type"],
+  ["max_completion_tokens huge", chatBody({ max_completion_tokens: 1e12 }), "max_completion_tokens", "invalid_value"],
+  ["seed a fraction", chatBody({ seed: 1.5 }), "seed", "invalid_type"],
+  ["n 2", chatBody({ n: 2 }), "n", "invalid_value"],
+  ["n a string", chatBody({ n: "1" }), "n", "invalid_type"],
+  ["stop a number", chatBody({ stop: 5 }), "stop", "invalid_type"],
+  ["stop a list with a number", chatBody({ stop: ["a", 1] }), "stop", "invalid_type"],
+  ["stop five sequences", chatBody({ stop: ["a", "b", "c", "d", "e"] }), "stop", "invalid_value"],
+  ["logprobs a string", chatBody({ logprobs: "yes" }), "logprobs", "invalid_type"],
+  ["user a number", chatBody({ user: 5 }), "user", "invalid_type"],
+  ["metadata a string", chatBody({ metadata: "x" }), "metadata", "invalid_type"],
+  ["metadata a number value", chatBody({ metadata: { a: 1 } }), "metadata", "invalid_type"],
+  ["metadata 17 pairs", chatBody({ metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])) }), "metadata", "invalid_type"],
+  ["store a string", chatBody({ store: "yes" }), "store", "invalid_type"],
+  ["parallel_tool_calls a string", chatBody({ parallel_tool_calls: "no" }), "parallel_tool_calls", "invalid_type"],
+  ["service_tier a number", chatBody({ service_tier: 1 }), "service_tier", "invalid_type"],
+  ["stream a string", chatBody({ stream: "true" }), "stream", "invalid_type"],
+  ["stream_options without stream", chatBody({ stream_options: { include_usage: true } }), "stream_options", "invalid_value"],
+  ["stream_options a string", chatBody({ stream: true, stream_options: "usage" }), "stream_options", "invalid_type"],
+  ["stream_options.include_usage a string", chatBody({ stream: true, stream_options: { include_usage: "yes" } }), "stream_options.include_usage", "invalid_type"],
+  ["messages not a list", chatBody({ messages: "hi" }), "messages", "invalid_type"],
+  ["messages empty", chatBody({ messages: [] }), "messages", "invalid_value"],
+  ["a message not an object", chatBody({ messages: ["hi"] }), "messages[0]", "invalid_type"],
+  ["an unknown role", chatBody({ messages: [{ role: "function", content: "x" }] }), "messages[0].role", "invalid_value"],
+  ["a user message of a number", chatBody({ messages: [{ role: "user", content: 5 }] }), "messages[0].content", "invalid_type"],
+  ["an empty user message", chatBody({ messages: [{ role: "user", content: "" }] }), "messages[0].content", "invalid_value"],
+  ["a user message of no parts", chatBody({ messages: [{ role: "user", content: [] }] }), "messages[0].content", "invalid_value"],
+  ["a text part without text", chatBody({ messages: [{ role: "user", content: [{ type: "text", text: 5 }] }] }), "messages[0].content[0].text", "invalid_type"],
+  ["an input_audio part", chatBody({ messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }] }] }), "messages[0].content[0].type", "invalid_value"],
+  ["an image_url part without a url", chatBody({ messages: [{ role: "user", content: [{ type: "image_url", image_url: {} }] }] }), "messages[0].content[0].image_url"],
+  ["an image_url of ftp", chatBody({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x/y.png" } }] }] }), "messages[0].content[0].image_url"],
+  ["a file part by id", chatBody({ messages: [{ role: "user", content: [{ type: "file", file: { file_id: "file-1" } }] }] }), "messages[0].content[0].file"],
+  ["a name of a number", chatBody({ messages: [{ role: "user", content: "hi", name: 5 }] }), "messages[0].name", "invalid_type"],
+  ["a system message of an image", chatBody({ messages: [{ role: "system", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }, { role: "user", content: "hi" }] }), "messages[0].content[0]", "invalid_value"],
+  ["tool_calls not a list", chatBody({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: null, tool_calls: {} }] }), "messages[1].tool_calls", "invalid_type"],
+  ["a tool call without an id", chatBody({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: null, tool_calls: [{ type: "function", function: { name: "f", arguments: "{}" } }] }] }), "messages[1].tool_calls[0]", "invalid_type"],
+  ["tool call arguments not JSON", chatBody({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{oops" } }] }] }), "messages[1].tool_calls[0]", "invalid_value"],
+  ["tool call arguments a list", chatBody({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "[1]" } }] }] }), "messages[1].tool_calls[0]", "invalid_value"],
+  ["a tool message without tool_call_id", chatBody({ messages: [{ role: "user", content: "hi" }, { role: "tool", content: "x" }] }), "messages[1].tool_call_id", "invalid_type"],
+  ["tools not a list", chatBody({ tools: { type: "function" } }), "tools", "invalid_type"],
+  ["a tool of another type", chatBody({ tools: [{ type: "web_search" }] }), "tools[0].type", "invalid_value"],
+  ["a tool without a name", chatBody({ tools: [{ type: "function", function: { parameters: {} } }] }), "tools[0].function.name", "invalid_type"],
+  ["a tool name with spaces", chatBody({ tools: [{ type: "function", function: { name: "get weather" } }] }), "tools[0].function.name", "invalid_value"],
+  ["a tool name of 65 characters", chatBody({ tools: [{ type: "function", function: { name: "f".repeat(65) } }] }), "tools[0].function.name", "invalid_value"],
+  ["tool parameters a string", chatBody({ tools: [{ type: "function", function: { name: "f", parameters: "{}" } }] }), "tools[0].function.parameters", "invalid_type"],
+  ["two tools of one name", chatBody({ tools: [{ type: "function", function: { name: "f" } }, { type: "function", function: { name: "f" } }] }), "tools[1]", "invalid_value"],
+  ["tool_choice a number", chatBody({ tool_choice: 1 }), "tool_choice", "invalid_value"],
+  ["tool_choice required without tools", chatBody({ tool_choice: "required" }), "tool_choice", "invalid_value"],
+  ["tool_choice naming a function not in tools", chatBody({ tools: [{ type: "function", function: { name: "f" } }], tool_choice: { type: "function", function: { name: "g" } } }), "tool_choice", "invalid_value"],
+  ["response_format a string", chatBody({ response_format: "json" }), "response_format", "invalid_type"],
+  ["response_format of an unknown type", chatBody({ response_format: { type: "yaml" } }), "response_format.type", "invalid_value"],
+  ["json_schema without a schema", chatBody({ response_format: { type: "json_schema", json_schema: { name: "x" } } }), "response_format.json_schema.schema", "invalid_type"],
+  ["json_schema with a bad name", chatBody({ response_format: { type: "json_schema", json_schema: { name: "a b", schema: { type: "object" } } } }), "response_format.json_schema.name", "invalid_value"],
+  ["reasoning_effort", chatBody({ reasoning_effort: "high" }), "reasoning_effort"],
+  ["verbosity low", chatBody({ verbosity: "low" }), "verbosity"],
+  ["modalities with audio", chatBody({ modalities: ["text", "audio"] }), "modalities"],
+  ["logit_bias", chatBody({ logit_bias: { "50256": -100 } }), "logit_bias"],
+  ["a model of a number", chatBody({ model: 5 }), "model"]
+]
+
+const responsesCases: ReadonlyArray<Case> = [
+  ["input a number", responsesBody({ input: 5 }), "input", "invalid_type"],
+  ["input empty", responsesBody({ input: [] }), "input", "invalid_value"],
+  ["an item of an unknown type", responsesBody({ input: [{ type: "item_reference", id: "x" }] }), "input[0].type", "invalid_value"],
+  ["an item of an unknown role", responsesBody({ input: [{ role: "tool", content: "x" }] }), "input[0].role", "invalid_value"],
+  ["an input_text of a number", responsesBody({ input: [{ role: "user", content: [{ type: "input_text", text: 1 }] }] }), "input[0].content[0].text", "invalid_type"],
+  ["an input_audio part", responsesBody({ input: [{ role: "user", content: [{ type: "input_audio" }] }] }), "input[0].content[0].type", "invalid_value"],
+  ["a function_call without call_id", responsesBody({ input: [{ type: "function_call", name: "f", arguments: "{}" }] }), "input[0]", "invalid_type"],
+  ["a function_call_output without call_id", responsesBody({ input: [{ type: "function_call_output", output: "x" }] }), "input[0].call_id", "invalid_type"],
+  ["a function_call_output of a number", responsesBody({ input: [{ type: "function_call", call_id: "c", name: "f", arguments: "{}" }, { type: "function_call_output", call_id: "c", output: 5 }] }), "input[1].output", "invalid_type"],
+  ["instructions a list", responsesBody({ instructions: ["be brief"] }), "instructions", "invalid_type"],
+  ["stream a string", responsesBody({ stream: "yes" }), "stream", "invalid_type"],
+  ["text a number", responsesBody({ text: 5 }), "text", "invalid_type"],
+  ["text.format of an unknown type", responsesBody({ text: { format: { type: "yaml" } } }), "text.format.type", "invalid_value"],
+  ["a json_schema format without a schema", responsesBody({ text: { format: { type: "json_schema", name: "x" } } }), "text.format.schema", "invalid_type"],
+  ["max_output_tokens 0", responsesBody({ max_output_tokens: 0 }), "max_output_tokens", "invalid_value"],
+  ["temperature 3", responsesBody({ temperature: 3 }), "temperature", "invalid_value"],
+  ["a tool name with spaces", responsesBody({ tools: [{ type: "function", name: "get weather", parameters: { type: "object" } }] }), "tools[0].name", "invalid_value"],
+  ["a web_search tool", responsesBody({ tools: [{ type: "web_search" }] }), "tools[0].type", "invalid_value"],
+  ["tool_choice naming a function not in tools", responsesBody({ tools: [{ type: "function", name: "f" }], tool_choice: { type: "function", name: "g" } }), "tool_choice", "invalid_value"],
+  ["metadata a list", responsesBody({ metadata: ["x"] }), "metadata", "invalid_type"],
+  ["truncation other", responsesBody({ truncation: "sometimes" }), "truncation", "invalid_type"],
+  ["stream_options without stream", responsesBody({ stream_options: { include_obfuscation: false } }), "stream_options", "invalid_value"],
+  ["max_tool_calls", responsesBody({ max_tool_calls: 2 }), "max_tool_calls"]
+]
+
+const asRow = ([name, body, param, code]: Case) => ({ name, body, param, code })
+
+describe("request validation: a 400 naming the field, nothing sent upstream", () => {
+  it.each(chatCases.map(asRow))("chat completions: $name", async ({ body, param, code }) => {
+    const answer = await send(gateway, "POST", "/v1/chat/completions", body)
+    expect(answer.status, answer.body).toBe(400)
+    expect(errorOf(answer)).toMatchObject({ type: "invalid_request_error", param })
+    if (code !== undefined) expect(errorOf(answer).code).toBe(code)
+    expect(generations(upstreams.cloud)).toHaveLength(0)
+  })
+
+  it.each(responsesCases.map(asRow))("responses: $name", async ({ body, param, code }) => {
+    const answer = await send(gateway, "POST", "/v1/responses", body)
+    expect(answer.status, answer.body).toBe(400)
+    expect(errorOf(answer)).toMatchObject({ type: "invalid_request_error", param })
+    if (code !== undefined) expect(errorOf(answer).code).toBe(code)
+    expect(generations(upstreams.cloud)).toHaveLength(0)
+  })
+
+  it("accepts every documented field at a valid value (labels, nulls, defaults) and answers", async () => {
+    const body = chatBody({
+      messages: [
+        { role: "system", content: "" },
+        { role: "developer", content: [{ type: "text", text: "Be brief." }], name: "ops" },
+        { role: "user", content: [{ type: "text", text: "hi" }], name: "ann" },
+        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{\"a\":1}" } }] },
+        { role: "tool", tool_call_id: "c1", content: [{ type: "text", text: "42" }] }
+      ],
+      tools: [{ type: "function", function: { name: "f", parameters: { type: "object", properties: { a: { type: "number" } } } } }],
+      tool_choice: "auto", parallel_tool_calls: false, n: 1, stop: "\n\n", temperature: 0, top_p: 1, max_tokens: 64, seed: 3,
+      user: "u-1", metadata: { team: "a" }, store: false, service_tier: "auto", safety_identifier: "s", prompt_cache_key: "k",
+      frequency_penalty: 0, presence_penalty: 0, logit_bias: {}, top_logprobs: 0, logprobs: false, modalities: ["text"],
+      verbosity: "medium", response_format: { type: "text" }, stream: false, stream_options: null, functions: null
+    })
+    const answer = await send(gateway, "POST", "/v1/chat/completions", body)
+    expect(answer.status, answer.body).toBe(200)
+    const sent = generations(upstreams.cloud)[0]?.body as { messages: Array<{ role: string }>; max_tokens?: number; max_completion_tokens?: number }
+    // The empty system prompt is left out; the developer message is the system message.
+    expect(sent.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "tool"])
+  })
+
+  it("a stream with stream_options answers with the usage chunk", async () => {
+    const answer = await send(gateway, "POST", "/v1/chat/completions", chatBody({ stream: true, stream_options: { include_usage: true, include_obfuscation: false } }))
+    expect(answer.status).toBe(200)
+    expect(answer.body).toMatch(/"choices":\[\],"usage":\{"prompt_tokens"/)
+    expect(answer.body.endsWith("data: [DONE]\n\n")).toBe(true)
+  })
+})
+
+describe("JSON nested too deep: a 400, never a 500, whole or streamed", () => {
+  const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`
+  const deepString = (levels: number) => JSON.stringify(deep(levels))
+  const cases: ReadonlyArray<readonly [string, string, string, string | null]> = [
+    ["tool parameters", "/v1/chat/completions", `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${deep(20_000)}}}]}`, null],
+    ["a json_schema", "/v1/chat/completions", `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${deep(20_000)}}}}`, null],
+    ["metadata", "/v1/chat/completions", `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"metadata":${deep(500)}}`, null],
+    ["tool call arguments (a JSON string)", "/v1/chat/completions", `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":${deepString(20_000)}}}]},{"role":"tool","tool_call_id":"c","content":"x"}]}`, "messages[1].tool_calls[0]"],
+    ["a function_call_output", "/v1/responses", `{"model":"openai/gpt-4o-mini","input":[{"type":"function_call","call_id":"c","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c","output":${deep(20_000)}}]}`, null],
+    ["Responses tool parameters, streamed", "/v1/responses", `{"model":"openai/gpt-4o-mini","stream":true,"input":"hi","tools":[{"type":"function","name":"f","parameters":${deep(20_000)}}]}`, null],
+    ["function_call arguments (a JSON string)", "/v1/responses", `{"model":"openai/gpt-4o-mini","input":[{"type":"function_call","call_id":"c","name":"f","arguments":${deepString(20_000)}}]}`, "input[0]"],
+    ["a deep list as the body", "/v1/chat/completions", `${"[".repeat(20_000)}${"]".repeat(20_000)}`, null]
+  ]
+  it.each(cases)("%s", async (_name, path, body, param) => {
+    const answer = await send(gateway, "POST", path, body)
+    expect(answer.status, answer.body).toBe(400)
+    expect(errorOf(answer)).toMatchObject({ type: "invalid_request_error", param })
+    expect(errorOf(answer).message).toMatch(/nests arrays and objects more than 128 levels/)
+    expect(generations(upstreams.cloud)).toHaveLength(0)
+  })
+
+  it("a schema nested to a depth real schemas use is accepted", async () => {
+    let schema: Record<string, unknown> = { type: "string" }
+    for (let i = 0; i < 20; i++) schema = { type: "object", properties: { a: schema } }
+    upstreams.cloud.enqueue({ kind: "synth", text: "{}" })
+    const answer = await send(gateway, "POST", "/v1/chat/completions", chatBody({ response_format: { type: "json_schema", json_schema: { name: "x", schema } } }))
+    expect(answer.status, answer.body).toBe(200)
+  })
+})
+
+describe("the HTTP edge", () => {
+  it("malformed JSON, JSON that is not an object, and an empty body are 400s", async () => {
+    for (const body of ["{\"model\":", "[1,2]", "\"text\"", "null", "", "   "]) {
+      const answer = await send(gateway, "POST", "/v1/chat/completions", body)
+      expect(answer.status, body).toBe(400)
+      expect(errorOf(answer).type).toBe("invalid_request_error")
+    }
+  })
+
+  it("a body over the bound is a 413 that closes the connection, declared or while arriving", async () => {
+    // Declared: refused before a byte of the body is read, and the connection ends (the body is never read).
+    const declared = await exchange(gateway, (socket) => socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{"))
+    expect(statuses(declared.received)).toEqual([413])
+    expect(declared.received).toMatch(/\r\nconnection: close\r\n/i)
+    expect(declared.received).toMatch(/"code":"request_too_large"/)
+    expect(declared.closedByServer).toBe(true)
+    // Chunked, growing past the bound while the client keeps sending.
+    const chunk = " ".repeat(16 * 1024)
+    const growing = await exchange(gateway, (socket) => {
+      socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+      const more = () => {
+        if (socket.destroyed || socket.writableEnded) return
+        socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`, () => setImmediate(more))
+      }
+      more()
+    })
+    expect(statuses(growing.received)).toEqual([413])
+    expect(growing.received).toMatch(/\r\nconnection: close\r\n/i)
+    expect(growing.closedByServer).toBe(true)
+    await eventually(() => gateway.gateway.inFlight() === 0)
+  })
+
+  it("a client that sends its headers and never its body is answered 408 at the deadline and its connection closed", async () => {
+    const quick = await startGateway(upstreams, { deadlineMs: 300 })
+    try {
+      const stalled = await exchange(quick, (socket) => socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mo"))
+      expect(statuses(stalled.received)).toEqual([408])
+      expect(stalled.received).toMatch(/"code":"request_timeout"/)
+      expect(stalled.closedByServer).toBe(true)
+      expect(quick.gateway.inFlight()).toBe(0)
+      expect(generations(upstreams.cloud)).toHaveLength(0)
+    } finally {
+      await quick.close()
+    }
+  })
+
+  it("a client that disconnects mid-body ends its call; the gateway serves on", async () => {
+    const gone = await exchange(gateway, (socket) => {
+      socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"model\":\"openai/gpt-4o-mini\"", () => socket.destroy())
+    })
+    expect(gone.received).toBe("")
+    await eventually(() => gateway.gateway.inFlight() === 0)
+    expect(generations(upstreams.cloud)).toHaveLength(0)
+    expect((await send(gateway, "POST", "/v1/chat/completions", chatBody({}))).status).toBe(200)
+  })
+
+  it("chunked request bodies and Expect: 100-continue are read", async () => {
+    const body = chatBody({})
+    const chunked = await exchange(gateway, (socket) => socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${(7).toString(16)}\r\n${body.slice(0, 7)}\r\n${(body.length - 7).toString(16)}\r\n${body.slice(7)}\r\n0\r\n\r\n`))
+    expect(statuses(chunked.received)).toEqual([200])
+    const continued = await exchange(gateway, (socket) => {
+      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`)
+      socket.once("data", () => socket.write(body))
+    })
+    expect(statuses(continued.received)).toEqual([100, 200])
+  })
+
+  it("pipelined requests on one connection are each answered, in order", async () => {
+    const body = chatBody({})
+    const head = (last: boolean) => `POST /v1/chat/completions?api-version=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${last ? "Connection: close\r\n" : ""}\r\n`
+    const both = await exchange(gateway, (socket) => socket.write(head(false) + body + head(false) + body + head(true) + body))
+    expect(statuses(both.received)).toEqual([200, 200, 200])
+    const ids = [...both.received.matchAll(/x-orch-request-id: ([0-9a-f-]+)/gi)].map((m) => m[1])
+    expect(new Set(ids).size).toBe(3)
+  })
+
+  it("HEAD answers like GET without a body; a wrong method is a 405 with allow; an unknown URL a 404", async () => {
+    for (const path of ["/health", "/metrics", "/v1/models", "/v1/models/orch/auto"]) {
+      const head = await send(gateway, "HEAD", path)
+      expect(head.status, path).toBe(200)
+      expect(head.body, path).toBe("")
+    }
+    for (const [method, path, allow] of [["POST", "/health", "GET, HEAD"], ["DELETE", "/metrics", "GET, HEAD"], ["POST", "/v1/models", "GET, HEAD"], ["GET", "/v1/chat/completions", "POST"], ["PUT", "/v1/responses", "POST"], ["HEAD", "/v1/chat/completions", "POST"]] as const) {
+      const answer = await send(gateway, method, path, method === "HEAD" || method === "GET" ? undefined : "{}")
+      expect(answer.status, `${method} ${path}`).toBe(405)
+      expect(answer.headers.allow, `${method} ${path}`).toBe(allow)
+      if (method !== "HEAD") expect(errorOf(answer)).toMatchObject({ type: "invalid_request_error", code: "method_not_allowed" })
+    }
+    const unknown = await send(gateway, "POST", "/v1/completions", "{}")
+    expect(unknown.status).toBe(404)
+    expect(errorOf(unknown)).toMatchObject({ type: "invalid_request_error", code: "unknown_url" })
+  })
+
+  it("a query string does not change the route", async () => {
+    expect((await send(gateway, "POST", "/v1/chat/completions?stream=true", chatBody({}))).headers["content-type"]).toBe("application/json")
+    expect((await send(gateway, "GET", "/health?x=1")).status).toBe(200)
+  })
+})
