@@ -278,6 +278,17 @@ export const usageOf = (usage: Usage) => ({
   completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 }
 })
 
+/**
+ * An attempt as a client is shown it: without `errorMessage`, which quotes an upstream's error body (it may hold the
+ * gateway's upstream key as the upstream masked it, `sk-ab****wxyz`); its reason stays in `error`, and the ledger
+ * keeps the message. Attempts without a message are passed as they are.
+ */
+const clientAttempt = (attempt: OrchestratedResponse["attempts"][number]): OrchestratedResponse["attempts"][number] => {
+  if (attempt.errorMessage === undefined) return attempt
+  const { errorMessage: _message, ...shown } = attempt
+  return shown
+}
+
 /** The `orch` object: how the call was routed and every attempt with its cost. Clients ignore unknown fields. */
 export const orchObject = (response: OrchestratedResponse) => ({
   request_id: response.requestId,
@@ -289,7 +300,7 @@ export const orchObject = (response: OrchestratedResponse) => ({
   task_confidence: response.taskConfidence,
   task_type_source: response.taskTypeSource,
   routing: response.routing,
-  attempts: response.attempts,
+  attempts: response.attempts.map(clientAttempt),
   cost_usd: response.costUsd,
   cost_known: response.costKnown,
   latency_ms: response.latencyMs,

@@ -60,17 +60,25 @@ const dominant = (errors: ReadonlyArray<ProviderError>): ErrorReason | undefined
  */
 export const fromProviderError = (error: ProviderError): GatewayError => {
   const reason = error.reason
+  // An error with an HTTP status came from an upstream's answer: its message quotes the upstream's body, which may
+  // hold the gateway's upstream key (masked by the upstream as `sk-ab****wxyz`, which no redaction can undo).
+  const fromUpstream = error.status !== undefined
+  const upstreamName = error.provider !== undefined ? ` (${error.provider})` : ""
   switch (reason._tag) {
     case "InvalidRequest":
-      return invalidRequestError(error.message)
+      return invalidRequestError(fromUpstream ? `The upstream${upstreamName} refused the request as invalid (HTTP ${error.status})` : error.message)
     case "ContextLengthExceeded":
-      return gatewayError(400, "invalid_request_error", "context_length_exceeded", error.message, "messages")
+      return gatewayError(400, "invalid_request_error", "context_length_exceeded", fromUpstream
+        ? `The messages are longer than the model's context window${reason.limit !== undefined ? ` (${reason.limit} tokens)` : ""}`
+        : error.message, "messages")
     case "ContentFiltered":
       return gatewayError(400, "invalid_request_error", "content_filter", "The upstream refused the request on content policy", null)
     case "ModelNotFound":
       return reason.modelId === "any"
         ? upstream(503, "no_model_available", error.message)
-        : gatewayError(404, "invalid_request_error", "model_not_found", error.message, "model")
+        : gatewayError(404, "invalid_request_error", "model_not_found", fromUpstream
+          ? `The upstream${upstreamName} has no model ${JSON.stringify(reason.modelId.slice(0, 200))}`
+          : error.message, "model")
     case "BudgetExceeded":
       return gatewayError(429, "insufficient_quota", "insufficient_quota", `Budget "${reason.budget}" would be exceeded: limit $${reason.limitUsd}, spent $${roundUsd(reason.spentUsd)}, this call could cost up to $${roundUsd(reason.requestedUsd)}`)
     case "RateLimited":

@@ -25,7 +25,7 @@ const orchObject = (r: OrchestratedResponse) => ({
   task_confidence: r.taskConfidence,
   task_type_source: r.taskTypeSource,
   routing: r.routing,
-  attempts: r.attempts,
+  attempts: r.attempts.map(({ errorMessage: _message, ...shown }) => shown),
   cost_usd: r.costUsd,
   cost_known: r.costKnown,
   latency_ms: r.latencyMs,

@@ -1,0 +1,187 @@
+// The shapes the official SDK's helpers rely on, driven through those helpers: openai-node's `ChatCompletionStream`
+// (`chat.completions.stream(...).finalChatCompletion()`) over text, recorded tool-call streams and a stream that
+// breaks off; its `ResponseStream` (`responses.stream(...).finalResponse()`, which checks output indexes, item ids
+// and lifecycle events) over text, a tool call, a cut-off answer and a failure mid-stream (`response.failed`, then the
+// `error` event it raises); `models.retrieve`; errors as the SDK's typed exceptions; and no part of the gateway's
+// upstream key in any error body or `orch` object, whatever an upstream's error body echoes.
+import OpenAI from "openai"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import type { RunningGateway } from "../src/index.ts"
+import { canaryKey, clientOf, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
+
+let upstreams: Upstreams
+let gateway: RunningGateway
+let client: OpenAI
+
+beforeAll(async () => {
+  upstreams = await startUpstreams()
+  gateway = await startGateway(upstreams)
+  client = clientOf(gateway)
+})
+afterAll(async () => {
+  await gateway?.close()
+  await upstreams?.close()
+})
+afterEach(() => {
+  upstreams.local.reset()
+  upstreams.cloud.reset()
+})
+
+const capital = {
+  type: "function" as const,
+  function: { name: "get_capital", parameters: { type: "object", properties: { country: { type: "string" } }, required: ["country"] } }
+}
+const responsesCapital = { type: "function" as const, name: "get_capital", parameters: capital.function.parameters, strict: false }
+
+describe("openai-node's ChatCompletionStream", () => {
+  it("accumulates text, the finish reason and the usage chunk into finalChatCompletion", async () => {
+    upstreams.cloud.enqueue({ kind: "synth", text: "one two three" })
+    const stream = client.chat.completions.stream({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "count" }], stream_options: { include_usage: true } })
+    const deltas: Array<string> = []
+    stream.on("content", (delta) => deltas.push(delta))
+    const final = await stream.finalChatCompletion()
+    expect(final.choices[0]).toMatchObject({ index: 0, finish_reason: "stop", message: { role: "assistant", content: "one two three" } })
+    expect(deltas.join("")).toBe("one two three")
+    expect(final.usage).toMatchObject({ completion_tokens: 3 })
+    expect(final.id).toMatch(/^chatcmpl-/)
+  })
+
+  it("accumulates a recorded tool-call stream into tool_calls with finish_reason tool_calls", async () => {
+    upstreams.cloud.enqueue({ kind: "replay", fixture: "openai/chat_completion_stream_tool_call.sse" })
+    const stream = client.chat.completions.stream({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Capital of the UK?" }], tools: [capital] })
+    const done: Array<string> = []
+    stream.on("tool_calls.function.arguments.done", (call) => done.push(`${call.name} ${call.arguments}`))
+    const final = await stream.finalChatCompletion()
+    expect(final.choices[0]?.finish_reason).toBe("tool_calls")
+    expect(final.choices[0]?.message.tool_calls).toEqual([
+      { id: expect.stringMatching(/^call_/), type: "function", function: { name: "get_capital", arguments: "{\"country\":\"UK\"}" } }
+    ])
+    expect(done).toEqual(["get_capital {\"country\":\"UK\"}"])
+  })
+
+  it("a stream that breaks off after its first text raises APIError with the gateway's code", async () => {
+    upstreams.cloud.enqueue({ kind: "fault", fault: "reset-mid-stream", afterTokens: 2, text: "one two three four" })
+    const stream = client.chat.completions.stream({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "count" }] })
+    const failure = await stream.finalChatCompletion().catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(OpenAI.APIError)
+    expect(failure).toMatchObject({ code: "upstream_interrupted", type: "server_error" })
+  })
+})
+
+describe("openai-node's ResponseStream", () => {
+  it("accumulates the text events into finalResponse, with output_text", async () => {
+    upstreams.cloud.enqueue({ kind: "synth", text: "alpha beta gamma" })
+    const stream = client.responses.stream({ model: "openai/gpt-4o-mini", input: "go", instructions: "Be brief." })
+    const deltas: Array<string> = []
+    stream.on("response.output_text.delta", (event) => deltas.push(event.delta))
+    const final = await stream.finalResponse()
+    expect(final.status).toBe("completed")
+    expect(final.output_text).toBe("alpha beta gamma")
+    expect(deltas.join("")).toBe("alpha beta gamma")
+    expect(final.output).toEqual([expect.objectContaining({ type: "message", status: "completed", role: "assistant" })])
+    expect(final.usage).toMatchObject({ output_tokens: 3 })
+  })
+
+  it("accumulates a tool call into a completed function_call item", async () => {
+    upstreams.cloud.enqueue({ kind: "replay", fixture: "openai/chat_completion_stream_tool_call.sse" })
+    const stream = client.responses.stream({ model: "openai/gpt-4o-mini", input: "Capital of the UK?", tools: [responsesCapital] })
+    const final = await stream.finalResponse()
+    expect(final.status).toBe("completed")
+    expect(final.output).toEqual([expect.objectContaining({ type: "function_call", status: "completed", name: "get_capital", arguments: "{\"country\":\"UK\"}", call_id: expect.stringMatching(/^call_/) })])
+  })
+
+  it("an answer cut at max_output_tokens ends as incomplete, with its text", async () => {
+    upstreams.cloud.enqueue({ kind: "synth", text: "one two", finishReason: "length" })
+    const final = await client.responses.stream({ model: "openai/gpt-4o-mini", input: "go", max_output_tokens: 16 }).finalResponse()
+    expect(final.status).toBe("incomplete")
+    expect(final.incomplete_details).toEqual({ reason: "max_output_tokens" })
+    expect(final.output_text).toBe("one two")
+  })
+
+  it("a failure mid-stream sends response.failed with the output so far, then the error event the SDK raises", async () => {
+    upstreams.cloud.enqueue({ kind: "fault", fault: "reset-mid-stream", afterTokens: 2, text: "one two three four" })
+    const stream = client.responses.stream({ model: "openai/gpt-4o-mini", input: "count" })
+    const failed: Array<OpenAI.Responses.ResponseFailedEvent> = []
+    stream.on("response.failed", (event) => failed.push(event))
+    const failure = await stream.finalResponse().catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(OpenAI.APIError)
+    expect(failure).toMatchObject({ code: "upstream_interrupted" })
+    expect(failed).toHaveLength(1)
+    const response = failed[0]!.response
+    expect(response).toMatchObject({ status: "failed", error: { code: "upstream_interrupted" } })
+    expect(response.output).toEqual([expect.objectContaining({ type: "message", status: "incomplete" })])
+    const text = (response.output[0] as OpenAI.Responses.ResponseOutputMessage).content[0]
+    expect(text).toMatchObject({ type: "output_text", text: "one two" })
+  })
+
+  it("a failure before any output is an HTTP error the SDK raises as its typed exception", async () => {
+    upstreams.cloud.enqueue({ kind: "fault", fault: "rate-limit", retryAfter: "7" })
+    const failure = await client.responses.stream({ model: "openai/gpt-4o-mini", input: "hi" }).finalResponse().catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(OpenAI.RateLimitError)
+    expect((failure as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("retry-after")).toBe("7")
+  })
+})
+
+describe("models and typed errors", () => {
+  it("retrieves a model, a virtual model and an id with a slash, each in the model shape", async () => {
+    for (const id of ["openai/gpt-4o-mini", "orch/auto", "ollama/llama3.2:1b"]) {
+      const model = await client.models.retrieve(id)
+      expect(model).toEqual({ id, object: "model", created: expect.any(Number), owned_by: expect.any(String) })
+    }
+    const missing = await client.models.retrieve("nope/none").catch((e: unknown) => e)
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError)
+    expect(missing).toMatchObject({ code: "model_not_found", param: "model" })
+  })
+
+  it("each failure reaches the SDK as its typed exception", async () => {
+    const call = (body: Partial<OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming> = {}) =>
+      client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...body }).catch((e: unknown) => e)
+    expect(await call({ temperature: 9 })).toBeInstanceOf(OpenAI.BadRequestError)
+    expect(await call({ temperature: 9 })).toMatchObject({ param: "temperature", code: "invalid_value" })
+    expect(await call({ model: "openai/no-such-model" })).toBeInstanceOf(OpenAI.NotFoundError)
+    upstreams.cloud.enqueue({ kind: "fault", fault: "rate-limit", retryAfter: "3" })
+    expect(await call()).toBeInstanceOf(OpenAI.RateLimitError)
+    upstreams.cloud.enqueue({ kind: "fault", fault: "server-500" })
+    expect(await call()).toBeInstanceOf(OpenAI.InternalServerError)
+    upstreams.cloud.enqueue({ kind: "json", status: 401, body: { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } } })
+    // The upstream refused the gateway's key: the gateway's failure (502), not the client's (401).
+    expect(await call()).toMatchObject({ status: 502, code: "upstream_auth" })
+  })
+})
+
+describe("the upstream key in no part of any answer", () => {
+  // How upstreams echo a key: whole, masked the way OpenAI masks it (first 8 and last 4), and in fragments.
+  const echoes = `whole ${canaryKey}; masked ${canaryKey.slice(0, 8)}****${canaryKey.slice(-4)}; tail ${canaryKey.slice(-10)}; UPSTREAM-SAYS`
+  const fragments = [canaryKey.slice(-4), canaryKey.slice(0, 8), canaryKey.slice(8, 14), "UPSTREAM-SAYS"]
+  const leaks = (text: string) => fragments.filter((fragment) => text.includes(fragment))
+
+  it.each([
+    ["a 400", 400, { error: { message: echoes, type: "invalid_request_error", param: null, code: null } }, 400],
+    ["a 422", 422, { error: { message: echoes } }, 400],
+    ["a context length error", 400, { error: { message: `maximum context length ${echoes}`, type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } }, 400],
+    ["a model not found", 404, { error: { message: echoes, type: "invalid_request_error", code: "model_not_found" } }, 404],
+    ["a 500", 500, { error: { message: echoes } }, 502]
+  ] as const)("an upstream's %s that echoes it", async (_name, status, body, expected) => {
+    upstreams.cloud.enqueue({ kind: "json", status, body })
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
+    })
+    const text = await response.text()
+    expect(response.status, text).toBe(expected)
+    expect(leaks(text)).toEqual([])
+    expect(leaks(JSON.stringify([...response.headers]))).toEqual([])
+  })
+
+  it("a failed attempt before a fallback that answered: the orch object's attempts carry the reason, not the echo", async () => {
+    upstreams.cloud.enqueue({ kind: "json", status: 500, body: { error: { message: echoes } } })
+    const { data, response } = await client.chat.completions.create({ model: "orch/cloud-first", messages: [{ role: "user", content: "hi" }] }).withResponse()
+    const attempts = (data as unknown as { orch: { attempts: Array<{ outcome: string; error?: string }> } }).orch.attempts
+    expect(attempts.map((a) => a.outcome)).toEqual(["failure", "success"])
+    expect(attempts[0]?.error).toBe("ServerError")
+    expect(generations(upstreams.local)).toHaveLength(1)
+    expect(leaks(JSON.stringify(data))).toEqual([])
+    expect(leaks(JSON.stringify([...response.headers]))).toEqual([])
+    expect(leaks(gateway.gateway.metrics())).toEqual([])
+  })
+})
