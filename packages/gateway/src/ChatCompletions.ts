@@ -236,6 +236,34 @@ const unhonoured: ReadonlyArray<Unhonoured> = [
   ["reasoning_effort", () => true, "reasoning_effort is not supported: choose the model (or an alias) instead"]
 ]
 
+const extension = (field: string, asks: (value: unknown) => boolean, leaveAs: string): Unhonoured =>
+  [field, asks, `${field} is not an OpenAI field, and the gateway cannot honour it across its backends; leave it out${leaveAs}`]
+
+/**
+ * Sampling and decoding fields of other OpenAI-compatible servers (vLLM, llama.cpp, LiteLLM's `extra_body`) that
+ * change the answer: the gateway cannot honour them across its backends, so each is a 400 naming it when set to
+ * anything but its no-op value, never quietly dropped. Chat Completions and Responses alike.
+ */
+export const extensionsRefused: ReadonlyArray<Unhonoured> = [
+  extension("top_k", (v) => v !== -1 && v !== 0, " (or -1)"),
+  extension("min_p", (v) => v !== 0, " (or 0)"),
+  extension("typical_p", (v) => v !== 1, " (or 1)"),
+  extension("repetition_penalty", (v) => v !== 1, " (or 1)"),
+  extension("repeat_penalty", (v) => v !== 1, " (or 1)"),
+  extension("min_tokens", (v) => v !== 0, " (or 0)"),
+  extension("ignore_eos", (v) => v !== false, " (or false)"),
+  extension("best_of", (v) => v !== 1, " (or 1)"),
+  extension("use_beam_search", (v) => v !== false, " (or false)"),
+  extension("echo", (v) => v !== false, " (or false)"),
+  extension("guided_json", () => true, ": send response_format with a json_schema"),
+  extension("guided_regex", () => true, ""),
+  extension("guided_choice", () => true, ""),
+  extension("guided_grammar", () => true, ""),
+  extension("grammar", () => true, ""),
+  extension("json_schema", () => true, ": send response_format with a json_schema"),
+  extension("mirostat", (v) => v !== 0, " (or 0)")
+]
+
 /** The fields of the largest number of tokens to write, the first set wins. */
 const maxTokensFields: ReadonlyArray<string> = ["max_completion_tokens", "max_tokens"]
 
@@ -250,7 +278,7 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (n !== undefined && n !== 1) return invalidValue("n", "n must be 1: this gateway returns one choice")
   const labelError = checkFields(body, labelChecks)
   if (labelError !== undefined) return labelError
-  const refused = refuseUnhonoured(body, unhonoured)
+  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused)
   if (refused !== undefined) return refused
   const options: RequestOptions = {}
   const toolsError = readTools(body, options)

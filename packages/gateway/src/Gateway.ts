@@ -264,6 +264,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     const headers: http.OutgoingHttpHeaders = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-orch-request-id": requestId, "x-orch-cost-usd": "0" }
     if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds)
     if (error.allow !== undefined) headers.allow = error.allow
+    if (error.retryable === false) headers["x-should-retry"] = "false"
     // The rest of a body too large or too slow is not read: the connection ends with this answer.
     if (error.closeConnection === true) headers.connection = "close"
     response.writeHead(error.status, headers)

@@ -17,6 +17,11 @@ export interface GatewayError {
   readonly retryAfterSeconds?: number
   /** Answer with `connection: close` (the rest of the request is not read: a body too large or too slow). */
   readonly closeConnection?: boolean
+  /**
+   * False when the same request cannot succeed on a retry (a budget spent, the upstream refusing the gateway's key):
+   * answered with `x-should-retry: false`, which the official SDKs obey instead of retrying a 429 or 5xx.
+   */
+  readonly retryable?: boolean
   /** The methods a 405's URL takes, for its `allow` header. */
   readonly allow?: string
 }
@@ -80,10 +85,10 @@ export const fromProviderError = (error: ProviderError): GatewayError => {
           ? `The upstream${upstreamName} has no model ${JSON.stringify(reason.modelId.slice(0, 200))}`
           : error.message, "model")
     case "BudgetExceeded":
-      return gatewayError(429, "insufficient_quota", "insufficient_quota", `Budget "${reason.budget}" would be exceeded: limit $${reason.limitUsd}, spent $${roundUsd(reason.spentUsd)}, this call could cost up to $${roundUsd(reason.requestedUsd)}`)
+      return { ...gatewayError(429, "insufficient_quota", "insufficient_quota", `Budget "${reason.budget}" would be exceeded: limit $${reason.limitUsd}, spent $${roundUsd(reason.spentUsd)}, this call could cost up to $${roundUsd(reason.requestedUsd)}`), retryable: false }
     case "RateLimited":
       return reason.quotaExhausted === true
-        ? gatewayError(429, "insufficient_quota", "insufficient_quota", "The upstream's quota is exhausted")
+        ? { ...gatewayError(429, "insufficient_quota", "insufficient_quota", "The upstream's quota is exhausted"), retryable: false }
         : gatewayError(429, "requests", "rate_limit_exceeded", "The upstream is rate limiting", null, retrySeconds(reason.retryAfterMs))
     case "Timeout":
       return upstream(504, "timeout", `The call did not finish within its deadline (${reason.phase}, ${reason.afterMs} ms)`)
@@ -103,7 +108,7 @@ export const fromProviderError = (error: ProviderError): GatewayError => {
     }
     case "Authentication":
     case "PermissionDenied":
-      return upstream(502, "upstream_auth", `The upstream refused the gateway's credentials${error.provider !== undefined ? ` (${error.provider})` : ""}`)
+      return { ...upstream(502, "upstream_auth", `The upstream refused the gateway's credentials${error.provider !== undefined ? ` (${error.provider})` : ""}`), retryable: false }
     case "ServerError":
       return upstream(502, "upstream_error", `The upstream failed with status ${reason.status}`)
     case "MalformedResponse":

@@ -7,7 +7,7 @@
  */
 import type { OrchestratedResponse } from "@orch/core"
 import type { FilePart, ImagePart, Message, TextPart, ToolCall } from "@orch/provider"
-import { type ChatRequest, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
+import { type ChatRequest, extensionsRefused, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { checkFields, type FieldCheck, fileFrom, imageFrom, invalidType, invalidValue, isRecord, isString, labelChecks, readStreamOptions, toolCallFrom } from "./WireParts.ts"
 
@@ -134,7 +134,7 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
   }
   const checked = checkFields(body, responsesChecks)
   if (checked !== undefined) return checked
-  const refused = refuseUnhonoured(body, unhonoured)
+  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused)
   if (refused !== undefined) return refused
   const input = readInput(body.input)
   if (isGatewayError(input)) return input

@@ -142,7 +142,14 @@ const chatCases: ReadonlyArray<Case> = [
   ["verbosity low", chatBody({ verbosity: "low" }), "verbosity"],
   ["modalities with audio", chatBody({ modalities: ["text", "audio"] }), "modalities"],
   ["logit_bias", chatBody({ logit_bias: { "50256": -100 } }), "logit_bias"],
-  ["a model of a number", chatBody({ model: 5 }), "model"]
+  ["a model of a number", chatBody({ model: 5 }), "model"],
+  // Other OpenAI-compatible servers' sampling fields (vLLM, llama.cpp; LiteLLM's extra_body) change the answer.
+  ["top_k", chatBody({ top_k: 40 }), "top_k"],
+  ["min_p", chatBody({ min_p: 0.1 }), "min_p"],
+  ["repetition_penalty", chatBody({ repetition_penalty: 1.2 }), "repetition_penalty"],
+  ["guided_json", chatBody({ guided_json: { type: "object" } }), "guided_json"],
+  ["ignore_eos", chatBody({ ignore_eos: true }), "ignore_eos"],
+  ["min_tokens", chatBody({ min_tokens: 10 }), "min_tokens"]
 ]
 
 const responsesCases: ReadonlyArray<Case> = [
@@ -168,7 +175,8 @@ const responsesCases: ReadonlyArray<Case> = [
   ["metadata a list", responsesBody({ metadata: ["x"] }), "metadata", "invalid_type"],
   ["truncation other", responsesBody({ truncation: "sometimes" }), "truncation", "invalid_type"],
   ["stream_options without stream", responsesBody({ stream_options: { include_obfuscation: false } }), "stream_options", "invalid_value"],
-  ["max_tool_calls", responsesBody({ max_tool_calls: 2 }), "max_tool_calls"]
+  ["max_tool_calls", responsesBody({ max_tool_calls: 2 }), "max_tool_calls"],
+  ["top_k", responsesBody({ top_k: 40 }), "top_k"]
 ]
 
 const asRow = ([name, body, param, code]: Case) => ({ name, body, param, code })
@@ -203,7 +211,9 @@ describe("request validation: a 400 naming the field, nothing sent upstream", ()
       tool_choice: "auto", parallel_tool_calls: false, n: 1, stop: "\n\n", temperature: 0, top_p: 1, max_tokens: 64, seed: 3,
       user: "u-1", metadata: { team: "a" }, store: false, service_tier: "auto", safety_identifier: "s", prompt_cache_key: "k",
       frequency_penalty: 0, presence_penalty: 0, logit_bias: {}, top_logprobs: 0, logprobs: false, modalities: ["text"],
-      verbosity: "medium", response_format: { type: "text" }, stream: false, stream_options: null, functions: null
+      verbosity: "medium", response_format: { type: "text" }, stream: false, stream_options: null, functions: null,
+      // Other servers' sampling fields at their no-op values.
+      top_k: -1, min_p: 0, repetition_penalty: 1, ignore_eos: false, min_tokens: 0, best_of: 1, echo: false
     })
     const answer = await send(gateway, "POST", "/v1/chat/completions", body)
     expect(answer.status, answer.body).toBe(200)

@@ -149,6 +149,31 @@ describe("models and typed errors", () => {
   })
 })
 
+describe("retries the SDK should not make", () => {
+  it("a spent budget is a RateLimitError with x-should-retry: false, so an SDK that retries 429s asks once", async () => {
+    const spent = await startGateway(upstreams, { aliases: { broke: { strategy: "cloud_only", budgetUsd: 0 } } })
+    try {
+      const retrying = new OpenAI({ baseURL: `${spent.url}/v1`, apiKey: "none", maxRetries: 2, timeout: 20_000 })
+      const failure = await retrying.chat.completions.create({ model: "broke", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e)
+      expect(failure).toBeInstanceOf(OpenAI.RateLimitError)
+      expect(failure).toMatchObject({ type: "insufficient_quota", code: "insufficient_quota" })
+      expect((failure as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("x-should-retry")).toBe("false")
+      expect(spent.gateway.metrics()).toMatch(/orch_gateway_requests_total\{route="\/v1\/chat\/completions",status="429"\} 1\n/)
+      expect(generations(upstreams.cloud)).toHaveLength(0)
+    } finally {
+      await spent.close()
+    }
+  })
+
+  it("an upstream rate limit stays retryable (retry-after, no x-should-retry)", async () => {
+    upstreams.cloud.enqueue({ kind: "fault", fault: "rate-limit", retryAfter: "2" })
+    const failure = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e)
+    const headers = (failure as InstanceType<typeof OpenAI.RateLimitError>).headers
+    expect(headers?.get("retry-after")).toBe("2")
+    expect(headers?.get("x-should-retry")).toBeNull()
+  })
+})
+
 describe("the upstream key in no part of any answer", () => {
   // How upstreams echo a key: whole, masked the way OpenAI masks it (first 8 and last 4), and in fragments.
   const echoes = `whole ${canaryKey}; masked ${canaryKey.slice(0, 8)}****${canaryKey.slice(-4)}; tail ${canaryKey.slice(-10)}; UPSTREAM-SAYS`
