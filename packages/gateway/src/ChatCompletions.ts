@@ -264,6 +264,17 @@ export const extensionsRefused: ReadonlyArray<Unhonoured> = [
   extension("mirostat", (v) => v !== 0, " (or 0)")
 ]
 
+/**
+ * Fields of the Responses API sent to Chat Completions: ignoring them would answer wrongly (no bound, no
+ * instructions, no format), so each is a 400 that names the Chat Completions field to use.
+ */
+const responsesFields: ReadonlyArray<Unhonoured> = [
+  ["max_output_tokens", () => true, "max_output_tokens is a Responses field: Chat Completions bounds the answer with max_completion_tokens (or max_tokens)"],
+  ["instructions", () => true, "instructions is a Responses field: send a system or developer message in messages"],
+  ["text", () => true, "text is a Responses field: Chat Completions takes the answer's format as response_format"],
+  ["input", () => true, "input is a Responses field: Chat Completions takes messages"]
+]
+
 /** The fields of the largest number of tokens to write, the first set wins. */
 const maxTokensFields: ReadonlyArray<string> = ["max_completion_tokens", "max_tokens"]
 
@@ -278,7 +289,7 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (n !== undefined && n !== 1) return invalidValue("n", "n must be 1: this gateway returns one choice")
   const labelError = checkFields(body, labelChecks)
   if (labelError !== undefined) return labelError
-  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused)
+  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused) ?? refuseUnhonoured(body, responsesFields)
   if (refused !== undefined) return refused
   const options: RequestOptions = {}
   const toolsError = readTools(body, options)

@@ -114,6 +114,18 @@ const unhonoured: ReadonlyArray<Unhonoured> = [
   logitBiasRefused
 ]
 
+/**
+ * Fields of Chat Completions sent to the Responses API: ignoring them would answer wrongly (no bound, no format), so
+ * each is a 400 that names the Responses field to use.
+ */
+const chatFields: ReadonlyArray<Unhonoured> = [
+  ["max_tokens", () => true, "max_tokens is a Chat Completions field: the Responses API bounds the answer with max_output_tokens"],
+  ["max_completion_tokens", () => true, "max_completion_tokens is a Chat Completions field: the Responses API bounds the answer with max_output_tokens"],
+  ["response_format", () => true, "response_format is a Chat Completions field: the Responses API takes text.format"],
+  ["messages", () => true, "messages is a Chat Completions field: the Responses API takes input (and instructions)"],
+  ["n", (v) => v !== 1, "n is a Chat Completions field: the Responses API returns one response"]
+]
+
 /** The field of the largest number of tokens to write. */
 const maxTokensFields: ReadonlyArray<string> = ["max_output_tokens"]
 
@@ -134,7 +146,7 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
   }
   const checked = checkFields(body, responsesChecks)
   if (checked !== undefined) return checked
-  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused)
+  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused) ?? refuseUnhonoured(body, chatFields)
   if (refused !== undefined) return refused
   const input = readInput(body.input)
   if (isGatewayError(input)) return input

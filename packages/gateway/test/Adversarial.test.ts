@@ -149,7 +149,11 @@ const chatCases: ReadonlyArray<Case> = [
   ["repetition_penalty", chatBody({ repetition_penalty: 1.2 }), "repetition_penalty"],
   ["guided_json", chatBody({ guided_json: { type: "object" } }), "guided_json"],
   ["ignore_eos", chatBody({ ignore_eos: true }), "ignore_eos"],
-  ["min_tokens", chatBody({ min_tokens: 10 }), "min_tokens"]
+  ["min_tokens", chatBody({ min_tokens: 10 }), "min_tokens"],
+  // The Responses API's fields, which Chat Completions would otherwise ignore (an unbounded answer, no instructions).
+  ["max_output_tokens", chatBody({ max_output_tokens: 5 }), "max_output_tokens"],
+  ["instructions", chatBody({ instructions: "Answer in French." }), "instructions"],
+  ["text.format", chatBody({ text: { format: { type: "json_object" } } }), "text"]
 ]
 
 const responsesCases: ReadonlyArray<Case> = [
@@ -176,7 +180,13 @@ const responsesCases: ReadonlyArray<Case> = [
   ["truncation other", responsesBody({ truncation: "sometimes" }), "truncation", "invalid_type"],
   ["stream_options without stream", responsesBody({ stream_options: { include_obfuscation: false } }), "stream_options", "invalid_value"],
   ["max_tool_calls", responsesBody({ max_tool_calls: 2 }), "max_tool_calls"],
-  ["top_k", responsesBody({ top_k: 40 }), "top_k"]
+  ["top_k", responsesBody({ top_k: 40 }), "top_k"],
+  // Chat Completions' fields, which the Responses API would otherwise ignore.
+  ["max_tokens", responsesBody({ max_tokens: 5 }), "max_tokens"],
+  ["max_completion_tokens", responsesBody({ max_completion_tokens: 5 }), "max_completion_tokens"],
+  ["response_format", responsesBody({ response_format: { type: "json_object" } }), "response_format"],
+  ["messages next to input", responsesBody({ messages: [{ role: "user", content: "hi" }] }), "messages"],
+  ["n 2", responsesBody({ n: 2 }), "n"]
 ]
 
 const asRow = ([name, body, param, code]: Case) => ({ name, body, param, code })
