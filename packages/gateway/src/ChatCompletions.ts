@@ -20,6 +20,8 @@ export interface ChatRequest {
   readonly options: Readonly<RequestOptions>
   readonly stream: boolean
   readonly includeUsage: boolean
+  /** `parallel_tool_calls: false`: at most one tool call in the answer, the first the model made. */
+  readonly singleToolCall: boolean
 }
 
 /** A user message's content: a string, or text, image and file parts (none of them empty). */
@@ -301,7 +303,7 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (format !== undefined) options.responseFormat = format
   const includeUsage = readStreamOptions(body)
   if (typeof includeUsage === "object") return includeUsage
-  return { model: body.model, messages, options, stream: body.stream === true, includeUsage }
+  return { model: body.model, messages, options, stream: body.stream === true, includeUsage, singleToolCall: body.parallel_tool_calls === false }
 }
 
 /** OpenAI's finish reason for ours. */
@@ -359,9 +361,15 @@ export const choiceLogprobs = (response: OrchestratedResponse) =>
     ? null
     : { content: response.logprobs.map((l) => ({ token: l.token, logprob: l.logprob, bytes: [...Buffer.from(l.token, "utf8")], top_logprobs: [] })), refusal: null }
 
-/** A whole `chat.completion`. */
-export const chatCompletionBody = (id: string, created: number, model: string, response: OrchestratedResponse): string => {
-  const toolCalls = response.toolCalls ?? []
+/** The tool calls to answer with: all of them, or with `parallel_tool_calls: false` the first the model made. */
+export const answeredToolCalls = (response: OrchestratedResponse, singleToolCall: boolean): ReadonlyArray<ToolCall> => {
+  const calls = response.toolCalls ?? []
+  return singleToolCall && calls.length > 1 ? calls.slice(0, 1) : calls
+}
+
+/** A whole `chat.completion` (with `singleToolCall`, at most one tool call). */
+export const chatCompletionBody = (id: string, created: number, model: string, response: OrchestratedResponse, singleToolCall = false): string => {
+  const toolCalls = answeredToolCalls(response, singleToolCall)
   const message = {
     role: "assistant",
     content: toolCalls.length > 0 && response.text === "" ? null : response.text,
@@ -387,7 +395,7 @@ export const chatCompletionBody = (id: string, created: number, model: string, r
  * The closing chunks reuse the fixed part too: each is byte for byte the `JSON.stringify` of the chunk OpenAI
  * documents, with only its variable parts (logprobs, usage, the `orch` object) serialised.
  */
-export const chatChunks = (id: string, created: number, model: string, includeUsage: boolean) => {
+export const chatChunks = (id: string, created: number, model: string, includeUsage: boolean, singleToolCall = false) => {
   const frame = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":[`
   const head = `${frame}{"index":0,"delta":`
   const tail = includeUsage ? `,"logprobs":null,"finish_reason":null}],"usage":null}\n\n` : `,"logprobs":null,"finish_reason":null}]}\n\n`
@@ -396,7 +404,8 @@ export const chatChunks = (id: string, created: number, model: string, includeUs
     /** The first chunk: the assistant role. */
     role: `${head}{"role":"assistant","content":"","refusal":null}${tail}`,
     delta: (text: string) => `${head}{"content":${JSON.stringify(text)}}${tail}`,
-    toolCall: (call: ToolCall) => `${head}${JSON.stringify({ tool_calls: [{ index: toolIndex++, ...wireToolCall(call) }] })}${tail}`,
+    /** A complete tool call in one chunk (with `singleToolCall`, nothing after the first). */
+    toolCall: (call: ToolCall) => singleToolCall && toolIndex > 0 ? "" : `${head}${JSON.stringify({ tool_calls: [{ index: toolIndex++, ...wireToolCall(call) }] })}${tail}`,
     /** The finish chunk (with the `orch` object), the usage chunk when asked, and `[DONE]`. */
     end: (response: OrchestratedResponse): string => {
       const finish = `${head}{},"logprobs":${JSON.stringify(choiceLogprobs(response))},"finish_reason":"${finishReasonOf(response.finishReason)}"}]` +

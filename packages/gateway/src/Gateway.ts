@@ -396,7 +396,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       if (Exit.isFailure(exit)) return callFailed(call, errorOf(exit.cause))
       const answer = exit.value
       const json = call.endpoint === "chat"
-        ? chatCompletionBody(`chatcmpl-${call.requestId}`, created, parsed.model, answer)
+        ? chatCompletionBody(`chatcmpl-${call.requestId}`, created, parsed.model, answer, parsed.singleToolCall)
         : JSON.stringify(responseObject(frameOf(call.requestId, created, parsed as ResponsesRequest), answer))
       sendAnswer(call.response, call.requestId, json, answer)
       observe(call.route, call.started, 200, answer)
@@ -416,7 +416,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
    */
   const streamCall = (call: Call, parsed: ChatRequest, callOptions: CallOptions, created: number): void => {
     const { endpoint, response, requestId } = call
-    const chat = endpoint === "chat" ? chatChunks(`chatcmpl-${requestId}`, created, parsed.model, parsed.includeUsage) : undefined
+    const chat = endpoint === "chat" ? chatChunks(`chatcmpl-${requestId}`, created, parsed.model, parsed.includeUsage, parsed.singleToolCall) : undefined
     const events = endpoint === "responses" ? responseEvents(frameOf(requestId, created, parsed as ResponsesRequest)) : undefined
     let answer: OrchestratedResponse | undefined
     /** The headers and the stream's opening event, sent with the first text (one socket write for the three). */

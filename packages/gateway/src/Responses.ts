@@ -7,13 +7,15 @@
  */
 import type { OrchestratedResponse } from "@orch/core"
 import type { FilePart, ImagePart, Message, TextPart, ToolCall } from "@orch/provider"
-import { type ChatRequest, extensionsRefused, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
+import { answeredToolCalls, type ChatRequest, extensionsRefused, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { checkFields, type FieldCheck, fileFrom, imageFrom, invalidType, invalidValue, isRecord, isString, labelChecks, readStreamOptions, toolCallFrom } from "./WireParts.ts"
 
 /** A Responses request, read; `instructions` comes first as a system message. */
 export interface ResponsesRequest extends ChatRequest {
   readonly instructions: string | null
+  /** The request's `metadata`, echoed on the response as OpenAI does. */
+  readonly metadata: Readonly<Record<string, string>>
 }
 
 const itemContent = (content: unknown, where: string, textOnly: boolean): string | ReadonlyArray<TextPart | ImagePart | FilePart> | GatewayError => {
@@ -168,6 +170,8 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
     options,
     stream: body.stream === true,
     includeUsage: false,
+    singleToolCall: body.parallel_tool_calls === false,
+    metadata: isRecord(body.metadata) ? body.metadata as Record<string, string> : {},
     instructions
   }
 }
@@ -214,7 +218,7 @@ const callItem = (frame: ResponseFrame, call: ToolCall, index: number, status: "
 
 /** The output items of an answer: the message (when there is text, or nothing else), then each function call. */
 const outputOf = (frame: ResponseFrame, response: OrchestratedResponse, status: "completed" | "incomplete") => {
-  const calls = response.toolCalls ?? []
+  const calls = answeredToolCalls(response, frame.request.singleToolCall)
   return [
     ...(response.text !== "" || calls.length === 0 ? [messageItem(frame, response.text, status)] : []),
     ...calls.map((call, i) => callItem(frame, call, i, "completed"))
@@ -238,7 +242,7 @@ export const responseObject = (frame: ResponseFrame, response?: OrchestratedResp
     max_output_tokens: frame.request.options.maxTokens ?? null,
     model: frame.model,
     output: response === undefined ? [] : outputOf(frame, response, incomplete ? "incomplete" : "completed"),
-    parallel_tool_calls: true,
+    parallel_tool_calls: !frame.request.singleToolCall,
     previous_response_id: null,
     store: false,
     temperature: frame.request.options.temperature ?? null,
@@ -248,7 +252,7 @@ export const responseObject = (frame: ResponseFrame, response?: OrchestratedResp
     top_p: frame.request.options.topP ?? null,
     truncation: "disabled",
     usage: response === undefined ? null : usageOf(response),
-    metadata: {},
+    metadata: frame.request.metadata,
     ...(response !== undefined ? { orch: orchObject(response) } : {})
   }
 }
@@ -288,6 +292,7 @@ export const responseEvents = (frame: ResponseFrame) => {
     },
     /** A complete tool call: its item added, its arguments in one delta, done. */
     toolCall: (call: ToolCall): string => {
+      if (frame.request.singleToolCall && calls > 0) return ""
       const index = outputs++
       const item = callItem(frame, call, calls++, "in_progress")
       const args = JSON.stringify(call.arguments)

@@ -149,6 +149,52 @@ describe("models and typed errors", () => {
   })
 })
 
+describe("parallel_tool_calls: false", () => {
+  // OpenAI's documented answer with two tool calls in one turn, whole and as the chunks of a stream.
+  const call = (i: number, city: string) => ({ id: `call_${i}`, type: "function", function: { name: "get_capital", arguments: JSON.stringify({ country: city }) } })
+  const whole = {
+    id: "chatcmpl-two", object: "chat.completion", created: 1, model: "gpt-4o-mini",
+    choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [call(1, "UK"), call(2, "France")] }, logprobs: null, finish_reason: "tool_calls" }],
+    usage: { prompt_tokens: 20, completion_tokens: 30, total_tokens: 50 }
+  }
+  const chunk = (delta: unknown, finish: string | null) =>
+    `data: ${JSON.stringify({ id: "chatcmpl-two", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`
+  const streamed = chunk({ role: "assistant", content: null }, null) +
+    chunk({ tool_calls: [{ index: 0, ...call(1, "UK"), function: { name: "get_capital", arguments: "" } }] }, null) +
+    chunk({ tool_calls: [{ index: 0, function: { arguments: "{\"country\":\"UK\"}" } }] }, null) +
+    chunk({ tool_calls: [{ index: 1, ...call(2, "France"), function: { name: "get_capital", arguments: "" } }] }, null) +
+    chunk({ tool_calls: [{ index: 1, function: { arguments: "{\"country\":\"France\"}" } }] }, null) +
+    chunk({}, "tool_calls") + "data: [DONE]\n\n"
+  const messages = [{ role: "user" as const, content: "Capitals of the UK and France?" }]
+
+  it("Chat Completions answers the first tool call only, whole and streamed; by default every call", async () => {
+    upstreams.cloud.enqueue({ kind: "json", status: 200, body: whole })
+    const single = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages, tools: [capital], parallel_tool_calls: false })
+    expect(single.choices[0]?.message.tool_calls?.map((c) => c.id)).toEqual(["call_1"])
+    expect(single.choices[0]?.finish_reason).toBe("tool_calls")
+    upstreams.cloud.enqueue({ kind: "raw", body: streamed })
+    const stream = await client.chat.completions.stream({ model: "openai/gpt-4o-mini", messages, tools: [capital], parallel_tool_calls: false }).finalChatCompletion()
+    expect(stream.choices[0]?.message.tool_calls?.map((c) => c.id)).toEqual(["call_1"])
+    upstreams.cloud.enqueue({ kind: "json", status: 200, body: whole })
+    const both = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages, tools: [capital] })
+    expect(both.choices[0]?.message.tool_calls?.map((c) => c.id)).toEqual(["call_1", "call_2"])
+  })
+
+  it("the Responses API answers one function_call item, whole and streamed, and echoes the setting", async () => {
+    upstreams.cloud.enqueue({ kind: "json", status: 200, body: whole })
+    const single = await client.responses.create({ model: "openai/gpt-4o-mini", input: "Capitals?", tools: [responsesCapital], parallel_tool_calls: false, metadata: { team: "a" } })
+    expect(single.metadata).toEqual({ team: "a" })
+    expect(single.output.map((item) => item.type === "function_call" ? item.call_id : item.type)).toEqual(["call_1"])
+    expect(single.parallel_tool_calls).toBe(false)
+    upstreams.cloud.enqueue({ kind: "raw", body: streamed })
+    const stream = await client.responses.stream({ model: "openai/gpt-4o-mini", input: "Capitals?", tools: [responsesCapital], parallel_tool_calls: false }).finalResponse()
+    expect(stream.output.map((item) => item.type === "function_call" ? item.call_id : item.type)).toEqual(["call_1"])
+    upstreams.cloud.enqueue({ kind: "raw", body: streamed })
+    const both = await client.responses.stream({ model: "openai/gpt-4o-mini", input: "Capitals?", tools: [responsesCapital] }).finalResponse()
+    expect(both.output.map((item) => item.type === "function_call" ? item.call_id : item.type)).toEqual(["call_1", "call_2"])
+  })
+})
+
 describe("retries the SDK should not make", () => {
   it("a spent budget is a RateLimitError with x-should-retry: false, so an SDK that retries 429s asks once", async () => {
     const spent = await startGateway(upstreams, { aliases: { broke: { strategy: "cloud_only", budgetUsd: 0 } } })
