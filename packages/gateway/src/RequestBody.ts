@@ -3,7 +3,8 @@
  * a body that grows past it while arriving is cut off (413), a body that has not arrived whole within its time is
  * given up (408), and JSON nested deeper than `maxJsonDepth` is refused (400: deeper values would overflow the stack
  * of whatever walks them later, the providers' serialisers among them). A 413 or 408 closes the connection: the rest
- * of that body is never read. The result is handed to a callback, once: a request costs its listeners and no promise.
+ * of that body is never read; so does a compressed body (415: the gateway reads plain JSON). The result is handed
+ * to a callback, once: a request costs its listeners and no promise.
  */
 import type http from "node:http"
 import { type GatewayError, gatewayError, invalidRequestError } from "./OpenAiError.ts"
@@ -21,6 +22,11 @@ const tooLarge = (maxBytes: number): GatewayError => ({
 
 const tooSlow = (ms: number): GatewayError => ({
   ...gatewayError(408, "invalid_request_error", "request_timeout", `The request body did not arrive within ${ms} ms`),
+  closeConnection: true
+})
+
+const notEncoded = (encoding: string): GatewayError => ({
+  ...gatewayError(415, "invalid_request_error", "unsupported_content_encoding", `The request body must not be compressed (content-encoding ${JSON.stringify(encoding.slice(0, 40))}); send plain JSON`),
   closeConnection: true
 })
 
@@ -62,6 +68,11 @@ export interface BodyBounds {
 /** Read the body's JSON and call `done` once with it, or with the error to answer with. */
 export const readJsonBody = (request: http.IncomingMessage, bounds: BodyBounds, done: BodyRead): void => {
   const { maxBytes, timeoutMs } = bounds
+  const encoding = request.headers["content-encoding"]
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+    request.resume()
+    return done(notEncoded(encoding), undefined)
+  }
   const declared = Number(request.headers["content-length"] ?? Number.NaN)
   if (Number.isFinite(declared) && declared > maxBytes) {
     request.resume()
@@ -106,7 +117,9 @@ export const readJsonBody = (request: http.IncomingMessage, bounds: BodyBounds, 
   request.on("end", () => {
     if (finished) return
     finish()
-    const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")
+    // A byte order mark (some Windows clients write one) is not part of the JSON.
+    const whole = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")
+    const text = whole.charCodeAt(0) === 0xfeff ? whole.slice(1) : whole
     let json: unknown
     try {
       json = JSON.parse(text)

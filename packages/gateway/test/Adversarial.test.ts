@@ -6,6 +6,7 @@
 // `node:net` clients against a gateway over the loopback wire servers.
 import http from "node:http"
 import net from "node:net"
+import { gzipSync } from "node:zlib"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
 import { eventually, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
@@ -277,6 +278,19 @@ describe("the HTTP edge", () => {
       expect(answer.status, body).toBe(400)
       expect(errorOf(answer).type).toBe("invalid_request_error")
     }
+  })
+
+  it("a body that starts with a byte order mark is read; a compressed body is a 415 that closes the connection", async () => {
+    expect((await send(gateway, "POST", "/v1/chat/completions", `\uFEFF${chatBody({})}`)).status).toBe(200)
+    const body = gzipSync(chatBody({}))
+    const compressed = await exchange(gateway, (socket) => {
+      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`)
+      socket.write(body)
+    })
+    expect(statuses(compressed.received)).toEqual([415])
+    expect(compressed.received).toMatch(/"code":"unsupported_content_encoding"/)
+    expect(compressed.closedByServer).toBe(true)
+    expect(generations(upstreams.cloud)).toHaveLength(1)
   })
 
   it("a body over the bound is a 413 that closes the connection, declared or while arriving", async () => {

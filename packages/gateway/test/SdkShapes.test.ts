@@ -7,7 +7,7 @@
 import OpenAI from "openai"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
-import { canaryKey, clientOf, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
+import { canaryKey, clientOf, eventually, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
 
 let upstreams: Upstreams
 let gateway: RunningGateway
@@ -112,6 +112,23 @@ describe("openai-node's ResponseStream", () => {
     expect(response.output).toEqual([expect.objectContaining({ type: "message", status: "incomplete" })])
     const text = (response.output[0] as OpenAI.Responses.ResponseOutputMessage).content[0]
     expect(text).toMatchObject({ type: "output_text", text: "one two" })
+  })
+
+  it("a client that aborts a Responses stream mid-way cancels the call: the upstream request is aborted", async () => {
+    // The upstream would go on for minutes: only the cancellation can end its request.
+    upstreams.cloud.enqueue({ kind: "synth", text: Array.from({ length: 40 }, (_, i) => `word${i}`).join(" "), perTokenDelayMs: 5_000 })
+    const stream = client.responses.stream({ model: "openai/gpt-4o-mini", input: "long story" })
+    const seen: Array<string> = []
+    for await (const event of stream) {
+      if (event.type === "response.output_text.delta") {
+        seen.push(event.delta)
+        break
+      }
+    }
+    expect(seen).toEqual(["word0"])
+    await upstreams.cloud.waitForClosed(10_000)
+    expect(generations(upstreams.cloud)[0]?.aborted).toBe(true)
+    await eventually(() => gateway.gateway.inFlight() === 0)
   })
 
   it("a failure before any output is an HTTP error the SDK raises as its typed exception", async () => {
