@@ -17,7 +17,7 @@ import { type GatewayMetrics, makeGatewayMetrics } from "./GatewayMetrics.ts"
 import { makeModelNames } from "./ModelNames.ts"
 import { aliasScope, type ModelAlias, normalizeStrategy, parseAliases, routeModel, virtualModels } from "./ModelDirectory.ts"
 import { errorBody, fromProviderError, type GatewayError, gatewayError, isGatewayError, methodNotAllowed } from "./OpenAiError.ts"
-import { readJsonBody } from "./RequestBody.ts"
+import { bodyStillArriving, readJsonBody } from "./RequestBody.ts"
 import { readResponsesRequest, responseEvents, type ResponseFrame, responseObject, type ResponsesRequest } from "./Responses.ts"
 
 /** What a gateway is built from. */
@@ -294,7 +294,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   /** An error answered before any call (unknown URL, key, method; stopping). */
   const refuse = (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number, route: string, error: GatewayError) => {
     request.resume()
-    sendError(response, requestId, error)
+    sendError(response, requestId, bodyStillArriving(request) ? { ...error, closeConnection: true } : error)
     metrics.request(route, error.status, (monotonicNow() - started) / 1000, error.type)
   }
 
@@ -359,7 +359,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const refuseCall = (call: Call) => {
     call.request.resume()
     const error = closing ? stopping : overloaded
-    sendError(call.response, call.requestId, error)
+    sendError(call.response, call.requestId, bodyStillArriving(call.request) ? { ...error, closeConnection: true } : error)
     observe(call.route, call.started, error.status, undefined, error)
     callEnded(call)
   }

@@ -57,6 +57,13 @@ export const nestedDeeperThan = (value: unknown, max: number = maxJsonDepth): bo
   return false
 }
 
+/**
+ * Whether a request refused before its body was read still has body to come: answered with `connection: close`, so
+ * that body is never read (a client could otherwise stream one without end to a URL that does not exist).
+ */
+export const bodyStillArriving = (request: http.IncomingMessage): boolean =>
+  !request.complete && (request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0)
+
 /** Options of `readJsonBody`. */
 export interface BodyBounds {
   /** The largest body in bytes; more is a 413. */

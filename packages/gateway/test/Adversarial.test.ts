@@ -316,6 +316,27 @@ describe("the HTTP edge", () => {
     await eventually(() => gateway.gateway.inFlight() === 0)
   })
 
+  it("a request refused before its body is read (unknown URL, wrong method, unknown key) closes the connection; the body is not read", async () => {
+    const keyed = await startGateway(upstreams, { keys: [{ key: "sk-gateway-test-key-0123456789", name: "team" }] })
+    try {
+      for (const [target, path] of [[gateway, "/v1/unknown"], [gateway, "/health"], [keyed, "/v1/chat/completions"]] as const) {
+        const endless = await exchange(target, (socket) => {
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`)
+          const more = () => {
+            if (socket.destroyed || socket.writableEnded) return
+            socket.write("4000\r\n" + " ".repeat(0x4000) + "\r\n", () => setImmediate(more))
+          }
+          more()
+        })
+        expect(statuses(endless.received), path).toEqual([path === "/v1/unknown" ? 404 : path === "/health" ? 405 : 401])
+        expect(endless.received).toMatch(/\r\nconnection: close\r\n/i)
+        expect(endless.closedByServer).toBe(true)
+      }
+    } finally {
+      await keyed.close()
+    }
+  })
+
   it("a client that sends its headers and never its body is answered 408 at the deadline and its connection closed", async () => {
     const quick = await startGateway(upstreams, { deadlineMs: 300 })
     try {
