@@ -6,7 +6,7 @@
  */
 import type { OrchestratedResponse } from "@orch/core"
 import type { CompletionRequest, FilePart, FinishReason, ImagePart, Message, ResponseFormat, TextPart, ToolCall, Usage, UserMessage } from "@orch/provider"
-import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
+import { type GatewayError, gatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { checkFields, fileFrom, imageFrom, invalidType, invalidValue, isRecord, labelChecks, numberField, readStreamOptions, toolCallFrom, toolChoiceFrom, toolsFrom } from "./WireParts.ts"
 
 /** The request options the orchestrator passes to the model, as they are read (one object, filled field by field). */
@@ -214,6 +214,19 @@ export const refuseUnhonoured = (body: Record<string, unknown>, fields: Readonly
   return undefined
 }
 
+/**
+ * The 400 for the first field of the body that is not one of `known` (OpenAI's `unknown_parameter`): OpenAI refuses
+ * what it does not know, and a field the gateway does not know is one it would otherwise drop without a word.
+ */
+export const refuseUnknown = (body: Record<string, unknown>, known: ReadonlySet<string>): GatewayError | undefined => {
+  for (const field in body) {
+    if (!known.has(field)) {
+      return gatewayError(400, "invalid_request_error", "unknown_parameter", `Unknown parameter: ${JSON.stringify(field.slice(0, 64))}; this gateway takes the fields OpenAI documents`, field.slice(0, 64))
+    }
+  }
+  return undefined
+}
+
 /** `logit_bias` other than `{}`: token ids differ between backends (Chat Completions and Responses alike). */
 export const logitBiasRefused: Unhonoured =
   ["logit_bias", (v) => !(typeof v === "object" && v !== null && Object.keys(v).length === 0), "logit_bias is not supported: token ids differ between the backends the gateway routes to"]
@@ -277,6 +290,17 @@ const responsesFields: ReadonlyArray<Unhonoured> = [
   ["input", () => true, "input is a Responses field: Chat Completions takes messages"]
 ]
 
+/** Every field OpenAI documents for Chat Completions (those the gateway refuses included: they get their own 400). */
+const chatFields: ReadonlySet<string> = new Set([
+  "model", "messages", "audio", "frequency_penalty", "function_call", "functions", "logit_bias", "logprobs",
+  "max_completion_tokens", "max_tokens", "metadata", "modalities", "n", "parallel_tool_calls", "prediction",
+  "presence_penalty", "prompt_cache_key", "prompt_cache_retention", "reasoning_effort", "response_format",
+  "safety_identifier", "seed", "service_tier", "stop", "store", "stream", "stream_options", "temperature",
+  "tool_choice", "tools", "top_logprobs", "top_p", "user", "verbosity", "web_search_options",
+  // Other servers' fields, taken at their no-op values.
+  ...extensionsRefused.map(([field]) => field)
+])
+
 /** The fields of the largest number of tokens to write, the first set wins. */
 const maxTokensFields: ReadonlyArray<string> = ["max_completion_tokens", "max_tokens"]
 
@@ -291,7 +315,7 @@ export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (n !== undefined && n !== 1) return invalidValue("n", "n must be 1: this gateway returns one choice")
   const labelError = checkFields(body, labelChecks)
   if (labelError !== undefined) return labelError
-  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused) ?? refuseUnhonoured(body, responsesFields)
+  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused) ?? refuseUnhonoured(body, responsesFields) ?? refuseUnknown(body, chatFields)
   if (refused !== undefined) return refused
   const options: RequestOptions = {}
   const toolsError = readTools(body, options)

@@ -7,7 +7,7 @@
  */
 import type { OrchestratedResponse } from "@orch/core"
 import type { FilePart, ImagePart, Message, TextPart, ToolCall } from "@orch/provider"
-import { answeredToolCalls, type ChatRequest, extensionsRefused, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, type Unhonoured } from "./ChatCompletions.ts"
+import { answeredToolCalls, type ChatRequest, extensionsRefused, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, refuseUnknown, type Unhonoured } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { checkFields, type FieldCheck, fileFrom, imageFrom, invalidType, invalidValue, isRecord, isString, labelChecks, readStreamOptions, toolCallFrom } from "./WireParts.ts"
 
@@ -128,6 +128,17 @@ const chatFields: ReadonlyArray<Unhonoured> = [
   ["n", (v) => v !== 1, "n is a Chat Completions field: the Responses API returns one response"]
 ]
 
+/** Every field OpenAI documents for creating a response (those the gateway refuses included: they get their own 400). */
+const responsesFields: ReadonlySet<string> = new Set([
+  "model", "input", "instructions", "background", "conversation", "include", "max_output_tokens", "max_tool_calls",
+  "metadata", "parallel_tool_calls", "previous_response_id", "prompt", "prompt_cache_key", "prompt_cache_retention",
+  "reasoning", "safety_identifier", "service_tier", "store", "stream", "stream_options", "temperature", "text",
+  "tool_choice", "tools", "top_logprobs", "top_p", "truncation", "user", "context_management",
+  // Not Responses fields, but read the same as on Chat Completions.
+  "seed", "stop", "logprobs", "logit_bias",
+  ...extensionsRefused.map(([field]) => field)
+])
+
 /** The field of the largest number of tokens to write. */
 const maxTokensFields: ReadonlyArray<string> = ["max_output_tokens"]
 
@@ -148,7 +159,7 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
   }
   const checked = checkFields(body, responsesChecks)
   if (checked !== undefined) return checked
-  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused) ?? refuseUnhonoured(body, chatFields)
+  const refused = refuseUnhonoured(body, unhonoured) ?? refuseUnhonoured(body, extensionsRefused) ?? refuseUnhonoured(body, chatFields) ?? refuseUnknown(body, responsesFields)
   if (refused !== undefined) return refused
   const input = readInput(body.input)
   if (isGatewayError(input)) return input

@@ -151,6 +151,9 @@ const chatCases: ReadonlyArray<Case> = [
   ["guided_json", chatBody({ guided_json: { type: "object" } }), "guided_json"],
   ["ignore_eos", chatBody({ ignore_eos: true }), "ignore_eos"],
   ["min_tokens", chatBody({ min_tokens: 10 }), "min_tokens"],
+  // A field OpenAI does not document: refused as OpenAI refuses it, never dropped.
+  ["an unknown field", chatBody({ skip_special_tokens: false }), "skip_special_tokens", "unknown_parameter"],
+  ["a misspelt field", chatBody({ max_token: 5 }), "max_token", "unknown_parameter"],
   // The Responses API's fields, which Chat Completions would otherwise ignore (an unbounded answer, no instructions).
   ["max_output_tokens", chatBody({ max_output_tokens: 5 }), "max_output_tokens"],
   ["instructions", chatBody({ instructions: "Answer in French." }), "instructions"],
@@ -182,6 +185,7 @@ const responsesCases: ReadonlyArray<Case> = [
   ["stream_options without stream", responsesBody({ stream_options: { include_obfuscation: false } }), "stream_options", "invalid_value"],
   ["max_tool_calls", responsesBody({ max_tool_calls: 2 }), "max_tool_calls"],
   ["top_k", responsesBody({ top_k: 40 }), "top_k"],
+  ["an unknown field", responsesBody({ max_output_token: 5 }), "max_output_token", "unknown_parameter"],
   // Chat Completions' fields, which the Responses API would otherwise ignore.
   ["max_tokens", responsesBody({ max_tokens: 5 }), "max_tokens"],
   ["max_completion_tokens", responsesBody({ max_completion_tokens: 5 }), "max_completion_tokens"],
