@@ -194,19 +194,11 @@ const responsesCases: ReadonlyArray<Case> = [
   ["n 2", responsesBody({ n: 2 }), "n"]
 ]
 
-const asRow = ([name, body, param, code]: Case) => ({ name, body, param, code })
+const rows = (path: string, cases: ReadonlyArray<Case>) => cases.map(([name, body, param, code]) => ({ name: `${path} ${name}`, path, body, param, code }))
 
 describe("request validation: a 400 naming the field, nothing sent upstream", () => {
-  it.each(chatCases.map(asRow))("chat completions: $name", async ({ body, param, code }) => {
-    const answer = await send(gateway, "POST", "/v1/chat/completions", body)
-    expect(answer.status, answer.body).toBe(400)
-    expect(errorOf(answer)).toMatchObject({ type: "invalid_request_error", param })
-    if (code !== undefined) expect(errorOf(answer).code).toBe(code)
-    expect(generations(upstreams.cloud)).toHaveLength(0)
-  })
-
-  it.each(responsesCases.map(asRow))("responses: $name", async ({ body, param, code }) => {
-    const answer = await send(gateway, "POST", "/v1/responses", body)
+  it.each([...rows("/v1/chat/completions", chatCases), ...rows("/v1/responses", responsesCases)])("$name", async ({ path, body, param, code }) => {
+    const answer = await send(gateway, "POST", path, body)
     expect(answer.status, answer.body).toBe(400)
     expect(errorOf(answer)).toMatchObject({ type: "invalid_request_error", param })
     if (code !== undefined) expect(errorOf(answer).code).toBe(code)
