@@ -301,6 +301,9 @@ const chatFields: ReadonlySet<string> = new Set([
   ...extensionsRefused.map(([field]) => field)
 ])
 
+/** The longest `model` a request may name (model ids, virtual models and aliases are far shorter). */
+export const maxModelLength = 256
+
 /** The fields of the largest number of tokens to write, the first set wins. */
 const maxTokensFields: ReadonlyArray<string> = ["max_completion_tokens", "max_tokens"]
 
@@ -308,6 +311,7 @@ const maxTokensFields: ReadonlyArray<string> = ["max_completion_tokens", "max_to
 export const readChatRequest = (body: unknown): ChatRequest | GatewayError => {
   if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
   if (typeof body.model !== "string" || body.model.trim() === "") return invalidRequestError("model is required: a model id, a virtual model such as orch/auto, or an alias", "model")
+  if (body.model.length > maxModelLength) return invalidValue("model", `a model id is at most ${maxModelLength} characters`)
   const messages = readMessages(body.messages)
   if (isGatewayError(messages)) return messages
   const n = numberField(body, "n", { min: 1, integer: true })

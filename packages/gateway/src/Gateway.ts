@@ -419,15 +419,13 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     const chat = endpoint === "chat" ? chatChunks(`chatcmpl-${requestId}`, created, parsed.model, parsed.includeUsage, parsed.singleToolCall) : undefined
     const events = endpoint === "responses" ? responseEvents(frameOf(requestId, created, parsed as ResponsesRequest)) : undefined
     let answer: OrchestratedResponse | undefined
+    // Trailers need chunked encoding: an HTTP/1.0 client's stream ends when its connection closes, without one.
+    const trailers = call.request.httpVersionMajor > 1 || call.request.httpVersionMinor >= 1
     /** The headers and the stream's opening event, sent with the first text (one socket write for the three). */
     const open = (first: string): boolean => {
-      response.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache",
-        "x-orch-request-id": requestId,
-        "x-accel-buffering": "no",
-        trailer: "x-orch-cost-usd"
-      })
+      response.writeHead(200, trailers
+        ? { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-orch-request-id": requestId, "x-accel-buffering": "no", trailer: "x-orch-cost-usd" }
+        : { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-orch-request-id": requestId, "x-accel-buffering": "no" })
       return response.write((chat !== undefined ? chat.role : events!.start()) + first)
     }
     // One callback and one socket write per batch of parts the stream hands over, not per part.
@@ -449,13 +447,13 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       if (Exit.isFailure(exit) || answer === undefined) {
         const error = Exit.isFailure(exit) ? errorOf(exit.cause) : internalError
         if (!response.headersSent) return callFailed(call, error)
-        response.addTrailers({ "x-orch-cost-usd": "0" })
+        if (trailers) response.addTrailers({ "x-orch-cost-usd": "0" })
         response.end(chat !== undefined ? `data: ${errorBody(error)}\n\n` : events!.error(error))
         observe(call.route, call.started, error.status, undefined, error)
         return callEnded(call)
       }
       if (!response.headersSent) open("")
-      response.addTrailers({ "x-orch-cost-usd": String(answer.costUsd) })
+      if (trailers) response.addTrailers({ "x-orch-cost-usd": String(answer.costUsd) })
       response.end(chat !== undefined ? chat.end(answer) : events!.end(answer))
       observe(call.route, call.started, 200, answer)
       callEnded(call)

@@ -7,7 +7,7 @@
  */
 import type { OrchestratedResponse } from "@orch/core"
 import type { FilePart, ImagePart, Message, TextPart, ToolCall } from "@orch/provider"
-import { answeredToolCalls, type ChatRequest, extensionsRefused, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, refuseUnknown, type Unhonoured } from "./ChatCompletions.ts"
+import { answeredToolCalls, type ChatRequest, extensionsRefused, maxModelLength, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, refuseUnknown, type Unhonoured } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
 import { checkFields, type FieldCheck, fileFrom, imageFrom, invalidType, invalidValue, isRecord, isString, labelChecks, readStreamOptions, toolCallFrom } from "./WireParts.ts"
 
@@ -154,6 +154,7 @@ const responsesChecks: ReadonlyArray<FieldCheck> = [
 export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayError => {
   if (!isRecord(body)) return invalidRequestError("the body must be a JSON object")
   if (typeof body.model !== "string" || body.model.trim() === "") return invalidRequestError("model is required: a model id, a virtual model such as orch/auto, or an alias", "model")
+  if (body.model.length > maxModelLength) return invalidValue("model", `a model id is at most ${maxModelLength} characters`)
   if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
     return invalidRequestError("previous_response_id is not supported: this gateway keeps no state; send the conversation as input", "previous_response_id")
   }

@@ -144,6 +144,7 @@ const chatCases: ReadonlyArray<Case> = [
   ["modalities with audio", chatBody({ modalities: ["text", "audio"] }), "modalities"],
   ["logit_bias", chatBody({ logit_bias: { "50256": -100 } }), "logit_bias"],
   ["a model of a number", chatBody({ model: 5 }), "model"],
+  ["a model id of 100 000 characters", chatBody({ model: `openai/${"m".repeat(100_000)}` }), "model", "invalid_value"],
   // Other OpenAI-compatible servers' sampling fields (vLLM, llama.cpp; LiteLLM's extra_body) change the answer.
   ["top_k", chatBody({ top_k: 40 }), "top_k"],
   ["min_p", chatBody({ min_p: 0.1 }), "min_p"],
@@ -367,6 +368,27 @@ describe("the HTTP edge", () => {
       socket.once("data", () => socket.write(body))
     })
     expect(statuses(continued.received)).toEqual([100, 200])
+  })
+
+  it("an HTTP/1.0 client gets its stream (no chunked encoding, so no trailer), ended by the connection's close", async () => {
+    for (const [path, body, last] of [
+      ["/v1/chat/completions", chatBody({ stream: true, stream_options: { include_usage: true } }), "data: [DONE]\n\n"],
+      ["/v1/responses", responsesBody({ stream: true }), "\"type\":\"response.completed\""]
+    ] as const) {
+      const old = await exchange(gateway, (socket) => socket.write(`POST ${path} HTTP/1.0\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`))
+      expect(statuses(old.received), path).toEqual([200])
+      expect(old.received, path).toMatch(/content-type: text\/event-stream/i)
+      expect(old.received, path).not.toMatch(/\r\ntrailer:/i)
+      expect(old.received, path).toContain(last)
+      expect(old.closedByServer).toBe(true)
+    }
+    // HTTP/1.1 declares the trailer that carries the cost.
+    const current = await exchange(gateway, (socket) => {
+      const body = chatBody({ stream: true })
+      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)
+    })
+    expect(current.received).toMatch(/\r\ntrailer: x-orch-cost-usd\r\n/i)
+    expect(current.received).toMatch(/\r\nx-orch-cost-usd: [0-9.e-]+\r\n/i)
   })
 
   it("pipelined requests on one connection are each answered, in order", async () => {
