@@ -206,10 +206,10 @@ export const readTools = (body: Record<string, unknown>, options: RequestOptions
 export type Unhonoured = readonly [field: string, asks: (value: unknown) => boolean, message: string]
 
 /** The 400 for the first field of `fields` the body sets to something that asks for it, or undefined. */
-export const refuseUnhonoured = (body: Record<string, unknown>, fields: ReadonlyArray<Unhonoured>): GatewayError | undefined => {
+export const refuseUnhonoured = (body: Record<string, unknown>, fields: ReadonlyArray<Unhonoured>, prefix = ""): GatewayError | undefined => {
   for (const [field, asks, message] of fields) {
     const value = body[field]
-    if (value !== undefined && value !== null && asks(value)) return invalidRequestError(message, field)
+    if (value !== undefined && value !== null && asks(value)) return invalidRequestError(message, `${prefix}${field}`)
   }
   return undefined
 }
@@ -218,10 +218,11 @@ export const refuseUnhonoured = (body: Record<string, unknown>, fields: Readonly
  * The 400 for the first field of the body that is not one of `known` (OpenAI's `unknown_parameter`): OpenAI refuses
  * what it does not know, and a field the gateway does not know is one it would otherwise drop without a word.
  */
-export const refuseUnknown = (body: Record<string, unknown>, known: ReadonlySet<string>): GatewayError | undefined => {
+export const refuseUnknown = (body: Record<string, unknown>, known: ReadonlySet<string>, prefix = ""): GatewayError | undefined => {
   for (const field in body) {
     if (!known.has(field)) {
-      return gatewayError(400, "invalid_request_error", "unknown_parameter", `Unknown parameter: ${JSON.stringify(field.slice(0, 64))}; this gateway takes the fields OpenAI documents`, field.slice(0, 64))
+      const param = `${prefix}${field.slice(0, 64)}`
+      return gatewayError(400, "invalid_request_error", "unknown_parameter", `Unknown parameter: ${JSON.stringify(param)}; this gateway takes the fields OpenAI documents`, param)
     }
   }
   return undefined

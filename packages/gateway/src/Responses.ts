@@ -139,6 +139,12 @@ const responsesFields: ReadonlySet<string> = new Set([
   ...extensionsRefused.map(([field]) => field)
 ])
 
+/** The fields of `text`: the answer's format and its verbosity (only the default, `medium`). */
+const textFields: ReadonlySet<string> = new Set(["format", "verbosity"])
+const textRefused: ReadonlyArray<Unhonoured> = [
+  ["verbosity", (v) => v !== "medium", "verbosity is not supported: the backends behind this gateway do not all have it; leave it out (or \"medium\")"]
+]
+
 /** The field of the largest number of tokens to write. */
 const maxTokensFields: ReadonlyArray<string> = ["max_output_tokens"]
 
@@ -170,6 +176,8 @@ export const readResponsesRequest = (body: unknown): ResponsesRequest | GatewayE
   const sharedError = readSharedOptions(body, maxTokensFields, options)
   if (sharedError !== undefined) return sharedError
   const text = isRecord(body.text) ? body.text : undefined
+  const textError = text !== undefined ? refuseUnknown(text, textFields, "text.") ?? refuseUnhonoured(text, textRefused, "text.") : undefined
+  if (textError !== undefined) return textError
   const format = readResponseFormat(text?.format, "text.format")
   if (isGatewayError(format)) return format
   if (format !== undefined) options.responseFormat = format

@@ -175,6 +175,8 @@ const responsesCases: ReadonlyArray<Case> = [
   ["stream a string", responsesBody({ stream: "yes" }), "stream", "invalid_type"],
   ["text a number", responsesBody({ text: 5 }), "text", "invalid_type"],
   ["text.format of an unknown type", responsesBody({ text: { format: { type: "yaml" } } }), "text.format.type", "invalid_value"],
+  ["text with the format's fields on it", responsesBody({ text: { type: "json_schema", schema: { type: "object" } } }), "text.type", "unknown_parameter"],
+  ["text.verbosity high", responsesBody({ text: { verbosity: "high" } }), "text.verbosity"],
   ["a json_schema format without a schema", responsesBody({ text: { format: { type: "json_schema", name: "x" } } }), "text.format.schema", "invalid_type"],
   ["max_output_tokens 0", responsesBody({ max_output_tokens: 0 }), "max_output_tokens", "invalid_value"],
   ["temperature 3", responsesBody({ temperature: 3 }), "temperature", "invalid_value"],
@@ -235,6 +237,69 @@ describe("request validation: a 400 naming the field, nothing sent upstream", ()
     expect(answer.status).toBe(200)
     expect(answer.body).toMatch(/"choices":\[\],"usage":\{"prompt_tokens"/)
     expect(answer.body.endsWith("data: [DONE]\n\n")).toBe(true)
+  })
+})
+
+describe("seeded random requests: every answer a 200 or a 4xx in OpenAI's error shape, never a 500 or a hang", () => {
+  // A seeded generator (the same requests every run): fields set to values of every kind, messages and input items
+  // of every role and part, whole and streamed, against both endpoints.
+  let state = 20_261_201
+  const random = () => {
+    state = (state * 1_103_515_245 + 12_345) & 0x7fffffff
+    return state / 0x7fffffff
+  }
+  const pick = <T>(values: ReadonlyArray<T>): T => values[Math.floor(random() * values.length)]!
+  const values: ReadonlyArray<unknown> = [
+    null, true, false, 0, 1, -1, 0.5, 2, 1e308, -1e308, "", "x", "auto", "none", "required", "text", "function", "user", [], {}, [{}], [null], ["a"],
+    { type: "function" }, { type: "text" }, { type: "json_schema" }, { type: "function", function: {} }, { type: "function", function: { name: "f" } },
+    { name: "f" }, { include_usage: true }, { url: "data:image/png;base64,AAAA" }, "x".repeat(5000)
+  ]
+  const chatFields = ["model", "messages", "temperature", "top_p", "max_tokens", "max_completion_tokens", "n", "stop", "seed", "logprobs", "top_logprobs", "user", "metadata", "store",
+    "parallel_tool_calls", "tools", "tool_choice", "response_format", "stream", "stream_options", "frequency_penalty", "logit_bias", "modalities", "service_tier", "verbosity", "top_k"]
+  const responsesFields = ["model", "input", "instructions", "temperature", "top_p", "max_output_tokens", "tools", "tool_choice", "text", "stream", "metadata", "store",
+    "parallel_tool_calls", "truncation", "include", "reasoning", "background"]
+  const message = () => {
+    const m: Record<string, unknown> = { role: pick(["user", "assistant", "system", "developer", "tool", "function", 5, null]) }
+    if (random() < 0.9) {
+      m.content = pick([...values, [{ type: "text", text: "hi" }], [{ type: "image_url", image_url: pick(values) }], [{ type: "file", file: pick(values) }],
+        [{ type: pick(["text", "image_url", "input_audio", "refusal", null]), text: pick(values) }]])
+    }
+    if (random() < 0.3) m.tool_calls = pick([...values, [{ id: "c", type: "function", function: { name: "f", arguments: pick(["{}", "{", "[]", "null", "{\"a\":1}"]) } }], [{ id: pick(values), function: pick(values) }]])
+    if (random() < 0.3) m.tool_call_id = pick(values)
+    if (random() < 0.2) m.name = pick(values)
+    return m
+  }
+  const item = () => pick<unknown>([
+    ...values,
+    { role: pick(["user", "assistant", "system", "developer", "tool"]), content: pick([...values, [{ type: pick(["input_text", "output_text", "input_image", "input_file", "refusal"]), text: pick(values), image_url: pick(values), file_data: pick(values) }]]) },
+    { type: "function_call", call_id: pick(values), name: pick(values), arguments: pick(values) },
+    { type: "function_call_output", call_id: pick(values), output: pick(values) },
+    { type: pick(["message", "reasoning", "item_reference", null]), role: "user", content: "hi" }
+  ])
+
+  it("300 of them", async () => {
+    const statuses = new Map<number, number>()
+    for (let i = 0; i < 300; i++) {
+      const chat = random() < 0.6
+      const body: Record<string, unknown> = chat
+        ? { model: pick(["openai/gpt-4o-mini", "ollama/llama3.2:1b", "orch/auto", "orch/parallel"]), messages: [{ role: "user", content: "hi" }] }
+        : { model: "openai/gpt-4o-mini", input: "hi" }
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+        const field = pick(chat ? chatFields : responsesFields)
+        if (field === "messages") body.messages = random() < 0.5 ? pick(values) : Array.from({ length: 1 + Math.floor(random() * 3) }, message)
+        else if (field === "input") body.input = random() < 0.3 ? pick(values) : Array.from({ length: 1 + Math.floor(random() * 3) }, item)
+        else body[field] = pick(values)
+      }
+      const answer = await send(gateway, "POST", chat ? "/v1/chat/completions" : "/v1/responses", JSON.stringify(body))
+      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1)
+      const what = `${answer.status} for ${JSON.stringify(body).slice(0, 300)}: ${answer.body.slice(0, 200)}`
+      expect([200, 400, 404], what).toContain(answer.status)
+      if (answer.status !== 200) expect(errorOf(answer), what).toMatchObject({ type: "invalid_request_error", message: expect.any(String) })
+      else if (answer.headers["content-type"]?.startsWith("text/event-stream") === true) expect(answer.body, what).not.toMatch(/^data: \{"error"|^event: error/m)
+    }
+    // The generator reaches answers as well as refusals.
+    expect(statuses.get(200)).toBeGreaterThan(10)
+    expect(statuses.get(400)).toBeGreaterThan(100)
   })
 })
 
