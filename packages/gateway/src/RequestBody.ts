@@ -35,24 +35,23 @@ export const tooDeep = (param: string | null = null): GatewayError =>
   invalidRequestError(`The request nests arrays and objects more than ${maxJsonDepth} levels deep`, param)
 
 /**
- * Whether a JSON value nests arrays and objects more than `max` levels deep: walked without recursion (a value deep
- * enough to matter would overflow a recursive walk), and stopping at the first level too deep.
+ * Whether a JSON value nests arrays and objects more than `max` levels deep. The walk recurses, but never past
+ * `max + 1` frames (it stops at the first level too deep), so a value of any depth cannot overflow it.
  */
-export const nestedDeeperThan = (value: unknown, max: number = maxJsonDepth): boolean => {
-  if (typeof value !== "object" || value === null) return false
-  const stack: Array<unknown> = [value]
-  const depths: Array<number> = [1]
-  while (stack.length > 0) {
-    const node = stack.pop()
-    const depth = depths.pop()!
-    if (depth > max) return true
-    const children = Array.isArray(node) ? node : Object.values(node as Record<string, unknown>)
-    for (const child of children) {
-      if (typeof child === "object" && child !== null) {
-        stack.push(child)
-        depths.push(depth + 1)
-      }
+export const nestedDeeperThan = (value: unknown, max: number = maxJsonDepth): boolean =>
+  typeof value === "object" && value !== null && deeper(value, 1, max)
+
+const deeper = (node: object, depth: number, max: number): boolean => {
+  if (depth > max) return true
+  if (Array.isArray(node)) {
+    for (const child of node as ReadonlyArray<unknown>) {
+      if (typeof child === "object" && child !== null && deeper(child, depth + 1, max)) return true
     }
+    return false
+  }
+  for (const key in node) {
+    const child: unknown = (node as Record<string, unknown>)[key]
+    if (typeof child === "object" && child !== null && deeper(child, depth + 1, max)) return true
   }
   return false
 }
