@@ -74,6 +74,8 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
   if (!Array.isArray(value)) return invalidType("messages", "a list of messages")
   if (value.length === 0) return invalidValue("messages", "expected a non-empty list of messages")
   const messages: Array<Message> = []
+  // The ids of the tool calls made so far, each true once a tool message has answered it.
+  const calls = new Map<string, boolean>()
   for (let i = 0; i < value.length; i++) {
     const raw: unknown = value[i]
     const where = `messages[${i}]`
@@ -106,6 +108,8 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
             if (!isRecord(call) || !isRecord(call.function)) return invalidType(at, "a tool call with an id and a function")
             const parsed = toolCallFrom(call.id, call.function.name, call.function.arguments, at)
             if (isGatewayError(parsed)) return parsed
+            if (calls.has(parsed.id)) return invalidValue(`${at}.id`, `the id ${JSON.stringify(parsed.id.slice(0, 60))} is used by an earlier tool call`)
+            calls.set(parsed.id, false)
             toolCalls.push(parsed)
           }
         }
@@ -114,6 +118,10 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
       }
       case "tool": {
         if (typeof raw.tool_call_id !== "string" || raw.tool_call_id === "") return invalidType(`${where}.tool_call_id`, "the id of the tool call this message answers")
+        const answered = calls.get(raw.tool_call_id)
+        if (answered === undefined) return invalidValue(`${where}.tool_call_id`, `no earlier assistant message made the tool call ${JSON.stringify(raw.tool_call_id.slice(0, 60))}`)
+        if (answered) return invalidValue(`${where}.tool_call_id`, `the tool call ${JSON.stringify(raw.tool_call_id.slice(0, 60))} is answered twice`)
+        calls.set(raw.tool_call_id, true)
         const text = textContent(raw.content, where)
         if (isGatewayError(text)) return text
         messages.push({ role: "tool", toolCallId: raw.tool_call_id, content: text })

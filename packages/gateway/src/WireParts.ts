@@ -5,7 +5,7 @@
  * JSON string on the wire, an object in the contract). Everything the contract cannot carry is a 400 naming the
  * parameter.
  */
-import type { FilePart, ImagePart, ToolCall, ToolChoice, ToolDefinition } from "@orch/provider"
+import { type FilePart, type ImagePart, isBase64, type ToolCall, type ToolChoice, type ToolDefinition } from "@orch/provider"
 import { type GatewayError, gatewayError, invalidRequestError } from "./OpenAiError.ts"
 import { nestedDeeperThan, tooDeep } from "./RequestBody.ts"
 
@@ -109,8 +109,14 @@ const imageTypes: Readonly<Record<string, string>> = { png: "image/png", jpg: "i
 export const imageFrom = (url: unknown, param: string): ImagePart | GatewayError => {
   if (typeof url !== "string" || url.length === 0) return invalidRequestError(`${param}: an image needs a url (a data: URL or http(s) URL)`, param)
   const data = dataUrl.exec(url)
-  if (data !== null) return { type: "image", data: data[2]!, mediaType: data[1]!.toLowerCase() }
+  if (data !== null) {
+    const mediaType = data[1]!.toLowerCase()
+    if (!mediaType.startsWith("image/")) return invalidValue(param, `a data: URL of ${JSON.stringify(mediaType.slice(0, 60))} is not an image`)
+    if (!isBase64(data[2]!)) return invalidValue(param, "the data: URL's data is not valid base64 (standard alphabet, padded)")
+    return { type: "image", data: data[2]!, mediaType }
+  }
   if (/^https?:\/\//i.test(url)) {
+    if (!URL.canParse(url)) return invalidValue(param, "the image URL is not a valid URL")
     const extension = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(url)?.[1]?.toLowerCase()
     return { type: "image", url, mediaType: (extension !== undefined ? imageTypes[extension] : undefined) ?? "image/jpeg" }
   }
@@ -122,6 +128,7 @@ export const fileFrom = (fileData: unknown, filename: unknown, fileId: unknown, 
   if (fileId !== undefined && fileData === undefined) return invalidRequestError(`${param}: file ids are not supported (the gateway has no files API); send file_data as a data: URL`, param)
   const data = typeof fileData === "string" ? dataUrl.exec(fileData) : null
   if (data === null) return invalidRequestError(`${param}: file_data must be a data: URL with base64 data`, param)
+  if (!isBase64(data[2]!)) return invalidValue(param, "the data: URL's data is not valid base64 (standard alphabet, padded)")
   return { type: "file", data: data[2]!, mediaType: data[1]!.toLowerCase(), ...(typeof filename === "string" ? { filename } : {}) }
 }
 
@@ -176,6 +183,7 @@ export const toolChoiceFrom = (choice: unknown): ToolChoice | undefined | Gatewa
 export const toolCallFrom = (id: unknown, name: unknown, args: unknown, param: string): ToolCall | GatewayError => {
   if (typeof id !== "string" || id === "") return invalidType(param, "a tool call with an id")
   if (typeof name !== "string") return invalidType(param, "a tool call with a function name")
+  if (!toolNamePattern.test(name)) return invalidValue(param, `a function name is 1 to 64 letters, digits, "_" or "-", not ${JSON.stringify(name.slice(0, 70))}`)
   let parsed: unknown = {}
   if (typeof args === "string" && args.trim() !== "") {
     try {
