@@ -131,7 +131,8 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
         return invalidValue(`${where}.role`, `expected system, developer, user, assistant or tool, not ${JSON.stringify(raw.role)?.slice(0, 40)}`)
     }
   }
-  return messages.length > 0 ? messages : invalidValue("messages", "every message is an empty system message")
+  if (messages.length === 0) return invalidValue("messages", "every message is an empty system message")
+  return messages.some((m) => m.role === "user") ? messages : invalidValue("messages", "the conversation needs at least one user message")
 }
 
 /** `response_format` as the orchestrator's: text, json_object, or json_schema with its schema and name. */

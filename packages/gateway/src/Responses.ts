@@ -91,7 +91,8 @@ const readInput = (input: unknown): ReadonlyArray<Message> | GatewayError => {
       if (content !== "") messages.push({ role, content: content as string })
     } else messages.push({ role, content: content as string })
   }
-  return messages.length > 0 ? messages : invalidValue("input", "every input item is an empty system message")
+  if (messages.length === 0) return invalidValue("input", "every input item is an empty system message")
+  return messages.some((m) => m.role === "user") ? messages : invalidValue("input", "the input needs at least one user message")
 }
 
 /** A function call's output: a string, or a list of input_text parts (their text joined). */

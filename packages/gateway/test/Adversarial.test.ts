@@ -109,6 +109,7 @@ const chatCases: ReadonlyArray<Case> = [
   ["messages not a list", chatBody({ messages: "hi" }), "messages", "invalid_type"],
   ["messages empty", chatBody({ messages: [] }), "messages", "invalid_value"],
   ["a message not an object", chatBody({ messages: ["hi"] }), "messages[0]", "invalid_type"],
+  ["no user message", chatBody({ messages: [{ role: "system", content: "Be brief." }] }), "messages", "invalid_value"],
   ["an unknown role", chatBody({ messages: [{ role: "function", content: "x" }] }), "messages[0].role", "invalid_value"],
   ["a user message of a number", chatBody({ messages: [{ role: "user", content: 5 }] }), "messages[0].content", "invalid_type"],
   ["an empty user message", chatBody({ messages: [{ role: "user", content: "" }] }), "messages[0].content", "invalid_value"],
@@ -172,6 +173,7 @@ const chatCases: ReadonlyArray<Case> = [
 const responsesCases: ReadonlyArray<Case> = [
   ["input a number", responsesBody({ input: 5 }), "input", "invalid_type"],
   ["input empty", responsesBody({ input: [] }), "input", "invalid_value"],
+  ["no user message", responsesBody({ input: [{ role: "developer", content: "Be brief." }] }), "input", "invalid_value"],
   ["an item of an unknown type", responsesBody({ input: [{ type: "item_reference", id: "x" }] }), "input[0].type", "invalid_value"],
   ["an item of an unknown role", responsesBody({ input: [{ role: "tool", content: "x" }] }), "input[0].role", "invalid_value"],
   ["an input_text of a number", responsesBody({ input: [{ role: "user", content: [{ type: "input_text", text: 1 }] }] }), "input[0].content[0].text", "invalid_type"],
