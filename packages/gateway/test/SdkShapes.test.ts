@@ -166,6 +166,19 @@ describe("models and typed errors", () => {
   })
 })
 
+describe("a client's own timeout", () => {
+  it("is the SDK's APIConnectionTimeoutError, and the call it gave up on is cancelled upstream", async () => {
+    upstreams.cloud.enqueue({ kind: "fault", fault: "stall" })
+    const impatient = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "none", maxRetries: 0, timeout: 300 })
+    const failure = await impatient.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(OpenAI.APIConnectionTimeoutError)
+    await upstreams.cloud.waitForClosed(10_000)
+    expect(generations(upstreams.cloud)[0]?.aborted).toBe(true)
+    await eventually(() => gateway.gateway.inFlight() === 0)
+    expect(gateway.gateway.metrics()).toMatch(/orch_gateway_requests_total\{route="\/v1\/chat\/completions",status="499"\} \d+/)
+  })
+})
+
 describe("parallel_tool_calls: false", () => {
   // OpenAI's documented answer with two tool calls in one turn, whole and as the chunks of a stream.
   const call = (i: number, city: string) => ({ id: `call_${i}`, type: "function", function: { name: "get_capital", arguments: JSON.stringify({ country: city }) } })
