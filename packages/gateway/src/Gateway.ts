@@ -127,6 +127,15 @@ const drained = (response: http.ServerResponse): Effect.Effect<void> =>
     response.on("close", done)
   })
 
+/**
+ * OpenAI's path for one without its `/v1` (`/chat/completions`, `/responses`, `/models`), as llama.cpp's and
+ * LiteLLM's servers take them, for clients whose base URL has no `/v1`; any other path as it is.
+ */
+const versioned = (path: string): string =>
+  path.startsWith("/v1/") ? path
+    : path === "/chat/completions" || path === "/responses" || path === "/models" || path.startsWith("/models/") ? `/v1${path}`
+    : path
+
 /** A header's trimmed value, or undefined when absent or blank. */
 const header = (request: http.IncomingMessage, name: string): string | undefined => {
   const value = request.headers[name]
@@ -494,7 +503,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const route = (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number): Promise<void> | typeof inCall | void => {
     const url = request.url ?? "/"
     const query = url.indexOf("?")
-    const path = query >= 0 ? url.slice(0, query) : url
+    const path = versioned(query >= 0 ? url.slice(0, query) : url)
     const method = request.method ?? "GET"
     if (path === "/v1/chat/completions" || path === "/v1/responses") {
       const keyName = ring?.identify(header(request, "authorization"))

@@ -494,6 +494,17 @@ describe("the HTTP edge", () => {
     expect(errorOf(unknown)).toMatchObject({ type: "invalid_request_error", code: "unknown_url" })
   })
 
+  it("the paths without /v1 (a client whose base URL has none, as llama.cpp's and LiteLLM's servers take it) route the same", async () => {
+    const chat = await send(gateway, "POST", "/chat/completions", chatBody({}))
+    expect(chat.status).toBe(200)
+    expect(JSON.parse(chat.body)).toMatchObject({ object: "chat.completion" })
+    expect(JSON.parse((await send(gateway, "POST", "/responses", responsesBody({}))).body)).toMatchObject({ object: "response", status: "completed" })
+    expect(JSON.parse((await send(gateway, "GET", "/models")).body)).toMatchObject({ object: "list" })
+    expect(JSON.parse((await send(gateway, "GET", "/models/orch/auto")).body)).toMatchObject({ id: "orch/auto", object: "model" })
+    expect(gateway.gateway.metrics()).toMatch(/orch_gateway_requests_total\{route="\/v1\/chat\/completions",status="200"\}/)
+    expect((await send(gateway, "POST", "/v2/chat/completions", chatBody({}))).status).toBe(404)
+  })
+
   it("a query string does not change the route", async () => {
     expect((await send(gateway, "POST", "/v1/chat/completions?stream=true", chatBody({}))).headers["content-type"]).toBe("application/json")
     expect((await send(gateway, "GET", "/health?x=1")).status).toBe(200)
