@@ -292,12 +292,15 @@ export const responseObject = (frame: ResponseFrame, response?: OrchestratedResp
  * fixed part of a text delta event is serialised once.
  */
 export const responseEvents = (frame: ResponseFrame) => {
-  let sequence = 0
+  // 0 and 1 are `response.created` and `response.in_progress`, which go out first even when written after the events
+  // of the first text (the gateway writes them with it, once it has it).
+  let sequence = 2
   let outputs = 0
   let messageIndex: number | undefined
   let calls = 0
-  const event = (type: string, payload: Record<string, unknown>): string =>
-    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`
+  const numbered = (type: string, sequenceNumber: number, payload: Record<string, unknown>): string =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequenceNumber, ...payload })}\n\n`
+  const event = (type: string, payload: Record<string, unknown>): string => numbered(type, sequence++, payload)
   let deltaHead = ""
   // What has gone out, for a `response.failed` that lists it: the text so far and each finished output item by index.
   let sent = ""
@@ -310,10 +313,10 @@ export const responseEvents = (frame: ResponseFrame) => {
       event("response.content_part.added", { item_id: frame.messageId, output_index: messageIndex, content_index: 0, part: { type: "output_text", text: "", annotations: [], logprobs: [] } })
   }
   return {
-    /** created and in_progress. */
+    /** created and in_progress (numbered 0 and 1, whenever they are written: they are written first). */
     start: (): string => {
       const opening = responseObject(frame)
-      return event("response.created", { response: opening }) + event("response.in_progress", { response: opening })
+      return numbered("response.created", 0, { response: opening }) + numbered("response.in_progress", 1, { response: opening })
     },
     delta: (text: string): string => {
       sent += text
@@ -348,7 +351,10 @@ export const responseEvents = (frame: ResponseFrame) => {
     error: (error: GatewayError): string => {
       if (messageIndex !== undefined) finished[messageIndex] = messageItem(frame, sent, "incomplete")
       const failed = { ...responseObject(frame), status: "failed", error: { code: error.code ?? error.type, message: error.message }, output: finished.filter((item) => item !== undefined) }
-      return event("response.failed", { response: failed }) + event("error", { code: error.code, message: error.message, param: error.param })
+      // The error both flat (the published event schema) and nested as `error` (as OpenAI sends it, and what the Python
+      // SDK raises on: it raises an `error` event only when it carries an `error` object).
+      return event("response.failed", { response: failed }) +
+        event("error", { code: error.code, message: error.message, param: error.param, error: { type: error.type, code: error.code, message: error.message, param: error.param } })
     }
   }
 }

@@ -73,19 +73,26 @@ describe("openai-node's ResponseStream", () => {
     upstreams.cloud.enqueue({ kind: "synth", text: "alpha beta gamma" })
     const stream = client.responses.stream({ model: "openai/gpt-4o-mini", input: "go", instructions: "Be brief." })
     const deltas: Array<string> = []
+    const sequence: Array<number> = []
     stream.on("response.output_text.delta", (event) => deltas.push(event.delta))
+    stream.on("event", (event) => sequence.push(event.sequence_number))
     const final = await stream.finalResponse()
     expect(final.status).toBe("completed")
     expect(final.output_text).toBe("alpha beta gamma")
     expect(deltas.join("")).toBe("alpha beta gamma")
     expect(final.output).toEqual([expect.objectContaining({ type: "message", status: "completed", role: "assistant" })])
     expect(final.usage).toMatchObject({ output_tokens: 3 })
+    // Events arrive in the order of their sequence numbers, 0, 1, 2, ...
+    expect(sequence).toEqual(sequence.map((_, i) => i))
   })
 
   it("accumulates a tool call into a completed function_call item", async () => {
     upstreams.cloud.enqueue({ kind: "replay", fixture: "openai/chat_completion_stream_tool_call.sse" })
     const stream = client.responses.stream({ model: "openai/gpt-4o-mini", input: "Capital of the UK?", tools: [responsesCapital] })
+    const sequence: Array<number> = []
+    stream.on("event", (event) => sequence.push(event.sequence_number))
     const final = await stream.finalResponse()
+    expect(sequence).toEqual(sequence.map((_, i) => i))
     expect(final.status).toBe("completed")
     expect(final.output).toEqual([expect.objectContaining({ type: "function_call", status: "completed", name: "get_capital", arguments: "{\"country\":\"UK\"}", call_id: expect.stringMatching(/^call_/) })])
   })
@@ -105,7 +112,7 @@ describe("openai-node's ResponseStream", () => {
     stream.on("response.failed", (event) => failed.push(event))
     const failure = await stream.finalResponse().catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(OpenAI.APIError)
-    expect(failure).toMatchObject({ code: "upstream_interrupted" })
+    expect(failure).toMatchObject({ code: "upstream_interrupted", type: "server_error" })
     expect(failed).toHaveLength(1)
     const response = failed[0]!.response
     expect(response).toMatchObject({ status: "failed", error: { code: "upstream_interrupted" } })
@@ -129,6 +136,17 @@ describe("openai-node's ResponseStream", () => {
     await upstreams.cloud.waitForClosed(10_000)
     expect(generations(upstreams.cloud)[0]?.aborted).toBe(true)
     await eventually(() => gateway.gateway.inFlight() === 0)
+  })
+
+  it("the error event carries its error nested (what the Python SDK raises on) and flat (the published schema)", async () => {
+    upstreams.cloud.enqueue({ kind: "fault", fault: "reset-mid-stream", afterTokens: 2, text: "one two three four" })
+    const response = await fetch(`${gateway.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "openai/gpt-4o-mini", input: "count", stream: true }) })
+    const events = (await response.text()).split("\n\n").filter((e) => e !== "").map((e) => ({ event: /^event: (.*)$/m.exec(e)?.[1], data: JSON.parse(/^data: (.*)$/m.exec(e)![1]!) as Record<string, unknown> }))
+    expect(events.slice(-2).map((e) => e.event)).toEqual(["response.failed", "error"])
+    const error = events.at(-1)!.data
+    expect(error).toMatchObject({ type: "error", code: "upstream_interrupted", message: expect.any(String), error: { type: "server_error", code: "upstream_interrupted", message: error.message } })
+    // Every event's sequence_number rises by one.
+    expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i))
   })
 
   it("a failure before any output is an HTTP error the SDK raises as its typed exception", async () => {
