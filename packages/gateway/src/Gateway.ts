@@ -377,6 +377,13 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const startCall = (call: Call) => {
     call.admitted = true
     calls.add(call)
+    // A client that went away while its call waited for a slot: nothing to read or answer, and the slot is freed now
+    // (its body would never end, and the slot would be held until the body's deadline).
+    if (call.response.destroyed) {
+      call.cancelled = true
+      observe(call.route, call.started, 499)
+      return callEnded(call)
+    }
     call.response.on("close", () => {
       if (!call.response.writableFinished) cancel(call)
     })

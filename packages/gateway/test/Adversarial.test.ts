@@ -7,6 +7,7 @@
 import http from "node:http"
 import net from "node:net"
 import { gzipSync } from "node:zlib"
+import OpenAI from "openai"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
 import { eventually, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
@@ -433,6 +434,33 @@ describe("the HTTP edge", () => {
     await eventually(() => gateway.gateway.inFlight() === 0)
     expect(generations(upstreams.cloud)).toHaveLength(0)
     expect((await send(gateway, "POST", "/v1/chat/completions", chatBody({}))).status).toBe(200)
+  })
+
+  it("a client that leaves while its call waits for a slot frees the slot when admitted; the next call is served", async () => {
+    const narrow = await startGateway(upstreams, { maxConcurrent: 1, maxQueued: 4 })
+    try {
+      const sdk = new OpenAI({ baseURL: `${narrow.url}/v1`, apiKey: "none", maxRetries: 0, timeout: 20_000 })
+      upstreams.cloud.enqueue({ kind: "fault", fault: "stall" })
+      const holder = new AbortController()
+      const held = sdk.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hold" }] }, { signal: holder.signal }).catch((e: unknown) => e)
+      await eventually(() => generations(upstreams.cloud).length === 1)
+      // A second call waits for the slot; its client leaves.
+      const waiting = net.connect(Number(new URL(narrow.url).port), "127.0.0.1")
+      const body = chatBody({})
+      waiting.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+      await eventually(() => narrow.gateway.inFlight() === 2)
+      await new Promise((resolve) => waiting.destroy().once("close", resolve))
+      // A request on a fresh connection answered after the gone client's close reached the gateway (its close came first).
+      expect((await send(narrow, "GET", "/health")).status).toBe(200)
+      // The first call ends; the one that waited is admitted with its client gone, and must not keep the slot.
+      holder.abort()
+      expect(await held).toBeInstanceOf(OpenAI.APIUserAbortError)
+      await eventually(() => narrow.gateway.inFlight() === 0)
+      expect(narrow.gateway.metrics()).toMatch(/orch_gateway_requests_total\{route="\/v1\/chat\/completions",status="499"\} 2/)
+      expect((await sdk.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "next" }] })).choices[0]?.message.content).toBeTruthy()
+    } finally {
+      await narrow.close()
+    }
   })
 
   it("chunked request bodies and Expect: 100-continue are read", async () => {
