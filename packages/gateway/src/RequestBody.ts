@@ -94,6 +94,8 @@ export const readJsonBody = (request: http.IncomingMessage, bounds: BodyBounds, 
     request.resume()
     done(tooSlow(timeoutMs), undefined)
   }, timeoutMs)
+  // The connection keeps the process alive while the body may still come; the timer alone does not.
+  timer.unref()
   const finish = () => {
     finished = true
     clearTimeout(timer)
