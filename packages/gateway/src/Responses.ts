@@ -7,9 +7,12 @@
  */
 import type { OrchestratedResponse } from "@orch/core"
 import type { FilePart, ImagePart, Message, TextPart, ToolCall } from "@orch/provider"
-import { answeredToolCalls, type ChatRequest, extensionsRefused, maxModelLength, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools, logitBiasRefused, refuseUnhonoured, refuseUnknown, type Unhonoured } from "./ChatCompletions.ts"
+import { answeredToolCalls, type ChatRequest, maxModelLength, orchObject, readResponseFormat, type RequestOptions, readSharedOptions, readTools } from "./ChatCompletions.ts"
 import { type GatewayError, invalidRequestError, isGatewayError } from "./OpenAiError.ts"
-import { checkFields, type FieldCheck, fileFrom, imageFrom, invalidType, invalidValue, isRecord, isString, labelChecks, readStreamOptions, toolCallFrom } from "./WireParts.ts"
+import {
+  checkFields, extensionsRefused, type FieldCheck, fileFrom, imageFrom, invalidType, invalidValue, isRecord, isString, labelChecks, logitBiasRefused,
+  readStreamOptions, refuseUnhonoured, refuseUnknown, toolCallFrom, type Unhonoured
+} from "./WireParts.ts"
 
 /** A Responses request, read; `instructions` comes first as a system message. */
 export interface ResponsesRequest extends ChatRequest {

@@ -1,6 +1,7 @@
 /**
  * The pieces OpenAI's two APIs share, read into the request contract's: the checks of a field's type and range
  * (OpenAI's `invalid_type` and `invalid_value` 400s, `param` naming the field as OpenAI does, `messages[0].content`),
+ * the refusals of fields the gateway cannot honour and of fields OpenAI does not document (`unknown_parameter`),
  * images and files (data URLs or image URLs), function tool definitions, the tool choice, and tool-call arguments (a
  * JSON string on the wire, an object in the contract). Everything the contract cannot carry is a 400 naming the
  * parameter.
@@ -91,6 +92,64 @@ export const readStreamOptions = (body: Readonly<Record<string, unknown>>): bool
   }
   return options.include_usage === true
 }
+
+/** A field the gateway cannot honour: its name, whether a value asks for it (not the default), and the refusal. */
+export type Unhonoured = readonly [field: string, asks: (value: unknown) => boolean, message: string]
+
+/** The 400 for the first field of `fields` the body sets to something that asks for it, or undefined. */
+export const refuseUnhonoured = (body: Record<string, unknown>, fields: ReadonlyArray<Unhonoured>, prefix = ""): GatewayError | undefined => {
+  for (const [field, asks, message] of fields) {
+    const value = body[field]
+    if (value !== undefined && value !== null && asks(value)) return invalidRequestError(message, `${prefix}${field}`)
+  }
+  return undefined
+}
+
+/**
+ * The 400 for the first field of the body that is not one of `known` (OpenAI's `unknown_parameter`): OpenAI refuses
+ * what it does not know, and a field the gateway does not know is one it would otherwise drop without a word.
+ */
+export const refuseUnknown = (body: Record<string, unknown>, known: ReadonlySet<string>, prefix = ""): GatewayError | undefined => {
+  for (const field in body) {
+    if (!known.has(field)) {
+      const param = `${prefix}${field.slice(0, 64)}`
+      return gatewayError(400, "invalid_request_error", "unknown_parameter", `Unknown parameter: ${JSON.stringify(param)}; this gateway takes the fields OpenAI documents`, param)
+    }
+  }
+  return undefined
+}
+
+/** `logit_bias` other than `{}`: token ids differ between backends (Chat Completions and Responses alike). */
+export const logitBiasRefused: Unhonoured =
+  ["logit_bias", (v) => !(typeof v === "object" && v !== null && Object.keys(v).length === 0), "logit_bias is not supported: token ids differ between the backends the gateway routes to"]
+
+const extension = (field: string, asks: (value: unknown) => boolean, leaveAs: string): Unhonoured =>
+  [field, asks, `${field} is not an OpenAI field, and the gateway cannot honour it across its backends; leave it out${leaveAs}`]
+
+/**
+ * Sampling and decoding fields of other OpenAI-compatible servers (vLLM, llama.cpp, LiteLLM's `extra_body`) that
+ * change the answer: the gateway cannot honour them across its backends, so each is a 400 naming it when set to
+ * anything but its no-op value, never quietly dropped. Chat Completions and Responses alike.
+ */
+export const extensionsRefused: ReadonlyArray<Unhonoured> = [
+  extension("top_k", (v) => v !== -1 && v !== 0, " (or -1)"),
+  extension("min_p", (v) => v !== 0, " (or 0)"),
+  extension("typical_p", (v) => v !== 1, " (or 1)"),
+  extension("repetition_penalty", (v) => v !== 1, " (or 1)"),
+  extension("repeat_penalty", (v) => v !== 1, " (or 1)"),
+  extension("min_tokens", (v) => v !== 0, " (or 0)"),
+  extension("ignore_eos", (v) => v !== false, " (or false)"),
+  extension("best_of", (v) => v !== 1, " (or 1)"),
+  extension("use_beam_search", (v) => v !== false, " (or false)"),
+  extension("echo", (v) => v !== false, " (or false)"),
+  extension("guided_json", () => true, ": send response_format with a json_schema"),
+  extension("guided_regex", () => true, ""),
+  extension("guided_choice", () => true, ""),
+  extension("guided_grammar", () => true, ""),
+  extension("grammar", () => true, ""),
+  extension("json_schema", () => true, ": send response_format with a json_schema"),
+  extension("mirostat", (v) => v !== 0, " (or 0)")
+]
 
 /** Function names as OpenAI accepts them. */
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/
