@@ -77,7 +77,8 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
   if (!Array.isArray(value)) return invalidType("messages", "a list of messages")
   if (value.length === 0) return invalidValue("messages", "expected a non-empty list of messages")
   const messages: Array<Message> = []
-  // The ids of the tool calls made so far, each true once a tool message has answered it.
+  // The ids of the tool calls the latest assistant turn made, each true once a tool message has answered it. A turn's
+  // ids are its own: a model may use an id again in a later turn (some local models number their calls per turn).
   const calls = new Map<string, boolean>()
   for (let i = 0; i < value.length; i++) {
     const raw: unknown = value[i]
@@ -105,13 +106,14 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
         const toolCalls: Array<ToolCall> = []
         if (raw.tool_calls !== undefined && raw.tool_calls !== null) {
           if (!Array.isArray(raw.tool_calls)) return invalidType(`${where}.tool_calls`, "a list of tool calls")
+          if (raw.tool_calls.length > 0) calls.clear()
           for (let j = 0; j < raw.tool_calls.length; j++) {
             const call: unknown = raw.tool_calls[j]
             const at = `${where}.tool_calls[${j}]`
             if (!isRecord(call) || !isRecord(call.function)) return invalidType(at, "a tool call with an id and a function")
             const parsed = toolCallFrom(call.id, call.function.name, call.function.arguments, at)
             if (isGatewayError(parsed)) return parsed
-            if (calls.has(parsed.id)) return invalidValue(`${at}.id`, `the id ${JSON.stringify(parsed.id.slice(0, 60))} is used by an earlier tool call`)
+            if (calls.has(parsed.id)) return invalidValue(`${at}.id`, `the id ${JSON.stringify(parsed.id.slice(0, 60))} is used by another tool call of this message`)
             calls.set(parsed.id, false)
             toolCalls.push(parsed)
           }
@@ -122,7 +124,7 @@ export const readMessages = (value: unknown): ReadonlyArray<Message> | GatewayEr
       case "tool": {
         if (typeof raw.tool_call_id !== "string" || raw.tool_call_id === "") return invalidType(`${where}.tool_call_id`, "the id of the tool call this message answers")
         const answered = calls.get(raw.tool_call_id)
-        if (answered === undefined) return invalidValue(`${where}.tool_call_id`, `no earlier assistant message made the tool call ${JSON.stringify(raw.tool_call_id.slice(0, 60))}`)
+        if (answered === undefined) return invalidValue(`${where}.tool_call_id`, `the latest assistant message with tool calls did not make the tool call ${JSON.stringify(raw.tool_call_id.slice(0, 60))}`)
         if (answered) return invalidValue(`${where}.tool_call_id`, `the tool call ${JSON.stringify(raw.tool_call_id.slice(0, 60))} is answered twice`)
         calls.set(raw.tool_call_id, true)
         const text = textContent(raw.content, where)

@@ -51,7 +51,7 @@ const readInput = (input: unknown): ReadonlyArray<Message> | GatewayError => {
   if (!Array.isArray(input)) return invalidType("input", "a string or a list of input items")
   if (input.length === 0) return invalidValue("input", "expected a non-empty list of input items")
   const messages: Array<Message> = []
-  // The call ids of the function calls so far, each true once a function_call_output has answered it.
+  // The call ids of the latest turn's function calls, each true once a function_call_output has answered it.
   const calls = new Map<string, boolean>()
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i]
@@ -60,18 +60,21 @@ const readInput = (input: unknown): ReadonlyArray<Message> | GatewayError => {
     if (item.type === "function_call") {
       const call = toolCallFrom(item.call_id, item.name, item.arguments, where)
       if (isGatewayError(call)) return call
-      if (calls.has(call.id)) return invalidValue(`${where}.call_id`, `the call_id ${JSON.stringify(call.id.slice(0, 60))} is used by an earlier function call`)
-      calls.set(call.id, false)
-      // Calls made in one turn follow each other: they belong to one assistant message.
+      // Calls made in one turn follow each other: they belong to one assistant message, and their call_ids are that
+      // turn's (a model may use an id again in a later turn).
       const last = messages.at(-1)
-      if (last?.role === "assistant" && last.toolCalls !== undefined) messages[messages.length - 1] = { ...last, toolCalls: [...last.toolCalls, call] }
+      const sameTurn = last?.role === "assistant" && last.toolCalls !== undefined
+      if (!sameTurn) calls.clear()
+      if (calls.has(call.id)) return invalidValue(`${where}.call_id`, `the call_id ${JSON.stringify(call.id.slice(0, 60))} is used by another function call of this turn`)
+      calls.set(call.id, false)
+      if (sameTurn) messages[messages.length - 1] = { ...last, toolCalls: [...last.toolCalls!, call] }
       else messages.push({ role: "assistant", toolCalls: [call] })
       continue
     }
     if (item.type === "function_call_output") {
       if (typeof item.call_id !== "string" || item.call_id === "") return invalidType(`${where}.call_id`, "the call_id of the function call this output answers")
       const answered = calls.get(item.call_id)
-      if (answered === undefined) return invalidValue(`${where}.call_id`, `no earlier function_call item has the call_id ${JSON.stringify(item.call_id.slice(0, 60))}`)
+      if (answered === undefined) return invalidValue(`${where}.call_id`, `no function_call item of the latest turn has the call_id ${JSON.stringify(item.call_id.slice(0, 60))}`)
       if (answered) return invalidValue(`${where}.call_id`, `the function call ${JSON.stringify(item.call_id.slice(0, 60))} is answered twice`)
       calls.set(item.call_id, true)
       const output = itemOutput(item.output, `${where}.output`)

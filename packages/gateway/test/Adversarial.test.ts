@@ -245,6 +245,46 @@ describe("request validation: a 400 naming the field, nothing sent upstream", ()
     expect(sent.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "tool"])
   })
 
+  it("a tool call id used again in a later turn is that turn's (local models number their calls per turn), on both APIs", async () => {
+    const call = (name: string) => ({ id: "call_0", type: "function", function: { name, arguments: "{}" } })
+    const chat = await send(gateway, "POST", "/v1/chat/completions", chatBody({
+      messages: [
+        { role: "user", content: "weather, then time" },
+        { role: "assistant", content: null, tool_calls: [call("weather")] },
+        { role: "tool", tool_call_id: "call_0", content: "sunny" },
+        { role: "assistant", content: null, tool_calls: [call("time")] },
+        { role: "tool", tool_call_id: "call_0", content: "noon" }
+      ]
+    }))
+    expect(chat.status, chat.body).toBe(200)
+    // Upstream, each turn's call has an id of its own, and its answer names it.
+    const sent = generations(upstreams.cloud)[0]?.body as { messages: Array<{ role: string; tool_call_id?: string; tool_calls?: Array<{ id: string }> }> }
+    expect(sent.messages.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant", "tool"])
+    expect(sent.messages.map((m) => m.tool_calls?.[0]?.id ?? m.tool_call_id ?? null)).toEqual([null, "call_0", "call_0", "call_0_2", "call_0_2"])
+    const responses = await send(gateway, "POST", "/v1/responses", responsesBody({
+      input: [
+        { role: "user", content: "weather, then time" },
+        { type: "function_call", call_id: "call_0", name: "weather", arguments: "{}" },
+        { type: "function_call_output", call_id: "call_0", output: "sunny" },
+        { type: "function_call", call_id: "call_0", name: "time", arguments: "{}" },
+        { type: "function_call_output", call_id: "call_0", output: "noon" }
+      ]
+    }))
+    expect(responses.status, responses.body).toBe(200)
+    // Within one turn an id is still one call's, and an answer must be to the latest turn's calls.
+    const twice = await send(gateway, "POST", "/v1/chat/completions", chatBody({
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: null, tool_calls: [{ ...call("weather"), id: "c1" }] },
+        { role: "tool", tool_call_id: "c1", content: "sunny" },
+        { role: "assistant", content: null, tool_calls: [{ ...call("time"), id: "c2" }] },
+        { role: "tool", tool_call_id: "c1", content: "again" }
+      ]
+    }))
+    expect(twice.status).toBe(400)
+    expect(errorOf(twice)).toMatchObject({ param: "messages[4].tool_call_id", code: "invalid_value" })
+  })
+
   it("a stream with stream_options answers with the usage chunk", async () => {
     const answer = await send(gateway, "POST", "/v1/chat/completions", chatBody({ stream: true, stream_options: { include_usage: true, include_obfuscation: false } }))
     expect(answer.status).toBe(200)

@@ -17,6 +17,7 @@ import { providerError, type ErrorContext, type ProviderError } from "./Provider
 import { requestText, type CompletionRequest, type ToolCall } from "./Request.ts"
 import type { StreamPart } from "./StreamPart.ts"
 import { readToolArguments } from "./StructuredOutput.ts"
+import { newToolCallId } from "./ToolCallAssembly.ts"
 import { makeThinkSplitter, type ThinkPiece } from "./ThinkTags.ts"
 
 /** Token counts as a service reports them; any may be missing, and none is trusted until checked. */
@@ -164,7 +165,9 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
     if (metadata.finishReason !== undefined) finishReason = metadata.finishReason
   }
 
-  const callId = (index: number): string => `call_${responseId ?? "orch"}_${index}`.replace(/[^a-zA-Z0-9_-]/g, "_").slice(-40)
+  // A call the service sent without an id: named after the response when it has an id, else a fresh one (the same id
+  // in every turn of a conversation would make the next request's history ambiguous).
+  const callId = (index: number): string => responseId !== undefined ? `call_${responseId}_${index}`.replace(/[^a-zA-Z0-9_-]/g, "_").slice(-40) : newToolCallId()
   const completeCall = (call: { readonly id?: string | undefined; readonly name: string; readonly arguments: Readonly<Record<string, unknown>> }, out: Array<StreamPart>): void => {
     const done: ToolCall = { id: call.id !== undefined && call.id !== "" ? call.id : callId(toolCalls.length), name: call.name, arguments: call.arguments }
     toolCalls.push(done)

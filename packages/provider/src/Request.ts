@@ -312,9 +312,25 @@ const isPlainTextMessage = (raw: unknown): boolean => {
   return (role === "user" || role === "system" || (role === "assistant" && raw["toolCalls"] === undefined)) && content.trim().length > 0
 }
 
-const messageIssues = (messages: ReadonlyArray<unknown>, issues: Array<string>): void => {
-  // The tool calls seen so far, by id; made at the first message that is not plain text (the usual request has none).
+/**
+ * The tool-call ids a request's messages use again from an earlier turn, renamed so that every call of the
+ * conversation has its own: by message index, each old id of that message's turn and its new id.
+ */
+type IdRenames = Map<number, ReadonlyMap<string, string>>
+
+/**
+ * The issues of the messages, and the renames of tool-call ids used again. A tool message answers a call of the
+ * latest assistant message with tool calls, once; the ids of one assistant message are its own. A later turn may use
+ * an id again (servers and local models that number their calls per turn do): it is renamed in that turn's calls and
+ * answers, since some services refuse a conversation with two calls of one id.
+ */
+const messageIssues = (messages: ReadonlyArray<unknown>, issues: Array<string>): IdRenames | undefined => {
+  // The latest turn's tool calls, by id; made at the first message that is not plain text (the usual request has none).
   let seen: Map<string, { readonly answered: boolean }> | undefined
+  // Every id of every turn so far (after renaming), the latest turn's renames, and all of them by message.
+  let used: Set<string> | undefined
+  let turnRenames: Map<string, string> | undefined
+  let renames: IdRenames | undefined
   messages.forEach((raw, i) => {
     if (isPlainTextMessage(raw)) return
     const calls = (seen ??= new Map())
@@ -344,6 +360,10 @@ const messageIssues = (messages: ReadonlyArray<unknown>, issues: Array<string>):
           issues.push(`${where} (assistant): "toolCalls" must be a list`)
           return
         }
+        if (toolCalls.length > 0) {
+          calls.clear()
+          turnRenames = undefined
+        }
         toolCalls.forEach((call, j) => {
           const at = `${where} (assistant) tool call ${j + 1}`
           if (!isRecord(call)) {
@@ -352,8 +372,18 @@ const messageIssues = (messages: ReadonlyArray<unknown>, issues: Array<string>):
           }
           const { id, name } = call
           if (typeof id !== "string" || id.length === 0) issues.push(`${at} needs a non-empty "id"`)
-          else if (calls.has(id)) issues.push(`${at} reuses the id "${id}" of an earlier call`)
-          else calls.set(id, { answered: false })
+          else if (calls.has(id)) issues.push(`${at} reuses the id "${id}" of another call of this message`)
+          else {
+            calls.set(id, { answered: false })
+            const all = (used ??= new Set())
+            if (all.has(id)) {
+              let n = 2
+              while (all.has(`${id}_${n}`)) n++
+              all.add(`${id}_${n}`)
+              ;(turnRenames ??= new Map()).set(id, `${id}_${n}`)
+              ;(renames ??= new Map()).set(i, turnRenames)
+            } else all.add(id)
+          }
           if (typeof name !== "string" || !toolNamePattern.test(name)) issues.push(`${at} needs a "name" of 1 to 64 letters, digits, _ or -`)
           if (!isPlainJsonObject(call["arguments"])) issues.push(`${at} needs "arguments" as a JSON object (parsed, not a string)`)
         })
@@ -369,16 +399,30 @@ const messageIssues = (messages: ReadonlyArray<unknown>, issues: Array<string>):
           return
         }
         const call = calls.get(id)
-        if (call === undefined) issues.push(`${where} (tool) answers the call "${id}", but no earlier assistant message made that call`)
+        if (call === undefined) issues.push(`${where} (tool) answers the call "${id}", but the latest assistant message with tool calls did not make that call`)
         else if (call.answered) issues.push(`${where} (tool) answers the call "${id}" a second time`)
-        else calls.set(id, { answered: true })
+        else {
+          calls.set(id, { answered: true })
+          if (turnRenames?.has(id) === true) renames!.set(i, turnRenames)
+        }
         return
       }
       default:
         issues.push(`${where} has the role ${JSON.stringify(role)}: expected "system", "user", "assistant" or "tool"`)
     }
   })
+  return renames
 }
+
+/** The messages with the renamed tool-call ids in their calls and answers. */
+const withRenamedIds = (messages: ReadonlyArray<Message>, renames: IdRenames): ReadonlyArray<Message> =>
+  messages.map((message, i) => {
+    const renamed = renames.get(i)
+    if (renamed === undefined) return message
+    if (message.role === "assistant" && message.toolCalls !== undefined) return { ...message, toolCalls: message.toolCalls.map((call) => ({ ...call, id: renamed.get(call.id) ?? call.id })) }
+    if (message.role === "tool") return { ...message, toolCallId: renamed.get(message.toolCallId) ?? message.toolCallId }
+    return message
+  })
 
 const toolIssues = (tools: ReadonlyArray<unknown>, issues: Array<string>): ReadonlySet<string> => {
   const names = new Set<string>()
@@ -522,7 +566,8 @@ const checkRequest = (input: unknown): Result.Result<CompletionRequest, Provider
   }
   if (prompt !== undefined && prompt.trim().length === 0) issues.push("the prompt is empty")
   if (messages !== undefined && messages.length > 0) {
-    messageIssues(messages, issues)
+    const renames = messageIssues(messages, issues)
+    if (renames !== undefined) shell = { ...shell, messages: withRenamedIds(messages as ReadonlyArray<Message>, renames) }
     if (prompt === undefined && !messages.some((m) => isRecord(m) && m["role"] === "user")) issues.push("the messages have no user message")
   }
   let names: ReadonlySet<string> = noNames

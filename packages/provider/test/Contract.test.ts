@@ -33,8 +33,17 @@ describe("validateRequest: parts, tools and formats", () => {
     })).toBeUndefined()
   })
   it("refuses a tool result without its call, and one answered twice", () => {
-    expect(issuesOf({ messages: [{ role: "user", content: "hi" }, { role: "tool", toolCallId: "nope", content: "x" }] })).toContain(`answers the call "nope", but no earlier assistant message made that call`)
+    expect(issuesOf({ messages: [{ role: "user", content: "hi" }, { role: "tool", toolCallId: "nope", content: "x" }] })).toContain(`answers the call "nope", but the latest assistant message with tool calls did not make that call`)
     expect(issuesOf({ messages: [{ role: "user", content: "hi" }, { role: "assistant", toolCalls: [call] }, { role: "tool", toolCallId: "call_1", content: "a" }, { role: "tool", toolCallId: "call_1", content: "b" }] })).toContain("a second time")
+  })
+  it("takes a tool-call id used again in a later turn, renamed in that turn's call and answer so every call has its own", async () => {
+    const turn = (name: string) => [{ role: "assistant" as const, toolCalls: [{ id: "call_0", name, arguments: {} }] }, { role: "tool" as const, toolCallId: "call_0", content: name }]
+    const checked = await Effect.runPromise(validateRequest({ messages: [{ role: "user", content: "hi" }, ...turn("a"), ...turn("b"), ...turn("c"), { role: "user", content: "thanks" }] }))
+    const ids = checked.messages!.flatMap((m) => (m.role === "assistant" ? (m.toolCalls ?? []).map((c) => c.id) : m.role === "tool" ? [m.toolCallId] : []))
+    expect(ids).toEqual(["call_0", "call_0", "call_0_2", "call_0_2", "call_0_3", "call_0_3"])
+    // One message's calls still have ids of their own, and an answer is to the latest turn's calls.
+    expect(issuesOf({ messages: [{ role: "user", content: "hi" }, { role: "assistant", toolCalls: [call, call] }] })).toContain("of another call of this message")
+    expect(issuesOf({ messages: [{ role: "user", content: "hi" }, ...turn("a").slice(0, 1), { role: "assistant", toolCalls: [{ id: "x", name: "b", arguments: {} }] }, { role: "tool", toolCallId: "call_0", content: "a" }] })).toContain("latest assistant message")
   })
   it("refuses tool calls whose arguments are a string, and tools with bad names or parameter schemas", () => {
     expect(issuesOf({ messages: [{ role: "user", content: "hi" }, { role: "assistant", toolCalls: [{ id: "a", name: "f", arguments: "{\"x\":1}" }] }] })).toContain("arguments")

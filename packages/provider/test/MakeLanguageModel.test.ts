@@ -3,6 +3,7 @@ import { Effect, Result, Stream, Tracer } from "effect"
 import {
   type CallBound,
   collectStream,
+  type Completion,
   makeLanguageModel,
   makeThinkSplitter,
   providerError,
@@ -170,12 +171,25 @@ describe("a one-shot generate is assembled like a stream", () => {
       const oneShot = await run(wire([], undefined, { generate: () => Effect.succeed(script.events) }).model.generate({ prompt: "x", logprobs: true }))
       // A backend that reads its answer in its own callback hands the events over there.
       const reading = await run(wire([], undefined, { generateWith: (_request, read) => Effect.suspend(() => Effect.fromResult(read(script.events))) }).model.generate({ prompt: "x", logprobs: true }))
-      const comparable = (result: Result.Result<unknown, ProviderError>) =>
-        Result.isSuccess(result) ? { ...(result.success as object), timings: undefined } : { error: result.failure.reason, message: result.failure.message }
+      // A call the service sent without an id gets a fresh one on each path: ids are compared by their shape.
+      const comparable = (result: Result.Result<unknown, ProviderError>) => {
+        if (Result.isFailure(result)) return { error: result.failure.reason, message: result.failure.message }
+        const completion = result.success as Completion
+        return { ...completion, timings: undefined, ...(completion.toolCalls !== undefined ? { toolCalls: completion.toolCalls.map((call) => ({ ...call, id: call.id.startsWith("call_") ? "call_" : call.id })) } : {}) }
+      }
       expect(comparable(oneShot)).toEqual(comparable(streamed))
       expect(comparable(reading)).toEqual(comparable(streamed))
     })
   }
+
+  it("a call sent without an id, in an answer without one, gets a fresh id each answer (the next turn's history stays unambiguous)", async () => {
+    const events: ReadonlyArray<WireEvent> = [{ _tag: "tool-call", name: "lookup", arguments: { q: "x" } }, { _tag: "finish", finishReason: "tool-calls" }]
+    const { model } = wire([], undefined, { generate: () => Effect.succeed(events) })
+    const ids = await Promise.all([1, 2].map(async () => (success(await run(model.generate({ prompt: "x" }))).toolCalls ?? []).map((call) => call.id)))
+    expect(ids[0]).toHaveLength(1)
+    expect(ids[0]![0]).toMatch(/^call_[a-zA-Z0-9]+$/)
+    expect(ids[1]).not.toEqual(ids[0])
+  })
 
   it("a failure of the call keeps its reason, and the request is validated first", async () => {
     let calls = 0
