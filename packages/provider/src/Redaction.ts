@@ -17,7 +17,9 @@ export const redactedMarker = "[REDACTED]"
 
 /** Patterns of secrets that look like keys even when @orch was not told about them. */
 const secretPatterns: ReadonlyArray<RegExp> = [
-  /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@"'<>]*@/gi, // the credentials of a URL: scheme://user:secret@ (handled below)
+  // Patterns that start with a run of characters start only where such a run starts (the look-behinds): a long run
+  // with no match is then scanned once, not once per character (a server's error body is untrusted input).
+  /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s/?#@"'<>]*@/gi, // the credentials of a URL: scheme://user:secret@ (handled below)
   /\bsk-(?:ant-|proj-|live-|test-)?[A-Za-z0-9_-]{12,}/g, // OpenAI / Anthropic style
   /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, // Authorization header values
   /\b(?:api[_-]?key|x-api-key|authorization|access[_-]?token|auth[_-]?token|proxy[_-]?token|secret|password|passwd)["']?\s*[:=]\s*["']?[^\s"',;}&]{6,}/gi, // key=value
@@ -25,7 +27,11 @@ const secretPatterns: ReadonlyArray<RegExp> = [
   /\bAIza[0-9A-Za-z_-]{20,}/g, // Google
   /\bhf_[A-Za-z0-9]{20,}/g, // Hugging Face
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g, // GitHub
-  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g // JWT
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, // JWT
+  // A key a service masked when it echoed it (`sk-proj-****abcd`, `sk-...abcd`, `Zq7m****1eUa`): what it left of the
+  // key, its first and last characters, is a piece of it too.
+  /(?<![A-Za-z0-9_-])(?:sk|pk|rk)[-_][A-Za-z0-9_-]*(?:\*+|\.{2,}|…|•+)[A-Za-z0-9_-]*/gi,
+  /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]*[A-Za-z0-9](?:\*{3,}|•{3,})[A-Za-z0-9][A-Za-z0-9_-]*/g
 ]
 
 /** The shortest secret that is matched at all (shorter values would redact ordinary words). */

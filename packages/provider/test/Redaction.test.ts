@@ -10,6 +10,27 @@ describe("redact", () => {
     expect(redact("x-api-key=supersecret123")).not.toContain("supersecret123")
     expect(summarizeBody(`{"error":"bad key sk-ant-api03-ABCDEFGHIJKLMNOP"}`)).not.toContain("ABCDEFGHIJ")
   })
+
+  it("redacts a hostile megabyte in one pass: runs that almost match a pattern are not re-scanned from every character", () => {
+    // Before, "a-a-a-…", "a.a.a.…" and "sk-sk-…" made the URL pattern backtrack over the rest of the run at every
+    // character: a 1 MiB error body took minutes of blocked event loop. The limit of this test is the hang guard.
+    for (const unit of ["a-", "a.", "sk-", "eyJ-", "sk-proj-", "ab***", "a*", "AIza-", "https://a"]) {
+      const body = unit.repeat(Math.ceil(1_048_576 / unit.length))
+      expect(redact(body).length).toBeGreaterThan(0)
+    }
+    expect(redact("https://user:pw@host.example/x and foo.https://u:p@h")).toBe("https://[REDACTED]@host.example/x and foo.https://[REDACTED]@h")
+  })
+
+  it("removes what is left of a key a service masked when it echoed it (its first and last characters)", () => {
+    // OpenAI's 401 names the key it was sent with its middle starred out; proxies write sk-...abcd.
+    const openAi = `Incorrect API key provided: sk-proj-${"*".repeat(60)}9e63. You can find your API key at https://platform.openai.com/account/api-keys.`
+    expect(redact(openAi)).toBe("Incorrect API key provided: [REDACTED]. You can find your API key at https://platform.openai.com/account/api-keys.")
+    expect(redact("key sk-...9e63 is invalid")).toBe("key [REDACTED] is invalid")
+    expect(redact("key sk-canar****9e63 is invalid")).toBe("key [REDACTED] is invalid")
+    expect(redact("token Zq7m••••1eUa expired")).toBe("token [REDACTED] expired")
+    // Ordinary text with stars or dots is left alone.
+    expect(redact("**bold** and a * b and loading... done and 5 * 3")).toBe("**bold** and a * b and loading... done and 5 * 3")
+  })
 })
 
 describe("redaction before truncation, URLs, headers and pieces", () => {
