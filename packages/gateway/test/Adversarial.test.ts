@@ -8,25 +8,14 @@ import http from "node:http"
 import net from "node:net"
 import { gzipSync } from "node:zlib"
 import OpenAI from "openai"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
-import { eventually, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
+import { eventually, gatewayPerFile, generations, startGateway, type Upstreams } from "./Support.ts"
 
 let upstreams: Upstreams
 let gateway: RunningGateway
 
-beforeAll(async () => {
-  upstreams = await startUpstreams()
-  gateway = await startGateway(upstreams, { maxBodyBytes: 512 * 1024 })
-})
-afterAll(async () => {
-  await gateway?.close()
-  await upstreams?.close()
-})
-afterEach(() => {
-  upstreams.local.reset()
-  upstreams.cloud.reset()
-})
+gatewayPerFile({ maxBodyBytes: 512 * 1024 }, (setup) => ({ upstreams, gateway } = setup))
 
 interface Answer {
   readonly status: number

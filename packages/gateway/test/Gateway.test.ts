@@ -3,9 +3,9 @@
 // exceptions, client aborts reaching the upstream, body bounds and backpressure.
 import { defaultText } from "@orch/testing"
 import OpenAI from "openai"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { type RunningGateway, virtualModels } from "../src/index.ts"
-import { canaryKey, clientOf, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
+import { canaryKey, clientOf, gatewayPerFile, generations, startGateway, type Upstreams } from "./Support.ts"
 
 interface OrchObject {
   readonly request_id: string
@@ -22,19 +22,7 @@ let upstreams: Upstreams
 let gateway: RunningGateway
 let client: OpenAI
 
-beforeAll(async () => {
-  upstreams = await startUpstreams()
-  gateway = await startGateway(upstreams, { aliases: { fast: { strategy: "local_only", models: ["ollama/llama3.2:1b"], description: "local" } } })
-  client = clientOf(gateway)
-})
-afterAll(async () => {
-  await gateway?.close()
-  await upstreams?.close()
-})
-afterEach(() => {
-  upstreams.local.reset()
-  upstreams.cloud.reset()
-})
+gatewayPerFile({ aliases: { fast: { strategy: "local_only", models: ["ollama/llama3.2:1b"], description: "local" } } }, (setup) => ({ upstreams, gateway, client } = setup))
 
 describe("chat completions", () => {
   it("answers a real model through the SDK, with the orch object and the x-orch headers", async () => {

@@ -5,27 +5,15 @@
 // `error` event it raises); `models.retrieve`; errors as the SDK's typed exceptions; and no part of the gateway's
 // upstream key in any error body or `orch` object, whatever an upstream's error body echoes.
 import OpenAI from "openai"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
-import { canaryKey, clientOf, eventually, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
+import { canaryKey, eventually, gatewayPerFile, generations, startGateway, type Upstreams } from "./Support.ts"
 
 let upstreams: Upstreams
 let gateway: RunningGateway
 let client: OpenAI
 
-beforeAll(async () => {
-  upstreams = await startUpstreams()
-  gateway = await startGateway(upstreams)
-  client = clientOf(gateway)
-})
-afterAll(async () => {
-  await gateway?.close()
-  await upstreams?.close()
-})
-afterEach(() => {
-  upstreams.local.reset()
-  upstreams.cloud.reset()
-})
+gatewayPerFile({}, (setup) => ({ upstreams, gateway, client } = setup))
 
 const capital = {
   type: "function" as const,

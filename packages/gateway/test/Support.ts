@@ -5,6 +5,7 @@ import { makeLocalProvider } from "@orch/providers-local"
 import { startWireServer, type WireServer } from "@orch/testing"
 import { Effect } from "effect"
 import OpenAI from "openai"
+import { afterAll, afterEach, beforeAll } from "vitest"
 import { type RunningGateway, serve, type ServeOptions } from "../src/index.ts"
 
 /** The gateway's upstream OpenAI key: it must never appear in anything a client sees. */
@@ -46,4 +47,33 @@ export const eventually = async (check: () => boolean, turns = 200_000): Promise
     await new Promise((resolve) => setImmediate(resolve))
   }
   throw new Error("condition never held")
+}
+
+/** What `gatewayPerFile` starts: the upstreams, the gateway over them and the SDK pointed at it. */
+export interface RunningSetup {
+  readonly upstreams: Upstreams
+  readonly gateway: RunningGateway
+  readonly client: OpenAI
+}
+
+/**
+ * A test file's gateway: upstreams and a gateway started before its tests (handed to `started`), both closed after
+ * them, and the upstreams' queues and records cleared after each test.
+ */
+export const gatewayPerFile = (options: Parameters<typeof startGateway>[1], started: (setup: RunningSetup) => void): void => {
+  let setup: RunningSetup | undefined
+  beforeAll(async () => {
+    const upstreams = await startUpstreams()
+    const gateway = await startGateway(upstreams, options)
+    setup = { upstreams, gateway, client: clientOf(gateway) }
+    started(setup)
+  })
+  afterAll(async () => {
+    await setup?.gateway.close()
+    await setup?.upstreams.close()
+  })
+  afterEach(() => {
+    setup?.upstreams.local.reset()
+    setup?.upstreams.cloud.reset()
+  })
 }
