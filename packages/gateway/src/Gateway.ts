@@ -300,6 +300,11 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     }
     metrics.request(route, status, (monotonicNow() - started) / 1000)
   }
+  /**
+   * What is left of a request's deadline, which runs from its arrival: the wait for a slot and the body's arrival
+   * count against it, so a call cannot outlive it (at least 1 ms: a call already past it ends at once with a 504).
+   */
+  const remainingMs = (started: number): number => Math.max(1, deadlineMs - (monotonicNow() - started))
   /** An error answered before any call (unknown URL, key, method; stopping). */
   const refuse = (request: http.IncomingMessage, response: http.ServerResponse, requestId: string, started: number, route: string, error: GatewayError) => {
     request.resume()
@@ -311,14 +316,14 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
    * The call options of a request: its model routed, the routing headers, the key's or alias's budget scope, and the
    * request id the client is told (so the answer's `orch.request_id`, the header and the ledger name the same call).
    */
-  const callOptionsOf = (request: http.IncomingMessage, parsed: ChatRequest, keyName: string | undefined, requestId: string): CallOptions => {
+  const callOptionsOf = (request: http.IncomingMessage, parsed: ChatRequest, keyName: string | undefined, requestId: string, started: number): CallOptions => {
     const route = routeModel(parsed.model, aliases)
     const strategyHeader = header(request, "x-orch-strategy")
     const taskHeader = header(request, "x-orch-task-type")
     const alias = route.alias !== undefined ? aliases[route.alias] : undefined
     const scopeKey = keyName ?? (alias?.budgetUsd !== undefined ? aliasScope(route.alias!) : undefined)
     // One object, filled field by field (the request's options are copied once).
-    const options: { -readonly [K in keyof CallOptions]: CallOptions[K] } = { ...parsed.options, deadlineMs, requestId }
+    const options: { -readonly [K in keyof CallOptions]: CallOptions[K] } = { ...parsed.options, deadlineMs: remainingMs(started), requestId }
     if (scopeKey !== undefined) options.scopeKey = scopeKey
     if (route.model !== undefined) {
       // A real model: no classification (the task type is given, or "general"), no routing.
@@ -387,7 +392,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     call.response.on("close", () => {
       if (!call.response.writableFinished) cancel(call)
     })
-    readJsonBody(call.request, { maxBytes: maxBodyBytes, timeoutMs: deadlineMs }, (error, json) => {
+    readJsonBody(call.request, { maxBytes: maxBodyBytes, timeoutMs: remainingMs(call.started) }, (error, json) => {
       try {
         if (error !== undefined) callFailed(call, error)
         else bodyRead(call, json)
@@ -405,7 +410,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       observe(call.route, call.started, 499)
       return callEnded(call)
     }
-    const callOptions = callOptionsOf(call.request, parsed, call.keyName, call.requestId)
+    const callOptions = callOptionsOf(call.request, parsed, call.keyName, call.requestId, call.started)
     const created = Math.floor(now() / 1000)
     if (parsed.stream) return streamCall(call, parsed, callOptions, created)
     runCall(call, orchestrator.complete(parsed.messages, callOptions), (call, exit) => {

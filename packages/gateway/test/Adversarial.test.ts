@@ -455,6 +455,20 @@ describe("the HTTP edge", () => {
     }
   })
 
+  it("the deadline runs from the request's arrival: time spent before the call (the body, a slot) is not given to it again", async () => {
+    // A monotonic clock that says the body took all but 40 ms of a minute's deadline: the call gets those 40 ms.
+    let reads = 0
+    const late = await startGateway(upstreams, { deadlineMs: 60_000, monotonicNow: () => (reads++ === 0 ? 0 : 59_960) })
+    try {
+      upstreams.cloud.setDefault({ kind: "fault", fault: "stall" })
+      const answer = await send(late, "POST", "/v1/chat/completions", chatBody({}))
+      expect(answer.status, answer.body).toBe(504)
+      expect(errorOf(answer).message).toContain("40 ms")
+    } finally {
+      await late.close()
+    }
+  })
+
   it("a client that disconnects mid-body ends its call; the gateway serves on", async () => {
     const gone = await exchange(gateway, (socket) => {
       socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"model\":\"openai/gpt-4o-mini\"", () => socket.destroy())
