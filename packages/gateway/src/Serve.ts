@@ -1,6 +1,9 @@
 /**
  * `serve`: a gateway on its own `node:http` server. Without API keys it listens on loopback only; `close` stops
  * accepting, lets calls in flight finish within the grace period, cancels the rest and disposes the orchestrator.
+ * While it closes it still listens, answering new requests 503 (`gateway_stopping`); every answer then carries
+ * `connection: close` and kept-alive connections are closed as soon as they are idle, so no client sends a request
+ * on a connection about to be cut.
  */
 import http from "node:http"
 import { createGateway, type Gateway, GatewayConfigError, type GatewayOptions } from "./Gateway.ts"
@@ -44,12 +47,29 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
   const gateway = await createGateway(options)
   const requestTimeout = options.requestTimeoutMs ?? 30_000
   // Nagle's algorithm off on every connection (an answer is written once, and must not wait for an ACK).
+  // The answers not yet finished, so that closing can end their connections with them.
+  const open = new Set<http.ServerResponse>()
+  let stopping = false
+  const ended = (response: http.ServerResponse) => () => {
+    open.delete(response)
+    if (stopping) setImmediate(() => server.closeIdleConnections())
+  }
+  /** While closing: an answer not begun says `connection: close` (Node then ends the connection after it). */
+  const lastOnConnection = (response: http.ServerResponse) => {
+    if (!response.headersSent) response.setHeader("connection", "close")
+  }
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
+    open.add(response)
+    response.once("close", ended(response))
+    if (stopping) lastOnConnection(response)
+    gateway.handle(request, response)
+  }
   const server = http.createServer({
     requestTimeout,
     headersTimeout: Math.min(requestTimeout, 20_000),
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
     noDelay: true
-  }, gateway.handle)
+  }, handle)
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
@@ -68,9 +88,13 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      stopping = true
+      for (const response of open) lastOnConnection(response)
       server.closeIdleConnections()
+      // Still listening through the grace period: a new request gets OpenAI's 503 (`gateway_stopping`, which clients
+      // retry elsewhere) rather than a refused connection; then the server closes with every connection left.
       await gateway.close({ graceMs: options.graceMs ?? 10_000 })
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await stopped
     })()
