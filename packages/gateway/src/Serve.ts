@@ -6,7 +6,9 @@
  * on a connection about to be cut.
  */
 import http from "node:http"
+import type { Duplex } from "node:stream"
 import { createGateway, type Gateway, GatewayConfigError, type GatewayOptions } from "./Gateway.ts"
+import { errorBody, gatewayError } from "./OpenAiError.ts"
 
 /** Options of `serve`: the gateway's, and where to listen. */
 export interface ServeOptions extends GatewayOptions {
@@ -34,6 +36,22 @@ export interface RunningGateway {
   readonly gateway: Gateway
   /** Stop gracefully (see `ServeOptions.graceMs`). Safe to call twice. */
   readonly close: () => Promise<void>
+}
+
+/**
+ * A request Node's parser refused before the gateway saw it (headers over `maxHeaderSize`, malformed HTTP, too slow):
+ * answered in OpenAI's error shape, as every other error, and the connection closed. Nothing of the request is echoed.
+ */
+const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex) => {
+  const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (error.code === "ECONNRESET" || !socket.writable || started) return void socket.destroy()
+  const refusal = error.code === "HPE_HEADER_OVERFLOW"
+    ? gatewayError(431, "invalid_request_error", "request_header_fields_too_large", "The request's headers are too large")
+    : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? gatewayError(408, "invalid_request_error", "request_timeout", "The request did not arrive whole in time")
+      : gatewayError(400, "invalid_request_error", "malformed_request", "The request is not valid HTTP/1.1")
+  const body = errorBody(refusal)
+  socket.end(`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
 }
 
 const loopback = (host: string): boolean => host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host)
@@ -70,6 +88,7 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
     noDelay: true
   }, handle)
+  server.on("clientError", answerClientError)
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
