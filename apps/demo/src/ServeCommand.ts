@@ -142,7 +142,8 @@ export const serveCommand = async (args: ReadonlyArray<string>, terminal: Termin
   })
   if (parsed.values["help"] === true) { terminal.stdout.write(`${serveUsage}\n`); return ExitCode.Ok }
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]!.slice(0, 40)}"`, "serve")
-  const host = (stringFlag(parsed, "host") ?? "127.0.0.1").trim()
+  // An IPv6 address may come as it appears in a URL, in brackets.
+  const host = (stringFlag(parsed, "host") ?? "127.0.0.1").trim().replace(/^\[(.*)\]$/, "$1")
   if (host === "") throw new UsageError("--host must name an address, such as 127.0.0.1 or ::1", "serve")
   const port = portOf(stringFlag(parsed, "port"))
   const configFile = stringFlag(parsed, "config")

@@ -124,6 +124,17 @@ describe("orch serve refuses what it cannot run with: exit 2, a message, nothing
     }
   })
 
+  it.skipIf(process.getuid?.() === 0)("a keys or config file it may not read", async () => {
+    const locked = file("locked.json", [{ key: clientKey, name: "team-a" }])
+    fs.chmodSync(locked, 0o000)
+    for (const flag of ["--keys", "--config"]) {
+      const result = await sandbox.orch(["serve", flag, locked], env())
+      expect(result.code).toBe(2)
+      expect(result.stdout).toBe("")
+      expect(result.stderr).toMatch(new RegExp(`${flag}: cannot read .* \\(permission denied\\)`))
+    }
+  })
+
   it("an address it cannot bind: a port in use, a host name that does not resolve", async () => {
     const holder = net.createServer()
     await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve))
@@ -140,6 +151,24 @@ describe("orch serve refuses what it cannot run with: exit 2, a message, nothing
       expectNoSecret(inUse.stderr + unresolved.stderr)
     } finally {
       await new Promise<void>((resolve) => holder.close(() => resolve()))
+    }
+  })
+})
+
+const hasIpv6Loopback = Object.values(os.networkInterfaces()).flat().some((address) => address?.internal === true && address.family === "IPv6")
+
+describe.skipIf(!hasIpv6Loopback)("orch serve on IPv6 loopback", () => {
+  it("takes the address bare or in brackets, as in a URL, and prints it in brackets", async () => {
+    for (const host of ["::1", "[::1]"]) {
+      const served = await startServe(["--port", "0", "--host", host], env())
+      try {
+        expect(served.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
+        expect(await exchange(`${served.url}/health`, {})).toMatchObject({ status: 200 })
+        served.child.kill("SIGTERM")
+        expect(await served.exited).toBe(0)
+      } finally {
+        served.child.kill("SIGKILL")
+      }
     }
   })
 })
