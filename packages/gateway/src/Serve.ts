@@ -68,9 +68,11 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
   // The answers not yet finished, so that closing can end their connections with them.
   const open = new Set<http.ServerResponse>()
   let stopping = false
-  const ended = (response: http.ServerResponse) => () => {
-    open.delete(response)
-    if (stopping) setImmediate(() => server.closeIdleConnections())
+  const closeIdle = () => server.closeIdleConnections()
+  // One listener for every answer (no closure per request): `this` is the answer that closed.
+  function ended(this: http.ServerResponse) {
+    open.delete(this)
+    if (stopping) setImmediate(closeIdle)
   }
   /** While closing: an answer not begun says `connection: close` (Node then ends the connection after it). */
   const lastOnConnection = (response: http.ServerResponse) => {
@@ -78,7 +80,7 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
   }
   const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
     open.add(response)
-    response.once("close", ended(response))
+    response.once("close", ended)
     if (stopping) lastOnConnection(response)
     gateway.handle(request, response)
   }
