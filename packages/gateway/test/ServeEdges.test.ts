@@ -1,7 +1,7 @@
 // `serve`'s close, as a client sees it: while calls are in flight it still listens, and a new request gets OpenAI's
 // 503 `gateway_stopping` with `connection: close` (not a refused connection); a call that finishes within the grace
 // period is answered whole and closes its connection; one the upstream never answers is cut at the end of the grace
-// period with a 503 (or that error as the last event of a begun stream); close then resolves with every connection gone.
+// period with a 503 (or that error as the last event of a begun stream, chat or Responses); close then resolves with every connection gone.
 import http from "node:http"
 import type { Behavior } from "@orch/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -89,6 +89,31 @@ describe("serve's close", () => {
     expect(stream.body).toMatch(/"content":"first"/)
     expect(stream.body.endsWith(`data: ${JSON.stringify(stoppingBody)}\n\n`)).toBe(true)
     expect(gateway.gateway.metrics()).toMatch(/orch_gateway_errors_total\{route="\/v1\/chat\/completions",type="server_error"\} 2\n/)
+    upstreams.cloud.reset()
+  })
+
+  it("ends a begun Responses stream cut at the end of the grace period with an error event", async () => {
+    const gateway = await startGateway(upstreams, { graceMs: 50 })
+    upstreams.cloud.setDefault({ kind: "raw", body: `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, delta: { role: "assistant", content: "first" }, finish_reason: null }] })}\n\n`, stallAfter: true })
+    const answer = new Promise<Answer>((resolve, reject) => {
+      const request = http.request(`${gateway.url}/v1/responses`, { method: "POST", agent: false, headers: { "content-type": "application/json" } }, (response) => {
+        let text = ""
+        response.setEncoding("utf8")
+        response.on("data", (chunk: string) => {
+          text += chunk
+          if (text.includes("first")) void gateway.close()
+        })
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }))
+        response.on("error", reject)
+      })
+      request.on("error", reject)
+      request.end(JSON.stringify({ model: "openai/gpt-4o-mini", input: "hi", stream: true }))
+    })
+    const streamed = await answer
+    expect(streamed.status).toBe(200)
+    expect(streamed.body).toMatch(/"delta":"first"/)
+    expect(streamed.body).toMatch(/event: error\ndata: \{[^\n]*"code":"gateway_stopping"[^\n]*\}\n\n$/)
+    await gateway.close()
     upstreams.cloud.reset()
   })
 })
