@@ -9,11 +9,11 @@ import http from "node:http"
 import net from "node:net"
 import os from "node:os"
 import path from "node:path"
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { startWireServer, type WireServer } from "@orch/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { interruptGraceMs } from "../src/Cli.ts"
-import { orchSandbox } from "./OrchProcess.ts"
+import { orchSandbox, repoRoot } from "./OrchProcess.ts"
 import { exchange, type Exchange, nextArrival, startServe } from "./ServeProcess.ts"
 
 const sandbox = orchSandbox("orch-serve-edges-")
@@ -270,6 +270,31 @@ describe("orch serve stops within its grace period, whatever the upstream does",
     } finally {
       served.child.kill("SIGKILL")
       cloud.reset()
+    }
+  })
+
+  it("serves on when its stdout reader is gone before the listening line, and says so on stderr", async () => {
+    const holder = net.createServer()
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve))
+    const port = (holder.address() as net.AddressInfo).port
+    await new Promise<void>((resolve) => holder.close(() => resolve()))
+    const child = spawn(process.execPath, ["--conditions=@orch/source", "apps/demo/src/bin.ts", "serve", "--port", String(port)], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env["PATH"] ?? "", ...env() } })
+    child.stdout.destroy()
+    try {
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+      let stderr = ""
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString()
+          if (/orch: stdout is closed \(EPIPE\)/.test(stderr)) resolve()
+        })
+        void exited.then((code) => reject(new Error(`orch serve exited (${code}): ${stderr}`)))
+      })
+      expect(await exchange(`http://127.0.0.1:${port}/health`, {})).toMatchObject({ status: 200 })
+      child.kill("SIGTERM")
+      expect(await exited).toBe(0)
+    } finally {
+      child.kill("SIGKILL")
     }
   })
 
