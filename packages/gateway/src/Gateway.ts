@@ -52,7 +52,8 @@ export interface Gateway {
   readonly metrics: () => string
   /**
    * Stop: new calls get 503, calls in flight may finish within `graceMs` (default 10 s), the rest are cancelled
-   * (their upstream requests aborted), then the orchestrator is disposed (ledger closed, models released).
+   * (their upstream requests aborted) and answered 503 `gateway_stopping` (a begun stream gets it as its last event),
+   * then the orchestrator is disposed (ledger closed, models released).
    */
   readonly close: (options?: { readonly graceMs?: number }) => Promise<void>
 }

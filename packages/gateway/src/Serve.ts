@@ -1,9 +1,9 @@
 /**
- * `serve`: a gateway on its own `node:http` server. Without API keys it listens on loopback only; `close` stops
- * accepting, lets calls in flight finish within the grace period, cancels the rest and disposes the orchestrator.
- * While it closes it still listens, answering new requests 503 (`gateway_stopping`); every answer then carries
- * `connection: close` and kept-alive connections are closed as soon as they are idle, so no client sends a request
- * on a connection about to be cut.
+ * `serve`: a gateway on its own `node:http` server. Without API keys it listens on loopback only. `close` lets calls
+ * in flight finish within the grace period, cancels the rest and disposes the orchestrator, then stops listening;
+ * meanwhile new requests get 503 (`gateway_stopping`), every answer carries `connection: close` and kept-alive
+ * connections are closed as soon as they are idle, so no client sends a request on a connection about to be cut.
+ * A request Node's parser refuses is answered in OpenAI's error shape too.
  */
 import http from "node:http"
 import type { Duplex } from "node:stream"
@@ -43,6 +43,7 @@ export interface RunningGateway {
  * answered in OpenAI's error shape, as every other error, and the connection closed. Nothing of the request is echoed.
  */
 const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex) => {
+  // Node's own answer in progress on this socket (its internal `_httpMessage`): nothing more can be written there.
   const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
   if (error.code === "ECONNRESET" || !socket.writable || started) return void socket.destroy()
   const refusal = error.code === "HPE_HEADER_OVERFLOW"
@@ -64,7 +65,6 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
   }
   const gateway = await createGateway(options)
   const requestTimeout = options.requestTimeoutMs ?? 30_000
-  // Nagle's algorithm off on every connection (an answer is written once, and must not wait for an ACK).
   // The answers not yet finished, so that closing can end their connections with them.
   const open = new Set<http.ServerResponse>()
   let stopping = false
@@ -84,6 +84,7 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
     if (stopping) lastOnConnection(response)
     gateway.handle(request, response)
   }
+  // Nagle's algorithm off on every connection (an answer is written once, and must not wait for an ACK).
   const server = http.createServer({
     requestTimeout,
     headersTimeout: Math.min(requestTimeout, 20_000),
