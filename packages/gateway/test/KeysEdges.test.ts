@@ -134,11 +134,14 @@ describe("a key's budget", () => {
     expect(generations(upstreams.cloud)).toHaveLength(0)
   })
 
-  it("calls of one key at once, streamed and not, never spend past its budget", async () => {
+  it("calls of one key at once, on both endpoints, streamed and not, never spend past its budget", async () => {
     upstreams.cloud.reset()
     upstreams.cloud.setDefault({ kind: "synth", text: "ok", usage: { inputTokens: 10, outputTokens: 500 } })
-    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) =>
-      send(gateway.url, "/v1/chat/completions", { "content-type": "application/json", authorization: `Bearer ${burstKey}` }, chatBody(i % 2 === 0 ? { stream: true } : {}))))
+    // Both endpoints, streamed and not, in turn.
+    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => {
+      const [path, body] = requests[i % 4]!.slice(1) as [string, string]
+      return send(gateway.url, path, { "content-type": "application/json", authorization: `Bearer ${burstKey}` }, body)
+    }))
     const answered = answers.filter((a) => a.status === 200)
     const refused = answers.filter((a) => a.status !== 200)
     expect(answered.length).toBeGreaterThan(0)
