@@ -5,7 +5,7 @@
 import type { CompletionRequest, LanguageModel, ProviderError, StreamPart } from "@orch/provider"
 import { makeOllamaClient, makeOllamaLanguageModel } from "@orch/providers-local"
 import { attempt, type AttemptHook, type AttemptOutcome, timeout, underDeadlineStream, withAttemptHookStream } from "@orch/strategies"
-import { boundedSettleMs, settleWithin, startWireServer, type WireServer } from "@orch/testing"
+import { boundedSettleMs, requestsNotCutOff, settleWithin, startWireServer, type WireServer } from "@orch/testing"
 import { Effect, Result, Stream } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 
@@ -42,12 +42,12 @@ describe("a streamed attempt whose server sends no head", () => {
     it(name, async () => {
       const seen: Array<AttemptOutcome> = []
       const hook: AttemptHook = () => Effect.succeed((outcome) => Effect.sync(() => void seen.push(outcome)))
-      server.enqueue({ kind: "fault", fault: "stall", beforeHead: true })
+      server.setDefault({ kind: "fault", fault: "stall", beforeHead: true })
       const result = await settle(Stream.runDrain(withAttemptHookStream(stream(), hook)))
       expect(Result.isFailure(result) ? result.failure.reason : undefined).toMatchObject({ _tag: "Timeout", phase })
       expect(seen.map((outcome) => outcome._tag)).toEqual(["AttemptFailure"])
-      await server.waitForClosed()
-      expect(server.requests[0]?.aborted).toBe(true)
+      // The limit may pass before the request is sent on a loaded machine: whatever arrived was hung up on.
+      expect(await requestsNotCutOff(server)).toEqual([])
     })
   }
 })

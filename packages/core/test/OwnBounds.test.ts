@@ -7,7 +7,7 @@ import type { CallBound, CompletionRequest, LanguageModel, ProviderError } from 
 import { anthropicModel } from "@orch/providers-cloud"
 import { makeOllamaClient, makeOllamaLanguageModel } from "@orch/providers-local"
 import { attempt, type AttemptHook, type AttemptOutcome, underDeadline, underDeadlineStream, withAttemptHook, withAttemptHookStream } from "@orch/strategies"
-import { boundedSettleMs, settleWithin, startWireServer, type Behavior, type WireServer } from "@orch/testing"
+import { boundedSettleMs, requestsNotCutOff, settleWithin, startWireServer, type Behavior, type WireServer } from "@orch/testing"
 import { Effect, Result, Stream } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 
@@ -92,7 +92,7 @@ describe("a one-shot attempt under a deadline on a model that keeps it itself", 
   it(`${name}: a server that never answers ends with the attempt's deadline error, through generateBounded, the request aborted`, async () => {
     const { model, bounds } = counted(make())
     const { seen, hook } = outcomes()
-    server.enqueue({ kind: "fault", fault: "stall" })
+    server.setDefault({ kind: "fault", fault: "stall" })
     const deadline = Date.now() + 200
     const result = await settle(withAttemptHook(underDeadline(attempt(model).generate(request), deadline), hook))
     const error = failureOf(result)
@@ -100,8 +100,8 @@ describe("a one-shot attempt under a deadline on a model that keeps it itself", 
     expect(error?.model).toBe(model.name)
     expect(bounds.map((bound) => bound.atMs)).toEqual([deadline])
     expect(seen.map((outcome) => outcome._tag)).toEqual(["AttemptFailure"])
-    await server.waitForClosed()
-    expect(server.requests[0]?.aborted).toBe(true)
+    // The deadline may pass before the request is sent on a loaded machine: whatever arrived was hung up on.
+    expect(await requestsNotCutOff(server)).toEqual([])
   })
   }
 })

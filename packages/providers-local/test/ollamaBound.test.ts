@@ -7,7 +7,7 @@
  * (`boundedStreamCases` in @orch/testing); Ollama's own are here. No assertion reads how long anything took.
  */
 import type { LanguageModel, ProviderError } from "@orch/provider"
-import { boundedSettleMs, boundedStreamCases, boundsFor, farBoundMs, readStream as read, settleWithin, startWireServer, type WireServer } from "@orch/testing"
+import { boundedSettleMs, boundedStreamCases, boundsFor, farBoundMs, readStream as read, requestsNotCutOff, settleWithin, startWireServer, type WireServer } from "@orch/testing"
 import { type Effect, Result } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { makeOllamaClient, makeOllamaLanguageModel } from "../src/index.ts"
@@ -45,8 +45,10 @@ describe("Ollama streamBounded", () => {
     const bound = boundIn(500)
     expect(failureOf(await settle(model().generateBounded!({ prompt: "x" }, bound)))).toEqual(boundError(500))
     expect(bound.made()).toBe(1)
-    await server.waitForClosed()
-    expect(server.requests[0]?.aborted).toBe(true)
+    // The bound may pass before the request is sent on a loaded machine: whatever arrived was hung up on, and a
+    // stall no request took is not left for the next call.
+    expect(await requestsNotCutOff(server)).toEqual([])
+    server.reset()
     server.setDefault({ kind: "synth", text: "all of it" })
     const answered = await settle(model().generateBounded!({ prompt: "x" }, boundIn(farBoundMs)))
     expect(Result.isSuccess(answered) ? answered.success.text : answered.failure.message).toBe("all of it")

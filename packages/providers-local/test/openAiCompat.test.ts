@@ -1,5 +1,5 @@
 import { collectStream, type LanguageModel } from "@orch/provider"
-import { requireShared, startWireServer, unusedPortUrl, type Fault, type WireServer } from "@orch/testing"
+import { requestsNotCutOff, requireShared, startWireServer, unusedPortUrl, type Fault, type WireServer } from "@orch/testing"
 import { Effect, Redacted, Stream } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { makeOpenAiCompatProvider, type OpenAiCompatProvider } from "../src/index.ts"
@@ -92,11 +92,11 @@ describe("OpenAI-compatible faults", () => {
   })
 
   it("a stall cut by a deadline aborts the request", async () => {
-    server.enqueue({ kind: "fault", fault: "stall" })
+    server.setDefault({ kind: "fault", fault: "stall" })
     const result = await withDeadline(model.generate({ prompt: "x" }).pipe(Effect.timeout("150 millis"), Effect.result))
     expect(successOf(result)._tag).toBe("Failure")
-    await server.waitForClosed()
-    expect(server.requests[0]?.aborted).toBe(true)
+    // The deadline may pass before the request is sent on a loaded machine: whatever arrived was hung up on.
+    expect(await requestsNotCutOff(server)).toEqual([])
   })
 
   it("interrupting a stream mid-way closes the connection", async () => {

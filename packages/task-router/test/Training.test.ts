@@ -17,7 +17,8 @@ describe("the committed model", () => {
     expect(committed).toContain(`sha256 ${corpus.sha256}`)
     const retrained = renderWeightsFile(corpus, trainFinal(corpus.rows, defaultSettings), modelWeights.temperature, defaultSettings)
     expect(retrained === committed).toBe(true)
-  })
+    // A whole training run: seconds alone, several times that on a loaded 2-core machine. The limit only catches a hang.
+  }, 300_000)
 
   it("stays small: well under 2 MB", () => {
     expect(readFileSync(weightsFile).length).toBeLessThan(1_000_000)
@@ -35,7 +36,8 @@ describe("the committed model", () => {
     expect(perType.size).toBe(8)
     for (const count of perType.values()) expect(count).toBeGreaterThanOrEqual(300)
     expect(new Set(rows.map((row) => row.domain))).toEqual(new Set(["backend", "bioinfo", "datasci", "devops", "everyday", "web", "writing"]))
-  })
+    // The build script's own limit (60 s) is the hang guard; the test waits for it.
+  }, 120_000)
 })
 
 describe("calibration helpers", () => {

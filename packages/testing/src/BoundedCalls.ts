@@ -8,6 +8,7 @@ import { type CallBound, type ErrorContext, providerError, type ProviderError, t
 import { Effect, type Result, Stream } from "effect"
 import * as net from "node:net"
 import { settleWithin } from "./ModelCalls.ts"
+import type { RecordedRequest, WireServer } from "./WireServer.ts"
 
 /** A bound far in the future (about six weeks): it never fires in a test, so its timer must be cleared. */
 export const farBoundMs = 3_600_000_000
@@ -154,4 +155,15 @@ export const watchTimers = async <A>(run: () => Promise<A>, minMs = farTimerMs):
     globalThis.setTimeout = realSet
     globalThis.clearTimeout = realClear
   }
+}
+
+/**
+ * Once `server` has no connection left open, the requests it saw that the client did not hang up on. After a call
+ * that a short timer of its own ended (a bound, a backstop, a deadline) against a server that never finishes, this
+ * is empty. On a loaded machine the timer may fire before the request is even sent: the server then saw none, and
+ * nothing was left running either. A test that also needs the request to have arrived waits for it first.
+ */
+export const requestsNotCutOff = async (server: WireServer): Promise<ReadonlyArray<RecordedRequest>> => {
+  await server.waitForClosed()
+  return server.requests.filter((request) => !request.aborted)
 }
