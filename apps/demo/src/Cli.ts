@@ -15,13 +15,23 @@ import type { Terminal } from "./Terminal.ts"
 import { sanitizedOutput, sanitizeForTerminal } from "./TerminalText.ts"
 import { isUsageError } from "./UsageError.ts"
 
-const commands: Readonly<Record<string, { readonly run: (args: ReadonlyArray<string>, terminal: Terminal) => Promise<number>; readonly usage: string }>> = {
+/**
+ * A command: how to run it, its usage, and whether it bounds its own stop after Ctrl-C (`serve`, whose grace period
+ * is its own setting) instead of being cut short by the CLI after `interruptGraceMs`.
+ */
+interface Command {
+  readonly run: (args: ReadonlyArray<string>, terminal: Terminal) => Promise<number>
+  readonly usage: string
+  readonly boundsItsStop?: true
+}
+
+const commands: Readonly<Record<string, Command>> = {
   providers: { run: providersCommand, usage: providersUsage },
   run: { run: runCommand, usage: runUsage },
   ensemble: { run: ensembleCommand, usage: ensembleUsage },
   classify: { run: classifyCommand, usage: classifyUsage },
   costs: { run: costsCommand, usage: costsUsage },
-  serve: { run: serveCommand, usage: serveUsage }
+  serve: { run: serveCommand, usage: serveUsage, boundsItsStop: true }
 }
 
 /** The usage of the whole command, with the exit codes. */
@@ -77,7 +87,8 @@ export const main = async (argv: ReadonlyArray<string>, rawTerminal: Terminal): 
   }
   try {
     // Ctrl-C cancels the call in flight; a command still busy after the grace period (a probe, a download) is left.
-    const outcome = await Promise.race([command.run(args, terminal), interrupted(terminal.signal)])
+    const running = command.run(args, terminal)
+    const outcome = await (command.boundsItsStop === true ? running : Promise.race([running, interrupted(terminal.signal)]))
     if (outcome === "interrupted") return fail("Cancelled", "interrupted", ["orch: interrupted"], ExitCode.Interrupted)
     return outcome
   } catch (error) {

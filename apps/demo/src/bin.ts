@@ -14,5 +14,13 @@ const stop = () => {
 }
 process.on("SIGINT", stop)
 process.on("SIGTERM", stop)
+// A reader of stdout that went away (`orch serve | head -0`, a supervisor that closed the pipe) must not kill the
+// process with an unhandled EPIPE: what was left to print there is lost, which stderr says once.
+let stdoutLost = false
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (stdoutLost) return
+  stdoutLost = true
+  process.stderr.write(`orch: stdout is closed (${error.code ?? "write failed"}); what was left to print there is lost\n`)
+})
 const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: interrupt.signal })
 process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))

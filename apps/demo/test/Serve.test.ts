@@ -1,53 +1,27 @@
 // `orch serve` end to end, as a subprocess: exactly one line on stdout when ready, calls through curl-like HTTP
 // (fetch) to the embedded model and to a loopback OpenAI stand-in, config aliases, a keys file, and the graceful
 // stop on SIGTERM and SIGINT with a streamed call in flight that still finishes.
-import { type ChildProcess, spawn } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
 import { requireShared, startWireServer, tinyChatModelPath, unusedPortUrl, type WireServer } from "@orch/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type Served, startServe as startServeProcess } from "./ServeProcess.ts"
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
 const haveModel = requireShared("models", "stories260K-chatml.gguf")
 const upstreamKey = "sk-serve-upstream-5e6f7a8b9c0d"
 const clientKey = "sk-serve-client-1f2e3d4c5b6a"
-
-interface Served {
-  readonly child: ChildProcess
-  readonly url: string
-  readonly stdout: () => string
-  readonly stderr: () => string
-  readonly exited: Promise<number | null>
-}
 
 let home: string
 let deadPort: string
 let cloud: WireServer
 
-/** Start `orch serve` and resolve once it printed its line (or reject with its output when it exits first). */
+/** Start `orch serve --port 0 ARGS` over the embedded model and the OpenAI stand-in. */
 const startServe = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Served> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=@orch/source", "apps/demo/src/bin.ts", "serve", "--port", "0", ...args], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        PATH: process.env["PATH"] ?? "", HOME: home, XDG_DATA_HOME: path.join(home, "data"), XDG_CACHE_HOME: path.join(home, "cache"),
-        OLLAMA_HOST: deadPort, VLLM_BASE_URL: `${deadPort}/v1`, ORCH_LLAMA_MODEL: tinyChatModelPath(), ORCH_LLAMA_THREADS: "1",
-        OPENAI_API_KEY: upstreamKey, OPENAI_BASE_URL: `${cloud.url}/v1`, ...env
-      }
-    })
-    let stdout = ""
-    let stderr = ""
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const match = /^listening (http:\/\/\S+)\n/.exec(stdout)
-      if (match !== null) resolve({ child, url: match[1]!, stdout: () => stdout, stderr: () => stderr, exited })
-    })
-    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString() })
-    void exited.then((code) => reject(Object.assign(new Error(`orch serve exited (${code}): ${stdout}${stderr}`), { code, stdout, stderr })))
+  startServeProcess(["--port", "0", ...args], {
+    HOME: home, XDG_DATA_HOME: path.join(home, "data"), XDG_CACHE_HOME: path.join(home, "cache"),
+    OLLAMA_HOST: deadPort, VLLM_BASE_URL: `${deadPort}/v1`, ORCH_LLAMA_MODEL: tinyChatModelPath(), ORCH_LLAMA_THREADS: "1",
+    OPENAI_API_KEY: upstreamKey, OPENAI_BASE_URL: `${cloud.url}/v1`, ...env
   })
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>

@@ -28,8 +28,18 @@ export interface KeyRing {
 const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest()
 
 /**
- * Check the keys file's content: an array of entries, each with a key of at least 8 characters, a unique name
- * (letters, digits, `.`, `_`, `-`) and an optional non-negative budget. Returns the problems, or the entries.
+ * A key a client can send: 8 to 512 visible ASCII characters. A space, a control character or a non-ASCII letter
+ * could never arrive whole in an `Authorization: Bearer` header, so such a key would refuse its owner forever.
+ */
+const usableKey = /^[\x21-\x7e]{8,512}$/
+
+/** A field name plain enough to quote back; anything else (a key written as a field name?) is not repeated. */
+const quotableField = /^[A-Za-z_]{1,24}$/
+
+/**
+ * Check the keys file's content: an array of entries, each with a key of 8 to 512 visible ASCII characters, a unique
+ * name (letters, digits, `.`, `_`, `-`) and an optional non-negative budget. Returns the problems, or the entries.
+ * No problem repeats a key, whole or in part.
  */
 export const parseKeys = (value: unknown): { readonly keys: ReadonlyArray<ApiKeyEntry> } | { readonly problems: ReadonlyArray<string> } => {
   if (!Array.isArray(value)) return { problems: ['the keys file must hold a JSON array such as [{ "key": "...", "name": "team-a", "budgetUsd": 5 }]'] }
@@ -42,12 +52,12 @@ export const parseKeys = (value: unknown): { readonly keys: ReadonlyArray<ApiKey
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) { problems.push(`${where} must be an object`); return }
     const { key, name, budgetUsd, ...rest } = entry as Record<string, unknown>
     const label = typeof name === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(name) ? `${where} ("${name}")` : where
-    if (typeof key !== "string" || key.length < 8) problems.push(`${label}: "key" must be a string of at least 8 characters`)
+    if (typeof key !== "string" || !usableKey.test(key)) problems.push(`${label}: "key" must be a string of at least 8 characters (at most 512, visible ASCII, no spaces)`)
     else if (secrets.has(key)) problems.push(`${label}: its key is the same as an earlier entry's`)
     if (typeof name !== "string" || !/^[A-Za-z0-9._-]{1,64}$/.test(name)) problems.push(`${where}: "name" must be 1 to 64 letters, digits, ".", "_" or "-"`)
     else if (names.has(name)) problems.push(`${label}: the name is used twice`)
     if (budgetUsd !== undefined && (typeof budgetUsd !== "number" || !Number.isFinite(budgetUsd) || budgetUsd < 0)) problems.push(`${label}: "budgetUsd" must be a number >= 0`)
-    for (const extra of Object.keys(rest)) problems.push(`${label}: "${extra.slice(0, 40)}" is not a field (use key, name, budgetUsd)`)
+    for (const extra of Object.keys(rest)) problems.push(`${label}: ${quotableField.test(extra) ? `"${extra}" is not a field` : "a field is not one of them"} (use key, name, budgetUsd)`)
     if (typeof key === "string") secrets.add(key)
     if (typeof name === "string") names.add(name)
     if (typeof key === "string" && typeof name === "string") keys.push({ key, name, ...(typeof budgetUsd === "number" ? { budgetUsd } : {}) })

@@ -52,7 +52,8 @@ export interface Gateway {
   readonly metrics: () => string
   /**
    * Stop: new calls get 503, calls in flight may finish within `graceMs` (default 10 s), the rest are cancelled
-   * (their upstream requests aborted), then the orchestrator is disposed (ledger closed, models released).
+   * (their upstream requests aborted) and answered 503 `gateway_stopping` (a begun stream gets it as its last event),
+   * then the orchestrator is disposed (ledger closed, models released).
    */
   readonly close: (options?: { readonly graceMs?: number }) => Promise<void>
 }
@@ -104,6 +105,8 @@ interface Call {
   /** Holds one of the slots of calls in flight (and is in the set of calls). */
   admitted: boolean
   cancelled: boolean
+  /** Cancelled because the gateway stopped (its grace period over): answered 503 `gateway_stopping`, not dropped. */
+  stopped: boolean
   /** Answered (or failed) and its slot released: nothing more happens to it. */
   done: boolean
   fiber: Fiber.Fiber<unknown, unknown> | undefined
@@ -240,9 +243,10 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   }
 
   /** A call that failed: its error answered (or, for a client gone, counted as 499), and its end. */
-  const callFailed = (call: Call, error: GatewayError) => {
-    if (call.cancelled) observe(call.route, call.started, 499)
+  const callFailed = (call: Call, failure: GatewayError) => {
+    if (call.cancelled && !call.stopped) observe(call.route, call.started, 499)
     else {
+      const error = call.stopped ? stopping : failure
       sendError(call.response, call.requestId, error)
       observe(call.route, call.started, error.status, undefined, error)
     }
@@ -351,7 +355,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
    */
   const serveCall = (endpoint: Endpoint, request: http.IncomingMessage, response: http.ServerResponse, keyName: string | undefined, requestId: string, started: number): void => {
     const route = endpoint === "chat" ? "/v1/chat/completions" : "/v1/responses"
-    const call: Call = { endpoint, route, request, response, keyName, requestId, started, admitted: false, cancelled: false, done: false, fiber: undefined }
+    const call: Call = { endpoint, route, request, response, keyName, requestId, started, admitted: false, cancelled: false, stopped: false, done: false, fiber: undefined }
     try {
       const admitted = acquire()
       if (admitted === true) return startCall(call)
@@ -406,6 +410,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const bodyRead = (call: Call, json: unknown) => {
     const parsed = call.endpoint === "chat" ? readChatRequest(json) : readResponsesRequest(json)
     if (isGatewayError(parsed)) return callFailed(call, parsed)
+    if (call.stopped) return callFailed(call, stopping)
     if (call.cancelled) {
       observe(call.route, call.started, 499)
       return callEnded(call)
@@ -461,12 +466,12 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained(response)
     }
     runCall(call, Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts), (call, exit) => {
-      if (call.cancelled || response.destroyed) {
+      if (response.destroyed || (call.cancelled && !call.stopped)) {
         observe(call.route, call.started, 499)
         return callEnded(call)
       }
       if (Exit.isFailure(exit) || answer === undefined) {
-        const error = Exit.isFailure(exit) ? errorOf(exit.cause) : internalError
+        const error = call.stopped ? stopping : Exit.isFailure(exit) ? errorOf(exit.cause) : internalError
         if (!response.headersSent) return callFailed(call, error)
         if (trailers) response.addTrailers({ "x-orch-cost-usd": "0" })
         response.end(chat !== undefined ? `data: ${errorBody(error)}\n\n` : events!.error(error))
@@ -572,6 +577,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       }
       const ending: Array<Promise<unknown>> = []
       for (const call of calls) {
+        call.stopped = true
         cancel(call)
         const fiber = call.fiber
         if (fiber !== undefined) ending.push(new Promise((resolve) => fiber.addObserver(resolve)))

@@ -3,8 +3,21 @@
  * a latency histogram by route, tokens and cost by model and strategy, and the requests in flight. Counting a
  * request is a few lookups in small maps keyed by the values themselves and one histogram bucket incremented: no
  * label string is built and nothing is allocated once a series exists. The text (labels escaped, buckets made
- * cumulative) is built only when scraped.
+ * cumulative) is built only when scraped. Counters only grow (an untrusted usage that is negative or not a number
+ * adds nothing) and the model series are bounded (`maxModelSeries`).
  */
+
+/**
+ * The most model names the metrics keep series for: a model's name is the upstream's word, and an upstream that
+ * invents one per answer must not grow the metrics (and every scrape) without bound. Later names count as `other`.
+ */
+export const maxModelSeries = 256
+
+/** The label of the models past `maxModelSeries` (real ones are all `provider/model`). */
+const otherModels = "other"
+
+/** An amount to add to a counter: a usage or cost that is negative or not a finite number adds nothing. */
+const increment = (value: number): number => (Number.isFinite(value) && value > 0 ? value : 0)
 
 /** Upper bounds of the latency histogram, in seconds. */
 export const latencyBuckets: ReadonlyArray<number> = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
@@ -112,17 +125,21 @@ export const makeGatewayMetrics = (inFlight: () => number): GatewayMetrics => {
     answered: (model, strategy, inputTokens, outputTokens, costUsd) => {
       let byStrategy = models.get(model)
       if (byStrategy === undefined) {
-        byStrategy = new Map()
-        models.set(model, byStrategy)
+        const label = models.size < maxModelSeries ? model : otherModels
+        byStrategy = models.get(label)
+        if (byStrategy === undefined) {
+          byStrategy = new Map()
+          models.set(label, byStrategy)
+        }
       }
       let series = byStrategy.get(strategy)
       if (series === undefined) {
         series = { inputTokens: 0, outputTokens: 0, costUsd: 0 }
         byStrategy.set(strategy, series)
       }
-      series.inputTokens += inputTokens
-      series.outputTokens += outputTokens
-      series.costUsd += costUsd
+      series.inputTokens += increment(inputTokens)
+      series.outputTokens += increment(outputTokens)
+      series.costUsd += increment(costUsd)
     },
     render
   }

@@ -1,9 +1,14 @@
 /**
- * `serve`: a gateway on its own `node:http` server. Without API keys it listens on loopback only; `close` stops
- * accepting, lets calls in flight finish within the grace period, cancels the rest and disposes the orchestrator.
+ * `serve`: a gateway on its own `node:http` server. Without API keys it listens on loopback only. `close` lets calls
+ * in flight finish within the grace period, cancels the rest and disposes the orchestrator, then stops listening;
+ * meanwhile new requests get 503 (`gateway_stopping`), every answer carries `connection: close` and kept-alive
+ * connections are closed as soon as they are idle, so no client sends a request on a connection about to be cut.
+ * A request Node's parser refuses is answered in OpenAI's error shape too.
  */
 import http from "node:http"
+import type { Duplex } from "node:stream"
 import { createGateway, type Gateway, GatewayConfigError, type GatewayOptions } from "./Gateway.ts"
+import { errorBody, gatewayError } from "./OpenAiError.ts"
 
 /** Options of `serve`: the gateway's, and where to listen. */
 export interface ServeOptions extends GatewayOptions {
@@ -33,6 +38,23 @@ export interface RunningGateway {
   readonly close: () => Promise<void>
 }
 
+/**
+ * A request Node's parser refused before the gateway saw it (headers over `maxHeaderSize`, malformed HTTP, too slow):
+ * answered in OpenAI's error shape, as every other error, and the connection closed. Nothing of the request is echoed.
+ */
+const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex) => {
+  // Node's own answer in progress on this socket (its internal `_httpMessage`): nothing more can be written there.
+  const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (error.code === "ECONNRESET" || !socket.writable || started) return void socket.destroy()
+  const refusal = error.code === "HPE_HEADER_OVERFLOW"
+    ? gatewayError(431, "invalid_request_error", "request_header_fields_too_large", "The request's headers are too large")
+    : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? gatewayError(408, "invalid_request_error", "request_timeout", "The request did not arrive whole in time")
+      : gatewayError(400, "invalid_request_error", "malformed_request", "The request is not valid HTTP/1.1")
+  const body = errorBody(refusal)
+  socket.end(`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+}
+
 const loopback = (host: string): boolean => host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host)
 
 /** Start a gateway server. Rejects on an invalid configuration or when the address cannot be bound. */
@@ -43,13 +65,33 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
   }
   const gateway = await createGateway(options)
   const requestTimeout = options.requestTimeoutMs ?? 30_000
+  // The answers not yet finished, so that closing can end their connections with them.
+  const open = new Set<http.ServerResponse>()
+  let stopping = false
+  const closeIdle = () => server.closeIdleConnections()
+  // One listener for every answer (no closure per request): `this` is the answer that closed.
+  function ended(this: http.ServerResponse) {
+    open.delete(this)
+    if (stopping) setImmediate(closeIdle)
+  }
+  /** While closing: an answer not begun says `connection: close` (Node then ends the connection after it). */
+  const lastOnConnection = (response: http.ServerResponse) => {
+    if (!response.headersSent) response.setHeader("connection", "close")
+  }
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
+    open.add(response)
+    response.once("close", ended)
+    if (stopping) lastOnConnection(response)
+    gateway.handle(request, response)
+  }
   // Nagle's algorithm off on every connection (an answer is written once, and must not wait for an ACK).
   const server = http.createServer({
     requestTimeout,
     headersTimeout: Math.min(requestTimeout, 20_000),
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
     noDelay: true
-  }, gateway.handle)
+  }, handle)
+  server.on("clientError", answerClientError)
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
@@ -68,9 +110,13 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      stopping = true
+      for (const response of open) lastOnConnection(response)
       server.closeIdleConnections()
+      // Still listening through the grace period: a new request gets OpenAI's 503 (`gateway_stopping`, which clients
+      // retry elsewhere) rather than a refused connection; then the server closes with every connection left.
       await gateway.close({ graceMs: options.graceMs ?? 10_000 })
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await stopped
     })()
