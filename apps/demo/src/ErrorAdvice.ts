@@ -31,6 +31,7 @@ export const fixFor = (error: ProviderError): string | undefined => {
       if (provider === "llamacpp") return "point ORCH_LLAMA_MODEL at an existing GGUF file"
       return "run `orch providers` to see the models you can call, then pass one with --model"
     case "Unavailable":
+      if (reason.component === "ledger") return "the cost ledger could not be opened or written: check ORCH_COST_DB (SQLite) or the Redis URL (redisUrl, ORCH_REDIS_URL) and that it is reachable"
       // No provider could take the call: the message already names each one's problem and the variable to set.
       if (provider === undefined && /needs a (local|cloud) provider|No model is available/.test(error.message)) return noModelFix
       if (/download/i.test(error.message)) return "there is no network to download the embedded default model: set ORCH_LLAMA_MODEL=path/to/model.gguf (offline example: ORCH_LLAMA_MODEL=../shared/models/stories260K-chatml.gguf)"

@@ -31,6 +31,7 @@ export const exitCodeOf = (error: ProviderError): ExitCode => {
   if (reason._tag === "BudgetExceeded") return ExitCode.Budget
   if (reason._tag === "InvalidRequest") return ExitCode.Usage
   if (reason._tag === "Cancelled") return ExitCode.Interrupted
+  if (reason._tag === "Unavailable" && reason.component === "ledger") return ExitCode.Failure
   if (providerProblems.has(reason._tag)) return ExitCode.NoProvider
   if (reason._tag === "AllAttemptsFailed") {
     const inner = reason.errors.map(exitCodeOf)

@@ -176,7 +176,8 @@ export const serveCommand = async (args: ReadonlyArray<string>, terminal: Termin
     try {
       return await serve({
         host, port, aliases, graceMs,
-        orchestrator: { ...setup.options, ...(ledger !== undefined ? { ledger } : {}) },
+        // The gateway's log lines (a price missing, a record the ledger could not take) are the server's to print.
+        orchestrator: { ...setup.options, ...(ledger !== undefined ? { ledger } : {}), onLog: ({ level, message }) => terminal.stderr.write(`orch serve: ${level.toLowerCase()}: ${message}\n`) },
         ...(keys !== undefined ? { keys } : {})
       })
     } catch (error) {

@@ -212,6 +212,18 @@ describe("errors and exit codes", () => {
     }
   })
 
+  it("a cost ledger that cannot be opened: exit 1 and ORCH_COST_DB to check, not a provider blamed", async () => {
+    const notLedger = path.join(sandbox.home, "not-a-ledger.sqlite")
+    fs.writeFileSync(notLedger, "plain text, not a SQLite database ".repeat(8))
+    for (const args of [["run", "hi", "--model", "openai/gpt-4o-mini"], ["costs"]]) {
+      const result = await orch(args, { OPENAI_API_KEY: "sk-test", ORCH_COST_DB: notLedger })
+      expect(result.code, args[0]).toBe(1)
+      expect(result.stderr).toContain("The SQLite cost ledger failed")
+      expect(result.stderr).toContain("check ORCH_COST_DB")
+      expect(result.stderr).not.toContain("not reachable: check the network")
+    }
+  })
+
   it("a bad flag, an unknown strategy or a bad config file is a usage error (exit 2)", async () => {
     const badFlag = await orch(["run", "hi", "--bogus"])
     expect(badFlag.code).toBe(2)

@@ -183,9 +183,16 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
 }
 
 /** An orchestrator over the given providers and options, for Promise users. Nothing is called until it is used. */
-export const createOrchestrator = (options: OrchestratorOptions): Orchestrator => {
+export const createOrchestrator = (options: OrchestratorOptions): Orchestrator =>
+  orchestratorFromLayer(Layer.merge(ModelOrchestrator.layer(options), onLogLayer(options)))
+
+/**
+ * The logger of options' `onLog`, for a runtime built over `ModelOrchestrator.layer` (as the Promise API and the
+ * gateway build theirs): each log line handed to `onLog`, or, without one, no logger at all (a library prints nothing).
+ */
+export const onLogLayer = (options: unknown): Layer.Layer<never> => {
   const onLog = callerLogger(options)
-  return orchestratorFromLayer(Layer.merge(ModelOrchestrator.layer(options), Logger.layer(onLog === undefined ? [] : [logTo(onLog)])))
+  return Logger.layer(onLog === undefined ? [] : [logTo(onLog)])
 }
 
 /** The caller's `onLog`, read without throwing (bad options are the layer's typed error, not a throw here). */

@@ -109,7 +109,7 @@ export class LedgerStore extends Context.Service<LedgerStore, LedgerStoreShape>(
 
 /** A store failure as the one error type of @orch. */
 export const ledgerUnavailable = (store: string, cause: unknown): ProviderError =>
-  providerError({ _tag: "Unavailable", cause: `${store} ledger: ${cause instanceof Error ? cause.message : String(cause)}` },
+  providerError({ _tag: "Unavailable", cause: `${store} ledger: ${cause instanceof Error ? cause.message : String(cause)}`, component: "ledger" },
     `The ${store} cost ledger failed: ${cause instanceof Error ? cause.message : String(cause)}`)
 
 /** An amount a ledger can add: a whole number of nano-dollars from 0 to 2^53 - 1. Stores refuse anything else. */

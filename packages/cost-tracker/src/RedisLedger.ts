@@ -94,7 +94,7 @@ type RedisConstructor = new (url: string, options: Record<string, unknown>) => R
 /** Import ioredis, or say clearly that it is missing. */
 const importRedis = Effect.tryPromise({
   try: () => import("ioredis").then((module) => module.Redis as unknown as RedisConstructor),
-  catch: () => providerError({ _tag: "Unavailable", cause: "ioredis is not installed" },
+  catch: () => providerError({ _tag: "Unavailable", cause: "ioredis is not installed", component: "ledger" },
     "The Redis cost ledger needs the optional peer dependency ioredis: npm install ioredis")
 })
 

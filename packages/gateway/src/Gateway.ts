@@ -8,9 +8,9 @@
  */
 import { randomUUID } from "node:crypto"
 import type http from "node:http"
-import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, type OrchestratedResponse, type OrchestratedStreamPart, type OrchestratorOptions } from "@orch/core"
+import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, onLogLayer, type OrchestratedResponse, type OrchestratedStreamPart, type OrchestratorOptions } from "@orch/core"
 import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
-import { Cause, Effect, Exit, type Fiber, Layer, Logger, ManagedRuntime, Stream } from "effect"
+import { Cause, Effect, Exit, type Fiber, Layer, ManagedRuntime, Stream } from "effect"
 import { type ApiKeyEntry, makeKeyRing, parseKeys } from "./ApiKeys.ts"
 import { chatChunks, chatCompletionBody, type ChatRequest, readChatRequest } from "./ChatCompletions.ts"
 import { type GatewayMetrics, makeGatewayMetrics } from "./GatewayMetrics.ts"
@@ -177,8 +177,9 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const maxConcurrent = options.maxConcurrent ?? 256
   const maxQueued = options.maxQueued ?? 1024
 
-  // Log lines (the cost tracker's warnings, ...) go to stderr: a server's stdout is for what it was asked to print.
-  const runtime = ManagedRuntime.make(Layer.merge(ModelOrchestrator.layer(withScopedBudgets(options)), Layer.succeed(Logger.LogToStderr, true)))
+  // Log lines (the cost tracker's warnings, a record the ledger could not take, ...) go to the orchestrator options'
+  // `onLog` (`orch serve` writes them to stderr); without one, nowhere: a mounted library prints nothing.
+  const runtime = ManagedRuntime.make(Layer.merge(ModelOrchestrator.layer(withScopedBudgets(options)), onLogLayer(options.orchestrator)))
   const built = await runtime.runPromiseExit(Effect.service(ModelOrchestrator))
   if (Exit.isFailure(built)) {
     await runtime.dispose()

@@ -93,6 +93,8 @@ export const fromProviderError = (error: ProviderError): GatewayError => {
     case "Timeout":
       return upstream(504, "timeout", `The call did not finish within its deadline (${reason.phase}, ${reason.afterMs} ms)`)
     case "Unavailable":
+      // The cost ledger (Redis, SQLite) failed: no upstream was asked, and none is to blame.
+      if (reason.component === "ledger") return { ...upstream(503, "ledger_unavailable", "The cost ledger could not be reached, so the call could not be accounted for; retry shortly"), retryAfterSeconds: 1 }
       return upstream(503, "upstream_unavailable", `No upstream could be reached${error.provider !== undefined ? ` (${error.provider})` : ""}`)
     case "Overloaded":
       return { ...upstream(503, "upstream_overloaded", "The upstream is overloaded"), ...(reason.retryAfterMs !== undefined ? { retryAfterSeconds: retrySeconds(reason.retryAfterMs)! } : {}) }

@@ -8,8 +8,12 @@ import { Data } from "effect"
 import type { Usage } from "./Completion.ts"
 import { redact, redactValue } from "./Redaction.ts"
 
-/** The service could not be reached (connection refused, DNS, socket reset before a response). */
-export interface Unavailable { readonly _tag: "Unavailable"; readonly cause?: string }
+/**
+ * The service could not be reached (connection refused, DNS, socket reset before a response). `component: "ledger"`
+ * marks @orch's own cost ledger as the part that failed (no model was asked): not a failure of any model, so it
+ * counts against no model's health. A fallback still moves on: a free model (local) needs no budget check.
+ */
+export interface Unavailable { readonly _tag: "Unavailable"; readonly cause?: string; readonly component?: "ledger" }
 /** A deadline passed: total, time to first token, or gap between chunks. */
 export interface Timeout { readonly _tag: "Timeout"; readonly phase: "total" | "first-token" | "between-chunks"; readonly afterMs: number }
 /** 429. `quotaExhausted` marks a spend or quota limit that waiting will not fix. */

@@ -16,10 +16,12 @@ export interface CircuitBreakerOptions extends BreakerOptions {
 /**
  * Whether an error counts against a model's health: failures of the service (transport, timeouts, overload, 5xx,
  * rate limits, authentication, a missing model), not failures of the request (invalid, too long, filtered, over
- * budget) or a cancel.
+ * budget), a cancel, or the cost ledger being unavailable (no model was asked).
  */
 export const countsAgainstHealth = (error: ProviderError): boolean => {
   switch (error.reason._tag) {
+    case "Unavailable":
+      return error.reason.component !== "ledger"
     case "Cancelled":
     case "InvalidRequest":
     case "ContextLengthExceeded":

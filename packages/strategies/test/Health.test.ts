@@ -52,6 +52,19 @@ describe("circuitBreaker", () => {
       yield* Effect.flip(guarded.generate(request))
       assert.strictEqual(strict.calls.length, 2)
     }).pipe(Effect.provide(ModelHealth.layer)))
+
+  it.effect("the cost ledger being unavailable does not count against the model; the model being unavailable does", () =>
+    Effect.gen(function*() {
+      const ledgerDown = { _tag: "Unavailable", cause: "Redis ledger: connect ECONNREFUSED", component: "ledger" } as const
+      const model = scriptedModel({ id: "cloud/m", script: (i) => (i < 3 ? { fail: ledgerDown } : i === 3 ? { fail: "Unavailable" } : { text: "ok" }) })
+      const guarded = yield* circuitBreaker(model, { consecutiveFailures: 1 })
+      const health = yield* ModelHealth
+      for (let i = 0; i < 3; i++) yield* Effect.flip(guarded.generate(request))
+      assert.strictEqual(yield* health.breaker("cloud/m").state, "closed")
+      yield* Effect.flip(guarded.generate(request))
+      assert.strictEqual(yield* health.breaker("cloud/m").state, "open")
+      assert.strictEqual(model.calls.length, 4)
+    }).pipe(Effect.provide(ModelHealth.layer)))
 })
 
 describe("loadBalance", () => {
