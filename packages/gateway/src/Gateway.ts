@@ -397,7 +397,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     call.response.on("close", () => {
       if (!call.response.writableFinished) cancel(call)
     })
-    readJsonBody(call.request, { maxBytes: maxBodyBytes, timeoutMs: remainingMs(call.started) }, (error, json) => {
+    readJsonBody(call.request, { maxBytes: maxBodyBytes, timeoutMs: remainingMs(call.started), response: call.response }, (error, json) => {
       try {
         if (error !== undefined) callFailed(call, error)
         else bodyRead(call, json)

@@ -9,6 +9,7 @@ import http from "node:http"
 import type { Duplex } from "node:stream"
 import { createGateway, type Gateway, GatewayConfigError, type GatewayOptions } from "./Gateway.ts"
 import { errorBody, gatewayError } from "./OpenAiError.ts"
+import { holdContinue } from "./RequestBody.ts"
 
 /** Options of `serve`: the gateway's, and where to listen. */
 export interface ServeOptions extends GatewayOptions {
@@ -92,6 +93,12 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
     noDelay: true
   }, handle)
   server.on("clientError", answerClientError)
+  // Expect: 100-continue is answered by the gateway, once it reads the body (a request refused first gets only its
+  // refusal); Node would otherwise send 100 Continue before the request was even looked at.
+  server.on("checkContinue", (request: http.IncomingMessage, response: http.ServerResponse) => {
+    holdContinue(response)
+    handle(request, response)
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
