@@ -9,6 +9,7 @@
  * 413 declared, 503 ...) gets its refusal instead of a 100 that would have it send a body only to be refused.
  */
 import type http from "node:http"
+import { timerMs } from "./Limits.ts"
 import { type GatewayError, gatewayError, invalidRequestError } from "./OpenAiError.ts"
 
 /** What reading a body gives: the error to answer with (413, 408, 400), or undefined and the body's JSON. */
@@ -111,7 +112,7 @@ export const readJsonBody = (request: http.IncomingMessage, bounds: BodyBounds, 
     chunks.length = 0
     request.resume()
     done(tooSlow(timeoutMs), undefined)
-  }, timeoutMs)
+  }, timerMs(timeoutMs))
   // The connection keeps the process alive while the body may still come; the timer alone does not.
   timer.unref()
   const finish = () => {
