@@ -2,22 +2,15 @@
 // shared exactly. A burst of its calls through both at once, streamed and not, never spends past it, and no upstream
 // request is sent for a refused call; calls after the burst are admitted until the budget holds no room for one more,
 // and the total answered is what one gateway alone admits from a fresh budget.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
-import net from "node:net"
 import os from "node:os"
 import path from "node:path"
-import { startWireServer, type WireServer } from "@orch/testing"
+import { type RedisServer, redisTestsRun, startRedis, startWireServer, type WireServer } from "@orch/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { orchSandbox } from "./OrchProcess.ts"
 import { exchange, type Exchange, type Served, startServe } from "./ServeProcess.ts"
 
-const hasRedis = spawnSync("redis-server", ["--version"]).status === 0
-if (!hasRedis) {
-  const message = "redis-server is not installed (apt-get install redis-server)"
-  if (process.env["CI"]) throw new Error(`${message}: the shared-ledger serve tests must run in CI`)
-  process.emitWarning(`${message}; skipping the shared-ledger serve tests`)
-}
+const hasRedis = redisTestsRun("the shared-ledger serve tests")
 
 const sandbox = orchSandbox("orch-serve-redis-")
 const upstreamKey = "sk-rdA1sD4fG7hJ0kL3zX6c"
@@ -28,36 +21,18 @@ const keys = [
   { key: "sk-rdZ9xC6vB3nM0qW2eR5t", name: "alone", budgetUsd: costPerCall * 5.5 }
 ]
 
-const freePort = (): Promise<number> => new Promise((resolve, reject) => {
-  const server = net.createServer()
-  server.once("error", reject)
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address() as net.AddressInfo
-    server.close(() => resolve(address.port))
-  })
-})
-
 describe.skipIf(!hasRedis)("two orch serve processes on one Redis ledger", () => {
-  let redis: ChildProcess | undefined
+  let redis: RedisServer | undefined
   let upstream: WireServer
   let served: Array<Served> = []
   let dir = ""
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "orch-serve-redis-data-"))
-    const port = await freePort()
-    redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "ignore"] })
-    await new Promise<void>((resolve, reject) => {
-      let output = ""
-      redis!.stdout!.on("data", (chunk: Buffer) => {
-        output += chunk.toString()
-        if (/Ready to accept connections/.test(output)) resolve()
-      })
-      redis!.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${output}`)))
-    })
+    redis = await startRedis()
     upstream = await startWireServer({ models: ["gpt-4o-mini"], keepAlive: true, defaultBehavior: { kind: "synth", text: "ok", usage: { inputTokens: 10, outputTokens: 500 } } })
     const config = path.join(dir, "serve.json")
-    fs.writeFileSync(config, JSON.stringify({ redisUrl: `redis://127.0.0.1:${port}` }))
+    fs.writeFileSync(config, JSON.stringify({ redisUrl: redis.url }))
     const keysFile = path.join(dir, "keys.json")
     fs.writeFileSync(keysFile, JSON.stringify(keys))
     const env = { ...sandbox.env(), OPENAI_API_KEY: upstreamKey, OPENAI_BASE_URL: `${upstream.url}/v1` }
@@ -69,11 +44,7 @@ describe.skipIf(!hasRedis)("two orch serve processes on one Redis ledger", () =>
       one.child.kill("SIGTERM")
       await one.exited
     }
-    if (redis !== undefined && redis.exitCode === null) {
-      const exited = new Promise((resolve) => redis!.once("exit", resolve))
-      redis.kill("SIGTERM")
-      await exited
-    }
+    await redis?.stop()
     await upstream?.close()
     if (dir !== "") fs.rmSync(dir, { recursive: true, force: true })
   })

@@ -1,22 +1,14 @@
 // Stateless gateways: two gateway processes over one real redis-server ledger share each key's budget exactly. A
 // key spending through both admits the same calls as a key spending through one, and once it is spent both refuse
 // it with OpenAI's 429 insufficient_quota; concurrent calls through both never spend past the limit.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import fs from "node:fs"
-import net from "node:net"
-import os from "node:os"
+import { type ChildProcess, spawn } from "node:child_process"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { startWireServer, type WireServer } from "@orch/testing"
+import { type RedisServer, redisTestsRun, startRedis, startWireServer, type WireServer } from "@orch/testing"
 import OpenAI from "openai"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
-const hasRedis = spawnSync("redis-server", ["--version"]).status === 0
-if (!hasRedis) {
-  const message = "redis-server is not installed (apt-get install redis-server)"
-  if (process.env.CI) throw new Error(`${message}: the shared-ledger gateway tests must run in CI`)
-  process.emitWarning(`${message}; skipping the shared-ledger gateway tests`)
-}
+const hasRedis = redisTestsRun("the shared-ledger gateway tests")
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const keys = [
@@ -24,15 +16,6 @@ const keys = [
   { key: "sk-gw-team-b-1a2b3c4d5e6f", name: "team-b", budgetUsd: 0.003 },
   { key: "sk-gw-team-c-9a8b7c6d5e4f", name: "team-c", budgetUsd: 0.003 }
 ]
-
-const freePort = (): Promise<number> => new Promise((resolve, reject) => {
-  const server = net.createServer()
-  server.once("error", reject)
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))))
-  })
-})
 
 /** Start a process and resolve with it once its stdout has a line matching `ready`. */
 const startProcess = (command: string, args: ReadonlyArray<string>, ready: RegExp, cwd?: string): Promise<{ readonly child: ChildProcess; readonly match: RegExpExecArray }> =>
@@ -57,19 +40,16 @@ const stopProcess = async (child: ChildProcess | undefined) => {
 }
 
 describe.skipIf(!hasRedis)("two gateway processes on one Redis ledger", () => {
-  let redis: ChildProcess | undefined
+  let redis: RedisServer | undefined
   let gateways: Array<ChildProcess> = []
   let urls: Array<string> = []
   let upstream: WireServer
-  let dir = ""
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "orch-gateway-redis-"))
-    const port = await freePort()
-    redis = (await startProcess("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], /Ready to accept connections/)).child
+    redis = await startRedis()
     // Every call reports 10 input and 500 output tokens: $0.0003015 at gpt-4o-mini's price.
     upstream = await startWireServer({ models: ["gpt-4o-mini"], keepAlive: true, defaultBehavior: { kind: "synth", text: "ok", usage: { inputTokens: 10, outputTokens: 500 } } })
-    const options = JSON.stringify({ openaiBaseUrl: `${upstream.url}/v1`, redisUrl: `redis://127.0.0.1:${port}`, redisPrefix: "gw:", keys })
+    const options = JSON.stringify({ openaiBaseUrl: `${upstream.url}/v1`, redisUrl: redis.url, redisPrefix: "gw:", keys })
     const started = await Promise.all([0, 1].map(() =>
       startProcess(process.execPath, ["--conditions=@orch/source", "scripts/gateway-process.ts", options], /^listening (http:\/\/\S+)$/m, packageDir)))
     gateways = started.map((s) => s.child)
@@ -78,9 +58,8 @@ describe.skipIf(!hasRedis)("two gateway processes on one Redis ledger", () => {
 
   afterAll(async () => {
     for (const child of gateways) await stopProcess(child)
-    await stopProcess(redis)
+    await redis?.stop()
     await upstream?.close()
-    if (dir !== "") fs.rmSync(dir, { recursive: true, force: true })
   })
 
   const call = async (url: string, key: string): Promise<{ readonly ok: true; readonly costUsd: number } | { readonly ok: false; readonly error: unknown }> => {
