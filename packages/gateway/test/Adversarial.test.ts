@@ -4,37 +4,21 @@
 // edge: bodies too large (413) or too slow (408) close their connection, HEAD and wrong methods on every route,
 // chunked bodies, `Expect: 100-continue`, pipelined requests, and a client gone mid-body. Raw `node:http` and
 // `node:net` clients against a gateway over the loopback wire servers.
-import http from "node:http"
 import net from "node:net"
 import { gzipSync } from "node:zlib"
 import OpenAI from "openai"
 import { describe, expect, it } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
-import { eventually, gatewayPerFile, generations, startGateway, type Upstreams } from "./Support.ts"
+import { type Answer, eventually, gatewayPerFile, generations, httpExchange, startGateway, type Upstreams } from "./Support.ts"
 
 let upstreams: Upstreams
 let gateway: RunningGateway
 
 gatewayPerFile({ maxBodyBytes: 512 * 1024 }, (setup) => ({ upstreams, gateway } = setup))
 
-interface Answer {
-  readonly status: number
-  readonly headers: http.IncomingHttpHeaders
-  readonly body: string
-}
-
 /** One request over a fresh connection, its whole answer. */
 const send = (target: RunningGateway, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const request = http.request(`${target.url}${path}`, { method, headers: { "content-type": "application/json", ...headers }, agent: false }, (response) => {
-      let text = ""
-      response.setEncoding("utf8")
-      response.on("data", (chunk: string) => (text += chunk))
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }))
-    })
-    request.on("error", reject)
-    request.end(body)
-  })
+  httpExchange(`${target.url}${path}`, { method, headers: { "content-type": "application/json", ...headers }, ...(body !== undefined ? { body } : {}) })
 
 const errorOf = (answer: Answer) => (JSON.parse(answer.body) as { error: { message: string; type: string; param: string | null; code: string | null } }).error
 

@@ -3,10 +3,9 @@
 // header of kilobytes, one past Node's header limit) is either the key or OpenAI's 401 (431 past the limit), and no
 // answer or metric repeats any part of a key. A key over its budget gets 429 `insufficient_quota` before any upstream
 // request, on both endpoints, streamed or not; calls of one key at once, streamed and not, never spend past its budget.
-import http from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningGateway } from "../src/index.ts"
-import { canaryKey, generations, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
+import { type Answer, canaryKey, generations, httpExchange, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
 
 const teamKey = "sk-gwR4tY7uI1oP3aS6dF9g"
 const spentKey = "sk-gwZ2xC5vB8nM1qW4eR7t"
@@ -16,25 +15,9 @@ const keys = [teamKey, spentKey, burstKey, canaryKey]
 /** gpt-4o-mini's price of one upstream answer reporting 10 input and 500 output tokens, in USD. */
 const costPerCall = (10 * 0.15 + 500 * 0.6) / 1_000_000
 
-interface Answer {
-  readonly status: number
-  readonly headers: http.IncomingHttpHeaders
-  readonly body: string
-}
-
 /** One request with exactly these headers (raw: no client adds, trims or refuses any). */
 const send = (url: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const request = http.request(`${url}${path}`, { method: body === undefined ? "GET" : "POST", agent: false, headers }, (response) => {
-      let text = ""
-      response.setEncoding("utf8")
-      response.on("data", (chunk: string) => { text += chunk })
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }))
-      response.on("error", reject)
-    })
-    request.on("error", reject)
-    request.end(body)
-  })
+  httpExchange(`${url}${path}`, { method: body === undefined ? "GET" : "POST", headers, ...(body !== undefined ? { body } : {}) })
 
 const chatBody = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 600, ...extra })

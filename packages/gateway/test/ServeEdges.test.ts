@@ -5,27 +5,13 @@
 import http from "node:http"
 import type { Behavior } from "@orch/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startGateway, startUpstreams, type Upstreams } from "./Support.ts"
-
-interface Answer {
-  readonly status: number
-  readonly headers: http.IncomingHttpHeaders
-  readonly body: string
-}
+import { type Answer, httpExchange, startGateway, startUpstreams, type Upstreams } from "./Support.ts"
 
 /** POST a chat request; resolves with the whole answer once it ends. `onHead` sees the response as soon as it begins. */
 const post = (url: string, body: Record<string, unknown>, onHead?: (response: http.IncomingMessage) => void): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const request = http.request(`${url}/v1/chat/completions`, { method: "POST", agent: false, headers: { "content-type": "application/json" } }, (response) => {
-      onHead?.(response)
-      let text = ""
-      response.setEncoding("utf8")
-      response.on("data", (chunk: string) => { text += chunk })
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }))
-      response.on("error", reject)
-    })
-    request.on("error", reject)
-    request.end(JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...body }))
+  httpExchange(`${url}/v1/chat/completions`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...body }), ...(onHead !== undefined ? { onHead } : {})
   })
 
 const stoppingBody = { error: { message: "The gateway is stopping", type: "server_error", param: null, code: "gateway_stopping" } }

@@ -1,5 +1,6 @@
 // Test wiring: the real provider packages over two loopback wire servers (one answering as Ollama, one as OpenAI),
 // a gateway over them on a free loopback port, and the official OpenAI SDK pointed at the gateway.
+import http from "node:http"
 import { makeCloudProvider } from "@orch/providers-cloud"
 import { makeLocalProvider } from "@orch/providers-local"
 import { startWireServer, type WireServer } from "@orch/testing"
@@ -35,6 +36,31 @@ export const startGateway = async (upstreams: Upstreams, options: Partial<ServeO
 /** The official SDK pointed at a gateway, retries off so each test sees exactly one request. */
 export const clientOf = (gateway: RunningGateway, apiKey = "no-key-needed"): OpenAI =>
   new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0, timeout: 20_000 })
+
+/** A whole HTTP answer. */
+export interface Answer {
+  readonly status: number
+  readonly headers: http.IncomingHttpHeaders
+  readonly body: string
+}
+
+/**
+ * One request over a fresh connection with exactly these headers (no client adds, trims or refuses any); resolves
+ * with the whole answer once it ends. `onHead` sees the response as soon as it begins.
+ */
+export const httpExchange = (url: string, options: { readonly method: string; readonly headers?: Record<string, string>; readonly body?: string; readonly onHead?: (response: http.IncomingMessage) => void }): Promise<Answer> =>
+  new Promise((resolve, reject) => {
+    const request = http.request(url, { method: options.method, headers: options.headers ?? {}, agent: false }, (response) => {
+      options.onHead?.(response)
+      let text = ""
+      response.setEncoding("utf8")
+      response.on("data", (chunk: string) => { text += chunk })
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }))
+      response.on("error", reject)
+    })
+    request.on("error", reject)
+    request.end(options.body)
+  })
 
 /** Generation requests a wire server received. */
 export const generations = (server: WireServer) =>
