@@ -3,8 +3,8 @@
  * `--config`) describes. Prints exactly one line to stdout when ready, `listening http://HOST:PORT`, and on SIGTERM
  * or SIGINT stops taking calls, lets those in flight finish within the grace period (`--grace-ms`), cancels the rest
  * and exits 0, bounded in time whatever the upstreams do. The config file may add `aliases` (model names for a
- * strategy, its models and its budget), `redisUrl` (a ledger shared by several gateways; also `ORCH_REDIS_URL`) and
- * `graceMs`. No message quotes a keys file, a Redis URL (it may hold a password) or a parser's excerpt of a file.
+ * strategy, its models and its budget), `redisUrl` (a ledger shared by several gateways; also `ORCH_REDIS_URL`),
+ * `graceMs` and the gateway's limits (`maxBodyBytes`, `maxConcurrent`, `maxQueued`). No message quotes a keys file, a Redis URL (it may hold a password) or a parser's excerpt of a file.
  */
 import fs from "node:fs"
 import { type ApiKeyEntry, GatewayConfigError, parseAliases, parseKeys, type RunningGateway, serve } from "@orch/gateway"
@@ -21,12 +21,19 @@ export const serveUsage = `orch serve [--host 127.0.0.1] [--port 8080] [--config
   --host      the address to listen on (default 127.0.0.1; any other needs --keys)
   --port      the port (default 8080; 0 picks a free one)
   --config    settings as for run, plus "aliases": { "fast": { "strategy": "local_first", "models": ["ollama/llama3.2"], "budgetUsd": 1 } },
-              "redisUrl" (a ledger shared by several gateways; or ORCH_REDIS_URL) and "graceMs"
+              "redisUrl" (a ledger shared by several gateways; or ORCH_REDIS_URL), "graceMs", and the limits "maxBodyBytes"
+              (default 4194304), "maxConcurrent" (calls at once, default 256) and "maxQueued" (calls waiting, default 1024)
   --keys      a JSON file [{ "key": "...", "name": "team-a", "budgetUsd": 5 }]: every request then needs Authorization: Bearer <key>,
               and each key's spend is its own budget
   --grace-ms  after SIGTERM or SIGINT, how long calls in flight may take to finish before they are cancelled (default 10000)
 Prints "listening http://HOST:PORT" when ready. SIGTERM or SIGINT stops it: new calls get 503, calls in flight finish
 within the grace period (the rest are cancelled), then it exits 0; a second signal exits 130 at once.`
+
+/** The gateway's limits a config file may set (checked by the gateway, which names the one that is wrong). */
+const limitKeys = ["maxBodyBytes", "maxConcurrent", "maxQueued"] as const
+
+const limitsOf = (config: Record<string, unknown>): Partial<Record<(typeof limitKeys)[number], number>> =>
+  Object.fromEntries(limitKeys.flatMap((key) => (config[key] !== undefined ? [[key, config[key] as number]] : [])))
 
 /** The grace period when neither `--grace-ms` nor the config's `graceMs` gives one. */
 export const defaultGraceMs = 10_000
@@ -148,7 +155,7 @@ export const serveCommand = async (args: ReadonlyArray<string>, terminal: Termin
   const port = portOf(stringFlag(parsed, "port"))
   const configFile = stringFlag(parsed, "config")
   const configValue = configFile !== undefined ? readJson("config", configFile) : {}
-  const env = configFile !== undefined ? applyConfigFile(configFile, terminal.env, ["aliases", "redisUrl", "graceMs"]) : terminal.env
+  const env = configFile !== undefined ? applyConfigFile(configFile, terminal.env, ["aliases", "redisUrl", "graceMs", ...limitKeys]) : terminal.env
   const config = configValue as Record<string, unknown>
   const graceMs = graceOf(stringFlag(parsed, "grace-ms"), config["graceMs"])
   const aliasCheck = parseAliases(config["aliases"])
@@ -175,7 +182,7 @@ export const serveCommand = async (args: ReadonlyArray<string>, terminal: Termin
     const ledger = redisUrl !== undefined ? { type: "redis" as const, url: redisUrl } : setup.options.ledger
     try {
       return await serve({
-        host, port, aliases, graceMs,
+        host, port, aliases, graceMs, ...limitsOf(config),
         // The gateway's log lines (a price missing, a record the ledger could not take) are the server's to print.
         orchestrator: { ...setup.options, ...(ledger !== undefined ? { ledger } : {}), onLog: ({ level, message }) => terminal.stderr.write(`orch serve: ${level.toLowerCase()}: ${message}\n`) },
         ...(keys !== undefined ? { keys } : {})

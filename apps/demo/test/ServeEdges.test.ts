@@ -87,6 +87,8 @@ describe("orch serve refuses what it cannot run with: exit 2, a message, nothing
     ["a Redis URL that is not one, with a password", () => ["--config", file("bad-redis.json", { redisUrl: `redis://user:${otherKey}@[zz:1` })], /"redisUrl" must be a URL such as/],
     ["a Redis URL of another scheme", () => ["--config", file("http-redis.json", { redisUrl: `http://:${otherKey}@127.0.0.1:6379` })], /"redisUrl" must be a URL such as/],
     ["a grace period in the config that is a string", () => ["--config", file("grace.json", { graceMs: "10" })], /"graceMs" must be a whole number/],
+    ["a slot count of 0 (nothing would be served)", () => ["--config", file("no-slots.json", { maxConcurrent: 0 })], /maxConcurrent must be a whole number from 1/],
+    ["a body limit as a string", () => ["--config", file("body-limit.json", { maxBodyBytes: "4MB" })], /maxBodyBytes must be a whole number from 1 to 1073741824, not "4MB"/],
     ["a missing keys file", () => ["--keys", path.join(dir, "absent-keys.json")], /--keys: no such file/],
     ["a keys file that is a directory", () => ["--keys", dir], /--keys: .* is a directory/],
     ["a keys file that is not JSON, holding a key", () => ["--keys", file("broken-keys.json", `[{ "key": "${clientKey}", "name": "team-a" `)], /--keys: .* is not valid JSON/],

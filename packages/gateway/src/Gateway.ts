@@ -17,6 +17,7 @@ import { type GatewayMetrics, makeGatewayMetrics } from "./GatewayMetrics.ts"
 import { makeModelNames } from "./ModelNames.ts"
 import { aliasScope, type ModelAlias, normalizeStrategy, parseAliases, routeModel, virtualModels } from "./ModelDirectory.ts"
 import { errorBody, fromProviderError, type GatewayError, gatewayError, isGatewayError, methodNotAllowed } from "./OpenAiError.ts"
+import { maxTimerMs, timerMs, wholeNumberIssue } from "./Limits.ts"
 import { bodyStillArriving, readJsonBody } from "./RequestBody.ts"
 import { readResponsesRequest, responseEvents, type ResponseFrame, responseObject, type ResponsesRequest } from "./Responses.ts"
 
@@ -65,6 +66,14 @@ export class GatewayConfigError extends Error {
 
 const defaultMaxBodyBytes = 4 * 1024 * 1024
 const defaultDeadlineMs = 120_000
+
+/** The issues of the gateway's own limits (a NaN body limit would be no limit; a zero slot count, calls never served). */
+const limitIssues = (options: GatewayOptions): ReadonlyArray<string> => [
+  wholeNumberIssue("maxBodyBytes", options.maxBodyBytes, 1, 1024 * 1024 * 1024),
+  wholeNumberIssue("deadlineMs", options.deadlineMs, 1, maxTimerMs),
+  wholeNumberIssue("maxConcurrent", options.maxConcurrent, 1, 1_000_000),
+  wholeNumberIssue("maxQueued", options.maxQueued, 0, 10_000_000)
+].filter((issue) => issue !== undefined)
 
 type Endpoint = "chat" | "responses"
 
@@ -161,6 +170,8 @@ const withScopedBudgets = (options: GatewayOptions): OrchestratorOptions => {
  * orchestrator's `ProviderError` (InvalidRequest, Unavailable for an unreachable Redis) when it cannot start.
  */
 export const createGateway = async (options: GatewayOptions): Promise<Gateway> => {
+  const limits = limitIssues(options)
+  if (limits.length > 0) throw new GatewayConfigError(limits.join("; "))
   const keys = options.keys !== undefined ? parseKeys(options.keys) : undefined
   if (keys !== undefined && "problems" in keys) throw new GatewayConfigError(`keys: ${keys.problems.join("; ")}`)
   const aliasCheck = parseAliases(options.aliases)
@@ -399,7 +410,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     call.response.on("close", () => {
       if (!call.response.writableFinished) cancel(call)
     })
-    readJsonBody(call.request, { maxBytes: maxBodyBytes, timeoutMs: remainingMs(call.started) }, (error, json) => {
+    readJsonBody(call.request, { maxBytes: maxBodyBytes, timeoutMs: remainingMs(call.started), response: call.response }, (error, json) => {
       try {
         if (error !== undefined) callFailed(call, error)
         else bodyRead(call, json)
@@ -568,7 +579,8 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const close = (closeOptions: { readonly graceMs?: number } = {}): Promise<void> => {
     closed ??= (async () => {
       closing = true
-      const graceMs = closeOptions.graceMs ?? 10_000
+      // Not a number, or less than 0: no grace period (close must close, whatever it is given).
+      const graceMs = closeOptions.graceMs === undefined ? 10_000 : Number.isFinite(closeOptions.graceMs) ? timerMs(closeOptions.graceMs) : closeOptions.graceMs > 0 ? maxTimerMs : 0
       if (serving > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, graceMs)

@@ -4,9 +4,12 @@
  * given up (408), and JSON nested deeper than `maxJsonDepth` is refused (400: deeper values would overflow the stack
  * of whatever walks them later, the providers' serialisers among them). A 413 or 408 closes the connection: the rest
  * of that body is never read; so does a compressed body (415: the gateway reads plain JSON). The result is handed
- * to a callback, once: a request costs its listeners and no promise.
+ * to a callback, once: a request costs its listeners and no promise. A client that asked `Expect: 100-continue` of
+ * `serve` is told to continue only here, once its body is about to be read: a request refused first (401, 404,
+ * 413 declared, 503 ...) gets its refusal instead of a 100 that would have it send a body only to be refused.
  */
 import type http from "node:http"
+import { timerMs } from "./Limits.ts"
 import { type GatewayError, gatewayError, invalidRequestError } from "./OpenAiError.ts"
 
 /** What reading a body gives: the error to answer with (413, 408, 400), or undefined and the body's JSON. */
@@ -63,12 +66,27 @@ const deeper = (node: object, depth: number, max: number): boolean => {
 export const bodyStillArriving = (request: http.IncomingMessage): boolean =>
   !request.complete && (request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0)
 
+// The answers whose client awaits a 100 Continue that has not been sent (`serve` answers `checkContinue` itself).
+const awaitingContinue = new WeakSet<http.ServerResponse>()
+
+/** Hold the 100 Continue of a request that asked `Expect: 100-continue` until its body is about to be read. */
+export const holdContinue = (response: http.ServerResponse): void => {
+  awaitingContinue.add(response)
+}
+
+/** Send the 100 Continue held for this answer, if any. */
+const sendHeldContinue = (response: http.ServerResponse | undefined): void => {
+  if (response !== undefined && awaitingContinue.delete(response) && !response.headersSent && !response.destroyed) response.writeContinue()
+}
+
 /** Options of `readJsonBody`. */
 export interface BodyBounds {
   /** The largest body in bytes; more is a 413. */
   readonly maxBytes: number
   /** How long the body may take to arrive whole, in ms; past it, a 408 (the client that sends headers, then stalls). */
   readonly timeoutMs: number
+  /** The request's answer: its held 100 Continue (see `holdContinue`) is sent once the body is to be read. */
+  readonly response?: http.ServerResponse
 }
 
 /** Read the body's JSON and call `done` once with it, or with the error to answer with. */
@@ -84,6 +102,7 @@ export const readJsonBody = (request: http.IncomingMessage, bounds: BodyBounds, 
     request.resume()
     return done(tooLarge(maxBytes), undefined)
   }
+  sendHeldContinue(bounds.response)
   const chunks: Array<Buffer> = []
   let size = 0
   let finished = false
@@ -93,7 +112,7 @@ export const readJsonBody = (request: http.IncomingMessage, bounds: BodyBounds, 
     chunks.length = 0
     request.resume()
     done(tooSlow(timeoutMs), undefined)
-  }, timeoutMs)
+  }, timerMs(timeoutMs))
   // The connection keeps the process alive while the body may still come; the timer alone does not.
   timer.unref()
   const finish = () => {

@@ -9,6 +9,8 @@ import http from "node:http"
 import type { Duplex } from "node:stream"
 import { createGateway, type Gateway, GatewayConfigError, type GatewayOptions } from "./Gateway.ts"
 import { errorBody, gatewayError } from "./OpenAiError.ts"
+import { maxTimerMs, wholeNumberIssue } from "./Limits.ts"
+import { holdContinue } from "./RequestBody.ts"
 
 /** Options of `serve`: the gateway's, and where to listen. */
 export interface ServeOptions extends GatewayOptions {
@@ -59,6 +61,14 @@ const loopback = (host: string): boolean => host === "localhost" || host === "::
 
 /** Start a gateway server. Rejects on an invalid configuration or when the address cannot be bound. */
 export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
+  const issues = [
+    options.host !== undefined && (typeof options.host !== "string" || options.host.trim() === "") ? "host must name an address, such as 127.0.0.1" : undefined,
+    wholeNumberIssue("port", options.port, 0, 65_535),
+    wholeNumberIssue("graceMs", options.graceMs, 0, maxTimerMs),
+    wholeNumberIssue("requestTimeoutMs", options.requestTimeoutMs, 1, maxTimerMs),
+    wholeNumberIssue("keepAliveTimeoutMs", options.keepAliveTimeoutMs, 0, maxTimerMs)
+  ].filter((issue) => issue !== undefined)
+  if (issues.length > 0) throw new GatewayConfigError(issues.join("; "))
   const host = options.host ?? "127.0.0.1"
   if (!loopback(host) && (options.keys === undefined || options.keys.length === 0)) {
     throw new GatewayConfigError(`listening on ${host} needs API keys (--keys FILE); without keys the gateway listens on loopback only`)
@@ -92,6 +102,12 @@ export const serve = async (options: ServeOptions): Promise<RunningGateway> => {
     noDelay: true
   }, handle)
   server.on("clientError", answerClientError)
+  // Expect: 100-continue is answered by the gateway, once it reads the body (a request refused first gets only its
+  // refusal); Node would otherwise send 100 Continue before the request was even looked at.
+  server.on("checkContinue", (request: http.IncomingMessage, response: http.ServerResponse) => {
+    holdContinue(response)
+    handle(request, response)
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)

@@ -521,6 +521,26 @@ describe("the HTTP edge", () => {
     expect(statuses(continued.received)).toEqual([100, 200])
   })
 
+  it("Expect: 100-continue gets no 100 for a request refused before its body is read, only the refusal", async () => {
+    const keyed = await startGateway(upstreams, { keys: [{ key: "sk-gateway-test-key-0123456789", name: "team" }] })
+    try {
+      const refusals = [
+        [gateway, "POST /v1/chat/completions", "Content-Length: 100000000", 413],
+        [gateway, "POST /v1/unknown", "Content-Length: 10", 404],
+        [gateway, "PUT /v1/chat/completions", "Content-Length: 10", 405],
+        [gateway, "POST /v1/chat/completions", "Content-Length: 10\r\nContent-Encoding: gzip", 415],
+        [keyed, "POST /v1/chat/completions", "Content-Length: 10", 401]
+      ] as const
+      for (const [target, line, headers, status] of refusals) {
+        // The client waits for the 100 (or the refusal) before it sends a byte of its body.
+        const answer = await exchange(target, (socket) => socket.write(`${line} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: application/json\r\n${headers}\r\n\r\n`), (received) => /\r\n\r\n/.test(received))
+        expect(statuses(answer.received), `${line} ${headers}`).toEqual([status])
+      }
+    } finally {
+      await keyed.close()
+    }
+  })
+
   it("an HTTP/1.0 client gets its stream (no chunked encoding, so no trailer), ended by the connection's close", async () => {
     for (const [path, body, last] of [
       ["/v1/chat/completions", chatBody({ stream: true, stream_options: { include_usage: true } }), "data: [DONE]\n\n"],

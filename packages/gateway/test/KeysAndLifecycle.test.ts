@@ -80,6 +80,56 @@ describe("API keys", () => {
   })
 })
 
+describe("numeric options", () => {
+  it("refuses limits that would disable a bound or serve nothing, naming the option", async () => {
+    const cases: ReadonlyArray<readonly [Record<string, unknown>, RegExp]> = [
+      [{ maxBodyBytes: Number.NaN }, /maxBodyBytes must be a whole number from 1 to 1073741824, not NaN/],
+      [{ maxBodyBytes: -1 }, /maxBodyBytes/],
+      [{ maxConcurrent: 0 }, /maxConcurrent must be a whole number from 1/],
+      [{ maxQueued: 1.5 }, /maxQueued/],
+      [{ deadlineMs: 3e9 }, /deadlineMs must be a whole number from 1 to 2147483647/],
+      [{ deadlineMs: "100" }, /deadlineMs .*not "100"/],
+      [{ port: 70_000 }, /port must be a whole number from 0 to 65535/],
+      [{ graceMs: -5 }, /graceMs/],
+      [{ requestTimeoutMs: 0 }, /requestTimeoutMs/],
+      [{ keepAliveTimeoutMs: Number.POSITIVE_INFINITY }, /keepAliveTimeoutMs/],
+      [{ host: "" }, /host must name an address/]
+    ]
+    for (const [extra, message] of cases) {
+      const refused = await serve({ port: 0, orchestrator: { providers: [] }, ...extra }).then((running) => running.close(), (error: unknown) => error)
+      expect(refused, JSON.stringify(extra)).toBeInstanceOf(GatewayConfigError)
+      expect((refused as Error).message).toMatch(message)
+    }
+  })
+
+  it("a deadline longer than a Node timer takes (from the orchestrator's options) bounds the body read, not fires at once", async () => {
+    const warnings: Array<string> = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on("warning", onWarning)
+    const running = await serve({ port: 0, orchestrator: { providers: [], deadlineMs: 3e9 } })
+    try {
+      // The body comes in two writes: a body timer that fired at once would have answered 408 between them.
+      const answer = await new Promise<number>((resolve, reject) => {
+        const request = http.request(`${running.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (response) => {
+          response.resume()
+          resolve(response.statusCode ?? 0)
+        })
+        request.on("error", reject)
+        request.write('{"model":"orch/auto",')
+        setImmediate(() => request.end('"messages":[{"role":"user","content":"hi"}]}'))
+      })
+      expect(answer).toBe(503)
+      await running.close()
+    } finally {
+      process.off("warning", onWarning)
+    }
+    expect(warnings).not.toContain("TimeoutOverflowWarning")
+    // close with a grace period that is not a number still closes.
+    const other = await createGateway({ orchestrator: { providers: [] } })
+    await other.close({ graceMs: Number.NaN })
+  })
+})
+
 describe("lifecycle", () => {
   it("mounts as a request handler in a server of one's own", async () => {
     const gateway = await createGateway({ orchestrator: { providers: [] } })
