@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto"
 import type http from "node:http"
 import { type CallOptions, ModelOrchestrator, type ModelOrchestratorShape, onLogLayer, type OrchestratedResponse, type OrchestratedStreamPart, type OrchestratorOptions } from "@orch/core"
-import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
+import { cancelled, isProviderError, type ModelInfo, providerError, type ProviderError } from "@orch/provider"
 import { Cause, Effect, Exit, type Fiber, Layer, ManagedRuntime, Stream } from "effect"
 import { type ApiKeyEntry, makeKeyRing, parseKeys } from "./ApiKeys.ts"
 import { chatChunks, chatCompletionBody, type ChatRequest, readChatRequest } from "./ChatCompletions.ts"
@@ -37,6 +37,11 @@ export interface GatewayOptions {
   readonly maxConcurrent?: number
   /** Calls waiting for a slot (default 1024); more are answered 503 with `retry-after`. */
   readonly maxQueued?: number
+  /**
+   * How long a client may take to read the rest of an answer once its call has ended (default 10 s); then its
+   * connection is closed, so a client that stops reading cannot hold a connection and the answer's bytes forever.
+   */
+  readonly drainTimeoutMs?: number
   /** Wall-clock time in epoch ms, for the `created` fields (default `Date.now`). */
   readonly now?: () => number
   /** A monotonic clock in ms, for latencies (default `performance.now`). */
@@ -72,7 +77,8 @@ const limitIssues = (options: GatewayOptions): ReadonlyArray<string> => [
   wholeNumberIssue("maxBodyBytes", options.maxBodyBytes, 1, 1024 * 1024 * 1024),
   wholeNumberIssue("deadlineMs", options.deadlineMs, 1, maxTimerMs),
   wholeNumberIssue("maxConcurrent", options.maxConcurrent, 1, 1_000_000),
-  wholeNumberIssue("maxQueued", options.maxQueued, 0, 10_000_000)
+  wholeNumberIssue("maxQueued", options.maxQueued, 0, 10_000_000),
+  wholeNumberIssue("drainTimeoutMs", options.drainTimeoutMs, 1, maxTimerMs)
 ].filter((issue) => issue !== undefined)
 
 type Endpoint = "chat" | "responses"
@@ -127,16 +133,30 @@ const cancel = (call: Call) => {
   call.fiber?.interruptUnsafe()
 }
 
-/** Resumes when a response the socket could not take at once has drained (or closed): the wait of backpressure. */
-const drained = (response: http.ServerResponse): Effect.Effect<void> =>
-  Effect.callback<void>((resume) => {
-    const done = () => {
+/**
+ * Resumes when a response the socket could not take at once has drained (or closed): the wait of backpressure,
+ * bounded by what is left of the request's deadline (past it, a Timeout: the stream is not pulled meanwhile, so
+ * nothing else would end a call whose client stopped reading).
+ */
+const drained = (response: http.ServerResponse, withinMs: number): Effect.Effect<void, ProviderError> =>
+  Effect.callback<void, ProviderError>((resume) => {
+    const cleanup = () => {
+      clearTimeout(timer)
       response.off("drain", done)
       response.off("close", done)
+    }
+    const done = () => {
+      cleanup()
       resume(Effect.void)
     }
+    // A client that stops reading holds the stream (the model is not pulled meanwhile): not past the deadline.
+    const timer = setTimeout(() => {
+      cleanup()
+      resume(Effect.fail(providerError({ _tag: "Timeout", phase: "total", afterMs: withinMs }, `The client did not read the stream within the request's deadline`)))
+    }, timerMs(withinMs))
     response.on("drain", done)
     response.on("close", done)
+    return Effect.sync(cleanup)
   })
 
 /**
@@ -187,6 +207,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const deadlineMs = options.deadlineMs ?? options.orchestrator.deadlineMs ?? defaultDeadlineMs
   const maxConcurrent = options.maxConcurrent ?? 256
   const maxQueued = options.maxQueued ?? 1024
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10_000
 
   // Log lines (the cost tracker's warnings, a record the ledger could not take, ...) go to the orchestrator options'
   // `onLog` (`orch serve` writes them to stderr); without one, nowhere: a mounted library prints nothing. Provided to
@@ -246,7 +267,20 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       calls.delete(call)
       release()
     }
+    // Bytes of the answer still waiting for a client that does not read: it has `drainTimeoutMs` to take them.
+    if (call.response.writableLength > 0 && !call.response.destroyed) boundDrain(call.response)
     requestEnded()
+  }
+
+  /** Close the connection of an answer not sent whole within `drainTimeoutMs` (its bytes are then freed). */
+  const boundDrain = (response: http.ServerResponse) => {
+    const timer = setTimeout(() => {
+      if (!response.writableFinished) response.destroy()
+    }, drainTimeoutMs)
+    timer.unref()
+    const cleared = () => clearTimeout(timer)
+    response.once("finish", cleared)
+    response.once("close", cleared)
   }
 
   /** A step of a call that threw: a defect, answered as one; the call ends. */
@@ -477,7 +511,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         else out += chat !== undefined ? chat.toolCall(part) : events!.toolCall(part)
       }
       if (out === "") return Effect.void
-      return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained(response)
+      return (response.headersSent ? response.write(out) : open(out)) ? Effect.void : drained(response, remainingMs(call.started))
     }
     runCall(call, Stream.runForEachArray(orchestrator.stream(parsed.messages, callOptions), onParts), (call, exit) => {
       if (response.destroyed || (call.cancelled && !call.stopped)) {
