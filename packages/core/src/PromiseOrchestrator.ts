@@ -184,11 +184,13 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
 
 /** An orchestrator over the given providers and options, for Promise users. Nothing is called until it is used. */
 export const createOrchestrator = (options: OrchestratorOptions): Orchestrator =>
-  orchestratorFromLayer(Layer.merge(ModelOrchestrator.layer(options), onLogLayer(options)))
+  // The logger is provided to the orchestrator's layer, so what its services log while built or closed goes to it too.
+  orchestratorFromLayer(ModelOrchestrator.layer(options).pipe(Layer.provideMerge(onLogLayer(options))))
 
 /**
  * The logger of options' `onLog`, for a runtime built over `ModelOrchestrator.layer` (as the Promise API and the
  * gateway build theirs): each log line handed to `onLog`, or, without one, no logger at all (a library prints nothing).
+ * Provide it to the orchestrator's layer (`Layer.provideMerge`), so finalizers log there too.
  */
 export const onLogLayer = (options: unknown): Layer.Layer<never> => {
   const onLog = callerLogger(options)

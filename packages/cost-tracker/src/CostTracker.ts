@@ -11,6 +11,7 @@ import {
 import { Clock, Context, Effect, Exit, Layer } from "effect"
 import type { AttemptRecord } from "./AttemptRecord.ts"
 import { type Budget, type BudgetSubject, type BudgetWindow, makeBudgetWindows, validateBudgets } from "./Budget.ts"
+import { defaultBacklogLimit, makeLedgerBacklog } from "./LedgerBacklog.ts"
 import { type ExportFormat, toCsv, toJson } from "./LedgerExport.ts"
 import {
   type BudgetStanding, type LedgerEntry, LedgerStore, type ReservationRequest, type ReserveResult, type SynchronousLedger, synchronousLedgerOf
@@ -47,6 +48,11 @@ export interface CostTrackerOptions {
   readonly reservationTtlMs?: number
   /** Keep each attempt's prompt and completion text in its record. Off by default: records hold no text. */
   readonly logPrompts?: boolean
+  /**
+   * How many records the tracker holds in memory while the ledger store cannot write them (default 10,000); past it
+   * the oldest are dropped with a warning. See `LedgerBacklog`.
+   */
+  readonly backlogLimit?: number
 }
 
 /** A call about to be made, for a reservation. */
@@ -109,20 +115,29 @@ export interface CostTrackerShape {
    * frees itself. To never lose one that was made, call it as `Effect.uninterruptibleMask((restore) =>
    * Effect.flatMap(restore(reserve(input)), (held) => ...))`: the continuation then runs before any interruption.
    * On a store that answers at once (the in-memory one) it is a single synchronous step: see `reservesAtOnce`.
+   * A reservation that holds budget first writes the records held while the store failed; it fails with the store's
+   * Unavailable error when it cannot (a budget is never checked without spend the store has not seen).
    */
   readonly reserve: (input: ReserveInput) => Effect.Effect<Reservation, ProviderError>
-  /** Record the attempt and replace its reservation by its real cost, atomically. */
+  /**
+   * Record the attempt and replace its reservation by its real cost, atomically. When a durable store cannot write
+   * it (Unavailable), the entry is held in memory and written, in order, before the next operation that touches the
+   * store (see `backlogLimit`): this succeeds with the record all the same.
+   */
   readonly settle: (reservation: Reservation, event: AttemptSuccess | AttemptFailure | AttemptCancelled, options?: SettleOptions) => Effect.Effect<AttemptRecord, ProviderError>
   /** Free a reservation whose call was never sent. */
   readonly release: (reservation: Reservation) => Effect.Effect<void, ProviderError>
-  /** Record an attempt that had no reservation (its cost still counts against the budgets). */
+  /** Record an attempt that had no reservation (its cost still counts against the budgets); held as `settle` does. */
   readonly record: (report: AttemptReport) => Effect.Effect<AttemptRecord, ProviderError>
-  /** Where the budgets that count a subject stand now, in USD. */
+  /**
+   * Where the budgets that count a subject stand now, in USD. This, `summary` and `export` first write the records
+   * held while the store failed, and fail with its Unavailable error when they cannot.
+   */
   readonly budgetStatus: (subject?: BudgetSubject) => Effect.Effect<ReadonlyArray<BudgetStatus>, ProviderError>
   readonly summary: (query?: SummaryQuery) => Effect.Effect<Summary, ProviderError>
   /** The records of a time window as CSV or JSON. */
   readonly export: (format: ExportFormat, window?: Pick<SummaryQuery, "from" | "to">) => Effect.Effect<string, ProviderError>
-  /** Close the ledger store. */
+  /** Close the ledger store, after one last try to write the records it failed to (what still cannot be is logged). */
   readonly close: Effect.Effect<void>
 }
 
@@ -261,6 +276,16 @@ export const reservesAtOnce = (tracker: CostTrackerShape): boolean => atOnce.has
 /** The immediate forms of a tracker's `reserve` and `settle` (see `ImmediateTracker`), when it reserves at once. */
 export const immediateTrackerOf = (tracker: CostTrackerShape): ImmediateTracker | undefined => atOnce.get(tracker)
 
+/**
+ * Ids for ledger entries, made once per entry so a store applies it at most once: a random prefix drawn once and a
+ * counter, unique across processes sharing a ledger (as `makeReservationIds`).
+ */
+const makeEntryIds = () => {
+  const unique = `${crypto.randomUUID()}-`
+  let count = 0
+  return (): string => unique + (++count).toString(36)
+}
+
 /** Build the tracker on a ledger store. */
 export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerOptions = {}) {
   const store = yield* LedgerStore
@@ -269,6 +294,9 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   const budgets = yield* validateBudgets(options.budgets ?? [])
   const windowsAt = makeBudgetWindows(budgets)
   const reservationIds = makeReservationIds()
+  const entryIds = makeEntryIds()
+  // Entries the store failed to write, written before its next use (never used by a store that answers at once).
+  const backlog = makeLedgerBacklog(store, options.backlogLimit ?? defaultBacklogLimit)
   const prices = options.prices !== undefined && "lookup" in options.prices ? options.prices : makePriceTable(options.prices ?? {})
   const defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? assumedMaxOutputTokens
   const reservationTtlMs = options.reservationTtlMs ?? 60 * 60 * 1000
@@ -374,11 +402,12 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
    */
   const holdInFlight = (restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) =>
   (input: ReserveInput, id: string, request: ReservationRequest, worstCase: WorstCase, budgetKeys: ReadonlyArray<string>): Effect.Effect<Reservation, ProviderError> =>
-    restore(store.reserve(request)).pipe(
+    // Spend the store has not seen yet is written first: a budget is never checked without it.
+    Effect.andThen(restore(backlog.flush), restore(store.reserve(request)).pipe(
       // Detached, so a cut call ends at once: the release queues behind the write it undoes.
       Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Effect.asVoid(Effect.forkDetach(Effect.ignore(store.release(id))))),
       Effect.flatMap((result) => answered(input, id, worstCase, budgetKeys, result))
-    )
+    ))
 
   const holdNow = synchronous !== undefined ? holdAtOnce(synchronous) : undefined
   /**
@@ -482,6 +511,12 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
   const entryOf = (record: AttemptRecord, reservation: Reservation): LedgerEntry =>
     unheld.has(reservation) ? { record, budgetKeys: reservation.budgetKeys } : { record, budgetKeys: reservation.budgetKeys, reservationId: reservation.id }
 
+  /** The same, with an id, for a store that may fail and be sent it again (see `LedgerBacklog`). */
+  const durableEntryOf = (record: AttemptRecord, reservation: Reservation): LedgerEntry =>
+    unheld.has(reservation)
+      ? { id: entryIds(), record, budgetKeys: reservation.budgetKeys }
+      : { id: entryIds(), record, budgetKeys: reservation.budgetKeys, reservationId: reservation.id }
+
   /** On a store that answers at once, with usage that needs no counting: recorded and committed in one step, at `time`. */
   const commitNow = (ledger: SynchronousLedger, reservation: Reservation, event: Ended, outputText: string | undefined, usage: CheckedUsage, time: number): Effect.Effect<AttemptRecord> => {
     const price = prices.lookup(event.model)
@@ -505,7 +540,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
         : Effect.clockWith((clock) => commitNow(synchronous, reservation, event, outputText, known, clock.currentTimeMillisUnsafe()))
     }
     return Effect.flatMap(buildRecord(input, event, input.request, outputText, reservation), (record) =>
-      Effect.as(store.commit(entryOf(record, reservation)), record))
+      Effect.as(synchronous !== undefined ? store.commit(entryOf(record, reservation)) : backlog.commit(durableEntryOf(record, reservation)), record))
   }
 
   const release = Effect.fnUntraced(function*(reservation: Reservation) {
@@ -514,28 +549,35 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
 
   const record = Effect.fnUntraced(function*(report: AttemptReport) {
     const entry = yield* buildRecord(report, report.event, report.request, report.outputText)
-    yield* store.commit({ record: entry, budgetKeys: windowsAt(report, entry.time).keys })
+    const budgetKeys = windowsAt(report, entry.time).keys
+    yield* synchronous !== undefined ? store.commit({ record: entry, budgetKeys }) : backlog.commit({ id: entryIds(), record: entry, budgetKeys })
     return entry
   })
 
   const budgetStatus = Effect.fn("CostTracker.budgetStatus")(function*(subject: BudgetSubject = {}) {
+    yield* backlog.flush
     const now = yield* Clock.currentTimeMillis
     const standings = yield* store.standings(windowsAt(subject, now).windows)
     return standings.map(toStatus)
   })
 
   const summary = Effect.fn("CostTracker.summary")(function*(query: SummaryQuery = {}) {
+    yield* backlog.flush
     return store.summary !== undefined ? yield* store.summary(query) : summarize(yield* store.records, query)
   })
 
   const exportRecords = Effect.fn("CostTracker.export")(function*(format: ExportFormat, window: Pick<SummaryQuery, "from" | "to"> = {}) {
+    yield* backlog.flush
     const records = inWindow(yield* store.records, window)
     return format === "csv" ? toCsv(records) : toJson(records)
   })
 
   // The BPE worker (OpenAI token estimates) is kept while a tracker is open, and stopped with the last one.
   yield* Effect.acquireRelease(retainTokenizer, () => releaseTokenizer)
-  const tracker = CostTracker.of({ priceOf, estimateWorstCase, reserve, settle, release, record, budgetStatus, summary, export: exportRecords, close: store.close })
+  // Records held while the store failed get one last try when the tracker's scope ends (before its store closes).
+  yield* Effect.addFinalizer(() => backlog.close)
+  const close = Effect.andThen(backlog.close, store.close)
+  const tracker = CostTracker.of({ priceOf, estimateWorstCase, reserve, settle, release, record, budgetStatus, summary, export: exportRecords, close })
   if (reserveImmediately !== undefined) atOnce.set(tracker, { reserveAt: reserveImmediately, settleAt: settleWith })
   return tracker
 })

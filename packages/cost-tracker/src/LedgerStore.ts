@@ -48,6 +48,12 @@ export interface ReservationRequest {
 
 /** A record to append, the budget windows its cost counts against, and the reservation it settles, if any. */
 export interface LedgerEntry {
+  /**
+   * The entry's id, made once when the entry is built: a durable store applies an id at most once (Redis for a day,
+   * SQLite for good), so an entry sent again after a failure whose write may have landed is never counted twice.
+   * Entries without one are applied every time.
+   */
+  readonly id?: string
   readonly record: AttemptRecord
   readonly budgetKeys: ReadonlyArray<string>
   readonly reservationId?: string
@@ -60,7 +66,10 @@ export interface LedgerStoreShape {
    * amount), else reserve on all.
    */
   readonly reserve: (request: ReservationRequest) => Effect.Effect<ReserveResult, ProviderError>
-  /** Atomically: append the record, add its cost to the budgets, free the reservation. */
+  /**
+   * Atomically: append the record, add its cost to the budgets, free the reservation; nothing at all when an entry
+   * with the same `id` was applied before.
+   */
   readonly commit: (entry: LedgerEntry) => Effect.Effect<void, ProviderError>
   /** Free a reservation without a record (the call was never sent). Unknown ids are ignored. */
   readonly release: (reservationId: string) => Effect.Effect<void, ProviderError>
@@ -111,6 +120,10 @@ export class LedgerStore extends Context.Service<LedgerStore, LedgerStoreShape>(
 export const ledgerUnavailable = (store: string, cause: unknown): ProviderError =>
   providerError({ _tag: "Unavailable", cause: `${store} ledger: ${cause instanceof Error ? cause.message : String(cause)}`, component: "ledger" },
     `The ${store} cost ledger failed: ${cause instanceof Error ? cause.message : String(cause)}`)
+
+/** Whether an error is a store failure (`ledgerUnavailable`): the store could not be reached or could not write. */
+export const isLedgerUnavailable = (error: ProviderError): boolean =>
+  error.reason._tag === "Unavailable" && error.reason.component === "ledger"
 
 /** An amount a ledger can add: a whole number of nano-dollars from 0 to 2^53 - 1. Stores refuse anything else. */
 export const isLedgerAmount = (value: unknown): value is number =>

@@ -1,7 +1,8 @@
 /**
  * The Redis ledger store, for several processes or machines sharing one budget. Reservations, commits and
  * releases are Lua scripts, so Redis runs each one atomically on the server: two processes can never both
- * reserve the last of a hard budget. Records are an append-only list. `ioredis` is an optional peer dependency,
+ * reserve the last of a hard budget. Records are an append-only list. A commit leaves a marker of its entry's id
+ * (for a day), so the same entry sent again is not applied twice. `ioredis` is an optional peer dependency,
  * imported only when this store is opened.
  */
 import { type ProviderError, providerError } from "@orch/provider"
@@ -73,15 +74,24 @@ for _, value in ipairs(soft) do table.insert(reply, value) end
 return reply
 `
 
-// KEYS: records list, reservation hash, the expiry sorted set, then budget hashes. ARGV: record JSON, cost in
-// nano-dollars (a whole number >= 0, checked before the script runs).
+/** How long a commit's id is remembered, so the same entry sent again is not applied twice: a day. */
+const appliedTtlMs = 24 * 60 * 60 * 1000
+
+// KEYS: records list, reservation hash, the expiry sorted set, the entry's applied marker, then budget hashes. ARGV:
+// record JSON, cost in nano-dollars (a whole number >= 0, checked before the script runs), '1' when the entry has an
+// id (then the marker is its key), and the marker's time to live (ms). An entry whose marker exists was applied
+// before (a retry after a reply that never came back): nothing is done again.
 const commitScript = `
+if ARGV[3] == '1' then
+  if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+  redis.call('SET', KEYS[4], '1', 'PX', ARGV[4])
+end
 redis.call('RPUSH', KEYS[1], ARGV[1])
 local reservation = KEYS[2]
 local expiries = KEYS[3]
 ${freeReservation}
 if ARGV[2] ~= '0' then
-  for i = 4, #KEYS do redis.call('HINCRBY', KEYS[i], 'spent', ARGV[2]) end
+  for i = 5, #KEYS do redis.call('HINCRBY', KEYS[i], 'spent', ARGV[2]) end
 end
 return 1
 `
@@ -124,6 +134,7 @@ const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
   const budgetKey = (key: string): string => `${prefix}budget:${key}`
   const reservationKey = (id: string): string => `${prefix}reservation:${id}`
   const expiriesKey = `${prefix}reservation-expiries`
+  const appliedKey = (id: string): string => `${prefix}applied:${id}`
   const call = <A>(run: () => Promise<A>): Effect.Effect<A, ProviderError> =>
     Effect.tryPromise({ try: run, catch: (cause) => ledgerUnavailable("Redis", cause) })
   let open = true
@@ -152,9 +163,9 @@ const makeStore = (client: RedisClient, prefix: string): LedgerStoreShape => {
         }),
     commit: (entry) =>
       !isLedgerAmount(entry.record.costNanos ?? 0) ? Effect.fail(badAmount("a cost", entry.record.costNanos)) : Effect.asVoid(call(() => client.eval(
-        commitScript, 3 + entry.budgetKeys.length,
-        recordsKey, reservationKey(entry.reservationId ?? "none"), expiriesKey, ...entry.budgetKeys.map(budgetKey),
-        JSON.stringify(entry.record), String(entry.record.costNanos ?? 0)
+        commitScript, 4 + entry.budgetKeys.length,
+        recordsKey, reservationKey(entry.reservationId ?? "none"), expiriesKey, appliedKey(entry.id ?? "none"), ...entry.budgetKeys.map(budgetKey),
+        JSON.stringify(entry.record), String(entry.record.costNanos ?? 0), entry.id !== undefined ? "1" : "0", String(appliedTtlMs)
       ))),
     release: (reservationId) => Effect.asVoid(call(() => client.eval(releaseScript, 2, reservationKey(reservationId), expiriesKey))),
     standings: (windows) =>

@@ -9,7 +9,9 @@
  * the operations in flight, each transaction is kept whole or not at all, and none of them had been reported done.
  * A reservation whose process died is reclaimed by the next reservation in any process sharing the file (see the
  * worker's header for how, without trusting any process's clock). Records are append-only: triggers refuse
- * updates and deletes; corrections are new records.
+ * updates and deletes; corrections are new records. The id of every committed entry is kept (table
+ * `applied_commits`, added by a version after the first; older files gain it when opened), in the commit's own
+ * transaction, so the same entry sent again is not applied twice.
  */
 import { Worker } from "node:worker_threads"
 import type { ProviderError } from "@orch/provider"
@@ -113,7 +115,7 @@ const makeStore = (thread: LedgerThread, worker: Worker): LedgerStoreShape => {
       !isLedgerAmount(entry.record.costNanos ?? 0)
         ? Effect.fail(badAmount("a cost", entry.record.costNanos))
         : Effect.asVoid(call({
-          op: "commit", time: entry.record.time, costNanos: entry.record.costNanos, body: JSON.stringify(entry.record), budgetKeys: entry.budgetKeys,
+          op: "commit", ...(entry.id !== undefined ? { entryId: entry.id } : {}), time: entry.record.time, costNanos: entry.record.costNanos, body: JSON.stringify(entry.record), budgetKeys: entry.budgetKeys,
           ...(entry.reservationId !== undefined ? { reservationId: entry.reservationId } : {})
         })),
     release: (reservationId) => Effect.asVoid(call({ op: "release", reservationId })),

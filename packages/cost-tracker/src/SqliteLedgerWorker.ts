@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS budget_totals (
   spent_nanos INTEGER NOT NULL DEFAULT 0,
   reserved_nanos INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS applied_commits (
+  id TEXT PRIMARY KEY
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reservations (
   id TEXT PRIMARY KEY,
   amount_nanos INTEGER NOT NULL,
@@ -86,7 +89,7 @@ const alive = (pid: number): boolean => {
 interface Window { readonly key: string; readonly budget: string; readonly limitNanos: number; readonly hard: boolean }
 type Operation =
   | { readonly id: number; readonly op: "reserve"; readonly request: { readonly id: string; readonly amountNanos: number; readonly budgets: ReadonlyArray<Window>; readonly nowMs?: number; readonly ttlMs?: number } }
-  | { readonly id: number; readonly op: "commit"; readonly time: number; readonly costNanos: number | null; readonly body: string; readonly budgetKeys: ReadonlyArray<string>; readonly reservationId?: string }
+  | { readonly id: number; readonly op: "commit"; readonly entryId?: string; readonly time: number; readonly costNanos: number | null; readonly body: string; readonly budgetKeys: ReadonlyArray<string>; readonly reservationId?: string }
   | { readonly id: number; readonly op: "release"; readonly reservationId: string }
   | { readonly id: number; readonly op: "standings"; readonly windows: ReadonlyArray<Window> }
   | { readonly id: number; readonly op: "records" }
@@ -132,6 +135,7 @@ const statements = (() => {
     held: prepare("SELECT id, owner_boot AS boot, owner_ns AS ns, owner_pid AS pid, expires_mono AS expires, expires_at AS expiresAt FROM reservations"),
     find: prepare("SELECT amount_nanos AS amount, keys FROM reservations WHERE id = ?"),
     remove: prepare("DELETE FROM reservations WHERE id = ?"),
+    markApplied: prepare("INSERT OR IGNORE INTO applied_commits (id) VALUES (?)"),
     insertRecord: prepare("INSERT INTO records (time, cost_nanos, body) VALUES (?, ?, ?)"),
     records: prepare("SELECT seq, body FROM records ORDER BY seq")
   }
@@ -201,6 +205,8 @@ const run = (operation: Operation): unknown => {
       return { _tag: "Reserved", softExceeded }
     }
     case "commit":
+      // An entry applied before (sent again after a failure whose write had landed) is not applied twice.
+      if (operation.entryId !== undefined && Number(statements.markApplied.run(operation.entryId).changes) === 0) return null
       statements.insertRecord.run(operation.time, operation.costNanos, operation.body)
       if (operation.reservationId !== undefined) free(operation.reservationId)
       if (operation.costNanos !== null && operation.costNanos !== 0) for (const key of operation.budgetKeys) statements.addSpent.run(key, operation.costNanos)

@@ -12,7 +12,7 @@ import { Effect, Fiber, type Layer } from "effect"
 import { Redis } from "ioredis"
 import { type BudgetWindow, CostTracker, type LedgerStoreShape, openRedisLedger, openSqliteLedger } from "../src/index.ts"
 import { gpt4oMini, llama, success } from "./Support.ts"
-import { hasRedis, type RedisServer, startRedis } from "./RedisServer.ts"
+import { type RedisServer, redisTestsRun, startRedis } from "@orch/testing"
 
 const window: BudgetWindow = { key: "shared|total", budget: "shared", limitNanos: 10_000, hard: true }
 const hour = 3_600_000
@@ -120,7 +120,7 @@ describe("SQLite: expiry by owner liveness and the host's monotonic clock", () =
   })
 })
 
-describe.skipIf(!hasRedis)("Redis: expiry on the server's clock, $0 reservations, cut reservations (a real redis-server)", () => {
+describe.skipIf(!redisTestsRun("the shared-ledger Redis tests"))("Redis: expiry on the server's clock, $0 reservations, cut reservations (a real redis-server)", () => {
   let server: RedisServer | undefined
   let admin: Redis | undefined
   beforeAll(async () => {

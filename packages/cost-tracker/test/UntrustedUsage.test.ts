@@ -12,7 +12,7 @@ import { Redis } from "ioredis"
 import type { AttemptModel, ProviderError, Usage } from "@orch/provider"
 import { CostTracker, type CostTrackerOptions, maxBillableTokens, openRedisLedger, openSqliteLedger } from "../src/index.ts"
 import { failureOf, gpt4oMini, haiku, success } from "./Support.ts"
-import { hasRedis, type RedisServer, startRedis } from "./RedisServer.ts"
+import { type RedisServer, redisTestsRun, startRedis } from "@orch/testing"
 
 const sonnet: AttemptModel = { id: "anthropic/claude-sonnet-4-5", provider: "anthropic", name: "claude-sonnet-4-5", kind: "cloud" }
 const request = { prompt: "Summarise the attached variant calls in one paragraph.", maxTokens: 100 }
@@ -187,7 +187,7 @@ describe("untrusted usage, in SQLite", () => {
     }))
 })
 
-describe.skipIf(!hasRedis)("untrusted usage, in Redis (a real redis-server)", () => {
+describe.skipIf(!redisTestsRun("the untrusted-usage Redis tests"))("untrusted usage, in Redis (a real redis-server)", () => {
   let server: RedisServer | undefined
   let prefixes = 0
   beforeAll(async () => {

@@ -210,8 +210,10 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000
 
   // Log lines (the cost tracker's warnings, a record the ledger could not take, ...) go to the orchestrator options'
-  // `onLog` (`orch serve` writes them to stderr); without one, nowhere: a mounted library prints nothing.
-  const runtime = ManagedRuntime.make(Layer.merge(ModelOrchestrator.layer(withScopedBudgets(options)), onLogLayer(options.orchestrator)))
+  // `onLog` (`orch serve` writes them to stderr); without one, nowhere: a mounted library prints nothing. Provided to
+  // the orchestrator's layer too, so what its services log while built or closed (records the ledger could not
+  // write by then) goes there as well.
+  const runtime = ManagedRuntime.make(ModelOrchestrator.layer(withScopedBudgets(options)).pipe(Layer.provideMerge(onLogLayer(options.orchestrator))))
   const built = await runtime.runPromiseExit(Effect.service(ModelOrchestrator))
   if (Exit.isFailure(built)) {
     await runtime.dispose()
