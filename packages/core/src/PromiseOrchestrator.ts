@@ -207,10 +207,25 @@ const callerLogger = (options: unknown): OrchestratorOptions["onLog"] => {
   }
 }
 
-/** A logger that hands each line to the caller's `onLog`, the message's pieces joined by spaces. */
+/**
+ * A piece of a log message, or the cause a line was logged with, as one line of text: a cause or an error by what
+ * failed (`ProviderError[Unavailable]: ...`), never by its stack, which names the files of @orch and says nothing to
+ * whoever reads the log.
+ */
+const logText = (piece: unknown): string => {
+  if (typeof piece === "string") return piece
+  if (Cause.isCause(piece)) {
+    return piece.reasons.map((reason) => Cause.isFailReason(reason) ? String(reason.error) : Cause.isDieReason(reason) ? String(reason.defect) : "interrupted").join("; ")
+  }
+  return String(piece)
+}
+
+/** A logger that hands each line to the caller's `onLog`: the message's pieces joined by spaces, then its cause. */
 const logTo = (onLog: NonNullable<OrchestratorOptions["onLog"]>) =>
-  Logger.make(({ logLevel, message }) => {
-    const text = (Array.isArray(message) ? message : [message]).map((piece) => (typeof piece === "string" ? piece : String(piece))).join(" ")
+  Logger.make(({ logLevel, message, cause }) => {
+    const pieces = (Array.isArray(message) ? message : [message]).map(logText)
+    if (cause.reasons.length > 0) pieces.push(logText(cause))
+    const text = pieces.join(" ")
     try {
       onLog({ level: logLevel, message: text })
     } catch {
