@@ -192,9 +192,13 @@ describe("orch serve stops within its grace period, whatever the upstream does",
       const idleSocket = Object.values(agent.freeSockets).flat()[0]!
       expect(idleSocket).toBeDefined()
 
-      const reached = nextArrival(cloud, { kind: "synth", text: "a slow but whole answer", firstTokenDelayMs: interruptGraceMs + 1_000 })
+      // The upstream answers once the test has seen the 503, and no sooner than 1 s past the CLI's Ctrl-C bound.
+      let answerNow: () => void = () => undefined
+      const held = new Promise<void>((resolve) => { answerNow = resolve })
+      const reached = nextArrival(cloud, { kind: "synth", text: "a slow but whole answer", holdUntil: held })
       const slow = chat(served.url, {})
       await reached
+      const arrivedAt = performance.now()
       served.child.kill("SIGTERM")
       await closedSocket(idleSocket)
       expect(served.child.exitCode).toBeNull()
@@ -203,6 +207,7 @@ describe("orch serve stops within its grace period, whatever the upstream does",
       expect(refused).toMatchObject({ status: 503, headers: { connection: "close", "retry-after": "1" } })
       expect(JSON.parse((refused as Exchange).body)).toEqual({ error: { message: "The gateway is stopping", type: "server_error", param: null, code: "gateway_stopping" } })
 
+      setTimeout(answerNow, Math.max(0, arrivedAt + interruptGraceMs + 1_000 - performance.now()))
       const answered = await slow
       expect(answered).toMatchObject({ status: 200, headers: { connection: "close" } })
       expect((JSON.parse((answered as Exchange).body) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe("a slow but whole answer")

@@ -34,8 +34,9 @@ afterAll(async () => {
 describe("serve's close", () => {
   it("answers new requests 503 while a call finishes within the grace period, then closes", async () => {
     const gateway = await startGateway(upstreams, { graceMs: 600_000 })
-    // The upstream takes 2 s to answer: the time the test has to see the 503 (only a machine slower than that fails it).
-    const reached = arrival(upstreams, { kind: "synth", text: "whole answer", firstTokenDelayMs: 2_000 })
+    // The upstream answers once the test has seen the 503s (no timer: however slow the machine).
+    let answerNow: () => void = () => undefined
+    const reached = arrival(upstreams, { kind: "synth", text: "whole answer", holdUntil: new Promise<void>((resolve) => { answerNow = resolve }) })
     const inFlight = post(gateway.url, {})
     await reached
     const closing = gateway.close()
@@ -45,6 +46,7 @@ describe("serve's close", () => {
     expect(JSON.parse(refused.body)).toEqual(stoppingBody)
     const health = await new Promise<number>((resolve) => http.get(`${gateway.url}/health`, { agent: false }, (r) => { r.resume(); resolve(r.statusCode ?? 0) }))
     expect(health).toBe(503)
+    answerNow()
     const answered = await inFlight
     expect(answered.status).toBe(200)
     expect(JSON.parse(answered.body)).toMatchObject({ choices: [{ message: { content: "whole answer" } }] })

@@ -35,6 +35,11 @@ export interface SynthBehavior {
   readonly usage?: { readonly inputTokens: number; readonly outputTokens: number }
   /** Delay before the first token (streams: after the headers; JSON: before the reply). */
   readonly firstTokenDelayMs?: number
+  /**
+   * The first token (streams: after the headers; JSON: the reply) also waits for this promise to settle: an upstream
+   * that answers when the test says so, with no timer (a request aborted meanwhile is still seen as aborted).
+   */
+  readonly holdUntil?: Promise<unknown>
   /** Delay between tokens. */
   readonly perTokenDelayMs?: number
   /** The model named in the reply (default: the requested model). */

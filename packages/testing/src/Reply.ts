@@ -32,6 +32,8 @@ import type { Dialect, ErrorKind, Exchange, Route } from "./WireFormats.ts"
 export interface ReplyPiece {
   readonly chunk: Uint8Array
   readonly delayMs: number
+  /** Sent only once this has settled too (see `SynthBehavior.holdUntil`). */
+  readonly after?: Promise<unknown>
 }
 
 /** How the exchange ends after the last piece. */
@@ -61,12 +63,13 @@ const encoder = new TextEncoder()
 const bytes = (text: string): Uint8Array => encoder.encode(text)
 
 const piecesOf = (
-  events: ReadonlyArray<{ readonly text: string; readonly delayMs: number }>,
+  events: ReadonlyArray<{ readonly text: string; readonly delayMs: number; readonly after?: Promise<unknown> | undefined }>,
   split: SplitOptions | undefined
 ): ReadonlyArray<ReplyPiece> => {
-  if (split === undefined) return events.map((event) => ({ chunk: bytes(event.text), delayMs: event.delayMs }))
+  const piece = (chunk: Uint8Array, delayMs: number, after: Promise<unknown> | undefined): ReplyPiece => (after === undefined ? { chunk, delayMs } : { chunk, delayMs, after })
+  if (split === undefined) return events.map((event) => piece(bytes(event.text), event.delayMs, event.after))
   return events.flatMap((event) =>
-    splitBytes(bytes(event.text), split).map((chunk, index) => ({ chunk, delayMs: index === 0 ? event.delayMs : 0 }))
+    splitBytes(bytes(event.text), split).map((chunk, index) => index === 0 ? piece(chunk, event.delayMs, event.after) : piece(chunk, 0, undefined))
   )
 }
 
@@ -122,9 +125,10 @@ const synthReply = (context: ReplyContext, behavior: SynthBehavior): Reply => {
         status: 200,
         headers: { "content-type": "application/json", "content-length": String(chunk.length), ...dialectHeaders(exchange.dialect, exchange.id) }
       },
-      pieces: behavior.split === undefined
+      pieces: (behavior.split === undefined
         ? [{ chunk, delayMs }]
-        : splitBytes(chunk, behavior.split).map((piece, index) => ({ chunk: piece, delayMs: index === 0 ? delayMs : 0 })),
+        : splitBytes(chunk, behavior.split).map((piece, index) => ({ chunk: piece, delayMs: index === 0 ? delayMs : 0 })))
+        .map((piece, index) => (index === 0 && behavior.holdUntil !== undefined ? { ...piece, after: behavior.holdUntil } : piece)),
       ending: "end"
     }
   }
@@ -133,8 +137,8 @@ const synthReply = (context: ReplyContext, behavior: SynthBehavior): Reply => {
     head: streamHead(exchange),
     pieces: piecesOf([
       ...events.opening.map((text) => ({ text, delayMs: 0 })),
-      ...events.tokens.map((text, index) => ({ text, delayMs: index === 0 ? firstDelay : tokenDelay })),
-      ...[...events.closing, ...events.terminal].map((text) => ({ text, delayMs: 0 }))
+      ...events.tokens.map((text, index) => ({ text, delayMs: index === 0 ? firstDelay : tokenDelay, after: index === 0 ? behavior.holdUntil : undefined })),
+      ...[...events.closing, ...events.terminal].map((text, index) => ({ text, delayMs: 0, after: index === 0 && events.tokens.length === 0 ? behavior.holdUntil : undefined }))
     ], behavior.split),
     ending: "end"
   }

@@ -114,6 +114,19 @@ const parseBody = (text: string, contentType: string | undefined): unknown => {
 }
 
 /** Waits `ms` (or one turn of the event loop for 0); false when the signal aborted first. The timer never outlives it. */
+/** Resolves true once `promise` settles, or false as soon as the request is aborted. */
+const settled = (promise: Promise<unknown>, signal: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve(false)
+    const onAbort = () => resolve(false)
+    signal.addEventListener("abort", onAbort, { once: true })
+    const done = () => {
+      signal.removeEventListener("abort", onAbort)
+      resolve(!signal.aborted)
+    }
+    promise.then(done, done)
+  })
+
 const pause = (ms: number, signal: AbortSignal): Promise<boolean> =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve(false)
@@ -204,6 +217,7 @@ export const startWireServer = async (options: WireServerOptions = {}): Promise<
     // Each write is its own HTTP chunk, and clients see chunk boundaries even when TCP coalesces them, so pieces
     // without a delay go out back to back.
     for (const piece of reply.pieces) {
+      if (piece.after !== undefined && !(await settled(piece.after, signal))) return
       if (piece.delayMs > 0 && !(await pause(piece.delayMs, signal))) return
       if (response.destroyed || signal.aborted) return
       response.write(piece.chunk)

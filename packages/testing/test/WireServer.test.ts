@@ -192,6 +192,28 @@ describe("timing and lifecycle", () => {
     expect((await openai.chat.completions.create({ model: "m", messages })).choices[0]?.message.content).toBe("on time")
   })
 
+  it("holdUntil: the answer's text waits for the test's promise, streamed or whole, with no timer", async () => {
+    for (const stream of [false, true]) {
+      let release: () => void = () => undefined
+      const hold = new Promise<void>((resolve) => { release = resolve })
+      const arrived = new Promise<void>((resolve) => server.setDefault(() => {
+        resolve()
+        return { kind: "synth", text: "held text", holdUntil: hold }
+      }))
+      let settled = false
+      const answer = post("/v1/chat/completions", { model: "m", messages: [{ role: "user", content: "hi" }], stream }).then((response) => response.text()).then((text) => {
+        settled = true
+        return text
+      })
+      await arrived
+      // Turns of the event loop with I/O: nothing arrives while the promise is pending.
+      for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve))
+      expect(settled).toBe(false)
+      release()
+      expect(await answer).toContain("held")
+    }
+  })
+
   it("waitForClosed rejects, saying how many are open, while a stalled request holds its socket", async () => {
     const pending = post("/v1/chat/completions", { model: "fault:stall", messages: [] }).then(() => "answered", () => "aborted")
     await expect.poll(() => server.openConnections()).toBe(1)
