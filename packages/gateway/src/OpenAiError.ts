@@ -85,7 +85,9 @@ export const fromProviderError = (error: ProviderError): GatewayError => {
           ? `The upstream${upstreamName} has no model ${JSON.stringify(reason.modelId.slice(0, 200))}`
           : error.message, "model")
     case "BudgetExceeded":
-      return { ...gatewayError(429, "insufficient_quota", "insufficient_quota", `Budget "${reason.budget}" would be exceeded: limit $${reason.limitUsd}, spent $${roundUsd(reason.spentUsd)}, this call could cost up to $${roundUsd(reason.requestedUsd)}`), retryable: false }
+      // What the caller can change: the reservation is the most the call's output limit could cost (a default limit
+      // when the request sets none), so a smaller max_tokens may fit what is left.
+      return { ...gatewayError(429, "insufficient_quota", "insufficient_quota", `Budget "${reason.budget}" would be exceeded: limit $${reason.limitUsd}, spent $${roundUsd(reason.spentUsd)}, this call could cost up to $${roundUsd(reason.requestedUsd)} (its prompt and its max_tokens of output, or a default limit when it sets none; a smaller max_tokens reserves less)`), retryable: false }
     case "RateLimited":
       return reason.quotaExhausted === true
         ? { ...gatewayError(429, "insufficient_quota", "insufficient_quota", "The upstream's quota is exhausted"), retryable: false }

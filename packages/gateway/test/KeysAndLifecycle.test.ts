@@ -32,6 +32,8 @@ describe("API keys", () => {
       const refused = await clientOf(gateway, poorKey).chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e)
       expect(refused).toBeInstanceOf(OpenAI.RateLimitError)
       expect((refused as InstanceType<typeof OpenAI.RateLimitError>).code).toBe("insufficient_quota")
+      // It says what the caller can change.
+      expect((refused as Error).message).toMatch(/could cost up to \$[\d.]+ .*a smaller max_tokens reserves less/)
       expect((refused as Error).message).not.toContain(poorKey)
       expect(generations(upstreams.cloud)).toHaveLength(1)
       expect(gateway.gateway.metrics()).not.toContain(teamKey)
