@@ -217,6 +217,14 @@ const logText = (piece: unknown): string => {
   if (Cause.isCause(piece)) {
     return piece.reasons.map((reason) => Cause.isFailReason(reason) ? String(reason.error) : Cause.isDieReason(reason) ? String(reason.defect) : "interrupted").join("; ")
   }
+  // Data logged with a line (the ledger records a store could not take) as JSON, not "[object Object]".
+  if (typeof piece === "object" && piece !== null && !(piece instanceof Error)) {
+    try {
+      return JSON.stringify(piece) ?? String(piece)
+    } catch {
+      return String(piece)
+    }
+  }
   return String(piece)
 }
 

@@ -18,6 +18,11 @@ describe("onLog", () => {
       Effect.provide(onLogLayer({ onLog: (entry: { readonly level: string; readonly message: string }) => lines.push(entry) }))
     ))
     expect(lines[1]).toEqual({ level: "Warn", message: "a defect TypeError: boom" })
+    // Data logged with a line reads as JSON.
+    await Effect.runPromise(Effect.logError("could not write 1 ledger record", [{ requestId: "r1", costNanos: 5 }]).pipe(
+      Effect.provide(onLogLayer({ onLog: (entry: { readonly level: string; readonly message: string }) => lines.push(entry) }))
+    ))
+    expect(lines[2]).toEqual({ level: "Error", message: 'could not write 1 ledger record [{"requestId":"r1","costNanos":5}]' })
   })
 
   it("without onLog, prints nothing", async () => {
