@@ -43,8 +43,8 @@ Usage:
 
 Configuration: the environment (OLLAMA_HOST, VLLM_BASE_URL, ORCH_LLAMA_MODEL, OPENAI_API_KEY / OPENAI_BASE_URL,
 ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL, LIGHTNING_API_KEY / LIGHTNING_BASE_URL, ORCH_STRATEGY, ORCH_BUDGET_USD,
-ORCH_DEADLINE_MS, ORCH_COST_DB) or --config file.json. With nothing configured, run uses the embedded engine with a
-small model downloaded on first use (or ORCH_LLAMA_MODEL=path/to/model.gguf).
+ORCH_DEADLINE_MS, ORCH_COST_DB, ORCH_DEFAULT_MAX_TOKENS) or --config file.json. With nothing configured, run uses
+the embedded engine with a small model downloaded on first use (or ORCH_LLAMA_MODEL=path/to/model.gguf).
 
 Exit codes: 0 ok, 1 a model or service failed, 2 usage or configuration error, 3 budget exceeded,
 4 no provider or model can answer (nothing configured, key missing, server down, model not pulled), 130 interrupted.`

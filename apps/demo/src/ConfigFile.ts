@@ -16,6 +16,7 @@ export const configKeys = {
   strategy: { variable: "ORCH_STRATEGY", type: "string" },
   budgetUsd: { variable: "ORCH_BUDGET_USD", type: "number" },
   deadlineMs: { variable: "ORCH_DEADLINE_MS", type: "number" },
+  defaultMaxTokens: { variable: "ORCH_DEFAULT_MAX_TOKENS", type: "number" },
   costDb: { variable: "ORCH_COST_DB", type: "string" },
   ollamaHost: { variable: "OLLAMA_HOST", type: "string" },
   vllmBaseUrl: { variable: "VLLM_BASE_URL", type: "string" },
@@ -58,7 +59,8 @@ export const applyConfigFile = (file: string, env: Environment, commandKeys: Rea
   const problems: Array<string> = []
   const settings: Record<string, string> = {}
   for (const [key, value] of Object.entries(parsed)) {
-    if (/apikey|api_key|token|secret/i.test(key)) { problems.push(`"${key}": ${keyHint}`); continue }
+    // A credential's name (apiKey, hfToken, secret, password), but not a count of tokens (defaultMaxTokens).
+    if (/api_?key|token$|secret|password/i.test(key)) { problems.push(`"${key}": ${keyHint}`); continue }
     if (commandKeys.includes(key)) continue
     const known = Object.hasOwn(configKeys, key) ? (configKeys as Record<string, { readonly variable: string; readonly type: string }>)[key] : undefined
     if (known === undefined) { problems.push(`"${key}" is not a setting; use one of ${Object.keys(configKeys).join(", ")}`); continue }

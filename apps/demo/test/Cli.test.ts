@@ -238,6 +238,40 @@ describe("errors and exit codes", () => {
     expect(badConfig.code).toBe(2)
     expect(badConfig.stderr).toContain("\"budgetUsd\" must be a number")
     expect(badConfig.stderr).toContain("API keys are read from the environment only")
+    for (const credential of ["hfToken", "password", "anthropic_api_key"]) {
+      fs.writeFileSync(config, JSON.stringify({ [credential]: "hunter2-not-a-setting" }))
+      const refused = await orch(["run", "hi", "--config", config])
+      expect(refused.code, credential).toBe(2)
+      expect(refused.stderr).toContain(`"${credential}": API keys are read from the environment only`)
+      expect(refused.stderr).not.toContain("hunter2")
+    }
+  })
+})
+
+describe("a budget and calls without --max-tokens", () => {
+  it("sends the default output limit the budget reserves: ORCH_DEFAULT_MAX_TOKENS, or defaultMaxTokens in --config", async () => {
+    const server = await startWireServer({ models: ["gpt-4o-mini"] })
+    server.setDefault({ kind: "synth", text: "ok", usage: { inputTokens: 5, outputTokens: 1 } })
+    const env = { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${server.url}/v1`, ORCH_BUDGET_USD: "1", ORCH_COST_DB: path.join(sandbox.home, "limit.sqlite") }
+    const config = path.join(sandbox.home, "limit-config.json")
+    fs.writeFileSync(config, JSON.stringify({ defaultMaxTokens: 96 }))
+    try {
+      const sent = async (args: ReadonlyArray<string>, extra: Record<string, string>) => {
+        server.reset()
+        const ran = await orch(["run", "hi", "--model", "openai/gpt-4o-mini", "--json", ...args], { ...env, ...extra })
+        expect(ran.code, ran.stderr).toBe(0)
+        const body = server.requests.find((r) => r.path === "/v1/chat/completions")?.body as { max_tokens?: number; max_completion_tokens?: number }
+        return body.max_completion_tokens ?? body.max_tokens
+      }
+      expect(await sent([], { ORCH_DEFAULT_MAX_TOKENS: "256" })).toBe(256)
+      expect(await sent(["--config", config], {})).toBe(96)
+      expect(await sent([], {})).toBe(4096)
+      const bad = await orch(["run", "hi"], { ...env, ORCH_DEFAULT_MAX_TOKENS: "lots" })
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toContain("ORCH_DEFAULT_MAX_TOKENS must be a whole number above 0")
+    } finally {
+      await server.close()
+    }
   })
 })
 

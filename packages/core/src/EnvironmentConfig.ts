@@ -1,6 +1,7 @@
 /**
  * The orchestrator from the environment: `getOrchestrator()` reads the variables of DESIGN.md at the layer edge
- * (`ORCH_STRATEGY`, `ORCH_BUDGET_USD`, `ORCH_COST_DB`, `ORCH_DEADLINE_MS`), and uses the provider packages that are
+ * (`ORCH_STRATEGY`, `ORCH_BUDGET_USD`, `ORCH_COST_DB`, `ORCH_DEADLINE_MS`, `ORCH_DEFAULT_MAX_TOKENS`), and uses the
+ * provider packages that are
  * installed, each configured by its own `fromEnvironment` (the providers read their own variables, and say what
  * to set in `Availability.reason`). It never throws at import time and calls no network until used.
  */
@@ -42,7 +43,8 @@ const EnvironmentSettings = Config.all({
   strategy: Config.option(Config.String("ORCH_STRATEGY")),
   budgetUsd: Config.option(Config.String("ORCH_BUDGET_USD")),
   costDb: Config.option(Config.String("ORCH_COST_DB")),
-  deadlineMs: Config.option(Config.String("ORCH_DEADLINE_MS"))
+  deadlineMs: Config.option(Config.String("ORCH_DEADLINE_MS")),
+  defaultMaxTokens: Config.option(Config.String("ORCH_DEFAULT_MAX_TOKENS"))
 })
 
 /** A decimal number as people write one (`0.5`, `120000`, `1e3`); `Number` would also read `0x10`, `0b11` and `0o7`. */
@@ -53,6 +55,13 @@ const positiveNumber = (name: string, text: string): Effect.Effect<number, Provi
   return Number.isFinite(value) && value > 0
     ? Effect.succeed(value)
     : Effect.fail(invalidRequest([`${name} must be a positive decimal number, not "${text.slice(0, 40)}"`]))
+}
+
+const wholeNumber = (name: string, text: string): Effect.Effect<number, ProviderError> => {
+  const value = /^\s*\+?\d+\s*$/.test(text) ? Number(text) : Number.NaN
+  return Number.isSafeInteger(value) && value > 0
+    ? Effect.succeed(value)
+    : Effect.fail(invalidRequest([`${name} must be a whole number above 0, not "${text.slice(0, 40)}"`]))
 }
 
 /**
@@ -98,6 +107,7 @@ export const optionsFromEnvironment = (options: EnvironmentOptions = {}): Effect
     }
     const budget = Option.isSome(settings.budgetUsd) ? yield* positiveNumber("ORCH_BUDGET_USD", settings.budgetUsd.value) : undefined
     const deadline = Option.isSome(settings.deadlineMs) ? yield* positiveNumber("ORCH_DEADLINE_MS", settings.deadlineMs.value) : undefined
+    const defaultMaxTokens = Option.isSome(settings.defaultMaxTokens) ? yield* wholeNumber("ORCH_DEFAULT_MAX_TOKENS", settings.defaultMaxTokens.value) : undefined
     const { env: _env, extraProviders: _extra, ...explicit } = options
     return {
       strategy,
@@ -105,6 +115,9 @@ export const optionsFromEnvironment = (options: EnvironmentOptions = {}): Effect
       ...(deadline !== undefined ? { deadlineMs: deadline } : {}),
       ...(Option.isSome(settings.costDb) && settings.costDb.value.trim() !== "" ? { ledger: { type: "sqlite" as const, path: settings.costDb.value } } : {}),
       ...explicit,
+      // The output limit a call without maxTokens is reserved at under a hard budget (and sent with); explicit cost
+      // options keep theirs.
+      ...(defaultMaxTokens !== undefined ? { costs: { defaultMaxOutputTokens: defaultMaxTokens, ...explicit.costs } } : {}),
       providers: [...(explicit.providers ?? []), ...providers]
     }
   })

@@ -14,6 +14,21 @@ describe("numbers from the environment", () => {
       if (result._tag === "Failure") expect(result.failure.message).toContain(`${variable} must be a positive decimal number`)
     })
   }
+  for (const text of ["0", "1.5", "0x10", "-3", "lots"]) {
+    it(`ORCH_DEFAULT_MAX_TOKENS=${JSON.stringify(text)} is an InvalidRequest naming it`, async () => {
+      const result = await read({ ORCH_DEFAULT_MAX_TOKENS: text })
+      expect(result._tag).toBe("Failure")
+      if (result._tag === "Failure") expect(result.failure.message).toContain("ORCH_DEFAULT_MAX_TOKENS must be a whole number above 0")
+    })
+  }
+
+  it("ORCH_DEFAULT_MAX_TOKENS sets the output limit a call without maxTokens is reserved at; explicit cost options keep theirs", async () => {
+    const result = await read({ ORCH_DEFAULT_MAX_TOKENS: "512" })
+    expect(result._tag === "Success" && result.success.costs).toEqual({ defaultMaxOutputTokens: 512 })
+    const explicit = await Effect.runPromise(Effect.result(optionsFromEnvironment({ providers: [], env: { ORCH_DEFAULT_MAX_TOKENS: "512" }, costs: { defaultMaxOutputTokens: 64, logPrompts: true } })))
+    expect(explicit._tag === "Success" && explicit.success.costs).toEqual({ defaultMaxOutputTokens: 64, logPrompts: true })
+  })
+
   it("decimal numbers are read as written", async () => {
     const result = await read({ ORCH_DEADLINE_MS: "2500", ORCH_BUDGET_USD: "0.25" })
     expect(result._tag === "Success" && [result.success.deadlineMs, result.success.budgetUsd]).toEqual([2500, 0.25])
