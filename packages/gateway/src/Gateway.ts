@@ -582,7 +582,12 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     const read = method === "GET" || method === "HEAD"
     if ((path === "/health" || path === "/metrics") && !read) return refuse(request, response, requestId, started, path, methodNotAllowed(method, path, "GET, HEAD"))
     if (path === "/health") return sendSimple(request, response, requestId, started, "/health", closing ? 503 : 200, JSON.stringify({ status: closing ? "stopping" : "ok", inFlight: active }))
-    if (path === "/metrics") return sendSimple(request, response, requestId, started, "/metrics", 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
+    if (path === "/metrics") {
+      // With keys, the metrics (spend by model and strategy) are for key holders, as the model list is; a scraper
+      // sends one (Prometheus: `authorization: { credentials: ... }`). /health stays open for load balancers.
+      if (ring !== undefined && ring.identify(header(request, "authorization")) === undefined) return refuse(request, response, requestId, started, "/metrics", unknownKey)
+      return sendSimple(request, response, requestId, started, "/metrics", 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
+    }
     if (path === "/v1/models" || path.startsWith("/v1/models/")) {
       if (ring !== undefined && ring.identify(header(request, "authorization")) === undefined) return refuse(request, response, requestId, started, "/v1/models", unknownKey)
       return serveModels(request, response, requestId, started, path, method)

@@ -119,8 +119,15 @@ afterAll(async () => {
 
 describe("GET /metrics", () => {
   it("is valid exposition text after real traffic, an upstream's odd model name escaped, counters monotonic, no key", async () => {
+    // With keys, a scrape needs one too (the metrics say what each model spent); without, a 401 in OpenAI's shape.
+    for (const authorization of [undefined, `Bearer ${clientKey}x`]) {
+      const refused = await fetch(`${gateway.url}/metrics`, { headers: authorization === undefined ? {} : { authorization } })
+      expect(refused.status).toBe(401)
+      expect(await refused.json()).toMatchObject({ error: { code: "invalid_api_key" } })
+    }
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(200)
     const scrape = async () => {
-      const response = await fetch(`${gateway.url}/metrics`)
+      const response = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${clientKey}` } })
       expect(response.status).toBe(200)
       expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8")
       return parseExposition(await response.text())
@@ -143,7 +150,8 @@ describe("GET /metrics", () => {
     for (let i = 0; i + 5 <= clientKey.length; i++) expect(text).not.toContain(clientKey.slice(i, i + 5))
     expect(text).not.toContain("metrics-team")
     const refusals = second.samples.filter((s) => s.name === "orch_gateway_errors_total" && s.labels["type"] === "invalid_request_error")
-    expect(refusals.reduce((sum, s) => sum + s.value, 0)).toBe(2)
+    expect(refusals.filter((s) => s.labels["route"] !== "/metrics").reduce((sum, s) => sum + s.value, 0)).toBe(2)
+    expect(refusals.find((s) => s.labels["route"] === "/metrics")?.value).toBe(2)
 
   })
 })
