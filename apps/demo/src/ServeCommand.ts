@@ -4,7 +4,8 @@
  * or SIGINT stops taking calls, lets those in flight finish within the grace period (`--grace-ms`), cancels the rest
  * and exits 0, bounded in time whatever the upstreams do. The config file may add `aliases` (model names for a
  * strategy, its models and its budget), `redisUrl` (a ledger shared by several gateways; also `ORCH_REDIS_URL`),
- * `graceMs` and the gateway's limits (`maxBodyBytes`, `maxConcurrent`, `maxQueued`). No message quotes a keys file, a Redis URL (it may hold a password) or a parser's excerpt of a file.
+ * `graceMs` and the gateway's limits (`maxBodyBytes`, `maxConcurrent`, `maxQueued`). No message quotes a keys file,
+ * a Redis URL (it may hold a password) or a parser's excerpt of a file. The gateway's log lines go to stderr.
  */
 import fs from "node:fs"
 import { type ApiKeyEntry, GatewayConfigError, parseAliases, parseKeys, type RunningGateway, serve } from "@orch/gateway"
