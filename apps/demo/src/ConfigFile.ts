@@ -30,29 +30,58 @@ export const configKeys = {
 
 const keyHint = "API keys are read from the environment only (OPENAI_API_KEY, ANTHROPIC_API_KEY, LIGHTNING_API_KEY), never from a file"
 
-/** The largest config file read (it holds a handful of settings). */
-const maxConfigBytes = 1_048_576
+/** The largest JSON file read (a config or keys file holds a handful of entries). */
+const maxFileBytes = 1_048_576
 
 /** What kind of file system entry this is, for an error that names it. */
 const kindOf = (stat: fs.Stats): string =>
-  stat.isDirectory() ? "a directory" : stat.isFIFO() ? "a FIFO (named pipe)" : stat.isSocket() ? "a socket" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : "not a regular file"
+  stat.isDirectory() ? "a directory"
+    : `${stat.isFIFO() ? "a FIFO (named pipe)" : stat.isSocket() ? "a socket" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : "something else"}: it is not a regular file`
+
+/** Why a file could not be read, in words (its error code, never a message that might quote the path's contents). */
+const readProblem = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === "EACCES" || code === "EPERM" ? "permission denied" : typeof code === "string" ? code : "unreadable"
+}
+
+/**
+ * The JSON value of the file a flag names (`--config`, `--keys`, ...). Only a regular file of at most 1 MB is read: a
+ * FIFO or a device would block the process (and Ctrl-C with it). A file that is not JSON is said to be so, with where
+ * when the parser says, never with the parser's excerpt of its text: a config or keys file may hold a secret.
+ */
+export const readJsonFile = (flag: string, file: string, command?: string): unknown => {
+  let stat: fs.Stats | undefined
+  try {
+    stat = fs.statSync(file, { throwIfNoEntry: false })
+  } catch (error) {
+    throw new UsageError(`--${flag}: cannot read ${file} (${readProblem(error)})`, command)
+  }
+  if (stat === undefined) throw new UsageError(`--${flag}: no such file: ${file}`, command)
+  if (!stat.isFile()) throw new UsageError(`--${flag}: ${file} is ${kindOf(stat)}; give a JSON file`, command)
+  if (stat.size > maxFileBytes) throw new UsageError(`--${flag}: ${file} is ${stat.size} bytes; at most 1 MB is read`, command)
+  let text: string
+  try {
+    text = fs.readFileSync(file, "utf8")
+  } catch (error) {
+    throw new UsageError(`--${flag}: cannot read ${file} (${readProblem(error)})`, command)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    const at = /line \d+ column \d+|position \d+/.exec(error instanceof Error ? error.message : "")?.[0]
+    throw new UsageError(`--${flag}: ${file} is not valid JSON${at !== undefined ? ` (at ${at})` : ""}`, command)
+  }
+}
 
 /**
  * Read and validate a config file; the environment with the file's settings applied over it. `commandKeys` are keys
- * one command reads itself (e.g. `orch serve`'s `aliases`): allowed, and left to it. Only a regular file is read: a
- * FIFO, a device or a directory would block the process (and Ctrl-C with it) or fail obscurely.
+ * one command reads itself (e.g. `orch serve`'s `aliases`): allowed, and left to it.
  */
-export const applyConfigFile = (file: string, env: Environment, commandKeys: ReadonlyArray<string> = []): Environment => {
-  const stat = fs.statSync(file, { throwIfNoEntry: false })
-  if (stat === undefined) throw new UsageError(`--config: no such file: ${file}`)
-  if (!stat.isFile()) throw new UsageError(`--config: ${file} is ${kindOf(stat)}; give a JSON file`)
-  if (stat.size > maxConfigBytes) throw new UsageError(`--config: ${file} is ${stat.size} bytes; a config file holds a few settings (at most 1 MB)`)
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"))
-  } catch (error) {
-    throw new UsageError(`--config: ${file} is not valid JSON (${(error as Error).message})`)
-  }
+export const applyConfigFile = (file: string, env: Environment, commandKeys: ReadonlyArray<string> = []): Environment =>
+  applyConfigValue(file, readJsonFile("config", file), env, commandKeys)
+
+/** `applyConfigFile` for a config file already read (`readJsonFile`). */
+export const applyConfigValue = (file: string, parsed: unknown, env: Environment, commandKeys: ReadonlyArray<string> = []): Environment => {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(`--config: ${file} must hold a JSON object such as {"strategy": "local_first"}`)
   }

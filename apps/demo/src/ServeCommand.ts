@@ -7,11 +7,10 @@
  * `graceMs` and the gateway's limits (`maxBodyBytes`, `maxConcurrent`, `maxQueued`). No message quotes a keys file,
  * a Redis URL (it may hold a password) or a parser's excerpt of a file. The gateway's log lines go to stderr.
  */
-import fs from "node:fs"
 import { type ApiKeyEntry, GatewayConfigError, parseAliases, parseKeys, type RunningGateway, serve } from "@orch/gateway"
 import type { ModelAlias } from "@orch/gateway"
 import { parseCommandArguments, stringFlag } from "./CommandLine.ts"
-import { applyConfigFile } from "./ConfigFile.ts"
+import { applyConfigValue, readJsonFile } from "./ConfigFile.ts"
 import { ExitCode } from "./ExitCode.ts"
 import { setupOrchestrator } from "./OrchestratorSetup.ts"
 import type { Terminal } from "./Terminal.ts"
@@ -48,39 +47,9 @@ export const closeMarginMs = 5_000
 /** Before it listens, how long a signal waits for the step in progress (a model load, a Redis connection). */
 const startupAbortMs = 3_000
 
-/** The largest keys or config file read (they hold a handful of entries). */
-const maxFileBytes = 1_048_576
-
 const errorCode = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | null)?.code
   return typeof code === "string" ? code : undefined
-}
-
-/**
- * A JSON file's value. Only a regular file of reasonable size is read (a FIFO or a device would block the process);
- * the parser's message is not shown, as it quotes the file's text and a keys file holds secrets.
- */
-const readJson = (flag: string, file: string): unknown => {
-  let stat: fs.Stats | undefined
-  try {
-    stat = fs.statSync(file, { throwIfNoEntry: false })
-  } catch (error) {
-    throw new UsageError(`--${flag}: cannot read ${file} (${errorCode(error) ?? "unreadable"})`, "serve")
-  }
-  if (stat === undefined) throw new UsageError(`--${flag}: no such file: ${file}`, "serve")
-  if (!stat.isFile()) throw new UsageError(`--${flag}: ${file} is ${stat.isDirectory() ? "a directory" : "not a regular file"}; give a JSON file`, "serve")
-  if (stat.size > maxFileBytes) throw new UsageError(`--${flag}: ${file} is ${stat.size} bytes; at most 1 MB is read`, "serve")
-  let text: string
-  try {
-    text = fs.readFileSync(file, "utf8")
-  } catch (error) {
-    throw new UsageError(`--${flag}: cannot read ${file} (${errorCode(error) === "EACCES" ? "permission denied" : errorCode(error) ?? "unreadable"})`, "serve")
-  }
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new UsageError(`--${flag}: ${file} is not valid JSON`, "serve")
-  }
 }
 
 /** A whole number in decimal digits (`Number` would also read "", "0x50", "1e3" and " "). */
@@ -155,8 +124,8 @@ export const serveCommand = async (args: ReadonlyArray<string>, terminal: Termin
   if (host === "") throw new UsageError("--host must name an address, such as 127.0.0.1 or ::1", "serve")
   const port = portOf(stringFlag(parsed, "port"))
   const configFile = stringFlag(parsed, "config")
-  const configValue = configFile !== undefined ? readJson("config", configFile) : {}
-  const env = configFile !== undefined ? applyConfigFile(configFile, terminal.env, ["aliases", "redisUrl", "graceMs", ...limitKeys]) : terminal.env
+  const configValue = configFile !== undefined ? readJsonFile("config", configFile, "serve") : {}
+  const env = configFile !== undefined ? applyConfigValue(configFile, configValue, terminal.env, ["aliases", "redisUrl", "graceMs", ...limitKeys]) : terminal.env
   const config = configValue as Record<string, unknown>
   const graceMs = graceOf(stringFlag(parsed, "grace-ms"), config["graceMs"])
   const aliasCheck = parseAliases(config["aliases"])
@@ -169,7 +138,7 @@ export const serveCommand = async (args: ReadonlyArray<string>, terminal: Termin
   const keysFile = stringFlag(parsed, "keys")
   let keys: ReadonlyArray<ApiKeyEntry> | undefined
   if (keysFile !== undefined) {
-    const checked = parseKeys(readJson("keys", keysFile))
+    const checked = parseKeys(readJsonFile("keys", keysFile, "serve"))
     if ("problems" in checked) throw new UsageError(`--keys: ${checked.problems.join("; ")}`, "serve")
     keys = checked.keys
   }

@@ -238,6 +238,12 @@ describe("errors and exit codes", () => {
     expect(badConfig.code).toBe(2)
     expect(badConfig.stderr).toContain("\"budgetUsd\" must be a number")
     expect(badConfig.stderr).toContain("API keys are read from the environment only")
+    // A file that is not JSON is said to be so with where, never with the parser's excerpt of it (it may hold a key).
+    fs.writeFileSync(config, '{"note": sk-cfgLEAK0123456789abcdef}')
+    const broken = await orch(["run", "hi", "--config", config])
+    expect(broken.code).toBe(2)
+    expect(broken.stderr).toContain("bad-config.json is not valid JSON")
+    expect(broken.stderr).not.toContain("sk-cfg")
     for (const credential of ["hfToken", "password", "anthropic_api_key"]) {
       fs.writeFileSync(config, JSON.stringify({ [credential]: "hunter2-not-a-setting" }))
       const refused = await orch(["run", "hi", "--config", config])

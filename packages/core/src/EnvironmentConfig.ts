@@ -1,9 +1,9 @@
 /**
  * The orchestrator from the environment: `getOrchestrator()` reads the variables of DESIGN.md at the layer edge
  * (`ORCH_STRATEGY`, `ORCH_BUDGET_USD`, `ORCH_COST_DB`, `ORCH_DEADLINE_MS`, `ORCH_DEFAULT_MAX_TOKENS`), and uses the
- * provider packages that are
- * installed, each configured by its own `fromEnvironment` (the providers read their own variables, and say what
- * to set in `Availability.reason`). It never throws at import time and calls no network until used.
+ * provider packages that are installed, each configured by its own `fromEnvironment` (the providers read their own
+ * variables, and say what to set in `Availability.reason`). It never throws at import time and calls no network
+ * until used.
  */
 import { invalidRequest, type Provider, type ProviderError } from "@orch/provider"
 import { parseStrategy } from "@orch/strategies"

@@ -512,10 +512,7 @@ export const makeCostTracker = Effect.fnUntraced(function*(options: CostTrackerO
     unheld.has(reservation) ? { record, budgetKeys: reservation.budgetKeys } : { record, budgetKeys: reservation.budgetKeys, reservationId: reservation.id }
 
   /** The same, with an id, for a store that may fail and be sent it again (see `LedgerBacklog`). */
-  const durableEntryOf = (record: AttemptRecord, reservation: Reservation): LedgerEntry =>
-    unheld.has(reservation)
-      ? { id: entryIds(), record, budgetKeys: reservation.budgetKeys }
-      : { id: entryIds(), record, budgetKeys: reservation.budgetKeys, reservationId: reservation.id }
+  const durableEntryOf = (record: AttemptRecord, reservation: Reservation): LedgerEntry => ({ id: entryIds(), ...entryOf(record, reservation) })
 
   /** On a store that answers at once, with usage that needs no counting: recorded and committed in one step, at `time`. */
   const commitNow = (ledger: SynchronousLedger, reservation: Reservation, event: Ended, outputText: string | undefined, usage: CheckedUsage, time: number): Effect.Effect<AttemptRecord> => {
