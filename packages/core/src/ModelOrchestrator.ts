@@ -19,6 +19,8 @@ import { Cause, Channel, Clock, Context, Effect, Layer, Metric, Pull, type Scope
 import { isReadonlyArrayNonEmpty as isNonEmptyReadonlyArray, type NonEmptyReadonlyArray } from "effect/Array"
 import { capableModels } from "./Capabilities.ts"
 import { makeAttemptLedger, makeRequestLedger, type RequestLedger } from "./AttemptLedger.ts"
+import { guardProvider } from "./GuardedProvider.ts"
+import { checkEffectCall } from "./PromiseInput.ts"
 import { defaultCatalogTtl, makeModelCatalog, type ModelCatalog, type ProviderStatus } from "./ModelCatalog.ts"
 import type { AttemptSummary, EnsembleMember, EnsembleResponse, OrchestratedResponse, RoutingSummary, TaskTypeSource } from "./OrchestratedResponse.ts"
 import { budgetsOf, type CallOptions, type EnsembleOptions, orchestratorOptionIssues, type OrchestratorOptions, type PromptInput, toRequest } from "./OrchestratorOptions.ts"
@@ -52,8 +54,10 @@ export class ModelOrchestrator extends Context.Service<ModelOrchestrator, ModelO
    * The orchestrator over the `CostTracker` and `TaskRouter` in context (provide your own), closing the
    * providers with the layer's scope.
    */
-  static readonly layerWith = (options: OrchestratorOptions): Layer.Layer<ModelOrchestrator, never, CostTracker | TaskRouter> =>
-    Layer.effect(ModelOrchestrator, makeOrchestrator(options))
+  static readonly layerWith = (options: OrchestratorOptions): Layer.Layer<ModelOrchestrator, ProviderError, CostTracker | TaskRouter> => {
+    const issues = orchestratorOptionIssues(options)
+    return Layer.effect(ModelOrchestrator, issues.length > 0 ? Effect.fail(invalidOptions(issues)) : makeOrchestrator(options))
+  }
 
   /**
    * The orchestrator with its cost tracker (ledger from `options.ledger`, in memory by default; budgets from
@@ -62,7 +66,7 @@ export class ModelOrchestrator extends Context.Service<ModelOrchestrator, ModelO
    */
   static readonly layer = (options: OrchestratorOptions): Layer.Layer<ModelOrchestrator, ProviderError> => {
     const issues = orchestratorOptionIssues(options)
-    if (issues.length > 0) return Layer.effect(ModelOrchestrator, Effect.fail(invalidRequest(issues.map((issue) => `orchestrator options: ${issue}`))))
+    if (issues.length > 0) return Layer.effect(ModelOrchestrator, Effect.fail(invalidOptions(issues)))
     const costOptions = { ...options.costs, budgets: budgetsOf(options) }
     const ledger = options.ledger ?? { type: "memory" }
     const costs = ledger.type === "sqlite"
@@ -74,6 +78,9 @@ export class ModelOrchestrator extends Context.Service<ModelOrchestrator, ModelO
     return ModelOrchestrator.layerWith(options).pipe(Layer.provide(Layer.merge(costs, router)))
   }
 }
+
+/** The error for orchestrator options with problems. */
+const invalidOptions = (issues: ReadonlyArray<string>): ProviderError => invalidRequest(issues.map((issue) => `orchestrator options: ${issue}`))
 
 const requestsTotal = Metric.counter("orch_requests_total", { description: "Calls to the orchestrator" })
 const requestErrors = Metric.counter("orch_request_errors_total", { description: "Calls to the orchestrator that failed" })
@@ -175,7 +182,9 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const tracker = yield* CostTracker
     const router = yield* TaskRouter
     // A provider's probe and listing may take as long as a call (an embedded model loads); the call's deadline bounds each call.
-    const catalog: ModelCatalog = yield* makeModelCatalog(options.providers, defaultCatalogTtl, Number.isFinite(options.deadlineMs) && (options.deadlineMs ?? 0) > 0 ? options.deadlineMs ?? defaultDeadlineMs : defaultDeadlineMs)
+    // The providers are the caller's code: each is guarded once, so what it does reaches a call typed and in shape.
+    const providers = options.providers.map(guardProvider)
+    const catalog: ModelCatalog = yield* makeModelCatalog(providers, defaultCatalogTtl, Number.isFinite(options.deadlineMs) && (options.deadlineMs ?? 0) > 0 ? options.deadlineMs ?? defaultDeadlineMs : defaultDeadlineMs)
     const ledgers = makeAttemptLedger(tracker)
     const maxPerKind = options.maxModelsPerKind ?? defaultMaxModelsPerKind
     const defaultStrategy = options.strategy ?? "auto"
@@ -183,7 +192,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const assumedMaxOutputTokens = options.costs?.defaultMaxOutputTokens ?? trackerMaxOutputTokens
 
     yield* Effect.addFinalizer(() =>
-      Effect.forEach(options.providers, (p) => p.close ?? Effect.void, { discard: true }))
+      Effect.forEach(providers, (p) => p.close ?? Effect.void, { discard: true }))
 
     // 1. Validate, once per call: the request, the strategy name, the deadline (from `startedAt`, now). Decided at
     // once: the answer is an Exit (no step of its own), read inside the call's running effect.
@@ -397,10 +406,13 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     // 5. Run: the whole call, preparation included, under the deadline fixed when it was made.
     // What is decided at once (validation, a named model's routing and resolution) takes no step of its own; the
     // plan's attempts are the call's only waits.
-    const complete = (input: PromptInput, callOptions: CallOptions = {}, forced?: { readonly strategy: string }) =>
+    const complete = (input: PromptInput, givenOptions?: CallOptions, forced?: { readonly strategy: string }) =>
       observe(
-        (clock, context) =>
-          Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe(), forced), (call) =>
+        (clock, context) => {
+          const checked = checkEffectCall<CallOptions>(input, givenOptions)
+          if (isProviderError(checked)) return Effect.fail(checked)
+          const callOptions = checked.options
+          return Effect.flatMapEager(validateAt(checked.input, callOptions, clock.currentTimeMillisUnsafe(), forced), (call) =>
             Effect.flatMapEager(prepare(call, callOptions, clock), (prepared) => {
               // Every wait of the plan is an attempt, a retry or a launch delay, each bounded by the deadline in scope.
               // The ledger's hook reads the call's context (no tracer or metrics are installed between here and the
@@ -409,18 +421,22 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
               const answer = (completion: Completion) => respond(prepared, prepared.strategy, completion, clock.currentTimeMillisUnsafe(), completion.timings.firstTokenMs)
               const json = prepared.request.responseFormat?.type === "json"
               return Effect.flatMap(run, (raw) => (json ? Effect.map(withStructuredOutput(prepared.request, raw), answer) : Effect.succeed(answer(raw))))
-            })),
+            }))
+        },
         forced?.strategy === "auto" ? "orch.delegate" : "orch.complete"
       )
 
     // One stream layer: the call is validated, routed and planned as the stream starts (in the consumer's context,
     // read once); the plan's stream is pulled under the deadline and ledger hook, and its parts forwarded by a plain
     // loop per array (no effect per part, whatever the strategy's depth); when it ends, the response goes last.
-    const stream = (input: PromptInput, callOptions: CallOptions = {}): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
+    const stream = (input: PromptInput, givenOptions?: CallOptions): Stream.Stream<OrchestratedStreamPart, ProviderError> =>
       Stream.fromChannel(Channel.fromTransform((upstream: Pull.Pull<unknown, unknown, unknown>, scope: Scope.Scope) =>
         Effect.contextWith((context: Context.Context<never>) => {
           const clock = Context.get(context, Clock.Clock)
-          return Effect.flatMapEager(validateAt(input, callOptions, clock.currentTimeMillisUnsafe()), (call) =>
+          const checked = checkEffectCall<CallOptions>(input, givenOptions)
+          if (isProviderError(checked)) return Effect.fail(checked)
+          const callOptions = checked.options
+          return Effect.flatMapEager(validateAt(checked.input, callOptions, clock.currentTimeMillisUnsafe()), (call) =>
             Effect.flatMapEager(prepare(call, callOptions, clock), (prepared) => {
               const planned = planOf(prepared, callOptions.scorers).stream(prepared.request)
               // The deadline and the ledger's hook are added to the context of the set-up and of each pull (two
@@ -475,9 +491,13 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
             }))
         })))
 
-    const ensemble = (input: PromptInput, callOptions: EnsembleOptions = {}) =>
+    const ensemble = (givenInput: PromptInput, givenOptions?: EnsembleOptions) =>
       observe(
         (clock) => Effect.gen(function*() {
+          const checked = checkEffectCall<EnsembleOptions>(givenInput, givenOptions, true)
+          if (isProviderError(checked)) return yield* Effect.fail(checked)
+          const input = checked.input
+          const callOptions = checked.options
           const mode = yield* parseEnsembleMode(callOptions.mode ?? "vote")
           const only = callOptions.strategy === undefined ? "ensemble" : yield* parseStrategy(callOptions.strategy)
           if (callOptions.samples !== undefined && (!Number.isInteger(callOptions.samples) || callOptions.samples < 1 || callOptions.samples > 32)) {
@@ -544,7 +564,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       complete: (input, callOptions) => complete(input, callOptions),
       stream,
       ensemble,
-      delegate: (task, callOptions) => complete(task, callOptions ?? {}, { strategy: "auto" }),
+      delegate: (task, callOptions) => complete(task, callOptions, { strategy: "auto" }),
       providers: catalog.status,
       models: Effect.map(catalog.available, (models) => [...models]),
       costs: tracker

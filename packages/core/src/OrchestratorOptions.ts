@@ -6,6 +6,7 @@ import type { Budget, CostTrackerOptions } from "@orch/cost-tracker"
 import type { CompletionRequest, Message, Provider } from "@orch/provider"
 import type { Scorer } from "@orch/strategies"
 import type { TieredClassifierOptions } from "@orch/task-router"
+import { Effect } from "effect"
 
 /** Where the ledger lives. */
 export type LedgerOption =
@@ -128,24 +129,69 @@ const readOption = (options: object, key: string, issues: Array<string>): unknow
 const describeValue = (value: unknown): string =>
   typeof value === "number" || typeof value === "boolean" ? String(value) : typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : value === null ? "null" : Array.isArray(value) ? "an array" : typeof value
 
+const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Whether a provider has the contract's members: a name, a kind, `isAvailable` and `listModels` effects, `model`, and `close` an effect when given. */
+const isProvider = (provider: unknown): boolean => {
+  if (typeof provider !== "object" || provider === null) return false
+  const p = provider as Record<string, unknown>
+  return typeof p["name"] === "string" && (p["kind"] === "local" || p["kind"] === "cloud") && typeof p["model"] === "function" &&
+    Effect.isEffect(p["isAvailable"]) && Effect.isEffect(p["listModels"]) && (p["close"] === undefined || Effect.isEffect(p["close"]))
+}
+
+/** What is wrong with `costs`: the shapes the cost tracker reads (it checks each budget's values itself). */
+const costIssues = (costs: Readonly<Record<string, unknown>>, issues: Array<string>): void => {
+  const budgets = readOption(costs, "budgets", issues)
+  if (budgets !== undefined) {
+    if (!Array.isArray(budgets)) issues.push(`costs.budgets must be an array of budgets, not ${describeValue(budgets)}`)
+    else budgets.forEach((budget: unknown, i) => { if (!isPlainObject(budget)) issues.push(`costs.budgets[${i}] must be a budget ({ name, limitUsd, period, mode }), not ${describeValue(budget)}`) })
+  }
+  const prices = readOption(costs, "prices", issues)
+  if (prices !== undefined && !isPlainObject(prices)) issues.push(`costs.prices must be a price table or its options, not ${describeValue(prices)}`)
+  const whole = (key: string, min: number) => {
+    const value = readOption(costs, key, issues)
+    if (value !== undefined && (typeof value !== "number" || !Number.isSafeInteger(value) || value < min)) issues.push(`costs.${key} must be a whole number of ${min} or more, not ${describeValue(value)}`)
+  }
+  whole("defaultMaxOutputTokens", 1)
+  whole("backlogLimit", 0)
+  const ttl = readOption(costs, "reservationTtlMs", issues)
+  if (ttl !== undefined && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0)) issues.push(`costs.reservationTtlMs must be a positive number of milliseconds, not ${describeValue(ttl)}`)
+  const logPrompts = readOption(costs, "logPrompts", issues)
+  if (logPrompts !== undefined && typeof logPrompts !== "boolean") issues.push(`costs.logPrompts must be true or false, not ${describeValue(logPrompts)}`)
+}
+
 /**
  * What is wrong with orchestrator options, one line per problem naming the option and what it takes (empty when they
- * are valid): the providers, every duration (a positive finite number of milliseconds), `maxModelsPerKind` (a whole
- * number from 1 to 100), `cloudRetries` (a whole number from 0 to 10), `budgetUsd` (a finite amount of 0 or more),
- * the strategy and scope key (strings) and the ledger. `NaN`, `0` models or a string for a number are refused here
- * instead of surfacing later as a call that can never run.
+ * are valid): the providers (each with the contract's members), every duration (a positive finite number of
+ * milliseconds), `maxModelsPerKind` (a whole number from 1 to 100), `cloudRetries` (a whole number from 0 to 10),
+ * `budgetUsd` (a finite amount of 0 or more), the strategy and scope key (strings), `onLog` (a function), the shapes
+ * of `costs` and `classifier`, and the ledger. `NaN`, `0` models or a string for a number are refused here instead of
+ * surfacing later as a call that can never run, and options that cannot be read (a getter or Proxy trap that throws)
+ * are an issue, never a throw.
  */
 export const orchestratorOptionIssues = (options: unknown): ReadonlyArray<string> => {
+  try {
+    return optionIssues(options)
+  } catch (thrown) {
+    return [`the orchestrator options could not be read (${thrown instanceof Error ? thrown.message.slice(0, 120) : "a property threw"})`]
+  }
+}
+
+const optionIssues = (options: unknown): ReadonlyArray<string> => {
   if (typeof options !== "object" || options === null || Array.isArray(options)) return [`the orchestrator options must be an object such as { providers: [...] }, not ${describeValue(options)}`]
   const issues: Array<string> = []
   const providers = readOption(options, "providers", issues)
   if (!Array.isArray(providers)) issues.push(`providers must be an array of providers (e.g. LocalProvider, CloudProvider), not ${describeValue(providers)}`)
   else {
     providers.forEach((provider: unknown, i) => {
-      const valid = typeof provider === "object" && provider !== null &&
-        typeof (provider as Provider).name === "string" && ((provider as Provider).kind === "local" || (provider as Provider).kind === "cloud") &&
-        typeof (provider as Provider).model === "function" && typeof (provider as Provider).isAvailable === "object" && typeof (provider as Provider).listModels === "object"
-      if (!valid) issues.push(`providers[${i}] is not a provider (it needs a name, a kind "local" or "cloud", isAvailable, listModels and model)`)
+      let valid: boolean
+      try {
+        valid = isProvider(provider)
+      } catch (thrown) {
+        issues.push(`providers[${i}] could not be read (${thrown instanceof Error ? thrown.message.slice(0, 120) : "a property threw"})`)
+        return
+      }
+      if (!valid) issues.push(`providers[${i}] is not a provider (it needs a name, a kind "local" or "cloud", isAvailable and listModels effects, and model)`)
     })
   }
   for (const key of durationKeys) {
@@ -166,8 +212,15 @@ export const orchestratorOptionIssues = (options: unknown): ReadonlyArray<string
   }
   for (const key of ["costs", "classifier"]) {
     const value = readOption(options, key, issues)
-    if (value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))) issues.push(`${key} must be an object, not ${describeValue(value)}`)
+    if (value !== undefined && !isPlainObject(value)) issues.push(`${key} must be an object, not ${describeValue(value)}`)
+    else if (value !== undefined && key === "costs") costIssues(value, issues)
+    else if (value !== undefined) {
+      const threshold = readOption(value, "threshold", issues)
+      if (threshold !== undefined && (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1))) issues.push(`classifier.threshold must be a confidence from 0 to 1, not ${describeValue(threshold)}`)
+    }
   }
+  const onLog = readOption(options, "onLog", issues)
+  if (onLog !== undefined && typeof onLog !== "function") issues.push(`onLog must be a function of { level, message }, not ${describeValue(onLog)}`)
   const ledger = readOption(options, "ledger", issues) as Partial<Record<string, unknown>> | undefined
   if (ledger !== undefined) {
     const type = typeof ledger === "object" && ledger !== null ? ledger["type"] : undefined

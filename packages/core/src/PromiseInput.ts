@@ -199,14 +199,32 @@ const asTypedError = (problem: unknown): ProviderError => {
   return invalidRequest([`the call's arguments could not be read (${describeThrown(problem)})`])
 }
 
+/** The options objects `checkCall` made: a call handed on with them is not checked again. */
+const checkedOptions = new WeakSet<object>()
+
 /** Check a call's prompt and options (`ensemble` takes `mode`, `samples` and `normalize` too). Throws a ProviderError. */
 export const checkCall = <O extends CallOptions>(input: unknown, options: unknown, ensemble = false): CheckedCall<O> => {
   try {
     const prompt = promptOf(input)
     const checked = optionsOf(options, ensemble)
+    checkedOptions.add(checked.options)
     return { input: prompt, options: checked.options as O, ...(checked.signal !== undefined ? { signal: checked.signal } : {}) }
   } catch (problem) {
     throw asTypedError(problem)
+  }
+}
+
+/**
+ * The Effect API's door: a call's prompt and options checked and copied as the Promise API's are (the same typed
+ * InvalidRequest for a throwing getter, a Proxy, a string for `models`, ...), or the error; never a throw. A call the
+ * Promise API already checked passes as it is.
+ */
+export const checkEffectCall = <O extends CallOptions>(input: unknown, options: unknown, ensemble = false): CheckedCall<O> | ProviderError => {
+  if (typeof options === "object" && options !== null && checkedOptions.has(options)) return { input: input as PromptInput, options: options as O }
+  try {
+    return checkCall<O>(input, options, ensemble)
+  } catch (problem) {
+    return asTypedError(problem)
   }
 }
 

@@ -5,7 +5,7 @@
  * releases the providers.
  */
 import type { BudgetStatus, Summary, SummaryQuery } from "@orch/cost-tracker"
-import { cancelled, isProviderError, type ModelInfo, type ProviderError } from "@orch/provider"
+import { cancelled, isProviderError, type ModelInfo, providerError, type ProviderError, truncate } from "@orch/provider"
 import { Cause, Context, Effect, Exit, Fiber, Layer, Logger, ManagedRuntime, Stream } from "effect"
 import type { ProviderStatus } from "./ModelCatalog.ts"
 import { ModelOrchestrator, type ModelOrchestratorShape } from "./ModelOrchestrator.ts"
@@ -55,6 +55,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
   const runtime = ManagedRuntime.make(layer)
   const inFlight = new Set<Fiber.Fiber<unknown, unknown>>()
   let disposed = false
+  let disposing: Promise<void> | undefined
   // The orchestrator, built on first use; then every call is forked on it directly (no runtime hop per call), with
   // the layer's context, so what the layer set (a tracer, the logger, log levels) holds for every call.
   let built: ModelOrchestratorShape | undefined
@@ -126,9 +127,12 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
       (error: unknown) => { failure = error; finished = true; rejectResponse(error); notify() }
     ).finally(() => signal?.removeEventListener("abort", onAbort))
 
+    // After return() (a `for await` left early) the iteration is over: next() says done, not the cancel it caused.
+    let returned = false
     const iterator: AsyncIterator<string> = {
       next: async () => {
         for (;;) {
+          if (returned) return { value: undefined, done: true }
           if (read < buffered.length) {
             const next = buffered[read++]!
             if (read === buffered.length) {
@@ -145,7 +149,9 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
         }
       },
       return: async () => {
+        returned = true
         controller.abort()
+        notify()
         return { value: undefined, done: true }
       }
     }
@@ -173,11 +179,16 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
       export: (format, window) => rejectingPromise(() => { const checked = checkExport(format, window); return run((o) => o.costs.export(checked.format, checked.window)) }),
       budgetStatus: () => run((o) => o.costs.budgetStatus())
     },
-    dispose: async () => {
-      if (disposed) return
-      disposed = true
-      await Promise.all([...inFlight].map((fiber) => Effect.runPromise(Fiber.interrupt(fiber))))
-      await runtime.dispose()
+    // One disposal: a second dispose() (made while the first runs, or after) settles when the first has.
+    dispose: () => {
+      disposing ??= (async () => {
+        disposed = true
+        await Promise.all([...inFlight].map((fiber) => Effect.runPromise(Fiber.interrupt(fiber))))
+        await runtime.dispose().catch((error: unknown) => {
+          throw isProviderError(error) ? error : providerError({ _tag: "Unavailable", cause: "dispose" }, `Closing the orchestrator failed: ${truncate(String(error), 200)}`)
+        })
+      })()
+      return disposing
     }
   }
 }

@@ -261,7 +261,13 @@ export const attempt = (model: LanguageModel): Plan => {
         // as it answers best (one JSON body, no stream on the wire), and the limit bounds the call.
         const firstTokenAt = !viaStream && limits.firstTokenMs !== undefined ? started.startedAt + limits.firstTokenMs : undefined
         let bounded: Effect.Effect<Completion, ProviderError>
-        if (viaStream) bounded = collectStream(tracked(guardStream(model.stream(request), limits, context), progress, started))
+        if (viaStream) {
+          // The stream keeps the chunk limits and the deadline, whichever comes first (a first-token limit longer than
+          // the time left must not outlast the call).
+          const at = started.deadline
+          const deadline = at === undefined ? undefined : { at, error: () => attemptDeadlineError(Math.max(0, at - started.startedAt), base) }
+          bounded = collectStream(tracked(guardStream(model.stream(request), limits, context, deadline), progress, started))
+        }
         else if (started.deadline === undefined && firstTokenAt === undefined) bounded = model.generate(request)
         else {
           // The attempt has begun (this runs as it does), so what is left of each limit is read now; the nearer one
