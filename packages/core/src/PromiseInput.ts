@@ -15,6 +15,8 @@ export const maxMessages = 100_000
 const maxDepth = 64
 /** The most models one call may name. */
 const maxModels = 64
+/** The longest model id, task type, strategy, mode or scope key (errors name them; the ledger keeps the scope key). */
+const maxIdentifierLength = 1_000
 
 /** A checked call: plain-data input and options, and the caller's signal when it gave a usable one. */
 export interface CheckedCall<O> {
@@ -123,6 +125,16 @@ const optionalString = (options: object, key: string, where: string): string | u
   return value
 }
 
+/**
+ * What is wrong with a name the call gives (a model id, a task type, a scope key): too long to echo in an error or keep
+ * in the ledger, or holding a lone surrogate (not text any service, store or JSON reader takes whole).
+ */
+const identifierIssue = (value: string, where: string): string | undefined => {
+  if (value.length > maxIdentifierLength) return `${where} is ${value.length} characters long; at most ${maxIdentifierLength} are allowed`
+  if (!value.isWellFormed()) return `${where} holds a lone surrogate (text that is not well-formed Unicode)`
+  return undefined
+}
+
 const optionalNumber = (options: object, key: string, where: string): number | undefined => {
   const value = read(options, key, where)
   if (value !== undefined && (typeof value !== "number" || Number.isNaN(value))) throw new InputProblem(`${key} must be a number, not ${typeName(value)}${typeof value === "number" ? " NaN" : ""}`)
@@ -146,7 +158,10 @@ const optionsOf = (options: unknown, ensemble: boolean): { readonly options: Ens
   const out: Record<string, unknown> = {}
   for (const key of ["strategy", "taskType", "model", "scopeKey", "requestId", ...(ensemble ? ["mode"] : [])]) {
     const value = optionalString(options, key, where)
-    if (value !== undefined) out[key] = value
+    if (value === undefined) continue
+    const issue = identifierIssue(value, key)
+    if (issue !== undefined) throw new InputProblem(issue)
+    out[key] = value
   }
   for (const key of ["deadlineMs", ...(ensemble ? ["samples"] : [])]) {
     const value = optionalNumber(options, key, where)
@@ -159,6 +174,16 @@ const optionsOf = (options: unknown, ensemble: boolean): { readonly options: Ens
     if (copied.length > maxModels) throw new InputProblem(`models names more than ${maxModels} models`)
     const bad = copied.findIndex((id) => typeof id !== "string")
     if (bad >= 0) throw new InputProblem(`models[${bad}] must be a model id string, not ${typeName(copied[bad])}`)
+    for (const [i, id] of (copied as ReadonlyArray<string>).entries()) {
+      const issue = identifierIssue(id, `models[${i}]`)
+      if (issue !== undefined) throw new InputProblem(issue)
+    }
+    if (ensemble) {
+      // An ensemble is exactly the models named: none, or one named twice, would quietly become something else.
+      if (copied.length === 0) throw new InputProblem("models is empty: name the ensemble's models, or leave models out to let the route choose")
+      const twice = copied.find((id, i) => copied.indexOf(id) !== i)
+      if (twice !== undefined) throw new InputProblem(`models names ${JSON.stringify(twice)} twice: to sample one model several times, name it once and set samples`)
+    }
     out["models"] = copied
   }
   const scorers = read(options, "scorers", where)

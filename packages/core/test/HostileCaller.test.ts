@@ -198,6 +198,35 @@ describe("hostile call options", () => {
     await expectTyped(() => stream.response, "InvalidRequest")
   })
 
+  const huge = "x".repeat(5_000_000)
+  const names: ReadonlyArray<readonly [string, () => unknown, RegExp]> = [
+    ["a model id of 5 MB", () => orchestrator.complete("hi", { model: huge }), /model is 5000000 characters long/],
+    ["models of 5 MB ids", () => orchestrator.complete("hi", { models: [huge, `${huge}y`] }), /models\[0\] is 5000000 characters long/],
+    ["an ensemble of 5 MB ids", () => orchestrator.ensemble("hi", { models: [huge] }), /models\[0\]/],
+    ["a task type of 5 MB", () => orchestrator.delegate("hi", { taskType: huge }), /taskType is 5000000/],
+    ["a scope key of 5 MB", () => orchestrator.complete("hi", { model: "local/a", scopeKey: huge }), /scopeKey is 5000000/],
+    ["a lone surrogate in the model id", () => orchestrator.complete("hi", { model: "local/\ud800" }), /model holds a lone surrogate/],
+    ["a lone surrogate in models", () => orchestrator.complete("hi", { models: ["local/a", "local/\udfff"] }), /models\[1\] holds a lone surrogate/],
+    ["a lone surrogate in the task type", () => orchestrator.complete("hi", { taskType: "code\ud800" }), /taskType holds a lone surrogate/],
+    ["a lone surrogate in the scope key", () => orchestrator.complete("hi", { model: "local/a", scopeKey: "\ud800" }), /scopeKey holds a lone surrogate/],
+    ["an ensemble of no models", () => orchestrator.ensemble("hi", { models: [] }), /models is empty/],
+    ["an ensemble naming one model twice", () => orchestrator.ensemble("hi", { models: ["local/a", "local/a"] }), /names "local\/a" twice.*samples/]
+  ]
+  for (const [name, call, pattern] of names) {
+    it(`${name} is a short typed InvalidRequest, with no model called and nothing kept`, async () => {
+      const before = calls()
+      const records = (await orchestrator.costs.summary()).totals.attempts
+      const error = await expectTyped(call, "InvalidRequest", pattern)
+      expect(error.message.length).toBeLessThan(2_000)
+      expect(calls()).toBe(before)
+      expect((await orchestrator.costs.summary()).totals.attempts).toBe(records)
+    })
+  }
+
+  it("a cascade scorer that returns a rejected promise fails the call typed, and the rejection is not left unhandled", async () => {
+    await expectTyped(() => orchestrator.complete("hi", { strategy: "cascade", scorers: [{ name: "async", score: js(() => Promise.reject(new Error("scorer bug"))) }] }), "InvalidRequest", /scorer "async" must return an Effect, not a Promise/)
+  })
+
   const samples: ReadonlyArray<readonly [string, unknown]> = [["NaN", Number.NaN], ["0", 0], ["-1", -1], ["Infinity", Number.POSITIVE_INFINITY], ["2.5", 2.5], ["'3'", "3"], ["1e9", 1e9]]
   for (const [name, value] of samples) {
     it(`ensemble samples ${name} is a typed InvalidRequest`, async () => {

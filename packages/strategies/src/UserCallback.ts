@@ -33,7 +33,13 @@ export const runUserEffect = <A>(name: string, f: () => Effect.Effect<A, Provide
   Effect.suspend(() => {
     const made = callUser(name, f)
     if (Result.isFailure(made)) return Effect.fail(made.failure)
-    if (!Effect.isEffect(made.success)) return Effect.fail(invalidRequest([`${name} must return an Effect`]))
+    if (!Effect.isEffect(made.success)) {
+      const value: unknown = made.success
+      // A promise returned instead is settled quietly: nobody awaits it, and its rejection must not be unhandled.
+      const promise = typeof value === "object" && value !== null && typeof (value as { readonly then?: unknown }).then === "function"
+      if (promise) Promise.resolve(value as PromiseLike<unknown>).then(undefined, () => {})
+      return Effect.fail(invalidRequest([`${name} must return an Effect${promise ? ", not a Promise" : ""}`]))
+    }
     return made.success
   }).pipe(
     Effect.catchDefect((defect) => Effect.fail(isProviderError(defect) ? defect : callbackFailed(name, defect)))
