@@ -139,15 +139,81 @@ const isProvider = (provider: unknown): boolean => {
     Effect.isEffect(p["isAvailable"]) && Effect.isEffect(p["listModels"]) && (p["close"] === undefined || Effect.isEffect(p["close"]))
 }
 
+const isAmount = (value: unknown): boolean => typeof value === "number" && Number.isFinite(value) && value >= 0
+
+/** What is wrong with one price (a per-token or a per-hour `ModelPrice`): every rate a finite amount of 0 or more. */
+const priceIssue = (price: unknown): string | undefined => {
+  if (!isPlainObject(price)) return `is ${describeValue(price)}, not a price`
+  if (price["_tag"] === "PerHour" || "usdPerHour" in price) {
+    if (!isAmount(price["usdPerHour"])) return "usdPerHour must be a finite amount of 0 or more"
+    const seconds = price["worstCaseSeconds"]
+    return seconds === undefined || (isAmount(seconds) && (seconds as number) > 0) ? undefined : "worstCaseSeconds must be a positive number"
+  }
+  const rates = (tier: Readonly<Record<string, unknown>>, where: string): string | undefined => {
+    for (const key of ["inputPerMillion", "outputPerMillion"]) if (!isAmount(tier[key])) return `${where}${key} must be a finite amount of 0 or more`
+    for (const key of ["cachedInputPerMillion", "cacheWriteInputPerMillion", "cacheWriteLongInputPerMillion"]) {
+      if (tier[key] !== undefined && !isAmount(tier[key])) return `${where}${key} must be a finite amount of 0 or more`
+    }
+    return undefined
+  }
+  const base = rates(price, "")
+  if (base !== undefined) return base
+  const long = price["longContext"]
+  if (long === undefined) return undefined
+  if (!isPlainObject(long) || !isAmount(long["aboveInputTokens"])) return "longContext must be { aboveInputTokens, inputPerMillion, outputPerMillion, ... }"
+  return rates(long, "longContext.")
+}
+
+/** What is wrong with `costs.prices`: a price table ({ lookup, entries }), or its options with valid prices. */
+const pricesIssues = (prices: unknown, issues: Array<string>): void => {
+  if (!isPlainObject(prices)) return void issues.push(`costs.prices must be a price table or its options, not ${describeValue(prices)}`)
+  if ("lookup" in prices) {
+    if (typeof prices["lookup"] !== "function" || !isPlainObject(prices["entries"])) issues.push("costs.prices must be a price table ({ lookup, entries }) or its options ({ builtIn, overrides, files })")
+    return
+  }
+  if (prices["builtIn"] !== undefined && typeof prices["builtIn"] !== "boolean") issues.push(`costs.prices.builtIn must be true or false, not ${describeValue(prices["builtIn"])}`)
+  const table = (value: unknown, where: string) => {
+    if (!isPlainObject(value)) return void issues.push(`${where} must be an object of prices by model id, not ${describeValue(value)}`)
+    for (const [id, price] of Object.entries(value)) {
+      const issue = priceIssue(price)
+      if (issue !== undefined) issues.push(`${where}[${JSON.stringify(id.slice(0, 80))}]: ${issue}`)
+    }
+  }
+  if (prices["overrides"] !== undefined) table(prices["overrides"], "costs.prices.overrides")
+  const files = prices["files"]
+  if (files !== undefined) {
+    if (!Array.isArray(files)) issues.push(`costs.prices.files must be an array of price tables (see loadPriceFile), not ${describeValue(files)}`)
+    else files.forEach((file: unknown, i) => table(file, `costs.prices.files[${i}]`))
+  }
+}
+
+/** What is wrong with a budget's scope: absent, or an object of a string key, a boolean eachKey and a string task type. */
+const scopeIssue = (scope: unknown): string | undefined => {
+  if (scope === undefined) return undefined
+  if (!isPlainObject(scope)) return `scope must be an object such as { key } or { eachKey: true }, not ${describeValue(scope)}`
+  if (scope["key"] !== undefined && typeof scope["key"] !== "string") return `scope.key must be a string, not ${describeValue(scope["key"])}`
+  if (scope["eachKey"] !== undefined && typeof scope["eachKey"] !== "boolean") return `scope.eachKey must be true or false, not ${describeValue(scope["eachKey"])}`
+  if (scope["taskType"] !== undefined && typeof scope["taskType"] !== "string") return `scope.taskType must be a string, not ${describeValue(scope["taskType"])}`
+  const known = new Set(["key", "eachKey", "taskType"])
+  const unknown = Object.keys(scope).filter((key) => !known.has(key))
+  return unknown.length > 0 ? `scope has keys it does not know: ${unknown.slice(0, 5).join(", ")} (it takes key, eachKey and taskType)` : undefined
+}
+
 /** What is wrong with `costs`: the shapes the cost tracker reads (it checks each budget's values itself). */
 const costIssues = (costs: Readonly<Record<string, unknown>>, issues: Array<string>): void => {
   const budgets = readOption(costs, "budgets", issues)
   if (budgets !== undefined) {
     if (!Array.isArray(budgets)) issues.push(`costs.budgets must be an array of budgets, not ${describeValue(budgets)}`)
-    else budgets.forEach((budget: unknown, i) => { if (!isPlainObject(budget)) issues.push(`costs.budgets[${i}] must be a budget ({ name, limitUsd, period, mode }), not ${describeValue(budget)}`) })
+    else {
+      budgets.forEach((budget: unknown, i) => {
+        if (!isPlainObject(budget)) return void issues.push(`costs.budgets[${i}] must be a budget ({ name, limitUsd, period, mode }), not ${describeValue(budget)}`)
+        const issue = scopeIssue(budget["scope"])
+        if (issue !== undefined) issues.push(`costs.budgets[${i}]: ${issue}`)
+      })
+    }
   }
   const prices = readOption(costs, "prices", issues)
-  if (prices !== undefined && !isPlainObject(prices)) issues.push(`costs.prices must be a price table or its options, not ${describeValue(prices)}`)
+  if (prices !== undefined) pricesIssues(prices, issues)
   const whole = (key: string, min: number) => {
     const value = readOption(costs, key, issues)
     if (value !== undefined && (typeof value !== "number" || !Number.isSafeInteger(value) || value < min)) issues.push(`costs.${key} must be a whole number of ${min} or more, not ${describeValue(value)}`)
@@ -209,6 +275,7 @@ const optionIssues = (options: unknown): ReadonlyArray<string> => {
   for (const key of ["strategy", "scopeKey"]) {
     const value = readOption(options, key, issues)
     if (value !== undefined && typeof value !== "string") issues.push(`${key} must be a string, not ${describeValue(value)}`)
+    else if (typeof value === "string" && (value.length > 1_000 || !value.isWellFormed())) issues.push(`${key} must be at most 1,000 characters of well-formed text`)
   }
   for (const key of ["costs", "classifier"]) {
     const value = readOption(options, key, issues)

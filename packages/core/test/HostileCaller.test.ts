@@ -627,6 +627,17 @@ describe("budgets and orchestrator options of the wrong kind", () => {
     ["reservationTtlMs of 0", { costs: { reservationTtlMs: 0 } }],
     ["backlogLimit of -5", { costs: { backlogLimit: -5 } }],
     ["onLog that is a string", { onLog: "console" }],
+    ["a negative price", { costs: { prices: { overrides: { "openai/gpt-4o-mini": { _tag: "PerToken", inputPerMillion: -1e6, outputPerMillion: -1e6, currency: "USD", source: "x", readOn: "" } } } } }],
+    ["a NaN price", { costs: { prices: { overrides: { "openai/gpt-4o-mini": { _tag: "PerToken", inputPerMillion: Number.NaN, outputPerMillion: 1, currency: "USD", source: "x", readOn: "" } } } } }],
+    ["a price that is a string", { costs: { prices: { overrides: { "openai/gpt-4o-mini": "cheap" } } } }],
+    ["an hourly price of Infinity", { costs: { prices: { overrides: { ollama: { _tag: "PerHour", usdPerHour: Number.POSITIVE_INFINITY, worstCaseSeconds: 60, currency: "USD", source: "x", readOn: "" } } } } }],
+    ["price overrides that are a string", { costs: { prices: { overrides: "x" } } }],
+    ["price files that are paths", { costs: { prices: { files: ["/etc/prices.json"] } } }],
+    ["a price table whose lookup is a number", { costs: { prices: { lookup: 5 } } }],
+    ["a budget scope that is a string", { costs: { budgets: [{ name: "b", limitUsd: 1, period: "total", mode: "hard", scope: "tenant-a" }] } }],
+    ["a budget scope key that is a number", { costs: { budgets: [{ name: "b", limitUsd: 1, period: "total", mode: "hard", scope: { key: 5 } }] } }],
+    ["a budget scope of a misspelt key", { costs: { budgets: [{ name: "b", limitUsd: 1, period: "total", mode: "hard", scope: { tenant: "a" } }] } }],
+    ["a scope key with a lone surrogate", { scopeKey: "tenant\ud800" }],
     ["providers that is a Proxy", { providers: new Proxy([], { get: () => { throw new Error("trap bug") } }) }],
     ["a ledger whose getter throws", { ledger: { get type(): string { throw new Error("getter bug") } } }]
   ]
