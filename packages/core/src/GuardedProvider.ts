@@ -11,7 +11,7 @@ import {
   type Availability, type Completion, isProviderError, type LanguageModel, type ModelInfo, providerError, type Provider,
   type ProviderError, type StreamPart, truncate
 } from "@orch/provider"
-import { Cause, Effect, Stream } from "effect"
+import { Cause, Effect, Fiber, Stream } from "effect"
 
 /** What a thrown or failed value says, redacted and short (a provider's error may carry its key). */
 const describe = (value: unknown): string => {
@@ -170,11 +170,23 @@ const modelInfoIssue = (info: unknown, i: number): string | undefined =>
     : `listModels gave ${kindOf(info)} at [${i}], not model info ({ id, name, provider, kind })`
 
 /**
+ * A provider's close, run in a fiber of its own that the orchestrator's shutdown waits on for at most `limitMs`: a
+ * failure is logged, and a close still running then is left to finish on its own (interrupted, if it lets itself be).
+ */
+const boundedClose = (close: Effect.Effect<void, ProviderError>, name: string, limitMs: number): Effect.Effect<void> =>
+  Effect.flatMap(Effect.forkDetach(close), (fiber) =>
+    Effect.timeoutOrElse(Effect.catch(Fiber.join(fiber), (error) => Effect.logWarning(`@orch/core: closing a provider failed: ${error.message}`)), {
+      duration: limitMs,
+      orElse: () => Effect.andThen(Effect.sync(() => fiber.interruptUnsafe()), Effect.logWarning(`@orch/core: provider ${name} did not close within ${limitMs} ms; left closing`))
+    }))
+
+/**
  * The provider, guarded. Read once: its name, kind and effects (the orchestrator's options check made sure they are
  * there). Its probe never fails (a broken one reads as not available, with the reason), its listing fails typed or
- * gives model info, `model()` fails typed or gives a guarded model, and `close` never fails.
+ * gives model info, `model()` fails typed or gives a guarded model, and `close` never fails and ends within
+ * `closeLimitMs` (a close that hangs, even one that cannot be interrupted, is left running and logged).
  */
-export const guardProvider = (provider: Provider): Provider => {
+export const guardProvider = (provider: Provider, closeLimitMs: number): Provider => {
   const name = provider.name
   const onBug = (what: string) => broken(name, what)
   const isAvailable = provider.isAvailable
@@ -204,7 +216,7 @@ export const guardProvider = (provider: Provider): Provider => {
         return issue === undefined ? Effect.succeed(guardModel(found as LanguageModel, name)) : Effect.fail(onBug(issue))
       }),
     ...(close !== undefined
-      ? { close: Effect.catch(effectOf<void>(() => close, onBug, "close"), (error) => Effect.logWarning(`@orch/core: closing a provider failed: ${error.message}`)) }
+      ? { close: boundedClose(effectOf<void>(() => close, onBug, "close"), name, closeLimitMs) }
       : {})
   }
 }

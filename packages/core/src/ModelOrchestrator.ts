@@ -181,10 +181,12 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
   Effect.gen(function*() {
     const tracker = yield* CostTracker
     const router = yield* TaskRouter
-    // A provider's probe and listing may take as long as a call (an embedded model loads); the call's deadline bounds each call.
-    // The providers are the caller's code: each is guarded once, so what it does reaches a call typed and in shape.
-    const providers = options.providers.map(guardProvider)
-    const catalog: ModelCatalog = yield* makeModelCatalog(providers, defaultCatalogTtl, Number.isFinite(options.deadlineMs) && (options.deadlineMs ?? 0) > 0 ? options.deadlineMs ?? defaultDeadlineMs : defaultDeadlineMs)
+    // The providers are the caller's code: each is guarded once, so what it does reaches a call typed and in shape;
+    // closing one waits at most a call's deadline. A provider's probe and listing may take as long as a call (an
+    // embedded model loads); the call's deadline bounds each call.
+    const callDeadlineMs = Number.isFinite(options.deadlineMs) && (options.deadlineMs ?? 0) > 0 ? options.deadlineMs ?? defaultDeadlineMs : defaultDeadlineMs
+    const providers = options.providers.map((provider) => guardProvider(provider, callDeadlineMs))
+    const catalog: ModelCatalog = yield* makeModelCatalog(providers, defaultCatalogTtl, callDeadlineMs)
     const ledgers = makeAttemptLedger(tracker)
     const maxPerKind = options.maxModelsPerKind ?? defaultMaxModelsPerKind
     const defaultStrategy = options.strategy ?? "auto"

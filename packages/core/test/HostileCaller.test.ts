@@ -6,7 +6,7 @@
 import { isProviderError, type LanguageModel, type Provider, type ProviderError } from "@orch/provider"
 import { scriptedModel, scriptedProvider, type ScriptedModel } from "@orch/testing"
 import { it as effectIt } from "@effect/vitest"
-import { Cause, Effect, type Exit, Fiber, Stream } from "effect"
+import { Cause, Context, Effect, Exit, Fiber, Layer, Scope, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { createOrchestrator, ModelOrchestrator, type Orchestrator, type OrchestratorOptions } from "../src/index.ts"
@@ -401,12 +401,13 @@ describe("dispose", () => {
     let closed = 0
     const provider: Provider = { ...scriptedProvider("local", "local", [slow.model]), close: Effect.sync(() => { closed++ }) }
     const orchestrator = createOrchestrator({ providers: [provider], deadlineMs: 120_000 })
-    const call = orchestrator.complete("hi", { model: "local/slow" })
+    // The caller awaits the call's promise (a handler is on it) while it disposes.
+    const call = ending(() => orchestrator.complete("hi", { model: "local/slow" }))
     const stream = orchestrator.stream("hi", { model: "local/slow" })
     await slow.started
     await until(() => slow.model.calls.length === 2, "both calls started")
     await orchestrator.dispose()
-    await expectTyped(() => call, "Cancelled")
+    expect(describeEnding(await call)).toBe("typed Cancelled: The call was cancelled")
     await expectTyped(() => stream.response, "Cancelled")
     expect(slow.model.calls.map((c) => c.outcome)).toEqual(["interrupted", "interrupted"])
     expect(closed).toBe(1)
@@ -682,5 +683,24 @@ describe("every call ends by its deadline, whatever the strategy (TestClock)", (
           expect(reasons.every((tag) => tag === "Timeout"), result.failure.message).toBe(true)
         }
       }).pipe(Effect.provide(layer())))
+  }
+})
+
+describe("shutting down past a provider that never closes (TestClock)", () => {
+  const closes: ReadonlyArray<readonly [string, Effect.Effect<void>]> = [["never closes", Effect.never], ["never closes and cannot be interrupted", Effect.uninterruptible(Effect.never)]]
+  for (const [name, close] of closes) {
+    effectIt.effect(`a provider that ${name} holds the orchestrator's shutdown for at most its deadline`, () =>
+      Effect.gen(function*() {
+        const provider: Provider = { ...scriptedProvider("local", "local", [model("local/a", "local")]), close }
+        const scope = yield* Scope.make()
+        const orchestrator = yield* Layer.buildWithScope(ModelOrchestrator.layer({ providers: [provider], deadlineMs: 1_000 }), scope)
+        const answer = yield* Context.get(orchestrator, ModelOrchestrator).complete("hi", { model: "local/a" })
+        expect(answer.text).toBe("hello there world")
+        const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+        yield* TestClock.adjust(999)
+        expect(closing.pollUnsafe(), "closed before the limit").toBeUndefined()
+        yield* TestClock.adjust(1)
+        expect(closing.pollUnsafe(), "still closing at the limit").toBeDefined()
+      }))
   }
 })
