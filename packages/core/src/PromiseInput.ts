@@ -119,6 +119,35 @@ const signalOf = (value: unknown): AbortSignal | undefined => {
   return value as AbortSignal
 }
 
+/** Whether the caller's signal has aborted; a signal whose state cannot be read counts as not aborted. */
+export const isAborted = (signal: AbortSignal | undefined): boolean => {
+  try {
+    return signal?.aborted === true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Listen for the caller's signal to abort, and the function that stops listening (never throws). A signal that will
+ * not take a listener (its `addEventListener` throws) is a typed InvalidRequest, thrown.
+ */
+export const onAbort = (signal: AbortSignal | undefined, listener: () => void): (() => void) => {
+  if (signal === undefined) return () => {}
+  try {
+    signal.addEventListener("abort", listener, { once: true })
+  } catch (thrown) {
+    throw invalidRequest([`signal would not take an abort listener (${describeThrown(thrown)})`])
+  }
+  return () => {
+    try {
+      signal.removeEventListener("abort", listener)
+    } catch {
+      // A signal that will not let go of its listener keeps it; the call has ended either way.
+    }
+  }
+}
+
 const optionalString = (options: object, key: string, where: string): string | undefined => {
   const value = read(options, key, where)
   if (value !== undefined && typeof value !== "string") throw new InputProblem(`${key} must be a string, not ${typeName(value)}`)

@@ -11,7 +11,7 @@ import type { ProviderStatus } from "./ModelCatalog.ts"
 import { ModelOrchestrator, type ModelOrchestratorShape } from "./ModelOrchestrator.ts"
 import type { EnsembleResponse, OrchestratedResponse } from "./OrchestratedResponse.ts"
 import type { CallOptions, EnsembleOptions, OrchestratorOptions, PromptInput } from "./OrchestratorOptions.ts"
-import { checkCall, checkExport, checkSummaryQuery, failedStream, rejectingPromise } from "./PromiseInput.ts"
+import { checkCall, checkExport, checkSummaryQuery, failedStream, isAborted, onAbort, rejectingPromise } from "./PromiseInput.ts"
 
 /** Per-call options of the Promise API: the call's options and an `AbortSignal`. */
 export type WithSignal<O> = O & { readonly signal?: AbortSignal }
@@ -76,17 +76,26 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
 
   const fork = <A>(effect: Effect.Effect<A, ProviderError>, signal: AbortSignal | undefined): Promise<A> =>
     new Promise<A>((resolve, reject) => {
-      if (disposed || signal?.aborted === true) return reject(cancelled())
-      const fiber = forkInContext !== undefined ? forkInContext(effect) : Effect.runFork(effect)
-      inFlight.add(fiber)
-      const onAbort = () => fiber.interruptUnsafe()
-      signal?.addEventListener("abort", onAbort, { once: true })
-      fiber.addObserver((exit) => {
-        inFlight.delete(fiber)
-        signal?.removeEventListener("abort", onAbort)
+      if (disposed || isAborted(signal)) return reject(cancelled())
+      // The listener is added before the fork (a signal that refuses it fails the call unstarted); it interrupts the fiber once there is one.
+      const current: { fiber?: Fiber.Fiber<A, ProviderError> } = {}
+      let unlisten: () => void
+      try {
+        unlisten = onAbort(signal, () => current.fiber?.interruptUnsafe())
+      } catch (error) {
+        return reject(error)
+      }
+      const started = forkInContext !== undefined ? forkInContext(effect) : Effect.runFork(effect)
+      current.fiber = started
+      inFlight.add(started)
+      started.addObserver((exit) => {
+        inFlight.delete(started)
+        unlisten()
         if (Exit.isSuccess(exit)) resolve(exit.value)
         else reject(errorOf(exit.cause))
       })
+      // An abort between the listener and the fork.
+      if (isAborted(signal)) started.interruptUnsafe()
     })
 
   const run = <A>(use: (orchestrator: ModelOrchestratorShape) => Effect.Effect<A, ProviderError>, signal?: AbortSignal): Promise<A> => {
@@ -105,9 +114,8 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     const waiting: Array<() => void> = []
     const notify = () => { for (const wake of waiting.splice(0)) wake() }
     const controller = new AbortController()
-    const onAbort = () => controller.abort()
-    if (signal?.aborted) controller.abort()
-    signal?.addEventListener("abort", onAbort, { once: true })
+    const unlisten = onAbort(signal, () => controller.abort())
+    if (isAborted(signal)) controller.abort()
     let resolveResponse!: (response: OrchestratedResponse) => void
     let rejectResponse!: (error: unknown) => void
     const response = new Promise<OrchestratedResponse>((resolve, reject) => { resolveResponse = resolve; rejectResponse = reject })
@@ -125,7 +133,7 @@ export const orchestratorFromLayer = (layer: Layer.Layer<ModelOrchestrator, Prov
     ).then(
       () => { finished = true; notify() },
       (error: unknown) => { failure = error; finished = true; rejectResponse(error); notify() }
-    ).finally(() => signal?.removeEventListener("abort", onAbort))
+    ).finally(unlisten)
 
     // After return() (a `for await` left early) the iteration is over: next() says done, not the cancel it caused.
     let returned = false

@@ -297,6 +297,20 @@ describe("signals", () => {
     await orchestrator.dispose()
   })
 
+  it("a signal whose addEventListener throws is a typed InvalidRequest from every method, and no model is called", async () => {
+    const orchestrator = createOrchestrator(baseOptions())
+    const signal = new AbortController().signal
+    Object.defineProperty(signal, "addEventListener", { value: () => { throw new Error("listener bug") } })
+    const before = calls()
+    await expectTyped(() => orchestrator.complete("hi", { model: "local/a", signal }), "InvalidRequest", /signal/)
+    await expectTyped(() => orchestrator.delegate("hi", { signal }), "InvalidRequest", /signal/)
+    await expectTyped(() => orchestrator.ensemble("hi", { models: ["local/a", "local/b"], signal }), "InvalidRequest", /signal/)
+    const stream = orchestrator.stream("hi", { model: "local/a", signal })
+    await expectTyped(() => stream.response, "InvalidRequest", /signal/)
+    expect(calls()).toBe(before)
+    await orchestrator.dispose()
+  })
+
   it("one signal shared by many calls leaves no listener behind (no MaxListeners warning)", async () => {
     const warnings: Array<Error> = []
     const onWarning = (w: Error) => warnings.push(w)
