@@ -79,6 +79,9 @@ export class ModelOrchestrator extends Context.Service<ModelOrchestrator, ModelO
   }
 }
 
+/** The error of a call made after the orchestrator's layer was closed. */
+const closedError = (): ProviderError => providerError({ _tag: "Cancelled" }, "The orchestrator is closed (its layer's scope ended, or it was disposed)")
+
 /** The error for orchestrator options with problems. */
 const invalidOptions = (issues: ReadonlyArray<string>): ProviderError => invalidRequest(issues.map((issue) => `orchestrator options: ${issue}`))
 
@@ -195,6 +198,10 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
 
     yield* Effect.addFinalizer(() =>
       Effect.forEach(providers, (p) => p.close ?? Effect.void, { discard: true }))
+    // Added last, so it runs first as the scope closes: a call made from then on (the service kept past its layer's
+    // scope) fails Cancelled at once instead of reaching closed providers and ledger.
+    let closed = false
+    yield* Effect.addFinalizer(() => Effect.sync(() => { closed = true }))
 
     // 1. Validate, once per call: the request, the strategy name, the deadline (from `startedAt`, now). Decided at
     // once: the answer is an Exit (no step of its own), read inside the call's running effect.
@@ -411,6 +418,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const complete = (input: PromptInput, givenOptions?: CallOptions, forced?: { readonly strategy: string }) =>
       observe(
         (clock, context) => {
+          if (closed) return Effect.fail(closedError())
           const checked = checkEffectCall<CallOptions>(input, givenOptions)
           if (isProviderError(checked)) return Effect.fail(checked)
           const callOptions = checked.options
@@ -435,6 +443,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
       Stream.fromChannel(Channel.fromTransform((upstream: Pull.Pull<unknown, unknown, unknown>, scope: Scope.Scope) =>
         Effect.contextWith((context: Context.Context<never>) => {
           const clock = Context.get(context, Clock.Clock)
+          if (closed) return Effect.fail(closedError())
           const checked = checkEffectCall<CallOptions>(input, givenOptions)
           if (isProviderError(checked)) return Effect.fail(checked)
           const callOptions = checked.options
@@ -496,6 +505,7 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const ensemble = (givenInput: PromptInput, givenOptions?: EnsembleOptions) =>
       observe(
         (clock) => Effect.gen(function*() {
+          if (closed) return yield* Effect.fail(closedError())
           const checked = checkEffectCall<EnsembleOptions>(givenInput, givenOptions, true)
           if (isProviderError(checked)) return yield* Effect.fail(checked)
           const input = checked.input

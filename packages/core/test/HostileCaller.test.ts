@@ -718,3 +718,23 @@ describe("shutting down past a provider that never closes (TestClock)", () => {
       }))
   }
 })
+
+describe("the Effect API's service kept past its layer's scope", () => {
+  it("fails every call Cancelled at once, calling no model", async () => {
+    const scope = Effect.runSync(Scope.make())
+    const context = await Effect.runPromise(Layer.buildWithScope(ModelOrchestrator.layer(baseOptions()), scope))
+    const orchestrator = Context.get(context, ModelOrchestrator)
+    expect((await Effect.runPromise(orchestrator.complete("hi", { model: "local/a" }))).text).toBe("hello there world")
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+    const before = calls()
+    for (const call of [
+      orchestrator.complete("hi", { model: "local/a" }), orchestrator.complete("hi"), orchestrator.delegate("hi"),
+      orchestrator.ensemble("hi", { models: ["local/a", "local/b"] }), Stream.runDrain(orchestrator.stream("hi", { model: "local/a" }))
+    ]) {
+      const exit = await Effect.runPromiseExit(call as Effect.Effect<unknown, ProviderError>)
+      const error = exit._tag === "Failure" ? Cause.findErrorOption(exit.cause) : undefined
+      expect(error?._tag === "Some" ? `${error.value.reason._tag}: ${error.value.message}` : "not a typed failure").toBe("Cancelled: The orchestrator is closed (its layer's scope ended, or it was disposed)")
+    }
+    expect(calls()).toBe(before)
+  })
+})
