@@ -5,6 +5,7 @@
 // every call ends by its deadline; no unhandled rejection; nothing printed; secrets never in errors.
 import { isProviderError, type LanguageModel, type Provider, type ProviderError } from "@orch/provider"
 import { scriptedModel, scriptedProvider, type ScriptedModel } from "@orch/testing"
+import { inspect } from "node:util"
 import { it as effectIt } from "@effect/vitest"
 import { Cause, Context, Effect, Exit, Fiber, Layer, Scope, Stream } from "effect"
 import { TestClock } from "effect/testing"
@@ -225,6 +226,27 @@ describe("hostile call options", () => {
 
   it("a cascade scorer that returns a rejected promise fails the call typed, and the rejection is not left unhandled", async () => {
     await expectTyped(() => orchestrator.complete("hi", { strategy: "cascade", scorers: [{ name: "async", score: js(() => Promise.reject(new Error("scorer bug"))) }] }), "InvalidRequest", /scorer "async" must return an Effect, not a Promise/)
+  })
+
+  it("a key given by mistake as a model id, task type or strategy never shows in the error, its fields or its JSON", async () => {
+    const key = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234"
+    const calls: ReadonlyArray<() => Promise<unknown>> = [
+      () => orchestrator.complete("hi", { model: key }),
+      () => orchestrator.complete("hi", { model: `local/${key}` }),
+      () => orchestrator.complete("hi", { models: [`local/${key}`, `cloud/${key}`] }),
+      () => orchestrator.ensemble("hi", { models: [`local/${key}`, "local/a"] }),
+      () => orchestrator.stream("hi", { model: `local/${key}` }).response,
+      () => orchestrator.delegate("hi", { taskType: key }),
+      () => orchestrator.complete("hi", { strategy: key })
+    ]
+    for (const call of calls) {
+      const e = await ending(call)
+      expect(e.kind).toBe("typed")
+      if (e.kind !== "typed") continue
+      for (const seen of [String(e.error), JSON.stringify(e.error), JSON.stringify(e.error.reason), inspect(e.error, { depth: 10 }), e.error.model ?? "", e.error.provider ?? ""]) {
+        expect(seen).not.toContain(key.slice(8, 20))
+      }
+    }
   })
 
   const samples: ReadonlyArray<readonly [string, unknown]> = [["NaN", Number.NaN], ["0", 0], ["-1", -1], ["Infinity", Number.POSITIVE_INFINITY], ["2.5", 2.5], ["'3'", "3"], ["1e9", 1e9]]

@@ -122,15 +122,16 @@ export interface ErrorContext {
 }
 
 /**
- * Build a `ProviderError`, dropping undefined context fields (exactOptionalPropertyTypes). The message and every
- * text of the reason are redacted here (`redact`), so no error of @orch carries a configured secret or a key.
+ * Build a `ProviderError`, dropping undefined context fields (exactOptionalPropertyTypes). The message, every text of
+ * the reason and the provider and model names (a caller's model id may be a key pasted in the wrong place) are
+ * redacted here (`redact`), so no error of @orch carries a configured secret or a key.
  */
 export const providerError = (reason: ErrorReason, message: string, context: ErrorContext = {}): ProviderError =>
   new ProviderError({
     reason: redactValue(reason, [], 2),
     message: redact(message),
-    ...(context.provider !== undefined ? { provider: context.provider } : {}),
-    ...(context.model !== undefined ? { model: context.model } : {}),
+    ...(context.provider !== undefined ? { provider: redact(context.provider) } : {}),
+    ...(context.model !== undefined ? { model: redact(context.model) } : {}),
     ...(context.status !== undefined ? { status: context.status } : {}),
     ...(context.upstreamType !== undefined ? { upstreamType: context.upstreamType } : {})
   })
