@@ -56,7 +56,7 @@ export class ModelOrchestrator extends Context.Service<ModelOrchestrator, ModelO
    */
   static readonly layerWith = (options: OrchestratorOptions): Layer.Layer<ModelOrchestrator, ProviderError, CostTracker | TaskRouter> => {
     const issues = orchestratorOptionIssues(options)
-    return Layer.effect(ModelOrchestrator, issues.length > 0 ? Effect.fail(invalidOptions(issues)) : makeOrchestrator(options))
+    return Layer.effect(ModelOrchestrator, issues.length > 0 ? Effect.fail(invalidOptions(issues)) : makeOrchestrator(fixedOptions(options)))
   }
 
   /**
@@ -64,9 +64,10 @@ export class ModelOrchestrator extends Context.Service<ModelOrchestrator, ModelO
    * `options.costs` and `options.budgetUsd`) and its task router (`options.routes`, `options.classifier`).
    * Fails with InvalidRequest on invalid routes or budgets; the ledger and providers close with the layer.
    */
-  static readonly layer = (options: OrchestratorOptions): Layer.Layer<ModelOrchestrator, ProviderError> => {
-    const issues = orchestratorOptionIssues(options)
+  static readonly layer = (given: OrchestratorOptions): Layer.Layer<ModelOrchestrator, ProviderError> => {
+    const issues = orchestratorOptionIssues(given)
     if (issues.length > 0) return Layer.effect(ModelOrchestrator, Effect.fail(invalidOptions(issues)))
+    const options = fixedOptions(given)
     const costOptions = { ...options.costs, budgets: budgetsOf(options) }
     const ledger = options.ledger ?? { type: "memory" }
     const costs = ledger.type === "sqlite"
@@ -78,6 +79,12 @@ export class ModelOrchestrator extends Context.Service<ModelOrchestrator, ModelO
     return ModelOrchestrator.layerWith(options).pipe(Layer.provide(Layer.merge(costs, router)))
   }
 }
+
+/**
+ * The options as they were checked: a copy of them and of their providers, so a caller who changes the object (or the
+ * list) afterwards, before the layer is built on first use, changes nothing.
+ */
+const fixedOptions = (options: OrchestratorOptions): OrchestratorOptions => ({ ...options, providers: [...options.providers] })
 
 /** The error of a call made after the orchestrator's layer was closed. */
 const closedError = (): ProviderError => providerError({ _tag: "Cancelled" }, "The orchestrator is closed (its layer's scope ended, or it was disposed)")

@@ -565,6 +565,17 @@ describe("providers that misbehave", () => {
     await orchestrator.dispose()
   })
 
+  it("options changed after createOrchestrator (a garbage provider pushed, a deadline set to NaN) change nothing", async () => {
+    const options = { ...baseOptions(), deadlineMs: 2_000 }
+    const orchestrator = createOrchestrator(options)
+    ;(options.providers as Array<unknown>).push({ name: "junk" })
+    ;(options as { deadlineMs: number }).deadlineMs = Number.NaN
+    const response = await orchestrator.complete("hi", { model: "local/a" })
+    expect(response.text).toBe("hello there world")
+    expect((await orchestrator.providers()).map((p) => p.name)).toEqual(["local", "cloud"])
+    await orchestrator.dispose()
+  })
+
   it("a provider whose property getter throws is a typed error from every call, not a throw from createOrchestrator", async () => {
     const provider = { name: "bad", kind: "local", get listModels(): never { throw new Error("getter bug") }, isAvailable: Effect.succeed({ available: true }), model: () => Effect.never }
     let orchestrator: Orchestrator | undefined
