@@ -10,7 +10,7 @@ import { parseStrategy } from "@orch/strategies"
 import { Config, ConfigProvider, Effect, Layer, Option } from "effect"
 import { ModelOrchestrator } from "./ModelOrchestrator.ts"
 import type { OrchestratorOptions } from "./OrchestratorOptions.ts"
-import { type Orchestrator, orchestratorFromLayer } from "./PromiseOrchestrator.ts"
+import { onLogLayer, type Orchestrator, orchestratorFromLayer } from "./PromiseOrchestrator.ts"
 
 /** What `getOrchestrator` may be given instead of, or on top of, the environment. */
 export interface EnvironmentOptions extends Partial<OrchestratorOptions> {
@@ -70,7 +70,15 @@ const wholeNumber = (name: string, text: string): Effect.Effect<number, Provider
  * InvalidRequest that names the fix.
  */
 export const optionsFromEnvironment = (options: EnvironmentOptions = {}): Effect.Effect<OrchestratorOptions, ProviderError> =>
+  Effect.catchDefect(readEnvironment(options), (defect) =>
+    // Options that are not an object, or a provider whose probe throws: a typed error, never a bare TypeError.
+    Effect.fail(invalidRequest([`the orchestrator's configuration could not be read (${defect instanceof Error ? defect.message.slice(0, 160) : "a value threw"})`])))
+
+const readEnvironment = (options: EnvironmentOptions): Effect.Effect<OrchestratorOptions, ProviderError> =>
   Effect.gen(function*() {
+    if (typeof options !== "object" || options === null || Array.isArray(options)) {
+      return yield* Effect.fail(invalidRequest([`getOrchestrator takes an object of options (or nothing), not ${options === null ? "null" : Array.isArray(options) ? "an array" : typeof options}`]))
+    }
     const env = options.env ?? process.env
     const configProvider = ConfigProvider.fromUnknown(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)))
     const withEnv = <A, E>(self: Effect.Effect<A, E>) => Effect.provide(self, ConfigProvider.layer(configProvider))
@@ -131,6 +139,8 @@ export const layerFromEnvironment = (options: EnvironmentOptions = {}): Layer.La
  * installed. Rejects with an InvalidRequest that names the fix when the configuration cannot work.
  */
 export const getOrchestrator = async (options: EnvironmentOptions = {}): Promise<Orchestrator> => {
-  const resolved = await Effect.runPromise(optionsFromEnvironment(options))
-  return orchestratorFromLayer(ModelOrchestrator.layer(resolved))
+  // Its log lines go to `onLog` or nowhere, as createOrchestrator's do (a library prints nothing).
+  const logger = onLogLayer(options)
+  const resolved = await Effect.runPromise(optionsFromEnvironment(options).pipe(Effect.provide(logger)))
+  return orchestratorFromLayer(ModelOrchestrator.layer(resolved).pipe(Layer.provideMerge(logger)))
 }

@@ -10,7 +10,7 @@ import { it as effectIt } from "@effect/vitest"
 import { Cause, Context, Effect, Exit, Fiber, Layer, Scope, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { createOrchestrator, ModelOrchestrator, type Orchestrator, type OrchestratorOptions } from "../src/index.ts"
+import { createOrchestrator, getOrchestrator, ModelOrchestrator, type Orchestrator, type OrchestratorOptions } from "../src/index.ts"
 
 const js = (value: unknown) => value as never
 
@@ -769,5 +769,27 @@ describe("the Effect API's service kept past its layer's scope", () => {
       expect(error?._tag === "Some" ? `${error.value.reason._tag}: ${error.value.message}` : "not a typed failure").toBe("Cancelled: The orchestrator is closed (its layer's scope ended, or it was disposed)")
     }
     expect(calls()).toBe(before)
+  })
+})
+
+describe("getOrchestrator under hostile options", () => {
+  it("options that are not an object, or a provider whose probe throws, reject with a typed InvalidRequest", async () => {
+    await expectTyped(() => getOrchestrator(js(null)), "InvalidRequest", /takes an object of options/)
+    await expectTyped(() => getOrchestrator(js({ env: {}, strategy: 5 })), "InvalidRequest")
+    const dying: Provider = { ...scriptedProvider("x", "cloud", []), isAvailable: Effect.die(new Error("probe bug")) }
+    await expectTyped(() => getOrchestrator({ env: { ORCH_STRATEGY: "cloud_only" }, extraProviders: [dying] }), "InvalidRequest", /probe bug/)
+  })
+
+  it("prints nothing: its log lines go to onLog", async () => {
+    const lines: Array<string> = []
+    const closeFails: Provider = { ...scriptedProvider("local", "local", [model("local/a", "local")]), close: Effect.fail(new Error("close bug")) as unknown as Effect.Effect<void> }
+    const orchestrator = await getOrchestrator({ env: {}, extraProviders: [closeFails], onLog: (entry) => lines.push(entry.message) })
+    await orchestrator.complete("hi", { model: "local/a" })
+    await orchestrator.dispose()
+    expect(lines.some((line) => line.includes("close bug"))).toBe(true)
+    const silent = await getOrchestrator({ env: {}, extraProviders: [closeFails] })
+    await silent.complete("hi", { model: "local/a" })
+    await silent.dispose()
+    // The file's console spies fail it at the end if anything was printed.
   })
 })
