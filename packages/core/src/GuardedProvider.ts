@@ -11,7 +11,7 @@ import {
   type Availability, type Completion, isProviderError, type LanguageModel, type ModelInfo, providerError, type Provider,
   type ProviderError, type StreamPart, truncate
 } from "@orch/provider"
-import { Cause, Effect, Fiber, Stream } from "effect"
+import { Cause, Effect, Fiber, Result, Stream } from "effect"
 
 /** What a thrown or failed value says, redacted and short (a provider's error may carry its key). */
 const describe = (value: unknown): string => {
@@ -52,18 +52,16 @@ const typedCause = (cause: Cause.Cause<unknown>, onBug: (what: string) => Provid
   if (failure._tag === "Some" && isProviderError(failure.value)) return Effect.fail(failure.value)
   const first = cause.reasons.find((reason) => Cause.isFailReason(reason) || Cause.isDieReason(reason))
   const value = first === undefined ? undefined : Cause.isFailReason(first) ? first.error : Cause.isDieReason(first) ? first.defect : undefined
+  if (isProviderError(value)) return Effect.fail(value)
   return Effect.fail(onBug(`${first !== undefined && Cause.isDieReason(first) ? "it threw" : "it failed with"} ${describe(value)}`))
 }
 
 /** Call `make` (the provider's code), turning a throw or a value that is not an effect into a typed failure. */
 const effectOf = <A>(make: () => unknown, onBug: (what: string) => ProviderError, what: string): Effect.Effect<A, ProviderError> =>
   Effect.suspend(() => {
-    let made: unknown
-    try {
-      made = make()
-    } catch (thrown) {
-      return Effect.fail(onBug(`${what} threw ${describe(thrown)}`))
-    }
+    const called = Result.try({ try: make, catch: (thrown) => thrown })
+    if (Result.isFailure(called)) return Effect.fail(onBug(`${what} threw ${describe(called.failure)}`))
+    const made = called.success
     if (!Effect.isEffect(made)) return Effect.fail(onBug(notAn(what, made, "an Effect")))
     return Effect.catchCause(made as Effect.Effect<A, unknown>, (cause) => typedCause(cause, onBug))
   })
@@ -125,12 +123,9 @@ const guardModel = (model: LanguageModel, providerName: string): LanguageModel =
     })
   const stream = (call: () => unknown, what: string): Stream.Stream<StreamPart, ProviderError> =>
     Stream.suspend(() => {
-      let made: unknown
-      try {
-        made = call()
-      } catch (thrown) {
-        return Stream.fail(onBug(`${what} threw ${describe(thrown)}`))
-      }
+      const called = Result.try({ try: call, catch: (thrown) => thrown })
+      if (Result.isFailure(called)) return Stream.fail(onBug(`${what} threw ${describe(called.failure)}`))
+      const made = called.success
       if (!Stream.isStream(made)) return Stream.fail(onBug(notAn(what, made, "a Stream")))
       return (made as Stream.Stream<StreamPart, unknown>).pipe(
         Stream.mapArray(checkParts),
