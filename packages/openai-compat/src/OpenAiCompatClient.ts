@@ -181,7 +181,8 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
   /**
    * The reader of one streamed answer, shared by both paths: as the SDK reads a stream, an event with an `error` is
    * thrown and unparsable data is a SyntaxError; an error sent outside `data` (llama.cpp's `error:` field, an
-   * `error` event) ends the stream with that error; a body that is one JSON document is one event.
+   * `error` event) ends the stream with that error; a body that is one JSON document is one event, and a web page
+   * is MalformedResponse.
    */
   const streamReader = (scope: FailureScope) => {
     const parse = (text: string): unknown => {
@@ -194,7 +195,9 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
       const value = parseJson(text)
       return inBandError(value === unparsable ? text : value, scope)
     }
-    return makeSseReader(parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope), errorEvent })
+    const notEvents = (): ProviderError =>
+      providerError({ _tag: "MalformedResponse" }, "The service answered the stream with a web page, not events (a proxy or portal in the way?)", { provider: scope.provider, model: scope.model })
+    return makeSseReader(parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope), errorEvent, notEvents })
   }
   // The SDK sends the request (its fetch, headers, timeout at the head, status errors); the body is read by the kit's
   // reader, as on the lean path (the SDK's own SSE parser drops what a server sends outside `data`).

@@ -6,7 +6,8 @@
  * end the reading with that error: a llama.cpp server's `error:` field (`error: {"code":500,…}`, which a plain SSE
  * parser skips as an unknown field) and an event named `error` (`event: error`, as the SDK reads it). A body whose
  * first character is `{` is not SSE at all but one JSON document (a server that ignored `stream: true`, or answered
- * with an error object): it is read whole and handed over as one event when the body ends.
+ * with an error object): it is read whole and handed over as one event when the body ends. A body whose first
+ * character is `<` is a web page (a proxy's or a captive portal's, sent with a 200), and ends the reading at once.
  */
 
 /** What reads one streamed body: each text piece as it arrives, then the body's end. */
@@ -30,6 +31,8 @@ export interface SseReaderOptions {
   readonly tooLarge: () => unknown
   /** The error of an error the server sent outside `data` (the field's or the event's text, JSON or not). */
   readonly errorEvent: (text: string) => unknown
+  /** The error of a body that is a web page, not events. */
+  readonly notEvents: () => unknown
 }
 
 /** Whether a character code is JSON or SSE whitespace (space, tab, LF, CR) or a byte-order mark. */
@@ -134,6 +137,7 @@ export const makeSseReader = <A>(parse: (text: string) => A, options: SseReaderO
       mode = "json"
       return undefined
     }
+    if (piece.charCodeAt(at) === 60) return options.notEvents()
     mode = "sse"
     const text = head.join("")
     head = []

@@ -139,6 +139,17 @@ describe("a whole message where a delta belongs, and a JSON body answering a str
   }
 })
 
+describe("a web page answering a streamed request (a proxy's or captive portal's, sent with a 200)", () => {
+  for (const transport of transports) {
+    it(`is MalformedResponse, not a stream that lost its terminator (${transport})`, async () => {
+      server.enqueue({ kind: "raw", status: 200, contentType: "text/html", body: "\n<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body>Accept the terms to continue.</body></html>" })
+      const error = failureOf(await call(modelOf(transport), "stream"))
+      expect(error.reason._tag).toBe("MalformedResponse")
+      expect(error.message).toContain("web page")
+    })
+  }
+})
+
 describe("choices: null (chunks of Go and proxy servers that serialise an absent list as null)", () => {
   it("a usage chunk with choices: null after the finish keeps the answer and its usage", async () => {
     server.enqueue(stream(sse([chunk({ role: "assistant", content: "Hi" }), chunk({}, "stop"), { id: "chatcmpl-t1", object: "chat.completion.chunk", model: "m", choices: null, usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }])))
