@@ -150,6 +150,21 @@ describe("a web page answering a streamed request (a proxy's or captive portal's
   }
 })
 
+describe("vLLM's prompt-too-long 400 (vllm/v1/engine/processor.py: \"The decoder prompt (length N) is longer than the maximum model length of M\")", () => {
+  // ContextLengthExceeded moves a fallback on to a larger window; InvalidRequest would stop it.
+  const body = { object: "error", message: "The decoder prompt (length 5210) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.", type: "BadRequestError", param: null, code: 400 }
+  for (const [transport, kind, mode] of [["lean", "local", "stream"], ["sdk", "local", "generate"], ["lean", "cloud", "generate"]] as const) {
+    it(`is ContextLengthExceeded with the limit (${transport}, ${kind} ${mode})`, async () => {
+      server.enqueue({ kind: "json", status: 400, body })
+      expect(failureOf(await call(modelOf(transport, kind), mode)).reason).toEqual({ _tag: "ContextLengthExceeded", limit: 4096 })
+    })
+  }
+  it("SGLang's and Together's phrasing carries its limit too (\"… longer than the model's context length (M tokens)\")", async () => {
+    server.enqueue({ kind: "json", status: 400, body: { object: "error", message: "The input (5210 tokens) is longer than the model's context length (4096 tokens).", type: "BadRequestError", param: null, code: 400 } })
+    expect(failureOf(await call(modelOf("lean"), "stream")).reason).toEqual({ _tag: "ContextLengthExceeded", limit: 4096 })
+  })
+})
+
 describe("choices: null (chunks of Go and proxy servers that serialise an absent list as null)", () => {
   it("a usage chunk with choices: null after the finish keeps the answer and its usage", async () => {
     server.enqueue(stream(sse([chunk({ role: "assistant", content: "Hi" }), chunk({}, "stop"), { id: "chatcmpl-t1", object: "chat.completion.chunk", model: "m", choices: null, usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }])))

@@ -95,13 +95,15 @@ export const errorBodyDetail = (body: string): ErrorBodyDetail => {
   }
 }
 
-const contextLengthPattern = /context[ _-]?(length|window|size)|maximum context|too many tokens|prompt is too long|token limit|exceeds? the (model'?s? )?(max|context|available context)|input is too long|num_ctx|exceed_context_size/i
+const contextLengthPattern = /context[ _-]?(length|window|size)|maximum context|maximum model length|too many tokens|prompt is too long|token limit|exceeds? the (model'?s? )?(max|context|available context)|input is too long|num_ctx|exceed_context_size/i
 const contentPolicyPattern = /content[ _-]?(policy|filter|management)|safety system|flagged|responsible ai|harmful/i
 const quotaPattern = /insufficient_quota|quota|billing|spend(ing)? limit|credit balance|exceeded your current|usage limits?/i
 // LM Studio answers a server with no model loaded (and JIT loading off) with a 400: no model here can answer.
 const modelNotFoundPattern = /model.*(not found|does not exist|not_found)|no such model|unknown model|model_not_found|try pulling it|no models? loaded/i
 const contextLimitPatterns: ReadonlyArray<RegExp> = [
   /maximum context length is (\d+)/i,
+  /maximum model length of (\d+)/i,
+  /context length \((\d+) tokens?\)/i,
   /context (?:window|length|size) (?:of|is) (\d+)/i,
   /> ?(\d+) maximum/i,
   /available context size \((\d+) tokens?\)/i,
