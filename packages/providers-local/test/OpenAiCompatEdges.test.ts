@@ -27,3 +27,30 @@ describe("LM Studio with no model loaded (lmstudio-ai/lms#107, its 400 invalid_r
     }
   })
 })
+
+describe("LM Studio's listing (its /v1/models lists embedding models beside chat models; /api/v0/models says which)", () => {
+  it("leaves embedding models out, marks the loaded one, and takes its loaded context", async () => {
+    server.enqueueFor("/v1/models", { kind: "json", status: 200, body: { object: "list", data: [
+      { id: "qwen2.5-7b-instruct", object: "model", owned_by: "organization_owner" },
+      { id: "text-embedding-nomic-embed-text-v1.5", object: "model", owned_by: "organization_owner" },
+      { id: "gemma-3-4b-it", object: "model", owned_by: "organization_owner" }
+    ] } })
+    server.enqueueFor("/api/v0/models", { kind: "json", status: 200, body: { object: "list", data: [
+      { id: "qwen2.5-7b-instruct", object: "model", type: "llm", publisher: "lmstudio-community", arch: "qwen2", compatibility_type: "gguf", quantization: "Q4_K_M", state: "loaded", max_context_length: 32768, loaded_context_length: 8192 },
+      { id: "text-embedding-nomic-embed-text-v1.5", object: "model", type: "embeddings", publisher: "nomic-ai", arch: "nomic-bert", compatibility_type: "gguf", quantization: "Q4_K_M", state: "not-loaded", max_context_length: 2048 },
+      { id: "gemma-3-4b-it", object: "model", type: "vlm", publisher: "lmstudio-community", arch: "gemma3", compatibility_type: "gguf", quantization: "Q4_K_M", state: "not-loaded", max_context_length: 131072 }
+    ] } })
+    const provider = await Effect.runPromise(makeOpenAiCompatProvider({ preset: "lmstudio", baseUrl: `${server.url}/v1` }))
+    const models = await Effect.runPromise(provider.listModels)
+    expect(models.map((m) => m.id)).toEqual(["lmstudio/qwen2.5-7b-instruct", "lmstudio/gemma-3-4b-it"])
+    expect(models[0]).toMatchObject({ loaded: true, contextWindow: 8192 })
+    expect(models[1]?.loaded).toBe(false)
+    expect(models[1]?.contextWindow).toBeUndefined()
+  })
+  it("an LM Studio without /api/v0/models lists what /v1/models lists", async () => {
+    server.enqueueFor("/v1/models", { kind: "json", status: 200, body: { object: "list", data: [{ id: "qwen2.5-7b-instruct", object: "model" }] } })
+    server.enqueueFor("/api/v0/models", { kind: "json", status: 404, body: { error: "Unexpected endpoint or method. (GET /api/v0/models)" } })
+    const provider = await Effect.runPromise(makeOpenAiCompatProvider({ preset: "lmstudio", baseUrl: `${server.url}/v1` }))
+    expect((await Effect.runPromise(provider.listModels)).map((m) => m.id)).toEqual(["lmstudio/qwen2.5-7b-instruct"])
+  })
+})
