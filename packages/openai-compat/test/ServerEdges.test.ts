@@ -165,6 +165,19 @@ describe("vLLM's prompt-too-long 400 (vllm/v1/engine/processor.py: \"The decoder
   })
 })
 
+describe("OpenRouter's 402 (openrouter.ai/docs/api-reference/errors: \"Your account or API key has insufficient credits\")", () => {
+  // A spent balance is a quota: waiting will not fix it, but another provider can answer, so a fallback moves on.
+  const body = { error: { code: 402, message: "Insufficient credits. This account never purchased credits. Make sure your key is on the correct account or org, and if so, purchase more at https://openrouter.ai/settings/credits" } }
+  it("as the HTTP status: RateLimited with the quota exhausted, not InvalidRequest", async () => {
+    server.enqueue({ kind: "json", status: 402, body })
+    expect(failureOf(await call(modelOf("lean", "cloud"), "generate")).reason).toEqual({ _tag: "RateLimited", quotaExhausted: true })
+  })
+  it("inside a streamed 200", async () => {
+    server.enqueue(stream(sse([body], false)))
+    expect(failureOf(await call(modelOf("sdk", "cloud"), "stream")).reason).toEqual({ _tag: "RateLimited", quotaExhausted: true })
+  })
+})
+
 describe("choices: null (chunks of Go and proxy servers that serialise an absent list as null)", () => {
   it("a usage chunk with choices: null after the finish keeps the answer and its usage", async () => {
     server.enqueue(stream(sse([chunk({ role: "assistant", content: "Hi" }), chunk({}, "stop"), { id: "chatcmpl-t1", object: "chat.completion.chunk", model: "m", choices: null, usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }])))

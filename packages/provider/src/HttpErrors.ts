@@ -149,6 +149,8 @@ const reasonOf = (status: number, detail: ErrorBodyDetail, failure: Omit<HttpFai
   const withRetry = <R extends object>(r: R): R & { retryAfterMs?: number } =>
     retryAfterMs === undefined ? r : { ...r, retryAfterMs }
   if (status === 401) return { _tag: "Authentication" }
+  // 402 Payment Required (OpenRouter: "insufficient credits"): a spent balance, which another provider can answer past.
+  if (status === 402) return { _tag: "RateLimited", quotaExhausted: true }
   if (status === 403) return contentPolicyPattern.test(text) ? { _tag: "ContentFiltered" } : { _tag: "PermissionDenied" }
   if (status === 404) return { _tag: "ModelNotFound", modelId: failure.model ?? "unknown" }
   if (status === 408) return { _tag: "Timeout", phase: "total", afterMs: 0 }
