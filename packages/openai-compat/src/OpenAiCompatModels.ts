@@ -1,9 +1,10 @@
 /**
  * What an OpenAI-compatible server says about its models, read with bounded calls: `GET /models` (ids, and the
  * context window where the server states it: vLLM and SGLang `max_model_len`, a llama.cpp server's `meta.n_ctx`,
- * gateways' `context_length`), a llama.cpp server's `GET /props` (the context of each slot), and LM Studio's
- * `GET /api/v0/models` (each model's type, whether it is loaded, and the context it is loaded with). A model whose
- * id is a file path (a llama.cpp server started without `--alias`) gets a short callable name; the path is still sent.
+ * gateways' `context_length`; whether a llama.cpp router has each model loaded), a llama.cpp server's `GET /props`
+ * (the context of each slot), and LM Studio's `GET /api/v0/models` (each model's type, whether it is loaded, and the
+ * context it is loaded with). A model whose id is a file path (a llama.cpp server started without `--alias`) gets a
+ * short callable name; the path is still sent.
  */
 import { Effect } from "effect"
 import type { ProviderError } from "@orch/provider"
@@ -16,6 +17,8 @@ export interface ServerModel {
   /** The id as the server knows it (sent on the wire). */
   readonly serverId: string
   readonly contextWindow?: number
+  /** Whether it is in memory now, where the listing says (a llama.cpp router's `status.value`). */
+  readonly loaded?: boolean
 }
 
 type Json = Record<string, unknown>
@@ -42,7 +45,14 @@ export const listServerModels = (client: OpenAiCompatClient): Effect.Effect<Read
       const entry = record(item)
       if (entry === undefined || typeof entry.id !== "string" || entry.id.trim() === "") return []
       const contextWindow = windowOf(entry)
-      return [{ name: callableName(entry.id), serverId: entry.id, ...(contextWindow !== undefined ? { contextWindow } : {}) }]
+      // A llama.cpp server in router mode lists every model it can load, each with its state.
+      const state = record(entry.status)?.value
+      return [{
+        name: callableName(entry.id),
+        serverId: entry.id,
+        ...(contextWindow !== undefined ? { contextWindow } : {}),
+        ...(typeof state === "string" ? { loaded: state === "loaded" } : {})
+      }]
     })
   })
 

@@ -74,7 +74,7 @@ export const makeOpenAiCompatProvider = Effect.fnUntraced(function*(config: Open
 
   const infoOf = (modelName: string): ModelInfo => {
     const window = windowOf(modelName)
-    const loaded = detailsOf(modelName)?.loaded
+    const loaded = detailsOf(modelName)?.loaded ?? known.get(modelName)?.loaded
     return {
       id: `${name}/${modelName}`,
       name: modelName,

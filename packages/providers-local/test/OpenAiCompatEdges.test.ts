@@ -54,3 +54,15 @@ describe("LM Studio's listing (its /v1/models lists embedding models beside chat
     expect((await Effect.runPromise(provider.listModels)).map((m) => m.id)).toEqual(["lmstudio/qwen2.5-7b-instruct"])
   })
 })
+
+describe("a llama.cpp server in router mode (tools/server: /v1/models entries with status.value)", () => {
+  it("marks which models are loaded, so a first call to an unloaded one is given its load time", async () => {
+    server.enqueueFor("/v1/models", { kind: "json", status: 200, body: { object: "list", data: [
+      { id: "qwen2.5-0.5b-instruct", aliases: [], tags: [], object: "model", owned_by: "llamacpp", created: 1767225600, status: { value: "loaded", args: ["-m", "/models/qwen2.5-0.5b-instruct-q4_k_m.gguf"] } },
+      { id: "gemma-3-1b-it", aliases: [], tags: [], object: "model", owned_by: "llamacpp", created: 1767225600, status: { value: "unloaded" } }
+    ] } })
+    const provider = await Effect.runPromise(makeOpenAiCompatProvider({ preset: "llama-server", baseUrl: `${server.url}/v1` }))
+    const models = await Effect.runPromise(provider.listModels)
+    expect(models.map((m) => [m.name, m.loaded])).toEqual([["qwen2.5-0.5b-instruct", true], ["gemma-3-1b-it", false]])
+  })
+})
