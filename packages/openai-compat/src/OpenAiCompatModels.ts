@@ -2,7 +2,7 @@
  * What an OpenAI-compatible server says about its models, read with bounded calls: `GET /models` (ids, and the
  * context window where the server states it: vLLM and SGLang `max_model_len`, a llama.cpp server's `meta.n_ctx`,
  * gateways' `context_length`; whether a llama.cpp router has each model loaded), a llama.cpp server's `GET /props`
- * (the context of each slot), and LM Studio's `GET /api/v0/models` (each model's type, whether it is loaded, and the
+ * (the context of each slot, and whether it takes images), and LM Studio's `GET /api/v0/models` (each model's type, whether it is loaded, and the
  * context it is loaded with). A model whose id is a file path (a llama.cpp server started without `--alias`) gets a
  * short callable name; the path is still sent.
  */
@@ -56,12 +56,28 @@ export const listServerModels = (client: OpenAiCompatClient): Effect.Effect<Read
     })
   })
 
+/** What a llama.cpp server says of itself at `GET /props`. */
+export interface LlamaServerProps {
+  /** The context of each slot. */
+  readonly contextWindow?: number
+  /** Whether it takes images (`modalities.vision`: started with a multimodal projector). */
+  readonly vision?: boolean
+}
+
+/** A llama.cpp server's `GET /props`, or nothing when the server has no such route. Never fails. */
+export const llamaServerProps = (client: OpenAiCompatClient): Effect.Effect<LlamaServerProps> =>
+  client.getJson("/props").pipe(
+    Effect.map((body): LlamaServerProps => {
+      const contextWindow = positive(record(record(body)?.default_generation_settings)?.n_ctx) ?? positive(record(body)?.n_ctx)
+      const vision = record(record(body)?.modalities)?.vision
+      return { ...(contextWindow !== undefined ? { contextWindow } : {}), ...(typeof vision === "boolean" ? { vision } : {}) }
+    }),
+    Effect.orElseSucceed((): LlamaServerProps => ({}))
+  )
+
 /** A llama.cpp server's context per slot from `GET /props`, or undefined when the server has no such route. Never fails. */
 export const llamaServerContextWindow = (client: OpenAiCompatClient): Effect.Effect<number | undefined> =>
-  client.getJson("/props").pipe(
-    Effect.map((body) => positive(record(record(body)?.default_generation_settings)?.n_ctx) ?? positive(record(body)?.n_ctx)),
-    Effect.orElseSucceed(() => undefined)
-  )
+  Effect.map(llamaServerProps(client), (props) => props.contextWindow)
 
 /** What LM Studio says of one model at `GET /api/v0/models`. */
 export interface ServerModelDetails {

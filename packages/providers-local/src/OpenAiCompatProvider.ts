@@ -6,10 +6,10 @@
  * stay callable when the server does not list, and an availability probe (bounded, cached) that counts any HTTP answer as "up" and names the fix
  * when the server is down. Calls are streamed on the wire, so a cancelled call stops the server's generation.
  */
-import { invalidRequest, parseModelId, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
+import { invalidRequest, parseModelId, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
 import {
-  llamaServerContextWindow,
   listServerModels,
+  llamaServerProps,
   lmStudioModelDetails,
   makeOpenAiCompatClient,
   makeOpenAiCompatLanguageModel,
@@ -52,6 +52,8 @@ export const makeOpenAiCompatProvider = Effect.fnUntraced(function*(config: Open
   /** What the last listing said, by callable name. */
   const known = new Map<string, ServerModel>()
   let serverWindow: number | undefined
+  /** Whether the server takes images, where it says (a llama.cpp server's `/props`). */
+  let serverVision: boolean | undefined
   /** What the server's own listing said of each model (LM Studio's `/api/v0/models`), by server id. */
   let details: ReadonlyMap<string, ServerModelDetails> = new Map()
   const detailsOf = (modelName: string): ServerModelDetails | undefined => details.get(known.get(modelName)?.serverId ?? modelName)
@@ -72,9 +74,20 @@ export const makeOpenAiCompatProvider = Effect.fnUntraced(function*(config: Open
   const windowOf = (modelName: string): number | undefined =>
     known.get(modelName)?.contextWindow ?? detailsOf(modelName)?.contextWindow ?? serverWindow ?? config.contextWindow
 
+  /**
+   * What the server says a model can take: images per LM Studio's model type (`vlm` or `llm`), or per a llama.cpp
+   * server's `modalities.vision`; nothing when it does not say (the capability is then unknown, not refused).
+   */
+  const capabilitiesOf = (modelName: string): ModelCapabilities | undefined => {
+    const type = detailsOf(modelName)?.type
+    const images = type === "vlm" ? true : type === "llm" ? false : serverVision
+    return images === undefined ? undefined : { images }
+  }
+
   const infoOf = (modelName: string): ModelInfo => {
     const window = windowOf(modelName)
     const loaded = detailsOf(modelName)?.loaded ?? known.get(modelName)?.loaded
+    const capabilities = capabilitiesOf(modelName)
     return {
       id: `${name}/${modelName}`,
       name: modelName,
@@ -82,6 +95,7 @@ export const makeOpenAiCompatProvider = Effect.fnUntraced(function*(config: Open
       kind: "local",
       ...(window !== undefined ? { contextWindow: window } : {}),
       ...(loaded !== undefined ? { loaded } : {}),
+      ...(capabilities !== undefined ? { capabilities } : {}),
       ...(perToken !== undefined ? { pricing: perToken } : {})
     }
   }
@@ -89,7 +103,11 @@ export const makeOpenAiCompatProvider = Effect.fnUntraced(function*(config: Open
   const configured = config.models ?? []
   const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = Effect.gen(function*() {
     const listed = yield* Effect.result(listServerModels(client))
-    if (preset.propsWindow === true) serverWindow = yield* llamaServerContextWindow(client)
+    if (preset.propsWindow === true) {
+      const props = yield* llamaServerProps(client)
+      serverWindow = props.contextWindow
+      serverVision = props.vision
+    }
     if (preset.modelDetails === true) details = yield* lmStudioModelDetails(client)
     if (listed._tag === "Failure") {
       if (configured.length === 0) return yield* Effect.fail(listed.failure)

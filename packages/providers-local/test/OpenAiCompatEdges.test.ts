@@ -43,8 +43,8 @@ describe("LM Studio's listing (its /v1/models lists embedding models beside chat
     const provider = await Effect.runPromise(makeOpenAiCompatProvider({ preset: "lmstudio", baseUrl: `${server.url}/v1` }))
     const models = await Effect.runPromise(provider.listModels)
     expect(models.map((m) => m.id)).toEqual(["lmstudio/qwen2.5-7b-instruct", "lmstudio/gemma-3-4b-it"])
-    expect(models[0]).toMatchObject({ loaded: true, contextWindow: 8192 })
-    expect(models[1]?.loaded).toBe(false)
+    expect(models[0]).toMatchObject({ loaded: true, contextWindow: 8192, capabilities: { images: false } })
+    expect(models[1]).toMatchObject({ loaded: false, capabilities: { images: true } })
     expect(models[1]?.contextWindow).toBeUndefined()
   })
   it("an LM Studio without /api/v0/models lists what /v1/models lists", async () => {
@@ -64,5 +64,17 @@ describe("a llama.cpp server in router mode (tools/server: /v1/models entries wi
     const provider = await Effect.runPromise(makeOpenAiCompatProvider({ preset: "llama-server", baseUrl: `${server.url}/v1` }))
     const models = await Effect.runPromise(provider.listModels)
     expect(models.map((m) => [m.name, m.loaded])).toEqual([["qwen2.5-0.5b-instruct", true], ["gemma-3-1b-it", false]])
+  })
+})
+
+describe("a llama.cpp server says whether it takes images (GET /props modalities.vision, true only with a multimodal projector)", () => {
+  it("a text-only server's model says images: false (capability routing keeps image requests from it)", async () => {
+    server.enqueueFor("/v1/models", { kind: "json", status: 200, body: { object: "list", data: [{ id: "qwen2.5-0.5b-instruct", object: "model", owned_by: "llamacpp", meta: { n_ctx_train: 32768 } }] } })
+    server.enqueueFor("/props", { kind: "json", status: 200, body: { default_generation_settings: { n_ctx: 4096, params: {} }, total_slots: 1, model_path: "/models/qwen2.5-0.5b-instruct-q4_k_m.gguf", modalities: { vision: false, audio: false } } })
+    const provider = await Effect.runPromise(makeOpenAiCompatProvider({ preset: "llama-server", baseUrl: `${server.url}/v1` }))
+    const [listed] = await Effect.runPromise(provider.listModels)
+    expect(listed).toMatchObject({ contextWindow: 4096, capabilities: { images: false } })
+    const model = await Effect.runPromise(provider.model("llama-server/qwen2.5-0.5b-instruct"))
+    expect(model.info?.capabilities).toEqual({ images: false })
   })
 })
