@@ -1,13 +1,14 @@
 /**
  * Server-sent events as the chat wire sends them, read from a body's text pieces: lines split across pieces at any
  * point, LF or CRLF endings, `data:` lines (several joined by a newline), comments and other fields skipped, an event
- * dispatched at its blank line, `[DONE]` ending the data (what follows is read and ignored). An event left without
- * its blank line when the body ends is dropped, as the `openai` SDK drops it. Errors a server sends outside `data`
- * end the reading with that error: a llama.cpp server's `error:` field (`error: {"code":500,…}`, which a plain SSE
- * parser skips as an unknown field) and an event named `error` (`event: error`, as the SDK reads it). A body whose
- * first character is `{` is not SSE at all but one JSON document (a server that ignored `stream: true`, or answered
- * with an error object): it is read whole and handed over as one event when the body ends. A body whose first
- * character is `<` is a web page (a proxy's or a captive portal's, sent with a 200), and ends the reading at once.
+ * dispatched at its blank line, `[DONE]` ending the data (what follows is read and ignored), a leading byte-order
+ * mark skipped. An event left without its blank line when the body ends is dropped, as the `openai` SDK drops it.
+ * Errors a server sends outside `data` end the reading with that error: a llama.cpp server's `error:` field
+ * (`error: {"code":500,…}`, which a plain SSE parser skips as an unknown field) and an event named `error`
+ * (`event: error`, as the SDK reads it). A body whose first character is `{` is not SSE at all but one JSON document
+ * (a server that ignored `stream: true`, or answered with an error object): it is read whole and handed over as one
+ * event when the body ends. A body whose first character is `<` is a web page (a proxy's or a captive portal's, sent
+ * with a 200), and ends the reading at once.
  */
 
 /** What reads one streamed body: each text piece as it arrives, then the body's end. */
@@ -141,7 +142,8 @@ export const makeSseReader = <A>(parse: (text: string) => A, options: SseReaderO
     mode = "sse"
     const text = head.join("")
     head = []
-    return takeSse(text, out)
+    // A byte-order mark before the first field is not part of it (as the SSE spec strips it).
+    return takeSse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, out)
   }
 
   const end = (out: Array<A>): unknown => {

@@ -178,6 +178,15 @@ describe("OpenRouter's 402 (openrouter.ai/docs/api-reference/errors: \"Your acco
   })
 })
 
+describe("a byte-order mark before the first field (the SSE spec strips it; .NET servers write one)", () => {
+  for (const transport of transports) {
+    it(`the first event is read (${transport})`, async () => {
+      server.enqueue(stream(`\ufeff${sse([chunk({ role: "assistant", content: "Hel" }), chunk({ content: "lo" }, "stop")])}`))
+      expect(successOf(await call(modelOf(transport), "stream"))).toMatchObject({ text: "Hello", finishReason: "stop" })
+    })
+  }
+})
+
 describe("choices: null (chunks of Go and proxy servers that serialise an absent list as null)", () => {
   it("a usage chunk with choices: null after the finish keeps the answer and its usage", async () => {
     server.enqueue(stream(sse([chunk({ role: "assistant", content: "Hi" }), chunk({}, "stop"), { id: "chatcmpl-t1", object: "chat.completion.chunk", model: "m", choices: null, usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }])))
