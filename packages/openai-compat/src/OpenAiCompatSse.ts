@@ -1,7 +1,7 @@
 /**
  * Server-sent events as the chat wire sends them, read from a body's text pieces: lines split across pieces at any
  * point, LF or CRLF endings, `data:` lines (several joined by a newline), comments and other fields skipped, an event
- * dispatched at its blank line, `[DONE]` ending the data (what follows is read and ignored), a leading byte-order
+ * dispatched at its blank line, `[DONE]` ending the data (what follows is not waited for), a leading byte-order
  * mark skipped. An event left without its blank line when the body ends is dropped, as the `openai` SDK drops it.
  * Errors a server sends outside `data` end the reading with that error: a llama.cpp server's `error:` field
  * (`error: {"code":500,…}`, which a plain SSE parser skips as an unknown field) and an event named `error`
@@ -20,6 +20,8 @@ export interface BodyReader<A> {
   readonly take: (piece: string, out: Array<A>) => unknown
   /** The body is over: append what only its end completes, or return what ends the reading. */
   readonly end: (out: Array<A>) => unknown
+  /** Whether the data has ended (`[DONE]`): nothing after it is read, and the reading may stop before the body does. */
+  readonly finished: () => boolean
 }
 
 /** How a reader turns what it read into events, and its bound. */
@@ -158,13 +160,13 @@ export const makeSseReader = <A>(parse: (text: string) => A, options: SseReaderO
     return undefined
   }
 
-  return { take, end }
+  return { take, end, finished: () => done }
 }
 
 /**
  * The events of a web `Response` body (the SDK path), read by `reader` as the lean transport reads a socket's: the
  * events of each body piece handed over as one array, then those of the end; what the reader returns fails the
- * iteration. Stopping early cancels the body.
+ * iteration. The iteration ends at `[DONE]`, as the `openai` SDK's does. Stopping early cancels the body.
  */
 export const webBodyEvents = <A>(body: ReadableStream<Uint8Array> | null, reader: BodyReader<A>): AsyncIterable<ReadonlyArray<A>> => ({
   [Symbol.asyncIterator]: async function*() {
@@ -187,6 +189,8 @@ export const webBodyEvents = <A>(body: ReadableStream<Uint8Array> | null, reader
         }
         if (out.length > 0) yield out
         if (error !== undefined) throw error
+        // The data has ended: the rest of the body is not waited for (the body is cancelled below).
+        if (reader.finished()) return
       }
     } finally {
       if (!finished) await bytes.cancel().catch(() => undefined)

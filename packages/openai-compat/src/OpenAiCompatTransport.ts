@@ -55,6 +55,13 @@ export interface OpenedResponse {
 const pauseAt = 8
 
 /**
+ * How long the rest of a body is drained once its data has ended (`[DONE]`) before the response does: long enough
+ * for the end of the response to follow (the socket then serves the next call), short enough that a proxy holding
+ * the stream open keeps no socket for long.
+ */
+const drainAfterDoneMs = 1_000
+
+/**
  * `OpenedResponse.events` over a response: plain listeners push each piece's events, and `next` takes them, with no
  * async generator and no promise per piece that waits for nothing.
  */
@@ -83,8 +90,18 @@ const eventsOf = <A>(res: http.IncomingMessage, reader: BodyReader<A>): AsyncIte
     failure = { error }
     answer()
   }
+  // The data ended before the body (a proxy may hold the stream open after `[DONE]`): the events are over now, and
+  // the rest of the body is drained, for a while, so that the socket can still serve the next call.
+  const endAtSentinel = (): void => {
+    ended = true
+    if (res.complete) return
+    const timer = setTimeout(() => res.destroy(), drainAfterDoneMs)
+    timer.unref()
+    res.once("close", () => clearTimeout(timer))
+    res.resume()
+  }
   res.on("data", (piece: string) => {
-    if (failure !== undefined) return
+    if (failure !== undefined || ended) return
     const out: Array<A> = []
     let error: unknown
     try {
@@ -94,11 +111,13 @@ const eventsOf = <A>(res: http.IncomingMessage, reader: BodyReader<A>): AsyncIte
     }
     if (out.length > 0) queue.push(out)
     if (error !== undefined) failure = { error }
+    else if (reader.finished()) endAtSentinel()
     answer()
     // Paused only while arrays wait that no `next` has taken.
-    if (failure === undefined && queue.length >= pauseAt) res.pause()
+    if (failure === undefined && !ended && queue.length >= pauseAt) res.pause()
   })
   res.on("end", () => {
+    if (ended) return
     if (failure === undefined) {
       const out: Array<A> = []
       let error: unknown

@@ -187,6 +187,17 @@ describe("a byte-order mark before the first field (the SSE spec strips it; .NET
   }
 })
 
+describe("a stream held open after [DONE] (a reverse proxy that keeps the connection; agentscope-java#2073)", () => {
+  for (const transport of transports) {
+    it(`the answer ends at [DONE], not at the deadline (${transport})`, async () => {
+      server.enqueue({ kind: "raw", contentType: "text/event-stream", body: sse([chunk({ role: "assistant", content: "Hel" }), chunk({ content: "lo" }, "stop")]), stallAfter: true })
+      expect(successOf(await call(modelOf(transport), "stream"))).toMatchObject({ text: "Hello", finishReason: "stop" })
+      // The SDK path lets the held socket go at once (the lean transport drains it for a while first).
+      if (transport === "sdk") await server.waitForClosed()
+    })
+  }
+})
+
 describe("choices: null (chunks of Go and proxy servers that serialise an absent list as null)", () => {
   it("a usage chunk with choices: null after the finish keeps the answer and its usage", async () => {
     server.enqueue(stream(sse([chunk({ role: "assistant", content: "Hi" }), chunk({}, "stop"), { id: "chatcmpl-t1", object: "chat.completion.chunk", model: "m", choices: null, usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }])))
