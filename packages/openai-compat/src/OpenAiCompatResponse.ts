@@ -6,9 +6,9 @@
  * tokens, errors in the body. A frame of any other shape is MalformedResponse, never a shorter answer. Also what
  * servers send beside OpenAI's shape: a stream choice with a whole `message` instead of a `delta` (servers that
  * ignore `stream: true`, or stream that way), `choices: null`, tool calls that reuse an index or carry none (each
- * new id is a new call) and names repeated on every piece, and an answer the server stopped itself
- * (`finish_reason` `"abort"` from vLLM, `"error"` from vLLM and OpenRouter), which is a failure with the text so
- * far, never a finished answer.
+ * new id is a new call) and names repeated on every piece, an error inside a choice (OpenRouter's
+ * `choices[].error`), and an answer the server stopped itself (`finish_reason` `"abort"` from vLLM, `"error"` from
+ * vLLM and OpenRouter), which is a failure with the text so far, never a finished answer.
  */
 import { providerError, readToolArguments, type FinishReason, type ProviderError, type ReportedUsage, type TokenLogprob, type WireEvent } from "@orch/provider"
 import { Result } from "effect"
@@ -54,6 +54,12 @@ const brokenOff = (reason: string, partialText: string, scope: FailureScope): Pr
     `The server stopped the answer before it was complete (finish_reason "${reason}")`,
     { provider: scope.provider, model: scope.model, upstreamType: reason }
   )
+
+/** The error a choice carries (OpenRouter's `choices[].error`, streamed or not), as an in-band error value. */
+const errorOfChoice = (choice: Json): unknown => {
+  const error = choice.error
+  return error === undefined || error === null || error === false ? undefined : { error }
+}
 
 /** The usage a body reports, unchecked (the contract checks it). */
 export const usageOf = (usage: unknown): ReportedUsage | undefined => {
@@ -214,9 +220,17 @@ export const completionEvents = (body: unknown, scope: FailureScope): Result.Res
   if (calls === undefined) return Result.fail(malformed(scope, "a tool call whose arguments are not a JSON object"))
   for (const call of calls) events.push(call)
   logprobEventsInto(choice.logprobs, events)
-  if (brokenOffReasons.has(choice.finish_reason)) {
+  const choiceError = errorOfChoice(choice)
+  if (choiceError !== undefined || brokenOffReasons.has(choice.finish_reason)) {
     const partialText = events.map((event) => (event._tag === "text" || event._tag === "refusal" ? event.text : "")).join("")
-    return Result.fail(brokenOff(choice.finish_reason as string, partialText, scope))
+    if (choiceError === undefined) return Result.fail(brokenOff(choice.finish_reason as string, partialText, scope))
+    const error = inBandError(choiceError, scope)
+    if (partialText.length === 0) return Result.fail(error)
+    return Result.fail(providerError(
+      { _tag: "StreamInterrupted", partialText, upstreamType: error.upstreamType ?? error.reason._tag },
+      `The answer broke off after some text: ${error.message}`,
+      { provider: scope.provider, model: scope.model }
+    ))
   }
   const finishReason = finishReasonOf(choice.finish_reason) ?? "other"
   const usage = usageOf(root.usage)
@@ -227,7 +241,8 @@ export const completionEvents = (body: unknown, scope: FailureScope): Result.Res
 /**
  * Append the events of one SSE chunk to `out`, or return the error it carries; a chunk's events go out together
  * or not at all (`out` is left as it was on an error), except that a chunk ending an answer the server stopped
- * itself keeps its text and usage before its error (they belong to the partial answer). `streamed` keeps the
+ * itself, or carrying an error in a choice, keeps its text and usage before its error (they belong to the partial
+ * answer). `streamed` keeps the
  * answer's tool calls apart across chunks (see `StreamedToolCalls`). The stream's hot path: no array or result per
  * chunk.
  */
@@ -242,6 +257,7 @@ export const chunkEventsInto = (chunk: unknown, scope: FailureScope, out: Array<
   out.push(metadataOf(root))
   let finish: FinishReason | undefined
   let stopped: string | undefined
+  let choiceError: unknown
   if (Array.isArray(choices)) {
     for (const item of choices as ReadonlyArray<unknown>) {
       const choice = record(item)
@@ -258,12 +274,14 @@ export const chunkEventsInto = (chunk: unknown, scope: FailureScope, out: Array<
       }
       toolCallDeltaEventsInto(delta.tool_calls, out, streamed)
       logprobEventsInto(choice.logprobs, out)
+      choiceError = errorOfChoice(choice) ?? choiceError
       if (brokenOffReasons.has(choice.finish_reason)) stopped = choice.finish_reason as string
       else finish = finishReasonOf(choice.finish_reason) ?? finish
     }
   }
   const usage = usageOf(root.usage)
   if (usage !== undefined) out.push({ _tag: "metadata", usage })
+  if (choiceError !== undefined) return inBandError(choiceError, scope)
   if (stopped !== undefined) return brokenOff(stopped, "", scope)
   if (finish !== undefined) out.push({ _tag: "finish", finishReason: finish })
   return undefined

@@ -198,6 +198,24 @@ describe("a stream held open after [DONE] (a reverse proxy that keeps the connec
   }
 })
 
+describe("an error inside a choice (OpenRouter's NonStreamingChoice / StreamingChoice `error`)", () => {
+  const upstream429 = { code: 429, message: "Provider returned error: rate limit exceeded, retry shortly", metadata: { provider_name: "Together" } }
+  it("in a JSON completion: the error's reason, not a finished empty answer", async () => {
+    server.enqueue({ kind: "json", status: 200, body: { id: "gen-17", provider: "Together", model: "m", object: "chat.completion", choices: [{ index: 0, finish_reason: "error", native_finish_reason: "error", message: { role: "assistant", content: "" }, error: upstream429 }] } })
+    expect(failureOf(await call(modelOf("lean", "cloud"), "generate")).reason._tag).toBe("RateLimited")
+  })
+  for (const transport of transports) {
+    it(`in a stream chunk before any text: the error's reason (${transport})`, async () => {
+      server.enqueue(stream(sse([{ id: "gen-18", object: "chat.completion.chunk", model: "m", choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: "error", error: upstream429 }] }])))
+      expect(failureOf(await call(modelOf(transport, "cloud"), "stream")).reason._tag).toBe("RateLimited")
+    })
+  }
+  it("in a stream chunk after text: StreamInterrupted with all the text", async () => {
+    server.enqueue(stream(sse([chunk({ role: "assistant", content: "Par" }), { id: "gen-19", object: "chat.completion.chunk", model: "m", choices: [{ index: 0, delta: { content: "tial" }, finish_reason: "error", error: { code: 502, message: "Provider disconnected" } }] }]), 4))
+    expect(failureOf(await call(modelOf("lean", "cloud"), "stream")).reason).toMatchObject({ _tag: "StreamInterrupted", partialText: "Partial" })
+  })
+})
+
 describe("choices: null (chunks of Go and proxy servers that serialise an absent list as null)", () => {
   it("a usage chunk with choices: null after the finish keeps the answer and its usage", async () => {
     server.enqueue(stream(sse([chunk({ role: "assistant", content: "Hi" }), chunk({}, "stop"), { id: "chatcmpl-t1", object: "chat.completion.chunk", model: "m", choices: null, usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }])))
