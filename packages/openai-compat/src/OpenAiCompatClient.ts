@@ -7,8 +7,8 @@
  * caller's bound is kept by the call's own timer. A stream's body is parsed by the kit's SSE reader on either path
  * (the SDK only sends the request), and read ahead in batches by the contract's `readEventBatches` (one fiber wake
  * per network read, one backstop timer per call, and a caller's bound on the stream kept by one plain timer). Also the
- * bounded GETs a provider needs for listing and probing (`/models`, llama.cpp's `/props`), which never wait for the
- * SDK's backstop.
+ * bounded GETs a provider needs for listing and probing (`/models`, llama.cpp's `/props`, LM Studio's
+ * `/api/v0/models`), which never wait for the SDK's backstop.
  */
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"

@@ -1,10 +1,12 @@
 /**
  * An OpenAI-compatible server as a `Provider`, through the `@orch/openai-compat` kit: models from `/v1/models` with
  * the context window where the server states it (vLLM and SGLang `max_model_len`, a llama.cpp server's `meta.n_ctx`
- * and `/props`, LM Studio's loaded context), short callable names for model file paths, LM Studio's embedding models
- * left out (its `/v1/models` lists them beside chat models) and its loaded models marked, configured models that
- * stay callable when the server does not list, and an availability probe (bounded, cached) that counts any HTTP answer as "up" and names the fix
- * when the server is down. Calls are streamed on the wire, so a cancelled call stops the server's generation.
+ * and `/props`, LM Studio's loaded context), whether each is loaded (a llama.cpp router's status, LM Studio's state)
+ * and takes images (a llama.cpp server's `/props` modalities, LM Studio's model type), LM Studio's embedding models
+ * left out (its `/v1/models` lists them beside chat models), short callable names for model file paths, configured
+ * models that stay callable when the server does not list, and an availability probe (bounded, cached) that counts
+ * any HTTP answer as "up" and names the fix when the server is down. Calls are streamed on the wire, so a cancelled
+ * call stops the server's generation.
  */
 import { invalidRequest, parseModelId, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
 import {
