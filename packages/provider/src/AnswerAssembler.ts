@@ -36,6 +36,8 @@ interface WireMetadata {
   readonly usage?: ReportedUsage | undefined
   /** A finish reason that arrived before the terminator (Anthropic's `message_delta`). */
   readonly finishReason?: FinishReason | undefined
+  /** The signature of the reasoning (Anthropic's `signature_delta`, a thinking block's `signature`); the last one wins. */
+  readonly reasoningSignature?: string | undefined
 }
 
 /**
@@ -44,7 +46,7 @@ interface WireMetadata {
  * - `text`, `reasoning`: pieces of the answer and of hidden reasoning.
  * - `refusal`: the model refused (OpenAI `refusal`); its text is the answer's text and the finish is `content-filter`.
  * - `logprobs`: the log-probabilities of some output tokens.
- * - `metadata`: model, response id, usage, an early finish reason.
+ * - `metadata`: model, response id, usage, an early finish reason, the reasoning's signature.
  * - `tool-call-delta`: a piece of a streamed tool call (OpenAI's `delta.tool_calls`, Anthropic's `input_json_delta`),
  *   by `index`; its arguments are JSON text cut anywhere, parsed once the answer is complete.
  * - `tool-call`: a complete tool call with parsed arguments (a JSON body, Ollama's lines).
@@ -152,6 +154,7 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
   let usage: ReportedUsage | undefined
   let servedBy: string | undefined
   let responseId: string | undefined
+  let reasoningSignature: string | undefined
   let prompt: string | undefined
 
   const promptText = (): string => (prompt ??= requestText(request))
@@ -163,6 +166,7 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
     if (metadata.responseId !== undefined && metadata.responseId !== "") responseId = metadata.responseId
     if (metadata.usage !== undefined) usage = mergeUsage(usage, metadata.usage)
     if (metadata.finishReason !== undefined) finishReason = metadata.finishReason
+    if (metadata.reasoningSignature !== undefined && metadata.reasoningSignature !== "") reasoningSignature = metadata.reasoningSignature
   }
 
   // A call the service sent without an id: named after the response when it has an id, else a fresh one (the same id
@@ -309,6 +313,7 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
       model: servedBy ?? model.name,
       timings: { firstTokenMs: firstTokenMs ?? totalMs, totalMs },
       ...(responseId !== undefined ? { responseId } : {}),
+      ...(reasoningSignature !== undefined ? { reasoningSignature } : {}),
       ...(meanLogprob !== undefined ? { meanLogprob } : {}),
       ...(request.logprobs === true && logprobs.length > 0 ? { logprobs: [...logprobs] } : {})
     })

@@ -76,12 +76,23 @@ interface TokenCounts {
   cacheWrite: number
 }
 
+/** A cumulative count after a new report: the higher of the two (a missing report leaves it as it was). */
+const atLeast = (known: number | undefined, reported: number | null | undefined): number | undefined => {
+  const next = count(reported)
+  return next === undefined ? known : known === undefined ? next : Math.max(known, next)
+}
+
+/**
+ * Take in one event's usage. The counts are cumulative (message_delta's "are cumulative", Anthropic's streaming
+ * docs), so none goes down: a relay that repeats the usage in message_delta with `input_tokens: 0` (or zeroed cache
+ * counts) keeps message_start's, and one that sends 0 in message_start and the real count later gets the real count.
+ */
 const absorb = (counts: TokenCounts, tokens: AnthropicTokens | null | undefined): void => {
   if (!tokens) return
-  counts.uncached = count(tokens.input_tokens) ?? counts.uncached
-  counts.output = count(tokens.output_tokens) ?? counts.output
-  counts.cacheRead = count(tokens.cache_read_input_tokens) ?? counts.cacheRead
-  counts.cacheWrite = count(tokens.cache_creation_input_tokens) ?? counts.cacheWrite
+  counts.uncached = atLeast(counts.uncached, tokens.input_tokens)
+  counts.output = atLeast(counts.output, tokens.output_tokens)
+  counts.cacheRead = atLeast(counts.cacheRead, tokens.cache_read_input_tokens) ?? 0
+  counts.cacheWrite = atLeast(counts.cacheWrite, tokens.cache_creation_input_tokens) ?? 0
 }
 
 /**
@@ -200,6 +211,8 @@ const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState
       const delta = event.delta
       if (delta.type === "text_delta") return [{ _tag: "text", text: delta.text }]
       if (delta.type === "thinking_delta") return [{ _tag: "reasoning", text: delta.thinking }]
+      // The thinking block's signature, which the next turn must send back with the block (see `blocksOf`).
+      if (delta.type === "signature_delta") return [{ _tag: "metadata", reasoningSignature: delta.signature }]
       if (delta.type === "input_json_delta") {
         const tool = blocks.tools.get(event.index)
         if (tool === undefined) return []
@@ -256,7 +269,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
       { _tag: "metadata", model: done.model, responseId: done.id },
       ...done.content.flatMap((block): ReadonlyArray<WireEvent> =>
         block.type === "text" ? [{ _tag: "text", text: block.text }]
-        : block.type === "thinking" ? [{ _tag: "reasoning", text: block.thinking }]
+        : block.type === "thinking" ? [{ _tag: "reasoning", text: block.thinking }, { _tag: "metadata", reasoningSignature: block.signature }]
         : block.type === "tool_use" && block.name === structured ? [{ _tag: "text", text: JSON.stringify(block.input) }]
         : block.type === "tool_use" ? [{ _tag: "tool-call", id: block.id, name: block.name, arguments: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]
         : []),

@@ -1,0 +1,171 @@
+/**
+ * Anthropic shapes the service and its relays send that the recordings do not hold, against the loopback wire server:
+ * a `message_delta` whose cumulative counts read lower than `message_start`'s (a relay's `input_tokens: 0`), signed
+ * thinking (`signature_delta`, a thinking block's `signature`) that the next turn must send back, the documented
+ * 402 `billing_error`, and a 429 whose only retry hint is the `anthropic-ratelimit-*-reset` headers. Bodies are
+ * written here in the documented shape (platform.claude.com/docs/en/build-with-claude/streaming, /api/errors,
+ * /api/rate-limits), each stream split at random byte boundaries.
+ */
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
+import { assistantMessage, collectStream, type CompletionRequest } from "@orch/provider"
+import { startWireServer, type Behavior, type WireServer } from "@orch/testing"
+import { afterAll, beforeAll, beforeEach } from "vitest"
+import { anthropicModel } from "../src/index.ts"
+
+const request: CompletionRequest = { prompt: "Say hello" }
+
+let server: WireServer
+beforeAll(async () => {
+  server = await startWireServer()
+})
+afterAll(() => server.close())
+beforeEach(() => server.reset())
+
+const model = () => anthropicModel("claude-sonnet-4-5", { apiKey: "sk-ant-edge-test-key-000000", baseUrl: server.url, defaultMaxTokens: 256 })
+
+const event = (data: Record<string, unknown>) => `event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`
+const messageStart = (usage: Record<string, number>) =>
+  event({ type: "message_start", message: { id: "msg_edge", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, stop_sequence: null, usage } })
+const textBlock = (index: number, pieces: ReadonlyArray<string>) =>
+  event({ type: "content_block_start", index, content_block: { type: "text", text: "" } }) +
+  pieces.map((text) => event({ type: "content_block_delta", index, delta: { type: "text_delta", text } })).join("") +
+  event({ type: "content_block_stop", index })
+const messageEnd = (reason: string, usage: Record<string, number>) =>
+  event({ type: "message_delta", delta: { stop_reason: reason, stop_sequence: null }, usage }) + event({ type: "message_stop" })
+
+describe("Anthropic usage: cumulative counts never go down", () => {
+  for (const seed of [1, 6]) {
+    it.effect(`a message_delta reporting input_tokens 0 keeps message_start's input and cache counts (seed ${seed})`, () =>
+      Effect.gen(function*() {
+        // A relay (and sglang's /v1/messages) repeats the usage in message_delta with the input zeroed.
+        const body = messageStart({ input_tokens: 471, output_tokens: 1, cache_read_input_tokens: 2000, cache_creation_input_tokens: 300 }) +
+          textBlock(0, ["Hello", " there"]) +
+          messageEnd("end_turn", { input_tokens: 0, output_tokens: 80, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 })
+        server.enqueue({ kind: "raw", body, split: { seed, maxChunk: 11 } })
+        const completion = yield* collectStream(model().stream(request))
+        expect(completion.text).toBe("Hello there")
+        expect(completion.usage).toEqual({ inputTokens: 2771, outputTokens: 80, cachedInputTokens: 2000, cacheWriteInputTokens: 300, estimated: false })
+      }))
+  }
+
+  it.effect("a relay that sends input_tokens 0 in message_start and the real count in message_delta is counted in full", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", body: messageStart({ input_tokens: 0, output_tokens: 0 }) + textBlock(0, ["Hi"]) + messageEnd("end_turn", { input_tokens: 1204, output_tokens: 3 }) })
+      const completion = yield* collectStream(model().stream(request))
+      expect(completion.usage).toEqual({ inputTokens: 1204, outputTokens: 3, estimated: false })
+    }))
+})
+
+describe("Anthropic signed thinking", () => {
+  const signature = "EqQBCkgIARABGAIiQL2s0mH0tY7yq0edgeTestSignature0x1Zz9AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/=="
+  const weather = { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }
+  const thinkingThenTool =
+    messageStart({ input_tokens: 40, output_tokens: 1 }) +
+    event({ type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }) +
+    event({ type: "ping" }) +
+    event({ type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "The user wants the weather;" } }) +
+    event({ type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: " call the tool." } }) +
+    event({ type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature } }) +
+    event({ type: "content_block_stop", index: 0 }) +
+    event({ type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_w", name: "get_weather", input: {} } }) +
+    event({ type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: "{\"city\": \"Paris\"}" } }) +
+    event({ type: "content_block_stop", index: 1 }) +
+    messageEnd("tool_use", { output_tokens: 30 })
+  const thinkingMessage = {
+    id: "msg_think",
+    type: "message",
+    role: "assistant",
+    model: "claude-sonnet-4-5",
+    content: [
+      { type: "thinking", thinking: "The user wants the weather; call the tool.", signature },
+      { type: "tool_use", id: "toolu_w", name: "get_weather", input: { city: "Paris" } }
+    ],
+    stop_reason: "tool_use",
+    stop_sequence: null,
+    usage: { input_tokens: 40, output_tokens: 30 }
+  }
+
+  /** The next turn of the agent loop: the answer appended as it is, then the tool's result. */
+  const nextTurn = (answer: Parameters<typeof assistantMessage>[0]): CompletionRequest => ({
+    messages: [{ role: "user", content: "Weather in Paris?" }, assistantMessage(answer), { role: "tool", toolCallId: "toolu_w", content: "18 C" }],
+    tools: [weather]
+  })
+
+  for (const seed of [2, 9]) {
+    it.effect(`a streamed signature_delta reaches the completion and goes back with the thinking block (seed ${seed})`, () =>
+      Effect.gen(function*() {
+        server.enqueue({ kind: "raw", body: thinkingThenTool, split: { seed, maxChunk: 17 } }, { kind: "synth", text: "18 C in Paris." })
+        const completion = yield* collectStream(model().stream({ prompt: "Weather in Paris?", tools: [weather] }))
+        expect(completion.reasoning).toBe("The user wants the weather; call the tool.")
+        expect(completion.reasoningSignature).toBe(signature)
+        expect(completion.toolCalls).toEqual([{ id: "toolu_w", name: "get_weather", arguments: { city: "Paris" } }])
+        yield* model().generate(nextTurn(completion))
+        expect(server.requests[1]?.body).toMatchObject({
+          messages: [
+            { role: "user" },
+            { role: "assistant", content: [{ type: "thinking", thinking: "The user wants the weather; call the tool.", signature }, { type: "tool_use", id: "toolu_w" }] },
+            { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_w" }] }
+          ]
+        })
+      }))
+  }
+
+  it.effect("a JSON message's thinking signature reaches the completion and goes back with the thinking block", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "json", status: 200, body: thinkingMessage }, { kind: "synth", text: "18 C in Paris." })
+      const completion = yield* model().generate({ prompt: "Weather in Paris?", tools: [weather] })
+      expect(completion.reasoning).toBe("The user wants the weather; call the tool.")
+      expect(completion.reasoningSignature).toBe(signature)
+      yield* model().generate(nextTurn(completion))
+      expect(server.requests[1]?.body).toMatchObject({
+        messages: [{ role: "user" }, { role: "assistant", content: [{ type: "thinking", signature }, { type: "tool_use", id: "toolu_w" }] }, { role: "user" }]
+      })
+    }))
+})
+
+describe("Anthropic billing and rate-limit hints", () => {
+  it.effect("402 billing_error is a quota error: not retryable, in generate and stream", () =>
+    Effect.gen(function*() {
+      const billing: Behavior = { kind: "json", status: 402, body: { type: "error", error: { type: "billing_error", message: "There is an issue with your payment method." }, request_id: "req_b" } }
+      server.enqueue(billing, billing)
+      const fromGenerate = yield* Effect.flip(model().generate(request))
+      const fromStream = yield* Effect.flip(collectStream(model().stream(request)))
+      for (const error of [fromGenerate, fromStream]) {
+        expect(error.reason).toEqual({ _tag: "RateLimited", quotaExhausted: true })
+        expect(error.isRetryable).toBe(false)
+        expect(error.status).toBe(402)
+      }
+    }))
+
+  it.effect("a 429 without retry-after waits for the exhausted anthropic-ratelimit-*-reset, relative to the Clock", () =>
+    Effect.gen(function*() {
+      const now = Date.parse("2026-03-01T12:00:00Z")
+      yield* TestClock.setTime(now)
+      const at = (ms: number) => new Date(now + ms).toISOString()
+      const limited: Behavior = {
+        kind: "json",
+        status: 429,
+        body: { type: "error", error: { type: "rate_limit_error", message: "This request would exceed your organization's rate limit of 50 requests per minute." } },
+        headers: {
+          "anthropic-ratelimit-requests-limit": "50",
+          "anthropic-ratelimit-requests-remaining": "0",
+          "anthropic-ratelimit-requests-reset": at(12_000),
+          "anthropic-ratelimit-tokens-limit": "40000",
+          "anthropic-ratelimit-tokens-remaining": "39000",
+          "anthropic-ratelimit-tokens-reset": at(1_000),
+          "anthropic-ratelimit-input-tokens-remaining": "0",
+          "anthropic-ratelimit-input-tokens-reset": at(7_000)
+        }
+      }
+      server.enqueue(limited, limited)
+      const fromGenerate = yield* Effect.flip(model().generate(request))
+      const fromStream = yield* Effect.flip(collectStream(model().stream(request)))
+      for (const error of [fromGenerate, fromStream]) {
+        assert(error.reason._tag === "RateLimited")
+        expect(error.isRetryable).toBe(true)
+        expect(error.retryAfterMs).toBe(12_000)
+      }
+    }))
+})

@@ -1,0 +1,99 @@
+/**
+ * OpenAI and Azure OpenAI rate-limit shapes the recordings do not hold, against the loopback wire server: a 429 with
+ * no Retry-After whose only hint is `x-ratelimit-reset-*` (a Go duration such as `6m0s`, as OpenAI documents at
+ * platform.openai.com/docs/guides/rate-limits), and Azure's plain token-rate 429, whose message links to
+ * `aka.ms/oai/quotaincrease` and is still a limit that waiting fixes. Generate and stream alike.
+ */
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { collectStream, type CompletionRequest, type ProviderError } from "@orch/provider"
+import { startWireServer, type Behavior, type WireServer } from "@orch/testing"
+import { afterAll, beforeAll, beforeEach } from "vitest"
+import { openAiModel } from "../src/index.ts"
+
+const request: CompletionRequest = { prompt: "Say hello", maxTokens: 32 }
+
+let server: WireServer
+beforeAll(async () => {
+  server = await startWireServer()
+})
+afterAll(() => server.close())
+beforeEach(() => server.reset())
+
+const model = () => openAiModel("gpt-4o-mini", { apiKey: "sk-test-openai-edge-0000000", baseUrl: `${server.url}/v1` })
+
+/** The same failure from `generate` and from `stream`. */
+const bothFailures = (behavior: Behavior) =>
+  Effect.gen(function*() {
+    server.enqueue(behavior, behavior)
+    const fromGenerate = yield* Effect.flip(model().generate(request))
+    const fromStream = yield* Effect.flip(collectStream(model().stream(request)))
+    return [fromGenerate, fromStream] as ReadonlyArray<ProviderError>
+  })
+
+const rateLimited = (headers: Record<string, string>): Behavior => ({
+  kind: "json",
+  status: 429,
+  headers,
+  body: { error: { message: "Rate limit reached for gpt-4o-mini in organization org-x on requests per day (RPD): Limit 10000, Used 10000, Requested 1.", type: "requests", param: null, code: "rate_limit_exceeded" } }
+})
+
+describe("OpenAI 429 without Retry-After", () => {
+  it.effect("waits for the used-up limit's x-ratelimit-reset (6m0s), not the one with room left", () =>
+    Effect.gen(function*() {
+      const errors = yield* bothFailures(rateLimited({
+        "x-ratelimit-limit-requests": "10000",
+        "x-ratelimit-remaining-requests": "0",
+        "x-ratelimit-reset-requests": "6m0s",
+        "x-ratelimit-limit-tokens": "200000",
+        "x-ratelimit-remaining-tokens": "199990",
+        "x-ratelimit-reset-tokens": "3ms"
+      }))
+      for (const error of errors) {
+        assert(error.reason._tag === "RateLimited")
+        expect(error.isRetryable).toBe(true)
+        expect(error.retryAfterMs).toBe(360_000)
+      }
+    }))
+
+  it.effect("with both limits used up, the later reset; fractional seconds and milliseconds are read", () =>
+    Effect.gen(function*() {
+      const errors = yield* bothFailures(rateLimited({
+        "x-ratelimit-remaining-requests": "0",
+        "x-ratelimit-reset-requests": "1.5s",
+        "x-ratelimit-remaining-tokens": "0",
+        "x-ratelimit-reset-tokens": "1m2.25s"
+      }))
+      for (const error of errors) expect(error.retryAfterMs).toBe(62_250)
+    }))
+
+  it.effect("no limit used up and no Retry-After: no hint is made up", () =>
+    Effect.gen(function*() {
+      const errors = yield* bothFailures(rateLimited({ "x-ratelimit-remaining-requests": "12", "x-ratelimit-reset-requests": "6m0s" }))
+      for (const error of errors) {
+        expect(error.reason._tag).toBe("RateLimited")
+        expect(error.retryAfterMs).toBeUndefined()
+      }
+    }))
+})
+
+describe("Azure OpenAI's token-rate 429", () => {
+  it.effect("linking to quotaincrease is still a retryable rate limit with its retry-after", () =>
+    Effect.gen(function*() {
+      const errors = yield* bothFailures({
+        kind: "json",
+        status: 429,
+        headers: { "retry-after": "9" },
+        body: {
+          error: {
+            code: "429",
+            message: "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 9 seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit."
+          }
+        }
+      })
+      for (const error of errors) {
+        expect(error.reason).toEqual({ _tag: "RateLimited", retryAfterMs: 9000 })
+        expect(error.isRetryable).toBe(true)
+      }
+    }))
+})
