@@ -189,21 +189,58 @@ const messageBody = (name: string, request: CompletionRequest, defaultMaxTokens:
   return body as unknown as MessageBody
 }
 
+/** A streamed tool_use block: its id and name, the input its start carried, whether input_json_delta has come. */
+interface ToolBlock {
+  readonly id: string
+  readonly name: string
+  /** The input content_block_start carried, as JSON text, when it was not empty (`{}` is the documented start). */
+  readonly startInput: string | undefined
+  streamed: boolean
+}
+
 /** What a stream has seen of its content blocks: which are tool calls, and which one carries a structured answer. */
 interface BlockState {
-  readonly tools: Map<number, { readonly id: string; readonly name: string }>
+  readonly tools: Map<number, ToolBlock>
   readonly structured: string | undefined
+}
+
+const isNonEmptyRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u) && Object.keys(u).length > 0
+
+/** A piece of a tool block's input: the answer's text for the structured answer's tool, else a tool-call delta. */
+const toolInputEvents = (tool: ToolBlock, index: number, json: string, blocks: BlockState): ReadonlyArray<WireEvent> =>
+  tool.name === blocks.structured ? [{ _tag: "text", text: json }] : [{ _tag: "tool-call-delta", index, argumentsDelta: json }]
+
+/**
+ * The events of a content_block_start. The documented start is empty (`text: ""`, `thinking: ""`, `input: {}`), but
+ * what a start block already carries is content, as the official SDK reads it: Anthropic-compatible relays put a
+ * tool call's whole input there and send no input_json_delta (it is sent at the block's stop unless deltas came).
+ */
+const blockStartEvents = (index: number, block: Record<string, unknown>, blocks: BlockState): ReadonlyArray<WireEvent> => {
+  switch (block.type) {
+    case "text":
+      return typeof block.text === "string" && block.text.length > 0 ? [{ _tag: "text", text: block.text }] : []
+    case "thinking": {
+      const events: Array<WireEvent> = []
+      if (typeof block.thinking === "string" && block.thinking.length > 0) events.push({ _tag: "reasoning", text: block.thinking })
+      if (typeof block.signature === "string" && block.signature.length > 0) events.push({ _tag: "metadata", reasoningSignature: block.signature })
+      return events
+    }
+    case "tool_use": {
+      if (typeof block.id !== "string" || typeof block.name !== "string") return []
+      const startInput = isNonEmptyRecord(block.input) ? JSON.stringify(block.input) : undefined
+      blocks.tools.set(index, { id: block.id, name: block.name, startInput, streamed: false })
+      return block.name === blocks.structured ? [] : [{ _tag: "tool-call-delta", index, id: block.id, name: block.name, argumentsDelta: "" }]
+    }
+    default:
+      return []
+  }
 }
 
 /** The events of one streamed event; `counts` carries the running token counts of the answer. */
 const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState): ReadonlyArray<WireEvent> => {
   switch (event.type) {
-    case "content_block_start": {
-      const block = event.content_block as { readonly type: string; readonly id?: string; readonly name?: string }
-      if (block.type !== "tool_use" || block.id === undefined || block.name === undefined) return []
-      blocks.tools.set(event.index, { id: block.id, name: block.name })
-      return block.name === blocks.structured ? [] : [{ _tag: "tool-call-delta", index: event.index, id: block.id, name: block.name, argumentsDelta: "" }]
-    }
+    case "content_block_start":
+      return blockStartEvents(event.index, event.content_block as unknown as Record<string, unknown>, blocks)
     case "message_start":
       absorb(counts, event.message.usage)
       return [{ _tag: "start", model: event.message.model, responseId: event.message.id, usage: reportedOf(counts) }]
@@ -216,9 +253,16 @@ const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState
       if (delta.type === "input_json_delta") {
         const tool = blocks.tools.get(event.index)
         if (tool === undefined) return []
-        return tool.name === blocks.structured ? [{ _tag: "text", text: delta.partial_json }] : [{ _tag: "tool-call-delta", index: event.index, argumentsDelta: delta.partial_json }]
+        tool.streamed = true
+        return toolInputEvents(tool, event.index, delta.partial_json, blocks)
       }
       return []
+    }
+    case "content_block_stop": {
+      const tool = blocks.tools.get(event.index)
+      if (tool === undefined || tool.streamed || tool.startInput === undefined) return []
+      tool.streamed = true
+      return toolInputEvents(tool, event.index, tool.startInput, blocks)
     }
     case "message_delta": {
       absorb(counts, event.usage)

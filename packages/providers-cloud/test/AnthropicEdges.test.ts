@@ -169,3 +169,59 @@ describe("Anthropic billing and rate-limit hints", () => {
       }
     }))
 })
+
+describe("Anthropic content carried by content_block_start", () => {
+  // Anthropic-compatible relays (OpenAI or Ollama streams translated to Messages events) put a tool call's whole input
+  // in content_block_start and send no input_json_delta; the official SDK keeps a start block's content as it is.
+  const weather = { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }
+  const toolStart = (index: number, id: string, input: Record<string, unknown>) =>
+    event({ type: "content_block_start", index, content_block: { type: "tool_use", id, name: "get_weather", input } })
+  const stop = (index: number) => event({ type: "content_block_stop", index })
+  const jsonDelta = (index: number, partial_json: string) => event({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } })
+
+  for (const seed of [3, 12]) {
+    it.effect(`a tool call whose input comes whole in content_block_start keeps its arguments (seed ${seed})`, () =>
+      Effect.gen(function*() {
+        const body = messageStart({ input_tokens: 20, output_tokens: 1 }) +
+          toolStart(0, "toolu_a", { city: "Paris" }) + stop(0) +
+          toolStart(1, "toolu_b", {}) + jsonDelta(1, "{\"city\": ") + jsonDelta(1, "\"Rome\"}") + stop(1) +
+          toolStart(2, "toolu_c", { city: "stale" }) + jsonDelta(2, "{\"city\": \"Oslo\"}") + stop(2) +
+          messageEnd("tool_use", { output_tokens: 40 })
+        server.enqueue({ kind: "raw", body, split: { seed, maxChunk: 13 } })
+        const completion = yield* collectStream(model().stream({ prompt: "weather", tools: [weather] }))
+        expect(completion.finishReason).toBe("tool-calls")
+        expect(completion.toolCalls).toEqual([
+          { id: "toolu_a", name: "get_weather", arguments: { city: "Paris" } },
+          { id: "toolu_b", name: "get_weather", arguments: { city: "Rome" } },
+          // Deltas, when they come, are the input (as the SDK reads them).
+          { id: "toolu_c", name: "get_weather", arguments: { city: "Oslo" } }
+        ])
+      }))
+  }
+
+  it.effect("a structured answer whose forced tool input comes whole in content_block_start is the answer's text", () =>
+    Effect.gen(function*() {
+      const schema = { type: "object", properties: { answer: { type: "number" } }, required: ["answer"] }
+      const body = messageStart({ input_tokens: 20, output_tokens: 1 }) +
+        event({ type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_s", name: "result", input: { answer: 4 } } }) + stop(0) +
+        messageEnd("tool_use", { output_tokens: 9 })
+      server.enqueue({ kind: "raw", body, split: { seed: 4, maxChunk: 9 } })
+      const completion = yield* collectStream(model().stream({ prompt: "2+2?", responseFormat: { type: "json", schema, name: "result" } }))
+      expect(JSON.parse(completion.text)).toEqual({ answer: 4 })
+      expect(completion.finishReason).toBe("stop")
+    }))
+
+  it.effect("text and thinking a start block already carries are kept", () =>
+    Effect.gen(function*() {
+      const body = messageStart({ input_tokens: 20, output_tokens: 1 }) +
+        event({ type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "Greet back.", signature: "sig-start" } }) + stop(0) +
+        event({ type: "content_block_start", index: 1, content_block: { type: "text", text: "Hello" } }) +
+        event({ type: "content_block_delta", index: 1, delta: { type: "text_delta", text: " there" } }) + stop(1) +
+        messageEnd("end_turn", { output_tokens: 5 })
+      server.enqueue({ kind: "raw", body, split: { seed: 8, maxChunk: 9 } })
+      const completion = yield* collectStream(model().stream(request))
+      expect(completion.text).toBe("Hello there")
+      expect(completion.reasoning).toBe("Greet back.")
+      expect(completion.reasoningSignature).toBe("sig-start")
+    }))
+})
