@@ -139,13 +139,15 @@ const contextLengthPattern = /context[ _-]?(length|window|size)|maximum context|
 const contentPolicyPattern = /content[ _-]?(policy|filter|management)|safety system|flagged|responsible ai|harmful/i
 // `quota` as a word: Azure's plain rate limits link to ".../oai/quotaincrease", which is no quota error.
 const quotaPattern = /insufficient_quota|\bquota\b|billing|spend(ing)? limit|credit balance|exceeded your current|usage limits?/i
+const tooLargeForLimitPattern = /request too large for .* per min|must be reduced in order to run/i
 const modelNotFoundPattern = /model.*(not found|does not exist|not_found)|no such model|unknown model|model_not_found|try pulling it/i
 const contextLimitPatterns: ReadonlyArray<RegExp> = [
   /maximum context length is (\d+)/i,
   /context (?:window|length|size) (?:of|is) (\d+)/i,
   /> ?(\d+) maximum/i,
   /available context size \((\d+) tokens?\)/i,
-  /n_ctx(?:_slot)?\s*[=:]\s*(\d+)/i
+  /n_ctx(?:_slot)?\s*[=:]\s*(\d+)/i,
+  /exceed the configured limit of (\d+) tokens/i
 ]
 
 /** The context window an error states, from the body's `n_ctx` or the message ("maximum context length is N"). */
@@ -177,8 +179,9 @@ const cleanLine = (text: string, secrets: ReadonlyArray<string>): string => reda
  * The reason for an HTTP failure: 401 Authentication, 403 PermissionDenied, 404 ModelNotFound, 408 Timeout,
  * 402 RateLimited with quotaExhausted (Payment Required: Anthropic's `billing_error`, a proxy's credits used up),
  * 409 ServerError (retryable conflict), 400/413/422 ContextLengthExceeded (with the limit the body states) or
- * ContentFiltered when the body says so (else InvalidRequest), 429 RateLimited (quota errors not retryable), a
- * spend limit worded as a 400 ("credit balance") quota, 503 "busy" Overloaded, 5xx ServerError, 529 Overloaded.
+ * ContentFiltered when the body says so (else InvalidRequest), 429 RateLimited (quota errors and a request larger than
+ * the per-minute budget not retryable), a spend limit worded as a 400 ("credit balance") quota, 503 "busy"
+ * Overloaded, 5xx ServerError, 529 Overloaded.
  */
 export const reasonFromHttp = (failure: HttpFailure): ErrorReason => reasonOf(failure.status, errorBodyDetail(failure.body ?? ""), failure)
 
@@ -194,7 +197,9 @@ const reasonOf = (status: number, detail: ErrorBodyDetail, failure: Omit<HttpFai
   if (status === 408) return { _tag: "Timeout", phase: "total", afterMs: 0 }
   if (status === 409) return { _tag: "ServerError", status }
   if (status === 429) {
-    const quota = quotaPattern.test(text)
+    // A request larger than the whole per-minute budget (OpenAI's "Request too large ... must be reduced") fails
+    // again after any wait: like a used-up quota, it is not for the same model again.
+    const quota = quotaPattern.test(text) || tooLargeForLimitPattern.test(text)
     return withRetry({ _tag: "RateLimited" as const, ...(quota ? { quotaExhausted: true } : {}) })
   }
   if (status === 529 || /overloaded/i.test(detail.type ?? "")) return withRetry({ _tag: "Overloaded" as const })

@@ -2,7 +2,8 @@
  * OpenAI and Azure OpenAI rate-limit shapes the recordings do not hold, against the loopback wire server: a 429 with
  * no Retry-After whose only hint is `x-ratelimit-reset-*` (a Go duration such as `6m0s`, as OpenAI documents at
  * platform.openai.com/docs/guides/rate-limits), and Azure's plain token-rate 429, whose message links to
- * `aka.ms/oai/quotaincrease` and is still a limit that waiting fixes. Generate and stream alike.
+ * `aka.ms/oai/quotaincrease` and is still a limit that waiting fixes; a 429 for a request larger than the whole
+ * per-minute budget, which no wait fixes; GPT-5's context error wording and its limit. Generate and stream alike.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -95,5 +96,31 @@ describe("Azure OpenAI's token-rate 429", () => {
         expect(error.reason).toEqual({ _tag: "RateLimited", retryAfterMs: 9000 })
         expect(error.isRetryable).toBe(true)
       }
+    }))
+})
+
+describe("OpenAI limits no wait fixes", () => {
+  it.effect("a request larger than the per-minute token budget (429 'Request too large') is not retried on the same model", () =>
+    Effect.gen(function*() {
+      const errors = yield* bothFailures({
+        kind: "json",
+        status: 429,
+        headers: { "x-ratelimit-limit-tokens": "30000", "x-ratelimit-remaining-tokens": "30000" },
+        body: { error: { message: "Request too large for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Requested 30601. The input or output tokens must be reduced in order to run successfully. Visit https://platform.openai.com/account/rate-limits to learn more.", type: "tokens", param: null, code: "rate_limit_exceeded" } }
+      })
+      for (const error of errors) {
+        expect(error.reason).toEqual({ _tag: "RateLimited", quotaExhausted: true })
+        expect(error.isRetryable).toBe(false)
+      }
+    }))
+
+  it.effect("GPT-5's context error ('exceed the configured limit of N tokens') carries its limit", () =>
+    Effect.gen(function*() {
+      const errors = yield* bothFailures({
+        kind: "json",
+        status: 400,
+        body: { error: { message: "Input tokens exceed the configured limit of 272000 tokens. Your messages resulted in 300125 tokens. Please reduce the length of the messages.", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } }
+      })
+      for (const error of errors) expect(error.reason).toEqual({ _tag: "ContextLengthExceeded", limit: 272000 })
     }))
 })
