@@ -14,6 +14,7 @@ import {
   throughStage,
   messageText,
   providerError,
+  readToolArguments,
   toMessages,
   type CallBound,
   timerAt,
@@ -189,9 +190,19 @@ const messageBody = (name: string, request: CompletionRequest, defaultMaxTokens:
   return body as unknown as MessageBody
 }
 
+/** A text field as Anthropic sends it: a string, or absent (a relay that leaves out empty fields, as Go's omitempty does). */
+const textField = (value: unknown): string | undefined => (value === undefined || value === null ? "" : typeof value === "string" ? value : undefined)
+
+/**
+ * A tool block's input as JSON text: an object (the documented shape), JSON text (relays that pass an OpenAI call's
+ * arguments on as they are), or absent (empty). Anything else is not an input.
+ */
+const inputText = (input: unknown): string | undefined =>
+  input === undefined || input === null ? "" : typeof input === "string" ? input : typeof input === "object" && !Array.isArray(input) ? JSON.stringify(input) : undefined
+
 /** A streamed tool_use block: its id and name, the input its start carried, whether input_json_delta has come. */
 interface ToolBlock {
-  readonly id: string
+  readonly id: string | undefined
   readonly name: string
   /** The input content_block_start carried, as JSON text, when it was not empty (`{}` is the documented start). */
   readonly startInput: string | undefined
@@ -204,32 +215,66 @@ interface BlockState {
   readonly structured: string | undefined
 }
 
-const isNonEmptyRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u) && Object.keys(u).length > 0
-
 /** A piece of a tool block's input: the answer's text for the structured answer's tool, else a tool-call delta. */
 const toolInputEvents = (tool: ToolBlock, index: number, json: string, blocks: BlockState): ReadonlyArray<WireEvent> =>
   tool.name === blocks.structured ? [{ _tag: "text", text: json }] : [{ _tag: "tool-call-delta", index, argumentsDelta: json }]
+
+/** The events of a block or delta, or what is wrong with it (a field of the wrong type), for MalformedResponse. */
+type BlockEvents = ReadonlyArray<WireEvent> | string
 
 /**
  * The events of a content_block_start. The documented start is empty (`text: ""`, `thinking: ""`, `input: {}`), but
  * what a start block already carries is content, as the official SDK reads it: Anthropic-compatible relays put a
  * tool call's whole input there and send no input_json_delta (it is sent at the block's stop unless deltas came).
  */
-const blockStartEvents = (index: number, block: Record<string, unknown>, blocks: BlockState): ReadonlyArray<WireEvent> => {
+const blockStartEvents = (index: number, block: Record<string, unknown>, blocks: BlockState): BlockEvents => {
   switch (block.type) {
-    case "text":
-      return typeof block.text === "string" && block.text.length > 0 ? [{ _tag: "text", text: block.text }] : []
+    case "text": {
+      const text = textField(block.text)
+      return text === undefined ? "a text block whose text is not text" : text.length > 0 ? [{ _tag: "text", text }] : []
+    }
     case "thinking": {
+      const thinking = textField(block.thinking)
+      if (thinking === undefined) return "a thinking block whose thinking is not text"
       const events: Array<WireEvent> = []
-      if (typeof block.thinking === "string" && block.thinking.length > 0) events.push({ _tag: "reasoning", text: block.thinking })
+      if (thinking.length > 0) events.push({ _tag: "reasoning", text: thinking })
       if (typeof block.signature === "string" && block.signature.length > 0) events.push({ _tag: "metadata", reasoningSignature: block.signature })
       return events
     }
     case "tool_use": {
-      if (typeof block.id !== "string" || typeof block.name !== "string") return []
-      const startInput = isNonEmptyRecord(block.input) ? JSON.stringify(block.input) : undefined
-      blocks.tools.set(index, { id: block.id, name: block.name, startInput, streamed: false })
-      return block.name === blocks.structured ? [] : [{ _tag: "tool-call-delta", index, id: block.id, name: block.name, argumentsDelta: "" }]
+      const input = inputText(block.input)
+      if (typeof block.name !== "string" || block.name === "") return "a tool_use block without a name"
+      if (input === undefined) return `a tool_use block (${block.name}) whose input is not an object`
+      const id = typeof block.id === "string" && block.id !== "" ? block.id : undefined
+      blocks.tools.set(index, { id, name: block.name, startInput: input === "" || input === "{}" ? undefined : input, streamed: false })
+      return block.name === blocks.structured ? [] : [{ _tag: "tool-call-delta", index, id, name: block.name, argumentsDelta: "" }]
+    }
+    default:
+      return []
+  }
+}
+
+/** The events of a content_block_delta; deltas of blocks this model does not read (a server tool's input) give none. */
+const blockDeltaEvents = (index: number, delta: Record<string, unknown>, blocks: BlockState): BlockEvents => {
+  switch (delta.type) {
+    case "text_delta": {
+      const text = textField(delta.text)
+      return text === undefined ? "a text_delta whose text is not text" : [{ _tag: "text", text }]
+    }
+    case "thinking_delta": {
+      const thinking = textField(delta.thinking)
+      return thinking === undefined ? "a thinking_delta whose thinking is not text" : [{ _tag: "reasoning", text: thinking }]
+    }
+    // The thinking block's signature, which the next turn must send back with the block (see `blocksOf`).
+    case "signature_delta":
+      return typeof delta.signature === "string" && delta.signature.length > 0 ? [{ _tag: "metadata", reasoningSignature: delta.signature }] : []
+    case "input_json_delta": {
+      const tool = blocks.tools.get(index)
+      if (tool === undefined) return []
+      const json = textField(delta.partial_json)
+      if (json === undefined) return `an input_json_delta (${tool.name}) whose partial_json is not text`
+      tool.streamed = true
+      return toolInputEvents(tool, index, json, blocks)
     }
     default:
       return []
@@ -237,27 +282,15 @@ const blockStartEvents = (index: number, block: Record<string, unknown>, blocks:
 }
 
 /** The events of one streamed event; `counts` carries the running token counts of the answer. */
-const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState): ReadonlyArray<WireEvent> => {
+const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState): BlockEvents => {
   switch (event.type) {
     case "content_block_start":
       return blockStartEvents(event.index, event.content_block as unknown as Record<string, unknown>, blocks)
     case "message_start":
       absorb(counts, event.message.usage)
       return [{ _tag: "start", model: event.message.model, responseId: event.message.id, usage: reportedOf(counts) }]
-    case "content_block_delta": {
-      const delta = event.delta
-      if (delta.type === "text_delta") return [{ _tag: "text", text: delta.text }]
-      if (delta.type === "thinking_delta") return [{ _tag: "reasoning", text: delta.thinking }]
-      // The thinking block's signature, which the next turn must send back with the block (see `blocksOf`).
-      if (delta.type === "signature_delta") return [{ _tag: "metadata", reasoningSignature: delta.signature }]
-      if (delta.type === "input_json_delta") {
-        const tool = blocks.tools.get(event.index)
-        if (tool === undefined) return []
-        tool.streamed = true
-        return toolInputEvents(tool, event.index, delta.partial_json, blocks)
-      }
-      return []
-    }
+    case "content_block_delta":
+      return blockDeltaEvents(event.index, event.delta as unknown as Record<string, unknown>, blocks)
     case "content_block_stop": {
       const tool = blocks.tools.get(event.index)
       if (tool === undefined || tool.streamed || tool.startInput === undefined) return []
@@ -272,6 +305,37 @@ const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState
     }
     case "message_stop":
       return [{ _tag: "finish" }]
+    default:
+      return []
+  }
+}
+
+/**
+ * The events of one content block of a whole message (`structured`: the forced tool whose input is the answer's
+ * text), or what is wrong with it. Blocks this model does not read (server tools and their results) give none.
+ */
+const messageBlockEvents = (block: Record<string, unknown>, structured: string | undefined): BlockEvents => {
+  switch (block.type) {
+    case "text": {
+      const text = textField(block.text)
+      return text === undefined ? "a text block whose text is not text" : [{ _tag: "text", text }]
+    }
+    case "thinking": {
+      const thinking = textField(block.thinking)
+      if (thinking === undefined) return "a thinking block whose thinking is not text"
+      return typeof block.signature === "string" && block.signature.length > 0
+        ? [{ _tag: "reasoning", text: thinking }, { _tag: "metadata", reasoningSignature: block.signature }]
+        : [{ _tag: "reasoning", text: thinking }]
+    }
+    case "tool_use": {
+      const input = inputText(block.input)
+      if (typeof block.name !== "string" || block.name === "") return "a tool_use block without a name"
+      if (input === undefined) return `a tool_use block (${block.name}) whose input is not an object`
+      if (block.name === structured) return [{ _tag: "text", text: input }]
+      const parsed = readToolArguments(input)
+      if (!parsed.ok) return `a tool_use block (${block.name}): ${parsed.issue}`
+      return [{ _tag: "tool-call", ...(typeof block.id === "string" && block.id !== "" ? { id: block.id } : {}), name: block.name, arguments: parsed.value }]
+    }
     default:
       return []
   }
@@ -296,6 +360,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
   const provider = settings.backend
   const secrets = [Redacted.value(settings.apiKey)]
   const scopeAt = (nowMs: number): FailureScope => ({ provider, model: name, secrets, timeoutMs: settings.timeoutMs, nowMs })
+  const malformed = (what: string): ProviderError => providerError({ _tag: "MalformedResponse" }, `The service sent ${what}`, { provider, model: name })
 
   /** A message body as events, or the error it means (a plain function: it runs where the answer arrives). */
   const messageEvents = (message: unknown, request: CompletionRequest, nowMs: number): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
@@ -309,16 +374,14 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
     const structured = structuredToolName(request)
     const stated = finishReasonOf(done.stop_reason) ?? "other"
     const finishReason = stated === "tool-calls" && structured !== undefined ? "stop" : stated
-    return Result.succeed([
-      { _tag: "metadata", model: done.model, responseId: done.id },
-      ...done.content.flatMap((block): ReadonlyArray<WireEvent> =>
-        block.type === "text" ? [{ _tag: "text", text: block.text }]
-        : block.type === "thinking" ? [{ _tag: "reasoning", text: block.thinking }, { _tag: "metadata", reasoningSignature: block.signature }]
-        : block.type === "tool_use" && block.name === structured ? [{ _tag: "text", text: JSON.stringify(block.input) }]
-        : block.type === "tool_use" ? [{ _tag: "tool-call", id: block.id, name: block.name, arguments: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]
-        : []),
-      { _tag: "finish", finishReason, usage: reportedOf(counts) }
-    ])
+    const events: Array<WireEvent> = [{ _tag: "metadata", model: typeof done.model === "string" ? done.model : undefined, responseId: typeof done.id === "string" ? done.id : undefined }]
+    for (const block of done.content as ReadonlyArray<unknown>) {
+      const read = typeof block === "object" && block !== null ? messageBlockEvents(block as Record<string, unknown>, structured) : "a content block that is not an object"
+      if (typeof read === "string") return Result.fail(malformed(read))
+      for (const event of read) events.push(event)
+    }
+    events.push({ _tag: "finish", finishReason, usage: reportedOf(counts) })
+    return Result.succeed(events)
   }
 
   /**
@@ -389,7 +452,9 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
         return {
           push: (event: StreamEvent, out: Array<WireEvent>): ProviderError | undefined => {
-            for (const wire of eventEvents(event, counts, blocks)) out.push(wire)
+            const events = eventEvents(event, counts, blocks)
+            if (typeof events === "string") return malformed(events)
+            for (const wire of events) out.push(wire)
             return undefined
           }
         }

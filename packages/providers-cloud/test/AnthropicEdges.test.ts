@@ -225,3 +225,63 @@ describe("Anthropic content carried by content_block_start", () => {
       expect(completion.reasoningSignature).toBe("sig-start")
     }))
 })
+
+describe("Anthropic blocks of the wrong shape", () => {
+  const weather = { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } }
+  const message = (content: ReadonlyArray<unknown>, stop_reason = "tool_use") => ({
+    kind: "json" as const,
+    status: 200,
+    body: { id: "msg_shape", type: "message", role: "assistant", model: "claude-sonnet-4-5", content, stop_reason, stop_sequence: null, usage: { input_tokens: 9, output_tokens: 9 } }
+  })
+
+  it.effect("a JSON tool_use whose input is JSON text (as relays translating OpenAI calls send it) keeps its arguments", () =>
+    Effect.gen(function*() {
+      server.enqueue(message([{ type: "tool_use", id: "toolu_s", name: "get_weather", input: "{\"city\":\"Paris\"}" }]))
+      const completion = yield* model().generate({ prompt: "weather", tools: [weather] })
+      expect(completion.toolCalls).toEqual([{ id: "toolu_s", name: "get_weather", arguments: { city: "Paris" } }])
+    }))
+
+  const malformed: ReadonlyArray<readonly [string, ReadonlyArray<unknown>]> = [
+    ["a tool_use whose input is a list", [{ type: "tool_use", id: "toolu_l", name: "get_weather", input: ["Paris"] }]],
+    ["a tool_use with no name", [{ type: "tool_use", id: "toolu_n", input: { city: "Paris" } }]],
+    ["a text block whose text is an object", [{ type: "text", text: { value: "Hi" } }]],
+    ["a thinking block whose thinking is not text", [{ type: "thinking", thinking: 42, signature: "s" }, { type: "text", text: "Hi" }]]
+  ]
+  for (const [label, content] of malformed) {
+    it.effect(`${label} is MalformedResponse, not a defect and not a quiet {} or ""`, () =>
+      Effect.gen(function*() {
+        server.enqueue(message(content))
+        const error = yield* Effect.flip(model().generate({ prompt: "weather", tools: [weather] }))
+        expect(error.reason._tag).toBe("MalformedResponse")
+      }))
+  }
+
+  it.effect("a streamed text_delta whose text is not text is MalformedResponse before any text, StreamInterrupted after", () =>
+    Effect.gen(function*() {
+      const noText = event({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: 42 } })
+      server.enqueue(
+        { kind: "raw", body: messageStart({ input_tokens: 3, output_tokens: 1 }) + noText + messageEnd("end_turn", { output_tokens: 2 }) },
+        { kind: "raw", body: messageStart({ input_tokens: 3, output_tokens: 1 }) + textBlock(0, ["Hello"]) + noText + messageEnd("end_turn", { output_tokens: 2 }) }
+      )
+      const before = yield* Effect.flip(collectStream(model().stream(request)))
+      expect(before.reason._tag).toBe("MalformedResponse")
+      const after = yield* Effect.flip(collectStream(model().stream(request)))
+      expect(after.reason).toMatchObject({ _tag: "StreamInterrupted", partialText: "Hello" })
+    }))
+
+  it.effect("fields a Go relay leaves out when empty (omitempty) read as empty: input_json_delta without partial_json, a text block without text", () =>
+    Effect.gen(function*() {
+      const body = messageStart({ input_tokens: 20, output_tokens: 1 }) +
+        event({ type: "content_block_start", index: 0, content_block: { type: "text" } }) +
+        event({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Checking." } }) + event({ type: "content_block_stop", index: 0 }) +
+        event({ type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_g", name: "get_weather" } }) +
+        event({ type: "content_block_delta", index: 1, delta: { type: "input_json_delta" } }) +
+        event({ type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: "{\"city\": \"Lima\"}" } }) +
+        event({ type: "content_block_stop", index: 1 }) +
+        messageEnd("tool_use", { output_tokens: 12 })
+      server.enqueue({ kind: "raw", body, split: { seed: 5, maxChunk: 10 } })
+      const completion = yield* collectStream(model().stream({ prompt: "weather", tools: [weather] }))
+      expect(completion.text).toBe("Checking.")
+      expect(completion.toolCalls).toEqual([{ id: "toolu_g", name: "get_weather", arguments: { city: "Lima" } }])
+    }))
+})
