@@ -284,13 +284,20 @@ const blockDeltaEvents = (index: number, delta: Record<string, unknown>, blocks:
 /** The events of one streamed event; `counts` carries the running token counts of the answer. */
 const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState): BlockEvents => {
   switch (event.type) {
-    case "content_block_start":
-      return blockStartEvents(event.index, event.content_block as unknown as Record<string, unknown>, blocks)
-    case "message_start":
-      absorb(counts, event.message.usage)
-      return [{ _tag: "start", model: event.message.model, responseId: event.message.id, usage: reportedOf(counts) }]
-    case "content_block_delta":
-      return blockDeltaEvents(event.index, event.delta as unknown as Record<string, unknown>, blocks)
+    case "content_block_start": {
+      const block: unknown = event.content_block
+      return typeof block === "object" && block !== null ? blockStartEvents(event.index, block as Record<string, unknown>, blocks) : "a content_block_start without its block"
+    }
+    case "message_start": {
+      const message: Partial<Anthropic.Messages.Message> | null | undefined = event.message
+      if (typeof message !== "object" || message === null) return "a message_start without its message"
+      absorb(counts, message.usage)
+      return [{ _tag: "start", model: typeof message.model === "string" ? message.model : undefined, responseId: typeof message.id === "string" ? message.id : undefined, usage: reportedOf(counts) }]
+    }
+    case "content_block_delta": {
+      const delta: unknown = event.delta
+      return typeof delta === "object" && delta !== null ? blockDeltaEvents(event.index, delta as Record<string, unknown>, blocks) : "a content_block_delta without its delta"
+    }
     case "content_block_stop": {
       const tool = blocks.tools.get(event.index)
       if (tool === undefined || tool.streamed || tool.startInput === undefined) return []
@@ -299,7 +306,8 @@ const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState
     }
     case "message_delta": {
       absorb(counts, event.usage)
-      const stated = finishReasonOf(event.delta.stop_reason)
+      // A usage-only delta (no `delta`) says no stop reason.
+      const stated = finishReasonOf((event.delta as Partial<typeof event.delta> | undefined)?.stop_reason)
       const finishReason = stated === "tool-calls" && blocks.structured !== undefined ? "stop" : stated
       return [{ _tag: "metadata", usage: reportedOf(counts), ...(finishReason !== undefined ? { finishReason } : {}) }]
     }
@@ -452,7 +460,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
         return {
           push: (event: StreamEvent, out: Array<WireEvent>): ProviderError | undefined => {
-            const events = eventEvents(event, counts, blocks)
+            const events = typeof event === "object" && event !== null ? eventEvents(event, counts, blocks) : "a stream event that is not an object"
             if (typeof events === "string") return malformed(events)
             for (const wire of events) out.push(wire)
             return undefined

@@ -284,4 +284,31 @@ describe("Anthropic blocks of the wrong shape", () => {
       expect(completion.text).toBe("Checking.")
       expect(completion.toolCalls).toEqual([{ id: "toolu_g", name: "get_weather", arguments: { city: "Lima" } }])
     }))
+
+  it.effect("a message_delta with no delta (a relay's usage-only delta) ends the answer with its usage, not a TypeError", () =>
+    Effect.gen(function*() {
+      const body = messageStart({ input_tokens: 7, output_tokens: 1 }) + textBlock(0, ["Hi"]) +
+        event({ type: "message_delta", usage: { output_tokens: 4 } }) + event({ type: "message_stop" })
+      server.enqueue({ kind: "raw", body })
+      const completion = yield* collectStream(model().stream(request))
+      expect(completion.text).toBe("Hi")
+      expect(completion.finishReason).toBe("other")
+      expect(completion.usage).toEqual({ inputTokens: 7, outputTokens: 4, estimated: false })
+    }))
+
+  const partless: ReadonlyArray<readonly [string, string]> = [
+    ["a message_start with no message", event({ type: "message_start" })],
+    ["a content_block_start with no block", event({ type: "content_block_start", index: 0 })],
+    ["a content_block_delta with no delta", event({ type: "content_block_delta", index: 0 })],
+    ["an event whose data is null", "event: content_block_delta\ndata: null\n\n"]
+  ]
+  for (const [label, first] of partless) {
+    it.effect(`${label} is MalformedResponse, not a TypeError`, () =>
+      Effect.gen(function*() {
+        const start = label.startsWith("a message_start") ? "" : messageStart({ input_tokens: 3, output_tokens: 1 })
+        server.enqueue({ kind: "raw", body: start + first + textBlock(0, ["Hi"]) + messageEnd("end_turn", { output_tokens: 2 }) })
+        const error = yield* Effect.flip(collectStream(model().stream(request)))
+        expect(error.reason._tag).toBe("MalformedResponse")
+      }))
+  }
 })
