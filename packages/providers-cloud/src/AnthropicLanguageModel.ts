@@ -14,6 +14,7 @@ import {
   throughStage,
   messageText,
   providerError,
+  readJson,
   readToolArguments,
   toMessages,
   type CallBound,
@@ -34,6 +35,7 @@ import { anthropicDefaultMaxTokens, anthropicNames, type AnthropicOptions } from
 import { resolveBackend, type BackendSettings } from "./internal/BackendSettings.ts"
 import { fromInBandError, fromSdkError, type FailureScope } from "./internal/errors.ts"
 import { unconfiguredModel } from "./internal/ModelCalls.ts"
+import { looksLikeSse, sseEventData } from "./internal/SseText.ts"
 
 type MessageBody = Anthropic.Messages.MessageCreateParamsNonStreaming
 type StreamEvent = Anthropic.Messages.RawMessageStreamEvent
@@ -349,6 +351,34 @@ const messageBlockEvents = (block: Record<string, unknown>, structured: string |
   }
 }
 
+/** The tag of a body read whole where a stream was asked for (see `WholeBody`). */
+const wholeBodyType = "orch.whole-body"
+
+/** A streamed request's answer that came as one JSON body: its text, read at `nowMs`, as the stream's one event. */
+interface WholeBody {
+  readonly type: typeof wholeBodyType
+  readonly text: string
+  readonly nowMs: number
+}
+
+/** The one-event stream of a body read whole. */
+const wholeBody = (text: string, nowMs: number): AsyncIterable<WholeBody> => ({
+  [Symbol.asyncIterator]: async function*() {
+    yield { type: wholeBodyType, text, nowMs }
+  }
+})
+
+/** Whether a content type is JSON (`application/json`, `application/problem+json`, ...). */
+const isJsonType = (contentType: string | null): boolean => {
+  const media = contentType?.split(";")[0]?.trim().toLowerCase() ?? ""
+  return media === "application/json" || media.endsWith("+json")
+}
+
+/** The SDK's streamed call as this model uses it: its event stream, with the response it came in. */
+interface SdkStreamCall {
+  readonly withResponse: () => Promise<{ readonly data: AsyncIterable<StreamEvent>; readonly response: Response }>
+}
+
 /** The resolved pieces of one Anthropic model. */
 interface AnthropicModelParts {
   readonly client: Anthropic
@@ -392,6 +422,37 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
     return Result.succeed(events)
   }
 
+  /** The events of an event stream read whole, or the error it carries (its `error` event, or an event of a wrong shape). */
+  const sseBodyEvents = (text: string, request: CompletionRequest, nowMs: number): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
+    const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+    const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
+    const events: Array<WireEvent> = []
+    for (const data of sseEventData(text)) {
+      const parsed = readJson(data)
+      if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null) return Result.fail(malformed("a stream event that is not a JSON object"))
+      const event = parsed.value as StreamEvent | { readonly type: "error" }
+      if (event.type === "error") return Result.fail(fromInBandError(event, scopeAt(nowMs)))
+      const read = eventEvents(event, counts, blocks)
+      if (typeof read === "string") return Result.fail(malformed(read))
+      for (const wire of read) events.push(wire)
+    }
+    return Result.succeed(events)
+  }
+
+  /**
+   * A whole body as events, whatever form a proxy gave it: a message (or an error) as JSON, JSON under a text content
+   * type (the SDK hands it over as text), or an event stream where a plain answer was asked for.
+   */
+  const bodyEvents = (body: unknown, request: CompletionRequest, nowMs: number): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
+    if (typeof body !== "string") return messageEvents(body, request, nowMs)
+    const text = body.trimStart()
+    if (text.startsWith("{")) {
+      const parsed = readJson(text)
+      return parsed.ok ? messageEvents(parsed.value, request, nowMs) : Result.fail(malformed("a body that is not valid JSON"))
+    }
+    return looksLikeSse(text) ? sseBodyEvents(text, request, nowMs) : messageEvents(body, request, nowMs)
+  }
+
   /**
    * The non-streamed call: the SDK's request with a signal of our own, its answer read where it arrives. With a bound,
    * one plain timer aborts the request at `bound.atMs` (at the head or within the body: the SDK reads the body under
@@ -427,7 +488,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
           // Read in the resumed fiber, so that nothing it throws can escape into a promise handler.
           (message: unknown) =>
             settle(Effect.suspend(() => {
-              const events = messageEvents(message, request, nowMs)
+              const events = bodyEvents(message, request, nowMs)
               return Result.isFailure(events) ? Effect.fail(events.failure) : Effect.fromResult(read(events.success))
             })),
           (error: unknown) => settle(Effect.suspend(() => Effect.fail(fromSdkError(error, scopeAt(nowMs)))))
@@ -445,9 +506,13 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
   // bound, the reader's one plain timer ends the stream at `bound.atMs` and its signal aborts the SDK's request.
   const streamWithin = (request: CompletionRequest, bound: CallBound | undefined): Stream.Stream<WireEvent, ProviderError> =>
     throughStage(
-      readEvents<StreamEvent, ProviderError>({
-        open: (signal) =>
-          client.post("/v1/messages", { body: { ...messageBody(name, request, defaultMaxTokens), stream: true }, stream: true, signal, timeout: settings.timeoutMs }) as unknown as Promise<AsyncIterable<StreamEvent>>,
+      readEvents<StreamEvent | WholeBody, ProviderError>({
+        // A JSON answer to a streamed request (a proxy that does not stream, an error in a 200) is read whole.
+        open: (signal, openedAtMs) =>
+          (client.post("/v1/messages", { body: { ...messageBody(name, request, defaultMaxTokens), stream: true }, stream: true, signal, timeout: settings.timeoutMs }) as unknown as SdkStreamCall)
+            .withResponse()
+            .then(({ data, response }) =>
+              isJsonType(response.headers.get("content-type")) ? response.text().then((text) => wholeBody(text, openedAtMs)) : data),
         onError: (error, openedAtMs) => fromSdkError(error, scopeAt(openedAtMs)),
         idle: {
           millis: settings.timeoutMs,
@@ -459,8 +524,14 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
         const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
         return {
-          push: (event: StreamEvent, out: Array<WireEvent>): ProviderError | undefined => {
-            const events = typeof event === "object" && event !== null ? eventEvents(event, counts, blocks) : "a stream event that is not an object"
+          push: (event: StreamEvent | WholeBody, out: Array<WireEvent>): ProviderError | undefined => {
+            if (typeof event === "object" && event !== null && event.type === wholeBodyType) {
+              const whole = bodyEvents(event.text, request, event.nowMs)
+              if (Result.isFailure(whole)) return whole.failure
+              for (const wire of whole.success) out.push(wire)
+              return undefined
+            }
+            const events = typeof event === "object" && event !== null ? eventEvents(event as StreamEvent, counts, blocks) : "a stream event that is not an object"
             if (typeof events === "string") return malformed(events)
             for (const wire of events) out.push(wire)
             return undefined

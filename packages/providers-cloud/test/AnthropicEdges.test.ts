@@ -312,3 +312,53 @@ describe("Anthropic blocks of the wrong shape", () => {
       }))
   }
 })
+
+describe("Anthropic answers in the other form than asked", () => {
+  // A proxy or gateway between the caller and the service answers a plain request with an event stream (Claude Code's
+  // "the non-streaming request was answered with a stream"), a streamed one with a JSON message or error, or JSON
+  // under a text content type.
+  const streamed = messageStart({ input_tokens: 12, output_tokens: 1 }) + textBlock(0, ["Hello", " from", " a stream"]) + messageEnd("end_turn", { output_tokens: 6 })
+  const whole = { id: "msg_whole", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "text", text: "Hello whole" }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 12, output_tokens: 3 } }
+  const authError = { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } }
+
+  it.effect("a plain request answered with an event stream is read as the stream it is", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", contentType: "text/event-stream", body: streamed })
+      const completion = yield* model().generate(request)
+      expect(completion.text).toBe("Hello from a stream")
+      expect(completion.finishReason).toBe("stop")
+      expect(completion.usage).toEqual({ inputTokens: 12, outputTokens: 6, estimated: false })
+      expect(completion.responseId).toBe("msg_edge")
+    }))
+
+  it.effect("a plain request answered with an event stream that carries an error event gets that error", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", contentType: "text/event-stream", body: messageStart({ input_tokens: 1, output_tokens: 1 }) + event({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }) })
+      const error = yield* Effect.flip(model().generate(request))
+      expect(error.reason._tag).toBe("Overloaded")
+    }))
+
+  it.effect("a plain request answered with JSON under a text content type is read as JSON", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", contentType: "text/plain; charset=utf-8", body: JSON.stringify(whole) })
+      const completion = yield* model().generate(request)
+      expect(completion.text).toBe("Hello whole")
+    }))
+
+  it.effect("a streamed request answered with a whole JSON message gives that message", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", contentType: "application/json", body: JSON.stringify(whole), split: { seed: 2, maxChunk: 16 } })
+      const completion = yield* collectStream(model().stream(request))
+      expect(completion.text).toBe("Hello whole")
+      expect(completion.usage).toEqual({ inputTokens: 12, outputTokens: 3, estimated: false })
+      expect(completion.finishReason).toBe("stop")
+    }))
+
+  it.effect("a streamed request answered with a JSON error in a 200 gets that error, not an interrupted stream", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", contentType: "application/json", body: JSON.stringify(authError) })
+      const error = yield* Effect.flip(collectStream(model().stream(request)))
+      expect(error.reason._tag).toBe("Authentication")
+      expect(error.isRetryable).toBe(false)
+    }))
+})
