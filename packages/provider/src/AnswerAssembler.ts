@@ -38,6 +38,8 @@ interface WireMetadata {
   readonly finishReason?: FinishReason | undefined
   /** The signature of the reasoning (Anthropic's `signature_delta`, a thinking block's `signature`); the last one wins. */
   readonly reasoningSignature?: string | undefined
+  /** One block of reasoning the service sent encrypted (Anthropic's `redacted_thinking` data); each is kept, in order. */
+  readonly redactedReasoning?: string | undefined
 }
 
 /**
@@ -46,7 +48,7 @@ interface WireMetadata {
  * - `text`, `reasoning`: pieces of the answer and of hidden reasoning.
  * - `refusal`: the model refused (OpenAI `refusal`); its text is the answer's text and the finish is `content-filter`.
  * - `logprobs`: the log-probabilities of some output tokens.
- * - `metadata`: model, response id, usage, an early finish reason, the reasoning's signature.
+ * - `metadata`: model, response id, usage, an early finish reason, the reasoning's signature, an encrypted reasoning block.
  * - `tool-call-delta`: a piece of a streamed tool call (OpenAI's `delta.tool_calls`, Anthropic's `input_json_delta`),
  *   by `index`; its arguments are JSON text cut anywhere, parsed once the answer is complete.
  * - `tool-call`: a complete tool call with parsed arguments (a JSON body, Ollama's lines).
@@ -155,6 +157,7 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
   let servedBy: string | undefined
   let responseId: string | undefined
   let reasoningSignature: string | undefined
+  const redactedReasoning: Array<string> = []
   let prompt: string | undefined
 
   const promptText = (): string => (prompt ??= requestText(request))
@@ -167,6 +170,7 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
     if (metadata.usage !== undefined) usage = mergeUsage(usage, metadata.usage)
     if (metadata.finishReason !== undefined) finishReason = metadata.finishReason
     if (metadata.reasoningSignature !== undefined && metadata.reasoningSignature !== "") reasoningSignature = metadata.reasoningSignature
+    if (metadata.redactedReasoning !== undefined && metadata.redactedReasoning !== "") redactedReasoning.push(metadata.redactedReasoning)
   }
 
   // A call the service sent without an id: named after the response when it has an id, else a fresh one (the same id
@@ -314,6 +318,7 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
       timings: { firstTokenMs: firstTokenMs ?? totalMs, totalMs },
       ...(responseId !== undefined ? { responseId } : {}),
       ...(reasoningSignature !== undefined ? { reasoningSignature } : {}),
+      ...(redactedReasoning.length > 0 ? { redactedReasoning: [...redactedReasoning] } : {}),
       ...(meanLogprob !== undefined ? { meanLogprob } : {}),
       ...(request.logprobs === true && logprobs.length > 0 ? { logprobs: [...logprobs] } : {})
     })

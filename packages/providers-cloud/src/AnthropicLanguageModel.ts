@@ -119,7 +119,7 @@ type Block = Record<string, unknown>
 
 const decodeBase64Text = (data: string): string => Buffer.from(data, "base64").toString("utf8")
 
-/** One message as content blocks: text, images, documents, thinking (Anthropic's own, signed), tool use and results. */
+/** One message as content blocks: text, images, documents, thinking (Anthropic's own: signed, or redacted as encrypted data), tool use and results. */
 const blocksOf = (message: Message): { readonly role: "user" | "assistant"; readonly blocks: ReadonlyArray<Block> } | undefined => {
   switch (message.role) {
     case "system":
@@ -142,7 +142,9 @@ const blocksOf = (message: Message): { readonly role: "user" | "assistant"; read
       const blocks: Array<Block> = []
       for (const part of parts) {
         if (part.type === "text" && part.text.length > 0) blocks.push({ type: "text", text: part.text })
-        if (part.type === "reasoning" && part.signature !== undefined) blocks.push({ type: "thinking", thinking: part.text, signature: part.signature })
+        // Anthropic's own reasoning goes back as it came: signed thinking, or the encrypted data of redacted thinking.
+        if (part.type === "reasoning" && part.redactedData !== undefined) blocks.push({ type: "redacted_thinking", data: part.redactedData })
+        else if (part.type === "reasoning" && part.signature !== undefined) blocks.push({ type: "thinking", thinking: part.text, signature: part.signature })
       }
       for (const call of message.toolCalls ?? []) blocks.push({ type: "tool_use", id: call.id, name: call.name, input: call.arguments })
       return { role: "assistant", blocks }
@@ -202,6 +204,10 @@ const textField = (value: unknown): string | undefined => (value === undefined |
 const inputText = (input: unknown): string | undefined =>
   input === undefined || input === null ? "" : typeof input === "string" ? input : typeof input === "object" && !Array.isArray(input) ? JSON.stringify(input) : undefined
 
+/** A redacted_thinking block: its encrypted `data`, kept to be sent back as it came. */
+const redactedEvents = (block: Record<string, unknown>): BlockEvents =>
+  typeof block.data === "string" && block.data.length > 0 ? [{ _tag: "metadata", redactedReasoning: block.data }] : "a redacted_thinking block without its data"
+
 /** A streamed tool_use block: its id and name, the input its start carried, whether input_json_delta has come. */
 interface ToolBlock {
   readonly id: string | undefined
@@ -243,6 +249,8 @@ const blockStartEvents = (index: number, block: Record<string, unknown>, blocks:
       if (typeof block.signature === "string" && block.signature.length > 0) events.push({ _tag: "metadata", reasoningSignature: block.signature })
       return events
     }
+    case "redacted_thinking":
+      return redactedEvents(block)
     case "tool_use": {
       const input = inputText(block.input)
       if (typeof block.name !== "string" || block.name === "") return "a tool_use block without a name"
@@ -337,6 +345,8 @@ const messageBlockEvents = (block: Record<string, unknown>, structured: string |
         ? [{ _tag: "reasoning", text: thinking }, { _tag: "metadata", reasoningSignature: block.signature }]
         : [{ _tag: "reasoning", text: thinking }]
     }
+    case "redacted_thinking":
+      return redactedEvents(block)
     case "tool_use": {
       const input = inputText(block.input)
       if (typeof block.name !== "string" || block.name === "") return "a tool_use block without a name"

@@ -125,6 +125,74 @@ describe("Anthropic signed thinking", () => {
     }))
 })
 
+describe("Anthropic redacted thinking", () => {
+  // A thinking block the safety systems flagged comes encrypted as `redacted_thinking` with its `data`; the next turn
+  // of a tool loop must send it back unchanged with the other thinking blocks (extended-thinking docs).
+  const data = "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj"
+  const weather = { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }
+  const nextTurn = (answer: Parameters<typeof assistantMessage>[0]): CompletionRequest => ({
+    messages: [{ role: "user", content: "Weather in Paris?" }, assistantMessage(answer), { role: "tool", toolCallId: "toolu_r", content: "18 C" }],
+    tools: [weather]
+  })
+  const expectedTurn = {
+    messages: [
+      { role: "user" },
+      { role: "assistant", content: [{ type: "thinking", thinking: "Look it up.", signature: "sig-r" }, { type: "redacted_thinking", data }, { type: "tool_use", id: "toolu_r" }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_r" }] }
+    ]
+  }
+
+  it.effect("streamed: the redacted block reaches the completion and goes back unchanged", () =>
+    Effect.gen(function*() {
+      const body = messageStart({ input_tokens: 30, output_tokens: 1 }) +
+        event({ type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }) +
+        event({ type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "Look it up." } }) +
+        event({ type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "sig-r" } }) +
+        event({ type: "content_block_stop", index: 0 }) +
+        event({ type: "content_block_start", index: 1, content_block: { type: "redacted_thinking", data } }) +
+        event({ type: "content_block_stop", index: 1 }) +
+        event({ type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "toolu_r", name: "get_weather", input: {} } }) +
+        event({ type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: "{\"city\":\"Paris\"}" } }) +
+        event({ type: "content_block_stop", index: 2 }) +
+        messageEnd("tool_use", { output_tokens: 25 })
+      server.enqueue({ kind: "raw", body, split: { seed: 7, maxChunk: 23 } }, { kind: "synth", text: "18 C." })
+      const completion = yield* collectStream(model().stream({ prompt: "Weather in Paris?", tools: [weather] }))
+      expect(completion.redactedReasoning).toEqual([data])
+      yield* model().generate(nextTurn(completion))
+      expect(server.requests[1]?.body).toMatchObject(expectedTurn)
+    }))
+
+  it.effect("in a JSON message: the redacted block reaches the completion and goes back unchanged", () =>
+    Effect.gen(function*() {
+      server.enqueue({
+        kind: "json",
+        status: 200,
+        body: {
+          id: "msg_r", type: "message", role: "assistant", model: "claude-sonnet-4-5", stop_reason: "tool_use", stop_sequence: null, usage: { input_tokens: 30, output_tokens: 25 },
+          content: [{ type: "thinking", thinking: "Look it up.", signature: "sig-r" }, { type: "redacted_thinking", data }, { type: "tool_use", id: "toolu_r", name: "get_weather", input: { city: "Paris" } }]
+        }
+      }, { kind: "synth", text: "18 C." })
+      const completion = yield* model().generate({ prompt: "Weather in Paris?", tools: [weather] })
+      expect(completion.redactedReasoning).toEqual([data])
+      yield* model().generate(nextTurn(completion))
+      expect(server.requests[1]?.body).toMatchObject(expectedTurn)
+    }))
+
+  it.effect("a caller's history with redacted reasoning sends the redacted_thinking block", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "synth", text: "18 C." })
+      yield* model().generate({
+        messages: [
+          { role: "user", content: "Weather in Paris?" },
+          { role: "assistant", content: [{ type: "reasoning", text: "", redactedData: data, provider: "anthropic" }], toolCalls: [{ id: "toolu_r", name: "get_weather", arguments: { city: "Paris" } }] },
+          { role: "tool", toolCallId: "toolu_r", content: "18 C" }
+        ],
+        tools: [weather]
+      })
+      expect(server.requests[0]?.body).toMatchObject({ messages: [{ role: "user" }, { role: "assistant", content: [{ type: "redacted_thinking", data }, { type: "tool_use", id: "toolu_r" }] }, { role: "user" }] })
+    }))
+})
+
 describe("Anthropic billing and rate-limit hints", () => {
   it.effect("402 billing_error is a quota error: not retryable, in generate and stream", () =>
     Effect.gen(function*() {
