@@ -26,6 +26,8 @@ export interface ReportedUsage {
   readonly outputTokens?: number | null | undefined
   readonly cachedInputTokens?: number | null | undefined
   readonly cacheWriteInputTokens?: number | null | undefined
+  /** Of the cache writes, those with a one-hour lifetime (Anthropic's `cache_creation.ephemeral_1h_input_tokens`). */
+  readonly cacheWriteLongInputTokens?: number | null | undefined
   readonly reasoningTokens?: number | null | undefined
 }
 
@@ -77,9 +79,10 @@ const usageFrom = (reported: ReportedUsage | undefined, request: () => string, o
     outputTokens: isCount(outputTokens) ? outputTokens : approximateTokenCount(output())
   }
   if (reported !== undefined) {
-    const { cachedInputTokens, cacheWriteInputTokens, reasoningTokens } = reported
+    const { cachedInputTokens, cacheWriteInputTokens, cacheWriteLongInputTokens, reasoningTokens } = reported
     if (isCount(cachedInputTokens) && cachedInputTokens > 0) usage.cachedInputTokens = cachedInputTokens
     if (isCount(cacheWriteInputTokens) && cacheWriteInputTokens > 0) usage.cacheWriteInputTokens = cacheWriteInputTokens
+    if (isCount(cacheWriteLongInputTokens) && cacheWriteLongInputTokens > 0) usage.cacheWriteLongInputTokens = cacheWriteLongInputTokens
     if (isCount(reasoningTokens) && reasoningTokens > 0) usage.reasoningTokens = reasoningTokens
   }
   usage.estimated = !(isCount(input) && isCount(outputTokens))
@@ -130,6 +133,7 @@ const mergeUsage = (into: ReportedUsage | undefined, usage: ReportedUsage): Repo
     outputTokens: usage.outputTokens ?? into.outputTokens,
     cachedInputTokens: usage.cachedInputTokens ?? into.cachedInputTokens,
     cacheWriteInputTokens: usage.cacheWriteInputTokens ?? into.cacheWriteInputTokens,
+    cacheWriteLongInputTokens: usage.cacheWriteLongInputTokens ?? into.cacheWriteLongInputTokens,
     reasoningTokens: usage.reasoningTokens ?? into.reasoningTokens
   }
 }

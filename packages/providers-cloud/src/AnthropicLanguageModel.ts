@@ -67,6 +67,8 @@ interface AnthropicTokens {
   readonly output_tokens?: number | null
   readonly cache_read_input_tokens?: number | null
   readonly cache_creation_input_tokens?: number | null
+  /** The cache writes by lifetime: five minutes (billed 1.25x) and one hour (billed 2x). */
+  readonly cache_creation?: { readonly ephemeral_5m_input_tokens?: number | null; readonly ephemeral_1h_input_tokens?: number | null } | null
 }
 
 const count = (value: number | null | undefined): number | undefined => (typeof value === "number" && value >= 0 ? value : undefined)
@@ -77,6 +79,8 @@ interface TokenCounts {
   output?: number | undefined
   cacheRead: number
   cacheWrite: number
+  /** Of the cache writes, those with a one-hour lifetime. */
+  cacheWriteLong: number
 }
 
 /** A cumulative count after a new report: the higher of the two (a missing report leaves it as it was). */
@@ -96,17 +100,26 @@ const absorb = (counts: TokenCounts, tokens: AnthropicTokens | null | undefined)
   counts.output = atLeast(counts.output, tokens.output_tokens)
   counts.cacheRead = atLeast(counts.cacheRead, tokens.cache_read_input_tokens) ?? 0
   counts.cacheWrite = atLeast(counts.cacheWrite, tokens.cache_creation_input_tokens) ?? 0
+  const byLifetime = tokens.cache_creation
+  if (typeof byLifetime === "object" && byLifetime !== null) {
+    const long = count(byLifetime.ephemeral_1h_input_tokens) ?? 0
+    counts.cacheWriteLong = atLeast(counts.cacheWriteLong, long) ?? 0
+    // The writes by lifetime are part of the cache writes, whether or not the total came with them.
+    counts.cacheWrite = atLeast(counts.cacheWrite, (count(byLifetime.ephemeral_5m_input_tokens) ?? 0) + long) ?? 0
+  }
 }
 
 /**
  * Anthropic's counts as reported usage: `input_tokens` excludes cached input, so input is uncached + cache reads +
- * cache writes, `cachedInputTokens` the cache reads, `cacheWriteInputTokens` the cache writes.
+ * cache writes, `cachedInputTokens` the cache reads, `cacheWriteInputTokens` the cache writes and
+ * `cacheWriteLongInputTokens` the one-hour ones among them.
  */
 const reportedOf = (counts: TokenCounts): ReportedUsage => ({
   inputTokens: counts.uncached === undefined ? undefined : counts.uncached + counts.cacheRead + counts.cacheWrite,
   outputTokens: counts.output,
   cachedInputTokens: counts.cacheRead,
-  cacheWriteInputTokens: counts.cacheWrite
+  cacheWriteInputTokens: counts.cacheWrite,
+  cacheWriteLongInputTokens: counts.cacheWriteLong
 })
 
 /** The tool that carries a structured answer on Anthropic: forced, its input is the JSON object. */
@@ -417,7 +430,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
     if (body.type === "error") return Result.fail(fromInBandError(body, scopeAt(nowMs)))
     const done = body as Anthropic.Messages.Message
     if (!Array.isArray(done.content)) return Result.fail(providerError({ _tag: "MalformedResponse" }, "The message has no content", { provider, model: name }))
-    const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+    const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0, cacheWriteLong: 0 }
     absorb(counts, done.usage)
     const structured = structuredToolName(request)
     const stated = finishReasonOf(done.stop_reason) ?? "other"
@@ -434,7 +447,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
 
   /** The events of an event stream read whole, or the error it carries (its `error` event, or an event of a wrong shape). */
   const sseBodyEvents = (text: string, request: CompletionRequest, nowMs: number): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
-    const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+    const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0, cacheWriteLong: 0 }
     const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
     const events: Array<WireEvent> = []
     for (const data of sseEventData(text)) {
@@ -531,7 +544,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
         bound: bound === undefined ? undefined : { atMs: bound.atMs, onBound: bound.error }
       }),
       Effect.sync(() => {
-        const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0 }
+        const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0, cacheWriteLong: 0 }
         const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
         return {
           push: (event: StreamEvent | WholeBody, out: Array<WireEvent>): ProviderError | undefined => {

@@ -58,6 +58,27 @@ describe("Anthropic usage: cumulative counts never go down", () => {
     }))
 })
 
+describe("Anthropic one-hour cache writes", () => {
+  // Anthropic splits cache writes by lifetime in `usage.cache_creation` (ephemeral_5m / ephemeral_1h input tokens);
+  // a one-hour write is billed at 2x the input price, a five-minute one at 1.25x (prompt-caching docs).
+  const usage = { input_tokens: 10, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 5000, cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 4000 } }
+  const expected = { inputTokens: 5010, outputTokens: 7, cacheWriteInputTokens: 5000, cacheWriteLongInputTokens: 4000, estimated: false }
+
+  it.effect("a stream reports the one-hour part of its cache writes", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", body: messageStart(usage as unknown as Record<string, number>) + textBlock(0, ["Hi"]) + messageEnd("end_turn", { output_tokens: 7 }), split: { seed: 3, maxChunk: 21 } })
+      const completion = yield* collectStream(model().stream(request))
+      expect(completion.usage).toEqual(expected)
+    }))
+
+  it.effect("a JSON message reports the one-hour part of its cache writes", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "json", status: 200, body: { id: "msg_c", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "text", text: "Hi" }], stop_reason: "end_turn", stop_sequence: null, usage: { ...usage, output_tokens: 7 } } })
+      const completion = yield* model().generate(request)
+      expect(completion.usage).toEqual(expected)
+    }))
+})
+
 describe("Anthropic signed thinking", () => {
   const signature = "EqQBCkgIARABGAIiQL2s0mH0tY7yq0edgeTestSignature0x1Zz9AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/=="
   const weather = { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }
