@@ -451,3 +451,13 @@ describe("Anthropic answers in the other form than asked", () => {
       expect(error.isRetryable).toBe(false)
     }))
 })
+
+describe("Anthropic options that raise the price", () => {
+  it.effect("speed \"fast\" (fast mode, billed at a multiple of the standard rates) is refused before sending", () =>
+    Effect.gen(function*() {
+      const refused = yield* Effect.flip(model().generate({ ...request, providerOptions: { anthropic: { speed: "fast" } } }))
+      assert(refused.reason._tag === "InvalidRequest")
+      expect(refused.reason.issues.join(" ")).toContain("speed")
+      expect(server.requests).toHaveLength(0)
+    }))
+})

@@ -124,3 +124,18 @@ describe("OpenAI limits no wait fixes", () => {
       for (const error of errors) expect(error.reason).toEqual({ _tag: "ContextLengthExceeded", limit: 272000 })
     }))
 })
+
+describe("OpenAI options that raise the price", () => {
+  it.effect("service_tier \"priority\" (billed at twice the standard rates) is refused before sending; \"flex\" is sent", () =>
+    Effect.gen(function*() {
+      const refused = yield* Effect.flip(model().generate({ ...request, providerOptions: { openai: { service_tier: "priority" } } }))
+      assert(refused.reason._tag === "InvalidRequest")
+      expect(refused.reason.issues.join(" ")).toContain("service_tier")
+      const streamed = yield* Effect.flip(collectStream(model().stream({ ...request, providerOptions: { openai: { service_tier: "priority" } } })))
+      expect(streamed.reason._tag).toBe("InvalidRequest")
+      expect(server.requests).toHaveLength(0)
+      server.enqueue({ kind: "synth", text: "ok" })
+      yield* model().generate({ ...request, providerOptions: { openai: { service_tier: "flex" } } })
+      expect(server.requests[0]?.body).toMatchObject({ service_tier: "flex" })
+    }))
+})
