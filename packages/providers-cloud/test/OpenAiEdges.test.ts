@@ -139,3 +139,23 @@ describe("OpenAI options that raise the price", () => {
       expect(server.requests[0]?.body).toMatchObject({ service_tier: "flex" })
     }))
 })
+
+describe("Azure OpenAI's filtered answer", () => {
+  it.effect("a choice that carries only its content-filter results and finish reason (no message) is a content-filter finish", () =>
+    Effect.gen(function*() {
+      server.enqueue({
+        kind: "json",
+        status: 200,
+        body: {
+          id: "chatcmpl-az", object: "chat.completion", model: "gpt-4o",
+          prompt_filter_results: [{ prompt_index: 0, content_filter_results: { violence: { filtered: false, severity: "safe" } } }],
+          choices: [{ index: 0, finish_reason: "content_filter", content_filter_results: { violence: { filtered: true, severity: "high" } } }],
+          usage: { prompt_tokens: 15, completion_tokens: 0, total_tokens: 15 }
+        }
+      })
+      const completion = yield* model().generate(request)
+      expect(completion.finishReason).toBe("content-filter")
+      expect(completion.text).toBe("")
+      expect(completion.usage).toEqual({ inputTokens: 15, outputTokens: 0, estimated: false })
+    }))
+})
