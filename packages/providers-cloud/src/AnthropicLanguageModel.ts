@@ -384,10 +384,13 @@ interface WholeBody {
   readonly nowMs: number
 }
 
-/** The one-event stream of a body read whole. */
-const wholeBody = (text: string, nowMs: number): AsyncIterable<WholeBody> => ({
+/**
+ * The one-event stream of a body read whole. The body is read when the stream is, so the reader's watchdog and bound
+ * cut a body that stalls as they cut a stalled event stream.
+ */
+const wholeBody = (response: Response, nowMs: number): AsyncIterable<WholeBody> => ({
   [Symbol.asyncIterator]: async function*() {
-    yield { type: wholeBodyType, text, nowMs }
+    yield { type: wholeBodyType, text: await response.text(), nowMs }
   }
 })
 
@@ -535,7 +538,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
           (client.post("/v1/messages", { body: { ...messageBody(name, request, defaultMaxTokens), stream: true }, stream: true, signal, timeout: settings.timeoutMs }) as unknown as SdkStreamCall)
             .withResponse()
             .then(({ data, response }) =>
-              isJsonType(response.headers.get("content-type")) ? response.text().then((text) => wholeBody(text, openedAtMs)) : data),
+              isJsonType(response.headers.get("content-type")) ? wholeBody(response, openedAtMs) : data),
         onError: (error, openedAtMs) => fromSdkError(error, scopeAt(openedAtMs)),
         idle: {
           millis: settings.timeoutMs,

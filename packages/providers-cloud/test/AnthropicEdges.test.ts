@@ -7,7 +7,7 @@
  * /api/rate-limits), each stream split at random byte boundaries.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { assistantMessage, collectStream, type CompletionRequest } from "@orch/provider"
 import { startWireServer, type Behavior, type WireServer } from "@orch/testing"
@@ -441,6 +441,22 @@ describe("Anthropic answers in the other form than asked", () => {
       expect(completion.text).toBe("Hello whole")
       expect(completion.usage).toEqual({ inputTokens: 12, outputTokens: 3, estimated: false })
       expect(completion.finishReason).toBe("stop")
+    }))
+
+  it.effect("a streamed request whose JSON answer stalls after its head is cut by the backstop, and the request aborted", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", contentType: "application/json", body: `{"id":"msg_stall","type":"message","content":[{"type":"text","text":"Hel`, stallAfter: true })
+      const patient = anthropicModel("claude-sonnet-4-5", { apiKey: "sk-ant-edge-test-key-000000", baseUrl: server.url, timeoutMs: 60_000 })
+      const fiber = yield* Effect.forkChild(Effect.flip(collectStream(patient.stream(request))))
+      // No text comes to wait for: move the Clock a backstop at a time until the call ends (the head's arrival arms it).
+      while (fiber.pollUnsafe() === undefined) {
+        yield* TestClock.adjust("1 minute")
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      }
+      const error = yield* Fiber.join(fiber)
+      expect(error.reason).toEqual({ _tag: "Timeout", phase: "between-chunks", afterMs: 60_000 })
+      yield* Effect.promise(() => server.waitForClosed())
+      expect(server.requests[0]?.aborted).toBe(true)
     }))
 
   it.effect("a streamed request answered with a JSON error in a 200 gets that error, not an interrupted stream", () =>
