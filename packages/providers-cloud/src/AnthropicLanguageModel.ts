@@ -480,36 +480,39 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
   }
 
   /**
-   * The non-streamed call: the SDK's request with a signal of our own, its answer read where it arrives. With a bound,
-   * one plain timer aborts the request at `bound.atMs` (at the head or within the body: the SDK reads the body under
-   * the same signal) and ends the call with `bound.error()`; whichever comes first settles the call, once, and the
-   * timer is cleared then or when the call is interrupted. A bound already past sends nothing.
+   * The non-streamed call: the SDK's request with a signal of our own, its answer read where it arrives. One plain
+   * timer aborts the request at the bound's `atMs`, or at the backstop timeout when there is no bound (at the head or
+   * within the body: the SDK reads the body under the same signal), and ends the call with its error; whichever comes first settles the call, once, and the timer is cleared then or when the call is
+   * interrupted. A bound already past sends nothing.
    */
   const generateWith = <A>(request: CompletionRequest, read: (events: ReadonlyArray<WireEvent>) => Result.Result<A, ProviderError>, bound?: CallBound): Effect.Effect<A, ProviderError> =>
     Effect.withFiber((fiber) => {
       const clock = fiber.getRef(Clock.Clock)
       const nowMs = clock.currentTimeMillisUnsafe()
       if (bound !== undefined && bound.atMs <= nowMs) return Effect.failSync(bound.error)
+      // Without a bound, the backstop covers the whole call: the SDK's own timeout ends when the head arrives.
+      const limit: CallBound = bound ?? {
+        atMs: nowMs + settings.timeoutMs,
+        error: () => providerError({ _tag: "Timeout", phase: "total", afterMs: settings.timeoutMs }, `No complete answer within the SDK timeout of ${settings.timeoutMs} ms`, { provider, model: name })
+      }
       const body = messageBody(name, request, defaultMaxTokens)
       // One parameter only: the callback then makes no AbortSignal of its own; interruption runs the returned cancel.
       return Effect.callback<A, ProviderError>((resume) => {
         const controller = new AbortController()
         let settled = false
-        let cancelTimer: (() => void) | undefined
+        let cancelTimer: (() => void) | undefined = undefined
         const settle = (effect: Effect.Effect<A, ProviderError>): void => {
           if (settled) return
           settled = true
           cancelTimer?.()
           resume(effect)
         }
-        if (bound !== undefined) {
-          cancelTimer = timerAt(bound.atMs, () => clock.currentTimeMillisUnsafe(), () => {
-            controller.abort()
-            settle(Effect.failSync(bound.error))
-          })
-          // The bound passed in the meantime: nothing is sent.
-          if (settled) return
-        }
+        cancelTimer = timerAt(limit.atMs, () => clock.currentTimeMillisUnsafe(), () => {
+          controller.abort()
+          settle(Effect.failSync(limit.error))
+        })
+        // The bound passed in the meantime: nothing is sent.
+        if (settled) return
         client.post("/v1/messages", { body, signal: controller.signal, timeout: settings.timeoutMs }).then(
           // Read in the resumed fiber, so that nothing it throws can escape into a promise handler.
           (message: unknown) =>

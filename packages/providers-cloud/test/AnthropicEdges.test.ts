@@ -459,6 +459,17 @@ describe("Anthropic answers in the other form than asked", () => {
       expect(server.requests[0]?.aborted).toBe(true)
     }))
 
+  it.live("a plain request whose body stalls after its head is cut by the backstop timeout, and the request aborted", () =>
+    Effect.gen(function*() {
+      // The SDK's own timeout ends when the head arrives; the backstop must cover the body too.
+      server.enqueue({ kind: "raw", contentType: "application/json", body: `{"id":"msg_stall","type":"message","content":[{"type":"text","text":"Hel`, stallAfter: true })
+      const quick = anthropicModel("claude-sonnet-4-5", { apiKey: "sk-ant-edge-test-key-000000", baseUrl: server.url, timeoutMs: 200 })
+      const error = yield* Effect.flip(quick.generate(request))
+      expect(error.reason).toEqual({ _tag: "Timeout", phase: "total", afterMs: 200 })
+      yield* Effect.promise(() => server.waitForClosed())
+      expect(server.requests[0]?.aborted).toBe(true)
+    }))
+
   it.effect("a streamed request answered with a JSON error in a 200 gets that error, not an interrupted stream", () =>
     Effect.gen(function*() {
       server.enqueue({ kind: "raw", contentType: "application/json", body: JSON.stringify(authError) })
