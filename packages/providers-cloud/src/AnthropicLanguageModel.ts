@@ -217,10 +217,6 @@ const textField = (value: unknown): string | undefined => (value === undefined |
 const inputText = (input: unknown): string | undefined =>
   input === undefined || input === null ? "" : typeof input === "string" ? input : typeof input === "object" && !Array.isArray(input) ? JSON.stringify(input) : undefined
 
-/** A redacted_thinking block: its encrypted `data`, kept to be sent back as it came. */
-const redactedEvents = (block: Record<string, unknown>): BlockEvents =>
-  typeof block.data === "string" && block.data.length > 0 ? [{ _tag: "metadata", redactedReasoning: block.data }] : "a redacted_thinking block without its data"
-
 /** A streamed tool_use block: its id and name, the input its start carried, whether input_json_delta has come. */
 interface ToolBlock {
   readonly id: string | undefined
@@ -244,11 +240,10 @@ const toolInputEvents = (tool: ToolBlock, index: number, json: string, blocks: B
 type BlockEvents = ReadonlyArray<WireEvent> | string
 
 /**
- * The events of a content_block_start. The documented start is empty (`text: ""`, `thinking: ""`, `input: {}`), but
- * what a start block already carries is content, as the official SDK reads it: Anthropic-compatible relays put a
- * tool call's whole input there and send no input_json_delta (it is sent at the block's stop unless deltas came).
+ * The events of a text, thinking or redacted_thinking block as it stands (a whole message's block, or what a start
+ * block already carries), or what is wrong with it; undefined for a block of another type.
  */
-const blockStartEvents = (index: number, block: Record<string, unknown>, blocks: BlockState): BlockEvents => {
+const standingBlockEvents = (block: Record<string, unknown>): BlockEvents | undefined => {
   switch (block.type) {
     case "text": {
       const text = textField(block.text)
@@ -263,18 +258,32 @@ const blockStartEvents = (index: number, block: Record<string, unknown>, blocks:
       return events
     }
     case "redacted_thinking":
-      return redactedEvents(block)
-    case "tool_use": {
-      const input = inputText(block.input)
-      if (typeof block.name !== "string" || block.name === "") return "a tool_use block without a name"
-      if (input === undefined) return `a tool_use block (${block.name}) whose input is not an object`
-      const id = typeof block.id === "string" && block.id !== "" ? block.id : undefined
-      blocks.tools.set(index, { id, name: block.name, startInput: input === "" || input === "{}" ? undefined : input, streamed: false })
-      return block.name === blocks.structured ? [] : [{ _tag: "tool-call-delta", index, id, name: block.name, argumentsDelta: "" }]
-    }
+      return typeof block.data === "string" && block.data.length > 0 ? [{ _tag: "metadata", redactedReasoning: block.data }] : "a redacted_thinking block without its data"
     default:
-      return []
+      return undefined
   }
+}
+
+/** A tool_use block's name and input as JSON text, or what is wrong with it. */
+const toolUseOf = (block: Record<string, unknown>): { readonly name: string; readonly input: string } | string => {
+  const input = inputText(block.input)
+  if (typeof block.name !== "string" || block.name === "") return "a tool_use block without a name"
+  if (input === undefined) return `a tool_use block (${block.name}) whose input is not an object`
+  return { name: block.name, input }
+}
+
+/**
+ * The events of a content_block_start. The documented start is empty (`text: ""`, `thinking: ""`, `input: {}`), but
+ * what a start block already carries is content, as the official SDK reads it: Anthropic-compatible relays put a
+ * tool call's whole input there and send no input_json_delta (it is sent at the block's stop unless deltas came).
+ */
+const blockStartEvents = (index: number, block: Record<string, unknown>, blocks: BlockState): BlockEvents => {
+  if (block.type !== "tool_use") return standingBlockEvents(block) ?? []
+  const tool = toolUseOf(block)
+  if (typeof tool === "string") return tool
+  const id = typeof block.id === "string" && block.id !== "" ? block.id : undefined
+  blocks.tools.set(index, { id, name: tool.name, startInput: tool.input === "" || tool.input === "{}" ? undefined : tool.input, streamed: false })
+  return tool.name === blocks.structured ? [] : [{ _tag: "tool-call-delta", index, id, name: tool.name, argumentsDelta: "" }]
 }
 
 /** The events of a content_block_delta; deltas of blocks this model does not read (a server tool's input) give none. */
@@ -346,32 +355,13 @@ const eventEvents = (event: StreamEvent, counts: TokenCounts, blocks: BlockState
  * text), or what is wrong with it. Blocks this model does not read (server tools and their results) give none.
  */
 const messageBlockEvents = (block: Record<string, unknown>, structured: string | undefined): BlockEvents => {
-  switch (block.type) {
-    case "text": {
-      const text = textField(block.text)
-      return text === undefined ? "a text block whose text is not text" : [{ _tag: "text", text }]
-    }
-    case "thinking": {
-      const thinking = textField(block.thinking)
-      if (thinking === undefined) return "a thinking block whose thinking is not text"
-      return typeof block.signature === "string" && block.signature.length > 0
-        ? [{ _tag: "reasoning", text: thinking }, { _tag: "metadata", reasoningSignature: block.signature }]
-        : [{ _tag: "reasoning", text: thinking }]
-    }
-    case "redacted_thinking":
-      return redactedEvents(block)
-    case "tool_use": {
-      const input = inputText(block.input)
-      if (typeof block.name !== "string" || block.name === "") return "a tool_use block without a name"
-      if (input === undefined) return `a tool_use block (${block.name}) whose input is not an object`
-      if (block.name === structured) return [{ _tag: "text", text: input }]
-      const parsed = readToolArguments(input)
-      if (!parsed.ok) return `a tool_use block (${block.name}): ${parsed.issue}`
-      return [{ _tag: "tool-call", ...(typeof block.id === "string" && block.id !== "" ? { id: block.id } : {}), name: block.name, arguments: parsed.value }]
-    }
-    default:
-      return []
-  }
+  if (block.type !== "tool_use") return standingBlockEvents(block) ?? []
+  const tool = toolUseOf(block)
+  if (typeof tool === "string") return tool
+  if (tool.name === structured) return [{ _tag: "text", text: tool.input }]
+  const parsed = readToolArguments(tool.input)
+  if (!parsed.ok) return `a tool_use block (${tool.name}): ${parsed.issue}`
+  return [{ _tag: "tool-call", ...(typeof block.id === "string" && block.id !== "" ? { id: block.id } : {}), name: tool.name, arguments: parsed.value }]
 }
 
 /** The tag of a body read whole where a stream was asked for (see `WholeBody`). */
