@@ -13,6 +13,7 @@ import {
   readEvents,
   throughStage,
   messageText,
+  isProviderError,
   providerError,
   readJson,
   readToolArguments,
@@ -35,7 +36,7 @@ import { anthropicDefaultMaxTokens, anthropicNames, type AnthropicOptions } from
 import { resolveBackend, type BackendSettings } from "./internal/BackendSettings.ts"
 import { fromInBandError, fromSdkError, type FailureScope } from "./internal/errors.ts"
 import { unconfiguredModel } from "./internal/ModelCalls.ts"
-import { looksLikeSse, sseEventData } from "./internal/SseText.ts"
+import { looksLikeSse, makeSseParser, sseEventsOf, type SseEvent } from "./internal/SseText.ts"
 
 type MessageBody = Anthropic.Messages.MessageCreateParamsNonStreaming
 type StreamEvent = Anthropic.Messages.RawMessageStreamEvent
@@ -364,6 +365,9 @@ const messageBlockEvents = (block: Record<string, unknown>, structured: string |
   return [{ _tag: "tool-call", ...(typeof block.id === "string" && block.id !== "" ? { id: block.id } : {}), name: tool.name, arguments: parsed.value }]
 }
 
+/** The longest stream event (or line) read: an answer's events are small, a line that never ends must not fill the memory. */
+const maxEventChars = 16 * 1024 * 1024
+
 /** The tag of a body read whole where a stream was asked for (see `WholeBody`). */
 const wholeBodyType = "orch.whole-body"
 
@@ -388,11 +392,6 @@ const wholeBody = (response: Response, nowMs: number): AsyncIterable<WholeBody> 
 const isJsonType = (contentType: string | null): boolean => {
   const media = contentType?.split(";")[0]?.trim().toLowerCase() ?? ""
   return media === "application/json" || media.endsWith("+json")
-}
-
-/** The SDK's streamed call as this model uses it: its event stream, with the response it came in. */
-interface SdkStreamCall {
-  readonly withResponse: () => Promise<{ readonly data: AsyncIterable<StreamEvent>; readonly response: Response }>
 }
 
 /** The resolved pieces of one Anthropic model. */
@@ -438,16 +437,56 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
     return Result.succeed(events)
   }
 
+  /**
+   * One SSE event as Anthropic's stream event: its data as JSON, typed by its `type` (or, without one, by its `event:`
+   * name); an `error` event is the error it reports, data that is not a JSON object is MalformedResponse.
+   */
+  const streamEventOf = (sse: SseEvent, nowMs: number): StreamEvent | ProviderError => {
+    const parsed = readJson(sse.data)
+    if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) return malformed("a stream event that is not a JSON object")
+    const data = parsed.value as { readonly type?: unknown }
+    const event = (typeof data.type === "string" || sse.event === undefined ? data : { ...data, type: sse.event }) as StreamEvent | { readonly type: "error" }
+    return event.type === "error" ? fromInBandError(event, scopeAt(nowMs)) : (event as StreamEvent)
+  }
+
+  /**
+   * The events of a streamed body as they arrive, read by this model's own SSE reader (see `SseText`); an error
+   * event, an event that is not JSON or a line longer than `maxEventChars` ends the stream with its error. The body's
+   * reader is released when the stream ends or is closed early (the reader's signal has aborted the request then).
+   */
+  const sseStream = (response: Response, nowMs: number): AsyncIterable<StreamEvent> => ({
+    [Symbol.asyncIterator]: async function*() {
+      const body = response.body
+      if (body === null) return
+      const reader = body.getReader()
+      const decoder = new TextDecoder()
+      const parser = makeSseParser()
+      const events: Array<SseEvent> = []
+      try {
+        for (let read = await reader.read(); !read.done; read = await reader.read()) {
+          parser.push(decoder.decode(read.value, { stream: true }), events)
+          if (parser.pendingChars() > maxEventChars) throw malformed(`a stream event longer than ${maxEventChars} characters`)
+          for (const sse of events) {
+            const event = streamEventOf(sse, nowMs)
+            if (isProviderError(event)) throw event
+            yield event
+          }
+          events.length = 0
+        }
+      } finally {
+        reader.cancel().catch(() => undefined)
+      }
+    }
+  })
+
   /** The events of an event stream read whole, or the error it carries (its `error` event, or an event of a wrong shape). */
   const sseBodyEvents = (text: string, request: CompletionRequest, nowMs: number): Result.Result<ReadonlyArray<WireEvent>, ProviderError> => {
     const counts: TokenCounts = { cacheRead: 0, cacheWrite: 0, cacheWriteLong: 0 }
     const blocks: BlockState = { tools: new Map(), structured: structuredToolName(request) }
     const events: Array<WireEvent> = []
-    for (const data of sseEventData(text)) {
-      const parsed = readJson(data)
-      if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null) return Result.fail(malformed("a stream event that is not a JSON object"))
-      const event = parsed.value as StreamEvent | { readonly type: "error" }
-      if (event.type === "error") return Result.fail(fromInBandError(event, scopeAt(nowMs)))
+    for (const sse of sseEventsOf(text)) {
+      const event = streamEventOf(sse, nowMs)
+      if (isProviderError(event)) return Result.fail(event)
       const read = eventEvents(event, counts, blocks)
       if (typeof read === "string") return Result.fail(malformed(read))
       for (const wire of read) events.push(wire)
@@ -528,10 +567,9 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
       readEvents<StreamEvent | WholeBody, ProviderError>({
         // A JSON answer to a streamed request (a proxy that does not stream, an error in a 200) is read whole.
         open: (signal, openedAtMs) =>
-          (client.post("/v1/messages", { body: { ...messageBody(name, request, defaultMaxTokens), stream: true }, stream: true, signal, timeout: settings.timeoutMs }) as unknown as SdkStreamCall)
-            .withResponse()
-            .then(({ data, response }) =>
-              isJsonType(response.headers.get("content-type")) ? wholeBody(response, openedAtMs) : data),
+          client.post("/v1/messages", { body: { ...messageBody(name, request, defaultMaxTokens), stream: true }, stream: true, signal, timeout: settings.timeoutMs })
+            .asResponse()
+            .then((response) => (isJsonType(response.headers.get("content-type")) ? wholeBody(response, openedAtMs) : sseStream(response, openedAtMs))),
         onError: (error, openedAtMs) => fromSdkError(error, scopeAt(openedAtMs)),
         idle: {
           millis: settings.timeoutMs,

@@ -410,6 +410,31 @@ describe("Anthropic answers in the other form than asked", () => {
   const whole = { id: "msg_whole", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "text", text: "Hello whole" }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 12, output_tokens: 3 } }
   const authError = { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } }
 
+  for (const seed of [4, 10]) {
+    it.effect(`a stream whose events have no event: lines (a proxy) is read by their type, error events too (seed ${seed})`, () =>
+      Effect.gen(function*() {
+        const dataOnly = (body: string) => body.split("\n").filter((line) => !line.startsWith("event:")).join("\n")
+        server.enqueue(
+          { kind: "raw", contentType: "text/event-stream", body: dataOnly(streamed), split: { seed, maxChunk: 15 } },
+          { kind: "raw", contentType: "text/event-stream", body: dataOnly(messageStart({ input_tokens: 1, output_tokens: 1 }) + event({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } })) }
+        )
+        const completion = yield* collectStream(model().stream(request))
+        expect(completion.text).toBe("Hello from a stream")
+        expect(completion.usage).toEqual({ inputTokens: 12, outputTokens: 6, estimated: false })
+        const error = yield* Effect.flip(collectStream(model().stream(request)))
+        expect(error.reason._tag).toBe("Overloaded")
+      }))
+  }
+
+  it.effect("a stream line that never ends is MalformedResponse once it passes 16 MiB, not read into memory for ever", () =>
+    Effect.gen(function*() {
+      server.enqueue({ kind: "raw", contentType: "text/event-stream", body: messageStart({ input_tokens: 1, output_tokens: 1 }) + "data: " + "x".repeat(17 * 1024 * 1024), stallAfter: true })
+      const error = yield* Effect.flip(collectStream(model().stream(request)))
+      expect(error.reason._tag).toBe("MalformedResponse")
+      yield* Effect.promise(() => server.waitForClosed())
+      expect(server.requests[0]?.aborted).toBe(true)
+    }))
+
   it.effect("a plain request answered with an event stream is read as the stream it is", () =>
     Effect.gen(function*() {
       server.enqueue({ kind: "raw", contentType: "text/event-stream", body: streamed })
