@@ -1,9 +1,13 @@
 /**
  * Anthropic models as `LanguageModel` values: the Messages API through the official client, JSON for `generate`
- * and raw SSE events for `stream` (message_start, content_block_*, ping, message_delta with the final usage,
- * message_stop). System messages become the `system` field; `max_tokens` is always sent. A caller's bound (an
- * attempt's deadline) is kept by the call itself, with no fiber: the non-streamed call's one plain timer aborts the
- * SDK's request through its signal (`generateBounded`), a stream's is the event reader's (`streamBounded`).
+ * and SSE events for `stream` (message_start, content_block_*, ping, message_delta with the cumulative usage,
+ * message_stop), read by this package's own SSE reader from the SDK's raw response. Every block and event is read
+ * field by field (a wrong shape is MalformedResponse), thinking signatures and redacted thinking are kept for the next
+ * turn, and an answer in the other form than asked (a stream for a plain request, JSON for a streamed one) is read as
+ * what it is. System messages become the `system` field; `max_tokens` is always sent. A caller's bound (an attempt's
+ * deadline) is kept by the call itself, with no fiber: the non-streamed call's one plain timer aborts the SDK's
+ * request through its signal (`generateBounded`; without a bound, the backstop timeout), a stream's is the event
+ * reader's (`streamBounded`).
  */
 import type Anthropic from "@anthropic-ai/sdk"
 import { Clock, Effect, Result, type Stream } from "effect"
