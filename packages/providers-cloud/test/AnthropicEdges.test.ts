@@ -26,7 +26,7 @@ beforeEach(() => server.reset())
 const model = () => anthropicModel("claude-sonnet-4-5", { apiKey: "sk-ant-edge-test-key-000000", baseUrl: server.url, defaultMaxTokens: 256 })
 
 const event = (data: Record<string, unknown>) => `event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`
-const messageStart = (usage: Record<string, number>) =>
+const messageStart = (usage: Record<string, unknown>) =>
   event({ type: "message_start", message: { id: "msg_edge", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, stop_sequence: null, usage } })
 const textBlock = (index: number, pieces: ReadonlyArray<string>) =>
   event({ type: "content_block_start", index, content_block: { type: "text", text: "" } }) +
@@ -66,7 +66,7 @@ describe("Anthropic one-hour cache writes", () => {
 
   it.effect("a stream reports the one-hour part of its cache writes", () =>
     Effect.gen(function*() {
-      server.enqueue({ kind: "raw", body: messageStart(usage as unknown as Record<string, number>) + textBlock(0, ["Hi"]) + messageEnd("end_turn", { output_tokens: 7 }), split: { seed: 3, maxChunk: 21 } })
+      server.enqueue({ kind: "raw", body: messageStart(usage) + textBlock(0, ["Hi"]) + messageEnd("end_turn", { output_tokens: 7 }), split: { seed: 3, maxChunk: 21 } })
       const completion = yield* collectStream(model().stream(request))
       expect(completion.usage).toEqual(expected)
     }))
