@@ -212,7 +212,8 @@ export const completionEvents = (body: unknown, scope: FailureScope): Result.Res
   if (error !== undefined) return Result.fail(inBandError(error, scope))
   const root = record(body)
   const choice = Array.isArray(root?.choices) ? record(root.choices[0]) : undefined
-  const message = record(choice?.message)
+  // A choice with its finish reason and no message is an empty one (Azure's answer filtered whole: only its filter results).
+  const message = record(choice?.message) ?? (typeof choice?.finish_reason === "string" ? {} : undefined)
   if (root === undefined || choice === undefined || message === undefined) return Result.fail(malformed(scope, "a completion without a message"))
   const events: Array<WireEvent> = [metadataOf(root)]
   if (!messageEventsInto(message, events)) return Result.fail(malformed(scope, "message content of an unknown shape"))
