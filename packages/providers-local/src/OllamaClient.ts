@@ -30,14 +30,26 @@ export interface OllamaClient {
   readonly show: (model: string) => Effect.Effect<unknown, ProviderError>
 }
 
-/** `OLLAMA_HOST` forms: `host`, `host:port`, `http://host[:port]`; the default port is 11434. */
+/**
+ * `OLLAMA_HOST` read as Ollama itself reads it (`envconfig.Host`, `ConnectableHost`): a bare `host` or `host:port`
+ * is http with the default port 11434, `:port` is the loopback, an explicit `http://` or `https://` without a port
+ * is that scheme's port (80, 443: a reverse proxy), a bare `ollama.com` is `https://ollama.com`, and an unspecified
+ * bind address (`0.0.0.0`, `[::]`) is the loopback. Credentials and a path are kept.
+ */
 export const normalizeOllamaHost = (host: string): string => {
   const trimmed = host.trim().replace(/\/+$/, "")
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`
+  if (trimmed === "") return defaultOllamaHost
+  if (trimmed.toLowerCase() === "ollama.com") return "https://ollama.com"
+  const parts = /^(?:([a-z][a-z0-9+.-]*):\/\/)?([^@/]*@)?([^/]*)(.*)$/i.exec(trimmed)
+  const scheme = parts?.[1]
+  const hostPort = parts?.[3] ?? ""
+  const withScheme = `${scheme ?? "http"}://${parts?.[2] ?? ""}${hostPort.startsWith(":") ? `127.0.0.1${hostPort}` : hostPort}${parts?.[4] ?? ""}`
   if (!URL.canParse(withScheme)) return withScheme
   const url = new URL(withScheme)
-  const explicitPort = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):\d+/i.test(withScheme)
-  if (!explicitPort && url.protocol === "http:") url.port = "11434"
+  const explicitPort = /^(?:\[[^\]]*\]|[^:]*):\d+$/.test(hostPort)
+  if (!explicitPort && scheme === undefined) url.port = "11434"
+  if (url.hostname === "0.0.0.0") url.hostname = "127.0.0.1"
+  if (url.hostname === "[::]") url.hostname = "[::1]"
   return url.toString().replace(/\/+$/, "")
 }
 

@@ -3,12 +3,16 @@
  * an `/api/chat` body and each NDJSON line to events. `/api/chat` is streamed on the wire for `generate` too, so a
  * cancelled call stops the generation. An `{"error": …}` line goes through the contract's error table (a missing
  * model is ModelNotFound with the `ollama pull` hint); an answer with `tool_calls` finishes `tool-calls`; per-token
- * `logprobs` are carried; an unparsable line fails the call (never a shorter answer). A stream given a caller's
- * bound keeps it on the reader's own timer (`streamBounded`); `generate` is the kit's collection of `stream`, so it
- * offers no `generateBounded`.
+ * `logprobs` are carried; an unparsable line fails the call (never a shorter answer), and so do tool-call arguments
+ * that are not an object and a `done_reason` of `load`/`unload` (the model was only loaded, nothing was answered).
+ * `/api/chat` has no `tool_choice`: `none` sends no tools and a named choice sends that tool only; images given by
+ * URL and files, which it cannot take, are refused before anything is sent. A stream given a caller's bound keeps it
+ * on the reader's own timer (`streamBounded`); `generate` is the kit's collection of `stream`, so it offers no
+ * `generateBounded`.
  */
 import {
   errorFromInBand,
+  invalidRequest,
   makeLanguageModel,
   messageText,
   providerError,
@@ -25,7 +29,7 @@ import {
   type TokenLogprob,
   type WireEvent
 } from "@orch/provider"
-import { Effect, type Stream } from "effect"
+import { Effect, Stream } from "effect"
 import type { OllamaClient } from "./OllamaClient.ts"
 
 /** Ollama's `done_reason` in the contract's vocabulary. */
@@ -79,12 +83,16 @@ export const ollamaChatRequest = (model: string, request: CompletionRequest, kee
     ...ownOptions
   }
   const format = request.responseFormat?.type === "json" ? (request.responseFormat.schema ?? "json") : undefined
+  // No `tool_choice` in /api/chat: "none" is no tools offered, a named choice is that tool alone ("required" cannot be
+  // forced: the tools are offered).
+  const choice = request.toolChoice
+  const tools = choice === "none" ? [] : typeof choice === "object" ? (request.tools ?? []).filter((tool) => tool.name === choice.name) : (request.tools ?? [])
   const { options: _ignored, ...rest } = own
   return {
     model,
     messages: toMessages(request).map(ollamaMessage),
-    ...(request.tools !== undefined && request.tools.length > 0
-      ? { tools: request.tools.map((tool) => ({ type: "function", function: { name: tool.name, ...(tool.description !== undefined ? { description: tool.description } : {}), parameters: tool.parameters } })) }
+    ...(tools.length > 0
+      ? { tools: tools.map((tool) => ({ type: "function", function: { name: tool.name, ...(tool.description !== undefined ? { description: tool.description } : {}), parameters: tool.parameters } })) }
       : {}),
     ...(Object.keys(options).length > 0 ? { options } : {}),
     ...(format !== undefined ? { format } : {}),
@@ -92,6 +100,22 @@ export const ollamaChatRequest = (model: string, request: CompletionRequest, kee
     ...(request.logprobs === true ? { logprobs: true } : {}),
     ...rest
   }
+}
+
+/**
+ * What `/api/chat` cannot take, as issues (empty when the request can be sent): images given by URL (it takes base64
+ * `images` only) and files. Sending them would drop them silently and answer as if they were not there.
+ */
+export const ollamaUnsendable = (request: CompletionRequest): ReadonlyArray<string> => {
+  const issues: Array<string> = []
+  for (const [index, message] of (request.messages ?? []).entries()) {
+    if (message.role !== "user" || typeof message.content === "string") continue
+    for (const part of message.content) {
+      if (part.type === "image" && part.data === undefined) issues.push(`unsupported: message ${index + 1} has an image given by URL (Ollama takes images as base64 data only)`)
+      if (part.type === "file") issues.push(`unsupported: message ${index + 1} has a file (${part.mediaType}); Ollama takes text and images only`)
+    }
+  }
+  return issues
 }
 
 /** What the Ollama model needs besides its client. */
@@ -108,6 +132,14 @@ export interface OllamaModelSetup {
 
 type Json = Record<string, unknown>
 const record = (u: unknown): Json | undefined => (typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Json) : undefined)
+
+/** Tool-call arguments: an object, JSON text of one, or nothing (no arguments); anything else is not a call. */
+const argumentsOf = (value: unknown): ReturnType<typeof readToolArguments> => {
+  if (typeof value === "string") return readToolArguments(value)
+  if (value === undefined || value === null) return { ok: true, value: {} }
+  const args = record(value)
+  return args !== undefined ? { ok: true, value: args } : { ok: false, issue: "the tool call's arguments are not a JSON object" }
+}
 
 const logprobsOf = (value: unknown): ReadonlyArray<TokenLogprob> => {
   if (!Array.isArray(value)) return []
@@ -127,10 +159,11 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
 
   // The lines mapped in the read loop (`throughStage`); a failure of the reading gets the pull hint. A bound is kept
   // by the reader's own timer (its error is the stream's as it is), the request aborted at it.
-  const streamWithin = (request: CompletionRequest, bound: CallBound | undefined): Stream.Stream<WireEvent, ProviderError> =>
-    throughStage(client.chat(ollamaChatRequest(name, request, setup.keepAlive), name, bound), Effect.clockWith((clock) => {
+  const streamWithin = (request: CompletionRequest, bound: CallBound | undefined): Stream.Stream<WireEvent, ProviderError> => {
+    const unsendable = ollamaUnsendable(request)
+    if (unsendable.length > 0) return Stream.fail(invalidRequest(unsendable, context))
+    return throughStage(client.chat(ollamaChatRequest(name, request, setup.keepAlive), name, bound), Effect.clockWith((clock) => {
       const nowMs = clock.currentTimeMillisUnsafe()
-      let toolCalls = false
       // A line's events go out together, or not at all when the line is bad.
       const push = (line: unknown, out: Array<WireEvent>): ProviderError | undefined => {
         const part = record(line)
@@ -143,10 +176,9 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
         if (typeof message.thinking === "string" && message.thinking.length > 0) events.push({ _tag: "reasoning", text: message.thinking })
         if (typeof message.content === "string" && message.content.length > 0) events.push({ _tag: "text", text: message.content })
         if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) {
-          toolCalls = true
           for (const item of message.tool_calls) {
             const fn = record(record(item)?.function)
-            const args = typeof fn?.arguments === "string" ? readToolArguments(fn.arguments) : { ok: true as const, value: record(fn?.arguments) ?? {} }
+            const args = argumentsOf(fn?.arguments)
             if (fn === undefined || typeof fn.name !== "string" || !args.ok) {
               return providerError({ _tag: "MalformedResponse" }, "Ollama sent a tool call without a name or with arguments that are not an object", context)
             }
@@ -157,9 +189,13 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
         const logprobs = logprobsOf(part.logprobs)
         if (logprobs.length > 0) events.push({ _tag: "logprobs", values: logprobs })
         if (part.done === true) {
+          if (part.done_reason === "load" || part.done_reason === "unload") {
+            return providerError({ _tag: "MalformedResponse" }, `Ollama answered with done_reason "${part.done_reason}": it only ${part.done_reason}ed the model and generated nothing`, context)
+          }
+          // The kit makes a stop with tool calls `tool-calls`, and keeps `length` (a call may have been cut).
           events.push({
             _tag: "finish",
-            finishReason: toolCalls ? "tool-calls" : ollamaFinishReason(part.done_reason),
+            finishReason: ollamaFinishReason(part.done_reason),
             usage: { inputTokens: part.prompt_eval_count as number | undefined, outputTokens: part.eval_count as number | undefined }
           })
         }
@@ -168,6 +204,7 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
       }
       return Effect.succeed({ push, fail: withHint })
     }))
+  }
   const stream = (request: CompletionRequest): Stream.Stream<WireEvent, ProviderError> => streamWithin(request, undefined)
   const streamBounded = (request: CompletionRequest, bound: CallBound): Stream.Stream<WireEvent, ProviderError> => streamWithin(request, bound)
 

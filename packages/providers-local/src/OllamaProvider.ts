@@ -2,9 +2,11 @@
  * The Ollama backend as a `Provider`: models from `/api/tags`, with `loaded` from `/api/ps` (routing prefers a
  * loaded model, since loading one can take many seconds) and the context window from `/api/show` (the `num_ctx`
  * the model is served with, else its trained context length), every call bounded by a short timeout; and an
- * availability probe cached for a short TTL whose reason names the fix.
+ * availability probe cached for a short TTL whose reason names the fix. A model whose `/api/show` capabilities lack
+ * `completion` (an embedding model) is not listed: it cannot chat. A listing whose `models` is not a list fails as
+ * MalformedResponse; an `/api/ps` that is not one leaves `loaded` unknown.
  */
-import { invalidRequest, parseModelId, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
+import { invalidRequest, parseModelId, providerError, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
 import { Effect } from "effect"
 import { cachedAvailability } from "./internal/availability.ts"
 import { freePricing, modelPricingOf, type Priced } from "./LocalPricing.ts"
@@ -19,6 +21,11 @@ export interface OllamaProvider extends Provider, Priced {
 
 type Json = Record<string, unknown>
 const record = (u: unknown): Json | undefined => (typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Json) : undefined)
+/** The `models` list of an `/api/tags` or `/api/ps` answer (`null` is Go's empty list), or undefined when it is not one. */
+const listOf = (body: unknown): ReadonlyArray<unknown> | undefined => {
+  const models = record(body)?.models
+  return models === null ? [] : Array.isArray(models) ? models : undefined
+}
 const positive = (u: unknown): number | undefined => (typeof u === "number" && Number.isSafeInteger(u) && u > 0 ? u : undefined)
 
 /** The context window `/api/show` states: `num_ctx` in the parameters, else `<architecture>.context_length`. */
@@ -36,6 +43,12 @@ export const ollamaContextWindow = (show: unknown): number | undefined => {
   }
   const any = Object.entries(info).find(([key]) => key.endsWith(".context_length"))
   return any === undefined ? undefined : positive(any[1])
+}
+
+/** Whether `/api/show` says the model cannot chat: it lists capabilities and `completion` is not one (embedding models). */
+export const ollamaCannotChat = (show: unknown): boolean => {
+  const listed = record(show)?.capabilities
+  return Array.isArray(listed) && listed.length > 0 && !listed.includes("completion")
 }
 
 /**
@@ -57,6 +70,8 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
   const perToken = modelPricingOf(pricing)
   const windows = new Map<string, number>()
   const capabilities = new Map<string, ModelCapabilities>()
+  /** Models `/api/show` says cannot chat (embedding models): never listed for routing. */
+  const chatless = new Set<string>()
   const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
     error === "timeout"
       ? `Ollama at ${client.host} did not answer in time (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`
@@ -69,6 +84,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
       Effect.tap((show) => Effect.sync(() => {
         const can = ollamaCapabilities(show)
         if (can !== undefined) capabilities.set(modelName, can)
+        if (ollamaCannotChat(show)) chatless.add(modelName)
       })),
       Effect.map(ollamaContextWindow),
       Effect.tap((window) => Effect.sync(() => { if (window !== undefined) windows.set(modelName, window) })),
@@ -88,15 +104,16 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
 
   const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = Effect.gen(function*() {
     const [tags, running] = yield* Effect.all([client.list, Effect.option(client.ps)], { concurrency: 2 })
-    const loaded = running._tag === "Some"
-      ? new Set(((record(running.value)?.models ?? []) as ReadonlyArray<unknown>).map((m) => String(record(m)?.name ?? record(m)?.model ?? "")))
-      : undefined
-    const entries = ((record(tags)?.models ?? []) as ReadonlyArray<unknown>).flatMap((m) => {
+    const pulled = listOf(tags)
+    if (pulled === undefined) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, `Ollama at ${client.host} answered /api/tags without a list of models`, { provider: name }))
+    const runningList = running._tag === "Some" ? listOf(running.value) : undefined
+    const loaded = runningList !== undefined ? new Set(runningList.map((m) => String(record(m)?.name ?? record(m)?.model ?? ""))) : undefined
+    const entries = pulled.flatMap((m) => {
       const modelName = record(m)?.name ?? record(m)?.model
       return typeof modelName === "string" && modelName !== "" ? [{ modelName, size: record(m)?.size }] : []
     })
     yield* Effect.forEach(entries, (entry) => windowOf(entry.modelName), { concurrency: 4, discard: true })
-    return entries.map(({ modelName, size }): ModelInfo => ({
+    return entries.filter(({ modelName }) => !chatless.has(modelName)).map(({ modelName, size }): ModelInfo => ({
       ...infoOf(modelName),
       ...(loaded !== undefined ? { loaded: loaded.has(modelName) } : {}),
       ...(typeof size === "number" ? { sizeBytes: size } : {})

@@ -1,0 +1,122 @@
+/**
+ * Ollama's native API in shapes the other tests do not send, each written from Ollama's own source or docs
+ * (`api/types.go`, `server/routes.go`, `envconfig/config.go`, the API docs) and split at random byte boundaries where
+ * it is a stream: listings whose lists are not lists, embedding-only models, a tool call cut by the output limit,
+ * images given by URL, files, tool-call arguments that are not an object, `toolChoice` (which `/api/chat` lacks),
+ * a `done_reason` of `load`, and the `OLLAMA_HOST` forms Ollama itself reads.
+ */
+import { collectStream as collect, type CompletionRequest } from "@orch/provider"
+import { startWireServer, type WireServer } from "@orch/testing"
+import { Effect } from "effect"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { makeOllamaProvider, normalizeOllamaHost } from "../src/index.ts"
+import { call, failureOf, successOf, withDeadline } from "./wireCalls.ts"
+
+let server: WireServer
+beforeAll(async () => {
+  server = await startWireServer({ models: ["llama3.2:1b", "nomic-embed-text:latest"], loadedModels: ["nomic-embed-text:latest"] })
+})
+afterAll(() => server.close())
+beforeEach(() => server.reset())
+
+const seeds = [2, 9, 31]
+const ndjson = (lines: ReadonlyArray<unknown>) => lines.map((l) => JSON.stringify(l)).join("\n") + "\n"
+const at = "2026-12-01T00:00:00Z"
+const toolLine = (calls: ReadonlyArray<unknown>) => ({ model: "llama3.2:1b", created_at: at, message: { role: "assistant", content: "", tool_calls: calls }, done: false })
+const done = (extra: Record<string, unknown> = {}) => ({ model: "llama3.2:1b", created_at: at, message: { role: "assistant", content: "" }, done_reason: "stop", done: true, prompt_eval_count: 9, eval_count: 4, ...extra })
+const provider = () => Effect.runPromise(makeOllamaProvider({ host: server.url }))
+const model = async () => Effect.runPromise(Effect.flatMap(makeOllamaProvider({ host: server.url }), (p) => p.model("ollama/llama3.2:1b")))
+const weather = { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } }
+const clock = { name: "get_time", parameters: { type: "object", properties: {} } }
+
+describe("listing", () => {
+  it("an /api/tags whose `models` is not a list fails the listing as MalformedResponse (never a defect)", async () => {
+    for (const models of [{}, "none", 3]) {
+      server.enqueueFor("/api/tags", { kind: "json", status: 200, body: { models } })
+      const error = failureOf(await withDeadline((await provider()).listModels))
+      expect(error.reason._tag).toBe("MalformedResponse")
+      expect(error.provider).toBe("ollama")
+    }
+  })
+
+  it("an /api/ps whose `models` is not a list leaves `loaded` unknown and the listing whole", async () => {
+    server.enqueueFor("/api/ps", { kind: "json", status: 200, body: { models: { name: "llama3.2:1b" } } })
+    const models = successOf(await withDeadline((await provider()).listModels))
+    expect(models.map((m) => [m.id, m.loaded])).toEqual([["ollama/llama3.2:1b", undefined], ["ollama/nomic-embed-text:latest", undefined]])
+  })
+
+  it("a model whose /api/show capabilities lack `completion` (embedding-only) is not listed for chat", async () => {
+    const show = (capabilities: ReadonlyArray<string>) => ({ kind: "json" as const, status: 200, body: { parameters: "", model_info: { "general.architecture": "nomic-bert", "nomic-bert.context_length": 2048 }, capabilities } })
+    // /api/show is asked once per listed model, in listing order.
+    server.enqueueFor("/api/show", show(["completion", "tools"]), show(["embedding"]))
+    const models = successOf(await withDeadline((await provider()).listModels))
+    expect(models.map((m) => m.id)).toEqual(["ollama/llama3.2:1b"])
+  })
+})
+
+describe("answers", () => {
+  for (const seed of seeds) {
+    it(`a tool call cut off by the output limit keeps finish reason length (seed ${seed})`, async () => {
+      server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([toolLine([{ function: { name: "get_weather", arguments: { city: "Paris" } } }]), done({ done_reason: "length" })]), split: { seed, maxChunk: 13 } })
+      const completion = successOf(await call(await model(), "stream"))
+      expect(completion.toolCalls).toMatchObject([{ name: "get_weather", arguments: { city: "Paris" } }])
+      expect(completion.finishReason).toBe("length")
+    })
+
+    it(`tool-call arguments that are a list or a number are MalformedResponse, not an empty object (seed ${seed})`, async () => {
+      for (const args of [["Paris"], 42]) {
+        server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([toolLine([{ function: { name: "get_weather", arguments: args } }]), done()]), split: { seed, maxChunk: 11 } })
+        expect(failureOf(await call(await model(), "generate")).reason._tag).toBe("MalformedResponse")
+      }
+    })
+
+    it(`a done line with done_reason load and no answer is not an empty success (seed ${seed})`, async () => {
+      server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([{ model: "llama3.2:1b", created_at: at, message: { role: "assistant", content: "" }, done_reason: "load", done: true }]), split: { seed, maxChunk: 7 } })
+      const error = failureOf(await call(await model(), "generate"))
+      expect(error.reason._tag).toBe("MalformedResponse")
+      expect(error.isRetryable).toBe(true)
+    })
+  }
+})
+
+describe("requests", () => {
+  const sent = async (request: CompletionRequest) => {
+    server.enqueue({ kind: "synth", text: "ok" })
+    successOf(await withDeadline((await model()).generate(request)))
+    return server.requests[server.requests.length - 1]?.body as Record<string, unknown>
+  }
+
+  it("toolChoice none sends no tools (Ollama has no tool_choice); a named choice sends that tool only", async () => {
+    expect(await sent({ prompt: "hi", tools: [weather, clock], toolChoice: "none" })).not.toHaveProperty("tools")
+    const named = await sent({ prompt: "hi", tools: [weather, clock], toolChoice: { name: "get_time" } })
+    expect((named["tools"] as ReadonlyArray<{ function: { name: string } }>).map((t) => t.function.name)).toEqual(["get_time"])
+    const auto = await sent({ prompt: "hi", tools: [weather, clock], toolChoice: "auto" })
+    expect((auto["tools"] as ReadonlyArray<unknown>).length).toBe(2)
+  })
+
+  it("an image given by URL, and a file, are refused before sending (Ollama takes base64 images only)", async () => {
+    const byUrl = failureOf(await withDeadline((await model()).generate({ messages: [{ role: "user", content: [{ type: "text", text: "what?" }, { type: "image", url: "https://example.com/cat.png?sig=abc", mediaType: "image/png" }] }] })))
+    expect(byUrl.reason._tag).toBe("InvalidRequest")
+    expect(byUrl.message).toContain("image given by URL")
+    const file = failureOf(await withDeadline((await model()).generate({ messages: [{ role: "user", content: [{ type: "text", text: "sum it up" }, { type: "file", data: "JVBERi0xLjQ=", mediaType: "application/pdf" }] }] })))
+    expect(file.reason._tag).toBe("InvalidRequest")
+    const streamed = failureOf(await withDeadline(collect((await model()).stream({ messages: [{ role: "user", content: [{ type: "image", url: "https://example.com/cat.png", mediaType: "image/png" }] }] }))))
+    expect(streamed.reason._tag).toBe("InvalidRequest")
+    expect(server.requests.filter((r) => r.path === "/api/chat")).toEqual([])
+  })
+})
+
+describe("OLLAMA_HOST as Ollama reads it (envconfig.Host)", () => {
+  it("a bare host gets 11434; an explicit http:// or https:// its scheme's port; `:port` is the loopback", () => {
+    expect(normalizeOllamaHost("gpu-box")).toBe("http://gpu-box:11434")
+    expect(normalizeOllamaHost("gpu-box:8080")).toBe("http://gpu-box:8080")
+    expect(normalizeOllamaHost("http://ollama.internal")).toBe("http://ollama.internal")
+    expect(normalizeOllamaHost("https://ollama.internal/")).toBe("https://ollama.internal")
+    expect(normalizeOllamaHost("http://ollama.internal:11434")).toBe("http://ollama.internal:11434")
+    expect(normalizeOllamaHost(":11500")).toBe("http://127.0.0.1:11500")
+    expect(normalizeOllamaHost("")).toBe("http://127.0.0.1:11434")
+    expect(normalizeOllamaHost("ollama.com")).toBe("https://ollama.com")
+    expect(normalizeOllamaHost("0.0.0.0")).toBe("http://127.0.0.1:11434")
+    expect(normalizeOllamaHost("http://[::]:11434")).toBe("http://[::1]:11434")
+  })
+})
