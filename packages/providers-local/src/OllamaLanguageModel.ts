@@ -15,8 +15,10 @@ import {
   invalidRequest,
   makeLanguageModel,
   messageText,
+  minimumTokenCount,
   providerError,
   readToolArguments,
+  requestText,
   throughStage,
   toMessages,
   type CallBound,
@@ -126,6 +128,12 @@ export interface OllamaModelSetup {
   readonly info?: ModelInfo
   /** The model's context window when known (from `/api/show`). */
   readonly contextWindow?: () => number | undefined
+  /**
+   * The context the server last ran the model with (`/api/ps` `context_length`), often far below the trained window:
+   * Ollama cuts a prompt that does not fit it, silently, so such a request is refused before sending unless it sets
+   * its own `num_ctx` (`providerOptions.ollama.options.num_ctx`).
+   */
+  readonly servedWindow?: () => number | undefined
   /** Split a leading `<think>…</think>` into reasoning; default true. */
   readonly thinkTags?: boolean
 }
@@ -152,16 +160,40 @@ const logprobsOf = (value: unknown): ReadonlyArray<TokenLogprob> => {
 /** The `LanguageModel` value for one Ollama model. Makes no call. */
 export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setup: OllamaModelSetup): LanguageModel => {
   const context = { provider: setup.backend, model: name }
-  const withHint = (error: ProviderError): ProviderError =>
-    error.reason._tag === "ModelNotFound"
-      ? providerError({ _tag: "ModelNotFound", modelId: name }, `Model '${name}' is not on the Ollama server at ${client.host}: run \`ollama pull ${name}\``, { ...context, ...(error.status !== undefined ? { status: error.status } : {}) })
-      : error
+  // Ollama's 404 names the model ("model \"x\" not found, try pulling it first"); a 404 that does not (Go's "404 page
+  // not found", a proxy's) means the address serves no Ollama API: the server is unusable, not the model unpulled.
+  const withHint = (error: ProviderError): ProviderError => {
+    if (error.reason._tag !== "ModelNotFound") return error
+    const status = error.status !== undefined ? { status: error.status } : {}
+    if (!/model/i.test(error.message)) {
+      return providerError({ _tag: "Unavailable", cause: "no Ollama API at this address" }, `${client.host} answered /api/chat with a 404 that names no model: it is not an Ollama API (check OLLAMA_HOST, and the path of a proxy in front of Ollama)`, { ...context, ...status })
+    }
+    return providerError({ _tag: "ModelNotFound", modelId: name }, `Model '${name}' is not on the Ollama server at ${client.host}: run \`ollama pull ${name}\``, { ...context, ...status })
+  }
+
+  // A request that cannot fit the context the model is served with (Ollama would cut its beginning silently), unless
+  // it asks for its own `num_ctx`; counted as the kit counts (a bound below any tokenizer's count, plus maxTokens).
+  const servedOverflow = (request: CompletionRequest): ProviderError | undefined => {
+    const own = request.providerOptions?.["ollama"]?.["options"]
+    const numCtx = typeof own === "object" && own !== null ? (own as Record<string, unknown>)["num_ctx"] : undefined
+    const window = typeof numCtx === "number" && numCtx > 0 ? numCtx : setup.servedWindow?.()
+    if (window === undefined || !Number.isFinite(window) || window <= 0) return undefined
+    const needed = minimumTokenCount(requestText(request)) + (request.maxTokens ?? 0)
+    if (needed <= window) return undefined
+    return providerError(
+      { _tag: "ContextLengthExceeded", limit: window },
+      `The request needs at least ${needed} tokens (prompt and maxTokens) but Ollama runs ${name} with a context of ${window} (it would cut the prompt silently); nothing was sent. A larger providerOptions.ollama.options.num_ctx serves it with more`,
+      context
+    )
+  }
 
   // The lines mapped in the read loop (`throughStage`); a failure of the reading gets the pull hint. A bound is kept
   // by the reader's own timer (its error is the stream's as it is), the request aborted at it.
   const streamWithin = (request: CompletionRequest, bound: CallBound | undefined): Stream.Stream<WireEvent, ProviderError> => {
     const unsendable = ollamaUnsendable(request)
     if (unsendable.length > 0) return Stream.fail(invalidRequest(unsendable, context))
+    const cut = servedOverflow(request)
+    if (cut !== undefined) return Stream.fail(cut)
     return throughStage(client.chat(ollamaChatRequest(name, request, setup.keepAlive), name, bound), Effect.clockWith((clock) => {
       const nowMs = clock.currentTimeMillisUnsafe()
       // A line's events go out together, or not at all when the line is bad.

@@ -1,7 +1,8 @@
 /**
  * The Ollama backend as a `Provider`: models from `/api/tags`, with `loaded` from `/api/ps` (routing prefers a
  * loaded model, since loading one can take many seconds) and the context window from `/api/show` (the `num_ctx`
- * the model is served with, else its trained context length), every call bounded by a short timeout; and an
+ * the model is served with, else its trained context length; for a loaded model the context `/api/ps` says it runs
+ * with, which a request must fit or Ollama cuts it silently), every call bounded by a short timeout; and an
  * availability probe cached for a short TTL whose reason names the fix. A model whose `/api/show` capabilities lack
  * `completion` (an embedding model) is not listed: it cannot chat. A listing whose `models` is not a list fails as
  * MalformedResponse; an `/api/ps` that is not one leaves `loaded` unknown.
@@ -70,11 +71,15 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
   const perToken = modelPricingOf(pricing)
   const windows = new Map<string, number>()
   const capabilities = new Map<string, ModelCapabilities>()
+  /** The context each model was last run with (`/api/ps` `context_length`): what Ollama fits a prompt to. */
+  const served = new Map<string, number>()
   /** Models `/api/show` says cannot chat (embedding models): never listed for routing. */
   const chatless = new Set<string>()
   const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
     error === "timeout"
       ? `Ollama at ${client.host} did not answer in time (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`
+      : error.status !== undefined
+      ? `Ollama at ${client.host} answered /api/tags with HTTP ${error.status} (${error.reason._tag}): is OLLAMA_HOST the address of an Ollama server (not its OpenAI-compatible /v1, nor a proxy's wrong path)?`
       : `Ollama at ${client.host} is not reachable: ${error.reason._tag} (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`)
 
   const windowOf = (modelName: string): Effect.Effect<number | undefined> => {
@@ -97,7 +102,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     name: modelName,
     provider: name,
     kind: "local",
-    ...(windows.get(modelName) !== undefined ? { contextWindow: windows.get(modelName) as number } : {}),
+    ...((served.get(modelName) ?? windows.get(modelName)) !== undefined ? { contextWindow: (served.get(modelName) ?? windows.get(modelName)) as number } : {}),
     ...(capabilities.get(modelName) !== undefined ? { capabilities: capabilities.get(modelName) as ModelCapabilities } : {}),
     ...(perToken !== undefined ? { pricing: perToken } : {})
   })
@@ -108,6 +113,11 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     if (pulled === undefined) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, `Ollama at ${client.host} answered /api/tags without a list of models`, { provider: name }))
     const runningList = running._tag === "Some" ? listOf(running.value) : undefined
     const loaded = runningList !== undefined ? new Set(runningList.map((m) => String(record(m)?.name ?? record(m)?.model ?? ""))) : undefined
+    for (const m of runningList ?? []) {
+      const runningName = record(m)?.name ?? record(m)?.model
+      const window = positive(record(m)?.context_length)
+      if (typeof runningName === "string" && window !== undefined) served.set(runningName, window)
+    }
     const entries = pulled.flatMap((m) => {
       const modelName = record(m)?.name ?? record(m)?.model
       return typeof modelName === "string" && modelName !== "" ? [{ modelName, size: record(m)?.size }] : []
@@ -129,6 +139,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
       ...(config.keepAlive !== undefined ? { keepAlive: config.keepAlive } : {}),
       ...(config.thinkTags !== undefined ? { thinkTags: config.thinkTags } : {}),
       contextWindow: () => windows.get(modelName),
+      servedWindow: () => served.get(modelName),
       info: infoOf(modelName)
     }))
   }

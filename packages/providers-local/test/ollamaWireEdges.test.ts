@@ -54,6 +54,44 @@ describe("listing", () => {
   })
 })
 
+describe("the context a loaded model runs with (/api/ps context_length)", () => {
+  it("a prompt that cannot fit it is refused before sending (Ollama would cut it silently), unless the request sets num_ctx", async () => {
+    const ps = { kind: "json" as const, status: 200, body: { models: [{ name: "llama3.2:1b", model: "llama3.2:1b", size: 1, digest: "d", expires_at: at, size_vram: 0, context_length: 2048 }] } }
+    server.enqueueFor("/api/ps", ps)
+    const ollama = await provider()
+    const listed = successOf(await withDeadline(ollama.listModels))
+    expect(listed.find((m) => m.id === "ollama/llama3.2:1b")).toMatchObject({ loaded: true, contextWindow: 2048 })
+    const loaded = await Effect.runPromise(ollama.model("ollama/llama3.2:1b"))
+    const long = "word ".repeat(3000)
+    const refused = failureOf(await withDeadline(loaded.generate({ prompt: long })))
+    expect(refused.reason).toEqual({ _tag: "ContextLengthExceeded", limit: 2048 })
+    expect(refused.message).toContain("num_ctx")
+    const streamed = failureOf(await withDeadline(collect(loaded.stream({ prompt: long }))))
+    expect(streamed.reason._tag).toBe("ContextLengthExceeded")
+    expect(server.requests.filter((r) => r.path === "/api/chat")).toEqual([])
+    server.enqueue({ kind: "synth", text: "read it all" })
+    expect(successOf(await withDeadline(loaded.generate({ prompt: long, providerOptions: { ollama: { options: { num_ctx: 8192 } } } }))).text).toBe("read it all")
+    expect(successOf(await withDeadline(loaded.generate({ prompt: "short" }))).text.length).toBeGreaterThan(0)
+  })
+})
+
+describe("an address that serves no Ollama API", () => {
+  it("a 404 that names no model is Unavailable, not ModelNotFound with a pull hint; the availability reason says what answered", async () => {
+    server.enqueue({ kind: "raw", status: 404, contentType: "text/plain; charset=utf-8", body: "404 page not found" })
+    const error = failureOf(await call(await model(), "generate"))
+    expect(error.reason._tag).toBe("Unavailable")
+    expect(error.message).not.toContain("ollama pull")
+    expect(error.message).toContain("OLLAMA_HOST")
+    server.enqueue({ kind: "json", status: 404, body: { error: "model \"llama3.2:1b\" not found, try pulling it first" } })
+    expect(failureOf(await call(await model(), "stream")).message).toContain("ollama pull llama3.2:1b")
+    server.enqueueFor("/api/tags", { kind: "json", status: 404, body: { detail: "Not Found" } })
+    const availability = await Effect.runPromise((await provider()).isAvailable)
+    expect(availability.available).toBe(false)
+    expect(availability.reason).toContain("HTTP 404")
+    expect(availability.reason).not.toContain("not reachable")
+  })
+})
+
 describe("answers", () => {
   for (const seed of seeds) {
     it(`a tool call cut off by the output limit keeps finish reason length (seed ${seed})`, async () => {
