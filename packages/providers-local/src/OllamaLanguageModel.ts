@@ -228,7 +228,8 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
           events.push({
             _tag: "finish",
             finishReason: ollamaFinishReason(part.done_reason),
-            usage: { inputTokens: part.prompt_eval_count as number | undefined, outputTokens: part.eval_count as number | undefined }
+            // `prompt_eval_count` counts the cached prompt tokens too; `prompt_eval_cached_count` says how many those were.
+            usage: { inputTokens: part.prompt_eval_count as number | undefined, outputTokens: part.eval_count as number | undefined, cachedInputTokens: part.prompt_eval_cached_count as number | undefined }
           })
         }
         for (const event of events) out.push(event)

@@ -108,6 +108,12 @@ describe("answers", () => {
       }
     })
 
+    it(`the prompt tokens read from the cache (prompt_eval_cached_count) are reported, not dropped (seed ${seed})`, async () => {
+      const line = { model: "llama3.2:1b", created_at: at, message: { role: "assistant", content: "Hi" }, done: false }
+      server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([line, done({ prompt_eval_count: 900, prompt_eval_cached_count: 850, eval_count: 3, prompt_eval_duration: 41_000_000 })]), split: { seed, maxChunk: 17 } })
+      expect(successOf(await call(await model(), "stream")).usage).toEqual({ inputTokens: 900, outputTokens: 3, cachedInputTokens: 850, estimated: false })
+    })
+
     it(`a done line with done_reason load and no answer is not an empty success (seed ${seed})`, async () => {
       server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([{ model: "llama3.2:1b", created_at: at, message: { role: "assistant", content: "" }, done_reason: "load", done: true }]), split: { seed, maxChunk: 7 } })
       const error = failureOf(await call(await model(), "generate"))
