@@ -49,7 +49,10 @@ export const ollamaFinishReason = (doneReason: unknown): FinishReason => {
   }
 }
 
-/** One message as Ollama's `/api/chat` takes it: text, base64 `images`, `tool_calls` with object arguments, tool results. */
+/**
+ * One message as Ollama's `/api/chat` takes it: text, base64 `images`, `tool_calls` with their ids and object
+ * arguments, tool results with `tool_call_id` and `tool_name`.
+ */
 export const ollamaMessage = (message: Message): Record<string, unknown> => {
   switch (message.role) {
     case "system":
@@ -64,11 +67,12 @@ export const ollamaMessage = (message: Message): Record<string, unknown> => {
       return {
         role: "assistant",
         content: messageText(message.content),
-        ...(calls.length > 0 ? { tool_calls: calls.map((call) => ({ function: { name: call.name, arguments: call.arguments } })) } : {})
+        ...(calls.length > 0 ? { tool_calls: calls.map((call) => ({ id: call.id, function: { name: call.name, arguments: call.arguments } })) } : {})
       }
     }
     case "tool":
-      return { role: "tool", content: messageText(message.content), ...(message.name !== undefined ? { tool_name: message.name } : {}) }
+      // The call's id pairs the result with its call when one turn called the same tool twice (`tool_call_id`).
+      return { role: "tool", content: messageText(message.content), tool_call_id: message.toolCallId, ...(message.name !== undefined ? { tool_name: message.name } : {}) }
   }
 }
 
@@ -100,6 +104,10 @@ export const ollamaChatRequest = (model: string, request: CompletionRequest, kee
     ...(format !== undefined ? { format } : {}),
     ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {}),
     ...(request.logprobs === true ? { logprobs: true } : {}),
+    // Ollama's default (`truncate` unset) drops the oldest messages of a prompt that does not fit the context it runs
+    // the model with, and says nothing: asked not to, it refuses (a 400, or an error line) and the call is
+    // ContextLengthExceeded. `providerOptions.ollama.truncate: true` restores the default.
+    truncate: false,
     ...rest
   }
 }

@@ -138,6 +138,37 @@ describe("requests", () => {
     expect((auto["tools"] as ReadonlyArray<unknown>).length).toBe(2)
   })
 
+  it("tool results carry the id of their call (two calls of one tool in a turn stay paired)", async () => {
+    const body = await sent({
+      messages: [
+        { role: "user", content: "weather in Paris and Oslo?" },
+        { role: "assistant", toolCalls: [{ id: "call_a", name: "get_weather", arguments: { city: "Paris" } }, { id: "call_b", name: "get_weather", arguments: { city: "Oslo" } }] },
+        { role: "tool", toolCallId: "call_b", content: "-3 C" },
+        { role: "tool", toolCallId: "call_a", content: "18 C" }
+      ],
+      tools: [weather]
+    })
+    expect(body["messages"]).toMatchObject([
+      { role: "user" },
+      { role: "assistant", tool_calls: [{ id: "call_a", function: { name: "get_weather", arguments: { city: "Paris" } } }, { id: "call_b", function: { arguments: { city: "Oslo" } } }] },
+      // In the calls' order (the kit pairs results with calls), each naming its call.
+      { role: "tool", tool_call_id: "call_a", tool_name: "get_weather", content: "18 C" },
+      { role: "tool", tool_call_id: "call_b", tool_name: "get_weather", content: "-3 C" }
+    ])
+  })
+
+  it("a prompt longer than the served context is refused by Ollama (truncate: false), not cut silently; the caller may allow cutting", async () => {
+    expect(await sent({ prompt: "hi" })).toMatchObject({ truncate: false })
+    expect(await sent({ prompt: "hi", providerOptions: { ollama: { truncate: true } } })).toMatchObject({ truncate: true })
+    // Ollama's 400 (llama-server engine): the server's error JSON inside the error string.
+    const inner = JSON.stringify({ error: { code: 400, message: "request (8889 tokens) exceeds the available context size (4096 tokens), try increasing it", type: "exceed_context_size_error", n_prompt_tokens: 8889, n_ctx: 4096 } })
+    server.enqueue({ kind: "json", status: 400, body: { error: inner } })
+    expect(failureOf(await call(await model(), "generate")).reason).toEqual({ _tag: "ContextLengthExceeded", limit: 4096 })
+    // The Ollama engine's refusal as the only line of a 200.
+    server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([{ error: "the input length exceeds the context length" }]) })
+    expect(failureOf(await call(await model(), "stream")).reason._tag).toBe("ContextLengthExceeded")
+  })
+
   it("an image given by URL, and a file, are refused before sending (Ollama takes base64 images only)", async () => {
     const byUrl = failureOf(await withDeadline((await model()).generate({ messages: [{ role: "user", content: [{ type: "text", text: "what?" }, { type: "image", url: "https://example.com/cat.png?sig=abc", mediaType: "image/png" }] }] })))
     expect(byUrl.reason._tag).toBe("InvalidRequest")
