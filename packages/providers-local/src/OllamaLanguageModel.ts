@@ -28,6 +28,7 @@ import {
   type LanguageModel,
   type ModelInfo,
   type ProviderError,
+  type ProviderKind,
   type TokenLogprob,
   type WireEvent
 } from "@orch/provider"
@@ -132,6 +133,8 @@ export const ollamaUnsendable = (request: CompletionRequest): ReadonlyArray<stri
 export interface OllamaModelSetup {
   /** The backend name (`ollama`). */
   readonly backend: string
+  /** `cloud` for a model Ollama runs on another host (`remote_host`: its cloud models); default `local`. */
+  readonly kind?: ProviderKind
   readonly keepAlive?: string | number
   readonly info?: ModelInfo
   /** The model's context window when known (from `/api/show`). */
@@ -252,7 +255,7 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
   return makeLanguageModel({
     provider: setup.backend,
     name,
-    kind: "local",
+    kind: setup.kind ?? "local",
     spanPrefix: "OllamaLanguageModel",
     stream,
     streamBounded,

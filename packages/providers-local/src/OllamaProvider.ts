@@ -4,7 +4,8 @@
  * the model is served with, else its trained context length; for a loaded model the context `/api/ps` says it runs
  * with, which a request must fit or Ollama cuts it silently), every call bounded by a short timeout; and an
  * availability probe cached for a short TTL whose reason names the fix. A model whose `/api/show` capabilities lack
- * `completion` (an embedding model) is not listed: it cannot chat. A listing whose `models` is not a list fails as
+ * `completion` (an embedding model) is not listed: it cannot chat. A model Ollama runs on another host (its cloud
+ * models: `remote_host` in the listing) is of kind `cloud`. A listing whose `models` is not a list fails as
  * MalformedResponse; an `/api/ps` that is not one leaves `loaded` unknown.
  */
 import { invalidRequest, parseModelId, providerError, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
@@ -26,6 +27,11 @@ const record = (u: unknown): Json | undefined => (typeof u === "object" && u !==
 const listOf = (body: unknown): ReadonlyArray<unknown> | undefined => {
   const models = record(body)?.models
   return models === null ? [] : Array.isArray(models) ? models : undefined
+}
+/** Whether a listed model or a `/api/show` answer says Ollama runs the model on another host (`remote_host`, `remote_model`). */
+const isRemote = (u: unknown): boolean => {
+  const body = record(u)
+  return (typeof body?.remote_host === "string" && body.remote_host !== "") || (typeof body?.remote_model === "string" && body.remote_model !== "")
 }
 const positive = (u: unknown): number | undefined => (typeof u === "number" && Number.isSafeInteger(u) && u > 0 ? u : undefined)
 
@@ -73,6 +79,11 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
   const capabilities = new Map<string, ModelCapabilities>()
   /** The context each model was last run with (`/api/ps` `context_length`): what Ollama fits a prompt to. */
   const served = new Map<string, number>()
+  /**
+   * Models Ollama runs elsewhere (`remote_host`/`remote_model` in `/api/tags` or `/api/show`: its cloud models, such as
+   * `gpt-oss:120b-cloud`): the prompt leaves the machine, so they are of kind `cloud` (LOCAL_ONLY never picks them).
+   */
+  const remote = new Set<string>()
   /** Models `/api/show` says cannot chat (embedding models): never listed for routing. */
   const chatless = new Set<string>()
   const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
@@ -90,6 +101,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
         const can = ollamaCapabilities(show)
         if (can !== undefined) capabilities.set(modelName, can)
         if (ollamaCannotChat(show)) chatless.add(modelName)
+        if (isRemote(show)) remote.add(modelName)
       })),
       Effect.map(ollamaContextWindow),
       Effect.tap((window) => Effect.sync(() => { if (window !== undefined) windows.set(modelName, window) })),
@@ -101,7 +113,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     id: `${name}/${modelName}`,
     name: modelName,
     provider: name,
-    kind: "local",
+    kind: remote.has(modelName) ? "cloud" : "local",
     ...((served.get(modelName) ?? windows.get(modelName)) !== undefined ? { contextWindow: (served.get(modelName) ?? windows.get(modelName)) as number } : {}),
     ...(capabilities.get(modelName) !== undefined ? { capabilities: capabilities.get(modelName) as ModelCapabilities } : {}),
     ...(perToken !== undefined ? { pricing: perToken } : {})
@@ -120,7 +132,9 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     }
     const entries = pulled.flatMap((m) => {
       const modelName = record(m)?.name ?? record(m)?.model
-      return typeof modelName === "string" && modelName !== "" ? [{ modelName, size: record(m)?.size }] : []
+      if (typeof modelName !== "string" || modelName === "") return []
+      if (isRemote(m)) remote.add(modelName)
+      return [{ modelName, size: record(m)?.size }]
     })
     yield* Effect.forEach(entries, (entry) => windowOf(entry.modelName), { concurrency: 4, discard: true })
     return entries.filter(({ modelName }) => !chatless.has(modelName)).map(({ modelName, size }): ModelInfo => ({
@@ -140,6 +154,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
       ...(config.thinkTags !== undefined ? { thinkTags: config.thinkTags } : {}),
       contextWindow: () => windows.get(modelName),
       servedWindow: () => served.get(modelName),
+      kind: remote.has(modelName) ? "cloud" : "local",
       info: infoOf(modelName)
     }))
   }

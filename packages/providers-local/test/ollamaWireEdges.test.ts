@@ -45,6 +45,16 @@ describe("listing", () => {
     expect(models.map((m) => [m.id, m.loaded])).toEqual([["ollama/llama3.2:1b", undefined], ["ollama/nomic-embed-text:latest", undefined]])
   })
 
+  it("a model Ollama runs on another host (its cloud models: remote_host) is of kind cloud (the prompt leaves the machine), not local", async () => {
+    const entry = (name: string, extra: Record<string, unknown> = {}) => ({ name, model: name, modified_at: at, size: 384, digest: "d", details: { family: "gptoss" }, ...extra })
+    server.enqueueFor("/api/tags", { kind: "json", status: 200, body: { models: [entry("llama3.2:1b"), entry("gpt-oss:120b-cloud", { remote_model: "gpt-oss:120b", remote_host: "https://ollama.com:443" })] } })
+    const ollama = await provider()
+    const models = successOf(await withDeadline(ollama.listModels))
+    expect(models.map((m) => [m.id, m.kind])).toEqual([["ollama/llama3.2:1b", "local"], ["ollama/gpt-oss:120b-cloud", "cloud"]])
+    expect((await Effect.runPromise(ollama.model("ollama/gpt-oss:120b-cloud"))).kind).toBe("cloud")
+    expect((await Effect.runPromise(ollama.model("ollama/llama3.2:1b"))).kind).toBe("local")
+  })
+
   it("a model whose /api/show capabilities lack `completion` (embedding-only) is not listed for chat", async () => {
     const show = (capabilities: ReadonlyArray<string>) => ({ kind: "json" as const, status: 200, body: { parameters: "", model_info: { "general.architecture": "nomic-bert", "nomic-bert.context_length": 2048 }, capabilities } })
     // /api/show is asked once per listed model, in listing order.
