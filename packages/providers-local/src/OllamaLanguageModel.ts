@@ -207,6 +207,7 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
     if (cut !== undefined) return Stream.fail(cut)
     return throughStage(client.chat(ollamaChatRequest(name, request, setup.keepAlive), name, bound), Effect.clockWith((clock) => {
       const nowMs = clock.currentTimeMillisUnsafe()
+      let done = false
       // A line's events go out together, or not at all when the line is bad.
       const push = (line: unknown, out: Array<WireEvent>): ProviderError | undefined => {
         const part = record(line)
@@ -215,6 +216,14 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
           return withHint(errorFromInBand({ error: part, model: name, nowMs, secrets: client.secrets }, context))
         }
         const message = record(part.message) ?? {}
+        // Ollama ends the stream at the done line. A repeated done line is dropped; a line that says more after it is
+        // another answer spliced on (a proxy), never part of this one.
+        if (done) {
+          const more = (typeof message.content === "string" && message.content !== "") || (typeof message.thinking === "string" && message.thinking !== "") ||
+            (Array.isArray(message.tool_calls) && message.tool_calls.length > 0)
+          return more ? providerError({ _tag: "MalformedResponse" }, "Ollama sent more of an answer after its done line (a proxy spliced two responses into one stream)", context) : undefined
+        }
+        done = part.done === true
         const events: Array<WireEvent> = [{ _tag: "metadata", ...(typeof part.model === "string" ? { model: part.model } : {}) }]
         if (typeof message.thinking === "string" && message.thinking.length > 0) events.push({ _tag: "reasoning", text: message.thinking })
         if (typeof message.content === "string" && message.content.length > 0) events.push({ _tag: "text", text: message.content })

@@ -124,6 +124,14 @@ describe("answers", () => {
       expect(successOf(await call(await model(), "stream")).usage).toEqual({ inputTokens: 900, outputTokens: 3, cachedInputTokens: 850, estimated: false })
     })
 
+    it(`an answer after the done line (two responses spliced) fails the call instead of joining the texts; a repeated done is dropped (seed ${seed})`, async () => {
+      const line = (content: string) => ({ model: "llama3.2:1b", created_at: at, message: { role: "assistant", content }, done: false })
+      server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([line("Hello"), done(), line("World"), done()]), split: { seed, maxChunk: 19 } })
+      expect(failureOf(await call(await model(), "generate")).reason).toMatchObject({ _tag: "StreamInterrupted", partialText: "Hello", upstreamType: "MalformedResponse" })
+      server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([line("Hello"), done(), done({ eval_count: 99 })]), split: { seed, maxChunk: 19 } })
+      expect(successOf(await call(await model(), "stream"))).toMatchObject({ text: "Hello", usage: { outputTokens: 4 } })
+    })
+
     it(`a done line with done_reason load and no answer is not an empty success (seed ${seed})`, async () => {
       server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: ndjson([{ model: "llama3.2:1b", created_at: at, message: { role: "assistant", content: "" }, done_reason: "load", done: true }]), split: { seed, maxChunk: 7 } })
       const error = failureOf(await call(await model(), "generate"))
