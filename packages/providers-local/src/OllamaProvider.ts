@@ -5,7 +5,7 @@
  * with, which a request must fit or Ollama cuts it silently), every call bounded by a short timeout; and an
  * availability probe cached for a short TTL whose reason names the fix. A model whose `/api/show` capabilities lack
  * `completion` (an embedding model) is not listed: it cannot chat. A model Ollama runs on another host (its cloud
- * models: `remote_host` in the listing) is of kind `cloud`. A listing whose `models` is not a list fails as
+ * models: `remote_host` in the listing, or a `:cloud`/`-cloud` tag, which it proxies to ollama.com) is of kind `cloud`. A listing whose `models` is not a list fails as
  * MalformedResponse; an `/api/ps` that is not one leaves `loaded` unknown.
  */
 import { invalidRequest, parseModelId, providerError, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
@@ -33,6 +33,11 @@ const isRemote = (u: unknown): boolean => {
   const body = record(u)
   return (typeof body?.remote_host === "string" && body.remote_host !== "") || (typeof body?.remote_model === "string" && body.remote_model !== "")
 }
+/**
+ * Whether a model name is one Ollama sends to its cloud whatever is pulled: a tag `cloud` or ending in `-cloud`
+ * (`glm-4.6:cloud`, `gpt-oss:120b-cloud`, `gpt-oss:20b:cloud`), as its model reference parser reads names.
+ */
+export const isOllamaCloudName = (modelName: string): boolean => /:(?:[^:/]*-)?cloud$/i.test(modelName.trim())
 const positive = (u: unknown): number | undefined => (typeof u === "number" && Number.isSafeInteger(u) && u > 0 ? u : undefined)
 
 /** The context window `/api/show` states: `num_ctx` in the parameters, else `<architecture>.context_length`. */
@@ -113,7 +118,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     id: `${name}/${modelName}`,
     name: modelName,
     provider: name,
-    kind: remote.has(modelName) ? "cloud" : "local",
+    kind: remote.has(modelName) || isOllamaCloudName(modelName) ? "cloud" : "local",
     ...((served.get(modelName) ?? windows.get(modelName)) !== undefined ? { contextWindow: (served.get(modelName) ?? windows.get(modelName)) as number } : {}),
     ...(capabilities.get(modelName) !== undefined ? { capabilities: capabilities.get(modelName) as ModelCapabilities } : {}),
     ...(perToken !== undefined ? { pricing: perToken } : {})
@@ -154,7 +159,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
       ...(config.thinkTags !== undefined ? { thinkTags: config.thinkTags } : {}),
       contextWindow: () => windows.get(modelName),
       servedWindow: () => served.get(modelName),
-      kind: remote.has(modelName) ? "cloud" : "local",
+      kind: remote.has(modelName) || isOllamaCloudName(modelName) ? "cloud" : "local",
       info: infoOf(modelName)
     }))
   }

@@ -53,6 +53,10 @@ describe("listing", () => {
     expect(models.map((m) => [m.id, m.kind])).toEqual([["ollama/llama3.2:1b", "local"], ["ollama/gpt-oss:120b-cloud", "cloud"]])
     expect((await Effect.runPromise(ollama.model("ollama/gpt-oss:120b-cloud"))).kind).toBe("cloud")
     expect((await Effect.runPromise(ollama.model("ollama/llama3.2:1b"))).kind).toBe("local")
+    // Ollama proxies a `:cloud` or `-cloud` tag to ollama.com whether or not it is pulled (its model reference parser).
+    const unlisted = await provider()
+    for (const cloud of ["glm-4.6:cloud", "qwen3-coder:480b-cloud", "gpt-oss:20b:cloud"]) expect((await Effect.runPromise(unlisted.model(`ollama/${cloud}`))).kind).toBe("cloud")
+    for (const local of ["wordcloud:latest", "cloud:7b", "llama3.2"]) expect((await Effect.runPromise(unlisted.model(`ollama/${local}`))).kind).toBe("local")
   })
 
   it("a model whose /api/show capabilities lack `completion` (embedding-only) is not listed for chat", async () => {
