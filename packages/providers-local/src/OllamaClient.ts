@@ -3,7 +3,8 @@
  * line of a stream is dropped (the `ollama` package warns on a bad line and skips it). `/api/chat` is always called
  * streaming on the wire, so a cancelled call closes the socket while Ollama generates and the generation stops.
  * The host may carry credentials (`http://user:pass@host`): they go into an Authorization header, and the address
- * that is printed has none. Custom headers (a reverse proxy's token) are secrets too.
+ * that is printed has none. Custom headers (a reverse proxy's token) are secrets too, and so is the cloud API key,
+ * sent to ollama.com only.
  */
 import type { Effect, Stream } from "effect";
 import { Duration, Redacted } from "effect"
@@ -76,8 +77,17 @@ export const ollamaEndpoint = (config: OllamaConfig, backend: string): HttpEndpo
       baseUrl = url.toString().replace(/\/+$/, "")
     }
   }
+  if (config.apiKey !== undefined && isOllamaCloudHost(baseUrl) && !Object.keys(headers).some((name) => name.toLowerCase() === "authorization")) {
+    const key = Redacted.value(config.apiKey)
+    headers["Authorization"] = `Bearer ${key}`
+    secrets.push(key)
+  }
   return { baseUrl, headers, fetch: config.fetch ?? globalThis.fetch, secrets: secrets.filter((s) => s.length >= 4), backend }
 }
+
+/** Whether an address is Ollama's cloud (`ollama.com`), where every model runs off the machine and a key is needed. */
+export const isOllamaCloudHost = (baseUrl: string): boolean =>
+  URL.canParse(baseUrl) && /(?:^|\.)ollama\.com$/i.test(new URL(baseUrl).hostname)
 
 /** Build the client for a config. Makes no call. */
 export const makeOllamaClient = (config: OllamaConfig, backend = config.name ?? "ollama"): OllamaClient => {

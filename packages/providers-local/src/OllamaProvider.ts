@@ -5,14 +5,15 @@
  * with, which a request must fit or Ollama cuts it silently), every call bounded by a short timeout; and an
  * availability probe cached for a short TTL whose reason names the fix. A model whose `/api/show` capabilities lack
  * `completion` (an embedding model) is not listed: it cannot chat. A model Ollama runs on another host (its cloud
- * models: `remote_host` in the listing, or a `:cloud`/`-cloud` tag, which it proxies to ollama.com) is of kind `cloud`. A listing whose `models` is not a list fails as
+ * models: `remote_host` in the listing, or a `:cloud`/`-cloud` tag, which it proxies to ollama.com) is of kind `cloud`,
+ * and so is every model of Ollama's cloud API itself (`host: "https://ollama.com"`). A listing whose `models` is not a list fails as
  * MalformedResponse; an `/api/ps` that is not one leaves `loaded` unknown.
  */
 import { invalidRequest, parseModelId, providerError, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
 import { Effect } from "effect"
 import { cachedAvailability } from "./internal/availability.ts"
 import { freePricing, modelPricingOf, type Priced } from "./LocalPricing.ts"
-import { makeOllamaClient, type OllamaClient } from "./OllamaClient.ts"
+import { isOllamaCloudHost, makeOllamaClient, type OllamaClient } from "./OllamaClient.ts"
 import type { OllamaConfig } from "./OllamaConfig.ts"
 import { makeOllamaLanguageModel } from "./OllamaLanguageModel.ts"
 
@@ -89,6 +90,8 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
    * `gpt-oss:120b-cloud`): the prompt leaves the machine, so they are of kind `cloud` (LOCAL_ONLY never picks them).
    */
   const remote = new Set<string>()
+  const cloudHost = isOllamaCloudHost(client.host)
+  const kindOf = (modelName: string): "cloud" | "local" => (cloudHost || remote.has(modelName) || isOllamaCloudName(modelName) ? "cloud" : "local")
   /** Models `/api/show` says cannot chat (embedding models): never listed for routing. */
   const chatless = new Set<string>()
   const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
@@ -118,7 +121,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
     id: `${name}/${modelName}`,
     name: modelName,
     provider: name,
-    kind: remote.has(modelName) || isOllamaCloudName(modelName) ? "cloud" : "local",
+    kind: kindOf(modelName),
     ...((served.get(modelName) ?? windows.get(modelName)) !== undefined ? { contextWindow: (served.get(modelName) ?? windows.get(modelName)) as number } : {}),
     ...(capabilities.get(modelName) !== undefined ? { capabilities: capabilities.get(modelName) as ModelCapabilities } : {}),
     ...(perToken !== undefined ? { pricing: perToken } : {})
@@ -159,7 +162,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
       ...(config.thinkTags !== undefined ? { thinkTags: config.thinkTags } : {}),
       contextWindow: () => windows.get(modelName),
       servedWindow: () => served.get(modelName),
-      kind: remote.has(modelName) || isOllamaCloudName(modelName) ? "cloud" : "local",
+      kind: kindOf(modelName),
       info: infoOf(modelName)
     }))
   }

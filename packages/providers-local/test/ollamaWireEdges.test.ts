@@ -7,9 +7,9 @@
  */
 import { collectStream as collect, type CompletionRequest } from "@orch/provider"
 import { startWireServer, type WireServer } from "@orch/testing"
-import { Effect } from "effect"
+import { ConfigProvider, Effect, Redacted } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { makeOllamaProvider, normalizeOllamaHost } from "../src/index.ts"
+import { localProviderConfig, makeOllamaProvider, normalizeOllamaHost } from "../src/index.ts"
 import { call, failureOf, successOf, withDeadline } from "./wireCalls.ts"
 
 let server: WireServer
@@ -215,5 +215,28 @@ describe("OLLAMA_HOST as Ollama reads it (envconfig.Host)", () => {
     expect(normalizeOllamaHost("ollama.com")).toBe("https://ollama.com")
     expect(normalizeOllamaHost("0.0.0.0")).toBe("http://127.0.0.1:11434")
     expect(normalizeOllamaHost("http://[::]:11434")).toBe("http://[::1]:11434")
+  })
+})
+
+describe("Ollama's cloud API (OLLAMA_HOST=ollama.com with OLLAMA_API_KEY)", () => {
+  it("the key goes to ollama.com only, as a Bearer token, and is never printed; every model there is of kind cloud", async () => {
+    const key = "olk-9f8e7d6c5b4a39281706"
+    const env = { OLLAMA_HOST: "ollama.com", OLLAMA_API_KEY: key }
+    const config = await Effect.runPromise(localProviderConfig.pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown(env)))))
+    // ollama.com reached through the loopback server: the same requests, another address.
+    const viaLoopback: typeof fetch = (input, init) => globalThis.fetch(String(input).replace("https://ollama.com", server.url), init)
+    const cloud = await Effect.runPromise(makeOllamaProvider({ ...config.ollama, fetch: viaLoopback }))
+    expect(cloud.client.host).toBe("https://ollama.com")
+    expect(successOf(await withDeadline(cloud.listModels)).map((m) => m.kind)).toEqual(["cloud", "cloud"])
+    expect(server.requests[0]?.headers.authorization).toBe("[MASKED]")
+    server.enqueue({ kind: "json", status: 401, body: { error: `unauthorized: bad key ${key}` } })
+    const refused = failureOf(await call(await Effect.runPromise(cloud.model("ollama/gpt-oss:120b")), "generate"))
+    expect(refused.reason._tag).toBe("Authentication")
+    expect(`${refused.message} ${JSON.stringify(refused.reason)}`).not.toContain(key.slice(4, 16))
+    // Another host never gets the key.
+    server.reset()
+    const lan = await Effect.runPromise(makeOllamaProvider({ host: server.url, apiKey: Redacted.make(key) }))
+    successOf(await call(await Effect.runPromise(lan.model("ollama/llama3.2:1b")), "generate"))
+    expect(server.requests[0]?.headers.authorization).toBeUndefined()
   })
 })
