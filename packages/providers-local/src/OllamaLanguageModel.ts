@@ -182,18 +182,19 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
     return providerError({ _tag: "ModelNotFound", modelId: name }, `Model '${name}' is not on the Ollama server at ${client.host}: run \`ollama pull ${name}\``, { ...context, ...status })
   }
 
-  // A request that cannot fit the context the model is served with (Ollama would cut its beginning silently), unless
-  // it asks for its own `num_ctx`; counted as the kit counts (a bound below any tokenizer's count, plus maxTokens).
+  // A prompt that cannot fit the context the model is served with (Ollama would cut its beginning silently), unless
+  // the request asks for its own `num_ctx`; counted as the kit counts (a bound below any tokenizer's count). Only the
+  // prompt: Ollama cuts the prompt to fit, while `maxTokens` is a cap on an answer that may stop well before it.
   const servedOverflow = (request: CompletionRequest): ProviderError | undefined => {
     const own = request.providerOptions?.["ollama"]?.["options"]
     const numCtx = typeof own === "object" && own !== null ? (own as Record<string, unknown>)["num_ctx"] : undefined
     const window = typeof numCtx === "number" && numCtx > 0 ? numCtx : setup.servedWindow?.()
     if (window === undefined || !Number.isFinite(window) || window <= 0) return undefined
-    const needed = minimumTokenCount(requestText(request)) + (request.maxTokens ?? 0)
+    const needed = minimumTokenCount(requestText(request))
     if (needed <= window) return undefined
     return providerError(
       { _tag: "ContextLengthExceeded", limit: window },
-      `The request needs at least ${needed} tokens (prompt and maxTokens) but Ollama runs ${name} with a context of ${window} (it would cut the prompt silently); nothing was sent. A larger providerOptions.ollama.options.num_ctx serves it with more`,
+      `The prompt needs at least ${needed} tokens but Ollama runs ${name} with a context of ${window} (it would cut the prompt silently); nothing was sent. A larger providerOptions.ollama.options.num_ctx serves it with more`,
       context
     )
   }
