@@ -241,3 +241,17 @@ describe("Ollama's cloud API (OLLAMA_HOST=ollama.com with OLLAMA_API_KEY)", () =
     expect(server.requests[0]?.headers.authorization).toBeUndefined()
   })
 })
+
+describe("a server that never stops sending", () => {
+  it("an error body without end is typed by its status at once, not waited out; so is a stream line without end", async () => {
+    // 1 MiB of an HTML error page, then the connection held open: the status says what it is.
+    server.enqueue({ kind: "raw", status: 500, contentType: "text/html", body: `<html>${"<p>error</p>".repeat(96 * 1024)}`, stallAfter: true })
+    const error = failureOf(await call(await model(), "generate"))
+    expect(error.reason).toEqual({ _tag: "ServerError", status: 500 })
+    // A 9 MiB line that never ends.
+    server.enqueue({ kind: "raw", contentType: "application/x-ndjson", body: `{"model":"llama3.2:1b","message":{"role":"assistant","content":"${"a".repeat(9 * 1024 * 1024)}`, stallAfter: true })
+    expect(failureOf(await call(await model(), "stream")).reason._tag).toBe("MalformedResponse")
+    await server.waitForClosed()
+    expect(server.requests.map((r) => r.aborted)).toEqual([true, true])
+  })
+})
