@@ -9,7 +9,7 @@ import { collectStream as collect, type CompletionRequest } from "@orch/provider
 import { startWireServer, type WireServer } from "@orch/testing"
 import { ConfigProvider, Effect, Redacted } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { localProviderConfig, makeOllamaProvider, normalizeOllamaHost } from "../src/index.ts"
+import { localProviderConfig, makeLocalProvider, makeOllamaProvider, normalizeOllamaHost } from "../src/index.ts"
 import { call, failureOf, successOf, withDeadline } from "./wireCalls.ts"
 
 let server: WireServer
@@ -37,6 +37,16 @@ describe("listing", () => {
       expect(error.reason._tag).toBe("MalformedResponse")
       expect(error.provider).toBe("ollama")
     }
+  })
+
+  it("such a listing leaves the other local backends listed (it was a defect that failed the whole group)", async () => {
+    // The group asks /api/tags twice: its availability probe, then the listing.
+    const notAList = { kind: "json" as const, status: 200, body: { models: { llama: true } } }
+    server.enqueueFor("/api/tags", notAList, notAList)
+    const local = await Effect.runPromise(makeLocalProvider({ ollama: { host: server.url }, openAiCompatible: [{ preset: "vllm", baseUrl: `${server.url}/v1` }] }))
+    const ids = successOf(await withDeadline(local.listModels)).map((m) => m.id)
+    expect(ids.length).toBeGreaterThan(0)
+    expect(ids.every((id) => id.startsWith("vllm/"))).toBe(true)
   })
 
   it("an /api/ps whose `models` is not a list leaves `loaded` unknown and the listing whole", async () => {
