@@ -1,9 +1,11 @@
 /**
  * Ollama's native API in shapes the other tests do not send, each written from Ollama's own source or docs
- * (`api/types.go`, `server/routes.go`, `envconfig/config.go`, the API docs) and split at random byte boundaries where
- * it is a stream: listings whose lists are not lists, embedding-only models, a tool call cut by the output limit,
- * images given by URL, files, tool-call arguments that are not an object, `toolChoice` (which `/api/chat` lacks),
- * a `done_reason` of `load`, and the `OLLAMA_HOST` forms Ollama itself reads.
+ * (`api/types.go`, `server/routes.go`, `server/cloud_proxy.go`, `envconfig/config.go`, the API docs) and split at
+ * random byte boundaries where it is a stream: listings whose lists are not lists, embedding-only and cloud models,
+ * the context a loaded model runs with, a 404 from something that is not Ollama, a tool call cut by the output limit,
+ * tool-call arguments that are not an object, cached prompt tokens, an answer spliced after the done line, a
+ * `done_reason` of `load`, what requests carry (`toolChoice`, which `/api/chat` lacks, tool-call ids, `truncate`),
+ * images given by URL and files, bodies without end, the `OLLAMA_HOST` forms Ollama itself reads, and its cloud API.
  */
 import { collectStream as collect, type CompletionRequest } from "@orch/provider"
 import { startWireServer, type WireServer } from "@orch/testing"
@@ -70,11 +72,13 @@ describe("listing", () => {
   })
 
   it("a model whose /api/show capabilities lack `completion` (embedding-only) is not listed for chat", async () => {
-    const show = (capabilities: ReadonlyArray<string>) => ({ kind: "json" as const, status: 200, body: { parameters: "", model_info: { "general.architecture": "nomic-bert", "nomic-bert.context_length": 2048 }, capabilities } })
-    // /api/show is asked once per listed model, in listing order.
-    server.enqueueFor("/api/show", show(["completion", "tools"]), show(["embedding"]))
-    const models = successOf(await withDeadline((await provider()).listModels))
-    expect(models.map((m) => m.id)).toEqual(["ollama/llama3.2:1b"])
+    const embedder = { name: "nomic-embed-text:latest", model: "nomic-embed-text:latest", modified_at: at, size: 274302450, digest: "d", details: { family: "nomic-bert" } }
+    server.enqueueFor("/api/tags", { kind: "json", status: 200, body: { models: [embedder] } })
+    server.enqueueFor("/api/show", { kind: "json", status: 200, body: { parameters: "", model_info: { "general.architecture": "nomic-bert", "nomic-bert.context_length": 2048 }, capabilities: ["embedding"] } })
+    const ollama = await provider()
+    expect(successOf(await withDeadline(ollama.listModels))).toEqual([])
+    // Next to a model that chats (whose /api/show says `completion`), only that one is listed.
+    expect(successOf(await withDeadline(ollama.listModels)).map((m) => m.id)).toEqual(["ollama/llama3.2:1b"])
   })
 })
 
