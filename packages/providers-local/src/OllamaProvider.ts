@@ -97,6 +97,8 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
   const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
     error === "timeout"
       ? `Ollama at ${client.host} did not answer in time (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`
+      : error.reason._tag === "Authentication" || error.reason._tag === "PermissionDenied"
+      ? `Ollama at ${client.host} refused the request (HTTP ${error.status ?? "?"}): give it credentials (OLLAMA_API_KEY for ollama.com, or the headers of the proxy in front of it)`
       : error.status !== undefined
       ? `Ollama at ${client.host} answered /api/tags with HTTP ${error.status} (${error.reason._tag}): is OLLAMA_HOST the address of an Ollama server (not its OpenAI-compatible /v1, nor a proxy's wrong path)?`
       : `Ollama at ${client.host} is not reachable: ${error.reason._tag} (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`)

@@ -248,6 +248,10 @@ describe("Ollama's cloud API (OLLAMA_HOST=ollama.com with OLLAMA_API_KEY)", () =
     const refused = failureOf(await call(await Effect.runPromise(cloud.model("ollama/gpt-oss:120b")), "generate"))
     expect(refused.reason._tag).toBe("Authentication")
     expect(`${refused.message} ${JSON.stringify(refused.reason)}`).not.toContain(key.slice(4, 16))
+    // Without the key, availability says which credential is missing.
+    server.enqueueFor("/api/tags", { kind: "json", status: 401, body: { error: "unauthorized" } })
+    const keyless = await Effect.runPromise(makeOllamaProvider({ host: "ollama.com", fetch: viaLoopback }))
+    expect((await Effect.runPromise(keyless.isAvailable)).reason).toContain("OLLAMA_API_KEY")
     // Another host never gets the key.
     server.reset()
     const lan = await Effect.runPromise(makeOllamaProvider({ host: server.url, apiKey: Redacted.make(key) }))
