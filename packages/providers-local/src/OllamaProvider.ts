@@ -34,6 +34,9 @@ const isRemote = (u: unknown): boolean => {
   const body = record(u)
   return (typeof body?.remote_host === "string" && body.remote_host !== "") || (typeof body?.remote_model === "string" && body.remote_model !== "")
 }
+/** The name Ollama lists a model by: a name without a tag is its `:latest` (`llama3.2` is `llama3.2:latest`). */
+export const ollamaModelKey = (modelName: string): string => (/:[^/]*$/.test(modelName) ? modelName : `${modelName}:latest`)
+
 /**
  * Whether a model name is one Ollama sends to its cloud whatever is pulled: a tag `cloud` or ending in `-cloud`
  * (`glm-4.6:cloud`, `gpt-oss:120b-cloud`, `gpt-oss:20b:cloud`), as its model reference parser reads names.
@@ -91,7 +94,7 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
    */
   const remote = new Set<string>()
   const cloudHost = isOllamaCloudHost(client.host)
-  const kindOf = (modelName: string): "cloud" | "local" => (cloudHost || remote.has(modelName) || isOllamaCloudName(modelName) ? "cloud" : "local")
+  const kindOf = (modelName: string): "cloud" | "local" => (cloudHost || remote.has(ollamaModelKey(modelName)) || isOllamaCloudName(modelName) ? "cloud" : "local")
   /** Models `/api/show` says cannot chat (embedding models): never listed for routing. */
   const chatless = new Set<string>()
   const isAvailable = yield* cachedAvailability(client.list, { ttl: config.availabilityTtl ?? "5 seconds", timeout: config.probeTimeout ?? "3 seconds" }, (error) =>
@@ -103,53 +106,61 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
       ? `Ollama at ${client.host} answered /api/tags with HTTP ${error.status} (${error.reason._tag}): is OLLAMA_HOST the address of an Ollama server (not its OpenAI-compatible /v1, nor a proxy's wrong path)?`
       : `Ollama at ${client.host} is not reachable: ${error.reason._tag} (start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs)`)
 
+  // Every map is keyed by `ollamaModelKey`: a name and its `:latest` are one model.
   const windowOf = (modelName: string): Effect.Effect<number | undefined> => {
-    const known = windows.get(modelName)
+    const key = ollamaModelKey(modelName)
+    const known = windows.get(key)
     if (known !== undefined) return Effect.succeed(known)
     return client.show(modelName).pipe(
       Effect.tap((show) => Effect.sync(() => {
         const can = ollamaCapabilities(show)
-        if (can !== undefined) capabilities.set(modelName, can)
-        if (ollamaCannotChat(show)) chatless.add(modelName)
-        if (isRemote(show)) remote.add(modelName)
+        if (can !== undefined) capabilities.set(key, can)
+        if (ollamaCannotChat(show)) chatless.add(key)
+        if (isRemote(show)) remote.add(key)
       })),
       Effect.map(ollamaContextWindow),
-      Effect.tap((window) => Effect.sync(() => { if (window !== undefined) windows.set(modelName, window) })),
+      Effect.tap((window) => Effect.sync(() => { if (window !== undefined) windows.set(key, window) })),
       Effect.orElseSucceed(() => undefined)
     )
   }
 
-  const infoOf = (modelName: string): ModelInfo => ({
-    id: `${name}/${modelName}`,
-    name: modelName,
-    provider: name,
-    kind: kindOf(modelName),
-    ...((served.get(modelName) ?? windows.get(modelName)) !== undefined ? { contextWindow: (served.get(modelName) ?? windows.get(modelName)) as number } : {}),
-    ...(capabilities.get(modelName) !== undefined ? { capabilities: capabilities.get(modelName) as ModelCapabilities } : {}),
-    ...(perToken !== undefined ? { pricing: perToken } : {})
-  })
+  // What the listing learned, for a model named as listed or without its `:latest`.
+  const infoOf = (modelName: string): ModelInfo => {
+    const key = ollamaModelKey(modelName)
+    const window = served.get(key) ?? windows.get(key)
+    const can = capabilities.get(key)
+    return {
+      id: `${name}/${modelName}`,
+      name: modelName,
+      provider: name,
+      kind: kindOf(modelName),
+      ...(window !== undefined ? { contextWindow: window } : {}),
+      ...(can !== undefined ? { capabilities: can } : {}),
+      ...(perToken !== undefined ? { pricing: perToken } : {})
+    }
+  }
 
   const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = Effect.gen(function*() {
     const [tags, running] = yield* Effect.all([client.list, Effect.option(client.ps)], { concurrency: 2 })
     const pulled = listOf(tags)
     if (pulled === undefined) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, `Ollama at ${client.host} answered /api/tags without a list of models`, { provider: name }))
     const runningList = running._tag === "Some" ? listOf(running.value) : undefined
-    const loaded = runningList !== undefined ? new Set(runningList.map((m) => String(record(m)?.name ?? record(m)?.model ?? ""))) : undefined
+    const loaded = runningList !== undefined ? new Set(runningList.map((m) => ollamaModelKey(String(record(m)?.name ?? record(m)?.model ?? "")))) : undefined
     for (const m of runningList ?? []) {
       const runningName = record(m)?.name ?? record(m)?.model
       const window = positive(record(m)?.context_length)
-      if (typeof runningName === "string" && window !== undefined) served.set(runningName, window)
+      if (typeof runningName === "string" && window !== undefined) served.set(ollamaModelKey(runningName), window)
     }
     const entries = pulled.flatMap((m) => {
       const modelName = record(m)?.name ?? record(m)?.model
       if (typeof modelName !== "string" || modelName === "") return []
-      if (isRemote(m)) remote.add(modelName)
+      if (isRemote(m)) remote.add(ollamaModelKey(modelName))
       return [{ modelName, size: record(m)?.size }]
     })
     yield* Effect.forEach(entries, (entry) => windowOf(entry.modelName), { concurrency: 4, discard: true })
-    return entries.filter(({ modelName }) => !chatless.has(modelName)).map(({ modelName, size }): ModelInfo => ({
+    return entries.filter(({ modelName }) => !chatless.has(ollamaModelKey(modelName))).map(({ modelName, size }): ModelInfo => ({
       ...infoOf(modelName),
-      ...(loaded !== undefined ? { loaded: loaded.has(modelName) } : {}),
+      ...(loaded !== undefined ? { loaded: loaded.has(ollamaModelKey(modelName)) } : {}),
       ...(typeof size === "number" ? { sizeBytes: size } : {})
     }))
   }).pipe(Effect.withSpan("OllamaProvider.listModels"))
@@ -162,8 +173,8 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
       backend: name,
       ...(config.keepAlive !== undefined ? { keepAlive: config.keepAlive } : {}),
       ...(config.thinkTags !== undefined ? { thinkTags: config.thinkTags } : {}),
-      contextWindow: () => windows.get(modelName),
-      servedWindow: () => served.get(modelName),
+      contextWindow: () => windows.get(ollamaModelKey(modelName)),
+      servedWindow: () => served.get(ollamaModelKey(modelName)),
       kind: kindOf(modelName),
       info: infoOf(modelName)
     }))

@@ -104,6 +104,19 @@ describe("the context a loaded model runs with (/api/ps context_length)", () => 
   })
 })
 
+describe("a model named without its tag", () => {
+  it("gets what the listing learned of its `:latest` (capabilities, context windows), as Ollama resolves the name", async () => {
+    const latest = { name: "llama3.2:latest", model: "llama3.2:latest", modified_at: at, size: 2019393189, digest: "d", details: { family: "llama" } }
+    server.enqueueFor("/api/tags", { kind: "json", status: 200, body: { models: [latest] } })
+    server.enqueueFor("/api/ps", { kind: "json", status: 200, body: { models: [{ ...latest, expires_at: at, size_vram: 0, context_length: 4096 }] } })
+    const ollama = await provider()
+    successOf(await withDeadline(ollama.listModels))
+    const bare = await Effect.runPromise(ollama.model("ollama/llama3.2"))
+    expect(bare.info).toMatchObject({ id: "ollama/llama3.2", contextWindow: 4096, capabilities: { tools: true } })
+    expect(failureOf(await withDeadline(bare.generate({ prompt: "word ".repeat(6000) }))).reason).toEqual({ _tag: "ContextLengthExceeded", limit: 4096 })
+  })
+})
+
 describe("an address that serves no Ollama API", () => {
   it("a 404 that names no model is Unavailable, not ModelNotFound with a pull hint; the availability reason says what answered", async () => {
     server.enqueue({ kind: "raw", status: 404, contentType: "text/plain; charset=utf-8", body: "404 page not found" })
