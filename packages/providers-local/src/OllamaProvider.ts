@@ -5,9 +5,10 @@
  * with, which a request must fit or Ollama cuts it silently), every call bounded by a short timeout; and an
  * availability probe cached for a short TTL whose reason names the fix. A model whose `/api/show` capabilities lack
  * `completion` (an embedding model) is not listed: it cannot chat. A model Ollama runs on another host (its cloud
- * models: `remote_host` in the listing, or a `:cloud`/`-cloud` tag, which it proxies to ollama.com) is of kind `cloud`,
- * and so is every model of Ollama's cloud API itself (`host: "https://ollama.com"`). A listing whose `models` is not a list fails as
- * MalformedResponse; an `/api/ps` that is not one leaves `loaded` unknown.
+ * models: `remote_host` in the listing, or a `:cloud`/`-cloud` tag, which it proxies to ollama.com) is of kind
+ * `cloud`, and so is every model of Ollama's cloud API itself (`host: "https://ollama.com"`). A listing whose
+ * `models` is not a list fails as MalformedResponse; an `/api/ps` that is not one leaves `loaded` unknown. A name
+ * without a tag is its `:latest`, as Ollama resolves it.
  */
 import { invalidRequest, parseModelId, providerError, type ModelCapabilities, type ModelInfo, type Provider, type ProviderError } from "@orch/provider"
 import { Effect } from "effect"
