@@ -47,7 +47,7 @@ const stalledCloud = async (options: { readonly deadlineMs: number }): Promise<{
  * catalog's refresh), which reports the silent provider as not answering. Either way it did not wait on the silence.
  */
 const endedByTheDeadline = (error: { readonly reason: { readonly _tag: string }; readonly message: string }) => {
-  if (error.reason._tag === "Unavailable") expect(error.message).toMatch(/openai: .*did not answer its availability probe or model listing within 300 ms/)
+  if (error.reason._tag === "Unavailable") expect(error.message).toMatch(/did not answer its availability probe or model listing within 300 ms/)
   else expect(error.reason).toMatchObject({ _tag: "Timeout", phase: "total" })
 }
 
