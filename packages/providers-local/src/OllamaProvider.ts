@@ -1,8 +1,9 @@
 /**
  * The Ollama backend as a `Provider`: models from `/api/tags`, with `loaded` from `/api/ps` (routing prefers a
  * loaded model, since loading one can take many seconds) and the context window from `/api/show` (the `num_ctx`
- * the model is served with, else its trained context length; for a loaded model the context `/api/ps` says it runs
- * with, which a request must fit or Ollama cuts it silently), every call bounded by a short timeout; and an
+ * the model is served with, else its trained context length: what the model can take, which routing checks), every
+ * call bounded by a short timeout; the context `/api/ps` says a loaded model runs with is kept apart, for the
+ * model's own check that a prompt fits it before sending (Ollama would cut it silently); and an
  * availability probe cached for a short TTL whose reason names the fix. A model whose `/api/show` capabilities lack
  * `completion` (an embedding model) is not listed: it cannot chat. A model Ollama runs on another host (its cloud
  * models: `remote_host` in the listing, or a `:cloud`/`-cloud` tag, which it proxies to ollama.com) is of kind
@@ -128,7 +129,9 @@ export const makeOllamaProvider = Effect.fnUntraced(function*(config: OllamaConf
   // What the listing learned, for a model named as listed or without its `:latest`.
   const infoOf = (modelName: string): ModelInfo => {
     const key = ollamaModelKey(modelName)
-    const window = served.get(key) ?? windows.get(key)
+    // The window the model can take, not the context it last ran with (often Ollama's default 4096): a route's output
+    // allowance (4096 for code) would otherwise rule a loaded model out of every call once it has served one.
+    const window = windows.get(key)
     const can = capabilities.get(key)
     return {
       id: `${name}/${modelName}`,

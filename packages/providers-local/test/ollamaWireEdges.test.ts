@@ -88,7 +88,8 @@ describe("the context a loaded model runs with (/api/ps context_length)", () => 
     server.enqueueFor("/api/ps", ps)
     const ollama = await provider()
     const listed = successOf(await withDeadline(ollama.listModels))
-    expect(listed.find((m) => m.id === "ollama/llama3.2:1b")).toMatchObject({ loaded: true, contextWindow: 2048 })
+    // Listed with the window it can take (routing's check): the served context is the model's own check below.
+    expect(listed.find((m) => m.id === "ollama/llama3.2:1b")).toMatchObject({ loaded: true, contextWindow: 131072 })
     const loaded = await Effect.runPromise(ollama.model("ollama/llama3.2:1b"))
     const long = "word ".repeat(3000)
     const refused = failureOf(await withDeadline(loaded.generate({ prompt: long })))
@@ -112,7 +113,7 @@ describe("a model named without its tag", () => {
     const ollama = await provider()
     successOf(await withDeadline(ollama.listModels))
     const bare = await Effect.runPromise(ollama.model("ollama/llama3.2"))
-    expect(bare.info).toMatchObject({ id: "ollama/llama3.2", contextWindow: 4096, capabilities: { tools: true } })
+    expect(bare.info).toMatchObject({ id: "ollama/llama3.2", contextWindow: 131072, capabilities: { tools: true } })
     expect(failureOf(await withDeadline(bare.generate({ prompt: "word ".repeat(6000) }))).reason).toEqual({ _tag: "ContextLengthExceeded", limit: 4096 })
   })
 })
