@@ -12,7 +12,6 @@
  */
 import {
   errorFromInBand,
-  invalidRequest,
   makeLanguageModel,
   messageText,
   minimumTokenCount,
@@ -117,16 +116,23 @@ export const ollamaChatRequest = (model: string, request: CompletionRequest, kee
  * What `/api/chat` cannot take, as issues (empty when the request can be sent): images given by URL (it takes base64
  * `images` only) and files. Sending them would drop them silently and answer as if they were not there.
  */
-export const ollamaUnsendable = (request: CompletionRequest): ReadonlyArray<string> => {
+export const ollamaUnsendable = (request: CompletionRequest): { readonly issues: ReadonlyArray<string>; readonly missing: ReadonlyArray<string> } => {
   const issues: Array<string> = []
+  const missing = new Set<string>()
   for (const [index, message] of (request.messages ?? []).entries()) {
     if (message.role !== "user" || typeof message.content === "string") continue
     for (const part of message.content) {
-      if (part.type === "image" && part.data === undefined) issues.push(`unsupported: message ${index + 1} has an image given by URL (Ollama takes images as base64 data only)`)
-      if (part.type === "file") issues.push(`unsupported: message ${index + 1} has a file (${part.mediaType}); Ollama takes text and images only`)
+      if (part.type === "image" && part.data === undefined) {
+        issues.push(`unsupported: message ${index + 1} has an image given by URL (Ollama takes images as base64 data only)`)
+        missing.add("image URLs")
+      }
+      if (part.type === "file") {
+        issues.push(`unsupported: message ${index + 1} has a file (${part.mediaType}); Ollama takes text and images only`)
+        missing.add("files")
+      }
     }
   }
-  return issues
+  return { issues, missing: [...missing] }
 }
 
 /** What the Ollama model needs besides its client. */
@@ -202,8 +208,11 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
   // The lines mapped in the read loop (`throughStage`); a failure of the reading gets the pull hint. A bound is kept
   // by the reader's own timer (its error is the stream's as it is), the request aborted at it.
   const streamWithin = (request: CompletionRequest, bound: CallBound | undefined): Stream.Stream<WireEvent, ProviderError> => {
+    // What this backend cannot take, another may: `missingCapabilities` lets a fallback move on.
     const unsendable = ollamaUnsendable(request)
-    if (unsendable.length > 0) return Stream.fail(invalidRequest(unsendable, context))
+    if (unsendable.issues.length > 0) {
+      return Stream.fail(providerError({ _tag: "InvalidRequest", issues: unsendable.issues, missingCapabilities: unsendable.missing }, `Invalid request: ${unsendable.issues.join("; ")}`, context))
+    }
     const cut = servedOverflow(request)
     if (cut !== undefined) return Stream.fail(cut)
     return throughStage(client.chat(ollamaChatRequest(name, request, setup.keepAlive), name, bound), Effect.clockWith((clock) => {
