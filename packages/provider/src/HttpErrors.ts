@@ -182,8 +182,9 @@ const cleanLine = (text: string, secrets: ReadonlyArray<string>): string => reda
  * The reason for an HTTP failure: 401 Authentication, 403 PermissionDenied, 404 ModelNotFound, 408 Timeout,
  * 402 RateLimited with quotaExhausted (Payment Required: Anthropic's `billing_error`, a proxy's credits used up),
  * 409 ServerError (retryable conflict), 400/413/422 ContextLengthExceeded (with the limit the body states) or
- * ContentFiltered when the body says so (else InvalidRequest), 429 RateLimited (quota errors and a request larger than
- * the per-minute budget not retryable), a spend limit worded as a 400 ("credit balance") quota, 503 "busy"
+ * ContentFiltered when the body says so (else InvalidRequest, with `missingCapabilities` when the model says it cannot
+ * take the request's tools or images, also as llama.cpp's 500), 429 RateLimited (quota errors and a request larger
+ * than the per-minute budget not retryable), a spend limit worded as a 400 ("credit balance") quota, 503 "busy"
  * Overloaded, 5xx ServerError, 529 Overloaded.
  */
 export const reasonFromHttp = (failure: HttpFailure): ErrorReason => reasonOf(failure.status, errorBodyDetail(failure.body ?? ""), failure)
@@ -208,7 +209,13 @@ const reasonOf = (status: number, detail: ErrorBodyDetail, failure: Omit<HttpFai
   }
   if (status === 529 || /overloaded/i.test(detail.type ?? "")) return withRetry({ _tag: "Overloaded" as const })
   if (status === 503 && /busy|overload|queue|capacity/i.test(text)) return withRetry({ _tag: "Overloaded" as const })
-  if (status >= 500) return { _tag: "ServerError", status }
+  if (status >= 500) {
+    // llama.cpp answers an image sent to a server without its projector with a 500 ("image input is not supported"):
+    // the same server refuses it every time, another model can take it.
+    const missing = status === 500 ? missingCapabilitiesOf(text) : []
+    if (missing.length > 0) return { _tag: "InvalidRequest", issues: [cleanLine(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])], missingCapabilities: missing }
+    return { _tag: "ServerError", status }
+  }
   if (status === 413 || contextLengthPattern.test(text)) {
     const limit = contextLimitOf(detail, text)
     return limit === undefined ? { _tag: "ContextLengthExceeded" } : { _tag: "ContextLengthExceeded", limit }
@@ -216,8 +223,25 @@ const reasonOf = (status: number, detail: ErrorBodyDetail, failure: Omit<HttpFai
   if (contentPolicyPattern.test(text)) return { _tag: "ContentFiltered" }
   if (/credit balance|insufficient_quota/i.test(text)) return { _tag: "RateLimited", quotaExhausted: true }
   if (modelNotFoundPattern.test(text)) return { _tag: "ModelNotFound", modelId: failure.model ?? "unknown" }
-  return { _tag: "InvalidRequest", issues: [cleanLine(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])] }
+  const issues = [cleanLine(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])]
+  const missing = missingCapabilitiesOf(text)
+  return missing.length > 0 ? { _tag: "InvalidRequest", issues, missingCapabilities: missing } : { _tag: "InvalidRequest", issues }
 }
+
+/**
+ * What a model says it cannot take, by the wording of its refusal: a request another model can answer (a fallback
+ * moves on past `missingCapabilities`). Ollama's "… does not support tools" / "does not support chat" (an embedding
+ * model), vLLM's `"auto" tool choice requires --enable-auto-tool-choice`, llama.cpp's "image input is not supported"
+ * (no mmproj), vLLM's "… is not a multimodal model", OpenAI's "image_url is only supported by certain models".
+ */
+const capabilityRefusals: ReadonlyArray<readonly [capability: string, pattern: RegExp]> = [
+  ["tools", /does not support (?:tools|function calling|tool (?:use|calling))|tools? (?:are|is) not supported|tool choice requires --enable-auto-tool-choice/i],
+  ["images", /does not support (?:images?|image input|vision|multimodal)|image input is not supported|is not a multimodal model|image_url is only supported by certain models/i],
+  ["chat", /does not support chat\b/i]
+]
+
+const missingCapabilitiesOf = (text: string): ReadonlyArray<string> =>
+  capabilityRefusals.filter(([, pattern]) => pattern.test(text)).map(([capability]) => capability)
 
 /** A `ProviderError` for an HTTP failure, with a short redacted message naming the status. */
 export const errorFromHttp = (failure: HttpFailure, context: ErrorContext = {}, secrets: ReadonlyArray<string> = []): ProviderError => {
