@@ -44,11 +44,10 @@ const stalledCloud = async (options: { readonly deadlineMs: number }): Promise<{
 /**
  * How a call that waited on the silent listing may end: at its deadline (Timeout), or, when the process was held up
  * past both (a loaded machine), by the listings' own limit (the same length as the deadline, started with the
- * catalog's refresh) or the provider's own bound on its probe, either of which reports the silent provider as not
- * answering. Either way it did not wait on the silence.
+ * catalog's refresh), which reports the silent provider as not answering. Either way it did not wait on the silence.
  */
 const endedByTheDeadline = (error: { readonly reason: { readonly _tag: string }; readonly message: string }) => {
-  if (error.reason._tag === "Unavailable") expect(error.message).toMatch(/(openai|cloud): .*did not answer its availability probe or model listing within 300 ms/)
+  if (error.reason._tag === "Unavailable") expect(error.message).toMatch(/did not answer its availability probe or model listing within 300 ms/)
   else expect(error.reason).toMatchObject({ _tag: "Timeout", phase: "total" })
 }
 

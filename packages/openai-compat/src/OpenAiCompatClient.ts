@@ -3,20 +3,20 @@
  * strategies own them; a backstop timeout; its logger off, so it prints nothing; the key from `Redacted`; custom
  * headers), with every call aborted when its Effect is interrupted. Chat calls, streamed and not, take the kit's lean
  * `node:http` transport instead when no custom `fetch` is configured (same request, same events, same errors, a
- * fraction of the CPU; streams parsed by the kit's SSE reader); there a non-streamed call is one effect step whose
- * answer is read where it arrives, and a caller's bound is kept by the call's own timer. Streams are read ahead in
- * batches by the contract's `readEvents` (one fiber wake per network read, one backstop timer per call, and a
- * caller's bound on the stream kept by one plain timer). Also the
- * bounded GETs a provider needs for listing and probing (`/models`, llama.cpp's `/props`), which never wait for the
- * SDK's backstop.
+ * fraction of the CPU); there a non-streamed call is one effect step whose answer is read where it arrives, and a
+ * caller's bound is kept by the call's own timer. A stream's body is parsed by the kit's SSE reader on either path
+ * (the SDK only sends the request), and read ahead in batches by the contract's `readEventBatches` (one fiber wake
+ * per network read, one backstop timer per call, and a caller's bound on the stream kept by one plain timer). Also the
+ * bounded GETs a provider needs for listing and probing (`/models`, llama.cpp's `/props`, LM Studio's
+ * `/api/v0/models`), which never wait for the SDK's backstop.
  */
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions"
 import { Clock, Effect, Redacted, Result, type Stream } from "effect"
-import { providerError, readEventBatches, readEvents, type CallBound, type ProviderError } from "@orch/provider"
+import { providerError, readEventBatches, type CallBound, type ProviderError } from "@orch/provider"
 import { errorFromSdk, errorFromStatus, inBandError, type FailureScope } from "./OpenAiCompatError.ts"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
-import { makeSseReader } from "./OpenAiCompatSse.ts"
+import { makeSseReader, webBodyEvents } from "./OpenAiCompatSse.ts"
 import { type JsonTransport, makeJsonTransport, maxResponseBytes, type PostOutcome } from "./OpenAiCompatTransport.ts"
 
 /** The calls of one endpoint. Failures are mapped `ProviderError`s. */
@@ -178,10 +178,34 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
     onIdle: () => providerError({ _tag: "Timeout", phase: "between-chunks", afterMs: settings.timeoutMs }, `No stream event within the backstop timeout of ${settings.timeoutMs} ms`, { provider: settings.backend, model })
   })
   const boundOf = (bound: CallBound | undefined) => (bound === undefined ? undefined : { atMs: bound.atMs, onBound: bound.error })
+  /**
+   * The reader of one streamed answer, shared by both paths: as the SDK reads a stream, an event with an `error` is
+   * thrown and unparsable data is a SyntaxError; an error sent outside `data` (llama.cpp's `error:` field, an
+   * `error` event) ends the stream with that error; a body that is one JSON document is one event, and a web page
+   * is MalformedResponse.
+   */
+  const streamReader = (scope: FailureScope) => {
+    const parse = (text: string): unknown => {
+      const data: unknown = JSON.parse(text)
+      const error = typeof data === "object" && data !== null ? (data as { readonly error?: unknown }).error : undefined
+      if (error !== undefined && error !== null && error !== false) throw inBandError(error, scope)
+      return data
+    }
+    const errorEvent = (text: string): ProviderError => {
+      const value = parseJson(text)
+      return inBandError(value === unparsable ? text : value, scope)
+    }
+    const notEvents = (): ProviderError =>
+      providerError({ _tag: "MalformedResponse" }, "The service answered the stream with a web page, not events (a proxy or portal in the way?)", { provider: scope.provider, model: scope.model })
+    return makeSseReader(parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope), errorEvent, notEvents })
+  }
+  // The SDK sends the request (its fetch, headers, timeout at the head, status errors); the body is read by the kit's
+  // reader, as on the lean path (the SDK's own SSE parser drops what a server sends outside `data`).
   const sdkChatStream = (body: ChatCompletionCreateParamsStreaming, model: string, bound?: CallBound): Stream.Stream<unknown, ProviderError> =>
-    readEvents<unknown, ProviderError>({
+    readEventBatches<unknown, ProviderError>({
       bound: boundOf(bound),
-      open: (signal) => sdk.chat.completions.create(body, cancelledBy(signal)),
+      open: (signal, openedAtMs) =>
+        sdk.chat.completions.create(body, cancelledBy(signal)).asResponse().then((response) => webBodyEvents(response.body, streamReader(scopeFor(model, openedAtMs)))),
       onError: (error, openedAtMs) => errorFromSdk(error, scopeFor(model, openedAtMs)),
       // The SDK's timeout ends at the response head; a body that stalls is cut by the same backstop between events.
       idle: idleFor(model)
@@ -193,16 +217,9 @@ export const makeOpenAiCompatClient = (settings: OpenAiCompatSettings): OpenAiCo
       bound: boundOf(bound),
       open: (signal, openedAtMs) => {
         const scope = scopeFor(model, openedAtMs)
-        // As the SDK reads a stream: an event with an `error` is thrown, unparsable data is a SyntaxError.
-        const parse = (text: string): unknown => {
-          const data: unknown = JSON.parse(text)
-          const error = typeof data === "object" && data !== null ? (data as { readonly error?: unknown }).error : undefined
-          if (error !== undefined && error !== null && error !== false) throw inBandError(error, scope)
-          return data
-        }
         return lean.open(JSON.stringify(body), signal).then((opened) =>
           opened.status >= 200 && opened.status < 300
-            ? opened.events(makeSseReader(parse, { maxEventChars: maxResponseBytes, tooLarge: () => tooLarge(scope) }))
+            ? opened.events(streamReader(scope))
             : opened.text().then((text) => Promise.reject(errorFromStatus(opened.status, opened.headers, text, scope)))
         )
       },

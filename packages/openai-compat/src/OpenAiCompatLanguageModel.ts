@@ -9,7 +9,7 @@ import { makeLanguageModel, throughStage, type CallBound, type CompletionRequest
 import type { OpenAiCompatClient } from "./OpenAiCompatClient.ts"
 import type { FailureScope } from "./OpenAiCompatError.ts"
 import { chatBody } from "./OpenAiCompatRequest.ts"
-import { chunkEventsInto, completionEvents } from "./OpenAiCompatResponse.ts"
+import { chunkEventsInto, completionEvents, makeStreamedToolCalls } from "./OpenAiCompatResponse.ts"
 
 /** What one model needs besides its client. */
 export interface OpenAiCompatModelOptions {
@@ -49,8 +49,9 @@ export const makeOpenAiCompatLanguageModel = (client: OpenAiCompatClient, option
     // Each chunk's events in a plain loop, a batch of chunks at a time.
     return throughStage(client.chatStream(body, options.name, bound), Effect.clockWith((clock) => {
       const scope = scopeAt(clock.currentTimeMillisUnsafe())
+      const streamed = makeStreamedToolCalls()
       return Effect.succeed({
-        push: (chunk: unknown, out: Array<WireEvent>): ProviderError | undefined => chunkEventsInto(chunk, scope, out)
+        push: (chunk: unknown, out: Array<WireEvent>): ProviderError | undefined => chunkEventsInto(chunk, scope, out, streamed)
       })
     }))
   }

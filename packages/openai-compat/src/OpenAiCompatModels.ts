@@ -1,8 +1,10 @@
 /**
  * What an OpenAI-compatible server says about its models, read with bounded calls: `GET /models` (ids, and the
  * context window where the server states it: vLLM and SGLang `max_model_len`, a llama.cpp server's `meta.n_ctx`,
- * gateways' `context_length`), and a llama.cpp server's `GET /props` (the context of each slot). A model whose id is
- * a file path (a llama.cpp server started without `--alias`) gets a short callable name; the path is still sent.
+ * gateways' `context_length`; whether a llama.cpp router has each model loaded), a llama.cpp server's `GET /props`
+ * (the context of each slot, and whether it takes images), and LM Studio's `GET /api/v0/models` (each model's type, whether it is loaded, and the
+ * context it is loaded with). A model whose id is a file path (a llama.cpp server started without `--alias`) gets a
+ * short callable name; the path is still sent.
  */
 import { Effect } from "effect"
 import type { ProviderError } from "@orch/provider"
@@ -15,6 +17,8 @@ export interface ServerModel {
   /** The id as the server knows it (sent on the wire). */
   readonly serverId: string
   readonly contextWindow?: number
+  /** Whether it is in memory now, where the listing says (a llama.cpp router's `status.value`). */
+  readonly loaded?: boolean
 }
 
 type Json = Record<string, unknown>
@@ -41,13 +45,71 @@ export const listServerModels = (client: OpenAiCompatClient): Effect.Effect<Read
       const entry = record(item)
       if (entry === undefined || typeof entry.id !== "string" || entry.id.trim() === "") return []
       const contextWindow = windowOf(entry)
-      return [{ name: callableName(entry.id), serverId: entry.id, ...(contextWindow !== undefined ? { contextWindow } : {}) }]
+      // A llama.cpp server in router mode lists every model it can load, each with its state.
+      const state = record(entry.status)?.value
+      return [{
+        name: callableName(entry.id),
+        serverId: entry.id,
+        ...(contextWindow !== undefined ? { contextWindow } : {}),
+        ...(typeof state === "string" ? { loaded: state === "loaded" } : {})
+      }]
     })
   })
 
+/** What a llama.cpp server says of itself at `GET /props`. */
+export interface LlamaServerProps {
+  /** The context of each slot. */
+  readonly contextWindow?: number
+  /** Whether it takes images (`modalities.vision`: started with a multimodal projector). */
+  readonly vision?: boolean
+}
+
+/** A llama.cpp server's `GET /props`, or nothing when the server has no such route. Never fails. */
+export const llamaServerProps = (client: OpenAiCompatClient): Effect.Effect<LlamaServerProps> =>
+  client.getJson("/props").pipe(
+    Effect.map((body): LlamaServerProps => {
+      const contextWindow = positive(record(record(body)?.default_generation_settings)?.n_ctx) ?? positive(record(body)?.n_ctx)
+      const vision = record(record(body)?.modalities)?.vision
+      return { ...(contextWindow !== undefined ? { contextWindow } : {}), ...(typeof vision === "boolean" ? { vision } : {}) }
+    }),
+    Effect.orElseSucceed((): LlamaServerProps => ({}))
+  )
+
 /** A llama.cpp server's context per slot from `GET /props`, or undefined when the server has no such route. Never fails. */
 export const llamaServerContextWindow = (client: OpenAiCompatClient): Effect.Effect<number | undefined> =>
-  client.getJson("/props").pipe(
-    Effect.map((body) => positive(record(record(body)?.default_generation_settings)?.n_ctx) ?? positive(record(body)?.n_ctx)),
-    Effect.orElseSucceed(() => undefined)
+  Effect.map(llamaServerProps(client), (props) => props.contextWindow)
+
+/** What LM Studio says of one model at `GET /api/v0/models`. */
+export interface ServerModelDetails {
+  /** `llm`, `vlm` or `embeddings`. */
+  readonly type?: string
+  /** Whether it is in memory now (`state: "loaded"`). */
+  readonly loaded?: boolean
+  /** The context it is loaded with (`loaded_context_length`); a model not loaded has none yet. */
+  readonly contextWindow?: number
+}
+
+/**
+ * LM Studio's details of its models by id, from `GET /api/v0/models`, bounded by the probe timeout; empty when the
+ * server has no such route or answers in another shape. Never fails: the details are advisory.
+ */
+export const lmStudioModelDetails = (client: OpenAiCompatClient): Effect.Effect<ReadonlyMap<string, ServerModelDetails>> =>
+  client.getJson("/api/v0/models").pipe(
+    Effect.map((body) => {
+      const details = new Map<string, ServerModelDetails>()
+      const data = record(body)?.data
+      if (!Array.isArray(data)) return details
+      for (const item of data) {
+        const entry = record(item)
+        if (entry === undefined || typeof entry.id !== "string") continue
+        const contextWindow = positive(entry.loaded_context_length)
+        details.set(entry.id, {
+          ...(typeof entry.type === "string" ? { type: entry.type } : {}),
+          ...(typeof entry.state === "string" ? { loaded: entry.state === "loaded" } : {}),
+          ...(contextWindow !== undefined ? { contextWindow } : {})
+        })
+      }
+      return details
+    }),
+    Effect.orElseSucceed((): ReadonlyMap<string, ServerModelDetails> => new Map())
   )

@@ -11,6 +11,7 @@ import * as http from "node:http"
 import * as https from "node:https"
 import { Redacted } from "effect"
 import type { OpenAiCompatSettings } from "./OpenAiCompatSettings.ts"
+import type { BodyReader } from "./OpenAiCompatSse.ts"
 
 /** How one `POST` ended: a whole response (any status), a transport failure, the backstop timeout, or a body too large. */
 export type PostOutcome =
@@ -39,12 +40,13 @@ export interface OpenedResponse {
   readonly status: number
   readonly headers: http.IncomingHttpHeaders
   /**
-   * The body read as it arrives: `take` turns each text piece into the events it completes (appended to `out`) and
-   * returns what ends the reading, if anything; the iterable yields the events of each piece as one array (a piece
-   * that completes none yields nothing), then ends with the body, or fails with what `take` returned, a failure of
-   * the response, or a body that broke off before its end. Reading pauses while arrays wait unread.
+   * The body read as it arrives: the reader's `take` turns each text piece into the events it completes (appended to
+   * `out`) and returns what ends the reading, if anything, and its `end` does the same once the body is over; the
+   * iterable yields the events of each piece (and of the end) as one array (none yields nothing), then ends with the
+   * body, or fails with what the reader returned, a failure of the response, or a body that broke off before its
+   * end. Reading pauses while arrays wait unread.
    */
-  readonly events: <A>(take: (piece: string, out: Array<A>) => unknown) => AsyncIterable<ReadonlyArray<A>>
+  readonly events: <A>(reader: BodyReader<A>) => AsyncIterable<ReadonlyArray<A>>
   /** The whole body instead, as one text (an error response); a body that breaks off rejects. */
   readonly text: () => Promise<string>
 }
@@ -53,10 +55,17 @@ export interface OpenedResponse {
 const pauseAt = 8
 
 /**
+ * How long the rest of a body is drained once its data has ended (`[DONE]`) before the response does: long enough
+ * for the end of the response to follow (the socket then serves the next call), short enough that a proxy holding
+ * the stream open keeps no socket for long.
+ */
+const drainAfterDoneMs = 1_000
+
+/**
  * `OpenedResponse.events` over a response: plain listeners push each piece's events, and `next` takes them, with no
  * async generator and no promise per piece that waits for nothing.
  */
-const eventsOf = <A>(res: http.IncomingMessage, take: (piece: string, out: Array<A>) => unknown): AsyncIterable<ReadonlyArray<A>> => {
+const eventsOf = <A>(res: http.IncomingMessage, reader: BodyReader<A>): AsyncIterable<ReadonlyArray<A>> => {
   const queue: Array<ReadonlyArray<A>> = []
   let failure: { readonly error: unknown } | undefined
   let ended = false
@@ -81,22 +90,45 @@ const eventsOf = <A>(res: http.IncomingMessage, take: (piece: string, out: Array
     failure = { error }
     answer()
   }
+  // The data ended before the body (a proxy may hold the stream open after `[DONE]`): the events are over now, and
+  // the rest of the body is drained, for a while, so that the socket can still serve the next call.
+  const endAtSentinel = (): void => {
+    ended = true
+    if (res.complete) return
+    const timer = setTimeout(() => res.destroy(), drainAfterDoneMs)
+    timer.unref()
+    res.once("close", () => clearTimeout(timer))
+    res.resume()
+  }
   res.on("data", (piece: string) => {
-    if (failure !== undefined) return
+    if (failure !== undefined || ended) return
     const out: Array<A> = []
     let error: unknown
     try {
-      error = take(piece, out)
+      error = reader.take(piece, out)
     } catch (thrown) {
       error = thrown
     }
     if (out.length > 0) queue.push(out)
     if (error !== undefined) failure = { error }
+    else if (reader.finished()) endAtSentinel()
     answer()
     // Paused only while arrays wait that no `next` has taken.
-    if (failure === undefined && queue.length >= pauseAt) res.pause()
+    if (failure === undefined && !ended && queue.length >= pauseAt) res.pause()
   })
   res.on("end", () => {
+    if (ended) return
+    if (failure === undefined) {
+      const out: Array<A> = []
+      let error: unknown
+      try {
+        error = reader.end(out)
+      } catch (thrown) {
+        error = thrown
+      }
+      if (out.length > 0) queue.push(out)
+      if (error !== undefined) failure = { error }
+    }
     ended = true
     answer()
   })
@@ -244,7 +276,7 @@ export const makeJsonTransport = (settings: OpenAiCompatSettings, path: string):
             res.on("error", fail)
             res.on("close", () => fail(brokenOff()))
           })
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, events: (take) => eventsOf(res, take), text })
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, events: (reader) => eventsOf(res, reader), text })
       })
       // Stays attached for the request's life: after the head (or an abort) a rejection is a no-op.
       req.on("error", reject)

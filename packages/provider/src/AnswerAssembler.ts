@@ -26,6 +26,8 @@ export interface ReportedUsage {
   readonly outputTokens?: number | null | undefined
   readonly cachedInputTokens?: number | null | undefined
   readonly cacheWriteInputTokens?: number | null | undefined
+  /** Of the cache writes, those with a one-hour lifetime (Anthropic's `cache_creation.ephemeral_1h_input_tokens`). */
+  readonly cacheWriteLongInputTokens?: number | null | undefined
   readonly reasoningTokens?: number | null | undefined
 }
 
@@ -36,6 +38,10 @@ interface WireMetadata {
   readonly usage?: ReportedUsage | undefined
   /** A finish reason that arrived before the terminator (Anthropic's `message_delta`). */
   readonly finishReason?: FinishReason | undefined
+  /** The signature of the reasoning (Anthropic's `signature_delta`, a thinking block's `signature`); the last one wins. */
+  readonly reasoningSignature?: string | undefined
+  /** One block of reasoning the service sent encrypted (Anthropic's `redacted_thinking` data); each is kept, in order. */
+  readonly redactedReasoning?: string | undefined
 }
 
 /**
@@ -44,7 +50,7 @@ interface WireMetadata {
  * - `text`, `reasoning`: pieces of the answer and of hidden reasoning.
  * - `refusal`: the model refused (OpenAI `refusal`); its text is the answer's text and the finish is `content-filter`.
  * - `logprobs`: the log-probabilities of some output tokens.
- * - `metadata`: model, response id, usage, an early finish reason.
+ * - `metadata`: model, response id, usage, an early finish reason, the reasoning's signature, an encrypted reasoning block.
  * - `tool-call-delta`: a piece of a streamed tool call (OpenAI's `delta.tool_calls`, Anthropic's `input_json_delta`),
  *   by `index`; its arguments are JSON text cut anywhere, parsed once the answer is complete.
  * - `tool-call`: a complete tool call with parsed arguments (a JSON body, Ollama's lines).
@@ -73,9 +79,10 @@ const usageFrom = (reported: ReportedUsage | undefined, request: () => string, o
     outputTokens: isCount(outputTokens) ? outputTokens : approximateTokenCount(output())
   }
   if (reported !== undefined) {
-    const { cachedInputTokens, cacheWriteInputTokens, reasoningTokens } = reported
+    const { cachedInputTokens, cacheWriteInputTokens, cacheWriteLongInputTokens, reasoningTokens } = reported
     if (isCount(cachedInputTokens) && cachedInputTokens > 0) usage.cachedInputTokens = cachedInputTokens
     if (isCount(cacheWriteInputTokens) && cacheWriteInputTokens > 0) usage.cacheWriteInputTokens = cacheWriteInputTokens
+    if (isCount(cacheWriteLongInputTokens) && cacheWriteLongInputTokens > 0) usage.cacheWriteLongInputTokens = cacheWriteLongInputTokens
     if (isCount(reasoningTokens) && reasoningTokens > 0) usage.reasoningTokens = reasoningTokens
   }
   usage.estimated = !(isCount(input) && isCount(outputTokens))
@@ -126,6 +133,7 @@ const mergeUsage = (into: ReportedUsage | undefined, usage: ReportedUsage): Repo
     outputTokens: usage.outputTokens ?? into.outputTokens,
     cachedInputTokens: usage.cachedInputTokens ?? into.cachedInputTokens,
     cacheWriteInputTokens: usage.cacheWriteInputTokens ?? into.cacheWriteInputTokens,
+    cacheWriteLongInputTokens: usage.cacheWriteLongInputTokens ?? into.cacheWriteLongInputTokens,
     reasoningTokens: usage.reasoningTokens ?? into.reasoningTokens
   }
 }
@@ -152,6 +160,8 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
   let usage: ReportedUsage | undefined
   let servedBy: string | undefined
   let responseId: string | undefined
+  let reasoningSignature: string | undefined
+  const redactedReasoning: Array<string> = []
   let prompt: string | undefined
 
   const promptText = (): string => (prompt ??= requestText(request))
@@ -163,6 +173,8 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
     if (metadata.responseId !== undefined && metadata.responseId !== "") responseId = metadata.responseId
     if (metadata.usage !== undefined) usage = mergeUsage(usage, metadata.usage)
     if (metadata.finishReason !== undefined) finishReason = metadata.finishReason
+    if (metadata.reasoningSignature !== undefined && metadata.reasoningSignature !== "") reasoningSignature = metadata.reasoningSignature
+    if (metadata.redactedReasoning !== undefined && metadata.redactedReasoning !== "") redactedReasoning.push(metadata.redactedReasoning)
   }
 
   // A call the service sent without an id: named after the response when it has an id, else a fresh one (the same id
@@ -309,6 +321,8 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
       model: servedBy ?? model.name,
       timings: { firstTokenMs: firstTokenMs ?? totalMs, totalMs },
       ...(responseId !== undefined ? { responseId } : {}),
+      ...(reasoningSignature !== undefined ? { reasoningSignature } : {}),
+      ...(redactedReasoning.length > 0 ? { redactedReasoning: [...redactedReasoning] } : {}),
       ...(meanLogprob !== undefined ? { meanLogprob } : {}),
       ...(request.logprobs === true && logprobs.length > 0 ? { logprobs: [...logprobs] } : {})
     })

@@ -61,6 +61,7 @@ const completionOf = ({ text, reasoning, toolCalls, finish }: Gathered): Result.
   if (toolCalls !== undefined) completion.toolCalls = toolCalls
   if (finish.object !== undefined) completion.object = finish.object
   if (finish.reasoningSignature !== undefined) completion.reasoningSignature = finish.reasoningSignature
+  if (finish.redactedReasoning !== undefined) completion.redactedReasoning = finish.redactedReasoning
   return Result.succeed(completion)
 }
 

@@ -59,6 +59,11 @@ export interface Completion {
   readonly object?: unknown
   /** The signature of the reasoning (Anthropic thinking), to send back to the same backend with the history. */
   readonly reasoningSignature?: string
+  /**
+   * Reasoning the service sent encrypted (Anthropic's `redacted_thinking` blocks, their `data`), in order: opaque, to
+   * send back to the same backend with the history (`assistantMessage` does).
+   */
+  readonly redactedReasoning?: ReadonlyArray<string>
 }
 
 /** One output token and its log-probability. */

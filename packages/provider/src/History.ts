@@ -152,8 +152,8 @@ const passesAsIs = (message: Message): boolean =>
 
 /**
  * The assistant message to append to a conversation after a completion: its reasoning (with the signature, marked
- * with the backend that made it), its text and its tool calls. The next turn on the same backend keeps the
- * reasoning; on another backend `historyFor` drops it.
+ * with the backend that made it), its encrypted reasoning blocks, its text and its tool calls. The next turn on the
+ * same backend keeps the reasoning; on another backend `historyFor` drops it.
  */
 export const assistantMessage = (completion: Completion): AssistantMessage => {
   const parts: Array<TextPart | ReasoningPart> = []
@@ -165,6 +165,7 @@ export const assistantMessage = (completion: Completion): AssistantMessage => {
       ...(completion.reasoningSignature !== undefined ? { signature: completion.reasoningSignature } : {})
     })
   }
+  for (const redactedData of completion.redactedReasoning ?? []) parts.push({ type: "reasoning", text: "", redactedData, provider: completion.provider })
   if (completion.text.length > 0) parts.push({ type: "text", text: completion.text })
   const content = parts.length === 1 && parts[0]?.type === "text" ? completion.text : parts
   return {

@@ -30,7 +30,8 @@ const header = (headers: HeaderSource, name: string): string | undefined => {
 
 /**
  * The delay a response asks for, in milliseconds: `retry-after-ms`, then `retry-after` as seconds or as an HTTP
- * date (relative to `nowMs`). Negative, unparseable or absurd values are dropped or capped at `maxRetryAfterMs`.
+ * date (relative to `nowMs`), then the reset of a rate limit the headers say is used up (`rateLimitResetMs`).
+ * Negative, unparseable or absurd values are dropped or capped at `maxRetryAfterMs`.
  */
 export const parseRetryAfter = (headers: HeaderSource, nowMs: number): number | undefined => {
   const ms = header(headers, "retry-after-ms")
@@ -39,11 +40,50 @@ export const parseRetryAfter = (headers: HeaderSource, nowMs: number): number | 
     if (Number.isFinite(n) && n >= 0) return Math.min(Math.round(n), maxRetryAfterMs)
   }
   const value = header(headers, "retry-after")?.trim()
-  if (value === undefined || value === "") return undefined
+  if (value === undefined || value === "") return rateLimitResetMs(headers, nowMs)
   if (/^\d+(\.\d+)?$/.test(value)) return Math.min(Math.round(Number(value) * 1000), maxRetryAfterMs)
   const date = Date.parse(value)
-  if (Number.isNaN(date)) return undefined
+  if (Number.isNaN(date)) return rateLimitResetMs(headers, nowMs)
   return Math.min(Math.max(0, date - nowMs), maxRetryAfterMs)
+}
+
+/** The limits whose `remaining` and `reset` headers the services send: OpenAI's and Anthropic's names. */
+const rateLimitHeaders: ReadonlyArray<{ readonly remaining: string; readonly reset: string }> = [
+  ...["requests", "tokens"].map((kind) => ({ remaining: `x-ratelimit-remaining-${kind}`, reset: `x-ratelimit-reset-${kind}` })),
+  ...["requests", "tokens", "input-tokens", "output-tokens"].map((kind) => ({ remaining: `anthropic-ratelimit-${kind}-remaining`, reset: `anthropic-ratelimit-${kind}-reset` }))
+]
+
+/**
+ * A reset time as a delay from `nowMs`: a duration as OpenAI writes it (`6m0s`, `1.5s`, `20ms`, `1h2m`), plain
+ * seconds (Azure), or an RFC 3339 time (Anthropic).
+ */
+const resetDelayMs = (value: string, nowMs: number): number | undefined => {
+  const text = value.trim()
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000
+  if (/^(\d+(\.\d+)?(h|ms|m|s))+$/.test(text)) {
+    const unitMs: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 }
+    let total = 0
+    for (const [, amount, , unit] of text.matchAll(/(\d+(\.\d+)?)(h|ms|m|s)/g)) total += Number(amount) * unitMs[unit!]!
+    return total
+  }
+  const date = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN
+  return Number.isNaN(date) ? undefined : date - nowMs
+}
+
+/**
+ * When no Retry-After came: the wait until every used-up limit resets. A limit is used up when its `remaining`
+ * header reads 0 (OpenAI's `x-ratelimit-remaining-requests` / `x-ratelimit-reset-requests`, Anthropic's
+ * `anthropic-ratelimit-tokens-remaining` / `-reset`, ...); the longest of their resets, capped. No used-up limit, no hint.
+ */
+export const rateLimitResetMs = (headers: HeaderSource, nowMs: number): number | undefined => {
+  let longest: number | undefined
+  for (const names of rateLimitHeaders) {
+    if (header(headers, names.remaining)?.trim() !== "0") continue
+    const reset = header(headers, names.reset)
+    const delay = reset === undefined ? undefined : resetDelayMs(reset, nowMs)
+    if (delay !== undefined && Number.isFinite(delay)) longest = Math.max(longest ?? 0, delay)
+  }
+  return longest === undefined ? undefined : Math.min(Math.max(0, Math.round(longest)), maxRetryAfterMs)
 }
 
 /** What an error body says: its message, type and code, and a context size it states (llama.cpp's `n_ctx`). */
@@ -95,16 +135,22 @@ export const errorBodyDetail = (body: string): ErrorBodyDetail => {
   }
 }
 
-const contextLengthPattern = /context[ _-]?(length|window|size)|maximum context|too many tokens|prompt is too long|token limit|exceeds? the (model'?s? )?(max|context|available context)|input is too long|num_ctx|exceed_context_size/i
+const contextLengthPattern = /context[ _-]?(length|window|size)|maximum context|maximum model length|too many tokens|prompt is too long|token limit|exceeds? the (model'?s? )?(max|context|available context)|input is too long|num_ctx|exceed_context_size/i
 const contentPolicyPattern = /content[ _-]?(policy|filter|management)|safety system|flagged|responsible ai|harmful/i
-const quotaPattern = /insufficient_quota|quota|billing|spend(ing)? limit|credit balance|exceeded your current|usage limits?/i
-const modelNotFoundPattern = /model.*(not found|does not exist|not_found)|no such model|unknown model|model_not_found|try pulling it/i
+// `quota` as a word: Azure's plain rate limits link to ".../oai/quotaincrease", which is no quota error.
+const quotaPattern = /insufficient_quota|\bquota\b|billing|spend(ing)? limit|credit balance|exceeded your current|usage limits?/i
+const tooLargeForLimitPattern = /request too large for .* per min|must be reduced in order to run/i
+// LM Studio answers a server with no model loaded (and JIT loading off) with a 400: no model here can answer.
+const modelNotFoundPattern = /model.*(not found|does not exist|not_found)|no such model|unknown model|model_not_found|try pulling it|no models? loaded/i
 const contextLimitPatterns: ReadonlyArray<RegExp> = [
   /maximum context length is (\d+)/i,
+  /maximum model length of (\d+)/i,
+  /context length \((\d+) tokens?\)/i,
   /context (?:window|length|size) (?:of|is) (\d+)/i,
   /> ?(\d+) maximum/i,
   /available context size \((\d+) tokens?\)/i,
-  /n_ctx(?:_slot)?\s*[=:]\s*(\d+)/i
+  /n_ctx(?:_slot)?\s*[=:]\s*(\d+)/i,
+  /exceed the configured limit of (\d+) tokens/i
 ]
 
 /** The context window an error states, from the body's `n_ctx` or the message ("maximum context length is N"). */
@@ -134,9 +180,12 @@ const cleanLine = (text: string, secrets: ReadonlyArray<string>): string => reda
 
 /**
  * The reason for an HTTP failure: 401 Authentication, 403 PermissionDenied, 404 ModelNotFound, 408 Timeout,
+ * 402 RateLimited with quotaExhausted (Payment Required: Anthropic's `billing_error`, a proxy's credits used up),
  * 409 ServerError (retryable conflict), 400/413/422 ContextLengthExceeded (with the limit the body states) or
- * ContentFiltered when the body says so (else InvalidRequest), 429 RateLimited (quota errors not retryable), a
- * spend limit worded as a 400 ("credit balance") quota, 503 "busy" Overloaded, 5xx ServerError, 529 Overloaded.
+ * ContentFiltered when the body says so (else InvalidRequest, with `missingCapabilities` when the model says it cannot
+ * take the request's tools or images, also as llama.cpp's 500), 429 RateLimited (quota errors and a request larger
+ * than the per-minute budget not retryable), a spend limit worded as a 400 ("credit balance") quota, 503 "busy"
+ * Overloaded, 5xx ServerError, 529 Overloaded.
  */
 export const reasonFromHttp = (failure: HttpFailure): ErrorReason => reasonOf(failure.status, errorBodyDetail(failure.body ?? ""), failure)
 
@@ -146,17 +195,27 @@ const reasonOf = (status: number, detail: ErrorBodyDetail, failure: Omit<HttpFai
   const withRetry = <R extends object>(r: R): R & { retryAfterMs?: number } =>
     retryAfterMs === undefined ? r : { ...r, retryAfterMs }
   if (status === 401) return { _tag: "Authentication" }
+  // 402 Payment Required (OpenRouter: "insufficient credits"): a spent balance, which another provider can answer past.
+  if (status === 402) return { _tag: "RateLimited", quotaExhausted: true }
   if (status === 403) return contentPolicyPattern.test(text) ? { _tag: "ContentFiltered" } : { _tag: "PermissionDenied" }
   if (status === 404) return { _tag: "ModelNotFound", modelId: failure.model ?? "unknown" }
   if (status === 408) return { _tag: "Timeout", phase: "total", afterMs: 0 }
   if (status === 409) return { _tag: "ServerError", status }
   if (status === 429) {
-    const quota = quotaPattern.test(text)
+    // A request larger than the whole per-minute budget (OpenAI's "Request too large ... must be reduced") fails
+    // again after any wait: like a used-up quota, it is not for the same model again.
+    const quota = quotaPattern.test(text) || tooLargeForLimitPattern.test(text)
     return withRetry({ _tag: "RateLimited" as const, ...(quota ? { quotaExhausted: true } : {}) })
   }
   if (status === 529 || /overloaded/i.test(detail.type ?? "")) return withRetry({ _tag: "Overloaded" as const })
   if (status === 503 && /busy|overload|queue|capacity/i.test(text)) return withRetry({ _tag: "Overloaded" as const })
-  if (status >= 500) return { _tag: "ServerError", status }
+  if (status >= 500) {
+    // llama.cpp answers an image sent to a server without its projector with a 500 ("image input is not supported"):
+    // the same server refuses it every time, another model can take it.
+    const missing = status === 500 ? missingCapabilitiesOf(text) : []
+    if (missing.length > 0) return { _tag: "InvalidRequest", issues: [cleanLine(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])], missingCapabilities: missing }
+    return { _tag: "ServerError", status }
+  }
   if (status === 413 || contextLengthPattern.test(text)) {
     const limit = contextLimitOf(detail, text)
     return limit === undefined ? { _tag: "ContextLengthExceeded" } : { _tag: "ContextLengthExceeded", limit }
@@ -164,8 +223,25 @@ const reasonOf = (status: number, detail: ErrorBodyDetail, failure: Omit<HttpFai
   if (contentPolicyPattern.test(text)) return { _tag: "ContentFiltered" }
   if (/credit balance|insufficient_quota/i.test(text)) return { _tag: "RateLimited", quotaExhausted: true }
   if (modelNotFoundPattern.test(text)) return { _tag: "ModelNotFound", modelId: failure.model ?? "unknown" }
-  return { _tag: "InvalidRequest", issues: [cleanLine(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])] }
+  const issues = [cleanLine(detail.message ?? failure.body ?? `HTTP ${status}`, failure.secrets ?? [])]
+  const missing = missingCapabilitiesOf(text)
+  return missing.length > 0 ? { _tag: "InvalidRequest", issues, missingCapabilities: missing } : { _tag: "InvalidRequest", issues }
 }
+
+/**
+ * What a model says it cannot take, by the wording of its refusal: a request another model can answer (a fallback
+ * moves on past `missingCapabilities`). Ollama's "… does not support tools" / "does not support chat" (an embedding
+ * model), vLLM's `"auto" tool choice requires --enable-auto-tool-choice`, llama.cpp's "image input is not supported"
+ * (no mmproj), vLLM's "… is not a multimodal model", OpenAI's "image_url is only supported by certain models".
+ */
+const capabilityRefusals: ReadonlyArray<readonly [capability: string, pattern: RegExp]> = [
+  ["tools", /does not support (?:tools|function calling|tool (?:use|calling))|tools? (?:are|is) not supported|tool choice requires --enable-auto-tool-choice/i],
+  ["images", /does not support (?:images?|image input|vision|multimodal)|image input is not supported|is not a multimodal model|image_url is only supported by certain models/i],
+  ["chat", /does not support chat\b/i]
+]
+
+const missingCapabilitiesOf = (text: string): ReadonlyArray<string> =>
+  capabilityRefusals.filter(([, pattern]) => pattern.test(text)).map(([capability]) => capability)
 
 /** A `ProviderError` for an HTTP failure, with a short redacted message naming the status. */
 export const errorFromHttp = (failure: HttpFailure, context: ErrorContext = {}, secrets: ReadonlyArray<string> = []): ProviderError => {
@@ -202,7 +278,7 @@ const statusOfType: Readonly<Record<string, number>> = {
   requests: 429,
   tokens: 429,
   insufficient_quota: 429,
-  billing_error: 429,
+  billing_error: 402,
   overloaded_error: 529,
   overloaded: 529,
   service_unavailable: 503,

@@ -157,6 +157,16 @@ export const reservedProviderOptionKeys: ReadonlyArray<string> = [
 ]
 const reservedKeys = new Set(reservedProviderOptionKeys)
 
+/**
+ * Values of `providerOptions[backend]` that raise a call's price above the rates @orch reserves and records, refused as
+ * a swapped model is: OpenAI's `service_tier: "priority"` (twice the standard rates) and Anthropic's `speed: "fast"`
+ * (fast mode, a multiple of them). Values that keep or lower the price (`service_tier: "flex"`, `"auto"`) pass.
+ */
+export const pricedProviderOptionValues: Readonly<Record<string, ReadonlyArray<string>>> = {
+  service_tier: ["priority"],
+  speed: ["fast"]
+}
+
 /** Tool and schema names as OpenAI and Anthropic accept them. */
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/
 const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/
@@ -488,6 +498,12 @@ const providerOptionIssues = (options: Readonly<Record<string, Readonly<Record<s
       issues.push(
         `providerOptions.${backend} may not set ${found.map((k) => `"${k}"`).join(", ")}: the model, token limit, messages, stream flag and number of choices are set by the request itself (model, maxTokens, messages)`
       )
+    }
+    for (const [key, values] of Object.entries(pricedProviderOptionValues)) {
+      const value = own[key]
+      if (typeof value === "string" && values.includes(value)) {
+        issues.push(`providerOptions.${backend} may not set "${key}": "${value}", which bills the call above the rates @orch reserves and records`)
+      }
     }
   }
 }

@@ -48,6 +48,8 @@ export interface Finish {
   readonly object?: unknown
   /** The signature of the streamed reasoning, when the backend signs it (Anthropic). */
   readonly reasoningSignature?: string
+  /** Reasoning the service sent encrypted (see `Completion.redactedReasoning`). */
+  readonly redactedReasoning?: ReadonlyArray<string>
 }
 
 /** One part of a stream. */

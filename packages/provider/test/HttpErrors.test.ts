@@ -68,6 +68,20 @@ describe("reasonFromHttp by status and body", () => {
     expect(at(400, JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: "prompt is too long: 210000 tokens > 200000 maximum" } }))._tag).toBe("ContextLengthExceeded")
     expect(at(400, JSON.stringify({ error: { message: "Your request was rejected as a result of our safety system.", code: "content_policy_violation" } }))._tag).toBe("ContentFiltered")
   })
+  it("a model's refusal of what it cannot take names the capability (a fallback moves on); other 400s do not", () => {
+    // Each body in the shape its server sends (Ollama's plain error string, vLLM's flat error, llama.cpp's, OpenAI's).
+    expect(at(400, JSON.stringify({ error: "registry.ollama.ai/library/gemma:2b does not support tools" }))).toMatchObject({ _tag: "InvalidRequest", missingCapabilities: ["tools"] })
+    expect(at(400, JSON.stringify({ error: "\"nomic-embed-text:latest\" does not support chat" }))).toMatchObject({ _tag: "InvalidRequest", missingCapabilities: ["chat"] })
+    expect(at(400, JSON.stringify({ object: "error", message: "\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set", type: "BadRequestError", param: null, code: 400 }))).toMatchObject({ _tag: "InvalidRequest", missingCapabilities: ["tools"] })
+    // llama.cpp sends it as a 500: not retried on the same server, which refuses it every time.
+    expect(at(500, JSON.stringify({ error: { code: 500, message: "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj", type: "server_error" } }))).toMatchObject({ _tag: "InvalidRequest", missingCapabilities: ["images"] })
+    expect(at(500, JSON.stringify({ error: { code: 500, message: "failed to decode", type: "server_error" } }))._tag).toBe("ServerError")
+    expect(at(400, JSON.stringify({ error: { code: 400, message: "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj", type: "invalid_request_error" } }))).toMatchObject({ _tag: "InvalidRequest", missingCapabilities: ["images"] })
+    expect(at(400, JSON.stringify({ error: { message: "Invalid content type. image_url is only supported by certain models.", type: "invalid_request_error", param: "messages.[0].content.[1].type", code: null } }))).toMatchObject({ _tag: "InvalidRequest", missingCapabilities: ["images"] })
+    const plain = at(400, JSON.stringify({ error: { message: "temperature must be between 0 and 2", type: "invalid_request_error" } }))
+    expect(plain._tag).toBe("InvalidRequest")
+    expect(plain).not.toHaveProperty("missingCapabilities")
+  })
   it("treats quota and spend-limit 429s as not retryable, rate limits as retryable with their delay", () => {
     const quota = at(429, JSON.stringify({ error: { message: "You exceeded your current quota", type: "insufficient_quota" } }))
     expect(quota).toEqual({ _tag: "RateLimited", quotaExhausted: true })

@@ -4,7 +4,7 @@
  * generation at once. `generate` skips the stream machinery (the same engine call, no per-token parts).
  */
 import {
-  hasFiles, hasImages, invalidRequest, makeLanguageModel, textMessages,
+  hasFiles, hasImages, invalidRequest, makeLanguageModel, providerError, textMessages,
   type CompletionRequest, type ModelCapabilities, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type WireEvent
 } from "@orch/provider"
 import { Cause, Effect, Queue, Stream } from "effect"
@@ -38,12 +38,16 @@ export const llamaCapabilities: ModelCapabilities = { tools: false, images: fals
  * otherwise answer as if they were not there).
  */
 export const llamaGeneration = (request: CompletionRequest): Effect.Effect<LlamaGeneration, ProviderError> => {
-  const unsupported = [
-    ...((request.tools?.length ?? 0) > 0 && request.toolChoice !== "none" ? ["tools (the embedded engine cannot call tools)"] : []),
-    ...(hasImages(request) ? ["images (the embedded engine reads text only)"] : []),
-    ...(hasFiles(request) ? ["files (the embedded engine reads text only)"] : [])
+  const unsupported: ReadonlyArray<readonly [capability: string, what: string]> = [
+    ...((request.tools?.length ?? 0) > 0 && request.toolChoice !== "none" ? [["tools", "tools (the embedded engine cannot call tools)"] as const] : []),
+    ...(hasImages(request) ? [["images", "images (the embedded engine reads text only)"] as const] : []),
+    ...(hasFiles(request) ? [["files", "files (the embedded engine reads text only)"] as const] : [])
   ]
-  if (unsupported.length > 0) return Effect.fail(invalidRequest(unsupported.map((what) => `unsupported: ${what}`)))
+  if (unsupported.length > 0) {
+    // What the engine cannot take, another model may: `missingCapabilities` lets a fallback move on.
+    const issues = unsupported.map(([, what]) => `unsupported: ${what}`)
+    return Effect.fail(providerError({ _tag: "InvalidRequest", issues, missingCapabilities: unsupported.map(([capability]) => capability) }, `Invalid request: ${issues.join("; ")}`))
+  }
   const messages = textMessages(request)
   const last = messages[messages.length - 1]
   if (last === undefined || last.role !== "user") {

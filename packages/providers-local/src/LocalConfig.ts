@@ -1,6 +1,7 @@
 /**
  * The layer edge: the local provider's configuration read from the environment with Effect `Config`.
  * - `OLLAMA_HOST`: Ollama's address (default `http://127.0.0.1:11434`; credentials in it are used, never printed).
+ *   `OLLAMA_API_KEY`: the key of Ollama's cloud API, sent when `OLLAMA_HOST` is `ollama.com` (and to no other host).
  * - `VLLM_BASE_URL`, `VLLM_API_KEY`: the vLLM server (`vllm/<model>`; default `http://127.0.0.1:8000/v1`).
  * - `ORCH_SERVERS`: more OpenAI-compatible servers at once, named, comma separated: `name`, `name=url` or
  *   `name=preset+url`, e.g. `lmstudio, llama-server=http://127.0.0.1:8080/v1, gpu=vllm+http://10.0.0.5:8000/v1`.
@@ -69,6 +70,7 @@ const serversConfig: Config.Config<ReadonlyArray<OpenAiCompatConfig>> = Config.S
  */
 export const localProviderConfig: Config.Config<LocalProviderConfig> = Config.all({
   ollamaHost: Config.String("OLLAMA_HOST").pipe(Config.withDefault(defaultOllamaHost)),
+  ollamaApiKey: Config.option(Config.Redacted("OLLAMA_API_KEY")),
   vllmBaseUrl: Config.option(Config.String("VLLM_BASE_URL")),
   vllmApiKey: Config.option(Config.Redacted("VLLM_API_KEY")),
   servers: serversConfig,
@@ -82,7 +84,7 @@ export const localProviderConfig: Config.Config<LocalProviderConfig> = Config.al
   }
   const servers = env.servers.some((s) => s.name === "vllm") ? env.servers : [vllm, ...env.servers]
   return {
-    ollama: { host: env.ollamaHost },
+    ollama: { host: env.ollamaHost, ...(Option.isSome(env.ollamaApiKey) ? { apiKey: env.ollamaApiKey.value } : {}) },
     openAiCompatible: servers,
     ...(Option.isSome(env.llamaModel) && env.llamaModel.value.trim() !== ""
       ? { llamaCpp: { model: env.llamaModel.value, ...(Option.isSome(env.llamaThreads) ? { threads: env.llamaThreads.value } : {}) } }

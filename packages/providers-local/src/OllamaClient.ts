@@ -3,7 +3,8 @@
  * line of a stream is dropped (the `ollama` package warns on a bad line and skips it). `/api/chat` is always called
  * streaming on the wire, so a cancelled call closes the socket while Ollama generates and the generation stops.
  * The host may carry credentials (`http://user:pass@host`): they go into an Authorization header, and the address
- * that is printed has none. Custom headers (a reverse proxy's token) are secrets too.
+ * that is printed has none. Custom headers (a reverse proxy's token) are secrets too, and so is the cloud API key,
+ * sent to ollama.com only.
  */
 import type { Effect, Stream } from "effect";
 import { Duration, Redacted } from "effect"
@@ -30,14 +31,26 @@ export interface OllamaClient {
   readonly show: (model: string) => Effect.Effect<unknown, ProviderError>
 }
 
-/** `OLLAMA_HOST` forms: `host`, `host:port`, `http://host[:port]`; the default port is 11434. */
+/**
+ * `OLLAMA_HOST` read as Ollama itself reads it (`envconfig.Host`, `ConnectableHost`): a bare `host` or `host:port`
+ * is http with the default port 11434, `:port` is the loopback, an explicit `http://` or `https://` without a port
+ * is that scheme's port (80, 443: a reverse proxy), a bare `ollama.com` is `https://ollama.com`, and an unspecified
+ * bind address (`0.0.0.0`, `[::]`) is the loopback. Credentials and a path are kept.
+ */
 export const normalizeOllamaHost = (host: string): string => {
   const trimmed = host.trim().replace(/\/+$/, "")
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`
+  if (trimmed === "") return defaultOllamaHost
+  if (trimmed.toLowerCase() === "ollama.com") return "https://ollama.com"
+  const parts = /^(?:([a-z][a-z0-9+.-]*):\/\/)?([^@/]*@)?([^/]*)(.*)$/i.exec(trimmed)
+  const scheme = parts?.[1]
+  const hostPort = parts?.[3] ?? ""
+  const withScheme = `${scheme ?? "http"}://${parts?.[2] ?? ""}${hostPort.startsWith(":") ? `127.0.0.1${hostPort}` : hostPort}${parts?.[4] ?? ""}`
   if (!URL.canParse(withScheme)) return withScheme
   const url = new URL(withScheme)
-  const explicitPort = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):\d+/i.test(withScheme)
-  if (!explicitPort && url.protocol === "http:") url.port = "11434"
+  const explicitPort = /^(?:\[[^\]]*\]|[^:]*):\d+$/.test(hostPort)
+  if (!explicitPort && scheme === undefined) url.port = "11434"
+  if (url.hostname === "0.0.0.0") url.hostname = "127.0.0.1"
+  if (url.hostname === "[::]") url.hostname = "[::1]"
   return url.toString().replace(/\/+$/, "")
 }
 
@@ -64,8 +77,17 @@ export const ollamaEndpoint = (config: OllamaConfig, backend: string): HttpEndpo
       baseUrl = url.toString().replace(/\/+$/, "")
     }
   }
+  if (config.apiKey !== undefined && isOllamaCloudHost(baseUrl) && !Object.keys(headers).some((name) => name.toLowerCase() === "authorization")) {
+    const key = Redacted.value(config.apiKey)
+    headers["Authorization"] = `Bearer ${key}`
+    secrets.push(key)
+  }
   return { baseUrl, headers, fetch: config.fetch ?? globalThis.fetch, secrets: secrets.filter((s) => s.length >= 4), backend }
 }
+
+/** Whether an address is Ollama's cloud (`ollama.com`), where every model runs off the machine and a key is needed. */
+export const isOllamaCloudHost = (baseUrl: string): boolean =>
+  URL.canParse(baseUrl) && /(?:^|\.)ollama\.com$/i.test(new URL(baseUrl).hostname)
 
 /** Build the client for a config. Makes no call. */
 export const makeOllamaClient = (config: OllamaConfig, backend = config.name ?? "ollama"): OllamaClient => {

@@ -13,6 +13,11 @@ export interface OllamaConfig {
   readonly host?: string
   /** The backend name in model ids (`ollama/<model>`); default `ollama`. */
   readonly name?: string
+  /**
+   * The key of Ollama's cloud API (`OLLAMA_API_KEY`), for `host: "https://ollama.com"`: sent as a Bearer token to
+   * ollama.com only (never to another host), and never printed.
+   */
+  readonly apiKey?: Redacted.Redacted<string>
   /** Extra headers on every request (a reverse proxy's token, for instance). Secrets: never printed, scrubbed from echoes. */
   readonly headers?: Readonly<Record<string, string | Redacted.Redacted<string>>>
   /** The `fetch` to use; default the global one. */

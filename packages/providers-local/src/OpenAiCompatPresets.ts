@@ -15,13 +15,18 @@ export interface OpenAiCompatPreset {
   readonly propsWindow?: boolean
   /** Whether it accepts `stream_options.include_usage` (default true). */
   readonly streamUsage?: boolean
+  /**
+   * The server says each model's type, state and loaded context at `GET /api/v0/models` (LM Studio): embedding
+   * models, which its `/v1/models` lists beside chat models, are then left out.
+   */
+  readonly modelDetails?: boolean
 }
 
 /** The presets by name. */
 export const openAiCompatPresets = {
   vllm: { name: "vllm", baseUrl: "http://127.0.0.1:8000/v1", title: "vLLM" },
   "llama-server": { name: "llama-server", baseUrl: "http://127.0.0.1:8080/v1", title: "llama.cpp server", propsWindow: true },
-  lmstudio: { name: "lmstudio", baseUrl: "http://127.0.0.1:1234/v1", title: "LM Studio" },
+  lmstudio: { name: "lmstudio", baseUrl: "http://127.0.0.1:1234/v1", title: "LM Studio", modelDetails: true },
   "ollama-openai": { name: "ollama-openai", baseUrl: "http://127.0.0.1:11434/v1", title: "Ollama's OpenAI-compatible API" },
   sglang: { name: "sglang", baseUrl: "http://127.0.0.1:30000/v1", title: "SGLang" }
 } as const satisfies Record<string, OpenAiCompatPreset>

@@ -38,14 +38,17 @@ export const continuationRequest = (request: CompletionRequest, prefix: string):
 
 /**
  * Whether an error moves a fallback to the next step by default: transport failures, timeouts, rate limits,
- * overload, 5xx, unknown models, context overflow (to a larger window), malformed and interrupted responses do;
- * a cancel, an invalid request, a budget stop and a content refusal do not; authentication only when asked.
+ * overload, 5xx, unknown models, context overflow (to a larger window), malformed and interrupted responses do, and
+ * so does a request this model cannot take (`InvalidRequest` with `missingCapabilities`: an image by URL to Ollama,
+ * which another backend can take); a cancel, any other invalid request, a budget stop and a content refusal do not;
+ * authentication only when asked.
  */
 export const fallsOver = (error: ProviderError, options: FallbackOptions = {}): boolean => {
   if (options.while !== undefined && error.reason._tag !== "Cancelled") return options.while(error)
   switch (error.reason._tag) {
-    case "Cancelled":
     case "InvalidRequest":
+      return (error.reason.missingCapabilities?.length ?? 0) > 0
+    case "Cancelled":
     case "BudgetExceeded":
     case "ContentFiltered":
       return false

@@ -53,12 +53,15 @@ export const makePlan = (
 }
 
 /**
- * The stream form of a plan that only answers whole (vote, cascade, chain): the completion as `text-start`, one
- * `text-delta`, `text-end`, its tool calls as `tool-call` parts, and `finish` (with `object`).
+ * The stream form of a plan that only answers whole (vote, cascade, chain): the completion's reasoning as one
+ * `reasoning-delta`, its text as `text-start`, one `text-delta`, `text-end`, its tool calls as `tool-call` parts, and
+ * `finish` with everything else it carries (log-probabilities, `object`, the reasoning's signature and redacted
+ * reasoning): collected again, the stream gives back the completion.
  */
 export const streamOfCompletion = (completion: Effect.Effect<Completion, ProviderError>): Stream.Stream<StreamPart, ProviderError> =>
   Stream.unwrap(Effect.map(completion, (c): Stream.Stream<StreamPart> =>
     Stream.fromIterable<StreamPart>([
+      ...(c.reasoning !== undefined && c.reasoning.length > 0 ? [{ type: "reasoning-delta", delta: c.reasoning } as const] : []),
       { type: "text-start" },
       ...(c.text.length > 0 ? [{ type: "text-delta", delta: c.text } as const] : []),
       { type: "text-end" },
@@ -66,7 +69,10 @@ export const streamOfCompletion = (completion: Effect.Effect<Completion, Provide
       {
         type: "finish", finishReason: c.finishReason, usage: c.usage, provider: c.provider, model: c.model, timings: c.timings,
         ...(c.responseId !== undefined ? { responseId: c.responseId } : {}),
+        ...(c.meanLogprob !== undefined ? { meanLogprob: c.meanLogprob } : {}),
+        ...(c.logprobs !== undefined ? { logprobs: c.logprobs } : {}),
         ...(c.object !== undefined ? { object: c.object } : {}),
-        ...(c.reasoningSignature !== undefined ? { reasoningSignature: c.reasoningSignature } : {})
+        ...(c.reasoningSignature !== undefined ? { reasoningSignature: c.reasoningSignature } : {}),
+        ...(c.redactedReasoning !== undefined ? { redactedReasoning: c.redactedReasoning } : {})
       }
     ])))

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { type AttemptEvent, collectStream, type LanguageModel } from "@orch/provider"
+import { type AttemptEvent, collectStream, type LanguageModel, providerError } from "@orch/provider"
 import { scriptedModel } from "@orch/testing"
 import { Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
@@ -48,6 +48,18 @@ describe("fallback", () => {
       assert.strictEqual(b.calls.length, 0)
       const asked = yield* fallback([a, b], { onAuthentication: true }).generate(request)
       assert.strictEqual(asked.text, "b")
+    }))
+
+  it.effect("moves past a model that cannot take what the request carries, not past an invalid request", () =>
+    Effect.gen(function*() {
+      const cannot = providerError({ _tag: "InvalidRequest", issues: ["unsupported: an image given by URL"], missingCapabilities: ["image URLs"] }, "Invalid request: unsupported")
+      const a = scriptedModel({ id: "local/a", script: [{ fail: cannot }] })
+      const b = scriptedModel({ id: "cloud/b", script: [{ text: "a cat" }, { text: "never" }] })
+      assert.strictEqual((yield* fallback([a, b]).generate(request)).text, "a cat")
+      const wrong = scriptedModel({ id: "local/wrong", script: [{ fail: "InvalidRequest" }] })
+      const exit = yield* Effect.exit(fallback([wrong, b]).generate(request))
+      assert.isTrue(Exit.isFailure(exit))
+      assert.strictEqual(b.calls.length, 1)
     }))
 
   it.effect("all failed is AllAttemptsFailed with every error in order", () =>

@@ -84,7 +84,7 @@ const jsonReply = (status: number, body: unknown, headers: Readonly<Record<strin
 
 /** The dialect used for error bodies of a route (list routes answer like the service they belong to). */
 const dialectOfRoute = (route: Route): Dialect =>
-  route._tag === "Generate" ? route.dialect : route.list === "openai-models" || route.list === "llamacpp-props" ? "openai" : "ollama-chat"
+  route._tag === "Generate" ? route.dialect : route.list === "openai-models" || route.list === "llamacpp-props" || route.list === "lmstudio-models" ? "openai" : "ollama-chat"
 
 const exchangeOf = (
   context: ReplyContext,

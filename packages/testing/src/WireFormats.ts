@@ -40,7 +40,7 @@ export type Route =
   | { readonly _tag: "List"; readonly list: ListRoute }
 
 /** The routes that describe a server rather than generate. */
-export type ListRoute = "ollama-tags" | "ollama-ps" | "openai-models" | "ollama-version" | "ollama-show" | "llamacpp-props"
+export type ListRoute = "ollama-tags" | "ollama-ps" | "openai-models" | "ollama-version" | "ollama-show" | "llamacpp-props" | "lmstudio-models"
 
 /** Resolves a request to a route; the query string is ignored. */
 export const routeOf = (method: string, path: string): Route | undefined => {
@@ -58,6 +58,7 @@ export const routeOf = (method: string, path: string): Route | undefined => {
     if (pathname === "/v1/models" || pathname === "/models") return { _tag: "List", list: "openai-models" }
     if (pathname === "/api/version") return { _tag: "List", list: "ollama-version" }
     if (pathname === "/props") return { _tag: "List", list: "llamacpp-props" }
+    if (pathname === "/api/v0/models") return { _tag: "List", list: "lmstudio-models" }
   }
   return undefined
 }
@@ -463,5 +464,18 @@ export const listBody = (
     case "llamacpp-props":
       // As a llama.cpp server's `GET /props` answers (abridged): the context of each slot.
       return { default_generation_settings: { n_ctx: 4096, params: {} }, total_slots: 1, model_path: models[0] ?? "model.gguf" }
+    case "lmstudio-models":
+      // As LM Studio's `GET /api/v0/models` answers: each model's type, state, and the context a loaded one has.
+      return {
+        object: "list",
+        data: models.map((id) => ({
+          id,
+          object: "model",
+          type: "llm",
+          state: loaded.includes(id) ? "loaded" : "not-loaded",
+          max_context_length: 32768,
+          ...(loaded.includes(id) ? { loaded_context_length: 4096 } : {})
+        }))
+      }
   }
 }

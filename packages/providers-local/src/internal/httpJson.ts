@@ -3,6 +3,8 @@
  * timeout, and an NDJSON stream whose every line must parse (an unparsable line is MalformedResponse, never a
  * dropped line). HTTP errors go through the contract's table; transport failures are Unavailable; a cancelled call
  * aborts its own request, and a stream given a caller's bound ends at it. Messages are scrubbed of the endpoint's secrets (header values, URL credentials).
+ * What a server may send is bounded: an error body is read up to `errorBodyBytes` (a server that never stops sending
+ * one is typed at once, not waited out), a JSON body up to `jsonBodyBytes` and a stream line up to `lineBytes`.
  */
 import { Clock, Effect, type Stream } from "effect"
 import { cancelled, errorFromHttp, networkCause, providerError, readEvents, redact, throughStage, type CallBound, type ErrorContext, type ProviderError } from "@orch/provider"
@@ -19,6 +21,32 @@ export interface HttpEndpoint {
 }
 
 const record = (u: unknown): Record<string, unknown> | undefined => (typeof u === "object" && u !== null ? (u as Record<string, unknown>) : undefined)
+
+/** The most of an error body read: its message is in the first lines, and the rest is never shown. */
+export const errorBodyBytes = 64 * 1024
+/** The largest JSON body taken (a listing of thousands of models is well under it). */
+export const jsonBodyBytes = 8 * 1024 * 1024
+/** The longest stream line taken (Ollama's lines are one token, or one tool call). */
+export const lineBytes = 8 * 1024 * 1024
+
+/** A body as text, read up to `limit` bytes (the rest is not read: the connection is released). */
+const readCapped = async (response: Response, limit: number): Promise<{ readonly text: string; readonly cut: boolean }> => {
+  if (response.body === null) return { text: "", cut: false }
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ""
+  let bytes = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return { text: text + decoder.decode(), cut: false }
+    bytes += value.byteLength
+    text += decoder.decode(value, { stream: true })
+    if (bytes > limit) {
+      await reader.cancel().catch(() => undefined)
+      return { text, cut: true }
+    }
+  }
+}
 
 
 const isAbort = (error: unknown): boolean => {
@@ -47,7 +75,7 @@ const send = (endpoint: HttpEndpoint, path: string, init: { readonly method: str
   }).then(
     async (response) => {
       if (response.ok) return response
-      const body = await response.text().catch(() => "")
+      const body = (await readCapped(response, errorBodyBytes).catch(() => ({ text: "" }))).text
       throw errorFromHttp({ status: response.status, body, headers: response.headers, ...(context.model !== undefined ? { model: context.model } : {}), nowMs }, context, endpoint.secrets)
     },
     (error: unknown) => {
@@ -62,10 +90,11 @@ const asProviderError = (error: unknown, endpoint: HttpEndpoint, context: ErrorC
 export const callJson = (endpoint: HttpEndpoint, path: string, init: { readonly method: string; readonly body?: unknown }, context: ErrorContext & { readonly model?: string }, timeoutMs: number): Effect.Effect<unknown, ProviderError> =>
   Effect.gen(function*() {
     const nowMs = yield* Clock.currentTimeMillis
-    const text = yield* Effect.tryPromise({
-      try: (signal) => send(endpoint, path, init, signal, context, nowMs).then((response) => response.text()),
+    const { text, cut } = yield* Effect.tryPromise({
+      try: (signal) => send(endpoint, path, init, signal, context, nowMs).then((response) => readCapped(response, jsonBodyBytes)),
       catch: (error) => asProviderError(error, endpoint, context, timeoutMs)
     })
+    if (cut) return yield* Effect.fail(providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent a body larger than ${jsonBodyBytes} bytes`, context))
     return yield* Effect.try({
       try: () => JSON.parse(text) as unknown,
       catch: () => providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent a body that is not JSON`, context)
@@ -75,8 +104,8 @@ export const callJson = (endpoint: HttpEndpoint, path: string, init: { readonly 
     orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase: "total", afterMs: timeoutMs }, `${endpoint.backend} at ${endpoint.baseUrl} did not answer within ${timeoutMs} ms`, context))
   }))
 
-/** The lines of a body, decoded as UTF-8 across chunk boundaries. */
-async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/** The lines of a body, decoded as UTF-8 across chunk boundaries; a line longer than `lineBytes` is MalformedResponse. */
+async function* lines(body: ReadableStream<Uint8Array>, tooLong: () => ProviderError): AsyncGenerator<string> {
   const decoder = new TextDecoder()
   let pending = ""
   for await (const chunk of body) {
@@ -88,6 +117,8 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
       if (line.length > 0) yield line
       at = pending.indexOf("\n")
     }
+    // Counted in characters (each one byte or more).
+    if (pending.length > lineBytes) throw tooLong()
   }
   pending += decoder.decode()
   if (pending.trim().length > 0) yield pending.trim()
@@ -115,7 +146,7 @@ export const streamNdjson = (
       open: (signal, nowMs) =>
         send(endpoint, path, { method: "POST", body }, signal, context, nowMs).then((response) => {
           if (response.body === null) throw providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent an empty body`, context)
-          return lines(response.body)
+          return lines(response.body, () => providerError({ _tag: "MalformedResponse" }, `${endpoint.backend} sent a stream line longer than ${lineBytes} bytes`, context))
         }),
       onError: (error) => asProviderError(error, endpoint, context),
       opening: {
