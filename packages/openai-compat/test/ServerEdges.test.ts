@@ -223,3 +223,22 @@ describe("choices: null (chunks of Go and proxy servers that serialise an absent
     expect(completion).toMatchObject({ text: "Hi", finishReason: "stop", usage: { inputTokens: 5, outputTokens: 1, estimated: false } })
   })
 })
+
+describe("finish_reason tool_calls with no tool call (a proxy or a server's tool parser dropped them)", () => {
+  for (const transport of transports) {
+    it(`streamed, nothing else in the answer: MalformedResponse, not an empty success (${transport})`, async () => {
+      server.enqueue(stream(sse([chunk({ role: "assistant", content: null }), chunk({}, "tool_calls")]), 7))
+      const error = failureOf(await call(modelOf(transport), "stream"))
+      expect(error.reason._tag).toBe("MalformedResponse")
+      expect(error.isRetryable).toBe(true)
+    })
+  }
+  it("a JSON completion with content null, tool_calls [] and finish_reason tool_calls: MalformedResponse", async () => {
+    server.enqueue({ kind: "json", status: 200, body: { id: "chatcmpl-7", object: "chat.completion", model: "m", choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [] }, finish_reason: "tool_calls" }], usage: { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 } } })
+    expect(failureOf(await call(modelOf("lean", "cloud"), "generate")).reason._tag).toBe("MalformedResponse")
+  })
+  it("with text, the answer stands: the text is what the model said", async () => {
+    server.enqueue({ kind: "json", status: 200, body: { id: "chatcmpl-8", object: "chat.completion", model: "m", choices: [{ index: 0, message: { role: "assistant", content: "Let me check." }, finish_reason: "tool_calls" }], usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 } } })
+    expect(successOf(await call(modelOf("lean", "cloud"), "generate")).text).toBe("Let me check.")
+  })
+})

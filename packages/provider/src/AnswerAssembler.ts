@@ -312,6 +312,15 @@ export const makeAnswerAssembler = (model: AnswerSource, request: CompletionRequ
     const totalMs = now() - startMs
     const meanLogprob = meanOfLogprobs(logprobs)
     const reason = finishReason ?? "other"
+    // A finish that says the model called tools, with no call and no text: an empty answer, never a success (a proxy
+    // or parser dropped the calls; an agent loop would take it for a final, empty reply).
+    if (reason === "tool-calls" && toolCalls.length === 0 && !started && !refused) {
+      return providerError(
+        { _tag: "MalformedResponse", issues: ["finish reason tool-calls with no tool call and no text"] },
+        "The service said the model called tools but sent no tool call (and no text)",
+        context
+      )
+    }
     if (started) out.push({ type: "text-end" })
     out.push({
       type: "finish",
