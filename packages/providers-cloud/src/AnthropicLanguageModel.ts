@@ -455,7 +455,7 @@ export const makeAnthropicLanguageModel = (parts: AnthropicModelParts): Language
 
   /**
    * The events of a streamed body as they arrive, read by this model's own SSE reader (see `SseText`); an error
-   * event, an event that is not JSON or a line longer than `maxEventChars` ends the stream with its error. The body's
+   * event, an event that is not JSON or an event (or a line) longer than `maxEventChars` ends the stream with its error. The body's
    * reader is released when the stream ends or is closed early (the reader's signal has aborted the request then).
    */
   const sseStream = (response: Response, nowMs: number): AsyncIterable<StreamEvent> => ({

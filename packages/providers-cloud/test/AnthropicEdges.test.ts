@@ -435,6 +435,17 @@ describe("Anthropic answers in the other form than asked", () => {
       expect(server.requests[0]?.aborted).toBe(true)
     }))
 
+  it.effect("an event whose data lines never end in a blank line is MalformedResponse once it passes 16 MiB", () =>
+    Effect.gen(function*() {
+      // Every line ends, the event never does: the data joined so far counts against the bound, not only the last line.
+      const line = `data: ${"y".repeat(1023)}\n`
+      server.enqueue({ kind: "raw", contentType: "text/event-stream", body: messageStart({ input_tokens: 1, output_tokens: 1 }) + line.repeat(17 * 1024), stallAfter: true })
+      const error = yield* Effect.flip(collectStream(model().stream(request)))
+      expect(error.reason._tag).toBe("MalformedResponse")
+      yield* Effect.promise(() => server.waitForClosed())
+      expect(server.requests[0]?.aborted).toBe(true)
+    }))
+
   it.effect("a plain request answered with an event stream is read as the stream it is", () =>
     Effect.gen(function*() {
       server.enqueue({ kind: "raw", contentType: "text/event-stream", body: streamed })

@@ -15,7 +15,10 @@ export interface SseEvent {
 /** A reader of a body's text pieces: each call appends the events the piece completes to `out`. */
 export interface SseParser {
   readonly push: (piece: string, out: Array<SseEvent>) => void
-  /** The characters of the line not yet ended (a server that never ends one must not fill the memory). */
+  /**
+   * The characters of the event not yet complete: its data lines so far and the line not yet ended (a server that
+   * never ends a line, or an event, must not fill the memory).
+   */
   readonly pendingChars: () => number
 }
 
@@ -25,6 +28,7 @@ export const makeSseParser = (): SseParser => {
   let pendingChars = 0
   let event: string | undefined
   let data: Array<string> = []
+  let dataChars = 0
   const push = (piece: string, out: Array<SseEvent>): void => {
     if (piece.indexOf("\n") === -1) {
       pending.push(piece)
@@ -40,8 +44,11 @@ export const makeSseParser = (): SseParser => {
         if (data.length > 0) out.push({ event, data: data.length === 1 ? data[0]! : data.join("\n") })
         event = undefined
         data = []
+        dataChars = 0
       } else if (line.startsWith("data:")) {
-        data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5))
+        const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5)
+        data.push(value)
+        dataChars += value.length
       } else if (line.startsWith("event:")) {
         event = line.charCodeAt(6) === 32 ? line.slice(7) : line.slice(6)
       }
@@ -50,7 +57,7 @@ export const makeSseParser = (): SseParser => {
     pending = rest.length === 0 ? [] : [rest]
     pendingChars = rest.length
   }
-  return { push, pendingChars: () => pendingChars }
+  return { push, pendingChars: () => pendingChars + dataChars }
 }
 
 /** Whether a body's text reads as server-sent events: its first line that is not a comment is a field line. */
