@@ -175,13 +175,16 @@ export const serveCommand = async (args: ReadonlyArray<string>, terminal: Termin
     return ExitCode.Interrupted
   }
   const running = first
+  // The stop is bounded whenever the signal came: the calls' grace period and the margin for the ledger, no longer.
+  const closeBounded = (): Promise<"closed" | "late"> =>
+    Promise.race([running.close().then(() => "closed" as const), lateAfter(Promise.resolve(), graceMs + closeMarginMs)])
   if (terminal.signal.aborted) {
-    await running.close()
+    await closeBounded()
     return ExitCode.Interrupted
   }
   terminal.stdout.write(`listening ${running.url}\n`)
   await stopped
-  const closed = await Promise.race([running.close().then(() => "closed" as const), lateAfter(Promise.resolve(), graceMs + closeMarginMs)])
+  const closed = await closeBounded()
   if (closed === "late") {
     terminal.stderr.write(`orch serve: the calls and the ledger did not close within ${graceMs + closeMarginMs} ms of the signal; exiting without them\n`)
     return ExitCode.Failure

@@ -6,7 +6,7 @@
  * needs, the call fails before anything is sent, with an `InvalidRequest` naming the missing capabilities.
  */
 import {
-  hasFiles, hasImages, providerError, type CompletionRequest, type LanguageModel, type ModelCapabilities, type ProviderError
+  hasFiles, hasImages, invalidRequest, type CompletionRequest, type LanguageModel, type ModelCapabilities, type ProviderError
 } from "@orch/provider"
 import { Effect } from "effect"
 
@@ -68,5 +68,5 @@ export const capableModels = (models: ReadonlyArray<LanguageModel>, request: Com
   const issue = `no model that could answer can take ${missing.map((c) => describe[c]).join(" and ")}: ${
     lacking.map((l) => `${l.model.id} cannot take ${l.missing.map((c) => describe[c]).join(" or ")}`).join("; ")
   }. Name a model that can (e.g. a vision or tool-calling model), or leave them out of the request.`
-  return Effect.fail(providerError({ _tag: "InvalidRequest", issues: [issue], missingCapabilities: missing }, `Invalid request: ${issue}`))
+  return Effect.fail(invalidRequest([issue], {}, missing))
 }

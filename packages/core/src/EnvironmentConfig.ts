@@ -124,11 +124,16 @@ const readEnvironment = (options: EnvironmentOptions): Effect.Effect<Orchestrato
       ...(Option.isSome(settings.costDb) && settings.costDb.value.trim() !== "" ? { ledger: { type: "sqlite" as const, path: settings.costDb.value } } : {}),
       ...explicit,
       // The output limit a call without maxTokens is reserved at under a hard budget (and sent with); explicit cost
-      // options keep theirs.
-      ...(defaultMaxTokens !== undefined ? { costs: { defaultMaxOutputTokens: defaultMaxTokens, ...explicit.costs } } : {}),
+      // options keep theirs, and cost options that are not an object are left as given, for the options check to refuse.
+      ...(defaultMaxTokens !== undefined && (explicit.costs === undefined || isPlainObject(explicit.costs))
+        ? { costs: { defaultMaxOutputTokens: defaultMaxTokens, ...explicit.costs } }
+        : {}),
       providers: [...(explicit.providers ?? []), ...providers]
     }
   })
+
+/** Whether a value is a plain object (not null, not an array). */
+const isPlainObject = (value: unknown): boolean => typeof value === "object" && value !== null && !Array.isArray(value)
 
 /** The orchestrator layer from the environment (see `optionsFromEnvironment`). */
 export const layerFromEnvironment = (options: EnvironmentOptions = {}): Layer.Layer<ModelOrchestrator, ProviderError> =>

@@ -203,8 +203,9 @@ export const makeOrchestrator = (options: OrchestratorOptions): Effect.Effect<Mo
     const hardBudgets = budgetsOf(options).some((budget) => budget.mode === "hard")
     const assumedMaxOutputTokens = options.costs?.defaultMaxOutputTokens ?? trackerMaxOutputTokens
 
+    // Side by side: each close is bounded by the deadline (guardProvider), so the shutdown is too, however many hang.
     yield* Effect.addFinalizer(() =>
-      Effect.forEach(providers, (p) => p.close ?? Effect.void, { discard: true }))
+      Effect.forEach(providers, (p) => p.close ?? Effect.void, { discard: true, concurrency: "unbounded" }))
     // Added last, so it runs first as the scope closes: a call made from then on (the service kept past its layer's
     // scope) fails Cancelled at once instead of reaching closed providers and ledger.
     let closed = false

@@ -1,8 +1,8 @@
 // Numbers in the environment are decimal: `Number` would read ORCH_DEADLINE_MS=0b11 as 3 ms and ORCH_BUDGET_USD=0x10
 // as $16.
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { optionsFromEnvironment } from "../src/index.ts"
+import { layerFromEnvironment, optionsFromEnvironment } from "../src/index.ts"
 
 const read = (env: Record<string, string>) => Effect.runPromise(Effect.result(optionsFromEnvironment({ providers: [], env })))
 
@@ -27,6 +27,15 @@ describe("numbers from the environment", () => {
     expect(result._tag === "Success" && result.success.costs).toEqual({ defaultMaxOutputTokens: 512 })
     const explicit = await Effect.runPromise(Effect.result(optionsFromEnvironment({ providers: [], env: { ORCH_DEFAULT_MAX_TOKENS: "512" }, costs: { defaultMaxOutputTokens: 64, logPrompts: true } })))
     expect(explicit._tag === "Success" && explicit.success.costs).toEqual({ defaultMaxOutputTokens: 64, logPrompts: true })
+  })
+
+  it("with ORCH_DEFAULT_MAX_TOKENS set, cost options that are not an object are still refused, not turned into one", async () => {
+    for (const costs of [5, "ab"]) {
+      const layer = layerFromEnvironment({ providers: [], env: { ORCH_DEFAULT_MAX_TOKENS: "512" }, costs: costs as never })
+      const result = await Effect.runPromise(Effect.result(Layer.build(layer).pipe(Effect.scoped)))
+      expect(result._tag, `costs: ${JSON.stringify(costs)}`).toBe("Failure")
+      if (result._tag === "Failure") expect(result.failure.reason._tag).toBe("InvalidRequest")
+    }
   })
 
   it("decimal numbers are read as written", async () => {

@@ -736,11 +736,12 @@ describe("every call ends by its deadline, whatever the strategy (TestClock)", (
 describe("shutting down past a provider that never closes (TestClock)", () => {
   const closes: ReadonlyArray<readonly [string, Effect.Effect<void>]> = [["never closes", Effect.never], ["never closes and cannot be interrupted", Effect.uninterruptible(Effect.never)]]
   for (const [name, close] of closes) {
-    effectIt.effect(`a provider that ${name} holds the orchestrator's shutdown for at most its deadline`, () =>
+    effectIt.effect(`providers that ${name} hold the orchestrator's shutdown for at most its deadline, not one deadline each`, () =>
       Effect.gen(function*() {
         const provider: Provider = { ...scriptedProvider("local", "local", [model("local/a", "local")]), close }
+        const second: Provider = { ...scriptedProvider("cloud", "cloud", [model("cloud/b", "cloud")]), close }
         const scope = yield* Scope.make()
-        const orchestrator = yield* Layer.buildWithScope(ModelOrchestrator.layer({ providers: [provider], deadlineMs: 1_000 }), scope)
+        const orchestrator = yield* Layer.buildWithScope(ModelOrchestrator.layer({ providers: [provider, second], deadlineMs: 1_000 }), scope)
         const answer = yield* Context.get(orchestrator, ModelOrchestrator).complete("hi", { model: "local/a" })
         expect(answer.text).toBe("hello there world")
         const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))

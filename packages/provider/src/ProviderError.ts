@@ -136,9 +136,16 @@ export const providerError = (reason: ErrorReason, message: string, context: Err
     ...(context.upstreamType !== undefined ? { upstreamType: context.upstreamType } : {})
   })
 
-/** An InvalidRequest error from one or more validation issues. */
-export const invalidRequest = (issues: ReadonlyArray<string>, context: ErrorContext = {}): ProviderError =>
-  providerError({ _tag: "InvalidRequest", issues }, `Invalid request: ${issues.join("; ")}`, context)
+/**
+ * An InvalidRequest error from one or more validation issues; with `missingCapabilities`, a request this model cannot
+ * take and another may (a fallback moves on).
+ */
+export const invalidRequest = (issues: ReadonlyArray<string>, context: ErrorContext = {}, missingCapabilities?: ReadonlyArray<string>): ProviderError =>
+  providerError(
+    missingCapabilities !== undefined && missingCapabilities.length > 0 ? { _tag: "InvalidRequest", issues, missingCapabilities } : { _tag: "InvalidRequest", issues },
+    `Invalid request: ${issues.join("; ")}`,
+    context
+  )
 
 /** A Cancelled error, with the usage produced before the cancel when known. */
 export const cancelled = (context: ErrorContext = {}, usage?: Usage): ProviderError =>

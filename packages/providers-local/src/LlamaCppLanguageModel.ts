@@ -4,7 +4,7 @@
  * generation at once. `generate` skips the stream machinery (the same engine call, no per-token parts).
  */
 import {
-  hasFiles, hasImages, invalidRequest, makeLanguageModel, providerError, textMessages,
+  hasFiles, hasImages, invalidRequest, makeLanguageModel, textMessages,
   type CompletionRequest, type ModelCapabilities, type FinishReason, type LanguageModel, type ModelInfo, type ProviderError, type WireEvent
 } from "@orch/provider"
 import { Cause, Effect, Queue, Stream } from "effect"
@@ -46,7 +46,7 @@ export const llamaGeneration = (request: CompletionRequest): Effect.Effect<Llama
   if (unsupported.length > 0) {
     // What the engine cannot take, another model may: `missingCapabilities` lets a fallback move on.
     const issues = unsupported.map(([, what]) => `unsupported: ${what}`)
-    return Effect.fail(providerError({ _tag: "InvalidRequest", issues, missingCapabilities: unsupported.map(([capability]) => capability) }, `Invalid request: ${issues.join("; ")}`))
+    return Effect.fail(invalidRequest(issues, {}, unsupported.map(([capability]) => capability)))
   }
   const messages = textMessages(request)
   const last = messages[messages.length - 1]

@@ -77,7 +77,8 @@ export const ollamaEndpoint = (config: OllamaConfig, backend: string): HttpEndpo
       baseUrl = url.toString().replace(/\/+$/, "")
     }
   }
-  if (config.apiKey !== undefined && isOllamaCloudHost(baseUrl) && !Object.keys(headers).some((name) => name.toLowerCase() === "authorization")) {
+  // The key goes to ollama.com over https only: an explicit `http://ollama.com` would send it in the clear.
+  if (config.apiKey !== undefined && isOllamaCloudHost(baseUrl) && new URL(baseUrl).protocol === "https:" && !Object.keys(headers).some((name) => name.toLowerCase() === "authorization")) {
     const key = Redacted.value(config.apiKey)
     headers["Authorization"] = `Bearer ${key}`
     secrets.push(key)

@@ -12,6 +12,7 @@
  */
 import {
   errorFromInBand,
+  invalidRequest,
   makeLanguageModel,
   messageText,
   minimumTokenCount,
@@ -211,7 +212,7 @@ export const makeOllamaLanguageModel = (client: OllamaClient, name: string, setu
     // What this backend cannot take, another may: `missingCapabilities` lets a fallback move on.
     const unsendable = ollamaUnsendable(request)
     if (unsendable.issues.length > 0) {
-      return Stream.fail(providerError({ _tag: "InvalidRequest", issues: unsendable.issues, missingCapabilities: unsendable.missing }, `Invalid request: ${unsendable.issues.join("; ")}`, context))
+      return Stream.fail(invalidRequest(unsendable.issues, context, unsendable.missing))
     }
     const cut = servedOverflow(request)
     if (cut !== undefined) return Stream.fail(cut)

@@ -104,13 +104,17 @@ export const makeOpenAiCompatProvider = Effect.fnUntraced(function*(config: Open
 
   const configured = config.models ?? []
   const listModels: Effect.Effect<ReadonlyArray<ModelInfo>, ProviderError> = Effect.gen(function*() {
-    const listed = yield* Effect.result(listServerModels(client))
-    if (preset.propsWindow === true) {
-      const props = yield* llamaServerProps(client)
+    // The listing and the server's advisory details are asked for side by side: a slow server costs one wait, not three.
+    const [listed, props, modelDetails] = yield* Effect.all([
+      Effect.result(listServerModels(client)),
+      preset.propsWindow === true ? Effect.map(llamaServerProps(client), (p) => p as typeof p | undefined) : Effect.succeed(undefined),
+      preset.modelDetails === true ? Effect.map(lmStudioModelDetails(client), (d) => d as typeof d | undefined) : Effect.succeed(undefined)
+    ], { concurrency: "unbounded" })
+    if (props !== undefined) {
       serverWindow = props.contextWindow
       serverVision = props.vision
     }
-    if (preset.modelDetails === true) details = yield* lmStudioModelDetails(client)
+    if (modelDetails !== undefined) details = modelDetails
     if (listed._tag === "Failure") {
       if (configured.length === 0) return yield* Effect.fail(listed.failure)
       yield* Effect.logWarning(`${where}: listing models failed (${listed.failure.reason._tag}); using the configured models`)

@@ -272,6 +272,12 @@ describe("Ollama's cloud API (OLLAMA_HOST=ollama.com with OLLAMA_API_KEY)", () =
     const lan = await Effect.runPromise(makeOllamaProvider({ host: server.url, apiKey: Redacted.make(key) }))
     successOf(await call(await Effect.runPromise(lan.model("ollama/llama3.2:1b")), "generate"))
     expect(server.requests[0]?.headers.authorization).toBeUndefined()
+    // Nor does ollama.com named over plain http: the key would cross the network in the clear.
+    server.reset()
+    const viaPlainHttp: typeof fetch = (input, init) => globalThis.fetch(String(input).replace("http://ollama.com", server.url), init)
+    const plain = await Effect.runPromise(makeOllamaProvider({ host: "http://ollama.com", apiKey: Redacted.make(key), fetch: viaPlainHttp }))
+    successOf(await call(await Effect.runPromise(plain.model("ollama/llama3.2:1b")), "generate"))
+    expect(server.requests[0]?.headers.authorization).toBeUndefined()
   })
 })
 

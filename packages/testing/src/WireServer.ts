@@ -113,7 +113,6 @@ const parseBody = (text: string, contentType: string | undefined): unknown => {
   return text
 }
 
-/** Waits `ms` (or one turn of the event loop for 0); false when the signal aborted first. The timer never outlives it. */
 /** Resolves true once `promise` settles, or false as soon as the request is aborted. */
 const settled = (promise: Promise<unknown>, signal: AbortSignal): Promise<boolean> =>
   new Promise((resolve) => {
@@ -127,6 +126,7 @@ const settled = (promise: Promise<unknown>, signal: AbortSignal): Promise<boolea
     promise.then(done, done)
   })
 
+/** Waits `ms` (or one turn of the event loop for 0); false when the signal aborted first. The timer never outlives it. */
 const pause = (ms: number, signal: AbortSignal): Promise<boolean> =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve(false)

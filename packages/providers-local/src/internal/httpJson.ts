@@ -104,24 +104,37 @@ export const callJson = (endpoint: HttpEndpoint, path: string, init: { readonly 
     orElse: () => Effect.fail(providerError({ _tag: "Timeout", phase: "total", afterMs: timeoutMs }, `${endpoint.backend} at ${endpoint.baseUrl} did not answer within ${timeoutMs} ms`, context))
   }))
 
-/** The lines of a body, decoded as UTF-8 across chunk boundaries; a line longer than `lineBytes` is MalformedResponse. */
+/**
+ * The lines of a body, decoded as UTF-8 across chunk boundaries; a line longer than `lineBytes` is MalformedResponse.
+ * A line still open is kept as its pieces and joined once, when its end arrives: only each new piece is searched for
+ * a line end, so a long line costs time in proportion to its length.
+ */
 async function* lines(body: ReadableStream<Uint8Array>, tooLong: () => ProviderError): AsyncGenerator<string> {
   const decoder = new TextDecoder()
-  let pending = ""
+  let pending: Array<string> = []
+  let pendingChars = 0
   for await (const chunk of body) {
-    pending += decoder.decode(chunk, { stream: true })
-    let at = pending.indexOf("\n")
-    while (at >= 0) {
-      const line = pending.slice(0, at).trim()
-      pending = pending.slice(at + 1)
-      if (line.length > 0) yield line
-      at = pending.indexOf("\n")
+    const piece = decoder.decode(chunk, { stream: true })
+    if (piece.indexOf("\n") === -1) {
+      pending.push(piece)
+      pendingChars += piece.length
+    } else {
+      const text = pending.length === 0 ? piece : pending.join("") + piece
+      let start = 0
+      for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", start)) {
+        const line = text.slice(start, at).trim()
+        start = at + 1
+        if (line.length > 0) yield line
+      }
+      const rest = text.slice(start)
+      pending = rest.length === 0 ? [] : [rest]
+      pendingChars = rest.length
     }
     // Counted in characters (each one byte or more).
-    if (pending.length > lineBytes) throw tooLong()
+    if (pendingChars > lineBytes) throw tooLong()
   }
-  pending += decoder.decode()
-  if (pending.trim().length > 0) yield pending.trim()
+  const last = (pending.join("") + decoder.decode()).trim()
+  if (last.length > 0) yield last
 }
 
 /**
